@@ -1,0 +1,1 @@
+"""ketnap: công tác phát triển đảng viên."""

@@ -1,0 +1,15 @@
+"""The `ketnap` command: Django's manage.py under the product's name (as pretalx and ephios do)."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ketnap.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

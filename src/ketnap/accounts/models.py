@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RoleKind(models.TextChoices):
+    OFFICE = "office", _("Văn phòng đảng ủy")
+    SECRETARY = "secretary", _("Bí thư / phó bí thư chi bộ")
+    OVERSEER = "overseer", _("Cấp ủy cấp trên (chỉ xem số liệu tổng hợp)")
+    ADMIN = "admin", _("Quản trị hệ thống")
+
+    @classmethod
+    def personal_data(cls) -> set[str]:
+        """Roles that may read names and personal data within their subtree."""
+        return {cls.OFFICE, cls.SECRETARY, cls.ADMIN}
+
+    @classmethod
+    def editing(cls) -> set[str]:
+        return {cls.OFFICE, cls.SECRETARY, cls.ADMIN}
+
+
+class Role(models.Model):
+    """A user's role at an organisation node; its scope is that node's subtree."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="roles")
+    organization = models.ForeignKey("registry.Organization", models.CASCADE, related_name="roles",
+                                     verbose_name=_("tổ chức đảng"))
+    kind = models.CharField(_("vai trò"), max_length=20, choices=RoleKind.choices)
+    title = models.CharField(_("chức danh"), max_length=120, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organization", "kind"], name="role_unique")]
+        verbose_name = _("vai trò")
+        verbose_name_plural = _("vai trò")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_kind_display()} — {self.organization}"

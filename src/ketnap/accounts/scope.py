@@ -1,0 +1,117 @@
+"""Who may see and change what: the one place every view, export and command asks.
+
+A role at an organisation reaches that organisation's subtree (current tree). Office, secretary and admin
+roles read names and personal data there; an overseer reads aggregated indicators only, never a name.
+Objects outside the scope answer 404 (healthchecks' style): views fetch with get_object_or_404 on these
+querysets, never on Model.objects.
+"""
+
+from functools import cached_property
+
+from django.db.models import Q, QuerySet
+
+from ketnap.accounts.models import RoleKind
+from ketnap.registry.models import Organization, PartyMembership, Person, WorkUnit
+
+
+def _under(paths: list[str], field: str = "path") -> Q:
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(**{f"{field}__startswith": path})
+    return query
+
+
+class Scope:
+    def __init__(self, user):
+        self.user = user
+        self.is_superuser = bool(user and user.is_authenticated and user.is_superuser)
+        if user and user.is_authenticated:
+            self.roles = list(user.roles.select_related("organization"))
+        else:
+            self.roles = []
+
+    # -- paths -------------------------------------------------------------------------------------
+    def _paths(self, kinds: set[str] | None = None) -> list[str]:
+        return [r.organization.path for r in self.roles if kinds is None or r.kind in kinds]
+
+    @cached_property
+    def aggregate_paths(self) -> list[str]:
+        return self._paths()
+
+    @cached_property
+    def personal_paths(self) -> list[str]:
+        return self._paths(RoleKind.personal_data())
+
+    @property
+    def sees_personal_data(self) -> bool:
+        return self.is_superuser or bool(self.personal_paths)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_superuser or any(r.kind == RoleKind.ADMIN for r in self.roles)
+
+    # -- querysets ---------------------------------------------------------------------------------
+    def organizations(self) -> QuerySet[Organization]:
+        """Organisations whose indicators this user may read."""
+        if self.is_superuser:
+            return Organization.objects.all()
+        return Organization.objects.filter(_under(self.aggregate_paths))
+
+    def root_organizations(self) -> list[Organization]:
+        """The top nodes of this user's scope (a subtree inside another role's subtree is not a root)."""
+        orgs = list(self.organizations().filter(depth=0) if self.is_superuser else
+                    [r.organization for r in self.roles])
+        paths = sorted({o.path: o for o in orgs}.items())
+        roots: list[Organization] = []
+        for path, org in paths:
+            if not any(path.startswith(r.path) for r in roots):
+                roots.append(org)
+        return roots
+
+    def persons(self) -> QuerySet[Person]:
+        """People whose names and personal data this user may read (none for an overseer)."""
+        if self.is_superuser:
+            return Person.objects.all()
+        return Person.objects.filter(_under(self.personal_paths, "organization__path"))
+
+    def memberships(self) -> QuerySet[PartyMembership]:
+        if self.is_superuser:
+            return PartyMembership.objects.all()
+        return PartyMembership.objects.filter(_under(self.personal_paths, "organization__path"))
+
+    def work_units(self) -> QuerySet[WorkUnit]:
+        """Units covered (now) by an organisation in the personal-data scope."""
+        if self.is_superuser:
+            return WorkUnit.objects.all()
+        return WorkUnit.objects.filter(
+            Q(coverages__valid_to__isnull=True) & _under(self.personal_paths, "coverages__organization__path")
+        ).distinct()
+
+    # -- checks ------------------------------------------------------------------------------------
+    def can_read_people_of(self, org: Organization) -> bool:
+        return self.is_superuser or any(org.path.startswith(p) for p in self.personal_paths)
+
+    def can_edit_people_of(self, org: Organization | None) -> bool:
+        if org is None:
+            return self.is_superuser
+        return self.is_superuser or any(
+            org.path.startswith(r.organization.path) for r in self.roles if r.kind in RoleKind.editing()
+        )
+
+    def can_restructure(self, org: Organization) -> bool:
+        """Restructuring the tree is for admins and the office of a committee above the node."""
+        return self.is_superuser or any(
+            org.path.startswith(r.organization.path) and (r.kind == RoleKind.ADMIN or (
+                r.kind == RoleKind.OFFICE and org.pk != r.organization_id))
+            for r in self.roles
+        )
+
+    def can_see_audit(self) -> bool:
+        return self.is_superuser or any(r.kind in {RoleKind.OFFICE, RoleKind.ADMIN} for r in self.roles)
+
+
+def scope_for(request) -> Scope:
+    """The request's scope, computed once per request."""
+    if not hasattr(request, "_ketnap_scope"):
+        request._ketnap_scope = Scope(request.user)
+    return request._ketnap_scope

@@ -1,0 +1,17 @@
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def fmt(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def not_in_future(on: dt.date, field: str = "on") -> None:
+    if on > today():
+        raise ValidationError({field: f"Ngày hiệu lực {fmt(on)} chưa đến; chỉ ghi nhận thay đổi đã có hiệu lực."})

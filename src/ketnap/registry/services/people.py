@@ -1,0 +1,201 @@
+"""Changes to people and their party memberships."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ketnap.audit.recorder import write_entry
+from ketnap.registry.enums import MembershipEventKind, MembershipStatus
+from ketnap.registry.models import (
+    Assignment,
+    MembershipEvent,
+    Organization,
+    PartyMembership,
+    Person,
+    UnitCoverage,
+    WorkUnit,
+)
+from ketnap.registry.services.dates import fmt, not_in_future, today
+
+
+def covering_organization(unit: WorkUnit) -> Organization | None:
+    """The organisation covering a unit now: its own coverage, else its parent unit's."""
+    while unit is not None:
+        coverage = UnitCoverage.objects.filter(unit=unit, valid_to__isnull=True).select_related(
+            "organization").first()
+        if coverage:
+            return coverage.organization
+        unit = unit.parent
+    return None
+
+
+def responsible_organization(person: Person) -> Organization | None:
+    membership = person.memberships.filter(status__in=MembershipStatus.active()).first()
+    if membership:
+        return membership.organization
+    return covering_organization(person.work_unit)
+
+
+def refresh_organizations(*, unit_ids: list[int] | None = None, person_ids: list[int] | None = None) -> None:
+    """Recompute Person.organization after a coverage, membership or work-unit change."""
+    qs = Person.objects.all()
+    if unit_ids is not None:
+        all_ids = set(unit_ids)
+        frontier = set(unit_ids)
+        while frontier:  # departments under a re-covered unit follow it unless they have their own coverage
+            frontier = set(WorkUnit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - all_ids
+            all_ids |= frontier
+        qs = qs.filter(work_unit_id__in=all_ids)
+    if person_ids is not None:
+        qs = qs.filter(pk__in=person_ids)
+    for person in qs.select_related("work_unit"):
+        org = responsible_organization(person)
+        if org is not None and org.pk != person.organization_id:
+            person.organization = org
+            person.save(update_fields=["organization"])
+
+
+@transaction.atomic
+def create_person(*, unit: WorkUnit, on: dt.date | None = None, **fields) -> Person:
+    person = Person(work_unit=unit, joined_unit_on=fields.pop("joined_unit_on", None) or on, **fields)
+    person.organization = covering_organization(unit)
+    person.full_clean()
+    person.save()
+    Assignment.objects.create(person=person, unit=unit, job_title=person.job_title,
+                              valid_from=person.joined_unit_on or today())
+    return person
+
+
+@transaction.atomic
+def update_person(person: Person, **fields) -> Person:
+    """Edit personal data (not the work unit: see change_work_unit)."""
+    fields.pop("work_unit", None)
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def change_work_unit(person: Person, unit: WorkUnit, *, on: dt.date, job_title: str = "") -> Person:
+    not_in_future(on)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if unit.pk == person.work_unit_id:
+        raise ValidationError({"unit": f"{person.full_name} đang làm việc tại {unit.name}."})
+    current = person.assignments.filter(valid_to__isnull=True).first()
+    if current:
+        if on <= current.valid_from:
+            raise ValidationError({"on": f"Ngày chuyển phải sau {fmt(current.valid_from)}."})
+        current.valid_to = on
+        current.save(update_fields=["valid_to"])
+    Assignment.objects.create(person=person, unit=unit, job_title=job_title or person.job_title, valid_from=on)
+    person.work_unit = unit
+    if job_title:
+        person.job_title = job_title
+    person.save()
+    refresh_organizations(person_ids=[person.pk])
+    return person
+
+
+@transaction.atomic
+def archive_person(person: Person, *, reason: str) -> Person:
+    """Nothing is deleted through the UI: a person is archived, with the reason, and stays in history."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Cần ghi lý do lưu trữ."})
+    if person.archived_at:
+        raise ValidationError(f"{person.full_name} đã được lưu trữ.")
+    person.archived_at = timezone.now()
+    person.archived_reason = reason.strip()
+    person.save(update_fields=["archived_at", "archived_reason"])
+    write_entry("archive", person, {"archived_reason": [None, person.archived_reason]}, person.pk)
+    return person
+
+
+def _event(membership: PartyMembership, kind: str, on: dt.date, **extra) -> MembershipEvent:
+    from ketnap.audit.context import current_actor
+
+    return MembershipEvent.objects.create(
+        membership=membership, kind=kind, on=on, status_after=membership.status,
+        organization_after=membership.organization, recorded_by=current_actor(), **extra,
+    )
+
+
+@transaction.atomic
+def register_membership(person: Person, *, organization: Organization, status: str,
+                        decision_date: dt.date | None, ceremony_date: dt.date | None = None,
+                        official_date: dt.date | None = None, card_number: str = "",
+                        decision_number: str = "", is_readmission: bool = False,
+                        kind: str = MembershipEventKind.REGISTERED, on: dt.date | None = None) -> PartyMembership:
+    """Enter a membership into the register: an existing member (REGISTERED), one transferred in, or admitted."""
+    if not organization.is_cell:
+        raise ValidationError({"organization": "Đảng viên phải sinh hoạt tại một chi bộ."})
+    if status not in MembershipStatus.active():
+        raise ValidationError({"status": "Chỉ ghi nhận đảng viên dự bị hoặc chính thức."})
+    if person.memberships.filter(status__in=MembershipStatus.active()).exists():
+        raise ValidationError(f"{person.full_name} đã là đảng viên.")
+    if status == MembershipStatus.OFFICIAL and not official_date:
+        raise ValidationError({"official_date": "Đảng viên chính thức cần có ngày chính thức."})
+    if decision_date and ceremony_date and ceremony_date < decision_date:
+        raise ValidationError({"ceremony_date": "Ngày lễ kết nạp không thể trước ngày quyết định kết nạp."})
+    membership = PartyMembership.objects.create(
+        person=person, organization=organization, status=status, decision_date=decision_date,
+        decision_number=decision_number, ceremony_date=ceremony_date, official_date=official_date,
+        card_number=card_number, is_readmission=is_readmission,
+    )
+    _event(membership, kind, on or ceremony_date or decision_date or today())
+    refresh_organizations(person_ids=[person.pk])
+    return membership
+
+
+@transaction.atomic
+def move_membership(membership: PartyMembership, to_org: Organization, *, on: dt.date, note: str = "",
+                    kind: str = MembershipEventKind.MOVED) -> PartyMembership:
+    if membership.status not in MembershipStatus.active():
+        raise ValidationError("Chỉ chuyển sinh hoạt cho đảng viên đang sinh hoạt.")
+    if not to_org.is_cell or not to_org.active:
+        raise ValidationError({"organization": f"{to_org.name} không phải chi bộ đang hoạt động."})
+    previous = membership.organization
+    membership.organization = to_org
+    membership.save(update_fields=["organization"])
+    _event(membership, kind, on, from_organization=previous, note=note)
+    refresh_organizations(person_ids=[membership.person_id])
+    return membership
+
+
+@transaction.atomic
+def recognise_official(membership: PartyMembership, *, official_date: dt.date, on: dt.date) -> PartyMembership:
+    if membership.status != MembershipStatus.PROBATIONARY:
+        raise ValidationError("Chỉ công nhận chính thức cho đảng viên dự bị.")
+    membership.status = MembershipStatus.OFFICIAL
+    membership.official_date = official_date
+    membership.save(update_fields=["status", "official_date"])
+    _event(membership, MembershipEventKind.RECOGNISED, on)
+    return membership
+
+
+ENDINGS = {
+    MembershipEventKind.TRANSFERRED_OUT: MembershipStatus.TRANSFERRED_OUT,
+    MembershipEventKind.REMOVED: MembershipStatus.REMOVED,
+    MembershipEventKind.EXPELLED: MembershipStatus.EXPELLED,
+    MembershipEventKind.LEFT: MembershipStatus.LEFT,
+    MembershipEventKind.DIED: MembershipStatus.DIED,
+}
+
+
+@transaction.atomic
+def end_membership(membership: PartyMembership, kind: str, *, on: dt.date, note: str = "",
+                   external_party: str = "") -> PartyMembership:
+    if kind not in ENDINGS:
+        raise ValidationError({"kind": "Loại thay đổi không hợp lệ."})
+    if membership.status not in MembershipStatus.active():
+        raise ValidationError("Đảng viên này không còn trong danh sách sinh hoạt.")
+    not_in_future(on)
+    membership.status = ENDINGS[kind]
+    membership.ended_on = on
+    membership.save(update_fields=["status", "ended_on"])
+    _event(membership, kind, on, note=note, external_party=external_party)
+    refresh_organizations(person_ids=[membership.person_id])
+    return membership
