@@ -1,3 +1,30 @@
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
-urlpatterns: list = []
+from ketnap.web import views
+
+urlpatterns = [
+    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", views.home, name="home"),
+    path("to-chuc/<str:code>/", views.org_detail, name="org_detail"),
+    path("to-chuc/<str:code>/doi-ten/", views.org_rename, name="org_rename"),
+    path("to-chuc/<str:code>/chuyen/", views.org_move, name="org_move"),
+    path("to-chuc/<str:code>/tham-quyen/", views.org_powers, name="org_powers"),
+    path("to-chuc/<str:code>/thanh-lap/", views.org_add_child, name="org_add_child"),
+    path("to-chuc/<str:code>/hop-nhat/", views.org_merge, name="org_merge"),
+    path("to-chuc/<str:code>/chia-tach/", views.org_split, name="org_split"),
+    path("to-chuc/<str:code>/giai-the/", views.org_dissolve, name="org_dissolve"),
+    path("to-chuc/<str:code>/giao-khoa-phong/", views.org_assign_unit, name="org_assign_unit"),
+    path("nhan-su/", views.person_list, name="person_list"),
+    path("nhan-su/them/", views.person_create, name="person_create"),
+    path("nhan-su/<int:pk>/", views.person_detail, name="person_detail"),
+    path("nhan-su/<int:pk>/sua/", views.person_edit, name="person_edit"),
+    path("nhan-su/<int:pk>/luu-tru/", views.person_archive, name="person_archive"),
+    path("nhan-su/<int:pk>/chuyen-khoa/", views.person_move_unit, name="person_move_unit"),
+    path("nhan-su/<int:pk>/dang-vien/", views.membership_register, name="membership_register"),
+    path("dang-vien/<int:membership_pk>/bien-dong/", views.membership_change, name="membership_change"),
+    path("don-vi/", views.unit_list, name="unit_list"),
+    path("don-vi/<int:unit_pk>/", views.unit_detail, name="unit_detail"),
+]

@@ -1,0 +1,65 @@
+# ketnap — the two commands:
+#   make demo    set up .venv, migrate, load the demo data (empty DB only), serve on http://127.0.0.1:8000
+#   make test    everything the tests need + static checks + the suite on SQLite and PostgreSQL
+# Data lives in var/ (or $KETNAP_DATA_DIR). `make help` lists the other targets.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV   ?= .venv
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+BIN    := $(VENV)/bin
+LINT_PATHS = $(wildcard src tests benchmarks)
+export PYTHON VENV
+
+.PHONY: help install install-dev demo prepare serve test lint fmt bench constraints clean
+
+help:
+	@echo "make demo [HOST=127.0.0.1] [PORT=8000]  venv + install + migrate + demo data + serve"
+	@echo "make test                               static checks + tests on SQLite and PostgreSQL (scripts/test.sh)"
+	@echo "make lint | fmt                         ruff check + format --check | ruff format + check --fix"
+	@echo "make bench                              python benchmarks/run.py"
+	@echo "make constraints                        re-pin requirements/constraints.txt in a fresh venv"
+	@echo "make clean                              remove .venv and caches (never var/)"
+
+# Runtime only: `make demo` needs none of the test/postgres extras.
+install:
+	@bash scripts/venv.sh
+
+install-dev:
+	@bash scripts/venv.sh test,postgres
+
+prepare: install
+	$(BIN)/ketnap migrate --noinput
+	$(BIN)/ketnap collectstatic --noinput
+
+demo: prepare
+	$(BIN)/ketnap demo
+	$(BIN)/ketnap serve --host $(HOST) --port $(PORT)
+
+serve: prepare
+	$(BIN)/ketnap serve --host $(HOST) --port $(PORT)
+
+test:
+	bash scripts/test.sh
+
+lint: install-dev
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+
+fmt: install-dev
+	$(BIN)/ruff format $(LINT_PATHS)
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+
+bench: install-dev
+	$(BIN)/python benchmarks/run.py
+
+constraints:
+	bash scripts/constraints.sh
+
+# Never var/: it holds the data.
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist src/*.egg-info
+	find src tests benchmarks -name __pycache__ -type d -prune -exec rm -rf {} + 2>/dev/null || true

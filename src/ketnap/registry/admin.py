@@ -1,0 +1,38 @@
+"""Django admin for superusers: code lists are edited here; the tree and people are changed through the
+product's own pages (which call the services that keep history), so they are read-only here."""
+
+from django.contrib import admin
+
+from ketnap.registry.models import CodeItem, Organization, WorkUnit
+
+
+@admin.register(CodeItem)
+class CodeItemAdmin(admin.ModelAdmin):
+    list_display = ["kind", "code", "name", "position", "stat_group", "list_version", "active"]
+    list_filter = ["kind", "active", "list_version"]
+    search_fields = ["name", "code"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ReadOnlyAdmin):
+    list_display = ["name", "code", "kind", "parent", "authorised_to_admit", "above_base_powers", "dissolved_on"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(WorkUnit)
+class WorkUnitAdmin(ReadOnlyAdmin):
+    list_display = ["name", "code", "kind", "parent", "dissolved_on"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]

@@ -1,0 +1,201 @@
+"""Forms of the web interface. Dates are typed dd/mm/yyyy (ketnap/formats/vi)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ketnap.registry.enums import MembershipEventKind, MembershipStatus, OrgKind
+from ketnap.registry.models import Organization, PartyMembership, Person, WorkUnit
+
+
+class DayInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
+                                                   "autocomplete": "off", "class": "date"}, **kwargs)
+
+
+def day_field(label, required=True, **kwargs) -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=DayInput(), **kwargs)
+
+
+class OrgChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organization) -> str:
+        return f"{'— ' * obj.depth}{obj.name}"
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: WorkUnit) -> str:
+        return f"{obj.parent.name} › {obj.name}" if obj.parent_id else obj.name
+
+
+DATE_FIELDS = ("birth_date", "youth_union_joined_on", "joined_unit_on", "left_on")
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "family_name", "middle_name", "given_name", "gender", "birth_date", "citizen_id", "staff_code",
+            "ethnicity", "religion", "phone", "email", "general_education", "professional_level", "profession",
+            "academic_title", "political_theory", "employment_type", "job_title", "work_unit", "joined_unit_on",
+            "left_on", "youth_union_member", "youth_union_joined_on", "trade_union_member", "in_cadre_planning",
+        ]
+        field_classes = {"work_unit": UnitChoiceField}
+        widgets = {name: DayInput() for name in DATE_FIELDS}
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["work_unit"]  # moving between units has its own dated form
+        else:
+            self.fields["work_unit"].queryset = units.select_related("parent").order_by("parent__name", "name")
+        self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric", "maxlength": "12"})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("youth_union_joined_on") and not data.get("youth_union_member"):
+            self.add_error("youth_union_member", "Đã có ngày vào Đoàn thì phải là đoàn viên.")
+        born = data.get("birth_date")
+        for name in ("joined_unit_on", "youth_union_joined_on"):
+            if born and data.get(name) and data[name] <= born:
+                self.add_error(name, "Ngày này phải sau ngày sinh.")
+        return data
+
+
+class ArchiveForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do lưu trữ"), max_length=255)
+
+
+class MoveUnitForm(forms.Form):
+    unit = UnitChoiceField(label=_("Chuyển đến khoa / phòng"), queryset=WorkUnit.objects.none())
+    on = day_field(_("Từ ngày"))
+    job_title = forms.CharField(label=_("Chức vụ / chức danh mới"), required=False, max_length=120)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units.select_related("parent").order_by("parent__name", "name")
+
+
+class MembershipForm(forms.ModelForm):
+    organization = OrgChoiceField(label=_("Chi bộ sinh hoạt"), queryset=Organization.objects.none())
+
+    class Meta:
+        model = PartyMembership
+        fields = ["organization", "status", "decision_date", "decision_number", "ceremony_date", "official_date",
+                  "card_number", "is_readmission"]
+        widgets = {name: DayInput() for name in ("decision_date", "ceremony_date", "official_date")}
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations.filter(
+            kind__in=OrgKind.cell_kinds(), dissolved_on__isnull=True)
+        self.fields["status"].choices = [(s.value, s.label) for s in
+                                         (MembershipStatus.OFFICIAL, MembershipStatus.PROBATIONARY)]
+        self.fields["decision_date"].required = True
+
+
+MEMBERSHIP_CHANGES = [
+    (MembershipEventKind.RECOGNISED.value, MembershipEventKind.RECOGNISED.label),
+    (MembershipEventKind.MOVED.value, MembershipEventKind.MOVED.label),
+    (MembershipEventKind.TRANSFERRED_OUT.value, MembershipEventKind.TRANSFERRED_OUT.label),
+    (MembershipEventKind.REMOVED.value, MembershipEventKind.REMOVED.label),
+    (MembershipEventKind.EXPELLED.value, MembershipEventKind.EXPELLED.label),
+    (MembershipEventKind.LEFT.value, MembershipEventKind.LEFT.label),
+    (MembershipEventKind.DIED.value, MembershipEventKind.DIED.label),
+]
+
+
+class MembershipChangeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Biến động"), choices=MEMBERSHIP_CHANGES)
+    on = day_field(_("Ngày"))
+    to_organization = OrgChoiceField(label=_("Chuyển đến chi bộ (trong đảng bộ)"), required=False,
+                                     queryset=Organization.objects.none())
+    official_date = day_field(_("Ngày chính thức (khi công nhận)"), required=False)
+    external_party = forms.CharField(label=_("Nơi chuyển đến"), required=False, max_length=255)
+    note = forms.CharField(label=_("Căn cứ / ghi chú"), required=False, max_length=500)
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_organization"].queryset = organizations.filter(
+            kind__in=OrgKind.cell_kinds(), dissolved_on__isnull=True)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == MembershipEventKind.MOVED and not data.get("to_organization"):
+            self.add_error("to_organization", "Chọn chi bộ chuyển đến.")
+        if kind == MembershipEventKind.RECOGNISED and not data.get("official_date"):
+            self.add_error("official_date", "Nhập ngày chính thức.")
+        if kind == MembershipEventKind.TRANSFERRED_OUT and not data.get("external_party"):
+            self.add_error("external_party", "Nhập nơi chuyển sinh hoạt đến.")
+        return data
+
+
+# --- organisation tree ----------------------------------------------------------------------------
+class DatedForm(forms.Form):
+    on = day_field(_("Ngày có hiệu lực"))
+    reason = forms.CharField(label=_("Căn cứ (số quyết định, ngày) / lý do"), max_length=500, required=False)
+
+
+class RenameForm(DatedForm):
+    name = forms.CharField(label=_("Tên mới"), max_length=255)
+    field_order = ["name", "on", "reason"]
+
+
+class MoveForm(DatedForm):
+    parent = OrgChoiceField(label=_("Trực thuộc (mới)"), queryset=Organization.objects.none())
+    field_order = ["parent", "on", "reason"]
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = organizations.filter(dissolved_on__isnull=True)
+
+
+class PowersForm(DatedForm):
+    authorised_to_admit = forms.BooleanField(label=_("Được ủy quyền kết nạp đảng viên"), required=False)
+    above_base_powers = forms.BooleanField(label=_("Được giao quyền cấp trên cơ sở"), required=False)
+    competent_org = OrgChoiceField(label=_("Cấp ủy có thẩm quyền quyết định kết nạp (để trống: xác định theo "
+                                           "cây tổ chức)"), required=False, queryset=Organization.objects.none())
+    field_order = ["authorised_to_admit", "above_base_powers", "competent_org", "on", "reason"]
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["competent_org"].queryset = organizations.filter(dissolved_on__isnull=True)
+
+
+class ChildForm(DatedForm):
+    code = forms.SlugField(label=_("Mã"), max_length=32, allow_unicode=False)
+    name = forms.CharField(label=_("Tên"), max_length=255)
+    kind = forms.ChoiceField(label=_("Loại"), choices=OrgKind.choices)
+    field_order = ["code", "name", "kind", "on", "reason"]
+
+
+class MergeForm(DatedForm):
+    into = OrgChoiceField(label=_("Hợp nhất vào"), queryset=Organization.objects.none())
+    field_order = ["into", "on", "reason"]
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = candidates
+
+
+class AssignUnitForm(DatedForm):
+    unit = UnitChoiceField(label=_("Khoa / phòng"), queryset=WorkUnit.objects.none())
+    field_order = ["unit", "on", "reason"]
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units.select_related("parent").order_by("parent__name", "name")
+
+
+class SplitForm(DatedForm):
+    """One choice per unit the organisation covers: which new chi bộ takes it over."""
+
+    def __init__(self, *args, units=(), targets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit_fields = []
+        for unit in units:
+            name = f"unit_{unit.pk}"
+            self.fields[name] = OrgChoiceField(label=unit.name, queryset=targets)
+            self.unit_fields.append((name, unit))

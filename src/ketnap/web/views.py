@@ -1,0 +1,437 @@
+"""Views. Every object is fetched through the request's Scope (ketnap.accounts.scope): outsiders get 404."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import get_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ketnap.accounts.scope import scope_for
+from ketnap.audit.models import AuditEntry
+from ketnap.registry import indicators
+from ketnap.registry.enums import MembershipEventKind, MembershipStatus, OrgKind
+from ketnap.registry.models import (
+    MembershipEvent,
+    Organization,
+    OrganizationSuccession,
+    PartyMembership,
+    Person,
+    UnitCoverage,
+    WorkUnit,
+)
+from ketnap.registry.services import organizations as org_services
+from ketnap.registry.services import people as people_services
+from ketnap.registry.services.dates import today
+from ketnap.web import forms
+
+PAGE_SIZE = 50
+HOME_DEPTH = 2  # levels under each root shown on the home page; deeper nodes by drilling down
+
+
+def _parse_day(raw: str | None) -> dt.date | None:
+    for fmt in get_format("DATE_INPUT_FORMATS"):
+        try:
+            return dt.datetime.strptime((raw or "").strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the named field where it has one, else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def people_page(request, queryset):
+    """Search (without diacritics), filter by membership, sort the Vietnamese way, paginate."""
+    query = request.GET.get("q", "").strip()
+    membership = request.GET.get("loai", "")
+    qs = queryset.current() if request.GET.get("ca_nghi") != "1" else queryset
+    if query:
+        qs = qs.search(query)
+    if membership == "dang-vien":
+        qs = qs.filter(memberships__status__in=MembershipStatus.active())
+    elif membership == "quan-chung":
+        qs = qs.exclude(memberships__status__in=MembershipStatus.active())
+    qs = qs.vietnamese_order().select_related("work_unit", "work_unit__parent", "organization", "profession")
+    qs = qs.prefetch_related(Prefetch("memberships", queryset=PartyMembership.objects.filter(
+        status__in=MembershipStatus.active()), to_attr="active_memberships"))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
+    params = request.GET.copy()
+    params.pop("trang", None)
+    return {"page": page, "q": query, "loai": membership, "querystring": params.urlencode()}
+
+
+# --- home and organisations -----------------------------------------------------------------------
+def home(request):
+    scope = scope_for(request)
+    roots = scope.root_organizations()
+    day = _parse_day(request.GET.get("ngay"))
+    if request.GET.get("ngay") and day is None:
+        messages.error(request, _("Ngày không hợp lệ; nhập theo dạng dd/mm/yyyy."))
+    if day and day < today():
+        tree = indicators.tree_on_day(roots, day)
+        rows = indicators.flatten(tree, HOME_DEPTH + 1)
+    else:
+        day = None
+        tree = indicators.current_tree(roots)
+        rows = indicators.flatten(tree, HOME_DEPTH)
+    return render(request, "web/home.html", {"rows": rows, "tree": tree, "day": day, "roots": roots})
+
+
+def org_detail(request, code):
+    scope = scope_for(request)
+    org = get_object_or_404(scope.organizations().select_related("parent", "competent_org"), code=code)
+    tree = indicators.current_tree([org]) if org.active else []
+    node = tree[0] if tree else None
+    ancestors = [o for o in Organization.objects.filter(pk__in=org.ancestor_ids()).order_by("depth")
+                 if scope.organizations().filter(pk=o.pk).exists()]
+    context = {
+        "org": org, "node": node, "ancestors": ancestors,
+        "versions": org.versions.select_related("parent").order_by("-valid_from", "-id"),
+        "successions": OrganizationSuccession.objects.filter(Q(predecessor=org) | Q(successor=org)).select_related(
+            "predecessor", "successor"),
+        "coverages": UnitCoverage.objects.filter(organization=org).select_related("unit", "unit__parent").order_by(
+            "valid_to", "unit__name"),
+        "deciding": org.deciding_organization(),
+        "can_read_people": scope.can_read_people_of(org),
+        "can_restructure": scope.can_restructure(org),
+        "can_edit": scope.can_edit_people_of(org),
+    }
+    if context["can_read_people"]:
+        context.update(people_page(request, Person.objects.filter(organization__path__startswith=org.path)))
+    return render(request, "web/org_detail.html", context)
+
+
+def _restructurable(request, code) -> tuple:
+    scope = scope_for(request)
+    org = get_object_or_404(scope.organizations(), code=code)
+    if not scope.can_restructure(org):
+        raise PermissionDenied
+    if not org.active:
+        raise PermissionDenied
+    return scope, org
+
+
+def _org_form_view(request, code, *, title, form_class, form_kwargs, perform, help_text=""):
+    scope, org = _restructurable(request, code)
+    kwargs = form_kwargs(scope, org)
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = perform(org, form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận thay đổi."))
+            return redirect("org_detail", code=(result or org).code)
+    return render(request, "web/form.html", {"form": form, "title": title, "org": org, "help_text": help_text,
+                                             "back": org})
+
+
+@require_http_methods(["GET", "POST"])
+def org_rename(request, code):
+    return _org_form_view(
+        request, code, title=_("Đổi tên tổ chức đảng"), form_class=forms.RenameForm,
+        form_kwargs=lambda scope, org: {"initial": {"name": org.name}},
+        perform=lambda org, d: org_services.rename(org, d["name"], on=d["on"], reason=d["reason"]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def org_move(request, code):
+    return _org_form_view(
+        request, code, title=_("Chuyển tổ chức sang trực thuộc cấp ủy khác"), form_class=forms.MoveForm,
+        form_kwargs=lambda scope, org: {"organizations": scope.organizations().exclude(path__startswith=org.path)},
+        perform=lambda org, d: org_services.move(org, d["parent"], on=d["on"], reason=d["reason"]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def org_powers(request, code):
+    return _org_form_view(
+        request, code, title=_("Thẩm quyền kết nạp"), form_class=forms.PowersForm,
+        form_kwargs=lambda scope, org: {"organizations": scope.organizations(), "initial": {
+            "authorised_to_admit": org.authorised_to_admit, "above_base_powers": org.above_base_powers,
+            "competent_org": org.competent_org}},
+        perform=lambda org, d: org_services.set_powers(
+            org, on=d["on"], authorised_to_admit=d["authorised_to_admit"],
+            above_base_powers=d["above_base_powers"], competent_org=d["competent_org"], reason=d["reason"]),
+        help_text=_("QĐ 29-QĐ/TW §4.3.2 (giữ trong các quy định sau): đảng ủy cơ sở được ủy quyền tự quyết định "
+                    "kết nạp; nếu không, ban thường vụ cấp ủy cấp trên trực tiếp quyết định."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def org_add_child(request, code):
+    return _org_form_view(
+        request, code, title=_("Thành lập tổ chức đảng trực thuộc"), form_class=forms.ChildForm,
+        form_kwargs=lambda scope, org: {},
+        perform=lambda org, d: org_services.create_organization(
+            code=d["code"], name=d["name"], kind=d["kind"], parent=org, on=d["on"], reason=d["reason"]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def org_merge(request, code):
+    def candidates(scope, org):
+        return {"candidates": scope.organizations().filter(
+            parent_id=org.parent_id, kind=org.kind, dissolved_on__isnull=True).exclude(pk=org.pk)}
+
+    return _org_form_view(
+        request, code, title=_("Hợp nhất vào tổ chức khác"), form_class=forms.MergeForm, form_kwargs=candidates,
+        perform=lambda org, d: org_services.merge([org], into=d["into"], on=d["on"], reason=d["reason"]),
+        help_text=_("Đảng viên, tổ chức trực thuộc và khoa/phòng được giao chuyển sang tổ chức tiếp nhận; "
+                    "tổ chức này kết thúc hoạt động từ ngày hiệu lực."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def org_split(request, code):
+    def kwargs(scope, org):
+        units = [c.unit for c in UnitCoverage.objects.filter(organization=org, valid_to__isnull=True)
+                 .select_related("unit")]
+        targets = scope.organizations().filter(parent_id=org.parent_id, kind__in=OrgKind.cell_kinds(),
+                                               dissolved_on__isnull=True).exclude(pk=org.pk)
+        return {"units": units, "targets": targets}
+
+    def perform(org, data):
+        parts: dict[int, tuple] = {}
+        for name, value in data.items():
+            if name.startswith("unit_"):
+                parts.setdefault(value.pk, (value, []))[1].append(WorkUnit.objects.get(pk=int(name[5:])))
+        org_services.split(org, list(parts.values()), on=data["on"], reason=data["reason"])
+        return org.parent
+
+    return _org_form_view(
+        request, code, title=_("Chia tách chi bộ"), form_class=forms.SplitForm, form_kwargs=kwargs, perform=perform,
+        help_text=_("Giao từng khoa/phòng cho một chi bộ mới (thành lập chi bộ mới ở cấp trên trước). "
+                    "Đảng viên làm việc ở khoa/phòng nào chuyển sinh hoạt về chi bộ nhận khoa/phòng đó."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def org_dissolve(request, code):
+    return _org_form_view(
+        request, code, title=_("Giải thể / kết thúc hoạt động"), form_class=forms.DatedForm,
+        form_kwargs=lambda scope, org: {},
+        perform=lambda org, d: (org_services.dissolve(org, on=d["on"], reason=d["reason"]), org.parent)[1] or org,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def org_assign_unit(request, code):
+    return _org_form_view(
+        request, code, title=_("Giao khoa / phòng cho tổ chức đảng phụ trách"), form_class=forms.AssignUnitForm,
+        form_kwargs=lambda scope, org: {"units": scope.work_units() if not scope.is_superuser
+                                        else WorkUnit.objects.all()},
+        perform=lambda org, d: org_services.assign_unit(d["unit"], org, on=d["on"]).organization,
+    )
+
+
+# --- people -----------------------------------------------------------------------------------------
+def person_list(request):
+    scope = scope_for(request)
+    context = people_page(request, scope.persons())
+    context["sees_personal_data"] = scope.sees_personal_data
+    return render(request, "web/person_list.html", context)
+
+
+def person_detail(request, pk):
+    scope = scope_for(request)
+    person = get_object_or_404(
+        scope.persons().select_related(
+            "work_unit", "work_unit__parent", "organization", "ethnicity", "religion", "general_education",
+            "professional_level", "profession", "academic_title", "political_theory", "employment_type"),
+        pk=pk)
+    memberships = person.memberships.select_related("organization").prefetch_related(
+        Prefetch("events", queryset=MembershipEvent.objects.select_related(
+            "organization_after", "from_organization").order_by("-on", "-id")))
+    context = {
+        "person": person,
+        "memberships": memberships,
+        "assignments": person.assignments.select_related("unit", "unit__parent").order_by("-valid_from"),
+        "can_edit": scope.can_edit_people_of(person.organization) and not person.archived_at,
+        "age": person.age_on(today()),
+    }
+    if scope.can_see_audit():
+        context["audit"] = AuditEntry.objects.filter(person_id=person.pk).select_related("actor")[:200]
+    return render(request, "web/person_detail.html", context)
+
+
+def _editable_person(request, pk) -> tuple:
+    scope = scope_for(request)
+    person = get_object_or_404(scope.persons(), pk=pk)
+    if not scope.can_edit_people_of(person.organization) or person.archived_at:
+        raise PermissionDenied
+    return scope, person
+
+
+def _editable_units(scope):
+    return WorkUnit.objects.all() if scope.is_superuser else scope.work_units()
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    scope = scope_for(request)
+    if not scope.sees_personal_data:
+        raise PermissionDenied
+    form = forms.PersonForm(request.POST or None, units=_editable_units(scope))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        unit = data.pop("work_unit")
+        try:
+            person = people_services.create_person(unit=unit, **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm %(name)s.") % {"name": person.full_name})
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "web/form.html", {"form": form, "title": _("Thêm nhân sự")})
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk):
+    scope, person = _editable_person(request, pk)
+    form = forms.PersonForm(request.POST or None, instance=person, units=_editable_units(scope))
+    if request.method == "POST" and form.is_valid():
+        try:
+            people_services.update_person(Person.objects.get(pk=person.pk), **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu thay đổi."))
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "web/form.html", {"form": form, "title": _("Sửa thông tin"), "back_person": person})
+
+
+@require_http_methods(["GET", "POST"])
+def person_archive(request, pk):
+    _scope, person = _editable_person(request, pk)
+    form = forms.ArchiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        people_services.archive_person(person, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Đã lưu trữ hồ sơ; dữ liệu và lịch sử vẫn được giữ."))
+        return redirect("person_detail", pk=person.pk)
+    return render(request, "web/form.html", {
+        "form": form, "title": _("Lưu trữ hồ sơ %(name)s") % {"name": person.full_name}, "back_person": person,
+        "help_text": _("Hồ sơ không bị xóa: chỉ chuyển vào lưu trữ, vẫn xem được cùng toàn bộ lịch sử.")})
+
+
+@require_http_methods(["GET", "POST"])
+def person_move_unit(request, pk):
+    scope, person = _editable_person(request, pk)
+    form = forms.MoveUnitForm(request.POST or None, units=_editable_units(scope).exclude(pk=person.work_unit_id))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            people_services.change_work_unit(person, d["unit"], on=d["on"], job_title=d["job_title"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã chuyển khoa / phòng."))
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "web/form.html", {"form": form, "title": _("Chuyển khoa / phòng"),
+                                             "back_person": person})
+
+
+@require_http_methods(["GET", "POST"])
+def membership_register(request, pk):
+    scope, person = _editable_person(request, pk)
+    form = forms.MembershipForm(request.POST or None,
+                                organizations=Organization.objects.filter(_personal_orgs(scope)))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            people_services.register_membership(
+                person, organization=d["organization"], status=d["status"], decision_date=d["decision_date"],
+                decision_number=d["decision_number"], ceremony_date=d["ceremony_date"],
+                official_date=d["official_date"], card_number=d["card_number"], is_readmission=d["is_readmission"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận đảng viên."))
+            return redirect("person_detail", pk=person.pk)
+    return render(request, "web/form.html", {
+        "form": form, "title": _("Ghi nhận đảng viên: %(name)s") % {"name": person.full_name},
+        "back_person": person,
+        "help_text": _("Dùng cho đảng viên đã có trước khi dùng ketnap. Tuổi đảng tính từ ngày quyết định kết nạp "
+                       "(Điều lệ Đảng Điều 5 khoản 4); thời gian dự bị 12 tháng tính từ ngày lễ kết nạp "
+                       "(Điều 5 khoản 1).")})
+
+
+def _personal_orgs(scope) -> Q:
+    if scope.is_superuser:
+        return ~Q(pk__in=[])
+    query = Q(pk__in=[])
+    for path in scope.personal_paths:
+        query |= Q(path__startswith=path)
+    return query
+
+
+@require_http_methods(["GET", "POST"])
+def membership_change(request, membership_pk):
+    scope = scope_for(request)
+    membership = get_object_or_404(scope.memberships().select_related("person", "organization"), pk=membership_pk)
+    if not scope.can_edit_people_of(membership.organization):
+        raise PermissionDenied
+    form = forms.MembershipChangeForm(request.POST or None,
+                                      organizations=Organization.objects.filter(_personal_orgs(scope)))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if d["kind"] == MembershipEventKind.RECOGNISED:
+                people_services.recognise_official(membership, official_date=d["official_date"], on=d["on"])
+            elif d["kind"] == MembershipEventKind.MOVED:
+                people_services.move_membership(membership, d["to_organization"], on=d["on"], note=d["note"])
+            else:
+                people_services.end_membership(membership, d["kind"], on=d["on"], note=d["note"],
+                                               external_party=d["external_party"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận biến động đảng viên."))
+            return redirect("person_detail", pk=membership.person_id)
+    return render(request, "web/form.html", {
+        "form": form, "title": _("Biến động đảng viên: %(name)s") % {"name": membership.person.full_name},
+        "back_person": membership.person})
+
+
+# --- work units -------------------------------------------------------------------------------------
+def unit_list(request):
+    scope = scope_for(request)
+    units = list(_editable_units(scope).filter(parent__isnull=True, dissolved_on__isnull=True).order_by("name"))
+    if not scope.is_superuser:
+        covered_parents = WorkUnit.objects.filter(pk__in=scope.work_units().values("parent_id"),
+                                                  parent__isnull=True)
+        units = sorted({*units, *covered_parents}, key=lambda u: u.name)
+    counts = indicators.unit_counts([u.pk for u in units])
+    rows = [(unit, counts.get(unit.pk, indicators.Counts())) for unit in units]
+    return render(request, "web/unit_list.html", {"rows": rows})
+
+
+def unit_detail(request, unit_pk):
+    scope = scope_for(request)
+    visible = WorkUnit.objects.filter(Q(pk__in=_editable_units(scope).values("pk")) |
+                                      Q(pk__in=_editable_units(scope).values("parent_id")))
+    unit = get_object_or_404(visible, pk=unit_pk)
+    departments = list(unit.children.filter(pk__in=visible.values("pk"), dissolved_on__isnull=True))
+    counts = indicators.unit_counts([unit.pk, *[d.pk for d in departments]])
+    context = {
+        "unit": unit,
+        "total": counts.get(unit.pk, indicators.Counts()),
+        "departments": [(d, counts.get(d.pk, indicators.Counts())) for d in departments],
+        "versions": unit.versions.order_by("-valid_from"),
+        "coverages": unit.coverages.select_related("organization").order_by("-valid_from"),
+    }
+    context.update(people_page(request, scope.persons().filter(Q(work_unit=unit) | Q(work_unit__parent=unit))))
+    return render(request, "web/unit_detail.html", context)

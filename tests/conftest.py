@@ -1,0 +1,102 @@
+"""Shared fixtures: a small province with two hospitals, and the personas of ketnap's tests.
+
+Personas (style.md, after healthchecks): an office user of hospital A, a secretary of cell A1, an outsider
+secretary of hospital B's cell who must see nothing of A, an overseer who must see no names, and a superuser.
+"""
+
+import logging
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from ketnap.accounts.models import RoleKind
+from ketnap.registry.enums import Gender, MembershipStatus, OrgKind
+from tests import factories as f
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API with live_server
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_logged_errors(caplog):
+    """A test that made the product log an error fails, even if its assertions passed (ephios' rule)."""
+    yield
+    errors = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR
+              and not r.name.startswith("django.request")]
+    assert not errors, [r.getMessage() for r in errors]
+
+
+@dataclass
+class World:
+    province: object
+    upper: object
+    hospital_a: object
+    cell_a1: object
+    cell_a2: object
+    hospital_b: object
+    cell_b1: object
+    unit_a: object
+    dept_a1: object
+    dept_a2: object
+    unit_b: object
+    dept_b1: object
+    an: object  # Nguyễn Văn An, official member of A1
+    binh: object  # Trần Thị Bình, non-member in A1's department
+    dung: object  # Lê Văn Dũng, probationary member of A2
+    outsider: object  # Phạm Thị Xuyến, member in hospital B (outside A)
+
+
+@pytest.fixture
+def world(db) -> World:
+    province = f.org("TU", "Đảng bộ tỉnh Thử Nghiệm", OrgKind.PROVINCE)
+    upper = f.org("SYT", "Đảng bộ Sở Y tế", OrgKind.UPPER, province)
+    hospital_a = f.org("BVA", "Đảng bộ Bệnh viện A", OrgKind.BASE_COMMITTEE, upper)
+    cell_a1 = f.org("BVA-NOI", "Chi bộ Khoa Nội", OrgKind.CELL, hospital_a)
+    cell_a2 = f.org("BVA-NGOAI", "Chi bộ Khoa Ngoại", OrgKind.CELL, hospital_a)
+    hospital_b = f.org("BVB", "Đảng bộ Bệnh viện B", OrgKind.BASE_COMMITTEE, upper)
+    cell_b1 = f.org("BVB-SAN", "Chi bộ Khoa Sản", OrgKind.CELL, hospital_b)
+    unit_a = f.unit("UA", "Bệnh viện A")
+    dept_a1 = f.unit("UA-NOI", "Khoa Nội", unit_a, covered_by=cell_a1)
+    dept_a2 = f.unit("UA-NGOAI", "Khoa Ngoại", unit_a, covered_by=cell_a2)
+    unit_b = f.unit("UB", "Bệnh viện B")
+    dept_b1 = f.unit("UB-SAN", "Khoa Sản", unit_b, covered_by=cell_b1)
+    an = f.person(dept_a1, "Nguyễn Văn An", gender=Gender.MALE, job_title="Trưởng khoa")
+    binh = f.person(dept_a1, "Trần Thị Bình")
+    dung = f.person(dept_a2, "Lê Văn Dũng", gender=Gender.MALE)
+    outsider = f.person(dept_b1, "Phạm Thị Xuyến")
+    f.member(an, cell_a1)
+    f.member(dung, cell_a2, status=MembershipStatus.PROBATIONARY)
+    f.member(outsider, cell_b1)
+    return World(province, upper, hospital_a, cell_a1, cell_a2, hospital_b, cell_b1, unit_a, dept_a1, dept_a2,
+                 unit_b, dept_b1, an, binh, dung, outsider)
+
+
+@dataclass
+class Personas:
+    office_a: object
+    secretary_a1: object
+    secretary_b1: object
+    overseer: object
+    admin_a: object
+    superuser: object
+
+
+@pytest.fixture
+def personas(world) -> Personas:
+    return Personas(
+        office_a=f.user("vp.a", (RoleKind.OFFICE, world.hospital_a)),
+        secretary_a1=f.user("bithu.a1", (RoleKind.SECRETARY, world.cell_a1)),
+        secretary_b1=f.user("bithu.b1", (RoleKind.SECRETARY, world.cell_b1)),
+        overseer=f.user("giamsat", (RoleKind.OVERSEER, world.upper)),
+        admin_a=f.user("quantri.a", (RoleKind.ADMIN, world.hospital_a)),
+        superuser=f.user("root", superuser=True),
+    )
+
+
+@pytest.fixture
+def login(client):
+    def as_(user):
+        client.force_login(user)
+        return client
+
+    return as_

@@ -1,0 +1,119 @@
+"""Walks EVERY URL pattern as every persona against objects outside that persona's scope.
+
+New URLs are covered automatically: a URL keyword this test does not know how to fill makes it fail,
+which forces whoever adds the URL to say which out-of-scope object it must refuse.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from ketnap.registry.enums import MembershipStatus
+from ketnap.vietnamese import fold
+
+
+def _walk(patterns, namespace=None):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            if entry.namespace and namespace:
+                ns = f"{namespace}:{entry.namespace}"
+            yield from _walk(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            yield name, list(entry.pattern.regex.groupindex)
+
+
+ALL_PATTERNS = sorted(set((name, tuple(kwargs)) for name, kwargs in _walk(get_resolver().url_patterns)))
+
+
+def _outside(world, persona_name):
+    """Objects outside the persona's scope: (organization, person) pairs."""
+    return {
+        "office_a": (world.cell_b1, world.outsider),
+        "admin_a": (world.cell_b1, world.outsider),
+        "secretary_a1": (world.cell_a2, world.dung),
+        "secretary_b1": (world.cell_a1, world.an),
+        "overseer": (world.province, world.an),  # an overseer may read no person at all
+    }[persona_name]
+
+
+def _kwargs(names, org, person):
+    membership = person.memberships.get(status__in=MembershipStatus.active())
+    known = {
+        "code": org.code,
+        "pk": person.pk,
+        "membership_pk": membership.pk,
+        "unit_pk": person.work_unit_id,
+        # Django admin's own patterns (the personas are not staff: admin must send them to its login)
+        "object_id": str(person.pk),
+        "id": person.pk,
+        "app_label": "registry",
+        "content_type_id": 1,
+        "url": "registry/person/",
+    }
+    missing = [n for n in names if n not in known]
+    assert not missing, f"The leak test does not know how to fill URL keyword(s) {missing}: add them to _kwargs"
+    return {n: known[n] for n in names}
+
+
+PERSONAS = ["office_a", "admin_a", "secretary_a1", "secretary_b1", "overseer"]
+
+
+def _personal_markers(person):
+    return [person.full_name, person.citizen_id]
+
+
+@pytest.mark.parametrize("persona_name", PERSONAS)
+def test_every_url_refuses_out_of_scope_objects(client, world, personas, persona_name):
+    user = getattr(personas, persona_name)
+    org, person = _outside(world, persona_name)
+    markers = _personal_markers(person)
+    if persona_name == "overseer":
+        markers = [m for p in (world.an, world.binh, world.dung, world.outsider) for m in _personal_markers(p)]
+    checked = 0
+    for name, kw_names in ALL_PATTERNS:
+        try:
+            url = reverse(name, kwargs=_kwargs(kw_names, org, person))
+        except Exception as exc:  # a pattern whose regex rejects our value must still be checked by hand
+            pytest.fail(f"cannot build {name} with {kw_names}: {exc}")
+        for method in ("get", "post"):
+            client.force_login(user)  # logout and language views end the session: start each call fresh
+            response = getattr(client, method)(url, {"q": fold(person.full_name)} if method == "get" else {})
+            body = response.content.decode(errors="replace")
+            for marker in markers:
+                assert marker not in body, f"{persona_name} sees {marker!r} at {method.upper()} {url}"
+            if kw_names and not name.startswith("admin:") and name not in {"set_language"}:
+                assert response.status_code == 404, (
+                    f"{persona_name}: {method.upper()} {url} answered {response.status_code}, expected 404")
+            if name.startswith("admin:") and name not in {"admin:logout", "admin:login"}:
+                assert response.status_code in {302, 404}, f"{persona_name} reached admin page {url}"
+            checked += 1
+    assert checked == 2 * len(ALL_PATTERNS) and checked > 100
+
+
+def test_the_walk_sees_the_product_urls():
+    names = {name for name, _ in ALL_PATTERNS}
+    assert {"home", "org_detail", "person_detail", "person_edit", "membership_change", "unit_detail",
+            "org_split", "admin:index"} <= names
+
+
+@pytest.mark.parametrize("url_name", ["home", "person_list", "unit_list"])
+def test_overseer_pages_carry_no_names(client, world, personas, url_name):
+    client.force_login(personas.overseer)
+    response = client.get(reverse(url_name), {"q": "nguyen"})
+    body = response.content.decode()
+    for p in (world.an, world.binh, world.dung, world.outsider):
+        assert p.full_name not in body
+    if url_name == "home":
+        assert response.status_code == 200
+        assert "Đảng bộ Bệnh viện A" in body  # the indicators are there, only names are not
+
+
+def test_in_scope_objects_are_reachable(client, world, personas):
+    """The other half: the same URLs work for someone whose scope holds the object (the 404s mean scope)."""
+    client.force_login(personas.secretary_a1)
+    assert client.get(reverse("person_detail", kwargs={"pk": world.an.pk})).status_code == 200
+    assert client.get(reverse("org_detail", kwargs={"code": world.cell_a1.code})).status_code == 200
+    assert client.get(reverse("unit_detail", kwargs={"unit_pk": world.dept_a1.pk})).status_code == 200
+    membership = world.an.memberships.get()
+    assert client.get(reverse("membership_change", kwargs={"membership_pk": membership.pk})).status_code == 200
