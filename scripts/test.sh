@@ -84,14 +84,13 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-new_data_dir() {  # a throwaway KETNAP_DATA_DIR with its secret key written once (xdist workers share it)
-    local d
-    d=$(mktemp -d "${TMPDIR:-/tmp}/ketnap-test-data.XXXXXX")
-    TMP_DIRS+=("$d")
+new_data_dir() {  # sets DATA: a throwaway KETNAP_DATA_DIR, secret key written once (xdist workers share it)
+    # Not a $(…) function: the directory must be recorded in this shell for the clean-up.
+    DATA=$(mktemp -d "${TMPDIR:-/tmp}/ketnap-test-data.XXXXXX")
+    TMP_DIRS+=("$DATA")
     "$BIN/python" -c 'import secrets, sys; print(secrets.token_urlsafe(64), file=open(sys.argv[1], "w"))' \
-        "$d/secret_key"
-    chmod 600 "$d/secret_key"
-    printf '%s' "$d"
+        "$DATA/secret_key"
+    chmod 600 "$DATA/secret_key"
 }
 
 # --- results -------------------------------------------------------------------------------------------
@@ -136,7 +135,7 @@ summary() {
     local i
     printf '\n\033[1m==> Summary\033[0m\n'
     for i in "${!RESULT_NAMES[@]}"; do
-        printf '  %-28s %-28s %8ss\n' "${RESULT_NAMES[$i]}" "${RESULT_STATES[$i]}" "${RESULT_TIMES[$i]}"
+        printf '  %-32s %-30s %8ss\n' "${RESULT_NAMES[$i]}" "${RESULT_STATES[$i]}" "${RESULT_TIMES[$i]}"
     done
     if [ "$FAILED" = 0 ]; then
         printf '\033[1;32mALL PASSED\033[0m\n'
@@ -183,10 +182,14 @@ elif $IS_ROOT && command -v apt-get >/dev/null 2>&1; then
     echo "installing: ${MISSING[*]}"
     export DEBIAN_FRONTEND=noninteractive
     # DPkg::Lock::Timeout: wait for another apt/dpkg (e.g. unattended-upgrades) instead of failing.
-    if apt-get -o DPkg::Lock::Timeout=600 update -qq \
-        && apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${MISSING[@]}"; then
+    APT_LOG=$(mktemp "${TMPDIR:-/tmp}/ketnap-apt.XXXXXX")
+    TMP_DIRS+=("$APT_LOG")
+    if apt-get -o DPkg::Lock::Timeout=600 update >"$APT_LOG" 2>&1 \
+        && apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${MISSING[@]}" >>"$APT_LOG" 2>&1; then
+        echo "installed"
         record "setup: system packages" "PASS (installed)" "$(elapsed "$start")"
     else
+        tail -n 30 "$APT_LOG" >&2
         warn "apt-get could not install: ${MISSING[*]} — the tests that need them will skip or fail"
         record "setup: system packages" "WARN (apt-get failed)" "$(elapsed "$start")"
     fi
@@ -202,7 +205,8 @@ fi
 if want_leg static; then
     LINT_PATHS=()
     for p in src tests benchmarks; do [ -e "$p" ] && LINT_PATHS+=("$p"); done
-    STATIC_DATA=$(new_data_dir)
+    new_data_dir
+    STATIC_DATA=$DATA
     TEST_SECRET=$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(48))')  # 64 characters
     step "static: ruff check" "$BIN/ruff" check "${LINT_PATHS[@]}"
     step "static: ruff format" "$BIN/ruff" format --check "${LINT_PATHS[@]}"
@@ -215,13 +219,15 @@ fi
 
 # --- 3b. SQLite ----------------------------------------------------------------------------------------
 if want_leg sqlite; then
-    pytest_leg "sqlite" no KETNAP_DATA_DIR="$(new_data_dir)" -- -m "not browser" -n "$WORKERS"
+    new_data_dir
+    pytest_leg "sqlite" no KETNAP_DATA_DIR="$DATA" -- -m "not browser" -n "$WORKERS"
 fi
 
 # --- 3c. Browser (SQLite, one process: live_server + Chromium) ----------------------------------------
 if want_leg browser; then
     [ -x /usr/bin/chromium ] || warn "/usr/bin/chromium is missing: browser tests will skip (fail when CI=true)"
-    pytest_leg "browser" yes KETNAP_DATA_DIR="$(new_data_dir)" -- -m browser
+    new_data_dir
+    pytest_leg "browser" yes KETNAP_DATA_DIR="$DATA" -- -m browser
 fi
 
 # --- 3d. PostgreSQL on a throwaway cluster --------------------------------------------------------------
@@ -230,6 +236,7 @@ free_port() {
 import socket, sys
 def free(port):
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will: TIME_WAIT is fine
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
@@ -287,7 +294,8 @@ if want_leg postgres; then
     pg_start || pg_rc=$?
     if [ "$pg_rc" = 0 ]; then
         record "postgres: cluster start" PASS "$(elapsed "$start")"
-        pytest_leg "postgres" no KETNAP_DATA_DIR="$(new_data_dir)" DATABASE_URL="$DATABASE_URL" \
+        new_data_dir
+        pytest_leg "postgres" no KETNAP_DATA_DIR="$DATA" DATABASE_URL="$DATABASE_URL" \
             -- -m "not browser" -n "$WORKERS"
         start=$(now)
         pg_stop

@@ -21,8 +21,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 def _fail_on_logged_errors(caplog):
     """A test that made the product log an error fails, even if its assertions passed (ephios' rule)."""
     yield
-    errors = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR
-              and not r.name.startswith("django.request")]
+    errors = [
+        r
+        for r in caplog.get_records("call")
+        if r.levelno >= logging.ERROR and not r.name.startswith("django.request")
+    ]
     assert not errors, [r.getMessage() for r in errors]
 
 
@@ -67,8 +70,24 @@ def world(db) -> World:
     f.member(an, cell_a1)
     f.member(dung, cell_a2, status=MembershipStatus.PROBATIONARY)
     f.member(outsider, cell_b1)
-    return World(province, upper, hospital_a, cell_a1, cell_a2, hospital_b, cell_b1, unit_a, dept_a1, dept_a2,
-                 unit_b, dept_b1, an, binh, dung, outsider)
+    return World(
+        province,
+        upper,
+        hospital_a,
+        cell_a1,
+        cell_a2,
+        hospital_b,
+        cell_b1,
+        unit_a,
+        dept_a1,
+        dept_a2,
+        unit_b,
+        dept_b1,
+        an,
+        binh,
+        dung,
+        outsider,
+    )
 
 
 @dataclass

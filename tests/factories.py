@@ -23,8 +23,13 @@ def org(code_: str, name: str, kind: str, parent=None, on=START, **kwargs):
 
 
 def unit(code_: str, name: str, parent=None, kind=None, on=START, covered_by=None):
-    made = units.create_unit(code=code_, name=name, kind=kind or (UnitKind.DEPARTMENT if parent else UnitKind.UNIT),
-                             parent=parent, on=on)
+    made = units.create_unit(
+        code=code_,
+        name=name,
+        kind=kind or (UnitKind.DEPARTMENT if parent else UnitKind.UNIT),
+        parent=parent,
+        on=on,
+    )
     if covered_by is not None:
         organizations.assign_unit(made, covered_by, on=on)
     return made
@@ -36,20 +41,39 @@ def person(work_unit, full_name: str, *, born=dt.date(1990, 5, 17), gender=Gende
     middle = " ".join(rest[:-1])
     n = next(_counter)
     fields.setdefault("citizen_id", f"0221{n:08d}")
-    return people.create_person(unit=work_unit, family_name=family, middle_name=middle, given_name=given,
-                                gender=gender, birth_date=born, on=START, **fields)
+    return people.create_person(
+        unit=work_unit,
+        family_name=family,
+        middle_name=middle,
+        given_name=given,
+        gender=gender,
+        birth_date=born,
+        on=START,
+        **fields,
+    )
 
 
 def member(person_, cell, *, status=MembershipStatus.OFFICIAL, decision=dt.date(2018, 3, 1)):
     ceremony = decision + dt.timedelta(days=10)
     official = ceremony.replace(year=ceremony.year + 1) if status == MembershipStatus.OFFICIAL else None
-    return people.register_membership(person_, organization=cell, status=status, decision_date=decision,
-                                      ceremony_date=ceremony, official_date=official)
+    return people.register_membership(
+        person_,
+        organization=cell,
+        status=status,
+        decision_date=decision,
+        ceremony_date=ceremony,
+        official_date=official,
+    )
 
 
 def user(username: str, *roles: tuple[str, object], superuser: bool = False) -> User:
-    made = User.objects.create_user(username, password="mat-khau-thu-nghiem", first_name=username,
-                                    is_superuser=superuser, is_staff=superuser)
+    made = User.objects.create_user(
+        username,
+        password="mat-khau-thu-nghiem",
+        first_name=username,
+        is_superuser=superuser,
+        is_staff=superuser,
+    )
     for kind, organization in roles:
         Role.objects.create(user=made, organization=organization, kind=kind)
     return made

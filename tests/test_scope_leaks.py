@@ -52,7 +52,9 @@ def _kwargs(names, org, person):
         "url": "registry/person/",
     }
     missing = [n for n in names if n not in known]
-    assert not missing, f"The leak test does not know how to fill URL keyword(s) {missing}: add them to _kwargs"
+    assert not missing, (
+        f"The leak test does not know how to fill URL keyword(s) {missing}: add them to _kwargs"
+    )
     return {n: known[n] for n in names}
 
 
@@ -69,7 +71,9 @@ def test_every_url_refuses_out_of_scope_objects(client, world, personas, persona
     org, person = _outside(world, persona_name)
     markers = _personal_markers(person)
     if persona_name == "overseer":
-        markers = [m for p in (world.an, world.binh, world.dung, world.outsider) for m in _personal_markers(p)]
+        markers = [
+            m for p in (world.an, world.binh, world.dung, world.outsider) for m in _personal_markers(p)
+        ]
     checked = 0
     for name, kw_names in ALL_PATTERNS:
         try:
@@ -84,7 +88,8 @@ def test_every_url_refuses_out_of_scope_objects(client, world, personas, persona
                 assert marker not in body, f"{persona_name} sees {marker!r} at {method.upper()} {url}"
             if kw_names and not name.startswith("admin:") and name not in {"set_language"}:
                 assert response.status_code == 404, (
-                    f"{persona_name}: {method.upper()} {url} answered {response.status_code}, expected 404")
+                    f"{persona_name}: {method.upper()} {url} answered {response.status_code}, expected 404"
+                )
             if name.startswith("admin:") and name not in {"admin:logout", "admin:login"}:
                 assert response.status_code in {302, 404}, f"{persona_name} reached admin page {url}"
             checked += 1
@@ -93,8 +98,16 @@ def test_every_url_refuses_out_of_scope_objects(client, world, personas, persona
 
 def test_the_walk_sees_the_product_urls():
     names = {name for name, _ in ALL_PATTERNS}
-    assert {"home", "org_detail", "person_detail", "person_edit", "membership_change", "unit_detail",
-            "org_split", "admin:index"} <= names
+    assert {
+        "home",
+        "org_detail",
+        "person_detail",
+        "person_edit",
+        "membership_change",
+        "unit_detail",
+        "org_split",
+        "admin:index",
+    } <= names
 
 
 @pytest.mark.parametrize("url_name", ["home", "person_list", "unit_list"])
@@ -116,4 +129,6 @@ def test_in_scope_objects_are_reachable(client, world, personas):
     assert client.get(reverse("org_detail", kwargs={"code": world.cell_a1.code})).status_code == 200
     assert client.get(reverse("unit_detail", kwargs={"unit_pk": world.dept_a1.pk})).status_code == 200
     membership = world.an.memberships.get()
-    assert client.get(reverse("membership_change", kwargs={"membership_pk": membership.pk})).status_code == 200
+    assert (
+        client.get(reverse("membership_change", kwargs={"membership_pk": membership.pk})).status_code == 200
+    )

@@ -18,8 +18,14 @@ _WORD_BREAK = "00"
 # Combining marks: those that make a different letter (part of the primary key) and tone marks (secondary).
 _BREVE, _CIRCUMFLEX, _HORN = "\u0306", "\u0302", "\u031b"
 _TONES = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}  # huyền hỏi ngã sắc nặng
-_LETTER_MARKS = {("a", _BREVE): "ă", ("a", _CIRCUMFLEX): "â", ("e", _CIRCUMFLEX): "ê",
-                 ("o", _CIRCUMFLEX): "ô", ("o", _HORN): "ơ", ("u", _HORN): "ư"}
+_LETTER_MARKS = {
+    ("a", _BREVE): "ă",
+    ("a", _CIRCUMFLEX): "â",
+    ("e", _CIRCUMFLEX): "ê",
+    ("o", _CIRCUMFLEX): "ô",
+    ("o", _HORN): "ơ",
+    ("u", _HORN): "ư",
+}
 
 
 def _letters(word: str) -> list[tuple[str, str]]:
@@ -42,25 +48,29 @@ def _letters(word: str) -> list[tuple[str, str]]:
 def sort_key(*parts: str) -> str:
     """A key whose plain string order is Vietnamese alphabetical order of the parts, in the given order.
 
-    The key holds only ASCII digits, so it sorts the same under SQLite's BINARY and any PostgreSQL collation.
-    For a person use sort_key(given, family, middle).
+    Each part is compared whole (letters, then tones) before the next: all "Dung" before all "Dũng",
+    whatever their family names. The key holds only ASCII digits, so it sorts the same under SQLite's
+    BINARY and any PostgreSQL collation. For a person use sort_key(given, family, middle).
     """
-    primary: list[str] = []
-    secondary: list[str] = []
+    key: list[str] = []
     for part in parts:
+        primary: list[str] = []
+        secondary: list[str] = []
         for word in (part or "").split():
             letters = _letters(word)
             primary.extend(_LETTER_CODE.get(ch) or _DIGIT_CODE[ch] for ch, _ in letters)
             secondary.extend(tone for _, tone in letters)
             primary.append(_WORD_BREAK)
-        primary.append(_WORD_BREAK)
-    return "".join(primary) + _WORD_BREAK + "".join(secondary)
+        # Equal primaries mean equal letter counts, so the tone strings compared next have equal lengths.
+        key.extend([*primary, _WORD_BREAK, *secondary, _WORD_BREAK])
+    return "".join(key)
 
 
 def fold(text: str) -> str:
     """Lower case without diacritics (đ → d), single spaces: "Nguyễn Văn Ân" → "nguyen van an"."""
     stripped = "".join(
-        ch for ch in unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
+        ch
+        for ch in unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
         if not unicodedata.combining(ch)
     )
     return " ".join(stripped.lower().split())

@@ -23,8 +23,9 @@ class Role(models.Model):
     """A user's role at an organisation node; its scope is that node's subtree."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="roles")
-    organization = models.ForeignKey("registry.Organization", models.CASCADE, related_name="roles",
-                                     verbose_name=_("tổ chức đảng"))
+    organization = models.ForeignKey(
+        "registry.Organization", models.CASCADE, related_name="roles", verbose_name=_("tổ chức đảng")
+    )
     kind = models.CharField(_("vai trò"), max_length=20, choices=RoleKind.choices)
     title = models.CharField(_("chức danh"), max_length=120, blank=True)
 

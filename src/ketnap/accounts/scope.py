@@ -59,8 +59,11 @@ class Scope:
 
     def root_organizations(self) -> list[Organization]:
         """The top nodes of this user's scope (a subtree inside another role's subtree is not a root)."""
-        orgs = list(self.organizations().filter(depth=0) if self.is_superuser else
-                    [r.organization for r in self.roles])
+        orgs = list(
+            self.organizations().filter(depth=0)
+            if self.is_superuser
+            else [r.organization for r in self.roles]
+        )
         paths = sorted({o.path: o for o in orgs}.items())
         roots: list[Organization] = []
         for path, org in paths:
@@ -101,8 +104,8 @@ class Scope:
     def can_restructure(self, org: Organization) -> bool:
         """Restructuring the tree is for admins and the office of a committee above the node."""
         return self.is_superuser or any(
-            org.path.startswith(r.organization.path) and (r.kind == RoleKind.ADMIN or (
-                r.kind == RoleKind.OFFICE and org.pk != r.organization_id))
+            org.path.startswith(r.organization.path)
+            and (r.kind == RoleKind.ADMIN or (r.kind == RoleKind.OFFICE and org.pk != r.organization_id))
             for r in self.roles
         )
 

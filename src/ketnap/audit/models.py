@@ -29,7 +29,9 @@ class AuditEntry(models.Model):
         EVENT = "event", _("Sự kiện")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
     actor_name = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=10, choices=Action.choices)
     model = models.CharField(max_length=100)
@@ -54,9 +56,19 @@ class AuditEntry(models.Model):
 
     def payload(self) -> str:
         return json.dumps(
-            [self.actor_id, self.action, self.model, self.object_id, self.person_id, self.changes, self.note,
-             self.previous_hash],
-            sort_keys=True, ensure_ascii=False, default=str,
+            [
+                self.actor_id,
+                self.action,
+                self.model,
+                self.object_id,
+                self.person_id,
+                self.changes,
+                self.note,
+                self.previous_hash,
+            ],
+            sort_keys=True,
+            ensure_ascii=False,
+            default=str,
         )
 
     def compute_hash(self) -> str:

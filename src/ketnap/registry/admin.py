@@ -26,7 +26,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(ReadOnlyAdmin):
-    list_display = ["name", "code", "kind", "parent", "authorised_to_admit", "above_base_powers", "dissolved_on"]
+    list_display = [
+        "name",
+        "code",
+        "kind",
+        "parent",
+        "authorised_to_admit",
+        "above_base_powers",
+        "dissolved_on",
+    ]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
 

@@ -21,9 +21,15 @@ def load(code_item_model) -> int:
         codes = []
         for position, item in enumerate(block["items"]):
             code_item_model.objects.update_or_create(
-                kind=kind, code=item["code"],
-                defaults={"name": item["name"], "position": position, "stat_group": item.get("stat_group", ""),
-                          "list_version": data["version"], "active": True},
+                kind=kind,
+                code=item["code"],
+                defaults={
+                    "name": item["name"],
+                    "position": position,
+                    "stat_group": item.get("stat_group", ""),
+                    "list_version": data["version"],
+                    "active": True,
+                },
             )
             codes.append(item["code"])
             seen += 1

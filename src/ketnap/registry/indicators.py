@@ -85,15 +85,22 @@ def _roll_up(nodes: dict[int, Node], own: dict[int, Counts], roots: list[Node]) 
 
 def _current_own_counts() -> dict[int, Counts]:
     own: dict[int, Counts] = {}
-    staff_rows = Person.objects.current().values("organization_id").annotate(
-        staff=Count("id"),
-        staff_members=Count("id", filter=Q(memberships__status__in=MembershipStatus.active())),
+    staff_rows = (
+        Person.objects.current()
+        .values("organization_id")
+        .annotate(
+            staff=Count("id"),
+            staff_members=Count("id", filter=Q(memberships__status__in=MembershipStatus.active())),
+        )
     )
     for row in staff_rows:
         counts = own.setdefault(row["organization_id"], Counts())
         counts.staff, counts.staff_members = row["staff"], row["staff_members"]
-    member_rows = PartyMembership.objects.filter(status__in=MembershipStatus.active()).values(
-        "organization_id", "status").annotate(n=Count("id"))
+    member_rows = (
+        PartyMembership.objects.filter(status__in=MembershipStatus.active())
+        .values("organization_id", "status")
+        .annotate(n=Count("id"))
+    )
     for row in member_rows:
         counts = own.setdefault(row["organization_id"], Counts())
         if row["status"] == MembershipStatus.OFFICIAL:
@@ -122,8 +129,11 @@ def _own_counts_on(day: dt.date) -> dict[int, Counts]:
     own: dict[int, Counts] = {}
     # Members: the state after each membership's last event on or before the day.
     state: dict[int, tuple[str, int]] = {}
-    events = MembershipEvent.objects.filter(on__lte=day).order_by("membership_id", "on", "id").values_list(
-        "membership_id", "status_after", "organization_after_id", "membership__person_id")
+    events = (
+        MembershipEvent.objects.filter(on__lte=day)
+        .order_by("membership_id", "on", "id")
+        .values_list("membership_id", "status_after", "organization_after_id", "membership__person_id")
+    )
     member_people: set[int] = set()
     for membership_id, status, org_id, person_id in events:
         state[membership_id] = (status, org_id, person_id)
@@ -161,8 +171,10 @@ def tree_on_day(roots: list[Organization], day: dt.date) -> list[Node]:
     even if it has moved since.
     """
     versions, _children = tree_on(day)
-    nodes = {v.organization_id: Node(v.organization_id, v.organization.code, v.name, v.kind, v.parent_id)
-             for v in versions}
+    nodes = {
+        v.organization_id: Node(v.organization_id, v.organization.code, v.name, v.kind, v.parent_id)
+        for v in versions
+    }
     for node in nodes.values():
         if node.parent_id in nodes:
             nodes[node.parent_id].children.append(node)
@@ -191,10 +203,14 @@ def unit_counts(unit_ids: list[int]) -> dict[int, Counts]:
     """Staff and members per work unit (the unit and its departments summed), today."""
     parents = dict(WorkUnit.objects.values_list("pk", "parent_id"))
     per_unit: dict[int, Counts] = {}
-    rows = Person.objects.current().values("work_unit_id").annotate(
-        staff=Count("id"),
-        official=Count("id", filter=Q(memberships__status=MembershipStatus.OFFICIAL)),
-        probationary=Count("id", filter=Q(memberships__status=MembershipStatus.PROBATIONARY)),
+    rows = (
+        Person.objects.current()
+        .values("work_unit_id")
+        .annotate(
+            staff=Count("id"),
+            official=Count("id", filter=Q(memberships__status=MembershipStatus.OFFICIAL)),
+            probationary=Count("id", filter=Q(memberships__status=MembershipStatus.PROBATIONARY)),
+        )
     )
     wanted = set(unit_ids)
     for row in rows:

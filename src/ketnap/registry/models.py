@@ -54,8 +54,14 @@ class CodeItem(models.Model):
 
 def _code(kind: CodeKind, verbose: str, **extra):
     return models.ForeignKey(
-        CodeItem, models.PROTECT, verbose_name=verbose, null=True, blank=True,
-        limit_choices_to={"kind": kind, "active": True}, related_name="+", **extra,
+        CodeItem,
+        models.PROTECT,
+        verbose_name=verbose,
+        null=True,
+        blank=True,
+        limit_choices_to={"kind": kind, "active": True},
+        related_name="+",
+        **extra,
     )
 
 
@@ -65,12 +71,19 @@ class Organization(models.Model):
     code = models.CharField(_("mã"), max_length=32, unique=True)
     name = models.CharField(_("tên"), max_length=255)
     kind = models.CharField(_("loại"), max_length=20, choices=OrgKind.choices)
-    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children",
-                               verbose_name=_("trực thuộc"))
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("trực thuộc")
+    )
     authorised_to_admit = models.BooleanField(_("được ủy quyền kết nạp"), default=False)
     above_base_powers = models.BooleanField(_("được giao quyền cấp trên cơ sở"), default=False)
-    competent_org = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="+",
-                                      verbose_name=_("cấp ủy có thẩm quyền quyết định kết nạp"))
+    competent_org = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cấp ủy có thẩm quyền quyết định kết nạp"),
+    )
     established_on = models.DateField(_("ngày thành lập"))
     dissolved_on = models.DateField(_("ngày kết thúc hoạt động"), null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
@@ -157,8 +170,9 @@ class WorkUnit(models.Model):
     code = models.CharField(_("mã"), max_length=32, unique=True)
     name = models.CharField(_("tên"), max_length=255)
     kind = models.CharField(_("loại"), max_length=20, choices=UnitKind.choices)
-    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children",
-                               verbose_name=_("thuộc"))
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("thuộc")
+    )
     established_on = models.DateField(_("ngày thành lập"))
     dissolved_on = models.DateField(_("ngày giải thể"), null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
@@ -232,8 +246,9 @@ class Person(models.Model):
     birth_date = models.DateField(_("ngày sinh"))
     ethnicity = _code(CodeKind.ETHNICITY, _("dân tộc"))
     religion = _code(CodeKind.RELIGION, _("tôn giáo"))
-    citizen_id = models.CharField(_("số CCCD"), max_length=12, unique=True, null=True, blank=True,
-                                  validators=[citizen_id_validator])
+    citizen_id = models.CharField(
+        _("số CCCD"), max_length=12, unique=True, null=True, blank=True, validators=[citizen_id_validator]
+    )
     staff_code = models.CharField(_("mã nhân viên"), max_length=32, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
@@ -244,7 +259,9 @@ class Person(models.Model):
     political_theory = _code(CodeKind.POLITICAL_THEORY, _("lý luận chính trị"))
     employment_type = _code(CodeKind.EMPLOYMENT_TYPE, _("loại hình lao động"))
     job_title = models.CharField(_("chức vụ / chức danh"), max_length=120, blank=True)
-    work_unit = models.ForeignKey(WorkUnit, models.PROTECT, related_name="staff", verbose_name=_("khoa / phòng"))
+    work_unit = models.ForeignKey(
+        WorkUnit, models.PROTECT, related_name="staff", verbose_name=_("khoa / phòng")
+    )
     joined_unit_on = models.DateField(_("ngày vào đơn vị"), null=True, blank=True)
     left_on = models.DateField(_("ngày thôi việc"), null=True, blank=True)
     youth_union_member = models.BooleanField(_("đoàn viên"), default=False)
@@ -253,8 +270,14 @@ class Person(models.Model):
     in_cadre_planning = models.BooleanField(_("trong quy hoạch"), default=False)
     # The party organisation responsible for this person: the member's cell, else the cell covering the
     # work unit. Kept by the services; every personal-data scope filter goes through it.
-    organization = models.ForeignKey(Organization, models.PROTECT, null=True, blank=True, related_name="people",
-                                     verbose_name=_("tổ chức đảng phụ trách"))
+    organization = models.ForeignKey(
+        Organization,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("tổ chức đảng phụ trách"),
+    )
     sort_key = models.CharField(max_length=255, db_index=True, editable=False)
     search_text = models.CharField(max_length=255, editable=False)
     archived_at = models.DateTimeField(_("lưu trữ lúc"), null=True, blank=True)
@@ -289,12 +312,22 @@ class Person(models.Model):
         self.prepare()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "sort_key", "search_text", "family_name",
-                                       "middle_name", "given_name"}
+            kwargs["update_fields"] = {
+                *update_fields,
+                "sort_key",
+                "search_text",
+                "family_name",
+                "middle_name",
+                "given_name",
+            }
         super().save(*args, **kwargs)
 
     def age_on(self, day: dt.date) -> int:
-        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        return (
+            day.year
+            - self.birth_date.year
+            - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        )
 
     @property
     def membership(self) -> "PartyMembership | None":
@@ -324,8 +357,9 @@ class PartyMembership(models.Model):
     """One admission to the Party and what followed (a re-admission is a new membership)."""
 
     person = models.ForeignKey(Person, models.PROTECT, related_name="memberships")
-    organization = models.ForeignKey(Organization, models.PROTECT, related_name="memberships",
-                                     verbose_name=_("chi bộ sinh hoạt"))
+    organization = models.ForeignKey(
+        Organization, models.PROTECT, related_name="memberships", verbose_name=_("chi bộ sinh hoạt")
+    )
     status = models.CharField(_("tình trạng"), max_length=20, choices=MembershipStatus.choices)
     decision_date = models.DateField(_("ngày quyết định kết nạp"), null=True, blank=True)
     decision_number = models.CharField(_("số quyết định kết nạp"), max_length=50, blank=True)
@@ -342,7 +376,8 @@ class PartyMembership(models.Model):
         verbose_name_plural = _("đảng viên")
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=Q(status__in=["probationary", "official"]),
+                fields=["person"],
+                condition=Q(status__in=["probationary", "official"]),
                 name="one_active_membership_per_person",
             )
         ]
@@ -360,11 +395,14 @@ class MembershipEvent(models.Model):
     on = models.DateField()
     status_after = models.CharField(max_length=20, choices=MembershipStatus.choices)
     organization_after = models.ForeignKey(Organization, models.PROTECT, related_name="+")
-    from_organization = models.ForeignKey(Organization, models.PROTECT, null=True, blank=True, related_name="+")
+    from_organization = models.ForeignKey(
+        Organization, models.PROTECT, null=True, blank=True, related_name="+"
+    )
     external_party = models.CharField(_("nơi đến / nơi đi"), max_length=255, blank=True)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["membership", "on", "id"]

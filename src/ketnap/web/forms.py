@@ -11,8 +11,16 @@ class DayInput(forms.DateInput):
     input_type = "text"
 
     def __init__(self, **kwargs):
-        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
-                                                   "autocomplete": "off", "class": "date"}, **kwargs)
+        super().__init__(
+            format="%d/%m/%Y",
+            attrs={
+                "placeholder": "dd/mm/yyyy",
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "class": "date",
+            },
+            **kwargs,
+        )
 
 
 def day_field(label, required=True, **kwargs) -> forms.DateField:
@@ -36,10 +44,31 @@ class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = [
-            "family_name", "middle_name", "given_name", "gender", "birth_date", "citizen_id", "staff_code",
-            "ethnicity", "religion", "phone", "email", "general_education", "professional_level", "profession",
-            "academic_title", "political_theory", "employment_type", "job_title", "work_unit", "joined_unit_on",
-            "left_on", "youth_union_member", "youth_union_joined_on", "trade_union_member", "in_cadre_planning",
+            "family_name",
+            "middle_name",
+            "given_name",
+            "gender",
+            "birth_date",
+            "citizen_id",
+            "staff_code",
+            "ethnicity",
+            "religion",
+            "phone",
+            "email",
+            "general_education",
+            "professional_level",
+            "profession",
+            "academic_title",
+            "political_theory",
+            "employment_type",
+            "job_title",
+            "work_unit",
+            "joined_unit_on",
+            "left_on",
+            "youth_union_member",
+            "youth_union_joined_on",
+            "trade_union_member",
+            "in_cadre_planning",
         ]
         field_classes = {"work_unit": UnitChoiceField}
         widgets = {name: DayInput() for name in DATE_FIELDS}
@@ -49,7 +78,9 @@ class PersonForm(forms.ModelForm):
         if self.instance.pk:
             del self.fields["work_unit"]  # moving between units has its own dated form
         else:
-            self.fields["work_unit"].queryset = units.select_related("parent").order_by("parent__name", "name")
+            self.fields["work_unit"].queryset = units.select_related("parent").order_by(
+                "parent__name", "name"
+            )
         self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric", "maxlength": "12"})
 
     def clean(self):
@@ -82,16 +113,26 @@ class MembershipForm(forms.ModelForm):
 
     class Meta:
         model = PartyMembership
-        fields = ["organization", "status", "decision_date", "decision_number", "ceremony_date", "official_date",
-                  "card_number", "is_readmission"]
+        fields = [
+            "organization",
+            "status",
+            "decision_date",
+            "decision_number",
+            "ceremony_date",
+            "official_date",
+            "card_number",
+            "is_readmission",
+        ]
         widgets = {name: DayInput() for name in ("decision_date", "ceremony_date", "official_date")}
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations.filter(
-            kind__in=OrgKind.cell_kinds(), dissolved_on__isnull=True)
-        self.fields["status"].choices = [(s.value, s.label) for s in
-                                         (MembershipStatus.OFFICIAL, MembershipStatus.PROBATIONARY)]
+            kind__in=OrgKind.cell_kinds(), dissolved_on__isnull=True
+        )
+        self.fields["status"].choices = [
+            (s.value, s.label) for s in (MembershipStatus.OFFICIAL, MembershipStatus.PROBATIONARY)
+        ]
         self.fields["decision_date"].required = True
 
 
@@ -109,8 +150,9 @@ MEMBERSHIP_CHANGES = [
 class MembershipChangeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Biến động"), choices=MEMBERSHIP_CHANGES)
     on = day_field(_("Ngày"))
-    to_organization = OrgChoiceField(label=_("Chuyển đến chi bộ (trong đảng bộ)"), required=False,
-                                     queryset=Organization.objects.none())
+    to_organization = OrgChoiceField(
+        label=_("Chuyển đến chi bộ (trong đảng bộ)"), required=False, queryset=Organization.objects.none()
+    )
     official_date = day_field(_("Ngày chính thức (khi công nhận)"), required=False)
     external_party = forms.CharField(label=_("Nơi chuyển đến"), required=False, max_length=255)
     note = forms.CharField(label=_("Căn cứ / ghi chú"), required=False, max_length=500)
@@ -118,7 +160,8 @@ class MembershipChangeForm(forms.Form):
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_organization"].queryset = organizations.filter(
-            kind__in=OrgKind.cell_kinds(), dissolved_on__isnull=True)
+            kind__in=OrgKind.cell_kinds(), dissolved_on__isnull=True
+        )
 
     def clean(self):
         data = super().clean()
@@ -155,8 +198,11 @@ class MoveForm(DatedForm):
 class PowersForm(DatedForm):
     authorised_to_admit = forms.BooleanField(label=_("Được ủy quyền kết nạp đảng viên"), required=False)
     above_base_powers = forms.BooleanField(label=_("Được giao quyền cấp trên cơ sở"), required=False)
-    competent_org = OrgChoiceField(label=_("Cấp ủy có thẩm quyền quyết định kết nạp (để trống: xác định theo "
-                                           "cây tổ chức)"), required=False, queryset=Organization.objects.none())
+    competent_org = OrgChoiceField(
+        label=_("Cấp ủy có thẩm quyền quyết định kết nạp (để trống: xác định theo cây tổ chức)"),
+        required=False,
+        queryset=Organization.objects.none(),
+    )
     field_order = ["authorised_to_admit", "above_base_powers", "competent_org", "on", "reason"]
 
     def __init__(self, *args, organizations=None, **kwargs):

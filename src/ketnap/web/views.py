@@ -63,8 +63,13 @@ def people_page(request, queryset):
     elif membership == "quan-chung":
         qs = qs.exclude(memberships__status__in=MembershipStatus.active())
     qs = qs.vietnamese_order().select_related("work_unit", "work_unit__parent", "organization", "profession")
-    qs = qs.prefetch_related(Prefetch("memberships", queryset=PartyMembership.objects.filter(
-        status__in=MembershipStatus.active()), to_attr="active_memberships"))
+    qs = qs.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=PartyMembership.objects.filter(status__in=MembershipStatus.active()),
+            to_attr="active_memberships",
+        )
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
     params = request.GET.copy()
     params.pop("trang", None)
@@ -93,15 +98,22 @@ def org_detail(request, code):
     org = get_object_or_404(scope.organizations().select_related("parent", "competent_org"), code=code)
     tree = indicators.current_tree([org]) if org.active else []
     node = tree[0] if tree else None
-    ancestors = [o for o in Organization.objects.filter(pk__in=org.ancestor_ids()).order_by("depth")
-                 if scope.organizations().filter(pk=o.pk).exists()]
+    ancestors = [
+        o
+        for o in Organization.objects.filter(pk__in=org.ancestor_ids()).order_by("depth")
+        if scope.organizations().filter(pk=o.pk).exists()
+    ]
     context = {
-        "org": org, "node": node, "ancestors": ancestors,
+        "org": org,
+        "node": node,
+        "ancestors": ancestors,
         "versions": org.versions.select_related("parent").order_by("-valid_from", "-id"),
-        "successions": OrganizationSuccession.objects.filter(Q(predecessor=org) | Q(successor=org)).select_related(
-            "predecessor", "successor"),
-        "coverages": UnitCoverage.objects.filter(organization=org).select_related("unit", "unit__parent").order_by(
-            "valid_to", "unit__name"),
+        "successions": OrganizationSuccession.objects.filter(
+            Q(predecessor=org) | Q(successor=org)
+        ).select_related("predecessor", "successor"),
+        "coverages": UnitCoverage.objects.filter(organization=org)
+        .select_related("unit", "unit__parent")
+        .order_by("valid_to", "unit__name"),
         "deciding": org.deciding_organization(),
         "can_read_people": scope.can_read_people_of(org),
         "can_restructure": scope.can_restructure(org),
@@ -134,14 +146,20 @@ def _org_form_view(request, code, *, title, form_class, form_kwargs, perform, he
         else:
             messages.success(request, _("Đã ghi nhận thay đổi."))
             return redirect("org_detail", code=(result or org).code)
-    return render(request, "web/form.html", {"form": form, "title": title, "org": org, "help_text": help_text,
-                                             "back": org})
+    return render(
+        request,
+        "web/form.html",
+        {"form": form, "title": title, "org": org, "help_text": help_text, "back": org},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def org_rename(request, code):
     return _org_form_view(
-        request, code, title=_("Đổi tên tổ chức đảng"), form_class=forms.RenameForm,
+        request,
+        code,
+        title=_("Đổi tên tổ chức đảng"),
+        form_class=forms.RenameForm,
         form_kwargs=lambda scope, org: {"initial": {"name": org.name}},
         perform=lambda org, d: org_services.rename(org, d["name"], on=d["on"], reason=d["reason"]),
     )
@@ -150,8 +168,13 @@ def org_rename(request, code):
 @require_http_methods(["GET", "POST"])
 def org_move(request, code):
     return _org_form_view(
-        request, code, title=_("Chuyển tổ chức sang trực thuộc cấp ủy khác"), form_class=forms.MoveForm,
-        form_kwargs=lambda scope, org: {"organizations": scope.organizations().exclude(path__startswith=org.path)},
+        request,
+        code,
+        title=_("Chuyển tổ chức sang trực thuộc cấp ủy khác"),
+        form_class=forms.MoveForm,
+        form_kwargs=lambda scope, org: {
+            "organizations": scope.organizations().exclude(path__startswith=org.path)
+        },
         perform=lambda org, d: org_services.move(org, d["parent"], on=d["on"], reason=d["reason"]),
     )
 
@@ -159,49 +182,84 @@ def org_move(request, code):
 @require_http_methods(["GET", "POST"])
 def org_powers(request, code):
     return _org_form_view(
-        request, code, title=_("Thẩm quyền kết nạp"), form_class=forms.PowersForm,
-        form_kwargs=lambda scope, org: {"organizations": scope.organizations(), "initial": {
-            "authorised_to_admit": org.authorised_to_admit, "above_base_powers": org.above_base_powers,
-            "competent_org": org.competent_org}},
+        request,
+        code,
+        title=_("Thẩm quyền kết nạp"),
+        form_class=forms.PowersForm,
+        form_kwargs=lambda scope, org: {
+            "organizations": scope.organizations(),
+            "initial": {
+                "authorised_to_admit": org.authorised_to_admit,
+                "above_base_powers": org.above_base_powers,
+                "competent_org": org.competent_org,
+            },
+        },
         perform=lambda org, d: org_services.set_powers(
-            org, on=d["on"], authorised_to_admit=d["authorised_to_admit"],
-            above_base_powers=d["above_base_powers"], competent_org=d["competent_org"], reason=d["reason"]),
-        help_text=_("QĐ 29-QĐ/TW §4.3.2 (giữ trong các quy định sau): đảng ủy cơ sở được ủy quyền tự quyết định "
-                    "kết nạp; nếu không, ban thường vụ cấp ủy cấp trên trực tiếp quyết định."),
+            org,
+            on=d["on"],
+            authorised_to_admit=d["authorised_to_admit"],
+            above_base_powers=d["above_base_powers"],
+            competent_org=d["competent_org"],
+            reason=d["reason"],
+        ),
+        help_text=_(
+            "QĐ 29-QĐ/TW §4.3.2 (giữ trong các quy định sau): đảng ủy cơ sở được ủy quyền tự quyết định "
+            "kết nạp; nếu không, ban thường vụ cấp ủy cấp trên trực tiếp quyết định."
+        ),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def org_add_child(request, code):
     return _org_form_view(
-        request, code, title=_("Thành lập tổ chức đảng trực thuộc"), form_class=forms.ChildForm,
+        request,
+        code,
+        title=_("Thành lập tổ chức đảng trực thuộc"),
+        form_class=forms.ChildForm,
         form_kwargs=lambda scope, org: {},
         perform=lambda org, d: org_services.create_organization(
-            code=d["code"], name=d["name"], kind=d["kind"], parent=org, on=d["on"], reason=d["reason"]),
+            code=d["code"], name=d["name"], kind=d["kind"], parent=org, on=d["on"], reason=d["reason"]
+        ),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def org_merge(request, code):
     def candidates(scope, org):
-        return {"candidates": scope.organizations().filter(
-            parent_id=org.parent_id, kind=org.kind, dissolved_on__isnull=True).exclude(pk=org.pk)}
+        return {
+            "candidates": scope.organizations()
+            .filter(parent_id=org.parent_id, kind=org.kind, dissolved_on__isnull=True)
+            .exclude(pk=org.pk)
+        }
 
     return _org_form_view(
-        request, code, title=_("Hợp nhất vào tổ chức khác"), form_class=forms.MergeForm, form_kwargs=candidates,
+        request,
+        code,
+        title=_("Hợp nhất vào tổ chức khác"),
+        form_class=forms.MergeForm,
+        form_kwargs=candidates,
         perform=lambda org, d: org_services.merge([org], into=d["into"], on=d["on"], reason=d["reason"]),
-        help_text=_("Đảng viên, tổ chức trực thuộc và khoa/phòng được giao chuyển sang tổ chức tiếp nhận; "
-                    "tổ chức này kết thúc hoạt động từ ngày hiệu lực."),
+        help_text=_(
+            "Đảng viên, tổ chức trực thuộc và khoa/phòng được giao chuyển sang tổ chức tiếp nhận; "
+            "tổ chức này kết thúc hoạt động từ ngày hiệu lực."
+        ),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def org_split(request, code):
     def kwargs(scope, org):
-        units = [c.unit for c in UnitCoverage.objects.filter(organization=org, valid_to__isnull=True)
-                 .select_related("unit")]
-        targets = scope.organizations().filter(parent_id=org.parent_id, kind__in=OrgKind.cell_kinds(),
-                                               dissolved_on__isnull=True).exclude(pk=org.pk)
+        units = [
+            c.unit
+            for c in UnitCoverage.objects.filter(organization=org, valid_to__isnull=True).select_related(
+                "unit"
+            )
+        ]
+        targets = (
+            scope.organizations()
+            .filter(parent_id=org.parent_id, kind__in=OrgKind.cell_kinds(), dissolved_on__isnull=True)
+            .exclude(pk=org.pk)
+        )
         return {"units": units, "targets": targets}
 
     def perform(org, data):
@@ -213,27 +271,43 @@ def org_split(request, code):
         return org.parent
 
     return _org_form_view(
-        request, code, title=_("Chia tách chi bộ"), form_class=forms.SplitForm, form_kwargs=kwargs, perform=perform,
-        help_text=_("Giao từng khoa/phòng cho một chi bộ mới (thành lập chi bộ mới ở cấp trên trước). "
-                    "Đảng viên làm việc ở khoa/phòng nào chuyển sinh hoạt về chi bộ nhận khoa/phòng đó."),
+        request,
+        code,
+        title=_("Chia tách chi bộ"),
+        form_class=forms.SplitForm,
+        form_kwargs=kwargs,
+        perform=perform,
+        help_text=_(
+            "Giao từng khoa/phòng cho một chi bộ mới (thành lập chi bộ mới ở cấp trên trước). "
+            "Đảng viên làm việc ở khoa/phòng nào chuyển sinh hoạt về chi bộ nhận khoa/phòng đó."
+        ),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def org_dissolve(request, code):
     return _org_form_view(
-        request, code, title=_("Giải thể / kết thúc hoạt động"), form_class=forms.DatedForm,
+        request,
+        code,
+        title=_("Giải thể / kết thúc hoạt động"),
+        form_class=forms.DatedForm,
         form_kwargs=lambda scope, org: {},
-        perform=lambda org, d: (org_services.dissolve(org, on=d["on"], reason=d["reason"]), org.parent)[1] or org,
+        perform=lambda org, d: (
+            (org_services.dissolve(org, on=d["on"], reason=d["reason"]), org.parent)[1] or org
+        ),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def org_assign_unit(request, code):
     return _org_form_view(
-        request, code, title=_("Giao khoa / phòng cho tổ chức đảng phụ trách"), form_class=forms.AssignUnitForm,
-        form_kwargs=lambda scope, org: {"units": scope.work_units() if not scope.is_superuser
-                                        else WorkUnit.objects.all()},
+        request,
+        code,
+        title=_("Giao khoa / phòng cho tổ chức đảng phụ trách"),
+        form_class=forms.AssignUnitForm,
+        form_kwargs=lambda scope, org: {
+            "units": scope.work_units() if not scope.is_superuser else WorkUnit.objects.all()
+        },
         perform=lambda org, d: org_services.assign_unit(d["unit"], org, on=d["on"]).organization,
     )
 
@@ -250,12 +324,28 @@ def person_detail(request, pk):
     scope = scope_for(request)
     person = get_object_or_404(
         scope.persons().select_related(
-            "work_unit", "work_unit__parent", "organization", "ethnicity", "religion", "general_education",
-            "professional_level", "profession", "academic_title", "political_theory", "employment_type"),
-        pk=pk)
+            "work_unit",
+            "work_unit__parent",
+            "organization",
+            "ethnicity",
+            "religion",
+            "general_education",
+            "professional_level",
+            "profession",
+            "academic_title",
+            "political_theory",
+            "employment_type",
+        ),
+        pk=pk,
+    )
     memberships = person.memberships.select_related("organization").prefetch_related(
-        Prefetch("events", queryset=MembershipEvent.objects.select_related(
-            "organization_after", "from_organization").order_by("-on", "-id")))
+        Prefetch(
+            "events",
+            queryset=MembershipEvent.objects.select_related(
+                "organization_after", "from_organization"
+            ).order_by("-on", "-id"),
+        )
+    )
     context = {
         "person": person,
         "memberships": memberships,
@@ -311,7 +401,9 @@ def person_edit(request, pk):
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect("person_detail", pk=person.pk)
-    return render(request, "web/form.html", {"form": form, "title": _("Sửa thông tin"), "back_person": person})
+    return render(
+        request, "web/form.html", {"form": form, "title": _("Sửa thông tin"), "back_person": person}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -322,15 +414,24 @@ def person_archive(request, pk):
         people_services.archive_person(person, reason=form.cleaned_data["reason"])
         messages.success(request, _("Đã lưu trữ hồ sơ; dữ liệu và lịch sử vẫn được giữ."))
         return redirect("person_detail", pk=person.pk)
-    return render(request, "web/form.html", {
-        "form": form, "title": _("Lưu trữ hồ sơ %(name)s") % {"name": person.full_name}, "back_person": person,
-        "help_text": _("Hồ sơ không bị xóa: chỉ chuyển vào lưu trữ, vẫn xem được cùng toàn bộ lịch sử.")})
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": _("Lưu trữ hồ sơ %(name)s") % {"name": person.full_name},
+            "back_person": person,
+            "help_text": _("Hồ sơ không bị xóa: chỉ chuyển vào lưu trữ, vẫn xem được cùng toàn bộ lịch sử."),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def person_move_unit(request, pk):
     scope, person = _editable_person(request, pk)
-    form = forms.MoveUnitForm(request.POST or None, units=_editable_units(scope).exclude(pk=person.work_unit_id))
+    form = forms.MoveUnitForm(
+        request.POST or None, units=_editable_units(scope).exclude(pk=person.work_unit_id)
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -340,33 +441,50 @@ def person_move_unit(request, pk):
         else:
             messages.success(request, _("Đã chuyển khoa / phòng."))
             return redirect("person_detail", pk=person.pk)
-    return render(request, "web/form.html", {"form": form, "title": _("Chuyển khoa / phòng"),
-                                             "back_person": person})
+    return render(
+        request, "web/form.html", {"form": form, "title": _("Chuyển khoa / phòng"), "back_person": person}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def membership_register(request, pk):
     scope, person = _editable_person(request, pk)
-    form = forms.MembershipForm(request.POST or None,
-                                organizations=Organization.objects.filter(_personal_orgs(scope)))
+    form = forms.MembershipForm(
+        request.POST or None, organizations=Organization.objects.filter(_personal_orgs(scope))
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             people_services.register_membership(
-                person, organization=d["organization"], status=d["status"], decision_date=d["decision_date"],
-                decision_number=d["decision_number"], ceremony_date=d["ceremony_date"],
-                official_date=d["official_date"], card_number=d["card_number"], is_readmission=d["is_readmission"])
+                person,
+                organization=d["organization"],
+                status=d["status"],
+                decision_date=d["decision_date"],
+                decision_number=d["decision_number"],
+                ceremony_date=d["ceremony_date"],
+                official_date=d["official_date"],
+                card_number=d["card_number"],
+                is_readmission=d["is_readmission"],
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận đảng viên."))
             return redirect("person_detail", pk=person.pk)
-    return render(request, "web/form.html", {
-        "form": form, "title": _("Ghi nhận đảng viên: %(name)s") % {"name": person.full_name},
-        "back_person": person,
-        "help_text": _("Dùng cho đảng viên đã có trước khi dùng ketnap. Tuổi đảng tính từ ngày quyết định kết nạp "
-                       "(Điều lệ Đảng Điều 5 khoản 4); thời gian dự bị 12 tháng tính từ ngày lễ kết nạp "
-                       "(Điều 5 khoản 1).")})
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": _("Ghi nhận đảng viên: %(name)s") % {"name": person.full_name},
+            "back_person": person,
+            "help_text": _(
+                "Dùng cho đảng viên đã có trước khi dùng ketnap. Tuổi đảng tính từ ngày quyết định kết nạp "
+                "(Điều lệ Đảng Điều 5 khoản 4); thời gian dự bị 12 tháng tính từ ngày lễ kết nạp "
+                "(Điều 5 khoản 1)."
+            ),
+        },
+    )
 
 
 def _personal_orgs(scope) -> Q:
@@ -381,11 +499,14 @@ def _personal_orgs(scope) -> Q:
 @require_http_methods(["GET", "POST"])
 def membership_change(request, membership_pk):
     scope = scope_for(request)
-    membership = get_object_or_404(scope.memberships().select_related("person", "organization"), pk=membership_pk)
+    membership = get_object_or_404(
+        scope.memberships().select_related("person", "organization"), pk=membership_pk
+    )
     if not scope.can_edit_people_of(membership.organization):
         raise PermissionDenied
-    form = forms.MembershipChangeForm(request.POST or None,
-                                      organizations=Organization.objects.filter(_personal_orgs(scope)))
+    form = forms.MembershipChangeForm(
+        request.POST or None, organizations=Organization.objects.filter(_personal_orgs(scope))
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -394,25 +515,35 @@ def membership_change(request, membership_pk):
             elif d["kind"] == MembershipEventKind.MOVED:
                 people_services.move_membership(membership, d["to_organization"], on=d["on"], note=d["note"])
             else:
-                people_services.end_membership(membership, d["kind"], on=d["on"], note=d["note"],
-                                               external_party=d["external_party"])
+                people_services.end_membership(
+                    membership, d["kind"], on=d["on"], note=d["note"], external_party=d["external_party"]
+                )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận biến động đảng viên."))
             return redirect("person_detail", pk=membership.person_id)
-    return render(request, "web/form.html", {
-        "form": form, "title": _("Biến động đảng viên: %(name)s") % {"name": membership.person.full_name},
-        "back_person": membership.person})
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": _("Biến động đảng viên: %(name)s") % {"name": membership.person.full_name},
+            "back_person": membership.person,
+        },
+    )
 
 
 # --- work units -------------------------------------------------------------------------------------
 def unit_list(request):
     scope = scope_for(request)
-    units = list(_editable_units(scope).filter(parent__isnull=True, dissolved_on__isnull=True).order_by("name"))
+    units = list(
+        _editable_units(scope).filter(parent__isnull=True, dissolved_on__isnull=True).order_by("name")
+    )
     if not scope.is_superuser:
-        covered_parents = WorkUnit.objects.filter(pk__in=scope.work_units().values("parent_id"),
-                                                  parent__isnull=True)
+        covered_parents = WorkUnit.objects.filter(
+            pk__in=scope.work_units().values("parent_id"), parent__isnull=True
+        )
         units = sorted({*units, *covered_parents}, key=lambda u: u.name)
     counts = indicators.unit_counts([u.pk for u in units])
     rows = [(unit, counts.get(unit.pk, indicators.Counts())) for unit in units]
@@ -421,8 +552,9 @@ def unit_list(request):
 
 def unit_detail(request, unit_pk):
     scope = scope_for(request)
-    visible = WorkUnit.objects.filter(Q(pk__in=_editable_units(scope).values("pk")) |
-                                      Q(pk__in=_editable_units(scope).values("parent_id")))
+    visible = WorkUnit.objects.filter(
+        Q(pk__in=_editable_units(scope).values("pk")) | Q(pk__in=_editable_units(scope).values("parent_id"))
+    )
     unit = get_object_or_404(visible, pk=unit_pk)
     departments = list(unit.children.filter(pk__in=visible.values("pk"), dissolved_on__isnull=True))
     counts = indicators.unit_counts([unit.pk, *[d.pk for d in departments]])
@@ -433,5 +565,7 @@ def unit_detail(request, unit_pk):
         "versions": unit.versions.order_by("-valid_from"),
         "coverages": unit.coverages.select_related("organization").order_by("-valid_from"),
     }
-    context.update(people_page(request, scope.persons().filter(Q(work_unit=unit) | Q(work_unit__parent=unit))))
+    context.update(
+        people_page(request, scope.persons().filter(Q(work_unit=unit) | Q(work_unit__parent=unit)))
+    )
     return render(request, "web/unit_detail.html", context)

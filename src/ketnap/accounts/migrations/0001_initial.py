@@ -6,28 +6,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Role',
+            name="Role",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('office', 'Văn phòng đảng ủy'), ('secretary', 'Bí thư / phó bí thư chi bộ'), ('overseer', 'Cấp ủy cấp trên (chỉ xem số liệu tổng hợp)'), ('admin', 'Quản trị hệ thống')], max_length=20, verbose_name='vai trò')),
-                ('title', models.CharField(blank=True, max_length=120, verbose_name='chức danh')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='registry.organization', verbose_name='tổ chức đảng')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("office", "Văn phòng đảng ủy"),
+                            ("secretary", "Bí thư / phó bí thư chi bộ"),
+                            ("overseer", "Cấp ủy cấp trên (chỉ xem số liệu tổng hợp)"),
+                            ("admin", "Quản trị hệ thống"),
+                        ],
+                        max_length=20,
+                        verbose_name="vai trò",
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=120, verbose_name="chức danh")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to="registry.organization",
+                        verbose_name="tổ chức đảng",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'vai trò',
-                'verbose_name_plural': 'vai trò',
-                'constraints': [models.UniqueConstraint(fields=('user', 'organization', 'kind'), name='role_unique')],
+                "verbose_name": "vai trò",
+                "verbose_name_plural": "vai trò",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "organization", "kind"), name="role_unique")
+                ],
             },
         ),
     ]

@@ -6,12 +6,11 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ketnap.registry.enums import MembershipEventKind, MembershipStatus, OrgChange, OrgKind
+from ketnap.registry.enums import MembershipStatus, OrgChange, OrgKind
 from ketnap.registry.models import (
     Organization,
     OrganizationSuccession,
     OrganizationVersion,
-    PartyMembership,
     UnitCoverage,
     WorkUnit,
 )
@@ -27,7 +26,14 @@ ALLOWED_PARENTS: dict[str, set[str | None]] = {
     OrgKind.SUB_COMMITTEE: {OrgKind.BASE_COMMITTEE},
     OrgKind.CELL: {OrgKind.BASE_COMMITTEE, OrgKind.SUB_COMMITTEE},
 }
-VERSIONED_FIELDS = ("name", "kind", "parent_id", "authorised_to_admit", "above_base_powers", "competent_org_id")
+VERSIONED_FIELDS = (
+    "name",
+    "kind",
+    "parent_id",
+    "authorised_to_admit",
+    "above_base_powers",
+    "competent_org_id",
+)
 
 
 def _check_parent(kind: str, parent: Organization | None) -> None:
@@ -49,8 +55,9 @@ def _new_version(org: Organization, on: dt.date, change: str, reason: str) -> No
     not_in_future(on)
     current = _current_version(org)
     if on < current.valid_from:
-        raise ValidationError({"on": f"Ngày hiệu lực phải từ {fmt(current.valid_from)} trở đi "
-                                     f"(ngày của thay đổi gần nhất)."})
+        raise ValidationError(
+            {"on": f"Ngày hiệu lực phải từ {fmt(current.valid_from)} trở đi (ngày của thay đổi gần nhất)."}
+        )
     values = {field: getattr(org, field) for field in VERSIONED_FIELDS}
     if on == current.valid_from:
         # A second change on the same day amends that day's version instead of leaving a zero-length one.
@@ -61,7 +68,9 @@ def _new_version(org: Organization, on: dt.date, change: str, reason: str) -> No
         return
     current.valid_to = on
     current.save(update_fields=["valid_to"])
-    OrganizationVersion.objects.create(organization=org, valid_from=on, change=change, reason=reason, **values)
+    OrganizationVersion.objects.create(
+        organization=org, valid_from=on, change=change, reason=reason, **values
+    )
 
 
 def _set_path(org: Organization) -> None:
@@ -71,21 +80,43 @@ def _set_path(org: Organization) -> None:
 
 
 @transaction.atomic
-def create_organization(*, code: str, name: str, kind: str, parent: Organization | None, on: dt.date,
-                        reason: str = "", authorised_to_admit: bool = False, above_base_powers: bool = False,
-                        competent_org: Organization | None = None, position: int = 0) -> Organization:
+def create_organization(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Organization | None,
+    on: dt.date,
+    reason: str = "",
+    authorised_to_admit: bool = False,
+    above_base_powers: bool = False,
+    competent_org: Organization | None = None,
+    position: int = 0,
+) -> Organization:
     not_in_future(on)
     _check_parent(kind, parent)
     if Organization.objects.filter(code=code).exists():
         raise ValidationError({"code": f"Mã {code} đã được dùng."})
-    org = Organization(code=code, name=name, kind=kind, parent=parent, established_on=on, position=position,
-                       authorised_to_admit=authorised_to_admit, above_base_powers=above_base_powers,
-                       competent_org=competent_org, path="/")
+    org = Organization(
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        established_on=on,
+        position=position,
+        authorised_to_admit=authorised_to_admit,
+        above_base_powers=above_base_powers,
+        competent_org=competent_org,
+        path="/",
+    )
     org.save()
     _set_path(org)
     org.save(update_fields=["path", "depth"])
     OrganizationVersion.objects.create(
-        organization=org, valid_from=on, change=OrgChange.CREATED, reason=reason,
+        organization=org,
+        valid_from=on,
+        change=OrgChange.CREATED,
+        reason=reason,
         **{field: getattr(org, field) for field in VERSIONED_FIELDS},
     )
     return org
@@ -106,7 +137,9 @@ def rename(org: Organization, name: str, *, on: dt.date, reason: str = "") -> Or
 def move(org: Organization, new_parent: Organization, *, on: dt.date, reason: str = "") -> Organization:
     org = Organization.objects.select_for_update().get(pk=org.pk)
     if new_parent.path.startswith(org.path):
-        raise ValidationError({"parent": "Không thể chuyển một tổ chức vào chính nó hoặc tổ chức trực thuộc nó."})
+        raise ValidationError(
+            {"parent": "Không thể chuyển một tổ chức vào chính nó hoặc tổ chức trực thuộc nó."}
+        )
     if new_parent.pk == org.parent_id:
         raise ValidationError({"parent": f"{org.name} đã trực thuộc {new_parent.name}."})
     _check_parent(org.kind, new_parent)
@@ -117,22 +150,32 @@ def move(org: Organization, new_parent: Organization, *, on: dt.date, reason: st
     _new_version(org, on, OrgChange.MOVED, reason)
     descendants = list(Organization.objects.filter(path__startswith=old_path).exclude(pk=org.pk))
     for child in descendants:
-        child.path = org.path + child.path[len(old_path):]
+        child.path = org.path + child.path[len(old_path) :]
         child.depth = child.path.count("/") - 2
     Organization.objects.bulk_update(descendants, ["path", "depth"])
     return org
 
 
 @transaction.atomic
-def set_powers(org: Organization, *, on: dt.date, authorised_to_admit: bool, above_base_powers: bool,
-               competent_org: Organization | None, reason: str = "") -> Organization:
+def set_powers(
+    org: Organization,
+    *,
+    on: dt.date,
+    authorised_to_admit: bool,
+    above_base_powers: bool,
+    competent_org: Organization | None,
+    reason: str = "",
+) -> Organization:
     org = Organization.objects.select_for_update().get(pk=org.pk)
     if above_base_powers and org.kind != OrgKind.BASE_COMMITTEE:
         raise ValidationError({"above_base_powers": "Chỉ đảng bộ cơ sở mới được giao quyền cấp trên cơ sở."})
     if authorised_to_admit and org.kind != OrgKind.BASE_COMMITTEE:
         raise ValidationError({"authorised_to_admit": "Chỉ đảng ủy cơ sở mới được ủy quyền kết nạp."})
     org.authorised_to_admit, org.above_base_powers, org.competent_org = (
-        authorised_to_admit, above_base_powers, competent_org)
+        authorised_to_admit,
+        above_base_powers,
+        competent_org,
+    )
     org.save(update_fields=["authorised_to_admit", "above_base_powers", "competent_org"])
     _new_version(org, on, OrgChange.POWERS, reason)
     return org
@@ -144,10 +187,14 @@ def dissolve(org: Organization, *, on: dt.date, reason: str = "", change: str = 
     if not org.active:
         raise ValidationError(f"{org.name} đã kết thúc hoạt động ngày {fmt(org.dissolved_on)}.")
     if org.children.filter(dissolved_on__isnull=True).exists():
-        raise ValidationError(f"{org.name} còn tổ chức trực thuộc đang hoạt động; hãy chuyển hoặc giải thể trước.")
+        raise ValidationError(
+            f"{org.name} còn tổ chức trực thuộc đang hoạt động; hãy chuyển hoặc giải thể trước."
+        )
     active_members = org.memberships.filter(status__in=MembershipStatus.active()).count()
     if active_members:
-        raise ValidationError(f"{org.name} còn {active_members} đảng viên đang sinh hoạt; hãy chuyển sinh hoạt trước.")
+        raise ValidationError(
+            f"{org.name} còn {active_members} đảng viên đang sinh hoạt; hãy chuyển sinh hoạt trước."
+        )
     if UnitCoverage.objects.filter(organization=org, valid_to__isnull=True).exists():
         raise ValidationError(f"{org.name} còn phụ trách khoa/phòng; hãy giao cho tổ chức khác trước.")
     not_in_future(on)
@@ -196,15 +243,17 @@ def merge(sources: list[Organization], *, into: Organization, on: dt.date, reaso
         _move_members(members, into, on, reason or f"Hợp nhất vào {into.name}")
         for coverage in UnitCoverage.objects.filter(organization=source, valid_to__isnull=True):
             assign_unit(coverage.unit, into, on=on)
-        OrganizationSuccession.objects.create(predecessor=source, successor=into, on=on,
-                                              change=OrgChange.MERGED, reason=reason)
+        OrganizationSuccession.objects.create(
+            predecessor=source, successor=into, on=on, change=OrgChange.MERGED, reason=reason
+        )
         dissolve(source, on=on, reason=reason, change=OrgChange.MERGED)
     return into
 
 
 @transaction.atomic
-def split(source: Organization, parts: list[tuple[Organization, list[WorkUnit]]], *, on: dt.date,
-          reason: str = "") -> None:
+def split(
+    source: Organization, parts: list[tuple[Organization, list[WorkUnit]]], *, on: dt.date, reason: str = ""
+) -> None:
     """Chia tách: each new organisation takes over the listed units, and the members working in them."""
     if source.children.filter(dissolved_on__isnull=True).exists():
         raise ValidationError("Hãy chuyển các tổ chức trực thuộc sang tổ chức mới trước khi chia tách.")
@@ -215,7 +264,9 @@ def split(source: Organization, parts: list[tuple[Organization, list[WorkUnit]]]
         for unit in units:
             unit_to_part[unit.pk] = target
     left_over = []
-    for membership in source.memberships.filter(status__in=MembershipStatus.active()).select_related("person"):
+    for membership in source.memberships.filter(status__in=MembershipStatus.active()).select_related(
+        "person"
+    ):
         unit = membership.person.work_unit
         target = None
         while unit is not None and target is None:
@@ -235,15 +286,19 @@ def split(source: Organization, parts: list[tuple[Organization, list[WorkUnit]]]
     for unit_id, target in unit_to_part.items():
         assign_unit(WorkUnit.objects.get(pk=unit_id), target, on=on)
     for target, _units in parts:
-        OrganizationSuccession.objects.create(predecessor=source, successor=target, on=on,
-                                              change=OrgChange.SPLIT, reason=reason)
+        OrganizationSuccession.objects.create(
+            predecessor=source, successor=target, on=on, change=OrgChange.SPLIT, reason=reason
+        )
     dissolve(source, on=on, reason=reason, change=OrgChange.SPLIT)
 
 
 def tree_on(day: dt.date) -> tuple[list[OrganizationVersion], dict[int | None, list[OrganizationVersion]]]:
     """The tree as it stood on `day`: (all versions in force, children by parent organisation id)."""
-    versions = list(OrganizationVersion.objects.on(day).select_related("organization").order_by(
-        "organization__position", "name"))
+    versions = list(
+        OrganizationVersion.objects.on(day)
+        .select_related("organization")
+        .order_by("organization__position", "name")
+    )
     children: dict[int | None, list[OrganizationVersion]] = {}
     for version in versions:
         children.setdefault(version.parent_id, []).append(version)

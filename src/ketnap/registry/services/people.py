@@ -23,8 +23,11 @@ from ketnap.registry.services.dates import fmt, not_in_future, today
 def covering_organization(unit: WorkUnit) -> Organization | None:
     """The organisation covering a unit now: its own coverage, else its parent unit's."""
     while unit is not None:
-        coverage = UnitCoverage.objects.filter(unit=unit, valid_to__isnull=True).select_related(
-            "organization").first()
+        coverage = (
+            UnitCoverage.objects.filter(unit=unit, valid_to__isnull=True)
+            .select_related("organization")
+            .first()
+        )
         if coverage:
             return coverage.organization
         unit = unit.parent
@@ -45,7 +48,9 @@ def refresh_organizations(*, unit_ids: list[int] | None = None, person_ids: list
         all_ids = set(unit_ids)
         frontier = set(unit_ids)
         while frontier:  # departments under a re-covered unit follow it unless they have their own coverage
-            frontier = set(WorkUnit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - all_ids
+            frontier = (
+                set(WorkUnit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - all_ids
+            )
             all_ids |= frontier
         qs = qs.filter(work_unit_id__in=all_ids)
     if person_ids is not None:
@@ -63,8 +68,9 @@ def create_person(*, unit: WorkUnit, on: dt.date | None = None, **fields) -> Per
     person.organization = covering_organization(unit)
     person.full_clean()
     person.save()
-    Assignment.objects.create(person=person, unit=unit, job_title=person.job_title,
-                              valid_from=person.joined_unit_on or today())
+    Assignment.objects.create(
+        person=person, unit=unit, job_title=person.job_title, valid_from=person.joined_unit_on or today()
+    )
     return person
 
 
@@ -91,7 +97,9 @@ def change_work_unit(person: Person, unit: WorkUnit, *, on: dt.date, job_title: 
             raise ValidationError({"on": f"Ngày chuyển phải sau {fmt(current.valid_from)}."})
         current.valid_to = on
         current.save(update_fields=["valid_to"])
-    Assignment.objects.create(person=person, unit=unit, job_title=job_title or person.job_title, valid_from=on)
+    Assignment.objects.create(
+        person=person, unit=unit, job_title=job_title or person.job_title, valid_from=on
+    )
     person.work_unit = unit
     if job_title:
         person.job_title = job_title
@@ -118,17 +126,31 @@ def _event(membership: PartyMembership, kind: str, on: dt.date, **extra) -> Memb
     from ketnap.audit.context import current_actor
 
     return MembershipEvent.objects.create(
-        membership=membership, kind=kind, on=on, status_after=membership.status,
-        organization_after=membership.organization, recorded_by=current_actor(), **extra,
+        membership=membership,
+        kind=kind,
+        on=on,
+        status_after=membership.status,
+        organization_after=membership.organization,
+        recorded_by=current_actor(),
+        **extra,
     )
 
 
 @transaction.atomic
-def register_membership(person: Person, *, organization: Organization, status: str,
-                        decision_date: dt.date | None, ceremony_date: dt.date | None = None,
-                        official_date: dt.date | None = None, card_number: str = "",
-                        decision_number: str = "", is_readmission: bool = False,
-                        kind: str = MembershipEventKind.REGISTERED, on: dt.date | None = None) -> PartyMembership:
+def register_membership(
+    person: Person,
+    *,
+    organization: Organization,
+    status: str,
+    decision_date: dt.date | None,
+    ceremony_date: dt.date | None = None,
+    official_date: dt.date | None = None,
+    card_number: str = "",
+    decision_number: str = "",
+    is_readmission: bool = False,
+    kind: str = MembershipEventKind.REGISTERED,
+    on: dt.date | None = None,
+) -> PartyMembership:
     """Enter a membership into the register: an existing member (REGISTERED), one transferred in, or admitted."""
     if not organization.is_cell:
         raise ValidationError({"organization": "Đảng viên phải sinh hoạt tại một chi bộ."})
@@ -141,9 +163,15 @@ def register_membership(person: Person, *, organization: Organization, status: s
     if decision_date and ceremony_date and ceremony_date < decision_date:
         raise ValidationError({"ceremony_date": "Ngày lễ kết nạp không thể trước ngày quyết định kết nạp."})
     membership = PartyMembership.objects.create(
-        person=person, organization=organization, status=status, decision_date=decision_date,
-        decision_number=decision_number, ceremony_date=ceremony_date, official_date=official_date,
-        card_number=card_number, is_readmission=is_readmission,
+        person=person,
+        organization=organization,
+        status=status,
+        decision_date=decision_date,
+        decision_number=decision_number,
+        ceremony_date=ceremony_date,
+        official_date=official_date,
+        card_number=card_number,
+        is_readmission=is_readmission,
     )
     _event(membership, kind, on or ceremony_date or decision_date or today())
     refresh_organizations(person_ids=[person.pk])
@@ -151,8 +179,14 @@ def register_membership(person: Person, *, organization: Organization, status: s
 
 
 @transaction.atomic
-def move_membership(membership: PartyMembership, to_org: Organization, *, on: dt.date, note: str = "",
-                    kind: str = MembershipEventKind.MOVED) -> PartyMembership:
+def move_membership(
+    membership: PartyMembership,
+    to_org: Organization,
+    *,
+    on: dt.date,
+    note: str = "",
+    kind: str = MembershipEventKind.MOVED,
+) -> PartyMembership:
     if membership.status not in MembershipStatus.active():
         raise ValidationError("Chỉ chuyển sinh hoạt cho đảng viên đang sinh hoạt.")
     if not to_org.is_cell or not to_org.active:
@@ -166,7 +200,9 @@ def move_membership(membership: PartyMembership, to_org: Organization, *, on: dt
 
 
 @transaction.atomic
-def recognise_official(membership: PartyMembership, *, official_date: dt.date, on: dt.date) -> PartyMembership:
+def recognise_official(
+    membership: PartyMembership, *, official_date: dt.date, on: dt.date
+) -> PartyMembership:
     if membership.status != MembershipStatus.PROBATIONARY:
         raise ValidationError("Chỉ công nhận chính thức cho đảng viên dự bị.")
     membership.status = MembershipStatus.OFFICIAL
@@ -186,8 +222,9 @@ ENDINGS = {
 
 
 @transaction.atomic
-def end_membership(membership: PartyMembership, kind: str, *, on: dt.date, note: str = "",
-                   external_party: str = "") -> PartyMembership:
+def end_membership(
+    membership: PartyMembership, kind: str, *, on: dt.date, note: str = "", external_party: str = ""
+) -> PartyMembership:
     if kind not in ENDINGS:
         raise ValidationError({"kind": "Loại thay đổi không hợp lệ."})
     if membership.status not in MembershipStatus.active():

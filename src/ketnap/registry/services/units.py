@@ -10,13 +10,15 @@ from ketnap.registry.services.dates import fmt, not_in_future
 
 
 @transaction.atomic
-def create_unit(*, code: str, name: str, kind: str, parent: WorkUnit | None, on: dt.date,
-                position: int = 0) -> WorkUnit:
+def create_unit(
+    *, code: str, name: str, kind: str, parent: WorkUnit | None, on: dt.date, position: int = 0
+) -> WorkUnit:
     not_in_future(on)
     if WorkUnit.objects.filter(code=code).exists():
         raise ValidationError({"code": f"Mã đơn vị {code} đã được dùng."})
-    unit = WorkUnit.objects.create(code=code, name=name, kind=kind, parent=parent, established_on=on,
-                                   position=position)
+    unit = WorkUnit.objects.create(
+        code=code, name=name, kind=kind, parent=parent, established_on=on, position=position
+    )
     WorkUnitVersion.objects.create(unit=unit, valid_from=on, name=name, parent=parent)
     return unit
 

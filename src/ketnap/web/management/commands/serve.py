@@ -9,8 +9,11 @@ class Command(BaseCommand):
     help = "Chạy ketnap bằng máy chủ WSGI waitress (mặc định http://127.0.0.1:8000)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default="127.0.0.1",
-                            help="Địa chỉ lắng nghe (0.0.0.0 để máy khác trong mạng LAN truy cập).")
+        parser.add_argument(
+            "--host",
+            default="127.0.0.1",
+            help="Địa chỉ lắng nghe (0.0.0.0 để máy khác trong mạng LAN truy cập).",
+        )
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument("--no-collectstatic", action="store_true")

@@ -1,0 +1,226 @@
+import datetime as dt
+import os
+import subprocess
+import sys
+
+from django.db import connection
+from django.urls import reverse
+
+from ketnap.audit.models import AuditEntry
+from ketnap.registry.models import Person
+from tests import factories as f
+
+
+def names(response):
+    return [p.full_name for p in response.context["page"]]
+
+
+def test_login_is_required_everywhere(client, world):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_login_throttling_locks_after_repeated_failures(client, personas):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "vp.a", "password": "sai"})
+    response = client.post(reverse("login"), {"username": "vp.a", "password": "mat-khau-thu-nghiem"})
+    assert response.status_code == 429
+    assert "Tạm khóa đăng nhập" in response.content.decode()
+
+
+def test_passwords_are_hashed_with_argon2(personas):
+    assert personas.office_a.password.startswith("argon2")
+
+
+def test_home_shows_the_tree_with_counts(login, world, personas):
+    response = login(personas.office_a).get(reverse("home"))
+    rows = {n.code: n.totals for n in response.context["rows"]}
+    assert list(rows) == [
+        "BVA",
+        "BVA-NGOAI",
+        "BVA-NOI",
+    ]  # the office's subtree only, Vietnamese order by name
+    assert (rows["BVA"].staff, rows["BVA"].official, rows["BVA"].probationary, rows["BVA"].non_members) == (
+        3,
+        1,
+        1,
+        1,
+    )
+    body = response.content.decode()
+    assert "66,7%" in body  # members as % of staff, Vietnamese decimal comma
+
+
+def test_home_as_of_a_past_date_shows_that_days_tree(login, world, personas):
+    from ketnap.registry.services import organizations
+
+    organizations.rename(world.cell_a1, "Chi bộ Nội tổng hợp", on=dt.date(2025, 7, 1))
+    client = login(personas.office_a)
+    old = client.get(reverse("home"), {"ngay": "30/06/2023"})
+    assert [n.name for n in old.context["rows"]] == [
+        "Đảng bộ Bệnh viện A",
+        "Chi bộ Khoa Ngoại",
+        "Chi bộ Khoa Nội",
+    ]
+    now = client.get(reverse("home"))
+    assert "Chi bộ Nội tổng hợp" in [n.name for n in now.context["rows"]]
+    bad = client.get(reverse("home"), {"ngay": "31/02/2023"}, follow=True)
+    assert "Ngày không hợp lệ" in bad.content.decode()
+
+
+def test_search_without_diacritics_finds_the_name(login, world, personas):
+    client = login(personas.office_a)
+    assert names(client.get(reverse("person_list"), {"q": "nguyen van an"})) == ["Nguyễn Văn An"]
+    assert names(client.get(reverse("person_list"), {"q": "BÌNH"})) == ["Trần Thị Bình"]
+    assert names(client.get(reverse("person_list"), {"q": world.an.citizen_id})) == ["Nguyễn Văn An"]
+    assert names(client.get(reverse("person_list"), {"loai": "quan-chung"})) == ["Trần Thị Bình"]
+
+
+def test_lists_sort_the_vietnamese_way_and_paginate(login, world, personas):
+    for full in ["Đỗ Thị Ánh", "Vũ Văn Đức", "Bùi Thị Anh", "Hồ Văn Ân", "Lý Thị Dung"]:
+        f.person(world.dept_a1, full)
+    for i in range(50):
+        f.person(world.dept_a2, f"Phan Văn Ý{'a' * (i % 3)}")
+    client = login(personas.office_a)
+    first = names(client.get(reverse("person_list")))
+    assert first[:7] == [
+        "Nguyễn Văn An",
+        "Bùi Thị Anh",
+        "Đỗ Thị Ánh",
+        "Hồ Văn Ân",
+        "Trần Thị Bình",
+        "Lý Thị Dung",
+        "Lê Văn Dũng",
+    ]
+    assert "Vũ Văn Đức" == first[7]
+    second = client.get(reverse("person_list"), {"trang": 2})
+    assert second.context["page"].number == 2 and len(names(second)) == 8
+
+
+def test_list_query_count_does_not_grow_with_rows(login, world, personas, django_assert_max_num_queries):
+    for i in range(40):
+        f.member(f.person(world.dept_a1, f"Ngô Văn Tâm{'x' * i}"), world.cell_a1)
+    client = login(personas.office_a)
+    with django_assert_max_num_queries(9):
+        client.get(reverse("person_list"))
+    with django_assert_max_num_queries(12):
+        client.get(reverse("home"))
+
+
+def test_person_page_shows_everything_and_the_audit_to_the_office(login, world, personas):
+    response = login(personas.office_a).get(reverse("person_detail", args=[world.an.pk]))
+    body = response.content.decode()
+    assert "Nguyễn Văn An" in body and world.an.citizen_id in body and "Trưởng khoa" in body
+    assert "Đảng viên chính thức" in body and "Nhật ký thay đổi" in body
+    secretary_view = login(personas.secretary_a1).get(reverse("person_detail", args=[world.an.pk]))
+    assert "Nhật ký thay đổi" not in secretary_view.content.decode()
+
+
+def test_editing_a_person_over_http_is_audited(login, world, personas):
+    client = login(personas.secretary_a1)
+    url = reverse("person_edit", args=[world.binh.pk])
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(birth_date="12/03/1995", phone="0987654321", gender="F")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    world.binh.refresh_from_db()
+    assert world.binh.birth_date == dt.date(1995, 3, 12) and world.binh.phone == "0987654321"
+    entry = AuditEntry.objects.filter(person_id=world.binh.pk, action="update").first()
+    assert entry.actor == personas.secretary_a1 and entry.changes["phone"] == ["", "0987654321"]
+
+
+def test_bad_input_names_the_field_in_vietnamese_and_saves_nothing(login, world, personas):
+    client = login(personas.office_a)
+    before = Person.objects.count()
+    response = client.post(
+        reverse("person_create"),
+        {
+            "family_name": "Mai",
+            "given_name": "Lan",
+            "gender": "F",
+            "birth_date": "31/02/1990",
+            "citizen_id": "12ab",
+            "work_unit": world.dept_a1.pk,
+        },
+    )
+    assert response.status_code == 200 and Person.objects.count() == before
+    body = response.content.decode()
+    assert "Chưa lưu" in body and "Số CCCD phải gồm đúng 12 chữ số." in body
+    assert "Ngày sinh" in body and "Nhập một ngày hợp lệ." in body
+
+
+def test_creating_a_person_puts_them_under_the_covering_cell(login, world, personas):
+    client = login(personas.office_a)
+    response = client.post(
+        reverse("person_create"),
+        {
+            "family_name": "mai",
+            "middle_name": "thị",
+            "given_name": "lan",
+            "gender": "F",
+            "birth_date": "05/09/1998",
+            "work_unit": world.dept_a2.pk,
+            "trade_union_member": "on",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    person = Person.objects.get(given_name="Lan")
+    assert person.full_name == "Mai Thị Lan" and person.organization == world.cell_a2
+    assert person.assignments.count() == 1
+
+
+def test_secretary_cannot_restructure(login, world, personas):
+    response = login(personas.secretary_a1).get(reverse("org_rename", args=[world.cell_a1.code]))
+    assert response.status_code == 403
+
+
+def test_office_restructures_through_the_form(login, world, personas):
+    client = login(personas.office_a)
+    response = client.post(
+        reverse("org_rename", args=[world.cell_a1.code]),
+        {"name": "Chi bộ Nội tổng hợp", "on": "01/07/2025", "reason": "NQ 12-NQ/ĐU"},
+    )
+    assert response.status_code == 302
+    world.cell_a1.refresh_from_db()
+    assert world.cell_a1.name == "Chi bộ Nội tổng hợp"
+    refused = client.post(reverse("org_dissolve", args=[world.cell_a2.code]), {"on": "01/07/2025"})
+    assert refused.status_code == 200 and "còn 1 đảng viên" in refused.content.decode()
+
+
+def test_archive_over_http(login, world, personas):
+    client = login(personas.office_a)
+    response = client.post(reverse("person_archive", args=[world.binh.pk]), {"reason": "Chuyển công tác"})
+    assert response.status_code == 302
+    assert names(client.get(reverse("person_list"))) == ["Nguyễn Văn An", "Lê Văn Dũng"]
+    assert client.get(reverse("person_detail", args=[world.binh.pk])).status_code == 200
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(db):
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        journal = cursor.fetchone()[0]
+        cursor.execute("PRAGMA foreign_keys")
+        fks = cursor.fetchone()[0]
+    assert fks == 1
+    assert journal in {"wal", "memory"}  # the test database lives in memory, where WAL does not apply
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    env = {
+        **os.environ,
+        "KETNAP_PRODUCTION": "true",
+        "KETNAP_DATA_DIR": str(tmp_path),
+        "KETNAP_SECRET_KEY": "k" * 20 + "ZyXwVuTsRqPoNmLkJiHgFeDcBa0123456789-_+=!@#$%^&*(",
+        "DATABASE_URL": "",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the test conftest for Playwright, never in deployment
+    result = subprocess.run(
+        [sys.executable, "-m", "ketnap", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
