@@ -69,7 +69,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ketnap.web.context.navigation",
             ],
-            "string_if_invalid": "" if not TESTING else "",
         },
     }
 ]

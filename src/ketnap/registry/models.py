@@ -153,6 +153,9 @@ class OrganizationVersion(models.Model):
         ordering = ["organization", "valid_from", "id"]
         indexes = [models.Index(fields=["valid_from", "valid_to"])]
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.valid_from:%d/%m/%Y}–{self.valid_to or ''})"
+
 
 class OrganizationSuccession(models.Model):
     """A merge or split: which organisations' members and units went on in which, and when."""
@@ -162,6 +165,9 @@ class OrganizationSuccession(models.Model):
     on = models.DateField()
     change = models.CharField(max_length=20, choices=OrgChange.choices)
     reason = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.on:%d/%m/%Y})"
 
 
 class WorkUnit(models.Model):
@@ -201,6 +207,9 @@ class WorkUnitVersion(models.Model):
     class Meta:
         ordering = ["unit", "valid_from", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.name} ({self.valid_from:%d/%m/%Y}–{self.valid_to or ''})"
+
 
 class UnitCoverage(models.Model):
     """Which party organisation (usually a chi bộ) covers the staff of a work unit, over time."""
@@ -215,6 +224,9 @@ class UnitCoverage(models.Model):
     class Meta:
         ordering = ["unit", "valid_from"]
         indexes = [models.Index(fields=["organization", "valid_to"])]
+
+    def __str__(self) -> str:
+        return f"{self.organization} phụ trách {self.unit} từ {self.valid_from:%d/%m/%Y}"
 
 
 citizen_id_validator = RegexValidator(r"^\d{12}$", _("Số CCCD phải gồm đúng 12 chữ số."))
@@ -352,6 +364,9 @@ class Assignment(models.Model):
     class Meta:
         ordering = ["person", "-valid_from"]
 
+    def __str__(self) -> str:
+        return f"{self.person} tại {self.unit} từ {self.valid_from:%d/%m/%Y}"
+
 
 class PartyMembership(models.Model):
     """One admission to the Party and what followed (a re-admission is a new membership)."""
@@ -407,3 +422,6 @@ class MembershipEvent(models.Model):
     class Meta:
         ordering = ["membership", "on", "id"]
         indexes = [models.Index(fields=["on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on:%d/%m/%Y}: {self.membership.person}"
