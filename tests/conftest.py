@@ -22,9 +22,7 @@ def _fail_on_logged_errors(caplog):
     """A test that made the product log an error fails, even if its assertions passed (ephios' rule)."""
     yield
     errors = [
-        r
-        for r in caplog.get_records("call")
-        if r.levelno >= logging.ERROR and not r.name.startswith("django.request")
+        r for r in caplog.get_records("call") if r.levelno >= logging.ERROR and not r.name.startswith("django.request")
     ]
     assert not errors, [r.getMessage() for r in errors]
 

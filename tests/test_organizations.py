@@ -23,9 +23,7 @@ def test_paths_make_subtrees_one_prefix(world):
 
 
 def test_kinds_only_nest_as_the_charter_allows(world):
-    with pytest.raises(
-        ValidationError, match="Chi bộ trực thuộc không thể trực thuộc Đảng bộ cấp trên cơ sở"
-    ):
+    with pytest.raises(ValidationError, match="Chi bộ trực thuộc không thể trực thuộc Đảng bộ cấp trên cơ sở"):
         f.org("X", "Chi bộ lạc chỗ", OrgKind.CELL, world.upper)
 
 
@@ -112,9 +110,7 @@ def test_deciding_organization_follows_the_powers(world):
     # QĐ 29-QĐ/TW §4.3.2: the standing committee of the committee directly above decides ...
     assert world.cell_a1.deciding_organization() == world.upper
     # ... unless the base committee is authorised to admit.
-    svc.set_powers(
-        world.hospital_a, on=REFORM, authorised_to_admit=True, above_base_powers=False, competent_org=None
-    )
+    svc.set_powers(world.hospital_a, on=REFORM, authorised_to_admit=True, above_base_powers=False, competent_org=None)
     world.cell_a1.refresh_from_db()
     assert world.cell_a1.deciding_organization() == world.hospital_a
 

@@ -79,9 +79,7 @@ def test_one_active_membership_per_person(world):
     from ketnap.registry.models import PartyMembership
 
     with pytest.raises(IntegrityError):
-        PartyMembership.objects.create(
-            person=world.an, organization=world.cell_a1, status=MembershipStatus.OFFICIAL
-        )
+        PartyMembership.objects.create(person=world.an, organization=world.cell_a1, status=MembershipStatus.OFFICIAL)
 
 
 def test_membership_history_is_kept(world):

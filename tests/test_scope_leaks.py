@@ -52,9 +52,7 @@ def _kwargs(names, org, person):
         "url": "registry/person/",
     }
     missing = [n for n in names if n not in known]
-    assert not missing, (
-        f"The leak test does not know how to fill URL keyword(s) {missing}: add them to _kwargs"
-    )
+    assert not missing, f"The leak test does not know how to fill URL keyword(s) {missing}: add them to _kwargs"
     return {n: known[n] for n in names}
 
 
@@ -71,9 +69,7 @@ def test_every_url_refuses_out_of_scope_objects(client, world, personas, persona
     org, person = _outside(world, persona_name)
     markers = _personal_markers(person)
     if persona_name == "overseer":
-        markers = [
-            m for p in (world.an, world.binh, world.dung, world.outsider) for m in _personal_markers(p)
-        ]
+        markers = [m for p in (world.an, world.binh, world.dung, world.outsider) for m in _personal_markers(p)]
     checked = 0
     for name, kw_names in ALL_PATTERNS:
         try:
@@ -129,6 +125,4 @@ def test_in_scope_objects_are_reachable(client, world, personas):
     assert client.get(reverse("org_detail", kwargs={"code": world.cell_a1.code})).status_code == 200
     assert client.get(reverse("unit_detail", kwargs={"unit_pk": world.dept_a1.pk})).status_code == 200
     membership = world.an.memberships.get()
-    assert (
-        client.get(reverse("membership_change", kwargs={"membership_pk": membership.pk})).status_code == 200
-    )
+    assert client.get(reverse("membership_change", kwargs={"membership_pk": membership.pk})).status_code == 200

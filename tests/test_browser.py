@@ -1,0 +1,65 @@
+"""Real-browser smoke test: Debian's chromium driven by Playwright (never `playwright install`)."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def page():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing on CI: scripts/test.sh must install it")
+        pytest.skip("chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def test_log_in_open_the_tree_drill_down_and_search(page, live_server, world, personas):
+    page.goto(f"{live_server.url}/")
+    page.fill("#id_username", "vp.a")
+    page.fill("#id_password", "mat-khau-thu-nghiem")
+    page.click("button.primary")
+    # the tree with counts
+    row = page.locator("table.tree tr", has_text="Chi bộ Khoa Nội")
+    assert row.locator("td.num").all_inner_texts() == ["2", "1", "0", "1", "50,0%", "1"]
+    # drill down to the cell, then search a name typed without diacritics
+    page.click("text=Chi bộ Khoa Nội")
+    assert page.locator("h1").inner_text().startswith("Chi bộ Khoa Nội")
+    page.fill("input[name=q]", "tran thi binh")
+    page.click("form.search button")
+    assert page.locator("table.people tbody tr").all_inner_texts()[0].split("\t")[1].strip() == "Trần Thị Bình"
+    page.click("text=Trần Thị Bình")
+    assert page.locator("h1").inner_text().startswith("Trần Thị Bình")
+    assert page.locator("text=Chưa là đảng viên").is_visible()
+
+
+def test_phone_width_still_shows_the_tree(page, live_server, world, personas):
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.fill("#id_username", "bithu.a1")
+    page.fill("#id_password", "mat-khau-thu-nghiem")
+    page.click("button.primary")
+    assert page.locator("table.tree").is_visible()
+    assert "Chi bộ Khoa Nội" in page.locator("table.tree").inner_text()
