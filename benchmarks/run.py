@@ -89,7 +89,7 @@ def main() -> None:
         "members": PartyMembership.objects.filter(status__in=["official", "probationary"]).count(),
         "organizations": Organization.objects.count(),
         "demo_build_seconds": build_seconds,
-        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}",
         "pages": figures,
     }
     RESULTS.mkdir(exist_ok=True)

@@ -208,7 +208,7 @@ if want_leg static; then
     new_data_dir
     STATIC_DATA=$DATA
     TEST_SECRET=$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(48))')  # 64 characters
-    step "static: ruff check" "$BIN/ruff" check "${LINT_PATHS[@]}"
+    step "static: ruff check" "$BIN/ruff" check --output-format=concise "${LINT_PATHS[@]}"
     step "static: ruff format" "$BIN/ruff" format --check "${LINT_PATHS[@]}"
     step "static: ketnap check" env KETNAP_DATA_DIR="$STATIC_DATA" "$BIN/ketnap" check
     step "static: makemigrations" env KETNAP_DATA_DIR="$STATIC_DATA" \
