@@ -224,3 +224,12 @@ def test_production_settings_pass_check_deploy(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_interface_speaks_vietnamese_by_default_and_english_on_request(login, world, personas):
+    client = login(personas.office_a)
+    assert "Tổ chức đảng" in client.get(reverse("home")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    client.force_login(personas.office_a)
+    english = client.get(reverse("home"), headers={"accept-language": "en"}).content.decode()
+    assert "Party organisations" in english and "Tổ chức đảng</h1>" not in english
