@@ -18,7 +18,7 @@ export PYTHON VENV
 
 help:
 	@echo "make demo [HOST=127.0.0.1] [PORT=8000]  venv + install + migrate + demo data + serve"
-	@echo "make test                               static checks + tests on SQLite and PostgreSQL (scripts/test.sh)"
+	@echo "make test [TEST_ARGS=...]               static checks + tests on SQLite and PostgreSQL (scripts/test.sh)"
 	@echo "make lint | fmt                         ruff check + format --check | ruff format + check --fix"
 	@echo "make bench                              python benchmarks/run.py"
 	@echo "make constraints                        re-pin requirements/constraints.txt in a fresh venv"
@@ -42,8 +42,9 @@ demo: prepare
 serve: prepare
 	$(BIN)/ketnap serve --host $(HOST) --port $(PORT)
 
+# Extra pytest arguments: make test TEST_ARGS="-k dates -x"
 test:
-	bash scripts/test.sh
+	bash scripts/test.sh $(TEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check $(LINT_PATHS)

@@ -42,9 +42,11 @@ make_venv() {
 }
 
 if ! venv_ok; then
-    if [ -e "$VENV" ]; then
+    if [ -f "$VENV/pyvenv.cfg" ]; then
         say "$VENV is broken or not Python 3.11: recreating it"
         rm -rf "$VENV"
+    elif [ -e "$VENV" ]; then
+        die "$VENV exists but is not a virtual environment; move it away"
     fi
     say "creating $VENV with $PYTHON"
     if ! make_venv; then

@@ -59,11 +59,7 @@ class Scope:
 
     def root_organizations(self) -> list[Organization]:
         """The top nodes of this user's scope (a subtree inside another role's subtree is not a root)."""
-        orgs = list(
-            self.organizations().filter(depth=0)
-            if self.is_superuser
-            else [r.organization for r in self.roles]
-        )
+        orgs = list(self.organizations().filter(depth=0) if self.is_superuser else [r.organization for r in self.roles])
         paths = sorted({o.path: o for o in orgs}.items())
         roots: list[Organization] = []
         for path, org in paths:

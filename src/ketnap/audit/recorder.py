@@ -56,9 +56,7 @@ def write_entry(action: str, obj: models.Model, changes: dict, person_id=None, n
     """Append one entry, chained to the previous one. Runs inside the caller's transaction."""
     actor = current_actor()
     with transaction.atomic():
-        previous = (
-            AuditEntry.objects.select_for_update().order_by("-id").values_list("hash", flat=True).first()
-        )
+        previous = AuditEntry.objects.select_for_update().order_by("-id").values_list("hash", flat=True).first()
         return AuditEntry.objects.create(
             actor=actor,
             actor_name=actor.get_username() if actor else "hệ thống",

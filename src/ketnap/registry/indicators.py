@@ -172,8 +172,7 @@ def tree_on_day(roots: list[Organization], day: dt.date) -> list[Node]:
     """
     versions, _children = tree_on(day)
     nodes = {
-        v.organization_id: Node(v.organization_id, v.organization.code, v.name, v.kind, v.parent_id)
-        for v in versions
+        v.organization_id: Node(v.organization_id, v.organization.code, v.name, v.kind, v.parent_id) for v in versions
     }
     for node in nodes.values():
         if node.parent_id in nodes:

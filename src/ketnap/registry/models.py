@@ -271,9 +271,7 @@ class Person(models.Model):
     political_theory = _code(CodeKind.POLITICAL_THEORY, _("lý luận chính trị"))
     employment_type = _code(CodeKind.EMPLOYMENT_TYPE, _("loại hình lao động"))
     job_title = models.CharField(_("chức vụ / chức danh"), max_length=120, blank=True)
-    work_unit = models.ForeignKey(
-        WorkUnit, models.PROTECT, related_name="staff", verbose_name=_("khoa / phòng")
-    )
+    work_unit = models.ForeignKey(WorkUnit, models.PROTECT, related_name="staff", verbose_name=_("khoa / phòng"))
     joined_unit_on = models.DateField(_("ngày vào đơn vị"), null=True, blank=True)
     left_on = models.DateField(_("ngày thôi việc"), null=True, blank=True)
     youth_union_member = models.BooleanField(_("đoàn viên"), default=False)
@@ -335,11 +333,7 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
     def age_on(self, day: dt.date) -> int:
-        return (
-            day.year
-            - self.birth_date.year
-            - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
-        )
+        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
 
     @property
     def membership(self) -> "PartyMembership | None":
@@ -410,14 +404,10 @@ class MembershipEvent(models.Model):
     on = models.DateField()
     status_after = models.CharField(max_length=20, choices=MembershipStatus.choices)
     organization_after = models.ForeignKey(Organization, models.PROTECT, related_name="+")
-    from_organization = models.ForeignKey(
-        Organization, models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    from_organization = models.ForeignKey(Organization, models.PROTECT, null=True, blank=True, related_name="+")
     external_party = models.CharField(_("nơi đến / nơi đi"), max_length=255, blank=True)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["membership", "on", "id"]

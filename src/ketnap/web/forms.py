@@ -78,9 +78,7 @@ class PersonForm(forms.ModelForm):
         if self.instance.pk:
             del self.fields["work_unit"]  # moving between units has its own dated form
         else:
-            self.fields["work_unit"].queryset = units.select_related("parent").order_by(
-                "parent__name", "name"
-            )
+            self.fields["work_unit"].queryset = units.select_related("parent").order_by("parent__name", "name")
         self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric", "maxlength": "12"})
 
     def clean(self):

@@ -108,9 +108,9 @@ def org_detail(request, code):
         "node": node,
         "ancestors": ancestors,
         "versions": org.versions.select_related("parent").order_by("-valid_from", "-id"),
-        "successions": OrganizationSuccession.objects.filter(
-            Q(predecessor=org) | Q(successor=org)
-        ).select_related("predecessor", "successor"),
+        "successions": OrganizationSuccession.objects.filter(Q(predecessor=org) | Q(successor=org)).select_related(
+            "predecessor", "successor"
+        ),
         "coverages": UnitCoverage.objects.filter(organization=org)
         .select_related("unit", "unit__parent")
         .order_by("valid_to", "unit__name"),
@@ -172,9 +172,7 @@ def org_move(request, code):
         code,
         title=_("Chuyển tổ chức sang trực thuộc cấp ủy khác"),
         form_class=forms.MoveForm,
-        form_kwargs=lambda scope, org: {
-            "organizations": scope.organizations().exclude(path__startswith=org.path)
-        },
+        form_kwargs=lambda scope, org: {"organizations": scope.organizations().exclude(path__startswith=org.path)},
         perform=lambda org, d: org_services.move(org, d["parent"], on=d["on"], reason=d["reason"]),
     )
 
@@ -250,10 +248,7 @@ def org_merge(request, code):
 def org_split(request, code):
     def kwargs(scope, org):
         units = [
-            c.unit
-            for c in UnitCoverage.objects.filter(organization=org, valid_to__isnull=True).select_related(
-                "unit"
-            )
+            c.unit for c in UnitCoverage.objects.filter(organization=org, valid_to__isnull=True).select_related("unit")
         ]
         targets = (
             scope.organizations()
@@ -292,9 +287,7 @@ def org_dissolve(request, code):
         title=_("Giải thể / kết thúc hoạt động"),
         form_class=forms.DatedForm,
         form_kwargs=lambda scope, org: {},
-        perform=lambda org, d: (
-            (org_services.dissolve(org, on=d["on"], reason=d["reason"]), org.parent)[1] or org
-        ),
+        perform=lambda org, d: (org_services.dissolve(org, on=d["on"], reason=d["reason"]), org.parent)[1] or org,
     )
 
 
@@ -341,9 +334,9 @@ def person_detail(request, pk):
     memberships = person.memberships.select_related("organization").prefetch_related(
         Prefetch(
             "events",
-            queryset=MembershipEvent.objects.select_related(
-                "organization_after", "from_organization"
-            ).order_by("-on", "-id"),
+            queryset=MembershipEvent.objects.select_related("organization_after", "from_organization").order_by(
+                "-on", "-id"
+            ),
         )
     )
     context = {
@@ -401,9 +394,7 @@ def person_edit(request, pk):
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect("person_detail", pk=person.pk)
-    return render(
-        request, "web/form.html", {"form": form, "title": _("Sửa thông tin"), "back_person": person}
-    )
+    return render(request, "web/form.html", {"form": form, "title": _("Sửa thông tin"), "back_person": person})
 
 
 @require_http_methods(["GET", "POST"])
@@ -429,9 +420,7 @@ def person_archive(request, pk):
 @require_http_methods(["GET", "POST"])
 def person_move_unit(request, pk):
     scope, person = _editable_person(request, pk)
-    form = forms.MoveUnitForm(
-        request.POST or None, units=_editable_units(scope).exclude(pk=person.work_unit_id)
-    )
+    form = forms.MoveUnitForm(request.POST or None, units=_editable_units(scope).exclude(pk=person.work_unit_id))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -441,17 +430,13 @@ def person_move_unit(request, pk):
         else:
             messages.success(request, _("Đã chuyển khoa / phòng."))
             return redirect("person_detail", pk=person.pk)
-    return render(
-        request, "web/form.html", {"form": form, "title": _("Chuyển khoa / phòng"), "back_person": person}
-    )
+    return render(request, "web/form.html", {"form": form, "title": _("Chuyển khoa / phòng"), "back_person": person})
 
 
 @require_http_methods(["GET", "POST"])
 def membership_register(request, pk):
     scope, person = _editable_person(request, pk)
-    form = forms.MembershipForm(
-        request.POST or None, organizations=Organization.objects.filter(_personal_orgs(scope))
-    )
+    form = forms.MembershipForm(request.POST or None, organizations=Organization.objects.filter(_personal_orgs(scope)))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -499,9 +484,7 @@ def _personal_orgs(scope) -> Q:
 @require_http_methods(["GET", "POST"])
 def membership_change(request, membership_pk):
     scope = scope_for(request)
-    membership = get_object_or_404(
-        scope.memberships().select_related("person", "organization"), pk=membership_pk
-    )
+    membership = get_object_or_404(scope.memberships().select_related("person", "organization"), pk=membership_pk)
     if not scope.can_edit_people_of(membership.organization):
         raise PermissionDenied
     form = forms.MembershipChangeForm(
@@ -537,13 +520,9 @@ def membership_change(request, membership_pk):
 # --- work units -------------------------------------------------------------------------------------
 def unit_list(request):
     scope = scope_for(request)
-    units = list(
-        _editable_units(scope).filter(parent__isnull=True, dissolved_on__isnull=True).order_by("name")
-    )
+    units = list(_editable_units(scope).filter(parent__isnull=True, dissolved_on__isnull=True).order_by("name"))
     if not scope.is_superuser:
-        covered_parents = WorkUnit.objects.filter(
-            pk__in=scope.work_units().values("parent_id"), parent__isnull=True
-        )
+        covered_parents = WorkUnit.objects.filter(pk__in=scope.work_units().values("parent_id"), parent__isnull=True)
         units = sorted({*units, *covered_parents}, key=lambda u: u.name)
     counts = indicators.unit_counts([u.pk for u in units])
     rows = [(unit, counts.get(unit.pk, indicators.Counts())) for unit in units]
@@ -565,7 +544,5 @@ def unit_detail(request, unit_pk):
         "versions": unit.versions.order_by("-valid_from"),
         "coverages": unit.coverages.select_related("organization").order_by("-valid_from"),
     }
-    context.update(
-        people_page(request, scope.persons().filter(Q(work_unit=unit) | Q(work_unit__parent=unit)))
-    )
+    context.update(people_page(request, scope.persons().filter(Q(work_unit=unit) | Q(work_unit__parent=unit))))
     return render(request, "web/unit_detail.html", context)

@@ -14,6 +14,4 @@ def fmt(day: dt.date) -> str:
 
 def not_in_future(on: dt.date, field: str = "on") -> None:
     if on > today():
-        raise ValidationError(
-            {field: f"Ngày hiệu lực {fmt(on)} chưa đến; chỉ ghi nhận thay đổi đã có hiệu lực."}
-        )
+        raise ValidationError({field: f"Ngày hiệu lực {fmt(on)} chưa đến; chỉ ghi nhận thay đổi đã có hiệu lực."})

@@ -68,9 +68,7 @@ def _new_version(org: Organization, on: dt.date, change: str, reason: str) -> No
         return
     current.valid_to = on
     current.save(update_fields=["valid_to"])
-    OrganizationVersion.objects.create(
-        organization=org, valid_from=on, change=change, reason=reason, **values
-    )
+    OrganizationVersion.objects.create(organization=org, valid_from=on, change=change, reason=reason, **values)
 
 
 def _set_path(org: Organization) -> None:
@@ -137,9 +135,7 @@ def rename(org: Organization, name: str, *, on: dt.date, reason: str = "") -> Or
 def move(org: Organization, new_parent: Organization, *, on: dt.date, reason: str = "") -> Organization:
     org = Organization.objects.select_for_update().get(pk=org.pk)
     if new_parent.path.startswith(org.path):
-        raise ValidationError(
-            {"parent": "Không thể chuyển một tổ chức vào chính nó hoặc tổ chức trực thuộc nó."}
-        )
+        raise ValidationError({"parent": "Không thể chuyển một tổ chức vào chính nó hoặc tổ chức trực thuộc nó."})
     if new_parent.pk == org.parent_id:
         raise ValidationError({"parent": f"{org.name} đã trực thuộc {new_parent.name}."})
     _check_parent(org.kind, new_parent)
@@ -187,14 +183,10 @@ def dissolve(org: Organization, *, on: dt.date, reason: str = "", change: str = 
     if not org.active:
         raise ValidationError(f"{org.name} đã kết thúc hoạt động ngày {fmt(org.dissolved_on)}.")
     if org.children.filter(dissolved_on__isnull=True).exists():
-        raise ValidationError(
-            f"{org.name} còn tổ chức trực thuộc đang hoạt động; hãy chuyển hoặc giải thể trước."
-        )
+        raise ValidationError(f"{org.name} còn tổ chức trực thuộc đang hoạt động; hãy chuyển hoặc giải thể trước.")
     active_members = org.memberships.filter(status__in=MembershipStatus.active()).count()
     if active_members:
-        raise ValidationError(
-            f"{org.name} còn {active_members} đảng viên đang sinh hoạt; hãy chuyển sinh hoạt trước."
-        )
+        raise ValidationError(f"{org.name} còn {active_members} đảng viên đang sinh hoạt; hãy chuyển sinh hoạt trước.")
     if UnitCoverage.objects.filter(organization=org, valid_to__isnull=True).exists():
         raise ValidationError(f"{org.name} còn phụ trách khoa/phòng; hãy giao cho tổ chức khác trước.")
     not_in_future(on)
@@ -264,9 +256,7 @@ def split(
         for unit in units:
             unit_to_part[unit.pk] = target
     left_over = []
-    for membership in source.memberships.filter(status__in=MembershipStatus.active()).select_related(
-        "person"
-    ):
+    for membership in source.memberships.filter(status__in=MembershipStatus.active()).select_related("person"):
         unit = membership.person.work_unit
         target = None
         while unit is not None and target is None:
@@ -295,9 +285,7 @@ def split(
 def tree_on(day: dt.date) -> tuple[list[OrganizationVersion], dict[int | None, list[OrganizationVersion]]]:
     """The tree as it stood on `day`: (all versions in force, children by parent organisation id)."""
     versions = list(
-        OrganizationVersion.objects.on(day)
-        .select_related("organization")
-        .order_by("organization__position", "name")
+        OrganizationVersion.objects.on(day).select_related("organization").order_by("organization__position", "name")
     )
     children: dict[int | None, list[OrganizationVersion]] = {}
     for version in versions:

@@ -23,11 +23,7 @@ from ketnap.registry.services.dates import fmt, not_in_future, today
 def covering_organization(unit: WorkUnit) -> Organization | None:
     """The organisation covering a unit now: its own coverage, else its parent unit's."""
     while unit is not None:
-        coverage = (
-            UnitCoverage.objects.filter(unit=unit, valid_to__isnull=True)
-            .select_related("organization")
-            .first()
-        )
+        coverage = UnitCoverage.objects.filter(unit=unit, valid_to__isnull=True).select_related("organization").first()
         if coverage:
             return coverage.organization
         unit = unit.parent
@@ -48,9 +44,7 @@ def refresh_organizations(*, unit_ids: list[int] | None = None, person_ids: list
         all_ids = set(unit_ids)
         frontier = set(unit_ids)
         while frontier:  # departments under a re-covered unit follow it unless they have their own coverage
-            frontier = (
-                set(WorkUnit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - all_ids
-            )
+            frontier = set(WorkUnit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - all_ids
             all_ids |= frontier
         qs = qs.filter(work_unit_id__in=all_ids)
     if person_ids is not None:
@@ -97,9 +91,7 @@ def change_work_unit(person: Person, unit: WorkUnit, *, on: dt.date, job_title: 
             raise ValidationError({"on": f"Ngày chuyển phải sau {fmt(current.valid_from)}."})
         current.valid_to = on
         current.save(update_fields=["valid_to"])
-    Assignment.objects.create(
-        person=person, unit=unit, job_title=job_title or person.job_title, valid_from=on
-    )
+    Assignment.objects.create(person=person, unit=unit, job_title=job_title or person.job_title, valid_from=on)
     person.work_unit = unit
     if job_title:
         person.job_title = job_title
@@ -200,9 +192,7 @@ def move_membership(
 
 
 @transaction.atomic
-def recognise_official(
-    membership: PartyMembership, *, official_date: dt.date, on: dt.date
-) -> PartyMembership:
+def recognise_official(membership: PartyMembership, *, official_date: dt.date, on: dt.date) -> PartyMembership:
     if membership.status != MembershipStatus.PROBATIONARY:
         raise ValidationError("Chỉ công nhận chính thức cho đảng viên dự bị.")
     membership.status = MembershipStatus.OFFICIAL

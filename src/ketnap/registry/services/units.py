@@ -16,9 +16,7 @@ def create_unit(
     not_in_future(on)
     if WorkUnit.objects.filter(code=code).exists():
         raise ValidationError({"code": f"Mã đơn vị {code} đã được dùng."})
-    unit = WorkUnit.objects.create(
-        code=code, name=name, kind=kind, parent=parent, established_on=on, position=position
-    )
+    unit = WorkUnit.objects.create(code=code, name=name, kind=kind, parent=parent, established_on=on, position=position)
     WorkUnitVersion.objects.create(unit=unit, valid_from=on, name=name, parent=parent)
     return unit
 

@@ -1,0 +1,93 @@
+"""The demo tells the seed stories (../shared/seeds/README.md) — checked on the data the demo really builds."""
+
+import datetime as dt
+
+import pytest
+from django.db.models import Count, Q
+
+from ketnap.registry import indicators
+from ketnap.registry.enums import MembershipStatus, OrgKind
+from ketnap.registry.models import Organization, PartyMembership, Person
+
+TODAY = dt.date(2026, 11, 24)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    from ketnap.demo import generator
+
+    with django_db_blocker.unblock():
+        summary = generator.build(seed=2026, scale=1, today=TODAY)
+        yield summary
+        # module-scoped data outlives the per-test transactions: remove it so other tests start clean
+        from django.core.management import call_command
+
+        call_command("flush", interactive=False, verbosity=0)
+        from ketnap.registry import codelists
+        from ketnap.registry.models import CodeItem
+
+        codelists.load(CodeItem)
+
+
+def _totals(code: str, day: dt.date | None = None):
+    org = Organization.objects.get(code=code)
+    tree = indicators.tree_on_day([org], day) if day else indicators.current_tree([org])
+    return tree[0]
+
+
+@pytest.mark.django_db
+def test_sector_figures(demo):
+    syt = _totals("SYT")
+    assert syt.totals.staff == 8000
+    assert syt.totals.members == 3162
+    assert 39.0 <= syt.totals.member_percent <= 41.0
+
+
+@pytest.mark.django_db
+def test_upper_committee_sees_the_whole_chain(demo):
+    [root] = indicators.current_tree([Organization.objects.get(code="UBND")])
+    flat = indicators.flatten([root])
+    kinds = [n.kind for n in flat[:4]]
+    assert kinds[:2] == [OrgKind.UPPER, OrgKind.UPPER]  # Đảng bộ UBND tỉnh → Đảng bộ Sở Y tế
+    assert {n.kind for n in flat} >= {OrgKind.BASE_COMMITTEE, OrgKind.CELL, OrgKind.BASE_CELL}
+
+
+@pytest.mark.django_db
+def test_general_hospital_and_district_centre(demo):
+    flat = indicators.flatten(indicators.current_tree([Organization.objects.get(code="SYT")]))
+    bases = [n for n in flat if n.kind == OrgKind.BASE_COMMITTEE]
+    [general] = [n for n in bases if "Đa khoa tỉnh" in n.name]
+    assert (general.totals.staff, general.totals.members) == (900, 257)
+    [dongtrieu] = [n for n in bases if "Đông Triều" in n.name]
+    assert dongtrieu.totals.members == 206
+    assert len([c for c in dongtrieu.children if c.kind == OrgKind.CELL]) == 7
+
+
+@pytest.mark.django_db
+def test_every_cell_has_three_official_members(demo):
+    cells = Organization.objects.filter(kind__in=OrgKind.cell_kinds(), dissolved_on__isnull=True).annotate(
+        official=Count("memberships", filter=Q(memberships__status=MembershipStatus.OFFICIAL))
+    )
+    assert cells.exists() and all(c.official >= 3 for c in cells), [c.name for c in cells if c.official < 3]
+
+
+@pytest.mark.django_db
+def test_the_2023_tree_is_the_old_one(demo):
+    # In 2023 the Health Department's own committee led 11 units with 398 members (seed article).
+    syt_2023 = _totals("SYT", dt.date(2023, 6, 30))
+    assert len(syt_2023.children) == 11
+    assert abs(syt_2023.totals.members - 398) <= 40  # members admitted since 2023 are not counted then
+    ubnd = Organization.objects.get(code="UBND")
+    assert ubnd.established_on == dt.date(2025, 2, 1)
+
+
+@pytest.mark.django_db
+def test_people_look_real(demo):
+    people = Person.objects.current()
+    women = people.filter(gender="F").count() / people.count()
+    assert 0.55 <= women <= 0.75
+    assert people.filter(family_name="Nguyễn").count() > people.filter(family_name="Trần").count() > 0
+    young_union = people.filter(birth_date__gt=dt.date(1996, 11, 24), youth_union_member=True).count()
+    assert young_union > 0
+    assert not people.filter(birth_date__lt=dt.date(1990, 1, 1), youth_union_member=True).exists()
+    assert PartyMembership.objects.filter(status=MembershipStatus.PROBATIONARY).exists()
