@@ -3,7 +3,6 @@ import os
 import subprocess
 import sys
 
-from django.db import connection
 from django.urls import reverse
 
 from ketnap.audit.models import AuditEntry
@@ -195,16 +194,19 @@ def test_archive_over_http(login, world, personas):
     assert client.get(reverse("person_detail", args=[world.binh.pk])).status_code == 200
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys(db):
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA journal_mode")
-        journal = cursor.fetchone()[0]
-        cursor.execute("PRAGMA foreign_keys")
-        fks = cursor.fetchone()[0]
-    assert fks == 1
-    assert journal in {"wal", "memory"}  # the test database lives in memory, where WAL does not apply
+def test_sqlite_file_database_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path):
+    # The test database lives in memory, where WAL does not apply: check a real file database instead.
+    env = {**os.environ, "KETNAP_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
+    script = (
+        "from django.db import connection\n"
+        "c = connection.cursor()\n"
+        "print([c.execute(f'PRAGMA {p}').fetchone()[0] for p in ('journal_mode', 'foreign_keys', 'busy_timeout')])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "ketnap", "shell", "-c", script], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "['wal', 1, 20000]"
 
 
 def test_production_settings_pass_check_deploy(tmp_path):

@@ -308,9 +308,9 @@ def org_assign_unit(request, code):
 # --- people -----------------------------------------------------------------------------------------
 def person_list(request):
     scope = scope_for(request)
-    context = people_page(request, scope.persons())
-    context["sees_personal_data"] = scope.sees_personal_data
-    return render(request, "web/person_list.html", context)
+    if not scope.sees_personal_data:
+        raise PermissionDenied  # an overseer reads indicators only
+    return render(request, "web/person_list.html", people_page(request, scope.persons()))
 
 
 def person_detail(request, pk):
@@ -520,6 +520,8 @@ def membership_change(request, membership_pk):
 # --- work units -------------------------------------------------------------------------------------
 def unit_list(request):
     scope = scope_for(request)
+    if not scope.sees_personal_data:
+        raise PermissionDenied
     units = list(_editable_units(scope).filter(parent__isnull=True, dissolved_on__isnull=True).order_by("name"))
     if not scope.is_superuser:
         covered_parents = WorkUnit.objects.filter(pk__in=scope.work_units().values("parent_id"), parent__isnull=True)
