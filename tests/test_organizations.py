@@ -115,6 +115,29 @@ def test_deciding_organization_follows_the_powers(world):
     assert world.cell_a1.deciding_organization() == world.hospital_a
 
 
+def test_a_base_committee_with_above_base_powers_decides_for_its_cells(world):
+    svc.set_powers(world.hospital_a, on=REFORM, authorised_to_admit=False, above_base_powers=True, competent_org=None)
+    world.cell_a2.refresh_from_db()
+    assert world.cell_a2.deciding_organization() == world.hospital_a
+
+
+def test_a_readmitted_person_counts_once(world):
+    from ketnap.registry.enums import MembershipEventKind
+    from ketnap.registry.services import people
+
+    people.end_membership(world.an.memberships.get(), MembershipEventKind.REMOVED, on=dt.date(2020, 1, 1))
+    people.register_membership(
+        world.an,
+        organization=world.cell_a1,
+        status=MembershipStatus.PROBATIONARY,
+        decision_date=dt.date(2025, 3, 1),
+        is_readmission=True,
+    )
+    [root] = indicators.current_tree([world.cell_a1])
+    assert (root.totals.staff, root.totals.members, root.totals.non_members) == (2, 1, 1)
+    assert indicators.unit_counts([world.dept_a1.pk])[world.dept_a1.pk].staff == 2
+
+
 def test_current_counts_roll_up_the_tree(world):
     [root] = indicators.current_tree([world.upper])
     totals = {n.code: n.totals for n in indicators.flatten([root])}

@@ -85,12 +85,13 @@ def _roll_up(nodes: dict[int, Node], own: dict[int, Counts], roots: list[Node]) 
 
 def _current_own_counts() -> dict[int, Counts]:
     own: dict[int, Counts] = {}
+    # distinct: a re-admitted person has an ended and an active membership, i.e. two joined rows
     staff_rows = (
         Person.objects.current()
         .values("organization_id")
         .annotate(
-            staff=Count("id"),
-            staff_members=Count("id", filter=Q(memberships__status__in=MembershipStatus.active())),
+            staff=Count("id", distinct=True),
+            staff_members=Count("id", filter=Q(memberships__status__in=MembershipStatus.active()), distinct=True),
         )
     )
     for row in staff_rows:
@@ -128,7 +129,7 @@ def current_tree(roots: list[Organization]) -> list[Node]:
 def _own_counts_on(day: dt.date) -> dict[int, Counts]:
     own: dict[int, Counts] = {}
     # Members: the state after each membership's last event on or before the day.
-    state: dict[int, tuple[str, int]] = {}
+    state: dict[int, tuple[str, int, int]] = {}
     events = (
         MembershipEvent.objects.filter(on__lte=day)
         .order_by("membership_id", "on", "id")
@@ -206,9 +207,9 @@ def unit_counts(unit_ids: list[int]) -> dict[int, Counts]:
         Person.objects.current()
         .values("work_unit_id")
         .annotate(
-            staff=Count("id"),
-            official=Count("id", filter=Q(memberships__status=MembershipStatus.OFFICIAL)),
-            probationary=Count("id", filter=Q(memberships__status=MembershipStatus.PROBATIONARY)),
+            staff=Count("id", distinct=True),
+            official=Count("id", filter=Q(memberships__status=MembershipStatus.OFFICIAL), distinct=True),
+            probationary=Count("id", filter=Q(memberships__status=MembershipStatus.PROBATIONARY), distinct=True),
         )
     )
     wanted = set(unit_ids)

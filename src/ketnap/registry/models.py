@@ -121,7 +121,7 @@ class Organization(models.Model):
         chain = list(Organization.objects.filter(pk__in=self.ancestor_ids()).order_by("-depth"))
         for org in [self, *chain]:
             if org.kind in OrgKind.base_kinds():
-                if org.authorised_to_admit:
+                if org.authorised_to_admit or org.above_base_powers:
                     return org
                 for upper in chain:
                     if upper.depth < org.depth and (
