@@ -235,3 +235,36 @@ def test_the_interface_speaks_vietnamese_by_default_and_english_on_request(login
     client.force_login(personas.office_a)
     english = client.get(reverse("home"), headers={"accept-language": "en"}).content.decode()
     assert "Party organisations" in english and "Tổ chức đảng</h1>" not in english
+
+
+def test_split_and_merge_through_the_forms(login, world, personas):
+    from ketnap.registry.enums import OrgKind
+
+    client = login(personas.office_a)
+    on = "01/07/2025"
+    for code_, name in [("BVA-N1", "Chi bộ Nội 1"), ("BVA-N2", "Chi bộ Nội 2")]:
+        response = client.post(
+            reverse("org_add_child", args=[world.hospital_a.code]),
+            {"code": code_, "name": name, "kind": OrgKind.CELL, "on": on},
+        )
+        assert response.status_code == 302
+    dept_extra = f.unit("UA-NT", "Khoa Nội tiết", world.unit_a, covered_by=world.cell_a1)
+    cuong = f.person(dept_extra, "Hoàng Văn Cường")
+    f.member(cuong, world.cell_a1)
+    n1, n2 = (world.hospital_a.children.get(code=c) for c in ("BVA-N1", "BVA-N2"))
+    form = client.get(reverse("org_split", args=[world.cell_a1.code])).context["form"]
+    assert sorted(f.label for f in form.fields.values() if f.label in {"Khoa Nội", "Khoa Nội tiết"}) == [
+        "Khoa Nội",
+        "Khoa Nội tiết",
+    ]
+    response = client.post(
+        reverse("org_split", args=[world.cell_a1.code]),
+        {f"unit_{world.dept_a1.pk}": n1.pk, f"unit_{dept_extra.pk}": n2.pk, "on": on, "reason": "NQ 5-NQ/ĐU"},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert world.an.memberships.get().organization == n1 and cuong.memberships.get().organization == n2
+    response = client.post(reverse("org_merge", args=[n2.code]), {"into": n1.pk, "on": "02/07/2025"})
+    assert response.status_code == 302, response.context["form"].errors
+    assert cuong.memberships.get().organization == n1
+    home = client.get(reverse("home"))
+    assert [n.code for n in home.context["rows"]] == ["BVA", "BVA-NGOAI", "BVA-N1"]

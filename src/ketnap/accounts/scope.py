@@ -105,6 +105,12 @@ class Scope:
             for r in self.roles
         )
 
+    def can_manage_within(self, org: Organization) -> bool:
+        """Founding sub-organisations and assigning units: the committee's own office may do it too."""
+        return self.is_superuser or any(
+            org.path.startswith(r.organization.path) and r.kind in {RoleKind.ADMIN, RoleKind.OFFICE} for r in self.roles
+        )
+
     def can_see_audit(self) -> bool:
         return self.is_superuser or any(r.kind in {RoleKind.OFFICE, RoleKind.ADMIN} for r in self.roles)
 

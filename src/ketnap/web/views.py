@@ -117,6 +117,7 @@ def org_detail(request, code):
         "deciding": org.deciding_organization(),
         "can_read_people": scope.can_read_people_of(org),
         "can_restructure": scope.can_restructure(org),
+        "can_manage_within": scope.can_manage_within(org),
         "can_edit": scope.can_edit_people_of(org),
     }
     if context["can_read_people"]:
@@ -124,18 +125,18 @@ def org_detail(request, code):
     return render(request, "web/org_detail.html", context)
 
 
-def _restructurable(request, code) -> tuple:
+def _restructurable(request, code, *, within: bool) -> tuple:
+    """The organisation, if this user may change it (within=True: change what lies inside it)."""
     scope = scope_for(request)
     org = get_object_or_404(scope.organizations(), code=code)
-    if not scope.can_restructure(org):
-        raise PermissionDenied
-    if not org.active:
+    allowed = scope.can_manage_within(org) if within else scope.can_restructure(org)
+    if not allowed or not org.active:
         raise PermissionDenied
     return scope, org
 
 
-def _org_form_view(request, code, *, title, form_class, form_kwargs, perform, help_text=""):
-    scope, org = _restructurable(request, code)
+def _org_form_view(request, code, *, title, form_class, form_kwargs, perform, help_text="", within=False):
+    scope, org = _restructurable(request, code, within=within)
     kwargs = form_kwargs(scope, org)
     form = form_class(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
@@ -218,6 +219,7 @@ def org_add_child(request, code):
         perform=lambda org, d: org_services.create_organization(
             code=d["code"], name=d["name"], kind=d["kind"], parent=org, on=d["on"], reason=d["reason"]
         ),
+        within=True,
     )
 
 
@@ -302,6 +304,7 @@ def org_assign_unit(request, code):
             "units": scope.work_units() if not scope.is_superuser else WorkUnit.objects.all()
         },
         perform=lambda org, d: org_services.assign_unit(d["unit"], org, on=d["on"]).organization,
+        within=True,
     )
 
 
