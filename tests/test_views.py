@@ -268,3 +268,30 @@ def test_split_and_merge_through_the_forms(login, world, personas):
     assert cuong.memberships.get().organization == n1
     home = client.get(reverse("home"))
     assert [n.code for n in home.context["rows"]] == ["BVA", "BVA-NGOAI", "BVA-N1"]
+
+
+def test_office_adds_a_department_and_renames_it_keeping_history(login, world, personas):
+    client = login(personas.office_a)
+    response = client.post(
+        reverse("unit_add_department", args=[world.unit_a.pk]),
+        {
+            "code": "UA-MAT",
+            "name": "Khoa Mắt",
+            "kind": "department",
+            "on": "01/03/2024",
+            "covered_by": world.cell_a2.pk,
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    from ketnap.registry.models import WorkUnit
+
+    eye = WorkUnit.objects.get(code="UA-MAT")
+    assert eye.coverages.get().organization == world.cell_a2
+    response = client.post(
+        reverse("unit_rename", args=[eye.pk]), {"name": "Khoa Mắt – Tai Mũi Họng", "on": "01/07/2025"}
+    )
+    assert response.status_code == 302
+    assert [v.name for v in eye.versions.order_by("valid_from")] == ["Khoa Mắt", "Khoa Mắt – Tai Mũi Họng"]
+    assert client.get(reverse("unit_detail", args=[eye.pk])).status_code == 200
+    assert login(personas.secretary_a1).get(reverse("unit_rename", args=[eye.pk])).status_code == 404  # not his
+    assert login(personas.secretary_a1).get(reverse("unit_rename", args=[world.dept_a1.pk])).status_code == 403

@@ -111,6 +111,10 @@ class Scope:
             org.path.startswith(r.organization.path) and r.kind in {RoleKind.ADMIN, RoleKind.OFFICE} for r in self.roles
         )
 
+    def can_manage_units(self) -> bool:
+        """Adding and renaming departments is office work (secretaries and overseers only read)."""
+        return self.is_superuser or any(r.kind in {RoleKind.ADMIN, RoleKind.OFFICE} for r in self.roles)
+
     def can_see_audit(self) -> bool:
         return self.is_superuser or any(r.kind in {RoleKind.OFFICE, RoleKind.ADMIN} for r in self.roles)
 

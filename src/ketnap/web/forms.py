@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ketnap.registry.enums import MembershipEventKind, MembershipStatus, OrgKind
+from ketnap.registry.enums import MembershipEventKind, MembershipStatus, OrgKind, UnitKind
 from ketnap.registry.models import Organization, PartyMembership, Person, WorkUnit
 
 
@@ -243,3 +243,22 @@ class SplitForm(DatedForm):
             name = f"unit_{unit.pk}"
             self.fields[name] = OrgChoiceField(label=unit.name, queryset=targets)
             self.unit_fields.append((name, unit))
+
+
+class UnitRenameForm(DatedForm):
+    name = forms.CharField(label=_("Tên mới"), max_length=255)
+    field_order = ["name", "on", "reason"]
+
+
+class DepartmentForm(forms.Form):
+    code = forms.SlugField(label=_("Mã"), max_length=32)
+    name = forms.CharField(label=_("Tên khoa / phòng"), max_length=255)
+    kind = forms.ChoiceField(
+        label=_("Loại"), choices=[(k.value, k.label) for k in (UnitKind.DEPARTMENT, UnitKind.STATION)]
+    )
+    on = day_field(_("Ngày thành lập"))
+    covered_by = OrgChoiceField(label=_("Chi bộ phụ trách"), queryset=Organization.objects.none(), required=False)
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["covered_by"].queryset = organizations.filter(dissolved_on__isnull=True)

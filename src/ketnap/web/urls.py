@@ -27,4 +27,6 @@ urlpatterns = [
     path("dang-vien/<int:membership_pk>/bien-dong/", views.membership_change, name="membership_change"),
     path("don-vi/", views.unit_list, name="unit_list"),
     path("don-vi/<int:unit_pk>/", views.unit_detail, name="unit_detail"),
+    path("don-vi/<int:unit_pk>/doi-ten/", views.unit_rename, name="unit_rename"),
+    path("don-vi/<int:unit_pk>/them-khoa-phong/", views.unit_add_department, name="unit_add_department"),
 ]

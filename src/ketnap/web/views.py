@@ -5,6 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import get_format
@@ -26,6 +27,7 @@ from ketnap.registry.models import (
 )
 from ketnap.registry.services import organizations as org_services
 from ketnap.registry.services import people as people_services
+from ketnap.registry.services import units as unit_services
 from ketnap.registry.services.dates import today
 from ketnap.web import forms
 
@@ -534,12 +536,19 @@ def unit_list(request):
     return render(request, "web/unit_list.html", {"rows": rows})
 
 
+def _visible_unit(scope, unit_pk) -> WorkUnit:
+    """A unit covered in the user's scope, or the parent unit of one."""
+    units = _editable_units(scope)
+    visible = WorkUnit.objects.filter(Q(pk__in=units.values("pk")) | Q(pk__in=units.values("parent_id")))
+    return get_object_or_404(visible, pk=unit_pk)
+
+
 def unit_detail(request, unit_pk):
     scope = scope_for(request)
+    unit = _visible_unit(scope, unit_pk)
     visible = WorkUnit.objects.filter(
         Q(pk__in=_editable_units(scope).values("pk")) | Q(pk__in=_editable_units(scope).values("parent_id"))
     )
-    unit = get_object_or_404(visible, pk=unit_pk)
     departments = list(unit.children.filter(pk__in=visible.values("pk"), dissolved_on__isnull=True))
     counts = indicators.unit_counts([unit.pk, *[d.pk for d in departments]])
     context = {
@@ -548,6 +557,61 @@ def unit_detail(request, unit_pk):
         "departments": [(d, counts.get(d.pk, indicators.Counts())) for d in departments],
         "versions": unit.versions.order_by("-valid_from"),
         "coverages": unit.coverages.select_related("organization").order_by("-valid_from"),
+        "can_manage": scope.can_manage_units(),
     }
     context.update(people_page(request, scope.persons().filter(Q(work_unit=unit) | Q(work_unit__parent=unit))))
     return render(request, "web/unit_detail.html", context)
+
+
+def _managed_unit(request, unit_pk) -> tuple:
+    scope = scope_for(request)
+    unit = _visible_unit(scope, unit_pk)
+    if not scope.can_manage_units() or unit.dissolved_on:
+        raise PermissionDenied
+    return scope, unit
+
+
+@require_http_methods(["GET", "POST"])
+def unit_rename(request, unit_pk):
+    _scope, unit = _managed_unit(request, unit_pk)
+    form = forms.UnitRenameForm(request.POST or None, initial={"name": unit.name})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            unit_services.rename_unit(unit, d["name"], on=d["on"], reason=d["reason"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã đổi tên; tên cũ vẫn được giữ trong lịch sử."))
+            return redirect("unit_detail", unit_pk=unit.pk)
+    return render(
+        request,
+        "web/form.html",
+        {"form": form, "title": _("Đổi tên %(name)s") % {"name": unit.name}, "back_unit": unit},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def unit_add_department(request, unit_pk):
+    scope, unit = _managed_unit(request, unit_pk)
+    cells = Organization.objects.filter(_personal_orgs(scope), kind__in=OrgKind.cell_kinds())
+    form = forms.DepartmentForm(request.POST or None, organizations=cells)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            with transaction.atomic():
+                department = unit_services.create_unit(
+                    code=d["code"], name=d["name"], kind=d["kind"], parent=unit, on=d["on"]
+                )
+                if d["covered_by"]:
+                    org_services.assign_unit(department, d["covered_by"], on=d["on"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã thêm %(name)s.") % {"name": department.name})
+            return redirect("unit_detail", unit_pk=unit.pk)
+    return render(
+        request,
+        "web/form.html",
+        {"form": form, "title": _("Thêm khoa / phòng vào %(name)s") % {"name": unit.name}, "back_unit": unit},
+    )
