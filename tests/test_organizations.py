@@ -165,3 +165,18 @@ def test_ended_membership_leaves_counts(world):
     [root] = indicators.current_tree([world.hospital_a])
     assert root.totals.members == 1
     assert world.an.memberships.get().status == MembershipStatus.TRANSFERRED_OUT
+
+
+def test_two_changes_on_one_day_both_stay_in_the_history(world):
+    new_upper = f.org("UBND", "Đảng bộ UBND tỉnh", OrgKind.UPPER, world.province, on=dt.date(2025, 2, 1))
+    svc.rename(world.hospital_a, "Đảng bộ Trung tâm Y tế khu vực A", on=REFORM, reason="QĐ 294-QĐ/TW")
+    svc.move(world.hospital_a, new_upper, on=REFORM, reason="Sắp xếp tổ chức")
+    history = [(v.change, v.valid_from, v.valid_to) for v in world.hospital_a.versions.order_by("valid_from", "id")]
+    assert history == [
+        (OrgChange.CREATED, f.START, REFORM),
+        (OrgChange.RENAMED, REFORM, REFORM),
+        (OrgChange.MOVED, REFORM, None),
+    ]
+    versions, _ = svc.tree_on(REFORM)
+    [in_force] = [v for v in versions if v.organization_id == world.hospital_a.pk]
+    assert (in_force.name, in_force.parent_id) == ("Đảng bộ Trung tâm Y tế khu vực A", new_upper.pk)

@@ -59,13 +59,8 @@ def _new_version(org: Organization, on: dt.date, change: str, reason: str) -> No
             {"on": f"Ngày hiệu lực phải từ {fmt(current.valid_from)} trở đi (ngày của thay đổi gần nhất)."}
         )
     values = {field: getattr(org, field) for field in VERSIONED_FIELDS}
-    if on == current.valid_from:
-        # A second change on the same day amends that day's version instead of leaving a zero-length one.
-        for field, value in values.items():
-            setattr(current, field, value)
-        current.change, current.reason = change, reason or current.reason
-        current.save()
-        return
+    # Two changes on one day (a rename and a move on 01/07/2025) leave a zero-length version for the first:
+    # never "in force" for a date query, but its change and reason stay in the history.
     current.valid_to = on
     current.save(update_fields=["valid_to"])
     OrganizationVersion.objects.create(organization=org, valid_from=on, change=change, reason=reason, **values)
