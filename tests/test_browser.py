@@ -30,7 +30,8 @@ def page():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+        # an English-language browser, as on many hospital PCs: the interface must stay Vietnamese
+        context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
         yield context.new_page()
         context.close()
         browser.close()
@@ -41,6 +42,9 @@ def test_log_in_open_the_tree_drill_down_and_search(page, live_server, world, pe
     page.fill("#id_username", "vp.a")
     page.fill("#id_password", "mat-khau-thu-nghiem")
     page.click("button.primary")
+    # Vietnamese interface, styled by the vendored stylesheet (no CDN)
+    assert page.locator("h1").inner_text() == "Tổ chức đảng"
+    assert page.eval_on_selector(".topbar", "e => getComputedStyle(e).backgroundColor") == "rgb(163, 22, 26)"
     # the tree with counts
     row = page.locator("table.tree tr", has_text="Chi bộ Khoa Nội")
     assert row.locator("td.num").all_inner_texts() == ["2", "1", "0", "1", "50,0%", "1"]

@@ -230,11 +230,29 @@ def test_production_settings_pass_check_deploy(tmp_path):
 
 def test_the_interface_speaks_vietnamese_by_default_and_english_on_request(login, world, personas):
     client = login(personas.office_a)
-    assert "Tổ chức đảng" in client.get(reverse("home")).content.decode()
+    # an English browser (Accept-Language: en) still gets Vietnamese: only the user's own choice switches
+    default = client.get(reverse("home"), headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert "Tổ chức đảng</h1>" in default
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     client.force_login(personas.office_a)
-    english = client.get(reverse("home"), headers={"accept-language": "en"}).content.decode()
+    english = client.get(reverse("home")).content.decode()
     assert "Party organisations" in english and "Tổ chức đảng</h1>" not in english
+
+
+def test_the_stylesheet_is_found_and_served_without_internet(client, db):
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("ketnap/app.css")
+    response = client.get("/static/ketnap/app.css")
+    assert response.status_code == 200
+    css = b"".join(response.streaming_content) if response.streaming else response.content
+    assert b"@media print" in css and b"http" not in css  # no external resources
+
+
+def test_pages_load_no_external_resources(login, world, personas):
+    body = login(personas.office_a).get(reverse("home")).content.decode()
+    assert "/static/ketnap/app.css" in body
+    assert "https://" not in body and "http://" not in body
 
 
 def test_split_and_merge_through_the_forms(login, world, personas):

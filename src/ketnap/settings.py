@@ -42,7 +42,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "ketnap.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -150,6 +150,7 @@ FORMAT_MODULE_PATH = ["ketnap.formats"]
 # --- Static files (vendored, no CDN) --------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # the product's own CSS, outside any one app
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns (and the tests fail) on a missing directory
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
