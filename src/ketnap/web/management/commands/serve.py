@@ -21,10 +21,10 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, threads, no_collectstatic, **options):
         from waitress import serve
 
-        from ketnap.wsgi import application
-
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
+        from ketnap.wsgi import application  # after collectstatic: whitenoise indexes STATIC_ROOT when built
+
         self.stdout.write(f"ketnap đang chạy tại http://{host}:{port}/  (dữ liệu: {settings.DATA_DIR})")
         self.stdout.write("Nhấn Ctrl+C để dừng.")
         serve(application, host=host, port=port, threads=threads, ident="ketnap")

@@ -1,0 +1,42 @@
+"""`ketnap serve` really serves: a production WSGI server (waitress) with the stylesheet, no internet."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str):
+    for _ in range(100):
+        try:
+            return urllib.request.urlopen(url, timeout=2)
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"ketnap serve did not answer {url}")
+
+
+def test_serve_answers_with_login_page_and_stylesheet(tmp_path):
+    env = {**os.environ, "KETNAP_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    subprocess.run([sys.executable, "-m", "ketnap", "migrate", "-v0"], env=env, check=True)
+    port = _free_port()
+    with (tmp_path / "serve.log").open("w") as log:
+        command = [sys.executable, "-m", "ketnap", "serve", "--port", str(port)]
+        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            with _get(f"http://127.0.0.1:{port}/dang-nhap/") as page:
+                assert page.headers["Server"] == "ketnap"  # waitress, named by `serve`
+                assert "Đăng nhập" in page.read().decode()
+            with _get(f"http://127.0.0.1:{port}/static/ketnap/app.css") as css:
+                assert css.status == 200 and b"@media print" in css.read()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
