@@ -65,7 +65,7 @@ def main() -> None:
 
     from django.contrib.auth.models import User
 
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")  # an allowed host; the default "testserver" is not
     client.force_login(User.objects.get(username="vp.ubnd"))
     pages = {
         "home_tree": "/",
