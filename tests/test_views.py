@@ -191,6 +191,7 @@ def test_archive_over_http(login, world, personas):
     response = client.post(reverse("person_archive", args=[world.binh.pk]), {"reason": "Chuyển công tác"})
     assert response.status_code == 302
     assert names(client.get(reverse("person_list"))) == ["Nguyễn Văn An", "Lê Văn Dũng"]
+    assert "Trần Thị Bình" in names(client.get(reverse("person_list"), {"ca_nghi": "1"}))
     assert client.get(reverse("person_detail", args=[world.binh.pk])).status_code == 200
 
 

@@ -12,6 +12,9 @@ class CodeItemAdmin(admin.ModelAdmin):
     list_filter = ["kind", "active", "list_version"]
     search_fields = ["name", "code"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # records keep their codes: deactivate an entry instead
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):

@@ -57,7 +57,8 @@ def people_page(request, queryset):
     """Search (without diacritics), filter by membership, sort the Vietnamese way, paginate."""
     query = request.GET.get("q", "").strip()
     membership = request.GET.get("loai", "")
-    qs = queryset.current() if request.GET.get("ca_nghi") != "1" else queryset
+    include_gone = request.GET.get("ca_nghi") == "1"
+    qs = queryset if include_gone else queryset.current()
     if query:
         qs = qs.search(query)
     if membership == "dang-vien":
@@ -75,7 +76,7 @@ def people_page(request, queryset):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
     params = request.GET.copy()
     params.pop("trang", None)
-    return {"page": page, "q": query, "loai": membership, "querystring": params.urlencode()}
+    return {"page": page, "q": query, "loai": membership, "ca_nghi": include_gone, "querystring": params.urlencode()}
 
 
 # --- home and organisations -----------------------------------------------------------------------
