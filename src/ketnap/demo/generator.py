@@ -355,101 +355,60 @@ def _events(d: Draft, membership: PartyMembership, tree: Tree) -> list[Membershi
         return tree.cell(plan, plan.cell_on(d.dept, day))
 
     rows: list[tuple[dt.date, int, MembershipEvent]] = []
+
+    def add(on: dt.date, order: int, kind: str, status: str, organization: Organization, **extra) -> None:
+        """`order` sorts same-day events: entry, moves, recognition, ending."""
+        event = MembershipEvent(
+            membership=membership, kind=kind, on=on, status_after=status, organization_after=organization, **extra
+        )
+        rows.append((on, order, event))
+
     if d.transfer:
-        rows.append(
-            (
-                d.transfer_on,
-                0,
-                MembershipEvent(
-                    membership=membership,
-                    kind=MembershipEventKind.TRANSFERRED_IN,
-                    on=d.transfer_on,
-                    status_after=MembershipStatus.OFFICIAL,
-                    organization_after=cell(d.transfer_on),
-                    external_party=d.external,
-                    note="Chuyển sinh hoạt đảng chính thức đến",
-                ),
-            )
+        add(
+            d.transfer_on,
+            0,
+            MembershipEventKind.TRANSFERRED_IN,
+            MembershipStatus.OFFICIAL,
+            cell(d.transfer_on),
+            external_party=d.external,
+            note="Chuyển sinh hoạt đảng chính thức đến",
         )
     else:
-        rows.append(
-            (
-                d.ceremony,
-                0,
-                MembershipEvent(
-                    membership=membership,
-                    kind=MembershipEventKind.ADMITTED,
-                    on=d.ceremony,
-                    status_after=MembershipStatus.PROBATIONARY,
-                    organization_after=cell(d.ceremony),
-                    note=f"Quyết định kết nạp số {d.decision_number}",
-                ),
-            )
+        add(
+            d.ceremony,
+            0,
+            MembershipEventKind.ADMITTED,
+            MembershipStatus.PROBATIONARY,
+            cell(d.ceremony),
+            note=f"Quyết định kết nạp số {d.decision_number}",
         )
         if d.official:
-            rows.append(
-                (
-                    d.official,
-                    2,
-                    MembershipEvent(
-                        membership=membership,
-                        kind=MembershipEventKind.RECOGNISED,
-                        on=d.official,
-                        status_after=MembershipStatus.OFFICIAL,
-                        organization_after=cell(d.official),
-                    ),
-                )
-            )
+            add(d.official, 2, MembershipEventKind.RECOGNISED, MembershipStatus.OFFICIAL, cell(d.official))
     if d.end_kind:
         for on, before, after in plan.cell_changes(d.dept, d.entry_on, d.ended_on):
             status = MembershipStatus.OFFICIAL if d.official and d.official <= on else MembershipStatus.PROBATIONARY
-            rows.append(
-                (
-                    on,
-                    1,
-                    MembershipEvent(
-                        membership=membership,
-                        kind=MembershipEventKind.MOVED,
-                        on=on,
-                        status_after=status,
-                        organization_after=tree.cell(plan, after),
-                        from_organization=tree.cell(plan, before),
-                        note=REASON_SPLIT if on == SPLIT_ON else REASON_MERGE,
-                    ),
-                )
+            add(
+                on,
+                1,
+                MembershipEventKind.MOVED,
+                status,
+                tree.cell(plan, after),
+                from_organization=tree.cell(plan, before),
+                note=REASON_SPLIT if on == SPLIT_ON else REASON_MERGE,
             )
         if d.end_kind == MembershipStatus.TRANSFERRED_OUT:
             ward = cat.RESIDENCE_WARDS[d.birth.toordinal() % len(cat.RESIDENCE_WARDS)]
-            rows.append(
-                (
-                    d.ended_on,
-                    3,
-                    MembershipEvent(
-                        membership=membership,
-                        kind=MembershipEventKind.TRANSFERRED_OUT,
-                        on=d.ended_on,
-                        status_after=MembershipStatus.TRANSFERRED_OUT,
-                        organization_after=cell(d.ended_on),
-                        external_party="Chi bộ khu dân cư nơi cư trú",
-                        note=f"Nghỉ hưu; chuyển sinh hoạt đảng về nơi cư trú ({ward})",
-                    ),
-                )
+            add(
+                d.ended_on,
+                3,
+                MembershipEventKind.TRANSFERRED_OUT,
+                MembershipStatus.TRANSFERRED_OUT,
+                cell(d.ended_on),
+                external_party="Chi bộ khu dân cư nơi cư trú",
+                note=f"Nghỉ hưu; chuyển sinh hoạt đảng về nơi cư trú ({ward})",
             )
         else:
-            rows.append(
-                (
-                    d.ended_on,
-                    3,
-                    MembershipEvent(
-                        membership=membership,
-                        kind=MembershipEventKind.DIED,
-                        on=d.ended_on,
-                        status_after=MembershipStatus.DIED,
-                        organization_after=cell(d.ended_on),
-                        note="Từ trần",
-                    ),
-                )
-            )
+            add(d.ended_on, 3, MembershipEventKind.DIED, MembershipStatus.DIED, cell(d.ended_on), note="Từ trần")
     rows.sort(key=lambda row: (row[0], row[1]))
     return [event for _on, _order, event in rows]
 

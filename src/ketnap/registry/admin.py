@@ -3,6 +3,7 @@ product's own pages (which call the services that keep history), so they are rea
 
 from django.contrib import admin
 
+from ketnap.audit.admin import ReadOnlyAdmin
 from ketnap.registry.models import CodeItem, Organization, WorkUnit
 
 
@@ -14,17 +15,6 @@ class CodeItemAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # records keep their codes: deactivate an entry instead
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Organization)
