@@ -314,3 +314,41 @@ def test_office_adds_a_department_and_renames_it_keeping_history(login, world, p
     assert client.get(reverse("unit_detail", args=[eye.pk])).status_code == 200
     assert login(personas.secretary_a1).get(reverse("unit_rename", args=[eye.pk])).status_code == 404  # not his
     assert login(personas.secretary_a1).get(reverse("unit_rename", args=[world.dept_a1.pk])).status_code == 403
+
+
+def test_recording_a_member_transferred_in(login, world, personas):
+    client = login(personas.office_a)
+    url = reverse("membership_register", args=[world.binh.pk])
+    incomplete = client.post(
+        url,
+        {
+            "arrival": "transferred_in",
+            "organization": world.cell_a1.pk,
+            "status": "official",
+            "decision_date": "03/02/2015",
+            "official_date": "13/02/2016",
+        },
+    )
+    assert incomplete.status_code == 200
+    assert "Nhập nơi chuyển đi." in incomplete.content.decode() and not world.binh.memberships.exists()
+    response = client.post(
+        url,
+        {
+            "arrival": "transferred_in",
+            "arrived_on": "15/08/2024",
+            "external_party": "Đảng bộ tỉnh Hải Dương",
+            "organization": world.cell_a1.pk,
+            "status": "official",
+            "decision_date": "03/02/2015",
+            "ceremony_date": "13/02/2015",
+            "official_date": "13/02/2016",
+            "card_number": "12345678",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    [event] = world.binh.memberships.get().events.all()
+    assert (event.kind, event.on, event.external_party) == (
+        "transferred_in",
+        dt.date(2024, 8, 15),
+        "Đảng bộ tỉnh Hải Dương",
+    )

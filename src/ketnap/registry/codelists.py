@@ -14,8 +14,9 @@ def read() -> dict:
     return json.loads(DATA_FILE.read_text(encoding="utf-8"))
 
 
-def load(code_item_model) -> int:
-    data = read()
+def load(code_item_model, data: dict | None = None) -> int:
+    """Upsert the lists of `data` (default: the shipped file) into CodeItem; returns the entries seen."""
+    data = data or read()
     seen = 0
     for kind, block in data["lists"].items():
         codes = []

@@ -107,6 +107,13 @@ class MoveUnitForm(forms.Form):
 
 
 class MembershipForm(forms.ModelForm):
+    ARRIVALS = [
+        (MembershipEventKind.REGISTERED.value, _("Đảng viên đã sinh hoạt tại đây (nhập vào sổ theo dõi)")),
+        (MembershipEventKind.TRANSFERRED_IN.value, _("Chuyển sinh hoạt đảng đến")),
+    ]
+    arrival = forms.ChoiceField(label=_("Trường hợp"), choices=ARRIVALS)
+    arrived_on = day_field(_("Ngày chuyển đến"), required=False)
+    external_party = forms.CharField(label=_("Chuyển từ (đảng bộ, chi bộ nơi đi)"), required=False, max_length=255)
     organization = OrgChoiceField(label=_("Chi bộ sinh hoạt"), queryset=Organization.objects.none())
 
     class Meta:
@@ -132,6 +139,16 @@ class MembershipForm(forms.ModelForm):
             (s.value, s.label) for s in (MembershipStatus.OFFICIAL, MembershipStatus.PROBATIONARY)
         ]
         self.fields["decision_date"].required = True
+        self.order_fields(["arrival", "arrived_on", "external_party"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("arrival") == MembershipEventKind.TRANSFERRED_IN:
+            if not data.get("arrived_on"):
+                self.add_error("arrived_on", "Nhập ngày chuyển sinh hoạt đến.")
+            if not data.get("external_party"):
+                self.add_error("external_party", "Nhập nơi chuyển đi.")
+        return data
 
 
 MEMBERSHIP_CHANGES = [

@@ -456,6 +456,9 @@ def membership_register(request, pk):
                 official_date=d["official_date"],
                 card_number=d["card_number"],
                 is_readmission=d["is_readmission"],
+                kind=d["arrival"],
+                on=d["arrived_on"],
+                external_party=d["external_party"],
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -470,7 +473,7 @@ def membership_register(request, pk):
             "title": _("Ghi nhận đảng viên: %(name)s") % {"name": person.full_name},
             "back_person": person,
             "help_text": _(
-                "Dùng cho đảng viên đã có trước khi dùng ketnap. Tuổi đảng tính từ ngày quyết định kết nạp "
+                "Dùng cho đảng viên đã sinh hoạt tại đây trước khi dùng ketnap, hoặc chuyển sinh hoạt đến. Tuổi đảng tính từ ngày quyết định kết nạp "
                 "(Điều lệ Đảng Điều 5 khoản 4); thời gian dự bị 12 tháng tính từ ngày lễ kết nạp "
                 "(Điều 5 khoản 1)."
             ),

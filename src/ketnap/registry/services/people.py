@@ -142,6 +142,7 @@ def register_membership(
     is_readmission: bool = False,
     kind: str = MembershipEventKind.REGISTERED,
     on: dt.date | None = None,
+    external_party: str = "",
 ) -> PartyMembership:
     """Enter a membership into the register: an existing member (REGISTERED), one transferred in, or admitted."""
     if not organization.is_cell:
@@ -165,7 +166,9 @@ def register_membership(
         card_number=card_number,
         is_readmission=is_readmission,
     )
-    _event(membership, kind, on or ceremony_date or decision_date or today())
+    if kind not in {MembershipEventKind.REGISTERED, MembershipEventKind.TRANSFERRED_IN, MembershipEventKind.ADMITTED}:
+        raise ValidationError({"kind": "Trường hợp ghi nhận không hợp lệ."})
+    _event(membership, kind, on or ceremony_date or decision_date or today(), external_party=external_party)
     refresh_organizations(person_ids=[person.pk])
     return membership
 
