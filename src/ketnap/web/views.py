@@ -365,7 +365,7 @@ def _editable_person(request, pk) -> tuple:
     return scope, person
 
 
-def _editable_units(scope):
+def _units_in_scope(scope):
     return WorkUnit.objects.all() if scope.is_superuser else scope.work_units()
 
 
@@ -374,7 +374,7 @@ def person_create(request):
     scope = scope_for(request)
     if not scope.sees_personal_data:
         raise PermissionDenied
-    form = forms.PersonForm(request.POST or None, units=_editable_units(scope))
+    form = forms.PersonForm(request.POST or None, units=_units_in_scope(scope))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         unit = data.pop("work_unit")
@@ -391,7 +391,7 @@ def person_create(request):
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk):
     scope, person = _editable_person(request, pk)
-    form = forms.PersonForm(request.POST or None, instance=person, units=_editable_units(scope))
+    form = forms.PersonForm(request.POST or None, instance=person, units=_units_in_scope(scope))
     if request.method == "POST" and form.is_valid():
         try:
             people_services.update_person(Person.objects.get(pk=person.pk), **form.cleaned_data)
@@ -426,7 +426,7 @@ def person_archive(request, pk):
 @require_http_methods(["GET", "POST"])
 def person_move_unit(request, pk):
     scope, person = _editable_person(request, pk)
-    form = forms.MoveUnitForm(request.POST or None, units=_editable_units(scope).exclude(pk=person.work_unit_id))
+    form = forms.MoveUnitForm(request.POST or None, units=_units_in_scope(scope).exclude(pk=person.work_unit_id))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -473,7 +473,8 @@ def membership_register(request, pk):
             "title": _("Ghi nhận đảng viên: %(name)s") % {"name": person.full_name},
             "back_person": person,
             "help_text": _(
-                "Dùng cho đảng viên đã sinh hoạt tại đây trước khi dùng ketnap, hoặc chuyển sinh hoạt đến. Tuổi đảng tính từ ngày quyết định kết nạp "
+                "Dùng cho đảng viên đã sinh hoạt tại đây trước khi dùng ketnap, hoặc chuyển sinh hoạt đến. "
+                "Tuổi đảng tính từ ngày quyết định kết nạp "
                 "(Điều lệ Đảng Điều 5 khoản 4); thời gian dự bị 12 tháng tính từ ngày lễ kết nạp "
                 "(Điều 5 khoản 1)."
             ),
@@ -531,7 +532,7 @@ def unit_list(request):
     scope = scope_for(request)
     if not scope.sees_personal_data:
         raise PermissionDenied
-    units = list(_editable_units(scope).filter(parent__isnull=True, dissolved_on__isnull=True).order_by("name"))
+    units = list(_units_in_scope(scope).filter(parent__isnull=True, dissolved_on__isnull=True).order_by("name"))
     if not scope.is_superuser:
         covered_parents = WorkUnit.objects.filter(pk__in=scope.work_units().values("parent_id"), parent__isnull=True)
         units = sorted({*units, *covered_parents}, key=lambda u: u.name)
@@ -542,7 +543,7 @@ def unit_list(request):
 
 def _visible_unit(scope, unit_pk) -> WorkUnit:
     """A unit covered in the user's scope, or the parent unit of one."""
-    units = _editable_units(scope)
+    units = _units_in_scope(scope)
     visible = WorkUnit.objects.filter(Q(pk__in=units.values("pk")) | Q(pk__in=units.values("parent_id")))
     return get_object_or_404(visible, pk=unit_pk)
 
@@ -551,7 +552,7 @@ def unit_detail(request, unit_pk):
     scope = scope_for(request)
     unit = _visible_unit(scope, unit_pk)
     visible = WorkUnit.objects.filter(
-        Q(pk__in=_editable_units(scope).values("pk")) | Q(pk__in=_editable_units(scope).values("parent_id"))
+        Q(pk__in=_units_in_scope(scope).values("pk")) | Q(pk__in=_units_in_scope(scope).values("parent_id"))
     )
     departments = list(unit.children.filter(pk__in=visible.values("pk"), dissolved_on__isnull=True))
     counts = indicators.unit_counts([unit.pk, *[d.pk for d in departments]])
