@@ -117,3 +117,37 @@ def login(client):
         return client
 
     return as_
+
+
+@dataclass
+class PipelineWorld:
+    bình: object  # candidate: Trần Thị Bình (cell A1)
+    khoa: object  # candidate: Đặng Văn Khoa (cell A2)
+    yen: object  # candidate: Võ Thị Yến (cell B1, hospital B)
+    scans: dict  # candidate pk -> a scanned dossier paper
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def pipeline_world(world, settings, tmp_path) -> PipelineWorld:
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ketnap.pipeline import domain
+    from ketnap.pipeline.enums import DocumentKind
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    system = f.user("he-thong", superuser=True)
+    khoa = f.person(world.dept_a2, "Đặng Văn Khoa", gender=Gender.MALE, born=dt.date(1996, 4, 2))
+    yen = f.person(world.dept_b1, "Võ Thị Yến", born=dt.date(1997, 8, 9))
+    candidates = [domain.create_candidate(p, actor=system, on=dt.date(2024, 1, 8)) for p in (world.binh, khoa, yen)]
+    scans = {}
+    for candidate in candidates:
+        upload = SimpleUploadedFile("don.pdf", PDF, content_type="application/pdf")
+        scans[candidate.pk] = domain.receive_document(
+            candidate, DocumentKind.APPLICATION, actor=system, on=dt.date(2024, 2, 1), scan=upload
+        )
+    return PipelineWorld(*candidates, scans)

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "ketnap.audit",
     "ketnap.accounts",
     "ketnap.registry",
+    "ketnap.pipeline",
     "ketnap.demo",
     "ketnap.web",
 ]
@@ -158,6 +159,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 MEDIA_ROOT = DATA_DIR / "media"
+KETNAP_MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # scans of dossier papers
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 

@@ -78,6 +78,14 @@ class Scope:
             return PartyMembership.objects.all()
         return PartyMembership.objects.filter(_under(self.personal_paths, "organization__path"))
 
+    def candidates(self):
+        """Candidates (outstanding non-members to probationary members) whose names this user may read."""
+        from ketnap.pipeline.models import Candidate
+
+        if self.is_superuser:
+            return Candidate.objects.all()
+        return Candidate.objects.filter(_under(self.personal_paths, "organization__path"))
+
     def work_units(self) -> QuerySet[WorkUnit]:
         """Units covered (now) by an organisation in the personal-data scope."""
         if self.is_superuser:

@@ -9,6 +9,7 @@ import decimal
 
 from django.apps import apps
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from ketnap.audit.context import current_actor, current_note
@@ -28,6 +29,13 @@ AUDITED = {
     "registry.UnitCoverage": lambda obj: None,
     "registry.CodeItem": lambda obj: None,
     "accounts.Role": lambda obj: None,
+    "pipeline.Candidate": lambda obj: obj.person_id,
+    "pipeline.Step": lambda obj: obj.candidate.person_id,
+    "pipeline.DossierItem": lambda obj: obj.candidate.person_id,
+    "pipeline.Introduction": lambda obj: obj.candidate.person_id,
+    "pipeline.Helper": lambda obj: obj.candidate.person_id,
+    "pipeline.MentorNote": lambda obj: obj.candidate.person_id,
+    "pipeline.CalendarOverride": lambda obj: None,
 }
 SKIPPED_FIELDS = {"sort_key", "search_text", "path", "depth"}
 
@@ -35,6 +43,8 @@ SKIPPED_FIELDS = {"sort_key", "search_text", "path", "depth"}
 def _plain(value):
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
+    if isinstance(value, FieldFile):
+        return value.name or ""  # the stored path, not the content
     if isinstance(value, decimal.Decimal):
         return str(value)
     return value

@@ -290,6 +290,15 @@ class Person(models.Model):
     )
     sort_key = models.CharField(max_length=255, db_index=True, editable=False)
     search_text = models.CharField(max_length=255, editable=False)
+    # The login of a staff member who uses ketnap (a secretary, a mentor): their own lists and reminders.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("tài khoản"),
+    )
     archived_at = models.DateTimeField(_("lưu trữ lúc"), null=True, blank=True)
     archived_reason = models.CharField(_("lý do lưu trữ"), max_length=255, blank=True)
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from ketnap.web import views
+from ketnap.web import pipeline_views, views
 
 urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -25,6 +25,17 @@ urlpatterns = [
     path("nhan-su/<int:pk>/chuyen-khoa/", views.person_move_unit, name="person_move_unit"),
     path("nhan-su/<int:pk>/dang-vien/", views.membership_register, name="membership_register"),
     path("dang-vien/<int:membership_pk>/bien-dong/", views.membership_change, name="membership_change"),
+    path("ung-vien/", pipeline_views.board, name="pipeline_board"),
+    path("viec-can-lam/", pipeline_views.due_list, name="due_list"),
+    path("nhan-su/<int:pk>/quan-chung-uu-tu/", pipeline_views.candidate_create, name="candidate_create"),
+    path("ung-vien/<int:candidate_pk>/", pipeline_views.candidate_detail, name="candidate_detail"),
+    path("ung-vien/<int:candidate_pk>/buoc/<slug:name>/", pipeline_views.candidate_step, name="candidate_step"),
+    path("ung-vien/<int:candidate_pk>/giay-to/", pipeline_views.candidate_document, name="candidate_document"),
+    path("ung-vien/<int:candidate_pk>/giay-to/<int:doc_pk>/", pipeline_views.candidate_scan, name="candidate_scan"),
+    path(
+        "ung-vien/<int:candidate_pk>/gioi-thieu/", pipeline_views.candidate_introduction, name="candidate_introduction"
+    ),
+    path("ung-vien/<int:candidate_pk>/nhan-xet/", pipeline_views.candidate_note, name="candidate_note"),
     path("don-vi/", views.unit_list, name="unit_list"),
     path("don-vi/<int:unit_pk>/", views.unit_detail, name="unit_detail"),
     path("don-vi/<int:unit_pk>/doi-ten/", views.unit_rename, name="unit_rename"),

@@ -351,6 +351,7 @@ def person_detail(request, pk):
         "assignments": person.assignments.select_related("unit", "unit__parent").order_by("-valid_from"),
         "can_edit": scope.can_edit_people_of(person.organization) and not person.archived_at,
         "age": person.age_on(today()),
+        "candidacies": person.candidacies.order_by("-started_on"),
     }
     if scope.can_see_audit():
         context["audit"] = AuditEntry.objects.filter(person_id=person.pk).select_related("actor")[:200]

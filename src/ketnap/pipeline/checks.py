@@ -1,0 +1,214 @@
+"""Gathers what the rules core needs from the records and asks it: one Verdict per proposed step.
+
+The rules themselves live in ketnap.rules (pure, cited); this module only translates records into its inputs.
+"""
+
+import datetime as dt
+
+from ketnap.pipeline.calendar import app_calendar
+from ketnap.pipeline.enums import RECOGNITION_DOCUMENTS, DocumentKind, IntroducerKind
+from ketnap.registry.enums import MembershipStatus
+from ketnap.rules import deadlines, eligibility, votes
+from ketnap.rules.sources import charter, regulation
+from ketnap.rules.verdict import Finding, Severity, Source, Verdict
+
+# registry code list (general_education) → the levels ketnap.rules.eligibility knows
+EDUCATION_LEVELS = {
+    "none": None,
+    "biet_doc_viet": "none_literate",
+    "tieu_hoc": "primary",
+    "thcs": "lower_secondary",
+    "thpt": "upper_secondary",
+}
+DOSSIER_SOURCE = Source("HD 12-HD/BTCTW (2022)", "Phần II, mục 1 (hồ sơ kết nạp, biểu mẫu 1-KNĐ … 5-KNĐ)")
+RECOGNITION_SOURCE = Source("HD 12-HD/BTCTW (2022)", "hồ sơ xét công nhận đảng viên chính thức (10-KNĐ … 12-KNĐ)")
+
+
+def block(code: str, message: str, source: Source) -> Verdict:
+    return Verdict.of(Finding(code, Severity.BLOCK, message, source))
+
+
+def notice(code: str, message: str, source: Source) -> Verdict:
+    return Verdict.of(Finding(code, Severity.NOTICE, message, source))
+
+
+def first_step(candidate, kind: str):
+    return candidate.steps.filter(kind=kind, passed=True).order_by("on", "id").first()
+
+
+def not_before_last_step(candidate, on: dt.date) -> Verdict:
+    last = candidate.steps.order_by("-on").first()
+    if last and on < last.on:
+        return block(
+            "date.before_previous",
+            f"Ngày {on:%d/%m/%Y} sớm hơn bước trước ({last.on:%d/%m/%Y}).",
+            Source("ketnap", "thứ tự các bước"),
+        )
+    if on < candidate.started_on:
+        return block("date.before_start", f"Ngày {on:%d/%m/%Y} sớm hơn ngày đưa vào nguồn.", Source("ketnap"))
+    return Verdict()
+
+
+def official_member(person, on: dt.date) -> bool:
+    membership = person.memberships.filter(status=MembershipStatus.OFFICIAL).first()
+    return bool(membership and (membership.official_date or on) <= on)
+
+
+def documents(candidate, required, on: dt.date, source: Source) -> Verdict:
+    have = set(candidate.documents.filter(received_on__lte=on).values_list("kind", flat=True))
+    missing = [str(DocumentKind(kind).label) for kind in required if kind not in have]
+    if not missing:
+        return Verdict.of(Finding("dossier.complete", Severity.OK, "Hồ sơ đã đủ giấy tờ.", source))
+    if required == list(RECOGNITION_DOCUMENTS) and missing == [DocumentKind.NEW_MEMBER_COURSE.label]:
+        # rules.md §4: listed as required, but whether recognition is blocked without it is [U]
+        return notice("dossier.new_member_course", "Chưa có giấy chứng nhận lớp bồi dưỡng đảng viên mới.", source)
+    return block("dossier.missing", "Hồ sơ còn thiếu: " + "; ".join(missing) + ".", source)
+
+
+def helpers_are_official(people, on: dt.date) -> Verdict:
+    source = Source("HD 12-HD/BTCTW (2022)", "Phần II, mục 1.1 (phân công đảng viên chính thức giúp đỡ)")
+    if not people:
+        return block("helpers.none", "Cần phân công ít nhất một đảng viên chính thức giúp đỡ.", source)
+    not_official = [p.full_name for p in people if not official_member(p, on)]
+    if not_official:
+        return block(
+            "helpers.not_official", "Không phải đảng viên chính thức: " + ", ".join(not_official) + ".", source
+        )
+    return Verdict()
+
+
+def admission_conditions(candidate, on: dt.date) -> Verdict:
+    """Age, education, certificate, introducers, re-admission: judged on the date of the chi bộ meeting."""
+    person = candidate.person
+    verdict = eligibility.check_age(person.birth_date, on)
+    level = EDUCATION_LEVELS.get(person.general_education.code if person.general_education else "none")
+    verdict += eligibility.check_education(level or "none", on=on)
+    certificate = candidate.documents.filter(kind=DocumentKind.CERTIFICATE).order_by("-received_on").first()
+    cert_step = first_step(candidate, "certificate")
+    issued = cert_step.on if cert_step else (certificate.received_on if certificate else None)
+    verdict += eligibility.check_certificate(issued, on)
+    introducers = []
+    for intro in candidate.introductions.select_related("introducer"):
+        if intro.kind == IntroducerKind.MEMBER and intro.introducer:
+            membership = intro.introducer.memberships.filter(status__in=MembershipStatus.active()).first()
+            introducers.append(
+                eligibility.Introducer(
+                    official=bool(membership and official_member(intro.introducer, on)),
+                    official_since=membership.official_date if membership else None,
+                    together_since=intro.together_since,
+                    kind="member",
+                    name=intro.introducer.full_name,
+                )
+            )
+        else:
+            introducers.append(
+                eligibility.Introducer(
+                    official=False,
+                    official_since=None,
+                    together_since=None,
+                    kind=intro.kind,
+                    name=intro.get_kind_display(),
+                )
+            )
+    youth_age = person.age_on(on) <= 30
+    verdict += eligibility.check_introducers(
+        introducers, on, applicant_youth_age=youth_age and person.youth_union_member
+    )
+    if candidate.is_readmission:
+        verdict += Verdict.of(
+            Finding(
+                "readmission.consent",
+                Severity.CONSENT,
+                "Kết nạp lại cần văn bản đồng ý của ban thường vụ tỉnh ủy trước khi quyết định.",
+                regulation(on, "điểm 3.5"),
+            )
+        )
+    return verdict
+
+
+def vote(transition, data: dict) -> Verdict:
+    on = data["on"]
+    if transition.vote == "cell":
+        return votes.check_chi_bo_vote(
+            official_members=data["members_total"],
+            absent_transferred_or_exempted=data.get("members_excused") or 0,
+            agree=data["votes_for"],
+            on=on,
+        )
+    return votes.check_committee_vote(committee_members=data["members_total"], agree=data["votes_for"], on=on)
+
+
+def check(candidate, transition, data: dict) -> Verdict:
+    """Everything the rules say about recording `transition` for `candidate` with `data` (not yet saved)."""
+    on: dt.date = data["on"]
+    verdict = not_before_last_step(candidate, on)
+    name = transition.name
+    if name == "sympathise":
+        verdict += helpers_are_official(data.get("helpers") or [], on)
+    elif name == "cell_resolution":
+        verdict += documents(candidate, list(transition.documents), on, DOSSIER_SOURCE)
+        verdict += admission_conditions(candidate, on)
+    elif name == "decision":
+        resolution = first_step(candidate, "cell_resolution")
+        due = deadlines.decision_due(resolution.on, "admission", calendar=app_calendar())
+        if on > due.due:
+            verdict += notice(
+                "decision.late",
+                f"Quyết định muộn so với hạn {due.due:%d/%m/%Y}: cấp ủy phải kiểm điểm "
+                "trách nhiệm trước cấp ủy cấp trên.",
+                due.source,
+            )
+        if data.get("received_on") and data["received_on"] < on:
+            verdict += block(
+                "decision.received_before", "Ngày nhận quyết định không thể trước ngày quyết định.", Source("ketnap")
+            )
+    elif name == "ceremony":
+        decision = first_step(candidate, "decision")
+        due = deadlines.ceremony_due(decision.received_on or decision.on, calendar=app_calendar())
+        if on > due.due:
+            verdict += Verdict.of(
+                Finding(
+                    "ceremony.late",
+                    Severity.CONSENT,
+                    f"Quá hạn tổ chức lễ kết nạp ({due.due:%d/%m/%Y}): cần báo cáo và được cấp ủy "
+                    "cấp trên trực tiếp đồng ý.",
+                    due.source,
+                )
+            )
+        if on < decision.on:
+            verdict += block(
+                "ceremony.before_decision", "Lễ kết nạp không thể trước ngày quyết định.", charter("Điều 4")
+            )
+        mentor = data.get("mentor")
+        if mentor is None or not official_member(mentor, on):
+            verdict += block(
+                "mentor.not_official",
+                "Cần phân công một đảng viên chính thức giúp đỡ đảng viên dự bị.",
+                charter("Điều 5 khoản 1"),
+            )
+    elif name == "recognition_cell_resolution":
+        ceremony = first_step(candidate, "ceremony")
+        end = deadlines.probation_end(ceremony.on)
+        if on < end.due:
+            verdict += block(
+                "recognition.too_early",
+                f"Chưa hết 12 tháng dự bị (đến {end.due:%d/%m/%Y}): nghị quyết "
+                "chi bộ phải sau ngày hết thời gian dự bị.",
+                end.source,
+            )
+        review = deadlines.recognition_review_due(ceremony.on, calendar=app_calendar())
+        if on > review.due:
+            verdict += notice("recognition.late", f"Quá hạn xét công nhận ({review.due:%d/%m/%Y}).", review.source)
+        verdict += documents(candidate, list(transition.documents), on, RECOGNITION_SOURCE)
+    elif name == "recognition_decision":
+        resolution = first_step(candidate, "recognition_cell_resolution")
+        due = deadlines.decision_due(resolution.on, "recognition", calendar=app_calendar())
+        if on > due.due:
+            verdict += notice("decision.late", f"Quyết định muộn so với hạn {due.due:%d/%m/%Y}.", due.source)
+    elif name in {"withdraw", "not_admitted", "remove"} and not (data.get("reason") or "").strip():
+        verdict += block("reason.missing", "Cần ghi lý do.", Source("ketnap"))
+    if transition.vote and data.get("votes_for") is not None:
+        verdict += vote(transition, data)
+    elif transition.vote:
+        verdict += block("vote.missing", "Cần nhập kết quả biểu quyết.", charter("Điều 4 khoản 3"))
+    return verdict

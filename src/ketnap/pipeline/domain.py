@@ -1,0 +1,189 @@
+"""The one entry point for every change of a candidate's stage (web, batch actions, CLI and imports call it).
+
+transition() locks the candidate, checks permission and stage, asks the rules (ketnap.pipeline.checks), refuses
+what they block or what needs a consent nobody recorded, then writes the step, moves the stage, applies the
+consequences to the register (membership created at the ceremony, recognised, removed) — all in one transaction,
+with the audit trail written by the audit signals.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction as db_transaction
+
+from ketnap.accounts.scope import Scope
+from ketnap.audit.context import acting
+from ketnap.pipeline import checks
+from ketnap.pipeline.enums import DocumentKind, HelperRole, Stage
+from ketnap.pipeline.models import Candidate, DossierItem, Helper, Step
+from ketnap.pipeline.transitions import TRANSITIONS
+from ketnap.registry.enums import MembershipEventKind, MembershipStatus
+from ketnap.registry.services import people
+from ketnap.registry.services.dates import fmt, not_in_future
+from ketnap.rules import deadlines
+from ketnap.rules.verdict import Severity, Verdict
+
+
+class TransitionRefused(ValidationError):
+    """The rules block the step (or it needs a consent that was not recorded); carries the verdict."""
+
+    def __init__(self, verdict: Verdict):
+        self.verdict = verdict
+        problems = verdict.blocking or verdict.needs_consent
+        super().__init__([f"{f.message} ({f.source})" for f in problems])
+
+
+def _findings_json(verdict: Verdict) -> list[dict]:
+    return [
+        {"code": f.code, "severity": str(f.severity), "message": f.message, "source": str(f.source)}
+        for f in verdict.findings
+        if f.severity != Severity.OK
+    ]
+
+
+def _guard(candidate: Candidate, actor) -> None:
+    if not Scope(actor).can_edit_people_of(candidate.organization):
+        raise PermissionDenied
+
+
+@db_transaction.atomic
+def create_candidate(person, *, actor, on: dt.date, is_readmission: bool = False) -> Candidate:
+    """Put a non-member on the chi bộ's list of outstanding non-members (quần chúng ưu tú)."""
+    not_in_future(on)
+    if person.memberships.filter(status__in=MembershipStatus.active()).exists():
+        raise ValidationError(f"{person.full_name} đã là đảng viên.")
+    if person.candidacies.exclude(stage__in=Stage.terminal()).exists():
+        raise ValidationError(f"{person.full_name} đang được theo dõi phát triển đảng viên.")
+    if person.organization is None or not person.organization.is_cell:
+        raise ValidationError(f"Khoa/phòng của {person.full_name} chưa có chi bộ phụ trách.")
+    candidate = Candidate(
+        person=person,
+        organization=person.organization,
+        stage=Stage.SOURCE,
+        stage_since=on,
+        started_on=on,
+        is_readmission=is_readmission,
+    )
+    _guard(candidate, actor)
+    with acting(actor):
+        candidate.save()
+    return candidate
+
+
+def preview(candidate: Candidate, name: str, data: dict) -> Verdict:
+    """What the rules say, without writing anything (forms show it before the user confirms)."""
+    transition = TRANSITIONS[name]
+    if candidate.stage not in transition.sources or not transition.applies(candidate):
+        raise ValidationError(f"Bước “{transition.label}” không áp dụng ở giai đoạn {candidate.get_stage_display()}.")
+    return checks.check(candidate, transition, data)
+
+
+@db_transaction.atomic
+def transition(candidate: Candidate, name: str, *, actor, data: dict) -> Step:
+    """Record step `name` with `data` (on, votes, document number, helpers, mentor, consent, reason …)."""
+    candidate = (
+        Candidate.objects.select_for_update()
+        .select_related("person", "organization", "organization__parent")
+        .get(pk=candidate.pk)
+    )
+    _guard(candidate, actor)
+    transition_ = TRANSITIONS[name]
+    on = data["on"]
+    not_in_future(on)
+    verdict = preview(candidate, name, data)
+    vote_failed = any(f.code.startswith("vote.") and f.severity == Severity.BLOCK for f in verdict.findings)
+    other_blocks = [f for f in verdict.blocking if not f.code.startswith("vote.")]
+    if other_blocks:
+        raise TransitionRefused(Verdict(tuple(other_blocks)))
+    if verdict.needs_consent and not (data.get("consent_document") or "").strip():
+        raise TransitionRefused(Verdict(verdict.needs_consent))
+    step = Step(
+        candidate=candidate,
+        kind=name,
+        on=on,
+        received_on=data.get("received_on"),
+        document_number=data.get("document_number", ""),
+        issuer=data.get("issuer", ""),
+        members_total=data.get("members_total"),
+        members_excused=data.get("members_excused"),
+        votes_for=data.get("votes_for"),
+        passed=not vote_failed,
+        consent_document=data.get("consent_document", ""),
+        consent_reason=data.get("consent_reason", ""),
+        note=data.get("note") or data.get("reason", ""),
+        findings=_findings_json(verdict),
+        stage_before=candidate.stage,
+        stage_after=candidate.stage if vote_failed else transition_.target,
+        recorded_by=actor,
+    )
+    with acting(actor):
+        step.save()
+        if vote_failed:
+            return step  # recorded (it happened) but the stage stays: the resolution did not pass
+        _consequences(candidate, name, step, data, actor)
+        candidate.stage = transition_.target
+        candidate.stage_since = on
+        if name in {"withdraw", "not_admitted", "remove"}:
+            candidate.outcome_reason = data.get("reason", "")
+        candidate.save()
+    return step
+
+
+def _consequences(candidate: Candidate, name: str, step: Step, data: dict, actor) -> None:
+    on = step.on
+    if name == "sympathise":
+        for member in data.get("helpers") or []:
+            Helper.objects.create(candidate=candidate, member=member, role=HelperRole.HELPER, since=on)
+    elif name == "certificate":
+        DossierItem.objects.create(
+            candidate=candidate,
+            kind=DocumentKind.CERTIFICATE,
+            received_on=on,
+            note=f"Số {step.document_number}, {step.issuer}".strip(", "),
+            recorded_by=actor,
+        )
+    elif name == "ceremony":
+        decision = checks.first_step(candidate, "decision")
+        candidate.membership = people.register_membership(
+            candidate.person,
+            organization=candidate.organization,
+            status=MembershipStatus.PROBATIONARY,
+            decision_date=decision.on,
+            decision_number=decision.document_number,
+            ceremony_date=on,
+            is_readmission=candidate.is_readmission,
+            kind=MembershipEventKind.ADMITTED,
+            on=on,
+        )
+        _end_helpers(candidate, HelperRole.HELPER, on)
+        Helper.objects.create(candidate=candidate, member=data["mentor"], role=HelperRole.MENTOR, since=on)
+    elif name == "recognition_decision":
+        ceremony = checks.first_step(candidate, "ceremony")
+        # QĐ 24 §4.2.2: the official date is the end of the 12 months, even if the decision came late
+        people.recognise_official(candidate.membership, official_date=deadlines.official_date(ceremony.on), on=on)
+        _end_helpers(candidate, HelperRole.MENTOR, on)
+    elif name == "remove":
+        people.end_membership(candidate.membership, MembershipEventKind.REMOVED, on=on, note=data.get("reason", ""))
+
+
+def _end_helpers(candidate: Candidate, role: str, on: dt.date) -> None:
+    for helper in candidate.helpers.filter(role=role, until__isnull=True):  # one save each: audited
+        helper.until = on
+        helper.save(update_fields=["until"])
+
+
+def receive_document(candidate: Candidate, kind: str, *, actor, on: dt.date, note: str = "", scan=None) -> DossierItem:
+    _guard(candidate, actor)
+    not_in_future(on)
+    if on < candidate.started_on:
+        raise ValidationError({"received_on": f"Ngày nhận trước ngày đưa vào nguồn ({fmt(candidate.started_on)})."})
+    with acting(actor):
+        return DossierItem.objects.create(
+            candidate=candidate,
+            kind=kind,
+            received_on=on,
+            note=note,
+            scan=scan or "",
+            scan_type=getattr(scan, "content_type", "") or "",
+            recorded_by=actor,
+        )

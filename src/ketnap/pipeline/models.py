@@ -1,0 +1,161 @@
+"""Candidates and their road. Each recorded step is a row (who, when, votes, document, consent); the stage is
+set only by ketnap.pipeline.domain.transition(); deadlines are derived from step dates at read time."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ketnap.pipeline.enums import DocumentKind, HelperRole, IntroducerKind, Stage
+from ketnap.registry.models import Organization, PartyMembership, Person
+
+
+class Candidate(models.Model):
+    person = models.ForeignKey(Person, models.PROTECT, related_name="candidacies", verbose_name=_("người"))
+    organization = models.ForeignKey(Organization, models.PROTECT, related_name="candidates", verbose_name=_("chi bộ"))
+    stage = models.CharField(_("giai đoạn"), max_length=24, choices=Stage.choices, default=Stage.SOURCE)
+    stage_since = models.DateField(_("từ ngày"))
+    started_on = models.DateField(_("ngày đưa vào nguồn"))
+    is_readmission = models.BooleanField(_("kết nạp lại"), default=False)
+    membership = models.OneToOneField(PartyMembership, models.PROTECT, null=True, blank=True, related_name="candidacy")
+    outcome_reason = models.CharField(_("lý do"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-stage_since", "pk"]
+        verbose_name = _("quần chúng ưu tú / đảng viên dự bị")
+        verbose_name_plural = _("phát triển đảng viên")
+        indexes = [models.Index(fields=["organization", "stage"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=~models.Q(stage__in=["official", "withdrawn", "not_admitted", "removed"]),
+                name="one_open_candidacy_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_stage_display()}"
+
+    @property
+    def open(self) -> bool:
+        return self.stage not in Stage.terminal()
+
+
+class Step(models.Model):
+    """One recorded step of the road (a resolution, a decision, a ceremony …)."""
+
+    candidate = models.ForeignKey(Candidate, models.CASCADE, related_name="steps")
+    kind = models.CharField(_("bước"), max_length=40)
+    on = models.DateField(_("ngày"))
+    received_on = models.DateField(_("ngày nhận"), null=True, blank=True)  # decisions: day the chi bộ got it
+    document_number = models.CharField(_("số văn bản"), max_length=60, blank=True)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    members_total = models.PositiveSmallIntegerField(
+        _("tổng số (đảng viên chính thức / cấp ủy viên)"), null=True, blank=True
+    )
+    members_excused = models.PositiveSmallIntegerField(
+        _("vắng do chuyển sinh hoạt tạm thời / miễn sinh hoạt"), null=True, blank=True
+    )
+    votes_for = models.PositiveSmallIntegerField(_("số tán thành"), null=True, blank=True)
+    passed = models.BooleanField(default=True)
+    consent_document = models.CharField(_("văn bản đồng ý của cấp trên"), max_length=255, blank=True)
+    consent_reason = models.CharField(_("lý do"), max_length=500, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    findings = models.JSONField(default=list)  # what the rules said when it was recorded (code, severity, text, source)
+    stage_before = models.CharField(max_length=24, choices=Stage.choices)
+    stage_after = models.CharField(max_length=24, choices=Stage.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        indexes = [models.Index(fields=["candidate", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.on:%d/%m/%Y}: {self.candidate.person}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"dinh-kem/{instance.candidate_id}/{filename}"
+
+
+class DossierItem(models.Model):
+    """A paper of the dossier: received (and scanned) or not. Handwritten forms are tracked, not generated."""
+
+    candidate = models.ForeignKey(Candidate, models.CASCADE, related_name="documents")
+    kind = models.CharField(_("giấy tờ"), max_length=12, choices=DocumentKind.choices)
+    received_on = models.DateField(_("ngày nhận"))
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    scan = models.FileField(_("bản quét"), upload_to=attachment_path, blank=True)
+    scan_type = models.CharField(max_length=100, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["kind", "-received_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.candidate.person}"
+
+
+class Introduction(models.Model):
+    candidate = models.ForeignKey(Candidate, models.CASCADE, related_name="introductions")
+    kind = models.CharField(_("người / tổ chức giới thiệu"), max_length=12, choices=IntroducerKind.choices)
+    introducer = models.ForeignKey(
+        Person, models.PROTECT, null=True, blank=True, related_name="introduced", verbose_name=_("đảng viên giới thiệu")
+    )
+    together_since = models.DateField(_("cùng công tác từ ngày"), null=True, blank=True)
+    introduced_on = models.DateField(_("ngày giới thiệu"))
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["introduced_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.introducer or ''} → {self.candidate.person}"
+
+
+class Helper(models.Model):
+    """An official member assigned to help a sympathiser, or (one, at the ceremony) a probationary member."""
+
+    candidate = models.ForeignKey(Candidate, models.CASCADE, related_name="helpers")
+    member = models.ForeignKey(Person, models.PROTECT, related_name="helping", verbose_name=_("đảng viên"))
+    role = models.CharField(max_length=10, choices=HelperRole.choices)
+    since = models.DateField()
+    until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["role", "since"]
+
+    def __str__(self) -> str:
+        return f"{self.member} giúp đỡ {self.candidate.person}"
+
+
+class MentorNote(models.Model):
+    """The mentor's periodic notes on a probationary member (they feed the 11-KNĐ assessment)."""
+
+    candidate = models.ForeignKey(Candidate, models.CASCADE, related_name="mentor_notes")
+    on = models.DateField(_("ngày"))
+    text = models.TextField(_("nhận xét"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-on"]
+
+    def __str__(self) -> str:
+        return f"{self.on:%d/%m/%Y} {self.candidate.person}"
+
+
+class CalendarOverride(models.Model):
+    """A day off or a make-up working day the Government announced after ketnap shipped (admins add them)."""
+
+    day = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại"), max_length=4, choices=[("off", _("Nghỉ")), ("work", _("Làm bù"))])
+    reason = models.CharField(_("lý do"), max_length=255)
+    source = models.CharField(_("căn cứ (văn bản)"), max_length=255)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("điều chỉnh lịch làm việc")
+        verbose_name_plural = _("điều chỉnh lịch làm việc")
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} {self.get_kind_display()}: {self.reason}"

@@ -1,0 +1,153 @@
+"""Forms for the pipeline: one StepForm built from the transition's field list."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ketnap.pipeline.enums import DocumentKind, IntroducerKind
+from ketnap.registry.enums import MembershipStatus
+from ketnap.registry.models import Person
+from ketnap.web.forms import day_field
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return f"{obj.full_name} ({obj.birth_date:%Y})"
+
+
+class PeopleChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return f"{obj.full_name} ({obj.birth_date:%Y})"
+
+
+def official_members(candidate):
+    return Person.objects.filter(
+        memberships__organization=candidate.organization, memberships__status=MembershipStatus.OFFICIAL
+    ).order_by("sort_key")
+
+
+class StepForm(forms.Form):
+    def __init__(self, *args, transition, candidate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        members = official_members(candidate)
+        wanted = transition.fields
+        if "on" in wanted:
+            self.fields["on"] = day_field(_("Ngày (họp / ký / tổ chức)"))
+        if "received_on" in wanted:
+            self.fields["received_on"] = day_field(
+                _("Ngày chi bộ nhận được"), required=False, help_text=_("Để trống nếu nhận ngay trong ngày.")
+            )
+        if "document_number" in wanted:
+            self.fields["document_number"] = forms.CharField(label=_("Số văn bản"), max_length=60, required=False)
+        if "issuer" in wanted:
+            deciding = candidate.organization.deciding_organization()
+            self.fields["issuer"] = forms.CharField(
+                label=_("Cấp ủy ban hành"), max_length=255, required=False, initial=deciding.name if deciding else ""
+            )
+        if "helpers" in wanted:
+            self.fields["helpers"] = PeopleChoice(
+                label=_("Đảng viên chính thức được phân công giúp đỡ"),
+                queryset=members,
+                widget=forms.SelectMultiple(attrs={"size": 8}),
+            )
+        if "mentor" in wanted:
+            self.fields["mentor"] = PersonChoice(
+                label=_("Đảng viên chính thức giúp đỡ đảng viên dự bị"), queryset=members
+            )
+        if "votes" in wanted:
+            cell = transition.vote == "cell"
+            self.fields["members_total"] = forms.IntegerField(
+                label=_("Tổng số đảng viên chính thức của chi bộ") if cell else _("Tổng số cấp ủy viên"),
+                min_value=1,
+                initial=members.count() if cell else None,
+            )
+            if cell:
+                self.fields["members_excused"] = forms.IntegerField(
+                    label=_("Số vắng mặt do đang chuyển sinh hoạt tạm thời hoặc được miễn sinh hoạt"),
+                    min_value=0,
+                    initial=0,
+                    required=False,
+                )
+            self.fields["votes_for"] = forms.IntegerField(label=_("Số tán thành"), min_value=0)
+        if "consent" in wanted:
+            self.fields["consent_document"] = forms.CharField(
+                label=_("Văn bản đồng ý của cấp ủy cấp trên (nếu cần)"), max_length=255, required=False
+            )
+            self.fields["consent_reason"] = forms.CharField(label=_("Lý do"), max_length=500, required=False)
+        if "reason" in wanted:
+            self.fields["reason"] = forms.CharField(label=_("Lý do"), max_length=500)
+        if "note" in wanted:
+            self.fields["note"] = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if "votes_for" in data and data.get("members_total") and data["votes_for"] is not None:
+            present = data["members_total"] - (data.get("members_excused") or 0)
+            if data["votes_for"] > present:
+                self.add_error("votes_for", _("Số tán thành lớn hơn số người có quyền biểu quyết."))
+        return data
+
+
+ALLOWED_SCAN_TYPES = {"application/pdf": b"%PDF", "image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG"}
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Giấy tờ"), choices=DocumentKind.choices)
+    received_on = day_field(_("Ngày nhận"))
+    note = forms.CharField(label=_("Ghi chú"), max_length=255, required=False)
+    scan = forms.FileField(label=_("Bản quét (PDF, JPG, PNG; tối đa 10 MB)"), required=False)
+
+    def clean_scan(self):
+        scan = self.cleaned_data.get("scan")
+        if not scan:
+            return scan
+        if scan.size > settings.KETNAP_MAX_UPLOAD_BYTES:
+            raise ValidationError(_("Tệp lớn hơn 10 MB."))
+        head = scan.read(8)
+        scan.seek(0)
+        kind = next((t for t, magic in ALLOWED_SCAN_TYPES.items() if head.startswith(magic)), None)
+        if kind is None:  # judged by content, not by the name or the browser's claim
+            raise ValidationError(_("Chỉ nhận tệp PDF, JPG hoặc PNG."))
+        scan.content_type = kind
+        return scan
+
+
+class IntroductionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Người / tổ chức giới thiệu"), choices=IntroducerKind.choices)
+    introducer = PersonChoice(label=_("Đảng viên giới thiệu"), queryset=Person.objects.none(), required=False)
+    together_since = day_field(_("Cùng công tác / sinh hoạt từ ngày"), required=False)
+    introduced_on = day_field(_("Ngày giới thiệu"))
+
+    def __init__(self, *args, candidate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["introducer"].queryset = (
+            Person.objects.filter(
+                memberships__status__in=MembershipStatus.active(),
+                organization__path__startswith=candidate.organization.parent.path
+                if candidate.organization.parent
+                else candidate.organization.path,
+            )
+            .exclude(pk=candidate.person_id)
+            .order_by("sort_key")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == IntroducerKind.MEMBER:
+            if not data.get("introducer"):
+                self.add_error("introducer", _("Chọn đảng viên giới thiệu."))
+            if not data.get("together_since"):
+                self.add_error("together_since", _("Nhập ngày bắt đầu cùng công tác (để tính đủ 12 tháng)."))
+        return data
+
+
+class MentorNoteForm(forms.Form):
+    on = day_field(_("Ngày"))
+    text = forms.CharField(label=_("Nhận xét"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+
+
+class CandidateForm(forms.Form):
+    on = day_field(_("Ngày đưa vào nguồn quần chúng ưu tú"))
+    is_readmission = forms.BooleanField(label=_("Kết nạp lại"), required=False)

@@ -1,0 +1,271 @@
+"""Pipeline pages: board, candidate page, steps, dossier, introducers, mentor notes, what is due.
+
+Every candidate is fetched through Scope.candidates(): outsiders get 404; scans are served only through it.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ketnap.accounts.scope import scope_for
+from ketnap.pipeline import domain, due
+from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, DocumentKind, HelperRole, Stage
+from ketnap.pipeline.models import Candidate, Helper, Introduction, MentorNote, Step
+from ketnap.pipeline.transitions import TRANSITIONS, available
+from ketnap.registry.services.dates import today
+from ketnap.web import pipeline_forms
+from ketnap.web.views import _apply_errors
+
+
+def _candidate(request, candidate_pk) -> tuple:
+    scope = scope_for(request)
+    candidate = get_object_or_404(
+        scope.candidates().select_related("person", "organization", "organization__parent"), pk=candidate_pk
+    )
+    return scope, candidate
+
+
+def _editable(request, candidate_pk) -> tuple:
+    scope, candidate = _candidate(request, candidate_pk)
+    if not scope.can_edit_people_of(candidate.organization) or not candidate.open:
+        raise PermissionDenied
+    return scope, candidate
+
+
+def board(request):
+    """Candidates by stage in the user's scope (optionally one organisation), counts drilling down to names."""
+    scope = scope_for(request)
+    if not scope.sees_personal_data:
+        raise PermissionDenied
+    candidates = scope.candidates()
+    org = None
+    if request.GET.get("to-chuc"):
+        org = get_object_or_404(scope.organizations(), code=request.GET["to-chuc"])
+        candidates = candidates.filter(organization__path__startswith=org.path)
+    counts = dict(candidates.values_list("stage").annotate(n=Count("id")))
+    stage = request.GET.get("giai-doan")
+    listed = []
+    if stage in Stage.values:
+        listed = (
+            due.due_items(candidates.filter(stage=stage), today())
+            if stage not in Stage.terminal()
+            else [
+                due.DueItem(c, "", None, "", None, "none")
+                for c in candidates.filter(stage=stage)
+                .select_related("person", "organization")
+                .order_by("person__sort_key")
+            ]
+        )
+    columns = [(s, counts.get(s.value, 0)) for s in Stage.board()]
+    return render(
+        request,
+        "web/pipeline_board.html",
+        {
+            "columns": columns,
+            "org": org,
+            "stage": stage,
+            "stage_label": Stage(stage).label if stage in Stage.values else "",
+            "listed": listed,
+            "closed": [(s, counts.get(s.value, 0)) for s in (Stage.WITHDRAWN, Stage.NOT_ADMITTED, Stage.REMOVED)],
+        },
+    )
+
+
+def due_list(request):
+    """Việc cần làm: every open candidate in scope with its next action and deadline, overdue first."""
+    scope = scope_for(request)
+    if not scope.sees_personal_data:
+        raise PermissionDenied
+    mine = request.GET.get("cua-toi") == "1"
+    candidates = scope.candidates()
+    if mine:
+        candidates = candidates.filter(helpers__member__user=request.user, helpers__until__isnull=True).distinct()
+    items = due.due_items(candidates, today())
+    return render(request, "web/due_list.html", {"items": items, "counts": due.counts(items), "mine": mine})
+
+
+def candidate_detail(request, candidate_pk):
+    scope, candidate = _candidate(request, candidate_pk)
+    steps = candidate.steps.select_related("recorded_by").order_by("-on", "-id")
+    documents = {d.kind: d for d in candidate.documents.order_by("received_on")}
+    phase = (
+        RECOGNITION_DOCUMENTS
+        if candidate.stage in {Stage.PROBATION, Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE, Stage.OFFICIAL}
+        else [DocumentKind.CERTIFICATE, *ADMISSION_DOCUMENTS]
+    )
+    checklist = [(DocumentKind(kind), documents.get(kind)) for kind in phase]
+    candidate_with_steps = (
+        Candidate.objects.prefetch_related(Prefetch("steps", queryset=Step.objects.order_by("on", "id")))
+        .select_related("person")
+        .get(pk=candidate.pk)
+    )
+    return render(
+        request,
+        "web/candidate_detail.html",
+        {
+            "candidate": candidate,
+            "steps": steps,
+            "checklist": checklist,
+            "other_documents": [d for k, d in documents.items() if k not in phase],
+            "next": due.next_action(candidate_with_steps, today()) if candidate.open else None,
+            "transitions": available(candidate) if candidate.open else [],
+            "introductions": candidate.introductions.select_related("introducer"),
+            "helpers": candidate.helpers.select_related("member"),
+            "notes": candidate.mentor_notes.all(),
+            "can_edit": scope.can_edit_people_of(candidate.organization) and candidate.open,
+            "is_mentor": candidate.helpers.filter(
+                role=HelperRole.MENTOR, member__user=request.user, until__isnull=True
+            ).exists(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_create(request, pk):
+    scope = scope_for(request)
+    person = get_object_or_404(scope.persons(), pk=pk)
+    if not scope.can_edit_people_of(person.organization):
+        raise PermissionDenied
+    form = pipeline_forms.CandidateForm(request.POST or None, initial={"on": today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            candidate = domain.create_candidate(
+                person,
+                actor=request.user,
+                on=form.cleaned_data["on"],
+                is_readmission=form.cleaned_data["is_readmission"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã đưa %(name)s vào nguồn quần chúng ưu tú.") % {"name": person.full_name})
+            return redirect("candidate_detail", candidate_pk=candidate.pk)
+    return render(
+        request,
+        "web/form.html",
+        {"form": form, "back_person": person, "title": _("Quần chúng ưu tú: %(name)s") % {"name": person.full_name}},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_step(request, candidate_pk, name):
+    _scope, candidate = _editable(request, candidate_pk)
+    transition = TRANSITIONS.get(name)
+    if transition is None or transition not in available(candidate):
+        raise Http404
+    form = pipeline_forms.StepForm(request.POST or None, transition=transition, candidate=candidate)
+    verdict = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            step = domain.transition(candidate, name, actor=request.user, data=data)
+        except domain.TransitionRefused as exc:
+            verdict = exc.verdict
+            form.add_error(None, _("Chưa ghi nhận được: quy định chưa cho phép (xem lý do và căn cứ bên dưới)."))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            if not step.passed:
+                messages.error(request, _("Đã ghi biên bản biểu quyết nhưng chưa đạt tỷ lệ 2/3: chưa chuyển bước."))
+            else:
+                messages.success(request, _("Đã ghi nhận: %(step)s.") % {"step": transition.label})
+            return redirect("candidate_detail", candidate_pk=candidate.pk)
+    return render(
+        request,
+        "web/step_form.html",
+        {"form": form, "title": transition.label, "candidate": candidate, "verdict": verdict},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_document(request, candidate_pk):
+    _scope, candidate = _editable(request, candidate_pk)
+    form = pipeline_forms.DocumentForm(
+        request.POST or None, request.FILES or None, initial={"kind": request.GET.get("loai"), "received_on": today()}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            domain.receive_document(
+                candidate, d["kind"], actor=request.user, on=d["received_on"], note=d["note"], scan=d["scan"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận giấy tờ."))
+            return redirect("candidate_detail", candidate_pk=candidate.pk)
+    return render(
+        request,
+        "web/form.html",
+        {"form": form, "title": _("Nhận giấy tờ hồ sơ"), "multipart": True, "back_candidate": candidate},
+    )
+
+
+def candidate_scan(request, candidate_pk, doc_pk):
+    """A scanned paper, served only to those who may read the candidate (never from a public media URL)."""
+    _scope, candidate = _candidate(request, candidate_pk)
+    item = get_object_or_404(candidate.documents.exclude(scan=""), pk=doc_pk)
+    return FileResponse(
+        item.scan.open("rb"),
+        content_type=item.scan_type or "application/octet-stream",
+        filename=item.scan.name.rsplit("/", 1)[-1],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_introduction(request, candidate_pk):
+    _scope, candidate = _editable(request, candidate_pk)
+    form = pipeline_forms.IntroductionForm(request.POST or None, candidate=candidate)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        from ketnap.audit.context import acting
+
+        with acting(request.user):
+            Introduction.objects.create(
+                candidate=candidate,
+                kind=d["kind"],
+                introducer=d.get("introducer"),
+                together_since=d.get("together_since"),
+                introduced_on=d["introduced_on"],
+            )
+        messages.success(request, _("Đã ghi nhận người giới thiệu."))
+        return redirect("candidate_detail", candidate_pk=candidate.pk)
+    return render(
+        request,
+        "web/form.html",
+        {
+            "form": form,
+            "title": _("Người giới thiệu vào Đảng"),
+            "back_candidate": candidate,
+            "help_text": _(
+                "Đảng viên chính thức, cùng công tác ít nhất 12 tháng "
+                "(QĐ 294-QĐ/TW điểm 3.2.1); đảng viên dự bị không được "
+                "giới thiệu."
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_note(request, candidate_pk):
+    scope, candidate = _candidate(request, candidate_pk)
+    is_mentor = Helper.objects.filter(candidate=candidate, member__user=request.user, until__isnull=True).exists()
+    if not (is_mentor or scope.can_edit_people_of(candidate.organization)) or not candidate.open:
+        raise PermissionDenied
+    form = pipeline_forms.MentorNoteForm(request.POST or None, initial={"on": today()})
+    if request.method == "POST" and form.is_valid():
+        from ketnap.audit.context import acting
+
+        with acting(request.user):
+            MentorNote.objects.create(candidate=candidate, author=request.user, **form.cleaned_data)
+        messages.success(request, _("Đã lưu nhận xét."))
+        return redirect("candidate_detail", candidate_pk=candidate.pk)
+    return render(
+        request,
+        "web/form.html",
+        {"form": form, "title": _("Nhận xét của đảng viên giúp đỡ"), "back_candidate": candidate},
+    )
