@@ -12,14 +12,6 @@ from ketnap.rules import deadlines, eligibility, votes
 from ketnap.rules.sources import charter, regulation
 from ketnap.rules.verdict import Finding, Severity, Source, Verdict
 
-# registry code list (general_education) → the levels ketnap.rules.eligibility knows
-EDUCATION_LEVELS = {
-    "none": None,
-    "biet_doc_viet": "none_literate",
-    "tieu_hoc": "primary",
-    "thcs": "lower_secondary",
-    "thpt": "upper_secondary",
-}
 DOSSIER_SOURCE = Source("HD 12-HD/BTCTW (2022)", "Phần II, mục 1 (hồ sơ kết nạp, biểu mẫu 1-KNĐ … 5-KNĐ)")
 RECOGNITION_SOURCE = Source("HD 12-HD/BTCTW (2022)", "hồ sơ xét công nhận đảng viên chính thức (10-KNĐ … 12-KNĐ)")
 
@@ -81,8 +73,16 @@ def admission_conditions(candidate, on: dt.date) -> Verdict:
     """Age, education, certificate, introducers, re-admission: judged on the date of the chi bộ meeting."""
     person = candidate.person
     verdict = eligibility.check_age(person.birth_date, on)
-    level = EDUCATION_LEVELS.get(person.general_education.code if person.general_education else "none")
-    verdict += eligibility.check_education(level or "none", on=on)
+    if person.general_education is None:
+        verdict += block(
+            "education.unknown",
+            f"Chưa ghi trình độ giáo dục phổ thông của {person.full_name}.",
+            regulation(on, "điểm 1.2.1"),
+        )
+    else:
+        verdict += eligibility.check_education(
+            eligibility.GENERAL_EDUCATION_CODES[person.general_education.code], on=on
+        )
     certificate = candidate.documents.filter(kind=DocumentKind.CERTIFICATE).order_by("-received_on").first()
     cert_step = first_step(candidate, "certificate")
     issued = cert_step.on if cert_step else (certificate.received_on if certificate else None)

@@ -78,13 +78,19 @@ def preview(candidate: Candidate, name: str, data: dict) -> Verdict:
     return checks.check(candidate, transition, data)
 
 
-@db_transaction.atomic
 def transition(candidate: Candidate, name: str, *, actor, data: dict) -> Step:
     """Record step `name` with `data` (on, votes, document number, helpers, mentor, consent, reason …)."""
+    step = _transition(candidate.pk, name, actor=actor, data=data)
+    candidate.refresh_from_db()  # the caller's copy follows the locked one that was changed
+    return step
+
+
+@db_transaction.atomic
+def _transition(candidate_pk: int, name: str, *, actor, data: dict) -> Step:
     candidate = (
         Candidate.objects.select_for_update()
         .select_related("person", "organization", "organization__parent")
-        .get(pk=candidate.pk)
+        .get(pk=candidate_pk)
     )
     _guard(candidate, actor)
     transition_ = TRANSITIONS[name]

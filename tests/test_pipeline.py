@@ -1,0 +1,195 @@
+"""The road from outstanding non-member to official member, through the one entry point (domain.transition)."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from ketnap.audit.models import AuditEntry
+from ketnap.pipeline import domain, due
+from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, IntroducerKind, Stage
+from ketnap.pipeline.models import Introduction
+from ketnap.pipeline.transitions import available
+from ketnap.registry.enums import Gender, MembershipStatus, OrgKind
+from ketnap.registry.models import CodeItem
+from tests import factories as f
+
+D = dt.date
+
+
+@pytest.fixture
+def cell(world):
+    """Cell A1 with enough official members to introduce, help and vote (An plus three more)."""
+    members = [world.an]
+    for name in ("Hoàng Văn Cường", "Phạm Thị Dung", "Vũ Văn Giang"):
+        person = f.person(world.dept_a1, name, born=D(1980, 3, 3))
+        f.member(person, world.cell_a1, decision=D(2012, 5, 5))
+        members.append(person)
+    thpt = CodeItem.objects.get(kind="general_education", code="thpt")
+    world.binh.general_education = thpt
+    world.binh.save()
+    return members
+
+
+def step(candidate, name, actor, **data):
+    return domain.transition(candidate, name, actor=actor, data=data)
+
+
+def admit_until_dossier(candidate, actor, members):
+    step(candidate, "sympathise", actor, on=D(2023, 2, 1), helpers=members[:1], document_number="12-NQ/CB")
+    step(candidate, "certificate", actor, on=D(2023, 4, 1), document_number="CN-88", issuer="Trung tâm Chính trị")
+    for kind in ADMISSION_DOCUMENTS:
+        domain.receive_document(candidate, kind, actor=actor, on=D(2023, 5, 10))
+    for member in members[:2]:
+        Introduction.objects.create(
+            candidate=candidate,
+            kind=IntroducerKind.MEMBER,
+            introducer=member,
+            together_since=D(2015, 1, 1),
+            introduced_on=D(2023, 5, 12),
+        )
+
+
+def test_the_whole_road_to_official_member(world, personas, cell):
+    office = personas.office_a
+    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
+    admit_until_dossier(candidate, office, cell)
+    step(candidate, "cell_resolution", office, on=D(2023, 6, 1), members_total=4, votes_for=4, document_number="6")
+    assert next(t.name for t in available(candidate)) == "committee_resolution"  # a chi bộ trực thuộc
+    step(candidate, "committee_resolution", office, on=D(2023, 6, 15), members_total=7, votes_for=6)
+    step(
+        candidate,
+        "decision",
+        office,
+        on=D(2023, 7, 20),
+        received_on=D(2023, 7, 25),
+        document_number="45-QĐ/ĐU",
+        issuer="Đảng ủy Sở Y tế",
+    )
+    step(candidate, "ceremony", office, on=D(2023, 8, 10), mentor=cell[1])
+    membership = world.binh.memberships.get()
+    assert (membership.status, membership.decision_date, membership.ceremony_date) == (
+        MembershipStatus.PROBATIONARY,
+        D(2023, 7, 20),
+        D(2023, 8, 10),
+    )
+    for kind in RECOGNITION_DOCUMENTS:
+        domain.receive_document(candidate, kind, actor=office, on=D(2024, 8, 12))
+    step(candidate, "recognition_cell_resolution", office, on=D(2024, 8, 20), members_total=4, votes_for=3)
+    step(candidate, "recognition_committee_resolution", office, on=D(2024, 8, 26), members_total=7, votes_for=5)
+    step(candidate, "recognition_decision", office, on=D(2024, 9, 5), document_number="90-QĐ/ĐU")
+    candidate.refresh_from_db()
+    membership.refresh_from_db()
+    assert candidate.stage == Stage.OFFICIAL and candidate.membership == membership
+    # QĐ 24 §4.2.2: official from the end of the 12 months, not from the (later) decision
+    assert (membership.status, membership.official_date) == (MembershipStatus.OFFICIAL, D(2024, 8, 10))
+    steps = AuditEntry.objects.filter(person_id=world.binh.pk, model="pipeline.Step").count()
+    assert steps == 9  # every step is in the audit trail
+
+
+def test_a_base_cell_skips_the_base_committee(world, personas):
+    base_cell = f.org("CBCS", "Chi bộ Trung tâm Pháp y", OrgKind.BASE_CELL, world.upper)
+    unit = f.unit("PY", "Trung tâm Pháp y", covered_by=base_cell)
+    members = []
+    for name in ("Đinh Văn Hải", "Lý Thị Hoa", "Tạ Văn Hùng"):
+        person = f.person(unit, name, born=D(1978, 1, 1))
+        f.member(person, base_cell, decision=D(2010, 1, 1))
+        members.append(person)
+    person = f.person(unit, "Mai Văn Lâm", gender=Gender.MALE, born=D(1985, 2, 2))
+    person.general_education = CodeItem.objects.get(kind="general_education", code="thpt")
+    person.save()
+    candidate = domain.create_candidate(person, actor=personas.superuser, on=D(2023, 1, 5))
+    admit_until_dossier(candidate, personas.superuser, members)
+    step(candidate, "cell_resolution", personas.superuser, on=D(2023, 6, 1), members_total=3, votes_for=2)
+    assert [t.name for t in available(candidate)] == ["decision", "withdraw", "not_admitted"]
+
+
+def test_the_rules_refuse_with_reasons_and_sources(world, personas, cell):
+    office = personas.office_a
+    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
+    admit_until_dossier(candidate, office, cell)
+    # a probationary member cannot introduce (QĐ điểm 3.2.1)
+    intro = candidate.introductions.first()
+    intro.introducer = world.dung
+    intro.save()
+    with pytest.raises(domain.TransitionRefused) as refused:
+        step(candidate, "cell_resolution", office, on=D(2023, 6, 1), members_total=4, votes_for=4)
+    codes = {f.code for f in refused.value.verdict.findings}
+    assert "introducer.probationary" in codes
+    assert any("3.2.1" in str(f.source) for f in refused.value.verdict.findings)
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.DOSSIER and not candidate.steps.filter(kind="cell_resolution").exists()
+
+
+def test_a_failed_vote_is_recorded_but_does_not_advance(world, personas, cell):
+    office = personas.office_a
+    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
+    admit_until_dossier(candidate, office, cell)
+    recorded = step(candidate, "cell_resolution", office, on=D(2023, 6, 1), members_total=4, votes_for=2)
+    candidate.refresh_from_db()
+    assert recorded.passed is False and candidate.stage == Stage.DOSSIER  # 2 of 4 < 2/3 (Điều lệ Điều 4 khoản 3)
+
+
+def test_a_late_ceremony_needs_the_upper_committees_consent(world, personas, cell):
+    office = personas.office_a
+    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
+    admit_until_dossier(candidate, office, cell)
+    step(candidate, "cell_resolution", office, on=D(2023, 6, 1), members_total=4, votes_for=4)
+    step(candidate, "committee_resolution", office, on=D(2023, 6, 15), members_total=7, votes_for=6)
+    step(candidate, "decision", office, on=D(2023, 7, 20), received_on=D(2023, 7, 25))
+    with pytest.raises(domain.TransitionRefused) as refused:  # 30 working days after 25/07/2023 → 06/09/2023
+        step(candidate, "ceremony", office, on=D(2023, 10, 2), mentor=cell[1])
+    assert [f.code for f in refused.value.verdict.findings] == ["ceremony.late"]
+    done = step(
+        candidate,
+        "ceremony",
+        office,
+        on=D(2023, 10, 2),
+        mentor=cell[1],
+        consent_document="CV 15-CV/ĐUSYT ngày 20/9/2023",
+        consent_reason="Bệnh viện chống dịch",
+    )
+    assert done.consent_document.startswith("CV 15") and done.findings[0]["code"] == "ceremony.late"
+
+
+def test_recognition_waits_for_the_twelve_months(world, personas, cell):
+    office = personas.office_a
+    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
+    admit_until_dossier(candidate, office, cell)
+    step(candidate, "cell_resolution", office, on=D(2023, 6, 1), members_total=4, votes_for=4)
+    step(candidate, "committee_resolution", office, on=D(2023, 6, 15), members_total=7, votes_for=6)
+    step(candidate, "decision", office, on=D(2023, 7, 20))
+    step(candidate, "ceremony", office, on=D(2023, 8, 10), mentor=cell[1])
+    for kind in RECOGNITION_DOCUMENTS:
+        domain.receive_document(candidate, kind, actor=office, on=D(2024, 7, 1))
+    with pytest.raises(domain.TransitionRefused, match="Chưa hết 12 tháng"):
+        step(candidate, "recognition_cell_resolution", office, on=D(2024, 8, 5), members_total=4, votes_for=4)
+    item = due.next_action(candidate, D(2024, 8, 5))
+    # 30 working days after Sat 10/08/2024: 12/8–30/8 give 15, 2/9 and 3/9/2024 are off, 4/9–24/9 give 15 more
+    assert item.due == D(2024, 9, 24) and item.urgency == "ok"
+    assert due.next_action(candidate, D(2024, 9, 25)).urgency == "overdue"
+
+
+def test_removal_from_probation_ends_the_membership(world, personas, cell):
+    office = personas.office_a
+    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
+    admit_until_dossier(candidate, office, cell)
+    step(candidate, "cell_resolution", office, on=D(2023, 6, 1), members_total=4, votes_for=4)
+    step(candidate, "committee_resolution", office, on=D(2023, 6, 15), members_total=7, votes_for=6)
+    step(candidate, "decision", office, on=D(2023, 7, 20))
+    step(candidate, "ceremony", office, on=D(2023, 8, 10), mentor=cell[1])
+    step(candidate, "remove", office, on=D(2024, 9, 1), reason="Không đủ tư cách đảng viên", issuer="Đảng ủy SYT")
+    assert world.binh.memberships.get().status == MembershipStatus.REMOVED
+
+
+def test_only_someone_in_scope_may_move_a_candidate(world, personas, cell):
+    candidate = domain.create_candidate(world.binh, actor=personas.office_a, on=D(2023, 1, 5))
+    with pytest.raises(PermissionDenied):
+        step(candidate, "sympathise", personas.secretary_b1, on=D(2023, 2, 1), helpers=cell[:1])
+    with pytest.raises(PermissionDenied):
+        step(candidate, "sympathise", personas.overseer, on=D(2023, 2, 1), helpers=cell[:1])
+
+
+def test_members_cannot_become_candidates(world, personas):
+    with pytest.raises(Exception, match="đã là đảng viên"):
+        domain.create_candidate(world.an, actor=personas.office_a, on=D(2023, 1, 5))
