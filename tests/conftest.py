@@ -6,6 +6,7 @@ secretary of hospital B's cell who must see nothing of A, an overseer who must s
 
 import logging
 import os
+import shutil
 from dataclasses import dataclass
 
 import pytest
@@ -15,6 +16,37 @@ from ketnap.registry.enums import Gender, MembershipStatus, OrgKind
 from tests import factories as f
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API with live_server
+
+
+# --- a real browser: Debian's chromium driven by Playwright (never `playwright install`) ---------------------
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture
+def page():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing on CI: scripts/test.sh must install it")
+        pytest.skip("chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        # an English-language browser, as on many hospital PCs: the interface must stay Vietnamese
+        context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+        yield context.new_page()
+        context.close()
+        browser.close()
 
 
 @pytest.fixture(autouse=True)

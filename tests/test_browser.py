@@ -1,40 +1,8 @@
 """Real-browser smoke test: Debian's chromium driven by Playwright (never `playwright install`)."""
 
-import os
-import shutil
-
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-]
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def page():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing on CI: scripts/test.sh must install it")
-        pytest.skip("chromium is not installed (make test installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        # an English-language browser, as on many hospital PCs: the interface must stay Vietnamese
-        context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-        yield context.new_page()
-        context.close()
-        browser.close()
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_log_in_open_the_tree_drill_down_and_search(page, live_server, world, personas):
