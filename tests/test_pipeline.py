@@ -193,3 +193,21 @@ def test_only_someone_in_scope_may_move_a_candidate(world, personas, cell):
 def test_members_cannot_become_candidates(world, personas):
     with pytest.raises(Exception, match="đã là đảng viên"):
         domain.create_candidate(world.an, actor=personas.office_a, on=D(2023, 1, 5))
+
+
+def test_an_overdue_recognition_is_flagged_on_every_level_above(client, world, personas, cell):
+    office = personas.office_a
+    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
+    admit_until_dossier(candidate, office, cell)
+    step(candidate, "cell_resolution", office, on=D(2023, 6, 1), members_total=4, votes_for=4)
+    step(candidate, "committee_resolution", office, on=D(2023, 6, 15), members_total=7, votes_for=6)
+    step(candidate, "decision", office, on=D(2023, 7, 20))
+    step(candidate, "ceremony", office, on=D(2023, 8, 10), mentor=cell[1])  # review was due 24/09/2024
+    client.force_login(personas.overseer)
+    rows = {n.code: (n.overdue, n.overdue_recognitions) for n in client.get("/").context["rows"]}
+    assert rows["SYT"] == (1, 1) and rows["BVA"] == (1, 1) and rows["BVB"] == (0, 0)
+    assert "Trần Thị Bình" not in client.get("/").content.decode()  # counts only for an overseer
+    client.force_login(office)
+    home = client.get("/")
+    assert home.context["due_counts"]["overdue"] == 1
+    assert [i.candidate.person.full_name for i in client.get("/viec-can-lam/").context["items"]] == ["Trần Thị Bình"]

@@ -97,3 +97,17 @@ def counts(items: list[DueItem]) -> dict[str, int]:
     for entry in items:
         result[entry.urgency] += 1
     return result
+
+
+def overdue_by_organization(candidates, today: dt.date) -> tuple[dict[int, int], dict[int, int]]:
+    """Per organisation: (overdue items, overdue recognitions). Counts only: safe to show to overseers."""
+    overdue: dict[int, int] = {}
+    recognitions: dict[int, int] = {}
+    for entry in due_items(candidates, today):
+        if entry.urgency != "overdue":
+            continue
+        org_id = entry.candidate.organization_id
+        overdue[org_id] = overdue.get(org_id, 0) + 1
+        if entry.candidate.stage == Stage.PROBATION:
+            recognitions[org_id] = recognitions.get(org_id, 0) + 1
+    return overdue, recognitions

@@ -185,6 +185,18 @@ def tree_on_day(roots: list[Organization], day: dt.date) -> list[Node]:
     return top
 
 
+def attach(nodes: list[Node], name: str, per_org: dict[int, int]) -> None:
+    """Set node.<name> to the sum of `per_org` over each node's subtree (e.g. overdue items, flagged upwards)."""
+
+    def visit(node: Node) -> int:
+        total = per_org.get(node.org_id, 0) + sum(visit(child) for child in node.children)
+        setattr(node, name, total)
+        return total
+
+    for node in nodes:
+        visit(node)
+
+
 def flatten(nodes: list[Node], max_depth: int | None = None) -> list[Node]:
     out: list[Node] = []
 

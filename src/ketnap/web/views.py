@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from ketnap.accounts.scope import scope_for
 from ketnap.audit.models import AuditEntry
+from ketnap.pipeline import due
+from ketnap.pipeline.models import Candidate
 from ketnap.registry import indicators
 from ketnap.registry.enums import MembershipEventKind, MembershipStatus, OrgKind
 from ketnap.registry.models import (
@@ -92,8 +94,16 @@ def home(request):
     else:
         day = None
         tree = indicators.current_tree(roots)
+        # overdue steps are flagged on every level above them (counts only: overseers see them too)
+        candidates = Candidate.objects.filter(organization__in=scope.organizations())
+        overdue, recognitions = due.overdue_by_organization(candidates, today())
+        indicators.attach(tree, "overdue", overdue)
+        indicators.attach(tree, "overdue_recognitions", recognitions)
         rows = indicators.flatten(tree, HOME_DEPTH)
-    return render(request, "web/home.html", {"rows": rows, "tree": tree, "day": day, "roots": roots})
+    context = {"rows": rows, "tree": tree, "day": day, "roots": roots}
+    if scope.sees_personal_data and not day:
+        context["due_counts"] = due.counts(due.due_items(scope.candidates(), today()))
+    return render(request, "web/home.html", context)
 
 
 def org_detail(request, code):
