@@ -211,3 +211,41 @@ def test_an_overdue_recognition_is_flagged_on_every_level_above(client, world, p
     home = client.get("/")
     assert home.context["due_counts"]["overdue"] == 1
     assert [i.candidate.person.full_name for i in client.get("/viec-can-lam/").context["items"]] == ["Trần Thị Bình"]
+
+
+def test_one_ceremony_day_for_several_each_checked_and_recorded_alone(client, world, personas, cell, pipeline_world):
+    office = personas.office_a
+    second = f.person(world.dept_a1, "Ngô Thị Hạnh", born=D(1995, 6, 6))
+    second.general_education = CodeItem.objects.get(kind="general_education", code="thpt")
+    second.save()
+    decided = []
+    for person in (world.binh, second):
+        candidate = person.candidacies.first() or domain.create_candidate(person, actor=office, on=D(2023, 1, 5))
+        if candidate.started_on != D(2023, 1, 5):
+            candidate.started_on = D(2023, 1, 5)
+            candidate.save()
+        admit_until_dossier(candidate, office, cell)
+        if person == second:  # youth age: the Youth Union route, as the rules require
+            first = candidate.introductions.first()
+            first.kind, first.introducer, first.together_since = IntroducerKind.YOUTH_UNION, None, None
+            first.save()
+            second.youth_union_member = True
+            second.save()
+        step(candidate, "cell_resolution", office, on=D(2023, 6, 1), members_total=4, votes_for=4)
+        step(candidate, "committee_resolution", office, on=D(2023, 6, 15), members_total=7, votes_for=6)
+        decided.append(candidate)
+    client.force_login(office)
+    ids = [c.pk for c in decided]
+    response = client.post("/ung-vien/hang-loat/decision/", {"ids": ids, "on": "20/07/2023", "document_number": "45"})
+    assert [ok for _c, ok, _r in response.context["results"]] == [True, True]
+    response = client.post(
+        "/ung-vien/hang-loat/ceremony/",
+        {"ids": ids, "on": "10/08/2023", f"mentor_{ids[0]}": cell[1].pk, f"mentor_{ids[1]}": ""},
+    )
+    outcome = {c.person.full_name: (ok, reasons) for c, ok, reasons in response.context["results"]}
+    assert outcome["Trần Thị Bình"] == (True, [])
+    assert outcome["Ngô Thị Hạnh"][0] is False and "giúp đỡ đảng viên dự bị" in outcome["Ngô Thị Hạnh"][1][0]
+    assert world.binh.memberships.get().ceremony_date == D(2023, 8, 10)
+    assert not second.memberships.exists()
+    outsider = pipeline_world.yen.pk
+    assert client.post("/ung-vien/hang-loat/ceremony/", {"ids": [ids[1], outsider]}).status_code == 404

@@ -61,6 +61,7 @@ def board(request):
             ]
         )
     columns = [(s, counts.get(s.value, 0)) for s in Stage.board()]
+    batch = [t for t in TRANSITIONS.values() if t.name in BATCHABLE and stage in t.sources]
     return render(
         request,
         "web/pipeline_board.html",
@@ -70,6 +71,7 @@ def board(request):
             "stage": stage,
             "stage_label": Stage(stage).label if stage in Stage.values else "",
             "listed": listed,
+            "batch": batch,
             "closed": [(s, counts.get(s.value, 0)) for s in (Stage.WITHDRAWN, Stage.NOT_ADMITTED, Stage.REMOVED)],
         },
     )
@@ -268,4 +270,57 @@ def candidate_note(request, candidate_pk):
         request,
         "web/form.html",
         {"form": form, "title": _("Nhận xét của đảng viên giúp đỡ"), "back_candidate": candidate},
+    )
+
+
+# Steps that real life batches: one decision covering several people; one ceremony day for several (each person is
+# still admitted, and recorded, one at a time: the ceremony "kết nạp từng người", rules.md §2.2 item 12).
+BATCHABLE = {"decision", "ceremony", "recognition_decision"}
+
+
+@require_http_methods(["GET", "POST"])
+def batch_step(request, name):
+    scope = scope_for(request)
+    transition = TRANSITIONS.get(name)
+    if name not in BATCHABLE or transition is None or not scope.sees_personal_data:
+        raise Http404
+    ids = [int(i) for i in request.POST.getlist("ids") or request.GET.getlist("ids") if i.isdigit()]
+    candidates = list(
+        scope.candidates().filter(pk__in=ids).select_related("person", "organization", "organization__parent")
+    )
+    if len(candidates) != len(set(ids)):
+        raise Http404  # an id outside the scope: refuse the whole batch
+    candidates = [c for c in candidates if transition in available(c) and scope.can_edit_people_of(c.organization)]
+    if not candidates:
+        messages.error(request, _("Chưa chọn người nào ở đúng giai đoạn cho bước này."))
+        return redirect("pipeline_board")
+    form = pipeline_forms.StepForm(request.POST or None, transition=transition, candidate=candidates[0])
+    form.fields.pop("mentor", None)
+    mentors = {c.pk: pipeline_forms.official_members(c) for c in candidates} if name == "ceremony" else {}
+    results = []
+    if request.method == "POST" and form.is_valid():
+        for candidate in candidates:
+            data = dict(form.cleaned_data)
+            if name == "ceremony":
+                chosen = request.POST.get(f"mentor_{candidate.pk}", "")
+                data["mentor"] = mentors[candidate.pk].filter(pk=int(chosen)).first() if chosen.isdigit() else None
+            try:
+                domain.transition(candidate, name, actor=request.user, data=data)
+            except domain.TransitionRefused as exc:
+                results.append((candidate, False, [f"{f.message} ({f.source})" for f in exc.verdict.findings]))
+            except ValidationError as exc:
+                results.append((candidate, False, exc.messages))
+            else:
+                results.append((candidate, True, []))
+    return render(
+        request,
+        "web/batch_step.html",
+        {
+            "form": form,
+            "title": transition.label,
+            "candidates": candidates,
+            "results": results,
+            "name": name,
+            "mentor_choices": [(c, mentors.get(c.pk)) for c in candidates],
+        },
     )

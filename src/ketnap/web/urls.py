@@ -28,6 +28,7 @@ urlpatterns = [
     path("ung-vien/", pipeline_views.board, name="pipeline_board"),
     path("viec-can-lam/", pipeline_views.due_list, name="due_list"),
     path("nhan-su/<int:pk>/quan-chung-uu-tu/", pipeline_views.candidate_create, name="candidate_create"),
+    path("ung-vien/hang-loat/<slug:name>/", pipeline_views.batch_step, name="batch_step"),
     path("ung-vien/<int:candidate_pk>/", pipeline_views.candidate_detail, name="candidate_detail"),
     path("ung-vien/<int:candidate_pk>/buoc/<slug:name>/", pipeline_views.candidate_step, name="candidate_step"),
     path("ung-vien/<int:candidate_pk>/giay-to/", pipeline_views.candidate_document, name="candidate_document"),
