@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 from ketnap.audit.models import AuditEntry
 from ketnap.pipeline import domain, due
-from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, IntroducerKind, Stage
+from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, DocumentKind, IntroducerKind, Stage
 from ketnap.pipeline.models import Introduction
 from ketnap.pipeline.transitions import available
 from ketnap.registry.enums import Gender, MembershipStatus, OrgKind
@@ -231,6 +231,9 @@ def test_one_ceremony_day_for_several_each_checked_and_recorded_alone(client, wo
             first.save()
             second.youth_union_member = True
             second.save()
+            with pytest.raises(domain.TransitionRefused, match="4-KNĐ"):  # its resolution must be in the dossier
+                step(candidate, "cell_resolution", office, on=D(2023, 6, 1), members_total=4, votes_for=4)
+            domain.receive_document(candidate, DocumentKind.YOUTH_UNION, actor=office, on=D(2023, 5, 11))
         step(candidate, "cell_resolution", office, on=D(2023, 6, 1), members_total=4, votes_for=4)
         step(candidate, "committee_resolution", office, on=D(2023, 6, 15), members_total=7, votes_for=6)
         decided.append(candidate)

@@ -146,7 +146,13 @@ def check(candidate, transition, data: dict) -> Verdict:
     if name == "sympathise":
         verdict += helpers_are_official(data.get("helpers") or [], on)
     elif name == "cell_resolution":
-        verdict += documents(candidate, list(transition.documents), on, DOSSIER_SOURCE)
+        required = list(transition.documents)
+        routes = set(candidate.introductions.values_list("kind", flat=True))
+        if IntroducerKind.YOUTH_UNION in routes:  # the Youth Union introduces by resolution (4-KNĐ)
+            required.append(DocumentKind.YOUTH_UNION)
+        if IntroducerKind.TRADE_UNION in routes:  # the Trade Union by resolution (4A-KNĐ)
+            required.append(DocumentKind.TRADE_UNION)
+        verdict += documents(candidate, required, on, DOSSIER_SOURCE)
         verdict += admission_conditions(candidate, on)
     elif name == "decision":
         resolution = first_step(candidate, "cell_resolution")
