@@ -47,6 +47,7 @@ def _kwargs(names, org, person, candidate, scans):
         "candidate_pk": candidate.pk,
         "doc_pk": scans[candidate.pk].pk,
         "name": "sympathise",  # a step that exists at the candidate's stage: refused only by scope
+        "token": "belongs-to-nobody-" + "x" * 25,  # calendar feed: an unknown token is 404 for everyone
         # Django admin's own patterns (the personas are not staff: admin must send them to its login)
         "object_id": str(person.pk),
         "id": person.pk,

@@ -4,6 +4,7 @@ SQLite in the data directory is the default; DATABASE_URL selects PostgreSQL.
 KETNAP_PRODUCTION=true turns on the settings that `ketnap check --deploy` wants (TLS in front assumed).
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -162,7 +163,22 @@ MEDIA_ROOT = DATA_DIR / "media"
 KETNAP_MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # scans of dossier papers
 FILE_UPLOAD_PERMISSIONS = 0o640
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# --- E-mail (reminders: `ketnap remind` from cron) -------------------------------------------------
+# Printed to the console unless KETNAP_EMAIL_HOST names an SMTP server.
+EMAIL_HOST = os.environ.get("KETNAP_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = envconfig.env_int("KETNAP_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("KETNAP_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("KETNAP_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = envconfig.env_bool("KETNAP_EMAIL_TLS", True)
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("KETNAP_EMAIL_FROM") or "ketnap <ketnap@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people open ketnap at: links in reminder e-mails (cron has no request to take it from).
+KETNAP_BASE_URL = (os.environ.get("KETNAP_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

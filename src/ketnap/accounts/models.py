@@ -1,5 +1,8 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,3 +39,36 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_kind_display()} — {self.organization}"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class FeedToken(models.Model):
+    """The secret in a user's calendar feed address (/lich-viec/<token>.ics): calendar apps cannot log in.
+
+    Whoever holds the address reads the names and due dates of the user's scope, so it can be replaced at any
+    time (rotate); the old address then answers 404. Not audited: the trail must not carry the secret.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="feed_token")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("đường dẫn lịch việc cần làm")
+        verbose_name_plural = _("đường dẫn lịch việc cần làm")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.created:%d/%m/%Y}"
+
+    @classmethod
+    def for_user(cls, user) -> "FeedToken":
+        return cls.objects.get_or_create(user=user)[0]
+
+    def rotate(self) -> None:
+        """A new secret; the old address stops working at once."""
+        self.token = new_feed_token()
+        self.created = timezone.now()
+        self.save(update_fields=["token", "created"])

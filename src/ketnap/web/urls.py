@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from ketnap.web import pipeline_views, views
+from ketnap.web import feeds, pipeline_views, views
 
 urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -27,6 +27,8 @@ urlpatterns = [
     path("dang-vien/<int:membership_pk>/bien-dong/", views.membership_change, name="membership_change"),
     path("ung-vien/", pipeline_views.board, name="pipeline_board"),
     path("viec-can-lam/", pipeline_views.due_list, name="due_list"),
+    path("lich-viec/", feeds.feed_link, name="feed_link"),
+    path("lich-viec/<slug:token>.ics", feeds.feed, name="feed"),
     path("nhan-su/<int:pk>/quan-chung-uu-tu/", pipeline_views.candidate_create, name="candidate_create"),
     path("ung-vien/hang-loat/<slug:name>/", pipeline_views.batch_step, name="batch_step"),
     path("ung-vien/<int:candidate_pk>/", pipeline_views.candidate_detail, name="candidate_detail"),

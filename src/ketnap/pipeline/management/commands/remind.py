@@ -1,0 +1,53 @@
+"""`ketnap remind [--dry-run] [--today dd/mm/yyyy]`: e-mail each user what is overdue or due soon (for cron).
+
+Example crontab line (07:00 on working days): `0 7 * * 1-5  /srv/ketnap/.venv/bin/ketnap remind`.
+The work is in ketnap.pipeline.reminders; this command only sends and reports.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.core.management.base import BaseCommand, CommandError
+
+from ketnap.pipeline import reminders
+from ketnap.registry.services.dates import today as local_today
+
+
+def _day(raw: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(raw, "%d/%m/%Y").date()
+    except ValueError as exc:
+        raise CommandError(f"Ngày không hợp lệ: {raw!r}; nhập theo dạng dd/mm/yyyy.") from exc
+
+
+class Command(BaseCommand):
+    help = (
+        "Gửi mỗi người dùng một thư liệt kê việc phát triển đảng viên quá hạn, sắp đến hạn và đến hạn trong "
+        "30 ngày tới trong phạm vi của họ (chạy hằng ngày bằng cron)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="In các thư ra màn hình, không gửi.")
+        parser.add_argument(
+            "--today", type=_day, default=None, help="Tính hạn theo ngày này, dd/mm/yyyy (mặc định: hôm nay)."
+        )
+
+    def handle(self, *args, dry_run: bool, today: dt.date | None, **options):
+        today = today or local_today()
+        base_url = settings.KETNAP_BASE_URL
+        found = reminders.gather(today)
+        messages = [reminders.message(r, today, base_url) for r in found]
+        items = sum(r.item_count for r in found)
+        if dry_run:
+            for msg in messages:
+                self.stdout.write(f"Đến: {', '.join(msg.to)}\nTiêu đề: {msg.subject}\n\n{msg.body}{reminders.RULE}")
+            self.stdout.write(
+                f"Chạy thử ngày {today:%d/%m/%Y}: {len(messages)} thư ({items} việc) sẽ được gửi; chưa gửi thư nào."
+            )
+            return
+        sent = get_connection().send_messages(messages) if messages else 0
+        names = ", ".join(r.user.get_username() for r in found)
+        self.stdout.write(
+            f"Ngày {today:%d/%m/%Y}: đã gửi {sent or 0} thư ({items} việc)" + (f" cho: {names}." if names else ".")
+        )
