@@ -50,6 +50,16 @@ def admit_until_dossier(candidate, actor, members):
         )
 
 
+def admit_until_decision(world, office, cell, **decision):
+    """Bình, in cell A1, taken through the dossier, both resolutions and the decision of 20/07/2023."""
+    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
+    admit_until_dossier(candidate, office, cell)
+    step(candidate, "cell_resolution", office, on=D(2023, 6, 1), members_total=4, votes_for=4)
+    step(candidate, "committee_resolution", office, on=D(2023, 6, 15), members_total=7, votes_for=6)
+    step(candidate, "decision", office, on=D(2023, 7, 20), **decision)
+    return candidate
+
+
 def test_the_whole_road_to_official_member(world, personas, cell):
     office = personas.office_a
     candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
@@ -132,11 +142,7 @@ def test_a_failed_vote_is_recorded_but_does_not_advance(world, personas, cell):
 
 def test_a_late_ceremony_needs_the_upper_committees_consent(world, personas, cell):
     office = personas.office_a
-    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
-    admit_until_dossier(candidate, office, cell)
-    step(candidate, "cell_resolution", office, on=D(2023, 6, 1), members_total=4, votes_for=4)
-    step(candidate, "committee_resolution", office, on=D(2023, 6, 15), members_total=7, votes_for=6)
-    step(candidate, "decision", office, on=D(2023, 7, 20), received_on=D(2023, 7, 25))
+    candidate = admit_until_decision(world, office, cell, received_on=D(2023, 7, 25))
     with pytest.raises(domain.TransitionRefused) as refused:  # 30 working days after 25/07/2023 → 06/09/2023
         step(candidate, "ceremony", office, on=D(2023, 10, 2), mentor=cell[1])
     assert [f.code for f in refused.value.verdict.findings] == ["ceremony.late"]
@@ -154,11 +160,7 @@ def test_a_late_ceremony_needs_the_upper_committees_consent(world, personas, cel
 
 def test_recognition_waits_for_the_twelve_months(world, personas, cell):
     office = personas.office_a
-    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
-    admit_until_dossier(candidate, office, cell)
-    step(candidate, "cell_resolution", office, on=D(2023, 6, 1), members_total=4, votes_for=4)
-    step(candidate, "committee_resolution", office, on=D(2023, 6, 15), members_total=7, votes_for=6)
-    step(candidate, "decision", office, on=D(2023, 7, 20))
+    candidate = admit_until_decision(world, office, cell)
     step(candidate, "ceremony", office, on=D(2023, 8, 10), mentor=cell[1])
     for kind in RECOGNITION_DOCUMENTS:
         domain.receive_document(candidate, kind, actor=office, on=D(2024, 7, 1))
@@ -172,11 +174,7 @@ def test_recognition_waits_for_the_twelve_months(world, personas, cell):
 
 def test_removal_from_probation_ends_the_membership(world, personas, cell):
     office = personas.office_a
-    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
-    admit_until_dossier(candidate, office, cell)
-    step(candidate, "cell_resolution", office, on=D(2023, 6, 1), members_total=4, votes_for=4)
-    step(candidate, "committee_resolution", office, on=D(2023, 6, 15), members_total=7, votes_for=6)
-    step(candidate, "decision", office, on=D(2023, 7, 20))
+    candidate = admit_until_decision(world, office, cell)
     step(candidate, "ceremony", office, on=D(2023, 8, 10), mentor=cell[1])
     step(candidate, "remove", office, on=D(2024, 9, 1), reason="Không đủ tư cách đảng viên", issuer="Đảng ủy SYT")
     assert world.binh.memberships.get().status == MembershipStatus.REMOVED
@@ -197,11 +195,7 @@ def test_members_cannot_become_candidates(world, personas):
 
 def test_an_overdue_recognition_is_flagged_on_every_level_above(client, world, personas, cell):
     office = personas.office_a
-    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
-    admit_until_dossier(candidate, office, cell)
-    step(candidate, "cell_resolution", office, on=D(2023, 6, 1), members_total=4, votes_for=4)
-    step(candidate, "committee_resolution", office, on=D(2023, 6, 15), members_total=7, votes_for=6)
-    step(candidate, "decision", office, on=D(2023, 7, 20))
+    candidate = admit_until_decision(world, office, cell)
     step(candidate, "ceremony", office, on=D(2023, 8, 10), mentor=cell[1])  # review was due 24/09/2024
     client.force_login(personas.overseer)
     rows = {n.code: (n.overdue, n.overdue_recognitions) for n in client.get("/").context["rows"]}
