@@ -484,7 +484,9 @@ class Members:
 
     # windows of the admission decision
     def admit_window(self, d: Draft) -> tuple[dt.date, dt.date]:
-        lo = max(add_years(d.birth, 22), d.joined + dt.timedelta(days=60))
+        # 14 months in the unit: introducers must have worked with the applicant for 12 months before the
+        # chi bộ meeting (rules.md §3), which precedes the decision (demo.pipeline_story builds the road)
+        lo = max(add_years(d.birth, 22), add_months(d.joined, 14))
         hi = min(add_years(d.birth, 45), self.today - dt.timedelta(days=26))
         return lo, hi
 
