@@ -246,3 +246,50 @@ def test_one_ceremony_day_for_several_each_checked_and_recorded_alone(client, wo
     assert not second.memberships.exists()
     outsider = pipeline_world.yen.pk
     assert client.post("/ung-vien/hang-loat/ceremony/", {"ids": [ids[1], outsider]}).status_code == 404
+
+
+def test_open_candidates_follow_their_cell_through_a_merge(world, personas, cell):
+    from ketnap.registry.services import organizations
+
+    candidate = domain.create_candidate(world.binh, actor=personas.office_a, on=D(2023, 1, 5))
+    organizations.merge([world.cell_a1], into=world.cell_a2, on=D(2025, 7, 1))
+    candidate.refresh_from_db()
+    assert candidate.organization == world.cell_a2
+
+
+def test_help_ends_with_the_road(world, personas, cell):
+    candidate = domain.create_candidate(world.binh, actor=personas.office_a, on=D(2023, 1, 5))
+    step(candidate, "sympathise", personas.office_a, on=D(2023, 2, 1), helpers=cell[:2])
+    step(candidate, "withdraw", personas.office_a, on=D(2023, 3, 1), reason="Chuyển công tác khỏi bệnh viện")
+    assert list(candidate.helpers.values_list("until", flat=True)) == [D(2023, 3, 1), D(2023, 3, 1)]
+
+
+def test_next_action_names_the_step_that_really_follows(world, personas, cell):
+    candidate = domain.create_candidate(world.binh, actor=personas.office_a, on=D(2023, 1, 5))
+    admit_until_dossier(candidate, personas.office_a, cell)
+    step(candidate, "cell_resolution", personas.office_a, on=D(2023, 6, 1), members_total=4, votes_for=4)
+    item = due.next_action(candidate, D(2023, 6, 2))
+    # 60 working days after Thu 01/06/2023 (no holiday between): 2/6 is the 1st, 24/08/2023 the 60th
+    assert item.action.startswith("Đảng ủy cơ sở") and item.due == D(2023, 8, 24)
+
+
+def test_a_probationary_member_entered_in_the_register_is_tracked(client, world, personas):
+    client.force_login(personas.office_a)
+    response = client.post(
+        f"/nhan-su/{world.binh.pk}/dang-vien/",
+        {
+            "arrival": "registered",
+            "organization": world.cell_a1.pk,
+            "status": "probationary",
+            "decision_date": "02/09/2025",
+            "ceremony_date": "15/09/2025",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    candidate = world.binh.candidacies.get()
+    assert candidate.stage == Stage.PROBATION and candidate.membership == world.binh.memberships.get()
+    item = due.next_action(candidate, D(2026, 11, 24))
+    # probation ends 15/09/2026; 30 working days: 16/9 is the 1st, 27/10/2026 the 30th
+    assert item.due == D(2026, 10, 27) and item.urgency == "overdue"
+    missing = client.post(f"/nhan-su/{world.an.pk}/dang-vien/", {"status": "probationary"})
+    assert missing.status_code in {200, 403}

@@ -6,6 +6,8 @@ class PipelineConfig(AppConfig):
     verbose_name = "Phát triển đảng viên"
 
     def ready(self) -> None:
-        from ketnap.pipeline import calendar
+        from ketnap.pipeline import calendar, domain
+        from ketnap.registry.signals import organization_succeeded
 
         calendar.connect()
+        organization_succeeded.connect(domain.follow_succession, dispatch_uid="ketnap-pipeline-succession")

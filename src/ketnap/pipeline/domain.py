@@ -70,6 +70,48 @@ def create_candidate(person, *, actor, on: dt.date, is_readmission: bool = False
     return candidate
 
 
+@db_transaction.atomic
+def adopt_probationary(membership, *, actor) -> Candidate:
+    """A probationary member entered through the register (admitted before ketnap) joins the road at probation,
+    so the recognition review is due and tracked like everyone else's (no probation passes unnoticed)."""
+    if membership.status != MembershipStatus.PROBATIONARY or not membership.ceremony_date:
+        raise ValidationError("Cần đảng viên dự bị có ngày lễ kết nạp.")
+    decided_on = membership.decision_date or membership.ceremony_date
+    candidate = Candidate(
+        person=membership.person,
+        organization=membership.organization,
+        stage=Stage.PROBATION,
+        stage_since=membership.ceremony_date,
+        started_on=decided_on,
+        membership=membership,
+        is_readmission=membership.is_readmission,
+    )
+    _guard(candidate, actor)
+    note = "Ghi nhận từ sổ đảng viên"
+    with acting(actor):
+        candidate.save()
+        Step.objects.create(
+            candidate=candidate,
+            kind="decision",
+            on=decided_on,
+            note=note,
+            document_number=membership.decision_number,
+            stage_before=Stage.COMMITTEE_RESOLVED,
+            stage_after=Stage.DECIDED,
+            recorded_by=actor,
+        )
+        Step.objects.create(
+            candidate=candidate,
+            kind="ceremony",
+            on=membership.ceremony_date,
+            note=note,
+            stage_before=Stage.DECIDED,
+            stage_after=Stage.PROBATION,
+            recorded_by=actor,
+        )
+    return candidate
+
+
 def preview(candidate: Candidate, name: str, data: dict) -> Verdict:
     """What the rules say, without writing anything (forms show it before the user confirms)."""
     transition = TRANSITIONS[name]
@@ -170,6 +212,18 @@ def _consequences(candidate: Candidate, name: str, step: Step, data: dict, actor
         _end_helpers(candidate, HelperRole.MENTOR, on)
     elif name == "remove":
         people.end_membership(candidate.membership, MembershipEventKind.REMOVED, on=on, note=data.get("reason", ""))
+    if name in {"withdraw", "not_admitted", "remove"}:  # the road ends: so does the help
+        for role in (HelperRole.HELPER, HelperRole.MENTOR):
+            _end_helpers(candidate, role, on)
+
+
+def follow_succession(sender, *, predecessor, successors, on, **kwargs) -> None:
+    """Open candidates of a merged or split chi bộ go on in the successor their workplace now belongs to."""
+    successor_ids = {s.pk for s in successors}
+    for candidate in Candidate.objects.filter(organization=predecessor).exclude(stage__in=Stage.terminal()):
+        person_org = candidate.person.organization
+        candidate.organization = person_org if person_org and person_org.pk in successor_ids else successors[0]
+        candidate.save(update_fields=["organization"])
 
 
 def _end_helpers(candidate: Candidate, role: str, on: dt.date) -> None:

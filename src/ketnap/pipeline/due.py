@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from ketnap.pipeline.calendar import app_calendar
 from ketnap.pipeline.enums import Stage
 from ketnap.pipeline.models import Candidate, Step
+from ketnap.pipeline.transitions import available
 from ketnap.rules import deadlines, eligibility
 from ketnap.rules.sources import guidance
 from ketnap.rules.verdict import Source
@@ -58,8 +59,9 @@ def next_action(candidate: Candidate, today: dt.date) -> DueItem:
         )
     if stage in {Stage.CELL_RESOLVED, Stage.SUB_APPRAISED, Stage.COMMITTEE_RESOLVED}:
         resolution = _step(candidate, "cell_resolution")
+        following = [t for t in available(candidate) if t.name not in {"withdraw", "not_admitted"}]
         return item(
-            "Cấp ủy có thẩm quyền xem xét, quyết định kết nạp",
+            str(following[0].label) if following else "Cấp ủy có thẩm quyền xem xét, quyết định kết nạp",
             deadlines.decision_due(resolution.on, "admission", calendar=app_calendar()),
         )
     if stage == Stage.DECIDED:
@@ -85,7 +87,7 @@ def due_items(candidates, today: dt.date) -> list[DueItem]:
     """The next action of every open candidate in `candidates`, overdue first, then by due date."""
     rows = (
         candidates.exclude(stage__in=Stage.terminal())
-        .select_related("person", "organization")
+        .select_related("person", "organization", "organization__parent")
         .prefetch_related(Prefetch("steps", queryset=Step.objects.order_by("on", "id")))
     )
     items = [next_action(c, today) for c in rows]
@@ -108,6 +110,6 @@ def overdue_by_organization(candidates, today: dt.date) -> tuple[dict[int, int],
             continue
         org_id = entry.candidate.organization_id
         overdue[org_id] = overdue.get(org_id, 0) + 1
-        if entry.candidate.stage == Stage.PROBATION:
+        if entry.candidate.stage in {Stage.PROBATION, Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE}:
             recognitions[org_id] = recognitions.get(org_id, 0) + 1
     return overdue, recognitions

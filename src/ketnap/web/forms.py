@@ -143,6 +143,8 @@ class MembershipForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("status") == MembershipStatus.PROBATIONARY and not data.get("ceremony_date"):
+            self.add_error("ceremony_date", "Đảng viên dự bị cần ngày lễ kết nạp (12 tháng dự bị tính từ ngày này).")
         if data.get("arrival") == MembershipEventKind.TRANSFERRED_IN:
             if not data.get("arrived_on"):
                 self.add_error("arrived_on", "Nhập ngày chuyển sinh hoạt đến.")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from ketnap.accounts.scope import scope_for
 from ketnap.audit.models import AuditEntry
 from ketnap.pipeline import due
+from ketnap.pipeline.domain import adopt_probationary
 from ketnap.pipeline.models import Candidate
 from ketnap.registry import indicators
 from ketnap.registry.enums import MembershipEventKind, MembershipStatus, OrgKind
@@ -457,20 +458,23 @@ def membership_register(request, pk):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            people_services.register_membership(
-                person,
-                organization=d["organization"],
-                status=d["status"],
-                decision_date=d["decision_date"],
-                decision_number=d["decision_number"],
-                ceremony_date=d["ceremony_date"],
-                official_date=d["official_date"],
-                card_number=d["card_number"],
-                is_readmission=d["is_readmission"],
-                kind=d["arrival"],
-                on=d["arrived_on"],
-                external_party=d["external_party"],
-            )
+            with transaction.atomic():  # the member and their tracked probation, or neither
+                membership = people_services.register_membership(
+                    person,
+                    organization=d["organization"],
+                    status=d["status"],
+                    decision_date=d["decision_date"],
+                    decision_number=d["decision_number"],
+                    ceremony_date=d["ceremony_date"],
+                    official_date=d["official_date"],
+                    card_number=d["card_number"],
+                    is_readmission=d["is_readmission"],
+                    kind=d["arrival"],
+                    on=d["arrived_on"],
+                    external_party=d["external_party"],
+                )
+                if membership.status == MembershipStatus.PROBATIONARY:
+                    adopt_probationary(membership, actor=request.user)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:

@@ -16,6 +16,7 @@ from ketnap.registry.models import (
 )
 from ketnap.registry.services import people
 from ketnap.registry.services.dates import fmt, not_in_future
+from ketnap.registry.signals import organization_succeeded
 
 # Which kinds may sit directly under which (Điều lệ Đảng Điều 21–24; HD 06-HD/TW).
 ALLOWED_PARENTS: dict[str, set[str | None]] = {
@@ -233,6 +234,7 @@ def merge(sources: list[Organization], *, into: Organization, on: dt.date, reaso
         OrganizationSuccession.objects.create(
             predecessor=source, successor=into, on=on, change=OrgChange.MERGED, reason=reason
         )
+        organization_succeeded.send(sender=Organization, predecessor=source, successors=[into], on=on)
         dissolve(source, on=on, reason=reason, change=OrgChange.MERGED)
     return into
 
@@ -274,6 +276,7 @@ def split(
         OrganizationSuccession.objects.create(
             predecessor=source, successor=target, on=on, change=OrgChange.SPLIT, reason=reason
         )
+    organization_succeeded.send(sender=Organization, predecessor=source, successors=[t for t, _u in parts], on=on)
     dissolve(source, on=on, reason=reason, change=OrgChange.SPLIT)
 
 

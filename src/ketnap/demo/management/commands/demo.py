@@ -63,6 +63,11 @@ class Command(BaseCommand):
             ("  dự bị", counts["probationary"]),
             ("Kết nạp 01/2020 – 07/2023", counts["admitted_2020_to_2023_07"]),
             ("Đảng viên đã ra khỏi danh sách (nghỉ hưu, từ trần)", counts["departed"]),
+            ("Đang trên đường phát triển đảng viên", counts["candidates_open"]),
+            ("  việc quá hạn", counts["due_overdue"]),
+            ("  việc sắp đến hạn", counts["due_soon"]),
+            ("Đông Triều: học lớp nhận thức từ 2015, đã kết nạp", counts["story_course_since_2015"]),
+            ("Đông Triều: quyết định kết nạp quý I/2021", counts["story_q1_2021"]),
         ]
         width = max(len(label) for label, _n in rows)
         for label, number in rows:

@@ -1,0 +1,8 @@
+"""Signals the registry sends so that layers above it (the pipeline) can follow, without the registry importing
+them."""
+
+from django.dispatch import Signal
+
+# Sent when an organisation ends in a merge or a split, after its members and units moved.
+# Arguments: predecessor (Organization), successors (list[Organization]), on (date).
+organization_succeeded = Signal()
