@@ -71,6 +71,8 @@ def main() -> None:
         "person_search_no_diacritics": "/nhan-su/?q=nguyen+van+an",
         "person_list_first_page": "/nhan-su/",
         "person_list_page_100": "/nhan-su/?trang=100",
+        "due_list": "/viec-can-lam/",
+        "pipeline_board_stage": "/ung-vien/?giai-doan=probation",
     }
     figures = {}
     for name, url in pages.items():

@@ -130,7 +130,8 @@ def transition(candidate: Candidate, name: str, *, actor, data: dict) -> Step:
 @db_transaction.atomic
 def _transition(candidate_pk: int, name: str, *, actor, data: dict) -> Step:
     candidate = (
-        Candidate.objects.select_for_update()
+        # lock the candidate row only: PostgreSQL refuses FOR UPDATE on the nullable side of the parent join
+        Candidate.objects.select_for_update(of=("self",))
         .select_related("person", "organization", "organization__parent")
         .get(pk=candidate_pk)
     )
