@@ -293,3 +293,14 @@ def test_a_probationary_member_entered_in_the_register_is_tracked(client, world,
     assert item.due == D(2026, 10, 27) and item.urgency == "overdue"
     missing = client.post(f"/nhan-su/{world.an.pk}/dang-vien/", {"status": "probationary"})
     assert missing.status_code in {200, 403}
+
+
+def test_a_day_off_added_by_an_admin_moves_the_deadline(world, personas, cell):
+    from ketnap.pipeline.models import CalendarOverride
+
+    candidate = admit_until_decision(world, personas.office_a, cell, received_on=D(2023, 7, 25))
+    before = due.next_action(candidate, D(2023, 7, 26)).due  # 30 working days after 25/07/2023
+    CalendarOverride.objects.create(day=D(2023, 8, 1), kind="off", reason="Nghỉ bù (ví dụ)", source="CV thử nghiệm")
+    after = due.next_action(candidate, D(2023, 7, 26)).due
+    # 26/7–31/8/2023 give 27 working days; 1/9 and 4/9/2023 were off; 5, 6, 7/9 make 30. One more day off: 8/9.
+    assert (before, after) == (D(2023, 9, 7), D(2023, 9, 8))  # the cached calendar was refreshed on save

@@ -45,6 +45,15 @@ class DocumentKind(models.TextChoices):
     SELF_REVIEW = "10-KNĐ", _("Bản tự kiểm điểm của đảng viên dự bị (10-KNĐ)")
     MENTOR_REVIEW = "11-KNĐ", _("Bản nhận xét của đảng viên giúp đỡ (11-KNĐ)")
     RECOGNITION_OPINIONS = "12-KNĐ", _("Tổng hợp ý kiến nhận xét của đoàn thể và chi ủy nơi cư trú (12-KNĐ)")
+    # Scans of the resolutions and decisions themselves (the office writes these; kept with the dossier)
+    CELL_RESOLUTION = "6-KNĐ", _("Nghị quyết chi bộ đề nghị kết nạp (6-KNĐ)")
+    SUB_APPRAISAL = "7-KNĐ", _("Báo cáo thẩm định của đảng ủy bộ phận (7-KNĐ)")
+    COMMITTEE_RESOLUTION = "8-KNĐ", _("Nghị quyết đảng ủy cơ sở đề nghị kết nạp (8-KNĐ)")
+    DECISION = "9-KNĐ", _("Quyết định kết nạp đảng viên (9-KNĐ)")
+    RECOGNITION_CELL_RESOLUTION = "13-KNĐ", _("Nghị quyết chi bộ đề nghị công nhận đảng viên chính thức (13-KNĐ)")
+    RECOGNITION_APPRAISAL = "14-KNĐ", _("Báo cáo thẩm định của đảng ủy bộ phận (14-KNĐ)")
+    RECOGNITION_COMMITTEE_RESOLUTION = "15-KNĐ", _("Nghị quyết đảng ủy cơ sở đề nghị công nhận chính thức (15-KNĐ)")
+    RECOGNITION_DECISION = "16-KNĐ", _("Quyết định công nhận đảng viên chính thức (16-KNĐ)")
 
 
 ADMISSION_DOCUMENTS = [
