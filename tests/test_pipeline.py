@@ -204,7 +204,9 @@ def test_an_overdue_recognition_is_flagged_on_every_level_above(client, world, p
     client.force_login(office)
     home = client.get("/")
     assert home.context["due_counts"]["overdue"] == 1
-    assert [i.candidate.person.full_name for i in client.get("/viec-can-lam/").context["items"]] == ["Trần Thị Bình"]
+    assert [i.candidate.person.full_name for i in client.get("/viec-can-lam/").context["page"].object_list] == [
+        "Trần Thị Bình"
+    ]
 
 
 def test_one_ceremony_day_for_several_each_checked_and_recorded_alone(client, world, personas, cell, pipeline_world):

@@ -1248,7 +1248,7 @@ def build_pipeline(*, plans: list[UnitPlan], rng: random.Random, today: dt.date)
     story.write()
     open_ = Candidate.objects.exclude(stage__in=Stage.terminal())
     by_stage = dict(Counter(Candidate.objects.values_list("stage", flat=True)))
-    mix = due.counts(due.due_items(Candidate.objects.all(), today))
+    mix = due.counts(due.schedule(Candidate.objects.all(), today))
     return {
         "candidates": sum(by_stage.values()),
         "candidates_open": open_.count(),

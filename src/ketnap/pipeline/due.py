@@ -1,10 +1,13 @@
 """What is due: the next action of each candidate with its deadline, derived from the recorded step dates at
-read time (healthchecks' way: nothing is kept in sync by cron; cron only sends reminders)."""
+read time (healthchecks' way: nothing is kept in sync by cron; cron only sends reminders).
+
+Two speeds: schedule() works on plain rows (stage and the few step dates deadlines need) so the home page can
+count overdue items for a whole province quickly; due_items() builds full rows, with names and actions, only for
+the candidates a page shows.
+"""
 
 import datetime as dt
 from dataclasses import dataclass
-
-from django.db.models import Prefetch
 
 from ketnap.pipeline.calendar import app_calendar
 from ketnap.pipeline.enums import Stage
@@ -13,6 +16,38 @@ from ketnap.pipeline.transitions import available
 from ketnap.rules import deadlines, eligibility
 from ketnap.rules.sources import guidance
 from ketnap.rules.verdict import Source
+
+# The steps whose dates the deadlines are counted from.
+TIMED_STEPS = ("certificate", "cell_resolution", "decision", "ceremony", "recognition_cell_resolution")
+URGENCY_ORDER = {"overdue": 0, "soon": 1, "ok": 2, "none": 3}
+StepDates = dict[str, tuple[dt.date, dt.date | None]]  # kind -> (on, received_on) of its first passed step
+
+
+@dataclass
+class Timing:
+    due: dt.date | None
+    rule: str
+    source: Source | None
+    urgency: str  # overdue / soon / ok / none
+
+
+@dataclass
+class Scheduled:
+    """One open candidate's deadline, without loading the candidate (for counting and ordering)."""
+
+    candidate_id: int
+    organization_id: int
+    stage: str
+    sort_name: str
+    timing: Timing
+
+    @property
+    def urgency(self) -> str:
+        return self.timing.urgency
+
+    @property
+    def sort_key(self):
+        return (URGENCY_ORDER[self.urgency], self.timing.due or dt.date.max, self.sort_name, self.candidate_id)
 
 
 @dataclass
@@ -26,90 +61,115 @@ class DueItem:
 
     @property
     def sort_key(self):
-        order = {"overdue": 0, "soon": 1, "ok": 2, "none": 3}[self.urgency]
-        return (order, self.due or dt.date.max, self.candidate.person.sort_key)
+        return (URGENCY_ORDER[self.urgency], self.due or dt.date.max, self.candidate.person.sort_key, self.candidate.pk)
 
 
-def _step(candidate: Candidate, kind: str) -> Step | None:
-    found = [s for s in candidate.steps.all() if s.kind == kind and s.passed]
-    return min(found, key=lambda s: (s.on, s.id)) if found else None
-
-
-def next_action(candidate: Candidate, today: dt.date) -> DueItem:
-    stage = candidate.stage
-
-    def item(action, deadline=None, *, due=None, rule="", source=None):
-        if deadline is not None:
-            due, rule, source = deadline.due, deadline.rule, deadline.source
-        urgency = deadlines.urgency(due, today, calendar=app_calendar()) if due else "none"
-        return DueItem(candidate, action, due, rule, source, urgency)
-
-    if stage == Stage.SOURCE:
-        return item("Chi bộ xem xét đưa vào danh sách cảm tình Đảng, phân công đảng viên giúp đỡ")
-    if stage == Stage.SYMPATHISER:
-        return item("Cử đi học lớp bồi dưỡng nhận thức về Đảng")
-    if stage == Stage.DOSSIER:
-        certificate = _step(candidate, "certificate")
-        expiry = eligibility.certificate_expires_on(certificate.on) if certificate else None
-        return item(
-            "Hoàn thiện hồ sơ, chi bộ họp xét đề nghị kết nạp",
-            due=expiry,
-            rule="Chi bộ phải họp xét khi giấy chứng nhận CN-NTVĐ còn giá trị (60 tháng)",
-            source=guidance(certificate.on if certificate else today, "điểm 5.4"),
-        )
-    if stage in {Stage.CELL_RESOLVED, Stage.SUB_APPRAISED, Stage.COMMITTEE_RESOLVED}:
-        resolution = _step(candidate, "cell_resolution")
-        following = [t for t in available(candidate) if t.name not in {"withdraw", "not_admitted"}]
-        return item(
-            str(following[0].label) if following else "Cấp ủy có thẩm quyền xem xét, quyết định kết nạp",
-            deadlines.decision_due(resolution.on, "admission", calendar=app_calendar()),
-        )
-    if stage == Stage.DECIDED:
-        decision = _step(candidate, "decision")
-        return item(
-            "Tổ chức lễ kết nạp", deadlines.ceremony_due(decision.received_on or decision.on, calendar=app_calendar())
-        )
-    if stage == Stage.PROBATION:
-        ceremony = _step(candidate, "ceremony")
-        end = deadlines.probation_end(ceremony.on)
-        action = f"Chi bộ xét công nhận đảng viên chính thức (hết dự bị ngày {end.due:%d/%m/%Y})"
-        return item(action, deadlines.recognition_review_due(ceremony.on, calendar=app_calendar()))
-    if stage in {Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE}:
-        resolution = _step(candidate, "recognition_cell_resolution")
-        return item(
-            "Cấp ủy có thẩm quyền quyết định công nhận đảng viên chính thức",
-            deadlines.decision_due(resolution.on, "recognition", calendar=app_calendar()),
-        )
-    return item("")
-
-
-def due_items(candidates, today: dt.date) -> list[DueItem]:
-    """The next action of every open candidate in `candidates`, overdue first, then by due date."""
+def step_dates(candidates) -> dict[int, StepDates]:
+    """For each candidate in the queryset: the date (and receipt date) of the first passed step of each timed kind."""
     rows = (
-        candidates.exclude(stage__in=Stage.terminal())
-        .select_related("person", "organization", "organization__parent")
-        .prefetch_related(Prefetch("steps", queryset=Step.objects.order_by("on", "id")))
+        Step.objects.filter(candidate__in=candidates.values("pk"), passed=True, kind__in=TIMED_STEPS)
+        .order_by("on", "id")
+        .values_list("candidate_id", "kind", "on", "received_on")
     )
-    items = [next_action(c, today) for c in rows]
-    return sorted(items, key=lambda i: i.sort_key)
+    result: dict[int, StepDates] = {}
+    for candidate_id, kind, on, received_on in rows:
+        result.setdefault(candidate_id, {}).setdefault(kind, (on, received_on))
+    return result
 
 
-def counts(items: list[DueItem]) -> dict[str, int]:
+def timing(stage: str, dates: StepDates, today: dt.date) -> Timing:
+    """The deadline of the next action at `stage`, counted from the recorded step dates (rules.md §2.2–§2.3)."""
+    calendar = app_calendar()
+    deadline = None
+    if stage == Stage.DOSSIER and "certificate" in dates:
+        issued = dates["certificate"][0]
+        due = eligibility.certificate_expires_on(issued)
+        rule = "Chi bộ phải họp xét khi giấy chứng nhận CN-NTVĐ còn giá trị (60 tháng)"
+        return Timing(due, rule, guidance(issued, "điểm 5.4"), deadlines.urgency(due, today, calendar=calendar))
+    if stage in {Stage.CELL_RESOLVED, Stage.SUB_APPRAISED, Stage.COMMITTEE_RESOLVED} and "cell_resolution" in dates:
+        deadline = deadlines.decision_due(dates["cell_resolution"][0], "admission", calendar=calendar)
+    elif stage == Stage.DECIDED and "decision" in dates:
+        on, received_on = dates["decision"]
+        deadline = deadlines.ceremony_due(received_on or on, calendar=calendar)
+    elif stage == Stage.PROBATION and "ceremony" in dates:
+        deadline = deadlines.recognition_review_due(dates["ceremony"][0], calendar=calendar)
+    elif stage in {Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE} and "recognition_cell_resolution" in dates:
+        deadline = deadlines.decision_due(dates["recognition_cell_resolution"][0], "recognition", calendar=calendar)
+    if deadline is None:
+        return Timing(None, "", None, "none")
+    return Timing(
+        deadline.due, deadline.rule, deadline.source, deadlines.urgency(deadline.due, today, calendar=calendar)
+    )
+
+
+def action(candidate: Candidate, dates: StepDates) -> str:
+    stage = candidate.stage
+    if stage == Stage.SOURCE:
+        return "Chi bộ xem xét đưa vào danh sách cảm tình Đảng, phân công đảng viên giúp đỡ"
+    if stage == Stage.SYMPATHISER:
+        return "Cử đi học lớp bồi dưỡng nhận thức về Đảng"
+    if stage == Stage.DOSSIER:
+        return "Hoàn thiện hồ sơ, chi bộ họp xét đề nghị kết nạp"
+    if stage in {Stage.CELL_RESOLVED, Stage.SUB_APPRAISED, Stage.COMMITTEE_RESOLVED}:
+        following = [t for t in available(candidate) if t.name not in {"withdraw", "not_admitted"}]
+        return str(following[0].label) if following else "Cấp ủy có thẩm quyền xem xét, quyết định kết nạp"
+    if stage == Stage.DECIDED:
+        return "Tổ chức lễ kết nạp"
+    if stage == Stage.PROBATION and "ceremony" in dates:
+        end = deadlines.probation_end(dates["ceremony"][0])
+        return f"Chi bộ xét công nhận đảng viên chính thức (hết dự bị ngày {end.due:%d/%m/%Y})"
+    if stage in {Stage.PROBATION, Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE}:
+        return "Cấp ủy có thẩm quyền quyết định công nhận đảng viên chính thức"
+    return ""
+
+
+def next_action(candidate: Candidate, today: dt.date, dates: StepDates | None = None) -> DueItem:
+    if dates is None:
+        dates = step_dates(Candidate.objects.filter(pk=candidate.pk)).get(candidate.pk, {})
+    found = timing(candidate.stage, dates, today)
+    return DueItem(candidate, action(candidate, dates), found.due, found.rule, found.source, found.urgency)
+
+
+def schedule(candidates, today: dt.date) -> list[Scheduled]:
+    """Every open candidate's deadline, overdue first, then by due date and name; no model objects built."""
+    open_ = candidates.exclude(stage__in=Stage.terminal())
+    dates = step_dates(open_)
+    rows = open_.values_list("pk", "organization_id", "stage", "person__sort_key")
+    found = [
+        Scheduled(pk, org_id, stage, sort_name, timing(stage, dates.get(pk, {}), today))
+        for pk, org_id, stage, sort_name in rows
+    ]
+    return sorted(found, key=lambda s: s.sort_key)
+
+
+def rows(chosen: list[Scheduled], today: dt.date) -> list[DueItem]:
+    """Full rows (person, chi bộ, action, deadline) for scheduled entries, in their order."""
+    ids = [s.candidate_id for s in chosen]
+    loaded = Candidate.objects.select_related("person", "organization", "organization__parent").in_bulk(ids)
+    dates = step_dates(Candidate.objects.filter(pk__in=ids))
+    return [next_action(loaded[i], today, dates.get(i, {})) for i in ids]
+
+
+def counts(items) -> dict[str, int]:
     result = {"overdue": 0, "soon": 0, "ok": 0, "none": 0}
     for entry in items:
         result[entry.urgency] += 1
     return result
 
 
-def overdue_by_organization(candidates, today: dt.date) -> tuple[dict[int, int], dict[int, int]]:
+def overdue_by_organization(scheduled: list[Scheduled]) -> tuple[dict[int, int], dict[int, int]]:
     """Per organisation: (overdue items, overdue recognitions). Counts only: safe to show to overseers."""
     overdue: dict[int, int] = {}
     recognitions: dict[int, int] = {}
-    for entry in due_items(candidates, today):
+    for entry in scheduled:
         if entry.urgency != "overdue":
             continue
-        org_id = entry.candidate.organization_id
-        overdue[org_id] = overdue.get(org_id, 0) + 1
-        if entry.candidate.stage in {Stage.PROBATION, Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE}:
-            recognitions[org_id] = recognitions.get(org_id, 0) + 1
+        overdue[entry.organization_id] = overdue.get(entry.organization_id, 0) + 1
+        if entry.stage in {Stage.PROBATION, Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE}:
+            recognitions[entry.organization_id] = recognitions.get(entry.organization_id, 0) + 1
     return overdue, recognitions
+
+
+def due_items(candidates, today: dt.date) -> list[DueItem]:
+    """Full rows for every open candidate, overdue first (reminders and feeds; pages use schedule() + rows())."""
+    return rows(schedule(candidates, today), today)

@@ -5,7 +5,8 @@ Every candidate is fetched through Scope.candidates(): outsiders get 404; scans 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,11 +15,11 @@ from django.views.decorators.http import require_http_methods
 from ketnap.accounts.scope import scope_for
 from ketnap.pipeline import domain, due
 from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, DocumentKind, HelperRole, Stage
-from ketnap.pipeline.models import Candidate, Helper, Introduction, MentorNote, Step
+from ketnap.pipeline.models import Helper, Introduction, MentorNote
 from ketnap.pipeline.transitions import TRANSITIONS, available
 from ketnap.registry.services.dates import today
 from ketnap.web import pipeline_forms
-from ketnap.web.views import _apply_errors
+from ketnap.web.views import PAGE_SIZE, _apply_errors
 
 
 def _candidate(request, candidate_pk) -> tuple:
@@ -48,18 +49,16 @@ def board(request):
         candidates = candidates.filter(organization__path__startswith=org.path)
     counts = dict(candidates.values_list("stage").annotate(n=Count("id")))
     stage = request.GET.get("giai-doan")
-    listed = []
-    if stage in Stage.values:
-        listed = (
-            due.due_items(candidates.filter(stage=stage), today())
-            if stage not in Stage.terminal()
-            else [
-                due.DueItem(c, "", None, "", None, "none")
-                for c in candidates.filter(stage=stage)
-                .select_related("person", "organization")
-                .order_by("person__sort_key")
-            ]
+    page = None
+    if stage in Stage.values and stage not in Stage.terminal():
+        page = Paginator(due.schedule(candidates.filter(stage=stage), today()), PAGE_SIZE).get_page(
+            request.GET.get("trang")
         )
+        page.object_list = due.rows(page.object_list, today())
+    elif stage in Stage.values:
+        closed = candidates.filter(stage=stage).select_related("person", "organization").order_by("person__sort_key")
+        page = Paginator(closed, PAGE_SIZE).get_page(request.GET.get("trang"))
+        page.object_list = [due.DueItem(c, "", None, "", None, "none") for c in page.object_list]
     columns = [(s, counts.get(s.value, 0)) for s in Stage.board()]
     batch = [t for t in TRANSITIONS.values() if t.name in BATCHABLE and stage in t.sources]
     return render(
@@ -70,7 +69,8 @@ def board(request):
             "org": org,
             "stage": stage,
             "stage_label": Stage(stage).label if stage in Stage.values else "",
-            "listed": listed,
+            "page": page,
+            "querystring": _querystring(request),
             "batch": batch,
             "closed": [(s, counts.get(s.value, 0)) for s in (Stage.WITHDRAWN, Stage.NOT_ADMITTED, Stage.REMOVED)],
         },
@@ -86,8 +86,20 @@ def due_list(request):
     candidates = scope.candidates()
     if mine:
         candidates = candidates.filter(helpers__member__user=request.user, helpers__until__isnull=True).distinct()
-    items = due.due_items(candidates, today())
-    return render(request, "web/due_list.html", {"items": items, "counts": due.counts(items), "mine": mine})
+    scheduled = due.schedule(candidates, today())
+    page = Paginator(scheduled, PAGE_SIZE).get_page(request.GET.get("trang"))
+    page.object_list = due.rows(page.object_list, today())  # names and actions only for the rows shown
+    return render(
+        request,
+        "web/due_list.html",
+        {"page": page, "counts": due.counts(scheduled), "mine": mine, "querystring": _querystring(request)},
+    )
+
+
+def _querystring(request) -> str:
+    params = request.GET.copy()
+    params.pop("trang", None)
+    return params.urlencode()
 
 
 def candidate_detail(request, candidate_pk):
@@ -100,11 +112,6 @@ def candidate_detail(request, candidate_pk):
         else [DocumentKind.CERTIFICATE, *ADMISSION_DOCUMENTS]
     )
     checklist = [(DocumentKind(kind), documents.get(kind)) for kind in phase]
-    candidate_with_steps = (
-        Candidate.objects.prefetch_related(Prefetch("steps", queryset=Step.objects.order_by("on", "id")))
-        .select_related("person")
-        .get(pk=candidate.pk)
-    )
     return render(
         request,
         "web/candidate_detail.html",
@@ -113,7 +120,7 @@ def candidate_detail(request, candidate_pk):
             "steps": steps,
             "checklist": checklist,
             "other_documents": [d for k, d in documents.items() if k not in phase],
-            "next": due.next_action(candidate_with_steps, today()) if candidate.open else None,
+            "next": due.next_action(candidate, today()) if candidate.open else None,
             "transitions": available(candidate) if candidate.open else [],
             "introductions": candidate.introductions.select_related("introducer"),
             "helpers": candidate.helpers.select_related("member"),

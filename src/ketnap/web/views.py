@@ -96,14 +96,16 @@ def home(request):
         day = None
         tree = indicators.current_tree(roots)
         # overdue steps are flagged on every level above them (counts only: overseers see them too)
-        candidates = Candidate.objects.filter(organization__in=scope.organizations())
-        overdue, recognitions = due.overdue_by_organization(candidates, today())
+        scheduled = due.schedule(Candidate.objects.filter(organization__in=scope.organizations()), today())
+        overdue, recognitions = due.overdue_by_organization(scheduled)
         indicators.attach(tree, "overdue", overdue)
         indicators.attach(tree, "overdue_recognitions", recognitions)
         rows = indicators.flatten(tree, HOME_DEPTH)
     context = {"rows": rows, "tree": tree, "day": day, "roots": roots}
     if scope.sees_personal_data and not day:
-        context["due_counts"] = due.counts(due.due_items(scope.candidates(), today()))
+        same_scope = scope.is_superuser or scope.personal_paths == scope.aggregate_paths
+        mine = scheduled if same_scope else due.schedule(scope.candidates(), today())
+        context["due_counts"] = due.counts(mine)
     return render(request, "web/home.html", context)
 
 
