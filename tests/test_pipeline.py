@@ -138,6 +138,12 @@ def test_a_failed_vote_is_recorded_but_does_not_advance(world, personas, cell):
     recorded = step(candidate, "cell_resolution", office, on=D(2023, 6, 1), members_total=4, votes_for=2)
     candidate.refresh_from_db()
     assert recorded.passed is False and candidate.stage == Stage.DOSSIER  # 2 of 4 < 2/3 (Điều lệ Điều 4 khoản 3)
+    step(candidate, "cell_resolution", office, on=D(2023, 7, 1), members_total=4, votes_for=1)
+    third = step(candidate, "cell_resolution", office, on=D(2023, 8, 1), members_total=4, votes_for=2)
+    assert "vote.escalate" in [f["code"] for f in third.findings]  # QĐ 24 điểm 4.2.3: the committee above decides
+    with pytest.raises(domain.TransitionRefused, match="biểu quyết"):  # no vote entered is refused, not "failed"
+        step(candidate, "cell_resolution", office, on=D(2023, 9, 1))
+    assert candidate.steps.filter(kind="cell_resolution").count() == 3
 
 
 def test_a_late_ceremony_needs_the_upper_committees_consent(world, personas, cell):

@@ -20,8 +20,11 @@ from ketnap.pipeline.transitions import TRANSITIONS
 from ketnap.registry.enums import MembershipEventKind, MembershipStatus
 from ketnap.registry.services import people
 from ketnap.registry.services.dates import fmt, not_in_future
-from ketnap.rules import deadlines
+from ketnap.rules import deadlines, votes
 from ketnap.rules.verdict import Severity, Verdict
+
+# A resolution that was voted but did not reach 2/3: recorded (it happened), the stage stays.
+VOTE_FAILED = {"vote.chi_bo_failed", "vote.committee_failed"}
 
 
 class TransitionRefused(ValidationError):
@@ -140,12 +143,15 @@ def _transition(candidate_pk: int, name: str, *, actor, data: dict) -> Step:
     on = data["on"]
     not_in_future(on)
     verdict = preview(candidate, name, data)
-    vote_failed = any(f.code.startswith("vote.") and f.severity == Severity.BLOCK for f in verdict.findings)
-    other_blocks = [f for f in verdict.blocking if not f.code.startswith("vote.")]
+    vote_failed = any(f.code in VOTE_FAILED for f in verdict.blocking)
+    other_blocks = [f for f in verdict.blocking if f.code not in VOTE_FAILED]
     if other_blocks:
         raise TransitionRefused(Verdict(tuple(other_blocks)))
     if verdict.needs_consent and not (data.get("consent_document") or "").strip():
         raise TransitionRefused(Verdict(verdict.needs_consent))
+    if vote_failed:  # QĐ 24 điểm 4.2.3: after three votes without 2/3, the committee above decides
+        failures = candidate.steps.filter(kind=name, passed=False).count() + 1
+        verdict += votes.escalation(failures, on)
     step = Step(
         candidate=candidate,
         kind=name,
