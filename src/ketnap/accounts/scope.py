@@ -67,6 +67,12 @@ class Scope:
                 roots.append(org)
         return roots
 
+    def personal_organizations(self) -> QuerySet[Organization]:
+        """Organisations whose people this user may read (and choose, e.g. as a member's chi bộ)."""
+        if self.is_superuser:
+            return Organization.objects.all()
+        return Organization.objects.filter(_under(self.personal_paths))
+
     def persons(self) -> QuerySet[Person]:
         """People whose names and personal data this user may read (none for an overseer)."""
         if self.is_superuser:

@@ -19,7 +19,7 @@ from ketnap.pipeline.models import Helper, Introduction, MentorNote
 from ketnap.pipeline.transitions import TRANSITIONS, available
 from ketnap.registry.services.dates import today
 from ketnap.web import pipeline_forms
-from ketnap.web.views import PAGE_SIZE, _apply_errors
+from ketnap.web.views import PAGE_SIZE, _apply_errors, querystring
 
 
 def _candidate(request, candidate_pk) -> tuple:
@@ -70,7 +70,7 @@ def board(request):
             "stage": stage,
             "stage_label": Stage(stage).label if stage in Stage.values else "",
             "page": page,
-            "querystring": _querystring(request),
+            "querystring": querystring(request),
             "batch": batch,
             "closed": [(s, counts.get(s.value, 0)) for s in (Stage.WITHDRAWN, Stage.NOT_ADMITTED, Stage.REMOVED)],
         },
@@ -92,14 +92,8 @@ def due_list(request):
     return render(
         request,
         "web/due_list.html",
-        {"page": page, "counts": due.counts(scheduled), "mine": mine, "querystring": _querystring(request)},
+        {"page": page, "counts": due.counts(scheduled), "mine": mine, "querystring": querystring(request)},
     )
-
-
-def _querystring(request) -> str:
-    params = request.GET.copy()
-    params.pop("trang", None)
-    return params.urlencode()
 
 
 def candidate_detail(request, candidate_pk):

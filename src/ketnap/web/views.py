@@ -77,9 +77,14 @@ def people_page(request, queryset):
         )
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
+    return {"page": page, "q": query, "loai": membership, "ca_nghi": include_gone, "querystring": querystring(request)}
+
+
+def querystring(request) -> str:
+    """The current filters, without the page number, for the pager's links."""
     params = request.GET.copy()
     params.pop("trang", None)
-    return {"page": page, "q": query, "loai": membership, "ca_nghi": include_gone, "querystring": params.urlencode()}
+    return params.urlencode()
 
 
 # --- home and organisations -----------------------------------------------------------------------
@@ -456,7 +461,7 @@ def person_move_unit(request, pk):
 @require_http_methods(["GET", "POST"])
 def membership_register(request, pk):
     scope, person = _editable_person(request, pk)
-    form = forms.MembershipForm(request.POST or None, organizations=Organization.objects.filter(_personal_orgs(scope)))
+    form = forms.MembershipForm(request.POST or None, organizations=scope.personal_organizations())
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -499,24 +504,13 @@ def membership_register(request, pk):
     )
 
 
-def _personal_orgs(scope) -> Q:
-    if scope.is_superuser:
-        return ~Q(pk__in=[])
-    query = Q(pk__in=[])
-    for path in scope.personal_paths:
-        query |= Q(path__startswith=path)
-    return query
-
-
 @require_http_methods(["GET", "POST"])
 def membership_change(request, membership_pk):
     scope = scope_for(request)
     membership = get_object_or_404(scope.memberships().select_related("person", "organization"), pk=membership_pk)
     if not scope.can_edit_people_of(membership.organization):
         raise PermissionDenied
-    form = forms.MembershipChangeForm(
-        request.POST or None, organizations=Organization.objects.filter(_personal_orgs(scope))
-    )
+    form = forms.MembershipChangeForm(request.POST or None, organizations=scope.personal_organizations())
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -558,19 +552,20 @@ def unit_list(request):
     return render(request, "web/unit_list.html", {"rows": rows})
 
 
-def _visible_unit(scope, unit_pk) -> WorkUnit:
-    """A unit covered in the user's scope, or the parent unit of one."""
+def _visible_units(scope):
+    """Units covered in the user's scope, and the parent units of those."""
     units = _units_in_scope(scope)
-    visible = WorkUnit.objects.filter(Q(pk__in=units.values("pk")) | Q(pk__in=units.values("parent_id")))
-    return get_object_or_404(visible, pk=unit_pk)
+    return WorkUnit.objects.filter(Q(pk__in=units.values("pk")) | Q(pk__in=units.values("parent_id")))
+
+
+def _visible_unit(scope, unit_pk) -> WorkUnit:
+    return get_object_or_404(_visible_units(scope), pk=unit_pk)
 
 
 def unit_detail(request, unit_pk):
     scope = scope_for(request)
-    unit = _visible_unit(scope, unit_pk)
-    visible = WorkUnit.objects.filter(
-        Q(pk__in=_units_in_scope(scope).values("pk")) | Q(pk__in=_units_in_scope(scope).values("parent_id"))
-    )
+    visible = _visible_units(scope)
+    unit = get_object_or_404(visible, pk=unit_pk)
     departments = list(unit.children.filter(pk__in=visible.values("pk"), dissolved_on__isnull=True))
     counts = indicators.unit_counts([unit.pk, *[d.pk for d in departments]])
     context = {
@@ -616,7 +611,7 @@ def unit_rename(request, unit_pk):
 @require_http_methods(["GET", "POST"])
 def unit_add_department(request, unit_pk):
     scope, unit = _managed_unit(request, unit_pk)
-    cells = Organization.objects.filter(_personal_orgs(scope), kind__in=OrgKind.cell_kinds())
+    cells = scope.personal_organizations().filter(kind__in=OrgKind.cell_kinds())
     form = forms.DepartmentForm(request.POST or None, organizations=cells)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
