@@ -6,7 +6,7 @@
 # Steps:
 #   1. .venv with ketnap[test,postgres] at the pinned versions (scripts/venv.sh; skipped when unchanged).
 #   2. Debian packages the tests need, installed with apt-get only when missing and only as root:
-#      chromium, fonts-liberation2, fonts-dejavu-core, poppler-utils, gettext, postgresql.
+#      chromium, fonts-liberation2, fonts-dejavu-core, libpango (PDF), poppler-utils, gettext, postgresql.
 #      Not root: a message, and the tests that need a missing piece decide (browser tests skip, unless CI=true).
 #   3. Legs: static (ruff, ketnap check, makemigrations --check, check --deploy with production settings),
 #      sqlite (-m "not browser", xdist), browser (-m browser, no xdist; "no tests collected" is a pass),
@@ -174,6 +174,9 @@ MISSING=()
 if command -v dpkg-query >/dev/null 2>&1; then
     deb_installed fonts-liberation2 || MISSING+=(fonts-liberation2)
     deb_installed fonts-dejavu-core || MISSING+=(fonts-dejavu-core)
+    # WeasyPrint (PDF forms and reports) loads Pango through cffi at run time.
+    deb_installed libpango-1.0-0 || MISSING+=(libpango-1.0-0)
+    deb_installed libpangoft2-1.0-0 || MISSING+=(libpangoft2-1.0-0)
 fi
 command -v pdftotext >/dev/null 2>&1 && command -v pdffonts >/dev/null 2>&1 || MISSING+=(poppler-utils)
 command -v msgfmt >/dev/null 2>&1 || MISSING+=(gettext)

@@ -46,6 +46,7 @@ def _kwargs(names, org, person, candidate, scans):
         "unit_pk": person.work_unit_id,
         "candidate_pk": candidate.pk,
         "doc_pk": scans[candidate.pk].pk,
+        "target_pk": 0,  # TODO(issue 4): a target of the outside organisation
         "name": "sympathise",  # a step that exists at the candidate's stage: refused only by scope
         "token": "belongs-to-nobody-" + "x" * 25,  # calendar feed: an unknown token is 404 for everyone
         # Django admin's own patterns (the personas are not staff: admin must send them to its login)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "ketnap.accounts",
     "ketnap.registry",
     "ketnap.pipeline",
+    "ketnap.stats",
     "ketnap.demo",
     "ketnap.web",
 ]

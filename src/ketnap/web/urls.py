@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from ketnap.web import feeds, pipeline_views, views
+from ketnap.web import feeds, pipeline_views, report_views, stats_views, target_views, views
 
 urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -39,6 +39,17 @@ urlpatterns = [
         "ung-vien/<int:candidate_pk>/gioi-thieu/", pipeline_views.candidate_introduction, name="candidate_introduction"
     ),
     path("ung-vien/<int:candidate_pk>/nhan-xet/", pipeline_views.candidate_note, name="candidate_note"),
+    # targets (chỉ tiêu), statistics and reports
+    path("thong-ke/", stats_views.stats_home, name="stats_home"),
+    path("thong-ke/<str:code>/", stats_views.dashboard, name="stats_dashboard"),
+    path("thong-ke/<str:code>/bieu-2/", stats_views.bieu2, name="stats_bieu2"),
+    path("thong-ke/<str:code>/bieu-3/", stats_views.bieu3, name="stats_bieu3"),
+    path("thong-ke/<str:code>/danh-sach/", stats_views.names, name="stats_names"),
+    path("thong-ke/<str:code>/bao-cao-nam/", report_views.yearly_report, name="stats_yearly_report"),
+    path("chi-tieu/<str:code>/", target_views.overview, name="target_overview"),
+    path("chi-tieu/<str:code>/them/", target_views.create, name="target_create"),
+    path("chi-tieu/<str:code>/phan-bo/", target_views.split, name="target_split"),
+    path("chi-tieu/sua/<int:target_pk>/", target_views.edit, name="target_edit"),
     path("don-vi/", views.unit_list, name="unit_list"),
     path("don-vi/<int:unit_pk>/", views.unit_detail, name="unit_detail"),
     path("don-vi/<int:unit_pk>/doi-ten/", views.unit_rename, name="unit_rename"),

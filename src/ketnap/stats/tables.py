@@ -1,0 +1,95 @@
+"""A table of figures, the one shape every statistic takes on its way to the screen, .xlsx, .csv and PDF.
+
+Values are plain Python (int, float, str, date, None); the presenters format them (dd/mm/yyyy, "39,5 %") and the
+.xlsx writer stores real number and date cells. `Row.link` (a drill-down URL) is shown on screen only, and only
+when the view has checked that the user may read the names behind it.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    INT = "int"
+    DECIMAL = "decimal"  # e.g. an average age: one decimal place
+    PERCENT = "percent"  # stored as a number of percent (39.5 means 39,5 %)
+    DATE = "date"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: Kind = Kind.TEXT
+
+
+@dataclass
+class Row:
+    values: list
+    level: int = 0  # indentation of the label (a breakdown under its total)
+    strong: bool = False  # a total line
+    link: str | None = None  # drill-down to names (screen only)
+    flag: str = ""  # a short warning shown beside the row (e.g. "không khớp", "3 năm chưa kết nạp")
+
+
+@dataclass
+class Table:
+    slug: str  # file name and anchor: ascii, no spaces
+    title: str
+    columns: list[Column]
+    rows: list[Row] = field(default_factory=list)
+    note: str = ""  # how the figures are counted, and the legal source of the form
+    subtitle: str = ""  # organisation and period/date, printed under the title
+
+    def add(self, *values, **kwargs) -> Row:
+        if len(values) != len(self.columns):
+            raise ValueError(f"{self.slug}: {len(values)} values for {len(self.columns)} columns")
+        row = Row(list(values), **kwargs)
+        self.rows.append(row)
+        return row
+
+    def column(self, key: str) -> list:
+        index = next(i for i, c in enumerate(self.columns) if c.key == key)
+        return [r.values[index] for r in self.rows]
+
+
+def percent(part: int | float | None, whole: int | float | None) -> float | None:
+    """part as a percentage of whole, one decimal place; None when whole is 0 or unknown."""
+    if not whole or part is None:
+        return None
+    return round(100 * part / whole, 1)
+
+
+def format_value(value, kind: Kind) -> str:
+    """The Vietnamese display of a cell: 1.234 ; 39,5 % ; 01/02/2025 ; — for nothing."""
+    if value is None or value == "":
+        return "—"
+    if kind == Kind.INT:
+        return f"{int(value):,}".replace(",", ".")
+    if kind == Kind.DECIMAL:
+        return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    if kind == Kind.PERCENT:
+        return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".") + " %"
+    if kind == Kind.DATE and isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+@dataclass
+class ReportMeta:
+    """The standard header and footer of a statistical form or report (thể thức văn bản của Đảng; the footer of the
+    forms of Hướng dẫn 11-HD/BTCTW: NGƯỜI LẬP BIỂU, TRƯỞNG BAN)."""
+
+    organization: str  # e.g. "ĐẢNG BỘ BỆNH VIỆN ĐA KHOA TỈNH"
+    parent: str = ""  # the committee above, printed over it (e.g. "ĐẢNG BỘ SỞ Y TẾ")
+    form_code: str = ""  # e.g. "Biểu 2-BTCTW"
+    title: str = ""
+    period: str = ""  # "Năm 2026", "Từ 01/01/2026 đến 30/06/2026", "Đến ngày 30/06/2026"
+    place: str = ""  # "Quảng Ninh"
+    issued_on: dt.date | None = None
+    compiler: str = ""  # người lập biểu (name), with a phone number if given
+    compiler_phone: str = ""
+    head: str = ""  # trưởng ban / bí thư who signs
+    head_title: str = "TRƯỞNG BAN"
