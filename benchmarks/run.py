@@ -36,6 +36,16 @@ def timed(fn, repeat: int) -> dict:
     }
 
 
+def replay(connection, queries: list[tuple]) -> None:
+    """Run recorded statements and fetch every row: the floor under a page's time."""
+    with connection.cursor() as cursor:
+        for sql, params in queries:
+            if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue  # session and savepoint statements are not the page's data
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=10)
@@ -66,6 +76,10 @@ def main() -> None:
 
     client = Client(HTTP_HOST="127.0.0.1")  # an allowed host; the default "testserver" is not
     client.force_login(User.objects.get(username="vp.ubnd"))
+    from ketnap.accounts.models import Role
+
+    root = Role.objects.filter(user__username="vp.ubnd").select_related("organization").first().organization.code
+    year = dt.date.today().year
     pages = {
         "home_tree": "/",
         "person_search_no_diacritics": "/nhan-su/?q=nguyen+van+an",
@@ -73,21 +87,33 @@ def main() -> None:
         "person_list_page_100": "/nhan-su/?trang=100",
         "due_list": "/viec-can-lam/",
         "pipeline_board_stage": "/ung-vien/?giai-doan=probation",
+        "stats_dashboard": f"/thong-ke/{root}/",
+        "stats_dashboard_past_day": f"/thong-ke/{root}/?ngay=30/06/2023",
+        "bieu2_year": f"/thong-ke/{root}/bieu-2/?tu=01/01/{year}&den=31/12/{year}",
+        "bieu3_today": f"/thong-ke/{root}/bieu-3/",
+        "targets_overview": f"/chi-tieu/{root}/",
+        "bieu2_xlsx": f"/thong-ke/{root}/bieu-2/?xuat=xlsx",
+        "bieu2_pdf": f"/thong-ke/{root}/bieu-2/?xuat=pdf",
+        "yearly_report_pdf": f"/thong-ke/{root}/bao-cao-nam/?nam={year}",
     }
+    # The dashboard against the bare SQL it needs: the same statements, replayed through a plain cursor.
+    bare_sql_of = {"stats_dashboard", "stats_dashboard_past_day", "bieu2_year", "bieu3_today", "targets_overview"}
     figures = {}
     for name, url in pages.items():
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        queries: list[str] = []
+        queries: list[tuple] = []
 
-        def count(execute, sql, *rest, log=queries):
-            log.append(sql)
-            return execute(sql, *rest)
+        def count(execute, sql, params, *rest, log=queries):
+            log.append((sql, params))
+            return execute(sql, params, *rest)
 
         # an execute wrapper survives the reconnect each request makes (CaptureQueriesContext does not)
         with connection.execute_wrapper(count):
             client.get(url)
         figures[name] = {"url": url, **timed(lambda u=url: client.get(u), args.repeat), "queries": len(queries)}
+        if name in bare_sql_of:
+            figures[name]["bare_sql"] = timed(lambda q=queries: replay(connection, q), args.repeat)
 
     result = {
         "when": dt.datetime.now().isoformat(timespec="seconds"),
@@ -111,6 +137,17 @@ def main() -> None:
     lines += [
         f"| {n} (`{f['url']}`) | {f['median_ms']} | {f['min_ms']} | {f['max_ms']} | {f['queries']} |"
         for n, f in figures.items()
+    ]
+    lines += [
+        "",
+        "| page | page median ms | bare SQL median ms (same statements, plain cursor) | ratio |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {n} | {f['median_ms']} | {f['bare_sql']['median_ms']} | "
+        f"{f['median_ms'] / max(f['bare_sql']['median_ms'], 0.1):.1f}× |"
+        for n, f in figures.items()
+        if "bare_sql" in f
     ]
     with (RESULTS / "history.md").open("a") as history:
         history.write("\n".join(lines) + "\n")
