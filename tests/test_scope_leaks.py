@@ -4,10 +4,13 @@ New URLs are covered automatically: a URL keyword this test does not know how to
 which forces whoever adds the URL to say which out-of-scope object it must refuse.
 """
 
+import datetime as dt
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ketnap.registry.enums import MembershipStatus
+from ketnap.stats.models import PeriodKind, Target
 from ketnap.vietnamese import fold
 
 
@@ -37,7 +40,7 @@ def _outside(world, pipeline, persona_name):
     }[persona_name]
 
 
-def _kwargs(names, org, person, candidate, scans):
+def _kwargs(names, org, person, candidate, scans, target):
     membership = person.memberships.get(status__in=MembershipStatus.active())
     known = {
         "code": org.code,
@@ -46,7 +49,7 @@ def _kwargs(names, org, person, candidate, scans):
         "unit_pk": person.work_unit_id,
         "candidate_pk": candidate.pk,
         "doc_pk": scans[candidate.pk].pk,
-        "target_pk": 0,  # TODO(issue 4): a target of the outside organisation
+        "target_pk": target.pk,  # a target (chỉ tiêu) of the outside organisation
         "name": "sympathise",  # a step that exists at the candidate's stage: refused only by scope
         "token": "belongs-to-nobody-" + "x" * 25,  # calendar feed: an unknown token is 404 for everyone
         # Django admin's own patterns (the personas are not staff: admin must send them to its login)
@@ -86,10 +89,17 @@ def test_every_url_refuses_out_of_scope_objects(client, world, personas, pipelin
             )
             for m in _personal_markers(p)
         ]
+    target = Target.objects.create(
+        organization=org,
+        kind=PeriodKind.YEAR,
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+        admissions=3,
+    )
     checked = 0
     for name, kw_names in ALL_PATTERNS:
         try:
-            url = reverse(name, kwargs=_kwargs(kw_names, org, person, candidate, pipeline_world.scans))
+            url = reverse(name, kwargs=_kwargs(kw_names, org, person, candidate, pipeline_world.scans, target))
         except Exception as exc:  # a pattern whose regex rejects our value must still be checked by hand
             pytest.fail(f"cannot build {name} with {kw_names}: {exc}")
         for method in ("get", "post"):

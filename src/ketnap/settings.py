@@ -180,6 +180,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("KETNAP_EMAIL_FROM") or "ketnap <ketnap@loca
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people open ketnap at: links in reminder e-mails (cron has no request to take it from).
 KETNAP_BASE_URL = (os.environ.get("KETNAP_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+# Place name printed before the date on forms and reports ("Quảng Ninh, ngày … tháng … năm …").
+KETNAP_PLACE = os.environ.get("KETNAP_PLACE", "")
 
 LOGGING = {
     "version": 1,

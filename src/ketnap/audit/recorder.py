@@ -36,6 +36,7 @@ AUDITED = {
     "pipeline.Helper": lambda obj: obj.candidate.person_id,
     "pipeline.MentorNote": lambda obj: obj.candidate.person_id,
     "pipeline.CalendarOverride": lambda obj: None,
+    "stats.Target": lambda obj: None,
 }
 SKIPPED_FIELDS = {"sort_key", "search_text", "path", "depth"}
 

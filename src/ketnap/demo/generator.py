@@ -24,6 +24,7 @@ from ketnap.audit.context import acting
 from ketnap.audit.recorder import write_entry
 from ketnap.demo import catalogue as cat
 from ketnap.demo import data, pipeline_story
+from ketnap.demo import targets as demo_targets
 from ketnap.demo.people import Buckets, Draft, Members, People, admission_targets
 from ketnap.demo.plan import (
     AUTHORISED_ON,
@@ -125,6 +126,7 @@ def build(*, seed: int = 2026, scale: int = 1, today: dt.date) -> dict:
         write_entry("create", tree.province, {"demo": [None, _summary_text(counts, seed, scale, today)]}, note=NOTE)
         _apply_history(plans, tree, today)
         pipeline = pipeline_story.build_pipeline(plans=plans, rng=rng, today=today)
+        pipeline["targets"] = demo_targets.create_targets(today)
         _create_users(plans, tree)
         counts = _summary(today) | pipeline
     counts["seconds"] = round(time.monotonic() - started, 1)

@@ -66,8 +66,10 @@ def format_value(value, kind: Kind) -> str:
     """The Vietnamese display of a cell: 1.234 ; 39,5 % ; 01/02/2025 ; — for nothing."""
     if value is None or value == "":
         return "—"
-    if kind == Kind.INT:
+    if kind == Kind.INT and not (isinstance(value, float) and not value.is_integer()):
         return f"{int(value):,}".replace(",", ".")
+    if kind == Kind.INT:  # an average in a column of counts (the forms' "tuổi bình quân" row)
+        kind = Kind.DECIMAL
     if kind == Kind.DECIMAL:
         return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
     if kind == Kind.PERCENT:

@@ -1,10 +1,91 @@
 """Every table on screen can be downloaded: `?xuat=xlsx` (all the page's tables, one sheet each, or the one named by
-`bang`) or `?xuat=csv&bang=<slug>`. Views call `export_response` first and return its response when it gives one.
-(stub: implemented with ketnap.stats.xlsx / csv)"""
+`bang`), `?xuat=csv&bang=<slug>` (default: the first table) or `?xuat=pdf`. Views call `export_response` first and
+return its response when it gives one.
 
-from ketnap.stats.tables import ReportMeta, Table
+A page that shows a statistical form passes its ReportMeta (with a form_code): its single table then downloads in the
+form's layout (stats.xlsx.form_xlsx, stats.pdf.form_pdf) with the party header and the signature footer.
+A page listing tens of thousands of rows uses `export_rows_response`, which streams.
+"""
+
+import re
+from collections.abc import Iterable, Sequence
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.utils.http import content_disposition_header
+
+from ketnap.stats import csvfile, xlsx
+from ketnap.stats.tables import Column, ReportMeta, Row, Table
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+PDF = "application/pdf"
+FORMATS = {"xlsx", "csv", "pdf"}
+
+
+def safe_basename(basename: str) -> str:
+    """An ASCII file name part: headers and old Windows PCs both cope."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", basename).strip("-.") or "ketnap"
+
+
+def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"  # figures (and names lists) stay off shared caches
+    return response
+
+
+def without_export(request) -> str:
+    query = request.GET.copy()
+    query.pop("xuat", None)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
 def export_response(request, tables: list[Table], *, basename: str, meta: ReportMeta | None = None):
-    """The file response asked for by request.GET['xuat'] ('xlsx' or 'csv'), or None when none is asked."""
+    """The file response asked for by request.GET['xuat'] ('xlsx', 'csv' or 'pdf'), or None when none is asked."""
+    fmt = request.GET.get("xuat")
+    if fmt not in FORMATS:
+        return None
+    slug = request.GET.get("bang")
+    chosen = [t for t in tables if t.slug == slug] if slug else list(tables)
+    if slug and not chosen:
+        raise Http404("Không có bảng này.")
+    name = safe_basename(basename)
+    if slug and len(tables) > 1:
+        name = f"{name}-{safe_basename(slug)}"
+    is_form = bool(meta and meta.form_code) and len(chosen) == 1
+    if fmt == "csv":
+        if not chosen:
+            raise Http404("Không có bảng nào.")
+        return file_response(csvfile.table_csv(chosen[0]), f"{name}.csv", CSV)
+    if fmt == "xlsx":
+        content = xlsx.form_xlsx(chosen[0], meta) if is_form else xlsx.tables_xlsx(chosen, meta)
+        return file_response(content, f"{name}.xlsx", XLSX)
+    from ketnap.stats import pdf
+
+    try:
+        if is_form:
+            content = pdf.form_pdf(chosen[0], meta)
+        else:
+            content = pdf.tables_pdf(chosen, meta or ReportMeta(organization=""))
+    except pdf.PdfUnavailable as exc:
+        messages.error(request, str(exc))
+        return HttpResponseRedirect(without_export(request))
+    return file_response(content, f"{name}.pdf", PDF)
+
+
+def export_rows_response(
+    request, *, columns: list[Column], rows: Iterable[Sequence | Row], basename: str, title: str, subtitle: str = ""
+):
+    """Like export_response for one long list (rows produced lazily, e.g. a queryset iterator): CSV streams row by
+    row; .xlsx is written in write-only mode. None when no download is asked."""
+    fmt = request.GET.get("xuat")
+    name = safe_basename(basename)
+    if fmt == "csv":
+        response = StreamingHttpResponse(csvfile.rows_csv(columns, rows), content_type=CSV)
+        response["Content-Disposition"] = content_disposition_header(True, f"{name}.csv")
+        response["Cache-Control"] = "private, no-store"
+        return response
+    if fmt == "xlsx":
+        return file_response(xlsx.rows_xlsx(title, columns, rows, subtitle=subtitle), f"{name}.xlsx", XLSX)
     return None

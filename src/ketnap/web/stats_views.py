@@ -1,23 +1,247 @@
-"""Statistics dashboard, the statistical forms (biểu 2, biểu 3) and the drill-down to names. (stub)"""
+"""Statistics dashboard, the statistical forms (biểu 2, biểu 3) and the drill-down to names.
 
+Every figure comes from ketnap.stats (bieu, funnel, pool) as a Table; this module only picks the organisation, the
+day and the period, and presents. Overseers read every number of their subtree but never a name: drill-down links are
+added only when the user may read the people of the organisation, and the names page answers 404 otherwise.
+"""
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ketnap.accounts.scope import scope_for
+from ketnap.pipeline import due
+from ketnap.pipeline.enums import Stage
+from ketnap.pipeline.models import Candidate
+from ketnap.registry.models import Organization, Person
+from ketnap.registry.services.dates import today
+from ketnap.stats import bieu, charts, funnel, pool, report
+from ketnap.stats.periods import Period
+from ketnap.stats.tables import ReportMeta, Table
+from ketnap.web.exporting import export_response
+from ketnap.web.views import PAGE_SIZE, _parse_day, querystring
+
+CHUNK = 5000
 
 
+def _when(request) -> tuple[dt.date, Period]:
+    """The day (?ngay=, default today; the tree of that day) and the period (?tu=&den=, default 01/01 → the day)."""
+    now = today()
+    day = now
+    if raw := request.GET.get("ngay"):
+        parsed = _parse_day(raw)
+        if parsed is None:
+            messages.error(request, _("Ngày không hợp lệ; nhập theo dạng dd/mm/yyyy."))
+        else:
+            day = min(parsed, now)
+    start, end = _parse_day(request.GET.get("tu")), _parse_day(request.GET.get("den"))
+    if (request.GET.get("tu") and start is None) or (request.GET.get("den") and end is None):
+        messages.error(request, _("Kỳ báo cáo không hợp lệ; nhập ngày theo dạng dd/mm/yyyy."))
+    start, end = start or dt.date(day.year, 1, 1), end or day
+    if end < start:
+        messages.error(request, _("Ngày kết thúc kỳ báo cáo phải sau ngày bắt đầu."))
+        start, end = dt.date(day.year, 1, 1), day
+    return day, Period(start, end)
+
+
+def _org(request, code) -> Organization:
+    return get_object_or_404(scope_for(request).organizations().select_related("parent"), code=code)
+
+
+def _names_link(org: Organization, group: str, **fixed):
+    """A builder of drill-down URLs to the names behind a figure (only handed out when names may be read)."""
+    base = reverse("stats_names", args=[org.code])
+
+    def link(**params) -> str:
+        query = {"nhom": group, **fixed, **{k.replace("_", "-"): v for k, v in params.items()}}
+        return f"{base}?{urlencode({k: v for k, v in query.items() if v})}"
+
+    return link
+
+
+def _user_name(user) -> str:
+    person = getattr(user, "person", None)
+    if person is not None:
+        return person.full_name
+    return f"{user.last_name} {user.first_name}".strip() or user.username
+
+
+# --- pages ----------------------------------------------------------------------------------------
 def stats_home(request):
-    raise Http404
+    roots = scope_for(request).root_organizations()
+    if len(roots) == 1:
+        return redirect("stats_dashboard", code=roots[0].code)
+    return render(request, "web/stats/home.html", {"roots": roots})
 
 
 def dashboard(request, code):
-    raise Http404
+    scope = scope_for(request)
+    org = _org(request, code)
+    day, period = _when(request)
+    past = day < today()
+    names = scope.can_read_people_of(org)
+    fixed = {"ngay": f"{day:%d/%m/%Y}" if past else ""}
+    period_params = {"tu": f"{period.start:%d/%m/%Y}", "den": f"{period.end:%d/%m/%Y}"}
+    share = pool.member_share(org, day, period, link=_names_link(org, "admitted", **period_params) if names else None)
+    staff = pool.staff_on(org, day)  # read once for the unit and the pool tables
+    profile, by_profession = pool.pool_profile(
+        org, day, link=_names_link(org, "pool", **fixed) if names else None, staff=staff
+    )
+    road = funnel.Funnel(org, day)
+    stages = road.stages(link=_names_link(org, "stage", **fixed) if names else None)
+    tables = [
+        share,
+        pool.unit_share(org, day, staff),
+        profile,
+        by_profession,
+        stages,
+        road.conversion(period),
+        road.durations(link=_names_link(org, "stalled", **fixed) if names else None),
+        funnel.probation_on_time(org, period),
+    ]
+    meta = report.org_meta(org, title=_("Thống kê phát triển đảng viên"), period=period.label, **_footer(request))
+    response = export_response(request, tables, basename=f"thong-ke-{org.code}", meta=meta)
+    if response is not None:
+        return response
+    top = share.rows[0].values if share.rows else [org.name, 0, 0, None, 0, 0, 0]
+    headline = {
+        "members": top[2],
+        "percent": top[3],
+        "admitted": top[5],
+        "admitted_before": top[6],
+        "open": stages.rows[-1].values[1],
+    }
+    if not past:
+        scheduled = due.schedule(Candidate.objects.filter(organization__path__startswith=org.path), today())
+        headline["overdue"] = due.counts(scheduled)["overdue"]
+    funnel_rows = Table(stages.slug, stages.title, stages.columns, stages.rows[:-1])
+    drawn = {  # every chart is drawn from the table shown under it
+        share.slug: charts.bar_chart(share, "name", ["percent"], title=_("% đảng viên / nhân sự")),
+        profile.slug: charts.bar_chart(profile, "name", ["pool", "young"], title=_("Quần chúng và dưới 30 tuổi")),
+        stages.slug: charts.funnel_chart(funnel_rows, "stage", "count", title=_("Số người theo giai đoạn")),
+    }
+    context = {
+        "org": org,
+        "day": day,
+        "past": past,
+        "period": period,
+        "headline": headline,
+        "sections": [(t, drawn.get(t.slug)) for t in tables],
+        # the organisations under it on the day shown, with the names of that day
+        "children": sorted(
+            (n for n in bieu.subtree_on(org, day).values() if n.parent_id == org.pk), key=lambda n: n.name
+        ),
+        "querystring": querystring(request),
+        "period_query": urlencode(period_params),
+    }
+    return render(request, "web/stats/dashboard.html", context)
+
+
+def _form_page(request, org: Organization, table: Table, meta: ReportMeta, basename: str, day_field: bool):
+    # the same files as `ketnap report` (stats.report builds the header, footer and file names for both)
+    response = export_response(request, [table], basename=basename, meta=meta)
+    if response is not None:
+        return response
+    context = {"org": org, "table": table, "meta": meta, "day_field": day_field, "querystring": querystring(request)}
+    return render(request, "web/stats/bieu.html", context | _form_fields(request))
+
+
+def _footer(request) -> dict:
+    """The form's footer from the small form on the page (default compiler: the user)."""
+    return {
+        "compiler": request.GET.get("nguoi-lap", "").strip() or _user_name(request.user),
+        "compiler_phone": request.GET.get("dien-thoai", "").strip(),
+        "head": request.GET.get("truong-ban", "").strip(),
+        "issued_on": today(),
+    }
+
+
+def _form_fields(request) -> dict:
+    return {
+        "tu": request.GET.get("tu", ""),
+        "den": request.GET.get("den", ""),
+        "ngay": request.GET.get("ngay", ""),
+        "nguoi_lap": request.GET.get("nguoi-lap", ""),
+        "truong_ban": request.GET.get("truong-ban", ""),
+        "dien_thoai": request.GET.get("dien-thoai", ""),
+    }
 
 
 def bieu2(request, code):
-    raise Http404
+    org = _org(request, code)
+    _day, period = _when(request)
+    table = bieu.new_members(org, period)
+    meta = report.bieu2_meta(org, period, **_footer(request))
+    return _form_page(request, org, table, meta, report.bieu2_stem(org, period), False)
 
 
 def bieu3(request, code):
-    raise Http404
+    org = _org(request, code)
+    day, _period = _when(request)
+    table = bieu.membership(org, day)
+    meta = report.bieu3_meta(org, day, **_footer(request))
+    return _form_page(request, org, table, meta, report.bieu3_stem(org, day), True)
+
+
+def _ordered(ids: list[int]) -> list[int]:
+    """The ids in the Vietnamese order of names (sort keys read in chunks: the list may be long)."""
+    keys: list[tuple[str, int]] = []
+    unique = list(set(ids))
+    for start in range(0, len(unique), CHUNK):
+        keys += [
+            (k, pk)
+            for pk, k in Person.objects.filter(pk__in=unique[start : start + CHUNK]).values_list("pk", "sort_key")
+        ]
+    return [pk for _key, pk in sorted(keys)]
 
 
 def names(request, code):
-    raise Http404
+    """The people behind a figure of the dashboard. Only for users who may read the organisation's people: overseers
+    and outsiders get 404, like any page outside their scope."""
+    scope = scope_for(request)
+    org = _org(request, code)
+    if not scope.can_read_people_of(org):
+        raise Http404
+    day, period = _when(request)
+    group = request.GET.get("nhom", "")
+    sub = org
+    if request.GET.get("to-chuc"):
+        sub = get_object_or_404(Organization.objects.filter(path__startswith=org.path), code=request.GET["to-chuc"])
+    stage = request.GET.get("giai-doan", "")
+    if group in {"stage", "stalled"} and stage not in funnel.ROAD:
+        raise Http404
+    if group == "pool":
+        ids, title = pool.pool_people(sub, day), _("Quần chúng (nguồn phát triển đảng viên)")
+    elif group == "admitted":
+        ids, title = bieu.admitted_people(sub, period), _("Đảng viên mới kết nạp — %(p)s") % {"p": period.label}
+    elif group == "stage":
+        ids, title = funnel.Funnel(org, day).people_at(stage), Stage(stage).label
+    elif group == "stalled":
+        title = _("Chậm ở giai đoạn: %(s)s") % {"s": Stage(stage).label}
+        ids = funnel.Funnel(org, day).stalled_people(stage)
+    else:
+        raise Http404
+    page = Paginator(_ordered(ids), PAGE_SIZE).get_page(request.GET.get("trang"))
+    loaded = (
+        scope.persons()
+        .filter(pk__in=list(page.object_list))
+        .select_related("work_unit", "work_unit__parent", "organization", "profession")
+        .in_bulk()
+    )
+    people = [loaded[pk] for pk in page.object_list if pk in loaded]
+    context = {
+        "org": org,
+        "sub": sub,
+        "title": title,
+        "day": day,
+        "page": page,
+        "people": people,
+        "querystring": querystring(request),
+    }
+    return render(request, "web/stats/names.html", context)

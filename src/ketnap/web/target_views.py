@@ -1,19 +1,294 @@
-"""Admission targets (chỉ tiêu kết nạp): progress, split down the tree, forecast. (stub)"""
+"""Admission targets (chỉ tiêu kết nạp): progress rolled up the tree, the split, the forecast, dormant chi bộ.
 
-from django.http import Http404
+Organisations are fetched through the request's Scope (outsiders get 404). Every reader of an organisation's
+indicators sees the numbers; names (who was admitted, who is in the pipeline) only those who may read its people;
+setting and splitting targets is for the office or admin of the organisation or a committee above it.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ketnap.accounts.scope import scope_for
+from ketnap.registry.models import Organization
+from ketnap.registry.services.dates import today
+from ketnap.stats import targets
+from ketnap.stats.models import PeriodKind, Target
+from ketnap.stats.tables import ReportMeta
+from ketnap.web import target_forms
+from ketnap.web.exporting import export_response
+from ketnap.web.views import _apply_errors, querystring
+
+DORMANT_CHOICES = range(1, 11)
+
+
+def _export_base(request) -> str:
+    params = request.GET.copy()
+    for key in ("xuat", "bang", "trang"):
+        params.pop(key, None)
+    return params.urlencode()
+
+
+def _meta(org: Organization, period_label: str, day) -> ReportMeta:
+    return ReportMeta(
+        organization=org.name.upper(),
+        parent=org.parent.name.upper() if org.parent_id else "",
+        title="CHỈ TIÊU VÀ KẾT QUẢ KẾT NẠP ĐẢNG VIÊN",
+        period=period_label,
+        issued_on=day,
+    )
 
 
 def overview(request, code):
-    raise Http404
+    scope = scope_for(request)
+    org = get_object_or_404(scope.organizations().select_related("parent"), code=code)
+    day = today()
+    facts = targets.load(org, day)
+    periods = facts.periods()
+    period = facts.period_from(request.GET.get("ky")) or targets.TargetPeriod.year(day.year)
+    try:
+        years = int(request.GET.get("so-nam", targets.DORMANT_YEARS))
+    except ValueError:
+        years = targets.DORMANT_YEARS
+    years = min(max(years, DORMANT_CHOICES[0]), DORMANT_CHOICES[-1])
+    can_read_people = scope.can_read_people_of(org)
+
+    def org_link(node):
+        return reverse("target_overview", kwargs={"code": node.code}) + (f"?ky={period.slug}")
+
+    tables = {"progress": targets.progress_table(facts, period, link=org_link)}
+    if period.kind == PeriodKind.TERM:
+        tables["term_years"] = targets.term_years_table(facts, period)
+    tables["forecast"] = targets.forecast_table(facts, link=org_link)
+    tables["stages"] = targets.forecast_stage_table(facts)
+    tables["dormant"] = targets.dormant_table(facts, years)
+    if can_read_people:
+        tables["admitted_names"] = targets.admitted_names_table(
+            facts, period, link=lambda pk: reverse("person_detail", kwargs={"pk": pk})
+        )
+        tables["pipeline_names"] = targets.pipeline_names_table(
+            facts, link=lambda pk: reverse("candidate_detail", kwargs={"candidate_pk": pk})
+        )
+    response = export_response(
+        request,
+        list(tables.values()),
+        basename=f"chi-tieu-{org.code}-{period.slug}",
+        meta=_meta(org, period.label, day),
+    )
+    if response is not None:
+        return response
+
+    root = facts.root
+    members = root.totals.members if root else 0
+    term_years = max(1, round((period.end - period.start).days / 365.25)) if period.kind == PeriodKind.TERM else 1
+    ancestors = list(
+        scope.organizations().filter(pk__in=org.ancestor_ids()).order_by("depth").only("code", "name", "depth")
+    )
+    context = {
+        "org": org,
+        "ancestors": ancestors,
+        "period": period,
+        "periods": periods if period in periods else [period, *periods],
+        "tables": tables,
+        "export_base": _export_base(request),
+        "own_targets": [(t, targets.TargetPeriod.of(t).slug) for t in facts.own_targets()],
+        "summary": targets.forecast_summary(facts) if root else None,
+        "hint": targets.nq21_hint(members, term_years) if root and period.kind != PeriodKind.PLAN else "",
+        "years": years,
+        "year_choices": DORMANT_CHOICES,
+        "can_manage": scope.can_manage_within(org) and org.active,
+        "can_read_people": can_read_people,
+        "has_children": bool(root and root.children),
+        "querystring": querystring(request),
+    }
+    return render(request, "web/targets/overview.html", context)
 
 
+def _manageable(request, org_qs, **lookup):
+    scope = scope_for(request)
+    org = get_object_or_404(org_qs(scope), **lookup)
+    if not scope.can_manage_within(org):
+        raise PermissionDenied
+    return scope, org
+
+
+def _form_page(request, org, form, *, title, target=None, hint=""):
+    return render(
+        request,
+        "web/targets/form.html",
+        {"org": org, "form": form, "title": title, "target": target, "hint": hint},
+    )
+
+
+def _members(org: Organization) -> int:
+    from ketnap.registry import indicators
+
+    tree = indicators.current_tree([org]) if org.active else []
+    return tree[0].totals.members if tree else 0
+
+
+@require_http_methods(["GET", "POST"])
 def create(request, code):
-    raise Http404
+    _scope, org = _manageable(request, lambda s: s.organizations(), code=code)
+    if not org.active:
+        raise PermissionDenied
+    initial = {"kind": PeriodKind.YEAR, "year": today().year}
+    if request.GET.get("loai") in PeriodKind.values:
+        initial["kind"] = request.GET["loai"]
+    form = target_forms.TargetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            made = targets.set_target(
+                org,
+                kind=d["kind"],
+                starts_on=d["starts_on"],
+                ends_on=d["ends_on"],
+                admissions=d["admissions"],
+                basis=d["basis"],
+                note=d["note"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu chỉ tiêu %(label)s.") % {"label": made.label})
+            period = targets.TargetPeriod.of(made)
+            return redirect(reverse("target_overview", kwargs={"code": org.code}) + f"?ky={period.slug}")
+    return _form_page(
+        request, org, form, title=_("Thêm chỉ tiêu kết nạp — %(org)s") % {"org": org.name}, hint=_hint(org)
+    )
 
 
-def split(request, code):
-    raise Http404
+def _hint(org: Organization) -> str:
+    return targets.nq21_hint(_members(org))
 
 
+@require_http_methods(["GET", "POST"])
 def edit(request, target_pk):
-    raise Http404
+    scope = scope_for(request)
+    target = get_object_or_404(
+        Target.objects.select_related("organization").filter(organization__in=scope.organizations()), pk=target_pk
+    )
+    org = target.organization
+    if not scope.can_manage_within(org):
+        raise PermissionDenied
+    initial = {
+        "kind": target.kind,
+        "year": target.starts_on.year if target.kind == PeriodKind.YEAR else None,
+        "starts_on": target.starts_on,
+        "ends_on": target.ends_on,
+        "admissions": target.admissions,
+        "basis": target.basis,
+        "note": target.note,
+    }
+    form = target_forms.TargetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            targets.set_target(
+                org,
+                kind=d["kind"],
+                starts_on=d["starts_on"],
+                ends_on=d["ends_on"],
+                admissions=d["admissions"],
+                basis=d["basis"],
+                note=d["note"],
+                actor=request.user,
+                target=target,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu chỉ tiêu %(label)s.") % {"label": target.label})
+            period = targets.TargetPeriod.of(target)
+            return redirect(reverse("target_overview", kwargs={"code": org.code}) + f"?ky={period.slug}")
+    return _form_page(
+        request,
+        org,
+        form,
+        title=_("Sửa chỉ tiêu %(label)s — %(org)s") % {"label": target.label, "org": org.name},
+        target=target,
+        hint=_hint(org),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def split(request, code):
+    from ketnap.registry import indicators
+
+    _scope, org = _manageable(request, lambda s: s.organizations(), code=code)
+    own = list(Target.objects.filter(organization=org).order_by("-starts_on", "kind"))
+    if not own or not org.active:
+        messages.error(request, _("Tổ chức này chưa có chỉ tiêu để phân bổ; hãy nhập chỉ tiêu trước."))
+        return redirect("target_overview", code=org.code)
+    chosen = request.GET.get("chi-tieu") or request.POST.get("chi-tieu")
+    parent_target = next((t for t in own if str(t.pk) == chosen), own[0])
+    tree = indicators.current_tree([org])
+    members = {n.org_id: n.totals.members for n in indicators.flatten(tree, 1)}
+    children = list(Organization.objects.filter(parent=org, dissolved_on__isnull=True).order_by("position", "name"))
+    if not children:
+        messages.error(request, _("Tổ chức này không có tổ chức trực thuộc để phân bổ chỉ tiêu."))
+        return redirect("target_overview", code=org.code)
+    current = dict(
+        Target.objects.filter(
+            organization__in=children, kind=parent_target.kind, starts_on=parent_target.starts_on
+        ).values_list("organization_id", "admissions")
+    )
+    form = target_forms.SplitForm(request.POST or None, children=children, current=current, members=members)
+    if request.method == "POST" and form.is_valid():
+        try:
+            targets.split_target(parent_target, form.shares(), actor=request.user)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            given = sum(v for v in form.shares().values() if v is not None)
+            if given != parent_target.admissions:
+                messages.warning(
+                    request,
+                    _(
+                        "Đã lưu. Tổng phân bổ %(given)s khác chỉ tiêu %(target)s của %(org)s: "
+                        "trang chỉ tiêu sẽ ghi “không khớp”."
+                    )
+                    % {"given": given, "target": parent_target.admissions, "org": org.name},
+                )
+            else:
+                messages.success(request, _("Đã lưu phân bổ chỉ tiêu %(label)s.") % {"label": parent_target.label})
+            period = targets.TargetPeriod.of(parent_target)
+            return redirect(reverse("target_overview", kwargs={"code": org.code}) + f"?ky={period.slug}")
+    if form.is_bound:
+        entered = [form.data.get(f"org_{c.pk}") for c in children]
+        running = sum(int(v) for v in entered if v and str(v).isdigit())
+    else:
+        running = sum(v for v in current.values())
+    total_members = sum(members.get(c.pk, 0) for c in children)
+    suggested = _suggest(parent_target.admissions, children, members)
+    return render(
+        request,
+        "web/targets/split.html",
+        {
+            "org": org,
+            "form": form,
+            "own": own,
+            "parent_target": parent_target,
+            "running": running,
+            "total_members": total_members,
+            "rows": [(form[f"org_{c.pk}"], suggested.get(c.pk)) for c in children],
+        },
+    )
+
+
+def _suggest(total: int, children, members: dict[int, int]) -> dict[int, int]:
+    """A split proportional to members (largest remainder): a suggestion shown beside each field, never applied."""
+    weights = {c.pk: members.get(c.pk, 0) for c in children}
+    whole = sum(weights.values())
+    if not whole:
+        return {}
+    shares = {pk: total * w / whole for pk, w in weights.items()}
+    out = {pk: int(v) for pk, v in shares.items()}
+    for pk in sorted(shares, key=lambda k: -(shares[k] - out[k]))[: total - sum(out.values())]:
+        out[pk] += 1
+    return out

@@ -1,0 +1,324 @@
+"""The documents built from the statistics: the statistical forms (biểu 2, biểu 3) as .xlsx, PDF and CSV, and the
+yearly report on party-member development (PDF). The web (stats and report views) and `ketnap report` call these
+same functions, so a file from the command line is the file the web gives.
+
+The yearly report holds figures only: counts per organisation, ratios, no person's name. It is therefore safe for
+overseers by construction (its tables come from the statistics modules, which aggregate, and from the overdue counts
+of pipeline.due).
+"""
+
+import datetime as dt
+from collections import Counter
+
+from django.conf import settings
+
+from ketnap.stats import csvfile, xlsx
+from ketnap.stats.periods import Period
+from ketnap.stats.tables import Column, Kind, ReportMeta, Row, Table, format_value, percent
+
+FORMATS = {"xlsx", "pdf", "csv"}
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+}
+BIEU2 = ("Biểu 2-BTCTW", "ĐẢNG VIÊN MỚI KẾT NẠP")
+BIEU3 = ("Biểu 3-BTCTW", "ĐỘI NGŨ ĐẢNG VIÊN")
+YEARS_SHOWN = 5  # admissions per year in the report's column chart
+
+
+# --- headers and footers ----------------------------------------------------------------------------------------
+def org_meta(org, **fields) -> ReportMeta:
+    """The header of a document of `org`: its name and its parent committee's, upper-case as the party header
+    prints them; the place from settings.KETNAP_PLACE when set."""
+    parent = org.parent.name.upper() if org.parent_id else ""
+    fields.setdefault("place", getattr(settings, "KETNAP_PLACE", ""))
+    return ReportMeta(organization=org.name.upper(), parent=parent, **fields)
+
+
+def bieu2_meta(org, period: Period, **footer) -> ReportMeta:
+    """footer: compiler, compiler_phone, head, head_title, issued_on, place."""
+    code, title = BIEU2
+    return org_meta(org, form_code=code, title=title, period=period.label, **footer)
+
+
+def bieu3_meta(org, day: dt.date, **footer) -> ReportMeta:
+    code, title = BIEU3
+    return org_meta(org, form_code=code, title=title, period=f"Đến ngày {day:%d/%m/%Y}", **footer)
+
+
+def form_file(table: Table, meta: ReportMeta, fmt: str) -> bytes:
+    """A statistical form in `fmt` (xlsx, pdf, csv); PdfUnavailable (stats.pdf) when PDF cannot be made here."""
+    if fmt == "xlsx":
+        return xlsx.form_xlsx(table, meta)
+    if fmt == "csv":
+        return csvfile.table_csv(table)
+    if fmt == "pdf":
+        from ketnap.stats import pdf
+
+        return pdf.form_pdf(table, meta)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def bieu2_file(org, period: Period, fmt: str, **footer) -> bytes:
+    from ketnap.stats import bieu
+
+    return form_file(bieu.new_members(org, period), bieu2_meta(org, period, **footer), fmt)
+
+
+def bieu3_file(org, day: dt.date, fmt: str, **footer) -> bytes:
+    from ketnap.stats import bieu
+
+    return form_file(bieu.membership(org, day), bieu3_meta(org, day, **footer), fmt)
+
+
+# --- tables of the yearly report that no other module makes -------------------------------------------------------
+def _subtree_ids(org) -> set[int]:
+    from ketnap.registry.models import Organization
+
+    return set(Organization.objects.filter(path__startswith=org.path).values_list("pk", flat=True))
+
+
+def admissions_by_year(org, year: int, years: int = YEARS_SHOWN) -> Table:
+    """Members admitted per year, the `years` years up to `year`, by the one definition (stats.admissions)."""
+    from ketnap.stats import admissions
+
+    attribution = admissions.Attribution(_subtree_ids(org))
+    found = admissions.admissions(Period(dt.date(year - years + 1, 1, 1), dt.date(year, 12, 31)))
+    counts = Counter(a.decided_on.year for a in found if attribution.node_for(a.organization_id) is not None)
+    table = Table(
+        "ket-nap-theo-nam",
+        "Kết nạp đảng viên qua các năm",
+        [Column("year", "Năm"), Column("admitted", "Số đảng viên kết nạp", Kind.INT)],
+        subtitle=f"{org.name} · {year - years + 1}–{year}",
+        note="Tính theo ngày quyết định kết nạp, vào tổ chức đảng đã kết nạp (tổ chức đã hợp nhất, chia tách chuyển "
+        "cho tổ chức kế tục).",
+    )
+    for y in range(year - years + 1, year + 1):
+        table.add(str(y), counts.get(y, 0), strong=y == year)
+    return table
+
+
+def overdue_by_suborganization(org, today: dt.date) -> Table:
+    """Open candidates and overdue steps per organisation directly under `org` (counts only, no names)."""
+    from ketnap.pipeline import due
+    from ketnap.pipeline.enums import Stage
+    from ketnap.pipeline.models import Candidate
+    from ketnap.registry.models import Organization
+
+    scheduled = due.schedule(Candidate.objects.filter(organization__path__startswith=org.path), today)
+    overdue, recognitions = due.overdue_by_organization(scheduled)
+    children = list(Organization.objects.filter(parent=org, dissolved_on__isnull=True).order_by("position", "name"))
+    paths = dict(Organization.objects.filter(path__startswith=org.path).values_list("pk", "path"))
+
+    def holder(org_id: int):
+        path = paths.get(org_id, "")
+        return next((c for c in children if path.startswith(c.path)), None)
+
+    rows: dict[int | None, list[int]] = {c.pk: [0, 0, 0, 0] for c in children}
+    for entry in scheduled:
+        child = holder(entry.organization_id)
+        key = child.pk if child else None
+        counts = rows.setdefault(key, [0, 0, 0, 0])
+        counts[0] += 1
+        counts[1] += entry.stage in {Stage.PROBATION, Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE}
+    for org_id, n in overdue.items():
+        child = holder(org_id)
+        rows.setdefault(child.pk if child else None, [0, 0, 0, 0])[2] += n
+    for org_id, n in recognitions.items():
+        child = holder(org_id)
+        rows.setdefault(child.pk if child else None, [0, 0, 0, 0])[3] += n
+    table = Table(
+        "qua-han",
+        "Việc quá hạn theo tổ chức trực thuộc",
+        [
+            Column("org", "Tổ chức đảng"),
+            Column("open", "Đang theo dõi phát triển", Kind.INT),
+            Column("probation", "Trong đó: đảng viên dự bị", Kind.INT),
+            Column("overdue", "Việc quá hạn", Kind.INT),
+            Column("recognition", "Trong đó: công nhận chính thức quá hạn", Kind.INT),
+        ],
+        subtitle=f"{org.name} · đến ngày {today:%d/%m/%Y}",
+        note="Số người đang trên đường phát triển đảng viên (từ quần chúng ưu tú đến đảng viên dự bị) và số việc đã "
+        "quá hạn theo các mốc thời hạn của quy trình, tính tại ngày lập báo cáo.",
+    )
+    totals = [0, 0, 0, 0]
+    for child in children:
+        values = rows[child.pk]
+        totals = [a + b for a, b in zip(totals, values, strict=False)]
+        table.add(child.name, *values, level=1, flag="có việc quá hạn" if values[2] else "")
+    if rows.get(None):
+        values = rows[None]
+        totals = [a + b for a, b in zip(totals, values, strict=False)]
+        table.add(f"Trực tiếp tại {org.name}", *values, level=1)
+    table.rows.insert(0, Row(["Tổng số", *totals], strong=True))
+    return table
+
+
+# --- the yearly report --------------------------------------------------------------------------------------------
+def yearly_meta(org, year: int, *, issued_on: dt.date | None = None, head: str = "", **fields) -> ReportMeta:
+    return org_meta(
+        org,
+        title=f"BÁO CÁO KẾT QUẢ CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN NĂM {year}",
+        period=f"Năm {year}",
+        issued_on=issued_on,
+        head=head,
+        head_title=fields.pop("head_title", "T/M BAN THƯỜNG VỤ"),
+        **fields,
+    )
+
+
+def _number(value, kind: Kind = Kind.INT) -> str:
+    return format_value(value, kind)
+
+
+def summary_sentence(year: int, admitted: int, target: int | None, previous: int | None = None) -> str:
+    """ "Năm 2026 kết nạp 31 đảng viên, đạt 103,3 % chỉ tiêu năm (30); năm 2025 kết nạp 28." """
+    text = f"Năm {year} kết nạp {_number(admitted)} đảng viên"
+    if target:
+        text += f", đạt {_number(percent(admitted, target), Kind.PERCENT)} chỉ tiêu năm ({_number(target)})"
+    elif target == 0:
+        text += " (chỉ tiêu năm là 0)"
+    else:
+        text += " (chưa giao chỉ tiêu năm)"
+    if previous is not None:
+        text += f"; năm {year - 1} kết nạp {_number(previous)}"
+    return text + "."
+
+
+# --- file names (the web's downloads and the command's default output) ---------------------------------------------
+def bieu2_stem(org, period: Period) -> str:
+    return f"bieu-2_{org.code}_{period.start:%Y-%m-%d}_{period.end:%Y-%m-%d}"
+
+
+def bieu3_stem(org, day: dt.date) -> str:
+    return f"bieu-3_{org.code}_{day:%Y-%m-%d}"
+
+
+def bieu2_filename(org, period: Period, fmt: str) -> str:
+    return f"{bieu2_stem(org, period)}.{fmt}"
+
+
+def bieu3_filename(org, day: dt.date, fmt: str) -> str:
+    return f"{bieu3_stem(org, day)}.{fmt}"
+
+
+def yearly_filename(org, year: int) -> str:
+    return f"bao-cao-phat-trien-dang-vien_{org.code}_{year}.pdf"
+
+
+def _by_slug(tables: list[Table]) -> dict[str, Table]:
+    return {t.slug: t for t in tables}
+
+
+def _value(table: Table, row: int, key: str):
+    index = next(i for i, c in enumerate(table.columns) if c.key == key)
+    return table.rows[row].values[index] if len(table.rows) > row else None
+
+
+def _children_only(table: Table) -> Table:
+    """The rows under the first (the organisation's own total) for a chart: the total would dwarf its parts."""
+    rows = [r for r in table.rows if r.level == 1] or table.rows
+    return Table(table.slug, table.title, table.columns, rows)
+
+
+def _top_levels(table: Table, max_level: int = 1) -> Table:
+    """The organisation and the level under it: a report to attach stays short (the screen and .xlsx go deeper)."""
+    rows = [r for r in table.rows if r.level <= max_level]
+    if len(rows) == len(table.rows):
+        return table
+    note = f"{table.note} Báo cáo in đến tổ chức trực thuộc trực tiếp; chi tiết xem trên ketnap hoặc bản Excel."
+    return Table(table.slug, table.title, table.columns, rows, note.strip(), table.subtitle)
+
+
+def yearly_sections(org, year: int, *, today: dt.date) -> list:
+    """The yearly report's sections (stats.pdf.Section): text, tables and charts, figures only."""
+    from ketnap.stats import charts, funnel, pool, targets
+    from ketnap.stats.pdf import Chart, Section
+
+    day = min(dt.date(year, 12, 31), today)
+    period = Period(dt.date(year, 1, 1), day)
+
+    target_tables = _by_slug(targets.report_tables(org, year, today))
+    progress = target_tables["tien-do"]
+    by_year = admissions_by_year(org, year)
+    admitted = _value(progress, 0, "admitted") or 0
+    previous = by_year.rows[-2].values[1] if len(by_year.rows) > 1 else None
+    first: list = [summary_sentence(year, admitted, _value(progress, 0, "target"), previous)]
+    if "du-bao" in target_tables:
+        forecast = target_tables["du-bao"]
+        expected = _value(forecast, 0, "forecast")
+        if expected is not None:
+            first.append(
+                f"Dự báo đến 31/12/{year}: khoảng {format_value(expected, Kind.DECIMAL)} đảng viên được kết nạp "
+                "(theo số người đang trong quy trình và tốc độ các năm trước)."
+            )
+    first += [progress]
+    if len(progress.rows) > 1:
+        first.append(
+            Chart(
+                charts.bar_chart(
+                    _children_only(progress), "org", ["admitted", "target"], title="Kết nạp so với chỉ tiêu năm"
+                ),
+                "Hình 1. Số đảng viên kết nạp (nền đặc) và chỉ tiêu năm (nền gạch chéo) theo tổ chức trực thuộc.",
+            )
+        )
+    for slug in ("tien-do-nhiem-ky", "nhiem-ky-theo-nam", "du-bao"):
+        if slug in target_tables:
+            first.append(target_tables[slug])
+    first += [
+        by_year,
+        Chart(
+            charts.column_chart(by_year, "year", "admitted"),
+            f"Hình 2. Số đảng viên kết nạp các năm {by_year.subtitle}.",
+        ),
+    ]
+    sections = [Section("I. Chỉ tiêu và kết quả kết nạp đảng viên", first)]
+
+    road_figures = funnel.Funnel(org, day)
+    conversion = road_figures.conversion(period)
+    entered = conversion.column("entered")
+    road: list = [
+        f"Trong năm {year} có {format_value(entered[0] if entered else 0, Kind.INT)} quần chúng ưu tú được đưa vào "
+        f"nguồn; {format_value(road_figures.stages().rows[-1].values[1], Kind.INT)} người đang trong quy trình "
+        f"tại ngày {day:%d/%m/%Y}.",
+        conversion,
+    ]
+    if any(entered):
+        road.append(
+            Chart(
+                charts.funnel_chart(conversion, "stage", "entered", title="Số người vào từng giai đoạn trong năm"),
+                f"Hình 3. Số người vào từng giai đoạn của quy trình trong năm {year} (tỷ lệ so với giai đoạn đầu).",
+            )
+        )
+    road += [road_figures.stages(), road_figures.durations(), funnel.probation_on_time(org, period)]
+    sections.append(Section("II. Quy trình phát triển đảng viên", road))
+
+    share = _top_levels(pool.member_share(org, day, period))
+    profile = _top_levels(pool.pool_profile(org, day)[0])  # by profession: too wide to print, on screen only
+    root = share.rows[0].values if share.rows else None
+    ratio = []
+    if root:
+        ratio.append(
+            f"Ngày {day:%d/%m/%Y}: {format_value(root[2], Kind.INT)} đảng viên trên {format_value(root[1], Kind.INT)} "
+            f"nhân sự ({format_value(root[3], Kind.PERCENT)}); nguồn phát triển còn {format_value(root[4], Kind.INT)} "
+            "quần chúng."
+        )
+    sections.append(Section("III. Tỷ lệ đảng viên và nguồn phát triển", [*ratio, share, profile]))
+
+    overdue = overdue_by_suborganization(org, today)
+    late = overdue.rows[0].values[3] if overdue.rows else 0
+    late_text = f"có {format_value(late, Kind.INT)} việc quá hạn" if late else "không có việc quá hạn"
+    text = f"Đến ngày {today:%d/%m/%Y} {late_text} trong quy trình phát triển đảng viên."
+    dormant = target_tables.get("chi-bo-chua-ket-nap")
+    sections.append(
+        Section("IV. Việc quá hạn, chi bộ lâu chưa kết nạp", [text, overdue, *([dormant] if dormant else [])])
+    )
+    return sections
+
+
+def yearly_report(org, year: int, *, today: dt.date, meta: ReportMeta) -> bytes:
+    """The yearly report on party-member development of `org` (PDF), ready to attach to the committee's report."""
+    from ketnap.stats import pdf
+
+    return pdf.report_pdf(meta, yearly_sections(org, year, today=today))

@@ -1,0 +1,867 @@
+"""Admission targets (chỉ tiêu kết nạp): setting and splitting them, and the figures committees steer by.
+
+Writing: `set_target` and `split_target` are the only entry points (validated, atomic, audited through the
+recorder's signals, attributed to the actor).
+
+Reading: `load(org, today)` gathers, in a fixed number of queries whatever the size of the tree, everything the
+tables need: the current tree under `org` with its counts, every admission ever made (ketnap.stats.admissions, the one
+definition) attributed to a node of that tree through merges and splits, and the targets of the subtree. The table
+functions below are then pure Python over those facts and return `stats.tables.Table` objects, so the screen, the
+.xlsx/.csv downloads and the yearly report show the same numbers.
+
+Which targets are compared: targets of different organisations are "for the same period" when their dates are the
+same (a split copies the parent's dates). A year target belongs to the term that contains its 1 January, so each year
+counts for exactly one term (a term that starts on 01/07/2025 counts its years from 2026). A target of an
+organisation that has since merged or split counts for its successor, as its admissions do (Attribution).
+"""
+
+import contextlib
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ketnap.audit.context import acting, current_note
+from ketnap.registry import indicators
+from ketnap.registry.enums import OrgKind
+from ketnap.registry.models import Organization, PartyMembership
+from ketnap.stats.admissions import Attribution, admissions
+from ketnap.stats.models import PeriodKind, Target, period_label
+from ketnap.stats.tables import Column, Kind, Table, percent
+
+NQ21_SOURCE = "NQ 21-NQ/TW (16/6/2022): kết nạp 3–4 % tổng số đảng viên mỗi năm"
+NQ21_RANGE = (0.03, 0.04)
+ADMISSION_NOTE = (
+    "Kết nạp tính theo ngày quyết định kết nạp (9-KNĐ; tuổi đảng tính từ ngày này, Điều lệ Đảng Điều 5 khoản 4), "
+    "cho chi bộ đã kết nạp; số kết nạp và chỉ tiêu của chi bộ đã hợp nhất, chia tách tính cho tổ chức kế tục."
+)
+MIN_CASES = 10  # past cases a pool needs before its rate is used (else the next, wider pool)
+DORMANT_YEARS = 3
+
+
+# --- periods -------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TargetPeriod:
+    kind: str
+    start: dt.date
+    end: dt.date  # inclusive
+
+    @classmethod
+    def year(cls, year: int) -> "TargetPeriod":
+        return cls(PeriodKind.YEAR, dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    @classmethod
+    def of(cls, target: Target) -> "TargetPeriod":
+        return cls(target.kind, target.starts_on, target.ends_on)
+
+    @property
+    def key(self) -> tuple[dt.date, dt.date]:
+        return (self.start, self.end)
+
+    @property
+    def label(self) -> str:
+        return period_label(self.kind, self.start, self.end)
+
+    @property
+    def slug(self) -> str:
+        """The ?ky= value: "2026" for a calendar year, else "2020-01-01_2025-06-30"."""
+        if self.kind == PeriodKind.YEAR:
+            return str(self.start.year)
+        return f"{self.start.isoformat()}_{self.end.isoformat()}"
+
+    def years_counted(self) -> list[int]:
+        """Calendar years whose year target counts for this term: those whose 1 January lies in it."""
+        return [y for y in range(self.start.year, self.end.year + 1) if self.start <= dt.date(y, 1, 1) <= self.end]
+
+
+def nq21_hint(members: int, years: int = 1) -> str:
+    """NQ 21's yearly 3–4 % of all members, as a number of people for `members` members over `years` years."""
+    low, high = (round(members * share * years) for share in NQ21_RANGE)
+    span = f"{low}" if low == high else f"{low}–{high}"
+    per = "mỗi năm" if years == 1 else f"trong {years} năm"
+    return f"{NQ21_SOURCE} → với {members} đảng viên: khoảng {span} người {per}."
+
+
+# --- writing -------------------------------------------------------------------------------------------
+def _acting(actor):
+    """Attribute the writes to `actor`; without one, keep whoever the caller set (web middleware, CLI, demo)."""
+    return acting(actor, current_note()) if actor is not None else contextlib.nullcontext()
+
+
+def _fmt(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _validate(organization, kind, starts_on, ends_on, admissions_, target: Target | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if kind not in PeriodKind.values:
+        errors["kind"] = "Chọn loại kỳ: nhiệm kỳ, năm hoặc kế hoạch khác."
+    if starts_on is None:
+        errors["starts_on"] = "Nhập ngày bắt đầu của kỳ (dd/mm/yyyy)."
+    if ends_on is None:
+        errors["ends_on"] = "Nhập ngày kết thúc của kỳ (dd/mm/yyyy)."
+    if not isinstance(admissions_, int) or isinstance(admissions_, bool) or admissions_ < 0:
+        errors["admissions"] = "Số đảng viên kết nạp (chỉ tiêu) phải là số nguyên từ 0 trở lên."
+    if errors or starts_on is None or ends_on is None:
+        return errors
+    if ends_on < starts_on:
+        errors["ends_on"] = f"Ngày kết thúc phải từ ngày bắt đầu ({_fmt(starts_on)}) trở đi."
+    elif kind == PeriodKind.YEAR and (
+        starts_on != dt.date(starts_on.year, 1, 1) or ends_on != dt.date(starts_on.year, 12, 31)
+    ):
+        errors["starts_on"] = "Chỉ tiêu năm tính từ 01/01 đến 31/12 của cùng một năm."
+    elif kind == PeriodKind.TERM and ends_on.year == starts_on.year:
+        errors["ends_on"] = (
+            "Nhiệm kỳ đại hội kéo dài nhiều năm (từ đại hội này đến đại hội sau): kiểm tra ngày kết thúc."
+        )
+    if organization.dissolved_on and organization.dissolved_on <= starts_on:
+        errors["organization"] = (
+            f"{organization.name} đã kết thúc hoạt động từ {_fmt(organization.dissolved_on)}, trước khi kỳ bắt đầu."
+        )
+    if not errors:
+        same = Target.objects.filter(organization=organization, kind=kind, starts_on=starts_on)
+        if target is not None:
+            same = same.exclude(pk=target.pk)
+        if same.exists():
+            label = period_label(kind, starts_on, ends_on)
+            errors["starts_on"] = f"{organization.name} đã có chỉ tiêu {label}; hãy sửa chỉ tiêu đó thay vì nhập mới."
+    return errors
+
+
+@transaction.atomic
+def set_target(
+    organization: Organization,
+    *,
+    kind: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    admissions: int,
+    basis: str = "",
+    note: str = "",
+    actor=None,
+    target: Target | None = None,
+) -> Target:
+    """Create the organisation's target for a period, or change `target` (its organisation stays).
+
+    Raises ValidationError keyed by field (kind, starts_on, ends_on, admissions, organization), in Vietnamese.
+    """
+    if target is not None and target.organization_id != organization.pk:
+        raise ValidationError({"organization": "Không thể chuyển chỉ tiêu sang tổ chức khác."})
+    errors = _validate(organization, kind, starts_on, ends_on, admissions, target)
+    if errors:
+        raise ValidationError(errors)
+    if target is None:
+        target = Target(organization=organization, created_by=actor)
+    target.kind, target.starts_on, target.ends_on = kind, starts_on, ends_on
+    target.admissions, target.basis, target.note = admissions, basis.strip(), note.strip()
+    with _acting(actor):
+        target.save()
+    return target
+
+
+@transaction.atomic
+def split_target(parent_target: Target, shares: dict[Organization, int | None], actor=None) -> list[Target]:
+    """Give each direct child organisation its part of `parent_target` (same kind and dates).
+
+    A share of None leaves that child's target as it is. The parts need not add up to the parent's target (a committee
+    may keep a reserve or ask more of its cells); the pages show the difference. Everything is validated before
+    anything is written, so an error leaves no part saved.
+    """
+    parent = parent_target.organization
+    errors: list[str] = []
+    for child, share in shares.items():
+        if child.parent_id != parent.pk:
+            errors.append(f"{child.name} không trực thuộc {parent.name}.")
+        elif child.dissolved_on and child.dissolved_on <= parent_target.starts_on:
+            errors.append(f"{child.name} đã kết thúc hoạt động từ {_fmt(child.dissolved_on)}.")
+        if share is not None and (not isinstance(share, int) or isinstance(share, bool) or share < 0):
+            errors.append(f"{child.name}: số chỉ tiêu phải là số nguyên từ 0 trở lên.")
+    if errors:
+        raise ValidationError({"shares": errors})
+    existing = {
+        t.organization_id: t
+        for t in Target.objects.select_for_update().filter(
+            organization__in=list(shares), kind=parent_target.kind, starts_on=parent_target.starts_on
+        )
+    }
+    basis = f"Phân bổ từ chỉ tiêu {parent_target.label} của {parent.name}"
+    out = []
+    with _acting(actor):
+        for child, share in shares.items():
+            if share is None:
+                continue
+            target = existing.get(child.pk)
+            if target is None:
+                target = Target(
+                    organization=child,
+                    kind=parent_target.kind,
+                    starts_on=parent_target.starts_on,
+                    created_by=actor,
+                    basis=basis,
+                )
+            elif target.admissions == share and target.ends_on == parent_target.ends_on:
+                out.append(target)
+                continue
+            target.ends_on, target.admissions = parent_target.ends_on, share
+            target.save()
+            out.append(target)
+    return out
+
+
+# --- the facts every table is computed from ----------------------------------------------------------------
+@dataclass(frozen=True)
+class Admitted:
+    node_id: int  # the node of the shown tree it counts for
+    org_id: int  # the chi bộ that admitted
+    person_id: int
+    decided_on: dt.date
+
+
+@dataclass
+class Facts:
+    org: Organization
+    today: dt.date
+    tree: list  # [root Node] (empty when the organisation has ended)
+    nodes: dict  # node id -> Node
+    admitted: list[Admitted]  # every admission ever made in the subtree
+    targets: list[Target]  # of the subtree's organisations (ended ones too) and of the organisation's ancestors
+    target_by_node: dict = field(default_factory=dict)  # period key -> {node id: summed targets}
+    kind_by_key: dict = field(default_factory=dict)  # period key -> kind (of the organisation's own target first)
+    org_paths: dict = field(default_factory=dict)  # id -> path, every organisation
+    org_kinds: dict = field(default_factory=dict)  # id -> kind, every organisation
+    _chances: list | None = None
+
+    @property
+    def root(self):
+        return self.tree[0] if self.tree else None
+
+    def own_targets(self) -> list[Target]:
+        return sorted(
+            (t for t in self.targets if t.organization_id == self.org.pk), key=lambda t: (t.starts_on, t.kind)
+        )
+
+    def target_of(self, node_id: int, period: TargetPeriod) -> int | None:
+        return self.target_by_node.get(period.key, {}).get(node_id)
+
+    def admitted_in(self, start: dt.date, end: dt.date) -> list[Admitted]:
+        return [a for a in self.admitted if start <= a.decided_on <= end]
+
+    def periods(self) -> list[TargetPeriod]:
+        """Periods to choose from: those of this organisation's and its ancestors' targets, and this year and last."""
+        mine = set(self.org.ancestor_ids()) | {self.org.pk}
+        found = {TargetPeriod.of(t) for t in self.targets if t.organization_id in mine}
+        found |= {TargetPeriod.year(self.today.year), TargetPeriod.year(self.today.year - 1)}
+        by_key: dict = {}
+        for period in sorted(found, key=lambda p: (p.start, p.end, p.kind != PeriodKind.TERM)):
+            by_key.setdefault(period.key, period)
+        return sorted(by_key.values(), key=lambda p: (-p.start.toordinal(), p.end))
+
+    def period_from(self, slug: str | None) -> TargetPeriod | None:
+        """The period a ?ky= value names (a year, or two ISO dates), with the kind of a matching target."""
+        slug = (slug or "").strip()
+        try:
+            if slug.isdigit() and len(slug) == 4:
+                period = TargetPeriod.year(int(slug))
+            else:
+                start, end = (dt.date.fromisoformat(part) for part in slug.split("_"))
+                if end < start:
+                    return None
+                kind = self.kind_by_key.get((start, end), PeriodKind.PLAN)
+                period = TargetPeriod(kind, start, end)
+        except ValueError:
+            return None
+        return period
+
+
+def _base_of(org_id: int, paths: dict, kinds: dict) -> int | None:
+    """The base organisation (đảng bộ cơ sở / chi bộ cơ sở) an organisation belongs to."""
+    ids = [int(p) for p in paths.get(org_id, "").strip("/").split("/") if p]
+    return next((i for i in reversed(ids) if kinds.get(i) in OrgKind.base_kinds()), None)
+
+
+def load(org: Organization, today: dt.date) -> Facts:
+    """Gather the facts for `org`'s subtree (see the module docstring): about ten queries, none per node."""
+    tree = indicators.current_tree([org]) if org.active else []
+    nodes = {n.org_id: n for n in indicators.flatten(tree)}
+    node_ids = set(nodes)
+    attribution = Attribution(node_ids)
+    paths = attribution._paths
+    kinds = dict(Organization.objects.values_list("pk", "kind"))
+    root_path = org.path
+
+    def reaches(org_id: int) -> bool:
+        # outside the subtree and never merged or split: it cannot count here (saves Attribution's slow fallback)
+        return org_id in node_ids or org_id in attribution.successors or paths.get(org_id, "").startswith(root_path)
+
+    current_org: dict[int, int] | None = None
+    admitted: list[Admitted] = []
+    for a in admissions():
+        if not reaches(a.organization_id):
+            continue
+        holder = None
+        if a.organization_id in node_ids:
+            node = a.organization_id
+        else:
+            if a.membership_id and len(attribution.successors.get(a.organization_id, [])) > 1:
+                if current_org is None:  # only needed to follow a split: one query, only then
+                    current_org = dict(
+                        PartyMembership.objects.filter(decision_date__isnull=False).values_list("pk", "organization_id")
+                    )
+                holder = current_org.get(a.membership_id)
+            node = attribution.node_for(a.organization_id, holder)
+        if node in node_ids:
+            admitted.append(Admitted(node, a.organization_id, a.person_id, a.decided_on))
+
+    targets = list(
+        Target.objects.filter(organization__path__startswith=root_path).order_by("starts_on", "kind", "pk")
+    ) + list(Target.objects.filter(organization_id__in=org.ancestor_ids()))
+    target_by_node: dict = defaultdict(dict)
+    kind_by_key: dict = {}
+    for t in sorted(targets, key=lambda t: t.organization_id != org.pk):
+        kind_by_key.setdefault(t.period_key, t.kind)
+        node = t.organization_id if t.organization_id in node_ids else attribution.node_for(t.organization_id)
+        if node in node_ids and paths.get(t.organization_id, "").startswith(root_path):
+            per = target_by_node[t.period_key]
+            per[node] = per.get(node, 0) + t.admissions
+    return Facts(org, today, tree, nodes, admitted, targets, dict(target_by_node), kind_by_key, paths, kinds)
+
+
+# --- progress against a target ----------------------------------------------------------------------------
+def verdict(admitted: int, target: int | None, ended: bool) -> str:
+    """ "Vượt N", "Đạt", "Còn thiếu N" (period running) or "Không đạt, thiếu N" (period over)."""
+    if target is None:
+        return ""
+    if admitted > target:
+        return f"Vượt {admitted - target}"
+    if admitted == target:
+        return "Đạt"
+    return f"Không đạt, thiếu {target - admitted}" if ended else f"Còn thiếu {target - admitted}"
+
+
+def _roll_up(tree, own: dict[int, int | float]) -> dict[int, int | float]:
+    total: dict[int, int | float] = {}
+
+    def visit(node) -> int | float:
+        total[node.org_id] = own.get(node.org_id, 0) + sum(visit(child) for child in node.children)
+        return total[node.org_id]
+
+    for root in tree:
+        visit(root)
+    return total
+
+
+def split_flags(facts: Facts, node, period: TargetPeriod) -> tuple[int | None, list[str]]:
+    """(sum of the direct children's targets or None, warnings): where the split does not add up."""
+    target = facts.target_of(node.org_id, period)
+    parts = [facts.target_of(c.org_id, period) for c in node.children]
+    given = [p for p in parts if p is not None]
+    allocated = sum(given) if given else None
+    flags = []
+    if target is not None and allocated is not None and allocated != target:
+        flags.append(f"Phân bổ cho các tổ chức trực thuộc: {allocated} / {target} — không khớp")
+    if period.kind == PeriodKind.TERM and target is not None:
+        years = period.years_counted()
+        year_targets = [facts.target_of(node.org_id, TargetPeriod.year(y)) for y in years]
+        set_ = [y for y in year_targets if y is not None]
+        if set_ and (sum(set_) > target or (len(set_) == len(years) and sum(set_) != target)):
+            flags.append(f"Chỉ tiêu các năm: {sum(set_)} / {target} — không khớp")
+    return allocated, flags
+
+
+def progress_table(facts: Facts, period: TargetPeriod, *, max_depth: int = 1, link=None) -> Table:
+    """Admitted against target for the organisation and its sub-organisations (rolled up), with the split checks.
+
+    `link(node)` gives a drill-down address for a sub-organisation's row (screen only).
+    """
+    table = Table(
+        slug="tien-do" if period.kind != PeriodKind.TERM else "tien-do-nhiem-ky",
+        title=f"Kết quả kết nạp so với chỉ tiêu — {period.label}",
+        subtitle=f"{facts.org.name}; từ {_fmt(period.start)} đến {_fmt(period.end)}",
+        columns=[
+            Column("org", "Tổ chức đảng"),
+            Column("members", "Đảng viên hiện nay", Kind.INT),
+            Column("target", "Chỉ tiêu", Kind.INT),
+            Column("admitted", "Đã kết nạp", Kind.INT),
+            Column("percent", "Tỷ lệ so với chỉ tiêu", Kind.PERCENT),
+            Column("result", "Kết quả", Kind.TEXT),
+            Column("allocated", "Đã phân bổ cho trực thuộc", Kind.INT),
+        ],
+        note=f"{ADMISSION_NOTE} Chỉ tiêu: nghị quyết đại hội, kế hoạch của cấp ủy; {NQ21_SOURCE}.",
+    )
+    own = Counter(a.node_id for a in facts.admitted_in(period.start, period.end))
+    done = _roll_up(facts.tree, own)
+    ended = facts.today > period.end
+    for node in indicators.flatten(facts.tree, max_depth):
+        target = facts.target_of(node.org_id, period)
+        admitted = done.get(node.org_id, 0)
+        allocated, flags = split_flags(facts, node, period)
+        table.add(
+            node.name,
+            node.totals.members,
+            target,
+            admitted,
+            percent(admitted, target),
+            verdict(admitted, target, ended),
+            allocated,
+            level=node.depth,
+            strong=node.depth == 0,
+            link=link(node) if link and node.depth > 0 else None,
+            flag="; ".join(flags),
+        )
+    return table
+
+
+def term_years_table(facts: Facts, term: TargetPeriod) -> Table:
+    """A term year by year for the organisation itself: its year targets and what was admitted in each year."""
+    table = Table(
+        slug="nhiem-ky-theo-nam",
+        title=f"{term.label} theo từng năm",
+        subtitle=f"{facts.org.name}; từ {_fmt(term.start)} đến {_fmt(term.end)}",
+        columns=[
+            Column("year", "Năm"),
+            Column("target", "Chỉ tiêu năm", Kind.INT),
+            Column("admitted", "Đã kết nạp", Kind.INT),
+            Column("result", "Kết quả", Kind.TEXT),
+        ],
+        note=(
+            "Chỉ tiêu năm tính cho nhiệm kỳ chứa ngày 01/01 của năm đó; số kết nạp tính trong phần năm thuộc nhiệm kỳ."
+        ),
+    )
+    if facts.root is None:
+        return table
+    node_ids = {n.org_id for n in indicators.flatten(facts.tree)}
+    counted = term.years_counted()
+    for year in range(term.start.year, term.end.year + 1):
+        start, end = max(term.start, dt.date(year, 1, 1)), min(term.end, dt.date(year, 12, 31))
+        label = str(year)
+        if (start, end) != (dt.date(year, 1, 1), dt.date(year, 12, 31)):
+            label += f" (từ {start:%d/%m} đến {end:%d/%m})"
+        target = facts.target_of(facts.org.pk, TargetPeriod.year(year))
+        flag = ""
+        if year not in counted and target is not None:
+            flag, target = f"chỉ tiêu năm {year} tính cho nhiệm kỳ trước", None
+        admitted = sum(1 for a in facts.admitted_in(start, end) if a.node_id in node_ids)
+        table.add(label, target, admitted, verdict(admitted, target, facts.today > end), level=1, flag=flag)
+    term_target = facts.target_of(facts.org.pk, term)
+    admitted = sum(1 for a in facts.admitted_in(term.start, term.end) if a.node_id in node_ids)
+    _allocated, flags = split_flags(facts, facts.root, term)
+    year_flags = [f for f in flags if f.startswith("Chỉ tiêu các năm")]
+    set_years = [y for y in counted if facts.target_of(facts.org.pk, TargetPeriod.year(y)) is not None]
+    if not year_flags and set_years and len(set_years) < len(counted):
+        given = sum(facts.target_of(facts.org.pk, TargetPeriod.year(y)) for y in set_years)
+        year_flags = [f"đã giao chỉ tiêu {len(set_years)}/{len(counted)} năm: {given} người"]
+    table.add(
+        "Cả nhiệm kỳ",
+        term_target,
+        admitted,
+        verdict(admitted, term_target, facts.today > term.end),
+        strong=True,
+        flag="; ".join(year_flags),
+    )
+    return table
+
+
+# --- forecast to the end of the year ----------------------------------------------------------------------
+POOL_LABELS = {"org": "cùng chi bộ", "base": "cùng đảng bộ cơ sở", "all": "toàn bộ dữ liệu", "none": "chưa có số liệu"}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One past stay of a candidate in a stage: when it began, when it ended (None: still there), the decision."""
+
+    org_id: int
+    base_id: int | None
+    entered: dt.date
+    left: dt.date | None
+    decided: dt.date | None
+
+
+@dataclass
+class Chance:
+    candidate_id: int
+    person_id: int
+    org_id: int
+    node_id: int
+    stage: str
+    days: int  # in the current stage, to today
+    probability: float
+    pool: str  # key of POOL_LABELS
+    cases: int  # past cases the probability rests on
+
+
+def _history(org_paths: dict, org_kinds: dict) -> tuple[dict[str, list[Case]], list[tuple]]:
+    """Past stays per stage before the decision, from two narrow queries; and the open candidates."""
+    from ketnap.pipeline.enums import Stage
+    from ketnap.pipeline.models import Candidate, Step
+    from ketnap.pipeline.transitions import PRE_DECISION
+
+    steps: dict[int, list[tuple]] = defaultdict(list)
+    for row in Step.objects.order_by("candidate_id", "on", "id").values_list(
+        "candidate_id", "kind", "on", "stage_before", "stage_after", "passed"
+    ):
+        steps[row[0]].append(row[1:])
+    cases: dict[str, list[Case]] = defaultdict(list)
+    open_ = []
+    bases: dict[int, int | None] = {}
+    for pk, person_id, org_id, started, stage, since in Candidate.objects.values_list(
+        "pk", "person_id", "organization_id", "started_on", "stage", "stage_since"
+    ):
+        history = steps.get(pk, [])
+        entered: dict[str, dt.date] = {}
+        left: dict[str, dt.date] = {}
+        if history[0][2] == Stage.SOURCE if history else stage == Stage.SOURCE:  # put on the list, not adopted
+            entered[Stage.SOURCE] = started
+        decided = None
+        for kind, on, before, after, passed in history:
+            if kind == "decision" and passed and decided is None:
+                decided = on
+            if before != after:
+                entered.setdefault(after, on)
+                left.setdefault(before, on)
+        if org_id not in bases:
+            bases[org_id] = _base_of(org_id, org_paths, org_kinds)
+        for s, on in entered.items():
+            if s in PRE_DECISION:
+                cases[s].append(Case(org_id, bases[org_id], on, left.get(s), decided))
+        if stage in PRE_DECISION:
+            open_.append((pk, person_id, org_id, stage, since))
+    return cases, open_
+
+
+def _rate(cases: list[Case], days: int, horizon: int, today: dt.date) -> tuple[float, int]:
+    """Share of comparable past cases decided within `horizon` more days, and how many cases that is.
+
+    Comparable: entered the stage long enough ago that the whole window (days + horizon) is in the past, and were
+    still in the stage after `days` days (like the candidate now)."""
+    latest = today - dt.timedelta(days=days + horizon)
+    n = hits = 0
+    for case in cases:
+        if case.entered > latest or (case.left is not None and (case.left - case.entered).days < days):
+            continue
+        n += 1
+        hits += case.decided is not None and case.decided <= case.entered + dt.timedelta(days=days + horizon)
+    return (hits / n if n else 0.0), n
+
+
+def forecast(facts: Facts) -> list[Chance]:
+    """Each open candidate of the subtree not yet decided, with the probability of a decision by 31/12 this year.
+
+    Method: for a candidate who has spent d days in stage S, with h days left in the year, look at every past stay
+    in S that lasted at least d days and began at least d + h days ago, and count the share that reached the admission
+    decision (the "decision" step) within d + h days of entering S. The pool is the candidate's own chi bộ; when it
+    holds fewer than MIN_CASES such stays, its base organisation; then all organisations. Entering S is the date of
+    the step that moved the candidate into S (the SOURCE stage: the day put on the list). Candidates already decided
+    are not here: their decision is counted as an admission (ketnap.stats.admissions).
+    """
+    if facts._chances is not None:
+        return facts._chances
+    cases, open_ = _history(facts.org_paths, facts.org_kinds)
+    node_ids = set(facts.nodes)
+    year_end = dt.date(facts.today.year, 12, 31)
+    horizon = (year_end - facts.today).days
+    cache: dict[tuple, tuple[float, int, str]] = {}
+    out = []
+    for pk, person_id, org_id, stage, since in open_:
+        if org_id not in node_ids:
+            continue
+        days = max(0, (facts.today - since).days)
+        base = _base_of(org_id, facts.org_paths, facts.org_kinds)
+        key = (org_id, base, stage, days)
+        if key not in cache:
+            pools = [
+                ("org", [c for c in cases[stage] if c.org_id == org_id]),
+                ("base", [c for c in cases[stage] if c.base_id == base] if base else []),
+                ("all", cases[stage]),
+            ]
+            found = None
+            for name, pool in pools:
+                rate, n = _rate(pool, days, horizon, facts.today)
+                if n >= MIN_CASES or (name == "all" and n):
+                    found = (rate, n, name)
+                    break
+            cache[key] = found or (0.0, 0, "none")
+        rate, n, pool = cache[key]
+        out.append(Chance(pk, person_id, org_id, org_id, stage, days, rate, pool, n))
+    facts._chances = out
+    return out
+
+
+@dataclass
+class ForecastSummary:
+    year_end: dt.date
+    admitted: int
+    expected: float
+    forecast: float
+    candidates: int
+    target: int | None
+    pools: dict  # pool key -> number of candidates
+
+    @property
+    def explanation(self) -> str:
+        pools = ", ".join(f"{POOL_LABELS[k]} cho {v} người" for k, v in self.pools.items() if v)
+        return (
+            f"Đã kết nạp {self.admitted} (tính cả người đã có quyết định, chưa tổ chức lễ kết nạp) + dự kiến "
+            f"{_dec(self.expected)} từ {self.candidates} quần chúng đang trong quy trình, chưa có quyết định kết nạp. "
+            "Mỗi người được tính theo tỉ lệ những người trước đây ở cùng giai đoạn, đã chờ cùng số ngày, "
+            f"có quyết định kết nạp trong số ngày còn lại của năm (số liệu lịch sử: {pools or 'chưa có'}). "
+            f"Đây là ước tính theo số liệu, không phải cam kết."
+        )
+
+
+def _dec(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def forecast_summary(facts: Facts) -> ForecastSummary:
+    year = facts.today.year
+    period = TargetPeriod.year(year)
+    chances = forecast(facts)
+    admitted = len(facts.admitted_in(period.start, facts.today))
+    expected = round(sum(c.probability for c in chances), 1)
+    return ForecastSummary(
+        year_end=period.end,
+        admitted=admitted,
+        expected=expected,
+        forecast=round(admitted + expected, 1),
+        candidates=len(chances),
+        target=facts.target_of(facts.org.pk, period),
+        pools=dict(Counter(c.pool for c in chances)),
+    )
+
+
+def forecast_table(facts: Facts, *, max_depth: int = 1, link=None) -> Table:
+    """This year's admissions by 31/12 forecast from the candidates now in the pipeline, per organisation."""
+    period = TargetPeriod.year(facts.today.year)
+    summary = forecast_summary(facts)
+    table = Table(
+        slug="du-bao",
+        title=f"Dự báo kết nạp đến {_fmt(period.end)}",
+        subtitle=f"{facts.org.name}; tính đến ngày {_fmt(facts.today)}",
+        columns=[
+            Column("org", "Tổ chức đảng"),
+            Column("target", f"Chỉ tiêu năm {period.start.year}", Kind.INT),
+            Column("admitted", "Đã kết nạp", Kind.INT),
+            Column("candidates", "Đang trong quy trình (chưa có quyết định)", Kind.INT),
+            Column("expected", "Dự kiến thêm", Kind.DECIMAL),
+            Column("forecast", "Dự báo cả năm", Kind.DECIMAL),
+            Column("result", "So với chỉ tiêu", Kind.TEXT),
+        ],
+        note=summary.explanation,
+    )
+    admitted = _roll_up(facts.tree, Counter(a.node_id for a in facts.admitted_in(period.start, facts.today)))
+    chances = forecast(facts)
+    expected = _roll_up(facts.tree, _sum_by(chances, lambda c: c.probability))
+    waiting = _roll_up(facts.tree, Counter(c.org_id for c in chances))
+    for node in indicators.flatten(facts.tree, max_depth):
+        target = facts.target_of(node.org_id, period)
+        total = round(admitted.get(node.org_id, 0) + expected.get(node.org_id, 0), 1)
+        result = ""
+        if target is not None:
+            gap = round(total - target, 1)
+            result = (
+                "Có thể đạt" if gap == 0 else f"Có thể vượt {_dec(gap)}" if gap > 0 else f"Có thể thiếu {_dec(-gap)}"
+            )
+        table.add(
+            node.name,
+            target,
+            admitted.get(node.org_id, 0),
+            waiting.get(node.org_id, 0),
+            round(expected.get(node.org_id, 0), 1),
+            total,
+            result,
+            level=node.depth,
+            strong=node.depth == 0,
+            link=link(node) if link and node.depth > 0 else None,
+        )
+    return table
+
+
+def _sum_by(items, value) -> dict[int, float]:
+    out: dict[int, float] = defaultdict(float)
+    for item in items:
+        out[item.org_id] += value(item)
+    return out
+
+
+def forecast_stage_table(facts: Facts) -> Table:
+    """The forecast by stage: how many, how long they have waited, their average chance, which history was used."""
+    from ketnap.pipeline.enums import Stage
+
+    chances = forecast(facts)
+    table = Table(
+        slug="du-bao-theo-giai-doan",
+        title="Dự báo theo giai đoạn",
+        subtitle=f"{facts.org.name}; tính đến ngày {_fmt(facts.today)}",
+        columns=[
+            Column("stage", "Giai đoạn"),
+            Column("n", "Số người", Kind.INT),
+            Column("days", "Số ngày trung bình ở giai đoạn này", Kind.DECIMAL),
+            Column("p", "Khả năng có quyết định trước 31/12", Kind.PERCENT),
+            Column("expected", "Dự kiến", Kind.DECIMAL),
+            Column("pool", "Số liệu lịch sử dùng", Kind.TEXT),
+        ],
+        note=f"Số liệu lịch sử đủ khi có từ {MIN_CASES} trường hợp trở lên; nếu chưa đủ thì dùng phạm vi rộng hơn.",
+    )
+    for stage in Stage:
+        here = [c for c in chances if c.stage == stage]
+        if not here:
+            continue
+        pools = Counter(c.pool for c in here)
+        table.add(
+            str(stage.label),
+            len(here),
+            round(sum(c.days for c in here) / len(here), 1),
+            round(100 * sum(c.probability for c in here) / len(here), 1),
+            round(sum(c.probability for c in here), 1),
+            ", ".join(f"{POOL_LABELS[k]} ({v})" for k, v in pools.most_common()),
+        )
+    if chances:
+        table.add(
+            "Cộng",
+            len(chances),
+            None,
+            None,
+            round(sum(c.probability for c in chances), 1),
+            "",
+            strong=True,
+        )
+    return table
+
+
+# --- cells without admissions -----------------------------------------------------------------------------
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29/02
+        return day.replace(year=day.year - years, day=28)
+
+
+def dormant_table(facts: Facts, years: int = DORMANT_YEARS, *, link=None) -> Table:
+    """Active chi bộ of the subtree with no admission in the last `years` years, with their last admission."""
+    since = _years_before(facts.today, years)
+    last: dict[int, dt.date] = {}
+    for a in facts.admitted:
+        if a.decided_on <= facts.today and (a.node_id not in last or a.decided_on > last[a.node_id]):
+            last[a.node_id] = a.decided_on
+    table = Table(
+        slug="chi-bo-chua-ket-nap",
+        title=f"Chi bộ chưa kết nạp đảng viên trong {years} năm qua",
+        subtitle=f"{facts.org.name}; từ {_fmt(since + dt.timedelta(days=1))} đến {_fmt(facts.today)}",
+        columns=[
+            Column("cell", "Chi bộ"),
+            Column("parent", "Trực thuộc"),
+            Column("members", "Đảng viên", Kind.INT),
+            Column("non_members", "Quần chúng (nguồn)", Kind.INT),
+            Column("last", "Lần kết nạp gần nhất", Kind.DATE),
+        ],
+        note=f"{ADMISSION_NOTE} Chi bộ mới từ hợp nhất, chia tách mang theo lần kết nạp của chi bộ cũ.",
+    )
+    for node in indicators.flatten(facts.tree):
+        if node.kind not in OrgKind.cell_kinds():
+            continue
+        when = last.get(node.org_id)
+        if when is not None and when > since:
+            continue
+        parent = facts.nodes.get(node.parent_id)
+        table.add(
+            node.name,
+            parent.name if parent else "",
+            node.totals.members,
+            node.totals.non_members,
+            when,
+            link=link(node) if link else None,
+            flag=f"{years} năm chưa kết nạp" if when else "chưa kết nạp lần nào",
+        )
+    return table
+
+
+# --- the yearly report ------------------------------------------------------------------------------------
+def term_for_year(facts: Facts, year: int) -> TargetPeriod | None:
+    """The organisation's term that contains 1 January of `year` (else the latest one overlapping the year)."""
+    terms = [TargetPeriod.of(t) for t in facts.own_targets() if t.kind == PeriodKind.TERM]
+    jan1 = dt.date(year, 1, 1)
+    holding = [t for t in terms if t.start <= jan1 <= t.end]
+    if holding:
+        return holding[0]
+    overlapping = [t for t in terms if t.start <= dt.date(year, 12, 31) and t.end >= jan1]
+    return max(overlapping, key=lambda t: t.start, default=None)
+
+
+def report_tables(org: Organization, year: int, today: dt.date) -> list[Table]:
+    """The target tables of the yearly report: the year's progress, the term containing it (if the organisation has a
+    term target) with its years, the forecast (the current year only) and the chi bộ without admissions."""
+    facts = load(org, today)
+    tables = [progress_table(facts, TargetPeriod.year(year))]
+    term = term_for_year(facts, year)
+    if term is not None:
+        tables += [progress_table(facts, term), term_years_table(facts, term)]
+    if year == today.year:
+        tables.append(forecast_table(facts))
+    tables.append(dormant_table(facts))
+    return tables
+
+
+# --- names (only for users who may read the people of the organisation: the views check) ---------------------
+def admitted_names_table(facts: Facts, period: TargetPeriod, *, link=None) -> Table:
+    """Who was admitted in the period in the subtree, with the chi bộ and the decision date."""
+    from ketnap.registry.models import Person
+
+    rows = sorted(facts.admitted_in(period.start, period.end), key=lambda a: (a.decided_on, a.person_id))
+    people = Person.objects.in_bulk([a.person_id for a in rows])
+    table = Table(
+        slug="danh-sach-ket-nap",
+        title=f"Danh sách đã kết nạp — {period.label}",
+        subtitle=facts.org.name,
+        columns=[
+            Column("name", "Họ và tên"),
+            Column("cell", "Chi bộ"),
+            Column("decided", "Ngày quyết định", Kind.DATE),
+        ],
+        note=ADMISSION_NOTE,
+    )
+    for a in rows:
+        person = people.get(a.person_id)
+        node = facts.nodes.get(a.node_id)
+        table.add(
+            person.full_name if person else "",
+            node.name if node else "",
+            a.decided_on,
+            link=link(a.person_id) if link else None,
+        )
+    return table
+
+
+def pipeline_names_table(facts: Facts, *, link=None) -> Table:
+    """Who is in the pipeline before the decision, with the chance of a decision by 31/12 (the forecast's basis)."""
+    from ketnap.pipeline.enums import Stage
+    from ketnap.registry.models import Person
+
+    chances = sorted(forecast(facts), key=lambda c: (-c.probability, c.days))
+    people = Person.objects.in_bulk([c.person_id for c in chances])
+    table = Table(
+        slug="danh-sach-trong-quy-trinh",
+        title="Quần chúng đang trong quy trình, chưa có quyết định kết nạp",
+        subtitle=f"{facts.org.name}; tính đến ngày {_fmt(facts.today)}",
+        columns=[
+            Column("name", "Họ và tên"),
+            Column("cell", "Chi bộ"),
+            Column("stage", "Giai đoạn"),
+            Column("days", "Số ngày ở giai đoạn", Kind.INT),
+            Column("p", f"Khả năng có quyết định trước {_fmt(dt.date(facts.today.year, 12, 31))}", Kind.PERCENT),
+            Column("pool", "Số liệu lịch sử dùng", Kind.TEXT),
+        ],
+    )
+    for c in chances:
+        person, node = people.get(c.person_id), facts.nodes.get(c.node_id)
+        table.add(
+            person.full_name if person else "",
+            node.name if node else "",
+            str(Stage(c.stage).label),
+            c.days,
+            round(100 * c.probability, 1),
+            f"{POOL_LABELS[c.pool]} ({c.cases} trường hợp)",
+            link=link(c.candidate_id) if link else None,
+        )
+    return table

@@ -1,0 +1,442 @@
+"""Statistics against a small hand-counted dataset: biểu 2 and biểu 3 row by row, the funnel, the source pool, probation
+on time, the past-date tree, and that an overseer never sees a name.
+
+The dataset (on top of conftest's world; "today" is later than every date here):
+- admitted in 2025 in hospital A: Mai (A1, Tày, youth union, BS CKI, sơ cấp LLCT, 30 at decision), Hùng (A2, công
+  chức, Catholic, re-admitted, ĐH, trung cấp LLCT, 36), Lan (A3 "Khoa Nhi", merged into A1 on 01/09/2025; THCS,
+  trung cấp, youth union, 25) and Hạnh (A1, decided 10/11/2025, ceremony still to come; cao đẳng, 33);
+- admitted in 2024 in hospital A: Thu (A2, ĐH, 54; official since 13/03/2025) and Sơn (A1, tiến sĩ, PGS, cao cấp
+  LLCT, 62); admitted in 2025 in hospital B: Tú;
+- Bảo, official member of A1 since 2000, exempt from activities, died 01/06/2025;
+- cell A2 renamed "Chi bộ Ngoại tổng hợp" on 01/01/2026;
+- candidates of hospital A seen on 30/06/2026: six sent to the sympathiser list on 01/06/2026 after 10, 20 … 60 days
+  as sources; Bình a source for 100 days, Khoa for 20; Vinh withdrawn in 2025 after 61 days; Hạnh's whole road;
+- hospital B: three non-members (Quý, Ngân, Phúc) whose probation reviews were on time, late, on time.
+"""
+
+import datetime as dt
+import re
+
+import pytest
+
+from ketnap.pipeline import domain
+from ketnap.pipeline.enums import Stage
+from ketnap.pipeline.models import Step
+from ketnap.registry.enums import Gender, MembershipEventKind, MembershipStatus, OrgKind
+from ketnap.registry.models import CodeItem, Person
+from ketnap.registry.services import organizations, people
+from ketnap.stats import bieu, funnel, pool
+from ketnap.stats.periods import Period
+from ketnap.stats.tables import Table
+from tests import factories as f
+
+D = dt.date
+Y2025 = Period.year(2025)
+SEEN = D(2026, 6, 30)  # the day the funnel is read on (a fixed past day: durations do not move with the clock)
+
+
+def code(kind, value):
+    return CodeItem.objects.get(kind=kind, code=value)
+
+
+def staff(unit, name, *, born, gender=Gender.FEMALE, **coded):
+    """A person; coded attributes by their code-list code (ethnicity="02", professional_level="bs_cki" …)."""
+    plain = {k: coded.pop(k) for k in ("youth_union_member", "in_cadre_planning") if k in coded}
+    fields = {kind: code(kind, value) for kind, value in coded.items()}
+    return f.person(unit, name, born=born, gender=gender, **fields, **plain)
+
+
+def admit(person, cell, decision, *, readmission=False):
+    return people.register_membership(
+        person,
+        organization=cell,
+        status=MembershipStatus.PROBATIONARY,
+        decision_date=decision,
+        ceremony_date=decision + dt.timedelta(days=9),
+        is_readmission=readmission,
+        kind=MembershipEventKind.ADMITTED,
+        on=decision + dt.timedelta(days=9),
+    )
+
+
+def walk(candidate, steps):
+    """Record the steps of a road as rows (the rules' dossier checks are tested in test_pipeline; here only the dates
+    and stages matter)."""
+    before = candidate.stage
+    for kind, on, after in steps:
+        Step.objects.create(candidate=candidate, kind=kind, on=on, stage_before=before, stage_after=after)
+        before = after
+    candidate.stage, candidate.stage_since = before, steps[-1][1]
+    candidate.save()
+
+
+@pytest.fixture
+def data(world, personas):
+    system = personas.superuser
+    a1, a2 = world.cell_a1, world.cell_a2
+    a3 = f.org("BVA-NHI", "Chi bộ Khoa Nhi", OrgKind.CELL, world.hospital_a)
+    dept_a3 = f.unit("UA-NHI", "Khoa Nhi", world.unit_a, covered_by=a3)
+    common = {"general_education": "thpt"}
+    mai = staff(
+        world.dept_a1,
+        "Hà Thị Mai",
+        born=D(1995, 3, 10),
+        ethnicity="02",
+        religion="00",
+        youth_union_member=True,
+        professional_level="bs_cki",
+        political_theory="so_cap",
+        employment_type="vien_chuc",
+        **common,
+    )
+    admit(mai, a1, D(2025, 4, 1))
+    hung = staff(
+        world.dept_a2,
+        "Lương Văn Hùng",
+        born=D(1988, 12, 31),
+        gender=Gender.MALE,
+        ethnicity="01",
+        religion="02",
+        professional_level="dai_hoc",
+        political_theory="trung_cap",
+        employment_type="cong_chuc",
+        **common,
+    )
+    admit(hung, a2, D(2025, 6, 15), readmission=True)
+    lan = staff(
+        dept_a3,
+        "Đỗ Thị Lan",
+        born=D(2000, 7, 1),
+        youth_union_member=True,
+        general_education="thcs",
+        professional_level="trung_cap",
+        political_theory="none",
+    )
+    admit(lan, a3, D(2025, 7, 1))
+    organizations.merge([a3], into=a1, on=D(2025, 9, 1))
+    thu = staff(
+        world.dept_a2, "Trịnh Thị Thu", born=D(1970, 2, 2), ethnicity="01", professional_level="dai_hoc", **common
+    )
+    thu_membership = admit(thu, a2, D(2024, 3, 3))
+    people.recognise_official(thu_membership, official_date=D(2025, 3, 13), on=D(2025, 3, 20))
+    son = staff(
+        world.dept_a1,
+        "Cao Văn Sơn",
+        born=D(1962, 1, 1),
+        gender=Gender.MALE,
+        professional_level="tien_si",
+        academic_title="pgs",
+        political_theory="cao_cap",
+        **common,
+    )
+    admit(son, a1, D(2024, 10, 10))
+    tu = staff(world.dept_b1, "Phan Văn Tú", born=D(1985, 5, 5), gender=Gender.MALE)
+    admit(tu, world.cell_b1, D(2025, 5, 5))
+    bao = staff(world.dept_a1, "Ngô Văn Bảo", born=D(1960, 1, 1), gender=Gender.MALE)
+    bao_membership = f.member(bao, a1, decision=D(2000, 1, 1))
+    bao_membership.exempt_from_activities = True
+    bao_membership.save()
+    people.end_membership(bao_membership, MembershipEventKind.DIED, on=D(2025, 6, 1))
+    organizations.rename(a2, "Chi bộ Ngoại tổng hợp", on=D(2026, 1, 1))
+
+    # the road of hospital A's candidates
+    hanh = staff(
+        world.dept_a1, "Bùi Thị Hạnh", born=D(1992, 1, 15), ethnicity="01", professional_level="cao_dang", **common
+    )
+    walk(
+        domain.create_candidate(hanh, actor=system, on=D(2025, 1, 1)),
+        [
+            ("sympathise", D(2025, 2, 1), Stage.SYMPATHISER),
+            ("certificate", D(2025, 4, 1), Stage.DOSSIER),
+            ("cell_resolution", D(2025, 9, 1), Stage.CELL_RESOLVED),
+            ("committee_resolution", D(2025, 10, 1), Stage.COMMITTEE_RESOLVED),
+            ("decision", D(2025, 11, 10), Stage.DECIDED),
+        ],
+    )
+    sent = D(2026, 6, 1)
+    for n, days in enumerate((10, 20, 30, 40, 50, 60), start=1):
+        person = staff(world.dept_a2, f"Lê Thị Nguồn{n}", born=D(1998, 1, n))
+        candidate = domain.create_candidate(person, actor=system, on=sent - dt.timedelta(days=days))
+        walk(candidate, [("sympathise", sent, Stage.SYMPATHISER)])
+    domain.create_candidate(world.binh, actor=system, on=SEEN - dt.timedelta(days=100))
+    khoa = staff(world.dept_a2, "Đặng Văn Khoa", born=D(1996, 4, 2), gender=Gender.MALE)
+    domain.create_candidate(khoa, actor=system, on=SEEN - dt.timedelta(days=20))
+    vinh = staff(world.dept_a1, "Tô Văn Vinh", born=D(1993, 9, 9), gender=Gender.MALE)
+    walk(domain.create_candidate(vinh, actor=system, on=D(2025, 3, 1)), [("withdraw", D(2025, 5, 1), Stage.WITHDRAWN)])
+
+    # hospital B: the source pool and probation reviews (ceremony → chi bộ's recognition resolution)
+    roads = [
+        ("Vương Văn Quý", D(2000, 1, 1), "dai_hoc", True, False, "bac_si", D(2024, 3, 13), D(2025, 3, 18)),
+        ("Kiều Thị Ngân", D(1980, 6, 6), "trung_cap", False, True, "dieu_duong", D(2024, 1, 10), D(2025, 6, 2)),
+        ("Lâm Văn Phúc", D(1999, 12, 1), "bs_ckii", True, True, "bac_si", D(2023, 2, 1), D(2024, 2, 20)),
+    ]
+    for name, born, level, youth, planning, profession, ceremony, review in roads:
+        person = staff(
+            world.dept_b1,
+            name,
+            born=born,
+            professional_level=level,
+            profession=profession,
+            youth_union_member=youth,
+            in_cadre_planning=planning,
+        )
+        walk(
+            domain.create_candidate(person, actor=system, on=D(2023, 1, 1)),
+            [
+                ("decision", ceremony - dt.timedelta(days=20), Stage.DECIDED),
+                ("ceremony", ceremony, Stage.PROBATION),
+                ("recognition_cell_resolution", review, Stage.RECOGNITION_CELL),
+            ],
+        )
+    return world
+
+
+def figures(table: Table) -> dict[tuple[str, str], tuple]:
+    """(heading, label) -> (kỳ này, cùng kỳ, %) for every numbered row of a form."""
+    out, heading = {}, ""
+    for row in table.rows:
+        code_, label, *values = row.values
+        if code_ and not code_[0].isdigit():
+            heading = label
+        elif code_:
+            out[(heading, label)] = tuple(values)
+    return out
+
+
+def test_bieu2_counts_the_admissions_row_by_row(data):
+    table = bieu.new_members(data.hospital_a, Y2025)
+    got = figures(table)
+    expected = {
+        ("Đảng viên mới kết nạp", "Tổng số đảng viên mới kết nạp"): (4, 2, 200.0),
+        ("Đảng viên mới kết nạp", "Trong đó: Nữ"): (3, 1, 300.0),
+        ("Đảng viên mới kết nạp", "Dân tộc thiểu số"): (1, 0, None),
+        ("Đảng viên mới kết nạp", "Người có đạo (theo tôn giáo)"): (1, 0, None),
+        ("Đảng viên mới kết nạp", "Đoàn viên Thanh niên Cộng sản Hồ Chí Minh"): (2, 0, None),
+        ("Đảng viên mới kết nạp", "Kết nạp lại"): (1, 0, None),
+        ("Nghề nghiệp", "Công chức trong cơ quan nhà nước (từ cấp huyện trở lên)"): (1, 0, None),
+        ("Nghề nghiệp", "Viên chức trong đơn vị sự nghiệp công lập"): (3, 2, 150.0),
+        ("Nghề nghiệp", "Sinh viên"): (0, 0, None),
+        ("Tuổi đời", "Từ 18 đến 30 tuổi"): (2, 0, None),
+        ("Tuổi đời", "Từ 31 đến 35 tuổi"): (1, 0, None),
+        ("Tuổi đời", "Từ 36 đến 40 tuổi"): (1, 0, None),
+        ("Tuổi đời", "Từ 41 đến 45 tuổi"): (0, 0, None),
+        ("Tuổi đời", "Từ 51 đến 55 tuổi"): (0, 1, 0.0),
+        ("Tuổi đời", "Trên 60 tuổi"): (0, 1, 0.0),
+        ("Tuổi đời", "Tuổi bình quân"): (31.0, 58.0, 53.4),
+        ("Trình độ giáo dục phổ thông", "Trung học cơ sở"): (1, 0, None),
+        ("Trình độ giáo dục phổ thông", "Trung học phổ thông"): (3, 2, 150.0),
+        ("Trình độ giáo dục phổ thông", "Tiểu học"): (0, 0, None),
+        ("Trình độ chuyên môn nghiệp vụ", "Công nhân kỹ thuật, sơ cấp"): (0, 0, None),
+        ("Trình độ chuyên môn nghiệp vụ", "Trung cấp"): (1, 0, None),
+        ("Trình độ chuyên môn nghiệp vụ", "Cao đẳng"): (1, 0, None),
+        ("Trình độ chuyên môn nghiệp vụ", "Đại học"): (1, 1, 100.0),
+        ("Trình độ chuyên môn nghiệp vụ", "Thạc sĩ"): (1, 0, None),  # BS CKI
+        ("Trình độ chuyên môn nghiệp vụ", "Tiến sĩ"): (0, 1, 0.0),
+        ("Học hàm", "Phó Giáo sư"): (0, 1, 0.0),
+        ("Học hàm", "Giáo sư"): (0, 0, None),
+        ("Trình độ lý luận chính trị", "Sơ cấp"): (1, 0, None),
+        ("Trình độ lý luận chính trị", "Trung cấp"): (1, 0, None),
+        ("Trình độ lý luận chính trị", "Cao cấp, cử nhân"): (0, 1, 0.0),
+        ("Tổ chức cơ sở đảng", "Tổng số tổ chức cơ sở đảng"): (1, 1, 100.0),
+        ("Tổ chức cơ sở đảng", "Đảng bộ cơ sở"): (1, 1, 100.0),
+        ("Tổ chức cơ sở đảng", "Chi bộ cơ sở"): (0, 0, None),
+        ("Tổ chức cơ sở đảng", "Tổ chức cơ sở đảng có kết nạp đảng viên trong kỳ"): (1, 1, 100.0),
+        ("Tổ chức cơ sở đảng", "Tổ chức cơ sở đảng không còn quần chúng"): (0, 0, None),
+    }
+    assert {key: got[key] for key in expected} == expected
+    # every numbered row is accounted for: the rest of the occupation list is zero
+    assert sum(v[0] for (h, _l), v in got.items() if h == "Nghề nghiệp") == 4
+    assert [r.values[0] for r in table.rows if r.values[0][:1].isdigit()][:3] == ["01", "02", "03"]
+    assert "11-HD/BTCTW" in table.note and "hiện tại" in table.note
+    # the province counts hospital B's admission too; hospital B only its own
+    assert (
+        figures(bieu.new_members(data.upper, Y2025))[("Đảng viên mới kết nạp", "Tổng số đảng viên mới kết nạp")][0] == 5
+    )
+    assert (
+        figures(bieu.new_members(data.hospital_b, Y2025))[("Đảng viên mới kết nạp", "Tổng số đảng viên mới kết nạp")][0]
+        == 1
+    )
+
+
+def test_bieu3_counts_the_membership_on_a_day(data):
+    got = figures(bieu.membership(data.hospital_a, D(2025, 12, 31)))
+    expected = {
+        ("Đảng viên", "Tổng số đảng viên"): (7, 5, 140.0),
+        ("Đảng viên", "Trong đó: Nữ"): (3, 1, 300.0),
+        ("Đảng viên", "Dân tộc thiểu số"): (1, 0, None),
+        ("Đảng viên", "Người có đạo (theo tôn giáo)"): (1, 0, None),
+        ("Đảng viên", "Đảng viên dự bị"): (5, 3, 166.7),
+        ("Đảng viên", "Đoàn viên Thanh niên Cộng sản Hồ Chí Minh"): (2, 0, None),
+        ("Đảng viên", "Được miễn công tác và sinh hoạt đảng"): (0, 1, 0.0),
+        ("Tuổi đời", "Từ 18 đến 30 tuổi"): (2, 0, None),
+        ("Tuổi đời", "Từ 31 đến 35 tuổi"): (2, 2, 100.0),
+        ("Tuổi đời", "Từ 36 đến 40 tuổi"): (1, 0, None),
+        ("Tuổi đời", "Từ 51 đến 55 tuổi"): (1, 1, 100.0),
+        ("Tuổi đời", "Trên 60 tuổi"): (1, 2, 50.0),
+        ("Tuổi đời", "Tuổi bình quân"): (40.0, 49.6, 80.6),
+        ("Thời kỳ vào Đảng", "Từ 01/5/1975 đến nay"): (7, 5, 140.0),
+        ("Thời kỳ vào Đảng", "Trước 19/8/1945"): (0, 0, None),
+        ("Nghề nghiệp", "Công chức trong cơ quan nhà nước (từ cấp huyện trở lên)"): (1, 0, None),
+        ("Nghề nghiệp", "Viên chức trong đơn vị sự nghiệp công lập"): (6, 5, 120.0),
+        ("Trình độ giáo dục phổ thông", "Trung học cơ sở"): (1, 0, None),
+        ("Trình độ giáo dục phổ thông", "Trung học phổ thông"): (4, 2, 200.0),
+        ("Trình độ chuyên môn nghiệp vụ", "Trung cấp"): (1, 0, None),
+        ("Trình độ chuyên môn nghiệp vụ", "Đại học"): (2, 1, 200.0),
+        ("Trình độ chuyên môn nghiệp vụ", "Thạc sĩ"): (1, 0, None),
+        ("Trình độ chuyên môn nghiệp vụ", "Tiến sĩ"): (1, 1, 100.0),
+        ("Học hàm", "Phó Giáo sư"): (1, 1, 100.0),
+        ("Trình độ lý luận chính trị", "Sơ cấp"): (1, 0, None),
+        ("Trình độ lý luận chính trị", "Trung cấp"): (1, 0, None),
+        ("Trình độ lý luận chính trị", "Cao cấp, cử nhân"): (1, 1, 100.0),
+    }
+    assert {key: got[key] for key in expected} == expected
+    # before the merge Lan counted in Khoa Nhi, which was then part of hospital A
+    assert figures(bieu.membership(data.hospital_a, D(2025, 8, 1)))[("Đảng viên", "Tổng số đảng viên")][0] == 7
+
+
+def test_funnel_stages_conversion_durations_and_stalls(data):
+    road = funnel.Funnel(data.hospital_a, SEEN)
+    stages = {r.values[0]: r.values[1] for r in road.stages().rows}
+    assert stages[Stage.SOURCE.label] == 2 and stages[Stage.SYMPATHISER.label] == 6
+    assert stages[Stage.DECIDED.label] == 1 and stages["Tổng số đang theo dõi"] == 9
+    conversion = {r.values[0]: r.values[1:] for r in road.conversion().rows}
+    # entered, went on, rate, still there, left the road
+    assert conversion[Stage.SOURCE.label] == [10, 7, 70.0, 2, 1]
+    assert conversion[Stage.SYMPATHISER.label] == [7, 1, 14.3, 6, 0]
+    assert conversion[Stage.DOSSIER.label] == [1, 1, 100.0, 0, 0]
+    assert conversion[Stage.SUB_APPRAISED.label] == [0, 0, None, 0, 0]
+    assert conversion[Stage.DECIDED.label] == [1, 0, 0.0, 1, 0]
+    in_2025 = {r.values[0]: r.values[1:] for r in road.conversion(Y2025).rows}
+    assert in_2025[Stage.SOURCE.label] == [2, 1, 50.0, 0, 1]
+    durations = {r.values[0]: (r.values[1:], r.flag) for r in road.durations().rows}
+    # source stays: 10, 20, 30, 40, 50, 60 (sympathisers), 31 (Hạnh), 61 (Vinh): median 35.5, 75th percentile 52.5
+    assert durations[Stage.SOURCE.label] == ([8, 35.5, 52.5, 2, 1], "")
+    assert durations[Stage.SYMPATHISER.label] == ([1, 59.0, None, 6, None], "chưa đủ dữ liệu")
+    assert road.stalled_people(Stage.SOURCE) == [data.binh.pk]  # 100 days > 52.5; Khoa's 20 days are not
+    # on a past day only what had happened by then
+    earlier = {r.values[0]: r.values[1] for r in funnel.Funnel(data.hospital_a, D(2025, 6, 30)).stages().rows}
+    assert earlier[Stage.DOSSIER.label] == 1 and earlier["Tổng số đang theo dõi"] == 1
+
+
+def test_probation_reviews_on_time(data):
+    table = funnel.probation_on_time(data.hospital_b, Y2025)
+    # 2025: Quý reviewed 5 days after the 12 months (on time), Ngân almost 5 months after (late); 2024: Phúc on time
+    assert [r.values[1:] for r in table.rows] == [[2, 1, 1, 50.0], [1, 1, 0, 100.0]]
+    assert funnel.probation_on_time(data.hospital_a, Y2025).rows[0].values[1] == 0
+
+
+def test_source_pool_profile_and_member_share(data):
+    day = dt.date.today()
+    profile, by_profession = pool.pool_profile(data.hospital_b, day)
+    # Quý (26, ĐH, youth union), Ngân (ĐD, planning), Phúc (26, BS CKII, youth union, planning)
+    assert [r.values for r in profile.rows] == [
+        ["Đảng bộ Bệnh viện B", 3, 2, 2, 2, 2],
+        ["Chi bộ Khoa Sản", 3, 2, 2, 2, 2],
+    ]
+    assert profile.rows[0].strong and not profile.rows[1].strong
+    assert [c.label for c in by_profession.columns] == ["Tổ chức đảng", "Quần chúng", "Bác sĩ", "Điều dưỡng"]
+    assert by_profession.rows[0].values == ["Đảng bộ Bệnh viện B", 3, 2, 1]
+    share = pool.member_share(data.hospital_b, day, Y2025)
+    assert share.rows[0].values == ["Đảng bộ Bệnh viện B", 5, 2, 40.0, 3, 1, 0]
+    units = pool.unit_share(data.hospital_b, day)
+    assert [r.values for r in units.rows] == [["Bệnh viện B", 5, 2, 40.0, 3], ["Khoa Sản", 5, 2, 40.0, 3]]
+    assert sorted(pool.pool_people(data.hospital_b, day)) == sorted(
+        Person.objects.filter(family_name__in=["Vương", "Kiều", "Lâm"]).values_list("pk", flat=True)
+    )
+
+
+def test_past_dashboard_shows_the_tree_of_that_day(data, personas, login):
+    client = login(personas.office_a)
+    then = client.get(f"/thong-ke/{data.hospital_a.code}/?ngay=01/08/2025").content.decode()
+    now = client.get(f"/thong-ke/{data.hospital_a.code}/").content.decode()
+    assert "Chi bộ Khoa Nhi" in then and "Chi bộ Khoa Ngoại" in then and "Chi bộ Ngoại tổng hợp" not in then
+    assert "Chi bộ Khoa Nhi" not in now and "Chi bộ Ngoại tổng hợp" in now
+    share = pool.member_share(data.hospital_a, D(2025, 8, 1))
+    rows = {r.values[0]: r.values[1:] for r in share.rows}
+    assert rows["Chi bộ Khoa Nhi"][1] == 1  # Lan, before the merge
+
+
+def _pages(org_code):
+    return [
+        f"/thong-ke/{org_code}/",
+        f"/thong-ke/{org_code}/?ngay=01/08/2025&tu=01/01/2025&den=31/12/2025",
+        f"/thong-ke/{org_code}/bieu-2/?tu=01/01/2025&den=31/12/2025",
+        f"/thong-ke/{org_code}/bieu-3/?ngay=31/12/2025",
+    ]
+
+
+def test_overseer_sees_every_number_and_no_name(data, personas, login):
+    client = login(personas.overseer)
+    assert client.get("/thong-ke/").url == f"/thong-ke/{data.upper.code}/"
+    names = [p.full_name for p in Person.objects.all()]
+    assert len(names) >= 20
+    for url in _pages(data.upper.code) + _pages(data.hospital_a.code):
+        response = client.get(url)
+        html = response.content.decode()
+        assert response.status_code == 200, url
+        assert "danh-sach" not in html, url
+        leaked = [name for name in names if name in html]
+        assert leaked == [], (url, leaked)
+    # the figures are there: the province's admissions of 2025
+    html = client.get(_pages(data.upper.code)[2]).content.decode()
+    assert re.search(r"Tổng số đảng viên mới kết nạp</td>\s*<td class=\"num\">5</td>", html)
+
+
+def test_drill_down_to_names_only_within_scope(data, personas, login):
+    url = f"/thong-ke/{data.hospital_a.code}/danh-sach/?nhom=pool"
+    assert login(personas.overseer).get(url).status_code == 404
+    assert login(personas.secretary_b1).get(url).status_code == 404
+    assert login(personas.secretary_b1).get(f"/thong-ke/{data.hospital_a.code}/").status_code == 404
+    office = login(personas.office_a)
+    dashboard = office.get(f"/thong-ke/{data.hospital_a.code}/?ngay=30/06/2026").content.decode()
+    assert re.search(r'danh-sach/\?nhom=pool&amp;ngay=30%2F06%2F2026&amp;to-chuc=BVA"', dashboard)
+    pool_page = office.get(url).content.decode()
+    assert "Trần Thị Bình" in pool_page and "Nguyễn Văn An" not in pool_page  # An is a member
+    stalled = office.get(
+        f"/thong-ke/{data.hospital_a.code}/danh-sach/?nhom=stalled&giai-doan=source&ngay=30/06/2026"
+    ).content.decode()
+    assert "Trần Thị Bình" in stalled and "Đặng Văn Khoa" not in stalled
+    admitted = office.get(
+        f"/thong-ke/{data.hospital_a.code}/danh-sach/?nhom=admitted&tu=01/01/2025&den=31/12/2025"
+    ).content.decode()
+    for name in ("Hà Thị Mai", "Lương Văn Hùng", "Đỗ Thị Lan", "Bùi Thị Hạnh"):
+        assert name in admitted
+    assert "Trịnh Thị Thu" not in admitted
+    # a cell of another hospital cannot be slipped in through to-chuc
+    assert office.get(url + "&to-chuc=BVB-SAN").status_code == 404
+    assert office.get(f"/thong-ke/{data.hospital_a.code}/danh-sach/?nhom=stage&giai-doan=xyz").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("form", "wanted", "content_type"),
+    [
+        ("bieu-2", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("bieu-2", "pdf", "application/pdf"),
+        ("bieu-2", "csv", "text/csv"),
+        ("bieu-3", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("bieu-3", "pdf", "application/pdf"),
+    ],
+)
+def test_forms_download(data, personas, login, form, wanted, content_type):
+    response = login(personas.office_a).get(f"/thong-ke/{data.hospital_a.code}/{form}/?xuat={wanted}&bang={form}")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(content_type)
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_dashboard_tables_download(data, personas, login):
+    response = login(personas.overseer).get(f"/thong-ke/{data.upper.code}/?xuat=csv&bang=nguon-phat-trien")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "Bình" not in response.content.decode("utf-8-sig")
+
+
+def test_dashboard_query_count_does_not_grow_with_rows(data, personas, login, django_assert_max_num_queries):
+    client = login(personas.superuser)
+    with django_assert_max_num_queries(45):
+        assert client.get(f"/thong-ke/{data.upper.code}/").status_code == 200
+    with django_assert_max_num_queries(50):
+        assert client.get(f"/thong-ke/{data.upper.code}/?ngay=01/08/2025").status_code == 200
+    with django_assert_max_num_queries(30):
+        assert client.get(f"/thong-ke/{data.upper.code}/bieu-2/").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(f"/thong-ke/{data.upper.code}/bieu-3/").status_code == 200
