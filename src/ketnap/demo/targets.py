@@ -5,9 +5,9 @@
   chi bộ it had in 2020, by their members then; chi bộ split or merged since hand their part to their successors.
 - Đông Triều's committee planned 17 admissions for Q1 2021 and made 17 decisions: "17/17 … so với Nghị quyết"
   (article 002).
-- Every base organisation has a 2025–2030 term target (from 01/07/2025, after the base congresses) and a target for
-  the current year, about 3.5 % of its members a year (NQ 21-NQ/TW: 3–4 %), split to its chi bộ by members; the
-  Health Department's committee holds the sum of its base organisations'. Every split adds up.
+- Every base organisation has a 2025–2030 term target (from 01/07/2025, after the base congresses) and targets for
+  the current and the previous year, about 3.5 % of its members a year (NQ 21-NQ/TW: 3–4 %), split to its chi bộ by
+  members; the Health Department's committee holds the sum of its base organisations'. Every split adds up.
 
 Bulk-created (hundreds of rows, one audit entry for the batch, as the generator does for people).
 """
@@ -97,10 +97,11 @@ def create_targets(today: dt.date) -> int:
     children: dict[int, list] = {}
     for cell in Organization.objects.filter(parent__in=bases, dissolved_on__isnull=True).order_by("position", "name"):
         children.setdefault(cell.parent_id, []).append(cell)
-    periods = [(PeriodKind.YEAR, dt.date(today.year, 1, 1), dt.date(today.year, 12, 31), 1)]
+    # this year and last year (so that last year's report has its targets too)
+    periods = [(PeriodKind.YEAR, dt.date(y, 1, 1), dt.date(y, 12, 31), 1) for y in (today.year - 1, today.year)]
     if today >= NEW_TERM[0]:
         periods.insert(0, (PeriodKind.TERM, *NEW_TERM, 5))
-    by_parent: dict[tuple[int, str], int] = {}
+    by_parent: dict[tuple[int, str, dt.date], int] = {}
     for base in bases:
         for kind, start, end, years in periods:
             label = "nhiệm kỳ 2025–2030" if kind == PeriodKind.TERM else f"năm {start.year}"
@@ -117,14 +118,14 @@ def create_targets(today: dt.date) -> int:
                 ),
             )
             rows.append(target)
-            key = (base.parent_id, kind)
+            key = (base.parent_id, kind, start)
             by_parent[key] = by_parent.get(key, 0) + target.admissions
             if base.pk in children:
                 _split(rows, target, children[base.pk], members, f"Phân bổ chỉ tiêu {label} của {base.name}")
-    uppers = {o.pk: o for o in Organization.objects.filter(pk__in={p for p, _k in by_parent}, kind=OrgKind.UPPER)}
-    for (parent_id, kind), total in by_parent.items():
+    uppers = {o.pk: o for o in Organization.objects.filter(pk__in={k[0] for k in by_parent}, kind=OrgKind.UPPER)}
+    for (parent_id, kind, start), total in by_parent.items():
         if parent_id in uppers:
-            _kind, start, end, _years = next(p for p in periods if p[0] == kind)
+            _kind, start, end, _years = next(p for p in periods if p[0] == kind and p[1] == start)
             label = "nhiệm kỳ 2025–2030" if kind == PeriodKind.TERM else f"năm {start.year}"
             rows.append(
                 Target(

@@ -530,19 +530,29 @@ def _history(org_paths: dict, org_kinds: dict) -> tuple[dict[str, list[Case]], l
     return cases, open_
 
 
-def _rate(cases: list[Case], days: int, horizon: int, today: dt.date) -> tuple[float, int]:
-    """Share of comparable past cases decided within `horizon` more days, and how many cases that is.
+NEVER = 10**9  # a stay that has not ended, a decision that did not come
+
+
+def _stay(case: Case) -> tuple[int, int, int]:
+    """A past stay as plain numbers for the hot loop of _rate: entry day, days in the stage, days to the decision."""
+    entered = case.entered.toordinal()
+    return (
+        entered,
+        NEVER if case.left is None else (case.left - case.entered).days,
+        NEVER if case.decided is None else case.decided.toordinal() - entered,
+    )
+
+
+def _rate(stays: list[tuple[int, int, int]], days: int, horizon: int, today: dt.date) -> tuple[float, int]:
+    """Share of comparable past stays decided within `horizon` more days, and how many stays that is.
 
     Comparable: entered the stage long enough ago that the whole window (days + horizon) is in the past, and were
     still in the stage after `days` days (like the candidate now)."""
-    latest = today - dt.timedelta(days=days + horizon)
-    n = hits = 0
-    for case in cases:
-        if case.entered > latest or (case.left is not None and (case.left - case.entered).days < days):
-            continue
-        n += 1
-        hits += case.decided is not None and case.decided <= case.entered + dt.timedelta(days=days + horizon)
-    return (hits / n if n else 0.0), n
+    latest = today.toordinal() - days - horizon
+    window = days + horizon
+    comparable = [decided for entered, stayed, decided in stays if entered <= latest and stayed >= days]
+    n = len(comparable)
+    return (sum(1 for decided in comparable if decided <= window) / n if n else 0.0), n
 
 
 def forecast(facts: Facts) -> list[Chance]:
@@ -561,28 +571,36 @@ def forecast(facts: Facts) -> list[Chance]:
     node_ids = set(facts.nodes)
     year_end = dt.date(facts.today.year, 12, 31)
     horizon = (year_end - facts.today).days
-    cache: dict[tuple, tuple[float, int, str]] = {}
+    # the pools indexed once: a province has thousands of open candidates and tens of thousands of past stays
+    pools: dict[tuple, list[tuple[int, int, int]]] = defaultdict(list)
+    for stage, stays in cases.items():
+        for case in stays:
+            stay = _stay(case)
+            pools[("all", stage, None)].append(stay)
+            pools[("org", stage, case.org_id)].append(stay)
+            if case.base_id:
+                pools[("base", stage, case.base_id)].append(stay)
+    rates: dict[tuple, tuple[float, int]] = {}
+    bases: dict[int, int | None] = {}
     out = []
     for pk, person_id, org_id, stage, since in open_:
         if org_id not in node_ids:
             continue
         days = max(0, (facts.today - since).days)
-        base = _base_of(org_id, facts.org_paths, facts.org_kinds)
-        key = (org_id, base, stage, days)
-        if key not in cache:
-            pools = [
-                ("org", [c for c in cases[stage] if c.org_id == org_id]),
-                ("base", [c for c in cases[stage] if c.base_id == base] if base else []),
-                ("all", cases[stage]),
-            ]
-            found = None
-            for name, pool in pools:
-                rate, n = _rate(pool, days, horizon, facts.today)
-                if n >= MIN_CASES or (name == "all" and n):
-                    found = (rate, n, name)
-                    break
-            cache[key] = found or (0.0, 0, "none")
-        rate, n, pool = cache[key]
+        if org_id not in bases:
+            bases[org_id] = _base_of(org_id, facts.org_paths, facts.org_kinds)
+        found = (0.0, 0, "none")
+        for name, owner in (("org", org_id), ("base", bases[org_id]), ("all", None)):
+            if name == "base" and not owner:
+                continue
+            key = (name, stage, owner)
+            if (key, days) not in rates:
+                rates[key, days] = _rate(pools.get(key, []), days, horizon, facts.today)
+            rate, n = rates[key, days]
+            if n >= MIN_CASES or (name == "all" and n):
+                found = (rate, n, name)
+                break
+        rate, n, pool = found
         out.append(Chance(pk, person_id, org_id, org_id, stage, days, rate, pool, n))
     facts._chances = out
     return out

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from ketnap.accounts.scope import scope_for
 from ketnap.registry.models import Organization
 from ketnap.registry.services.dates import today
-from ketnap.stats import targets
+from ketnap.stats import report, targets
 from ketnap.stats.models import PeriodKind, Target
 from ketnap.stats.tables import ReportMeta
 from ketnap.web import target_forms
@@ -33,13 +33,7 @@ def _export_base(request) -> str:
 
 
 def _meta(org: Organization, period_label: str, day) -> ReportMeta:
-    return ReportMeta(
-        organization=org.name.upper(),
-        parent=org.parent.name.upper() if org.parent_id else "",
-        title="CHỈ TIÊU VÀ KẾT QUẢ KẾT NẠP ĐẢNG VIÊN",
-        period=period_label,
-        issued_on=day,
-    )
+    return report.org_meta(org, title=_("CHỈ TIÊU VÀ KẾT QUẢ KẾT NẠP ĐẢNG VIÊN"), period=period_label, issued_on=day)
 
 
 def overview(request, code):

@@ -9,8 +9,3 @@ register = template.Library()
 def cell(value, kind):
     """A table cell the Vietnamese way (1.234 ; 39,5 % ; dd/mm/yyyy ; — for nothing)."""
     return format_value(value, kind)
-
-
-@register.filter
-def index(sequence, i):
-    return sequence[i]
