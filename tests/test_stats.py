@@ -405,6 +405,13 @@ def test_drill_down_to_names_only_within_scope(data, personas, login):
     # a cell of another hospital cannot be slipped in through to-chuc
     assert office.get(url + "&to-chuc=BVB-SAN").status_code == 404
     assert office.get(f"/thong-ke/{data.hospital_a.code}/danh-sach/?nhom=stage&giai-doan=xyz").status_code == 404
+    # the names list downloads too, in the same order, and only for those who may read it
+    csv_rows = b"".join(office.get(url + "&xuat=csv").streaming_content).decode("utf-8-sig").splitlines()
+    assert csv_rows[0].startswith("Họ và tên,Ngày sinh") and any(r.startswith("Trần Thị Bình,") for r in csv_rows)
+    assert not any("Nguyễn Văn An" in r for r in csv_rows)
+    xlsx = office.get(url + "&xuat=xlsx")
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert login(personas.overseer).get(url + "&xuat=csv").status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -142,7 +142,7 @@ class _Writer:
     def header(self, columns: list[Column]):
         align = Alignment(horizontal="center", vertical="center", wrap_text=True)
         bold = _font(bold=True)
-        self.append([self.cell(c.label, font=bold, align=align, border=BOX, fill=HEADER_FILL) for c in columns])
+        self.append([self.cell(str(c.label), font=bold, align=align, border=BOX, fill=HEADER_FILL) for c in columns])
 
     def data(self, columns: list[Column], rows: Iterable[Row | Sequence], *, flags: bool, boxed: bool):
         """Rows of values; a styled prototype cell per (column, style) is reused: write-only rows are serialised as
