@@ -88,27 +88,28 @@ class Attribution:
         self._cache: dict[int, int | None] = {}
 
     def node_for(self, org_id: int, current_org_id: int | None = None) -> int | None:
-        key = org_id if current_org_id is None else None
-        if key is not None and key in self._cache:
-            return self._cache[key]
+        if org_id in self._cache:  # only answers that did not depend on the member (no split on the way)
+            return self._cache[org_id]
         start = org_id
         seen: set[int] = set()
         found = None
+        split = False
         while org_id is not None and org_id not in seen:
             if org_id in self.node_ids:
                 found = org_id
                 break
             seen.add(org_id)
             nexts = self.successors.get(org_id) or []
-            if len(nexts) > 1 and current_org_id is not None:
-                holder = self._paths.get(current_org_id, "")
-                nexts = [n for n in nexts if holder.startswith(self._paths.get(n, "\0"))] or nexts
+            if len(nexts) > 1:
+                split = True
+                if current_org_id is not None:
+                    holder = self._paths.get(current_org_id, "")
+                    nexts = [n for n in nexts if holder.startswith(self._paths.get(n, "\0"))] or nexts
             org_id = nexts[0] if nexts else None
         if found is None:
-            # dissolved without successor: its parent (by path, which is kept) still counts it
-            path = self._paths.get(start, "")
-            holders = [n for n in self.node_ids if path.startswith(self._paths.get(n, "\0"))]
-            found = max(holders, key=lambda n: len(self._paths[n]), default=None)
-        if key is not None:
-            self._cache[key] = found
+            # dissolved without successor: its nearest ancestor in the tree (by the path it keeps) counts it
+            ancestors = [int(part) for part in self._paths.get(start, "").strip("/").split("/")[:-1] if part]
+            found = next((a for a in reversed(ancestors) if a in self.node_ids), None)
+        if not split:
+            self._cache[start] = found
         return found
