@@ -431,6 +431,18 @@ def test_forms_download(data, personas, login, form, wanted, content_type):
     assert "attachment" in response["Content-Disposition"]
 
 
+def test_forms_download_in_vietnamese_from_the_english_interface(data, personas, login, settings):
+    client = login(personas.office_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    screen = client.get(f"/thong-ke/{data.hospital_a.code}/bieu-2/?tu=01/01/2025&den=31/12/2025").content.decode()
+    assert "Indicator" in screen  # the page follows the interface …
+    csv_text = client.get(
+        f"/thong-ke/{data.hospital_a.code}/bieu-2/?tu=01/01/2025&den=31/12/2025&xuat=csv"
+    ).content.decode("utf-8-sig")
+    assert csv_text.startswith("Mã số,Chỉ tiêu,Kỳ này")  # … the form, a party document, is Vietnamese
+    assert "Indicator" not in csv_text
+
+
 def test_dashboard_tables_download(data, personas, login):
     response = login(personas.overseer).get(f"/thong-ke/{data.upper.code}/?xuat=csv&bang=nguon-phat-trien")
     assert response["Content-Type"].startswith("text/csv")

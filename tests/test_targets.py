@@ -11,6 +11,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -402,6 +403,16 @@ def test_overseer_sees_the_numbers_and_no_name(counted, personas, login):
     # the office of hospital A reads the names of its own, with links to the people
     body = _overview(login(personas.office_a), counted.hospital_a, ky="2024").content.decode()
     assert "Hà Văn Một" in body and "Lý Thị Năm" in body and "Mai Thị Sáu" not in body
+
+
+def test_the_page_in_english_says_the_results_in_english(counted, personas, login):
+    client = login(personas.office_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = _overview(client, counted.hospital_a, ky="2024").content.decode()
+    assert "Exceeded by 1" in body and "Admissions against target — Year 2024" in body
+    assert "Allocated to subordinate organisations: 4 / 5 — does not match" in body
+    for vietnamese in ("Vượt", "Đạt", "không khớp", "Kết quả kết nạp so với chỉ tiêu", "Năm 2024"):
+        assert vietnamese not in body
 
 
 def test_outsiders_get_404(counted, personas, login):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 
 from ketnap.registry import codelists, indicators
 from ketnap.registry.enums import CodeKind, Gender, MembershipStatus, OrgKind
@@ -40,10 +40,10 @@ LEVEL_GROUPS = ["so_cap", "trung_cap", "cao_dang", "dai_hoc", "thac_si", "tien_s
 THEORY_GROUPS = {"so_cap": "so_cap", "trung_cap": "trung_cap", "cao_cap": "cao_cap", "cu_nhan": "cao_cap"}
 # Thời kỳ vào Đảng (biểu 3): by the first admission decision (party seniority counts from it, Điều lệ Điều 5 khoản 4)
 JOINING_PERIODS = [
-    (dt.date(1945, 8, 18), "Trước 19/8/1945"),
-    (dt.date(1954, 7, 20), "Từ 19/8/1945 đến 20/7/1954"),
-    (dt.date(1975, 4, 30), "Từ 21/7/1954 đến 30/4/1975"),
-    (dt.date.max, "Từ 01/5/1975 đến nay"),
+    (dt.date(1945, 8, 18), gettext_noop("Trước 19/8/1945")),
+    (dt.date(1954, 7, 20), gettext_noop("Từ 19/8/1945 đến 20/7/1954")),
+    (dt.date(1975, 4, 30), gettext_noop("Từ 21/7/1954 đến 30/4/1975")),
+    (dt.date.max, gettext_noop("Từ 01/5/1975 đến nay")),
 ]
 PERSON_FIELDS = (
     "pk",
@@ -260,7 +260,7 @@ def _code_lists():
 def _columns() -> list[Column]:
     return [
         Column("code", _("Mã số")),
-        Column("label", _("Chỉ tiêu")),
+        Column("label", pgettext("biểu thống kê", "Chỉ tiêu")),
         Column("current", _("Kỳ này"), Kind.INT),
         Column("previous", _("Cùng kỳ năm trước"), Kind.INT),
         Column("percent", "%", Kind.PERCENT),
@@ -487,7 +487,7 @@ def membership(org: Organization, day: dt.date) -> Table:
     # Thời kỳ vào Đảng goes after the age breakdown, as on the form
     at = next(i for i, line in enumerate(lines) if line.key == "age:avg") + 1
     lines[at:at] = [Line(_("Thời kỳ vào Đảng"), None, strong=True)] + [
-        Line(label, f"joined:{i}", 1) for i, (_until, label) in enumerate(JOINING_PERIODS)
+        Line(_(label), f"joined:{i}", 1) for i, (_until, label) in enumerate(JOINING_PERIODS)
     ]
     _fill(table, lines, now.value, before.value, _sections(lines, ["II"]), number)
     return table

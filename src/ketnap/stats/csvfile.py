@@ -15,10 +15,12 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Iterator, Sequence
 
+from django.utils.translation import gettext_lazy
+
 from ketnap.stats.tables import Column, Kind, Row, Table
 
 BOM = "\ufeff"
-FLAG_LABEL = "Ghi chú"
+FLAG_LABEL = gettext_lazy("Ghi chú")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -49,7 +51,7 @@ def rows_csv(columns: list[Column], rows: Iterable[Sequence | Row], *, flags: bo
         buffer.truncate()
         return data.encode("utf-8")
 
-    writer.writerow([c.label for c in columns] + ([FLAG_LABEL] if flags else []))
+    writer.writerow([c.label for c in columns] + ([str(FLAG_LABEL)] if flags else []))
     yield BOM.encode("utf-8") + take()
     for row in rows:
         values = row.values if isinstance(row, Row) else row

@@ -11,6 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ketnap.registry.models import Organization
@@ -27,15 +28,20 @@ class PeriodKind(models.TextChoices):
 def period_label(kind: str, starts_on: dt.date, ends_on: dt.date) -> str:
     """ "Nhiệm kỳ 2020–2025", "Năm 2026", "Quý I/2021 (01/01/2021–31/03/2021)", "Từ 01/01/2021 đến 15/05/2021"."""
     if kind == PeriodKind.TERM:
-        return f"Nhiệm kỳ {starts_on.year}–{ends_on.year}"
+        return gettext("Nhiệm kỳ %(start)s–%(end)s") % {"start": starts_on.year, "end": ends_on.year}
     if starts_on == dt.date(starts_on.year, 1, 1) and ends_on == dt.date(starts_on.year, 12, 31):
-        return f"Năm {starts_on.year}"
+        return gettext("Năm %(year)s") % {"year": starts_on.year}
     quarter = (starts_on.month + 2) // 3
     if starts_on.day == 1 and starts_on.month == 3 * quarter - 2:
         next_first = dt.date(starts_on.year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
         if ends_on == next_first - dt.timedelta(days=1):
-            return f"Quý {QUARTERS[quarter]}/{starts_on.year} ({starts_on:%d/%m/%Y}–{ends_on:%d/%m/%Y})"
-    return f"Từ {starts_on:%d/%m/%Y} đến {ends_on:%d/%m/%Y}"
+            return gettext("Quý %(quarter)s/%(year)s (%(start)s–%(end)s)") % {
+                "quarter": QUARTERS[quarter],
+                "year": starts_on.year,
+                "start": f"{starts_on:%d/%m/%Y}",
+                "end": f"{ends_on:%d/%m/%Y}",
+            }
+    return gettext("Từ %(start)s đến %(end)s") % {"start": f"{starts_on:%d/%m/%Y}", "end": f"{ends_on:%d/%m/%Y}"}
 
 
 class Target(models.Model):

@@ -4,6 +4,8 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 def _shift_year(day: dt.date, years: int) -> dt.date:
     try:
@@ -19,7 +21,7 @@ class Period:
 
     def __post_init__(self):
         if self.end < self.start:
-            raise ValueError("Ngày kết thúc kỳ báo cáo phải sau ngày bắt đầu.")
+            raise ValueError(_("Ngày kết thúc kỳ báo cáo phải sau ngày bắt đầu."))
 
     @classmethod
     def year(cls, year: int) -> "Period":
@@ -40,5 +42,5 @@ class Period:
     @property
     def label(self) -> str:
         if self.start == dt.date(self.start.year, 1, 1) and self.end == dt.date(self.start.year, 12, 31):
-            return f"Năm {self.start.year}"
-        return f"Từ {self.start:%d/%m/%Y} đến {self.end:%d/%m/%Y}"
+            return _("Năm %(year)s") % {"year": self.start.year}
+        return _("Từ %(start)s đến %(end)s") % {"start": f"{self.start:%d/%m/%Y}", "end": f"{self.end:%d/%m/%Y}"}

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 
 from django.conf import settings
+from django.utils import translation
 
 from ketnap.stats import csvfile, xlsx
 from ketnap.stats.periods import Period
@@ -318,7 +319,11 @@ def yearly_sections(org, year: int, *, today: dt.date) -> list:
 
 
 def yearly_report(org, year: int, *, today: dt.date, meta: ReportMeta) -> bytes:
-    """The yearly report on party-member development of `org` (PDF), ready to attach to the committee's report."""
+    """The yearly report on party-member development of `org` (PDF), ready to attach to the committee's report.
+
+    A Vietnamese document whatever the language of the interface: the tables it borrows from the screen (targets,
+    funnel, pool) are built in the site's language."""
     from ketnap.stats import pdf
 
-    return pdf.report_pdf(meta, yearly_sections(org, year, today=today))
+    with translation.override(settings.LANGUAGE_CODE):
+        return pdf.report_pdf(meta, yearly_sections(org, year, today=today))

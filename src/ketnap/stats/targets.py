@@ -20,8 +20,12 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from ketnap.audit.context import acting, current_note
 from ketnap.registry import indicators
@@ -31,9 +35,9 @@ from ketnap.stats.admissions import Attribution, admissions
 from ketnap.stats.models import PeriodKind, Target, period_label
 from ketnap.stats.tables import Column, Kind, Table, percent
 
-NQ21_SOURCE = "NQ 21-NQ/TW (16/6/2022): kết nạp 3–4 % tổng số đảng viên mỗi năm"
+NQ21_SOURCE = gettext_lazy("NQ 21-NQ/TW (16/6/2022): kết nạp 3–4 % tổng số đảng viên mỗi năm")
 NQ21_RANGE = (0.03, 0.04)
-ADMISSION_NOTE = (
+ADMISSION_NOTE = gettext_lazy(
     "Kết nạp tính theo ngày quyết định kết nạp (9-KNĐ; tuổi đảng tính từ ngày này, Điều lệ Đảng Điều 5 khoản 4), "
     "cho chi bộ đã kết nạp; số kết nạp và chỉ tiêu của chi bộ đã hợp nhất, chia tách tính cho tổ chức kế tục."
 )
@@ -80,8 +84,17 @@ def nq21_hint(members: int, years: int = 1) -> str:
     """NQ 21's yearly 3–4 % of all members, as a number of people for `members` members over `years` years."""
     low, high = (round(members * share * years) for share in NQ21_RANGE)
     span = f"{low}" if low == high else f"{low}–{high}"
-    per = "mỗi năm" if years == 1 else f"trong {years} năm"
-    return f"{NQ21_SOURCE} → với {members} đảng viên: khoảng {span} người {per}."
+    values = {"source": NQ21_SOURCE, "members": members, "span": span, "years": years}
+    if years == 1:
+        return _("%(source)s → với %(members)s đảng viên: khoảng %(span)s người mỗi năm.") % values
+    return (
+        ngettext(
+            "%(source)s → với %(members)s đảng viên: khoảng %(span)s người trong %(years)s năm.",
+            "%(source)s → với %(members)s đảng viên: khoảng %(span)s người trong %(years)s năm.",
+            years,
+        )
+        % values
+    )
 
 
 # --- writing -------------------------------------------------------------------------------------------
@@ -97,36 +110,40 @@ def _fmt(day: dt.date) -> str:
 def _validate(organization, kind, starts_on, ends_on, admissions_, target: Target | None) -> dict[str, str]:
     errors: dict[str, str] = {}
     if kind not in PeriodKind.values:
-        errors["kind"] = "Chọn loại kỳ: nhiệm kỳ, năm hoặc kế hoạch khác."
+        errors["kind"] = _("Chọn loại kỳ: nhiệm kỳ, năm hoặc kế hoạch khác.")
     if starts_on is None:
-        errors["starts_on"] = "Nhập ngày bắt đầu của kỳ (dd/mm/yyyy)."
+        errors["starts_on"] = _("Nhập ngày bắt đầu của kỳ (dd/mm/yyyy).")
     if ends_on is None:
-        errors["ends_on"] = "Nhập ngày kết thúc của kỳ (dd/mm/yyyy)."
+        errors["ends_on"] = _("Nhập ngày kết thúc của kỳ (dd/mm/yyyy).")
     if not isinstance(admissions_, int) or isinstance(admissions_, bool) or admissions_ < 0:
-        errors["admissions"] = "Số đảng viên kết nạp (chỉ tiêu) phải là số nguyên từ 0 trở lên."
+        errors["admissions"] = _("Số đảng viên kết nạp (chỉ tiêu) phải là số nguyên từ 0 trở lên.")
     if errors or starts_on is None or ends_on is None:
         return errors
     if ends_on < starts_on:
-        errors["ends_on"] = f"Ngày kết thúc phải từ ngày bắt đầu ({_fmt(starts_on)}) trở đi."
+        errors["ends_on"] = _("Ngày kết thúc phải từ ngày bắt đầu (%(start)s) trở đi.") % {"start": _fmt(starts_on)}
     elif kind == PeriodKind.YEAR and (
         starts_on != dt.date(starts_on.year, 1, 1) or ends_on != dt.date(starts_on.year, 12, 31)
     ):
-        errors["starts_on"] = "Chỉ tiêu năm tính từ 01/01 đến 31/12 của cùng một năm."
+        errors["starts_on"] = _("Chỉ tiêu năm tính từ 01/01 đến 31/12 của cùng một năm.")
     elif kind == PeriodKind.TERM and ends_on.year == starts_on.year:
-        errors["ends_on"] = (
+        errors["ends_on"] = _(
             "Nhiệm kỳ đại hội kéo dài nhiều năm (từ đại hội này đến đại hội sau): kiểm tra ngày kết thúc."
         )
     if organization.dissolved_on and organization.dissolved_on <= starts_on:
-        errors["organization"] = (
-            f"{organization.name} đã kết thúc hoạt động từ {_fmt(organization.dissolved_on)}, trước khi kỳ bắt đầu."
-        )
+        errors["organization"] = _("%(org)s đã kết thúc hoạt động từ %(day)s, trước khi kỳ bắt đầu.") % {
+            "org": organization.name,
+            "day": _fmt(organization.dissolved_on),
+        }
     if not errors:
         same = Target.objects.filter(organization=organization, kind=kind, starts_on=starts_on)
         if target is not None:
             same = same.exclude(pk=target.pk)
         if same.exists():
             label = period_label(kind, starts_on, ends_on)
-            errors["starts_on"] = f"{organization.name} đã có chỉ tiêu {label}; hãy sửa chỉ tiêu đó thay vì nhập mới."
+            errors["starts_on"] = _("%(org)s đã có chỉ tiêu %(period)s; hãy sửa chỉ tiêu đó thay vì nhập mới.") % {
+                "org": organization.name,
+                "period": label,
+            }
     return errors
 
 
@@ -148,7 +165,7 @@ def set_target(
     Raises ValidationError keyed by field (kind, starts_on, ends_on, admissions, organization), in Vietnamese.
     """
     if target is not None and target.organization_id != organization.pk:
-        raise ValidationError({"organization": "Không thể chuyển chỉ tiêu sang tổ chức khác."})
+        raise ValidationError({"organization": _("Không thể chuyển chỉ tiêu sang tổ chức khác.")})
     errors = _validate(organization, kind, starts_on, ends_on, admissions, target)
     if errors:
         raise ValidationError(errors)
@@ -173,11 +190,14 @@ def split_target(parent_target: Target, shares: dict[Organization, int | None], 
     errors: list[str] = []
     for child, share in shares.items():
         if child.parent_id != parent.pk:
-            errors.append(f"{child.name} không trực thuộc {parent.name}.")
+            errors.append(_("%(child)s không trực thuộc %(parent)s.") % {"child": child.name, "parent": parent.name})
         elif child.dissolved_on and child.dissolved_on <= parent_target.starts_on:
-            errors.append(f"{child.name} đã kết thúc hoạt động từ {_fmt(child.dissolved_on)}.")
+            errors.append(
+                _("%(child)s đã kết thúc hoạt động từ %(day)s.")
+                % {"child": child.name, "day": _fmt(child.dissolved_on)}
+            )
         if share is not None and (not isinstance(share, int) or isinstance(share, bool) or share < 0):
-            errors.append(f"{child.name}: số chỉ tiêu phải là số nguyên từ 0 trở lên.")
+            errors.append(_("%(child)s: số chỉ tiêu phải là số nguyên từ 0 trở lên.") % {"child": child.name})
     if errors:
         raise ValidationError({"shares": errors})
     existing = {
@@ -186,7 +206,8 @@ def split_target(parent_target: Target, shares: dict[Organization, int | None], 
             organization__in=list(shares), kind=parent_target.kind, starts_on=parent_target.starts_on
         )
     }
-    basis = f"Phân bổ từ chỉ tiêu {parent_target.label} của {parent.name}"
+    with translation.override(settings.LANGUAGE_CODE):  # stored with the target: in the office's language
+        basis = f"Phân bổ từ chỉ tiêu {parent_target.label} của {parent.name}"
     out = []
     with _acting(actor):
         for child, share in shares.items():
@@ -334,10 +355,12 @@ def verdict(admitted: int, target: int | None, ended: bool) -> str:
     if target is None:
         return ""
     if admitted > target:
-        return f"Vượt {admitted - target}"
+        return _("Vượt %(n)s") % {"n": admitted - target}
     if admitted == target:
-        return "Đạt"
-    return f"Không đạt, thiếu {target - admitted}" if ended else f"Còn thiếu {target - admitted}"
+        return _("Đạt")
+    if ended:
+        return _("Không đạt, thiếu %(n)s") % {"n": target - admitted}
+    return _("Còn thiếu %(n)s") % {"n": target - admitted}
 
 
 def _roll_up(tree, own: dict[int, int | float]) -> dict[int, int | float]:
@@ -360,14 +383,35 @@ def split_flags(facts: Facts, node, period: TargetPeriod) -> tuple[int | None, l
     allocated = sum(given) if given else None
     flags = []
     if target is not None and allocated is not None and allocated != target:
-        flags.append(f"Phân bổ cho các tổ chức trực thuộc: {allocated} / {target} — không khớp")
-    if period.kind == PeriodKind.TERM and target is not None:
-        years = period.years_counted()
-        year_targets = [facts.target_of(node.org_id, TargetPeriod.year(y)) for y in years]
-        set_ = [y for y in year_targets if y is not None]
-        if set_ and (sum(set_) > target or (len(set_) == len(years) and sum(set_) != target)):
-            flags.append(f"Chỉ tiêu các năm: {sum(set_)} / {target} — không khớp")
+        flags.append(
+            _("Phân bổ cho các tổ chức trực thuộc: %(given)s / %(target)s — không khớp")
+            % {"given": allocated, "target": target}
+        )
+    years_flag = _year_targets_flag(facts, node, period)
+    if years_flag:
+        flags.append(years_flag)
     return allocated, flags
+
+
+def _year_targets_flag(facts: Facts, node, period: TargetPeriod) -> str:
+    """For a term: a warning when the year targets of its years do not add up to the term's target, else ""."""
+    target = facts.target_of(node.org_id, period)
+    if period.kind != PeriodKind.TERM or target is None:
+        return ""
+    years = period.years_counted()
+    year_targets = [facts.target_of(node.org_id, TargetPeriod.year(y)) for y in years]
+    set_ = [y for y in year_targets if y is not None]
+    if set_ and (sum(set_) > target or (len(set_) == len(years) and sum(set_) != target)):
+        return _("Chỉ tiêu các năm: %(given)s / %(target)s — không khớp") % {"given": sum(set_), "target": target}
+    return ""
+
+
+def _subtitle(facts: Facts, start: dt.date, end: dt.date) -> str:
+    return _("%(org)s; từ %(start)s đến %(end)s") % {"org": facts.org.name, "start": _fmt(start), "end": _fmt(end)}
+
+
+def _as_of(facts: Facts) -> str:
+    return _("%(org)s; tính đến ngày %(day)s") % {"org": facts.org.name, "day": _fmt(facts.today)}
 
 
 def progress_table(facts: Facts, period: TargetPeriod, *, max_depth: int = 1, link=None) -> Table:
@@ -377,18 +421,19 @@ def progress_table(facts: Facts, period: TargetPeriod, *, max_depth: int = 1, li
     """
     table = Table(
         slug="tien-do" if period.kind != PeriodKind.TERM else "tien-do-nhiem-ky",
-        title=f"Kết quả kết nạp so với chỉ tiêu — {period.label}",
-        subtitle=f"{facts.org.name}; từ {_fmt(period.start)} đến {_fmt(period.end)}",
+        title=_("Kết quả kết nạp so với chỉ tiêu — %(period)s") % {"period": period.label},
+        subtitle=_subtitle(facts, period.start, period.end),
         columns=[
-            Column("org", "Tổ chức đảng"),
-            Column("members", "Đảng viên hiện nay", Kind.INT),
-            Column("target", "Chỉ tiêu", Kind.INT),
-            Column("admitted", "Đã kết nạp", Kind.INT),
-            Column("percent", "Tỷ lệ so với chỉ tiêu", Kind.PERCENT),
-            Column("result", "Kết quả", Kind.TEXT),
-            Column("allocated", "Đã phân bổ cho trực thuộc", Kind.INT),
+            Column("org", _("Tổ chức đảng")),
+            Column("members", _("Đảng viên hiện nay"), Kind.INT),
+            Column("target", _("Chỉ tiêu"), Kind.INT),
+            Column("admitted", _("Đã kết nạp"), Kind.INT),
+            Column("percent", _("Tỷ lệ so với chỉ tiêu"), Kind.PERCENT),
+            Column("result", _("Kết quả"), Kind.TEXT),
+            Column("allocated", _("Đã phân bổ cho trực thuộc"), Kind.INT),
         ],
-        note=f"{ADMISSION_NOTE} Chỉ tiêu: nghị quyết đại hội, kế hoạch của cấp ủy; {NQ21_SOURCE}.",
+        note=_("%(admissions)s Chỉ tiêu: nghị quyết đại hội, kế hoạch của cấp ủy; %(source)s.")
+        % {"admissions": ADMISSION_NOTE, "source": NQ21_SOURCE},
     )
     own = Counter(a.node_id for a in facts.admitted_in(period.start, period.end))
     done = _roll_up(facts.tree, own)
@@ -417,15 +462,15 @@ def term_years_table(facts: Facts, term: TargetPeriod) -> Table:
     """A term year by year for the organisation itself: its year targets and what was admitted in each year."""
     table = Table(
         slug="nhiem-ky-theo-nam",
-        title=f"{term.label} theo từng năm",
-        subtitle=f"{facts.org.name}; từ {_fmt(term.start)} đến {_fmt(term.end)}",
+        title=_("%(period)s theo từng năm") % {"period": term.label},
+        subtitle=_subtitle(facts, term.start, term.end),
         columns=[
-            Column("year", "Năm"),
-            Column("target", "Chỉ tiêu năm", Kind.INT),
-            Column("admitted", "Đã kết nạp", Kind.INT),
-            Column("result", "Kết quả", Kind.TEXT),
+            Column("year", _("Năm")),
+            Column("target", _("Chỉ tiêu năm"), Kind.INT),
+            Column("admitted", _("Đã kết nạp"), Kind.INT),
+            Column("result", _("Kết quả"), Kind.TEXT),
         ],
-        note=(
+        note=_(
             "Chỉ tiêu năm tính cho nhiệm kỳ chứa ngày 01/01 của năm đó; số kết nạp tính trong phần năm thuộc nhiệm kỳ."
         ),
     )
@@ -437,23 +482,34 @@ def term_years_table(facts: Facts, term: TargetPeriod) -> Table:
         start, end = max(term.start, dt.date(year, 1, 1)), min(term.end, dt.date(year, 12, 31))
         label = str(year)
         if (start, end) != (dt.date(year, 1, 1), dt.date(year, 12, 31)):
-            label += f" (từ {start:%d/%m} đến {end:%d/%m})"
+            label = _("%(year)s (từ %(start)s đến %(end)s)") % {
+                "year": year,
+                "start": f"{start:%d/%m}",
+                "end": f"{end:%d/%m}",
+            }
         target = facts.target_of(facts.org.pk, TargetPeriod.year(year))
         flag = ""
         if year not in counted and target is not None:
-            flag, target = f"chỉ tiêu năm {year} tính cho nhiệm kỳ trước", None
+            flag, target = _("chỉ tiêu năm %(year)s tính cho nhiệm kỳ trước") % {"year": year}, None
         admitted = sum(1 for a in facts.admitted_in(start, end) if a.node_id in node_ids)
         table.add(label, target, admitted, verdict(admitted, target, facts.today > end), level=1, flag=flag)
     term_target = facts.target_of(facts.org.pk, term)
     admitted = sum(1 for a in facts.admitted_in(term.start, term.end) if a.node_id in node_ids)
-    _allocated, flags = split_flags(facts, facts.root, term)
-    year_flags = [f for f in flags if f.startswith("Chỉ tiêu các năm")]
+    years_flag = _year_targets_flag(facts, facts.root, term)
+    year_flags = [years_flag] if years_flag else []
     set_years = [y for y in counted if facts.target_of(facts.org.pk, TargetPeriod.year(y)) is not None]
     if not year_flags and set_years and len(set_years) < len(counted):
         given = sum(facts.target_of(facts.org.pk, TargetPeriod.year(y)) for y in set_years)
-        year_flags = [f"đã giao chỉ tiêu {len(set_years)}/{len(counted)} năm: {given} người"]
+        year_flags = [
+            ngettext(
+                "đã giao chỉ tiêu %(set)s/%(all)s năm: %(n)s người",
+                "đã giao chỉ tiêu %(set)s/%(all)s năm: %(n)s người",
+                given,
+            )
+            % {"set": len(set_years), "all": len(counted), "n": given}
+        ]
     table.add(
-        "Cả nhiệm kỳ",
+        _("Cả nhiệm kỳ"),
         term_target,
         admitted,
         verdict(admitted, term_target, facts.today > term.end),
@@ -464,7 +520,12 @@ def term_years_table(facts: Facts, term: TargetPeriod) -> Table:
 
 
 # --- forecast to the end of the year ----------------------------------------------------------------------
-POOL_LABELS = {"org": "cùng chi bộ", "base": "cùng đảng bộ cơ sở", "all": "toàn bộ dữ liệu", "none": "chưa có số liệu"}
+POOL_LABELS = {
+    "org": gettext_lazy("cùng chi bộ"),
+    "base": gettext_lazy("cùng đảng bộ cơ sở"),
+    "all": gettext_lazy("toàn bộ dữ liệu"),
+    "none": gettext_lazy("chưa có số liệu"),
+}
 
 
 @dataclass(frozen=True)
@@ -618,14 +679,23 @@ class ForecastSummary:
 
     @property
     def explanation(self) -> str:
-        pools = ", ".join(f"{POOL_LABELS[k]} cho {v} người" for k, v in self.pools.items() if v)
-        return (
-            f"Đã kết nạp {self.admitted} (tính cả người đã có quyết định, chưa tổ chức lễ kết nạp) + dự kiến "
-            f"{_dec(self.expected)} từ {self.candidates} quần chúng đang trong quy trình, chưa có quyết định kết nạp. "
-            "Mỗi người được tính theo tỉ lệ những người trước đây ở cùng giai đoạn, đã chờ cùng số ngày, "
-            f"có quyết định kết nạp trong số ngày còn lại của năm (số liệu lịch sử: {pools or 'chưa có'}). "
-            f"Đây là ước tính theo số liệu, không phải cam kết."
+        pools = ", ".join(
+            ngettext("%(pool)s cho %(n)s người", "%(pool)s cho %(n)s người", v) % {"pool": POOL_LABELS[k], "n": v}
+            for k, v in self.pools.items()
+            if v
         )
+        return _(
+            "Đã kết nạp %(admitted)s (tính cả người đã có quyết định, chưa tổ chức lễ kết nạp) + dự kiến "
+            "%(expected)s từ %(candidates)s quần chúng đang trong quy trình, chưa có quyết định kết nạp. "
+            "Mỗi người được tính theo tỉ lệ những người trước đây ở cùng giai đoạn, đã chờ cùng số ngày, "
+            "có quyết định kết nạp trong số ngày còn lại của năm (số liệu lịch sử: %(pools)s). "
+            "Đây là ước tính theo số liệu, không phải cam kết."
+        ) % {
+            "admitted": self.admitted,
+            "expected": _dec(self.expected),
+            "candidates": self.candidates,
+            "pools": pools or _("chưa có"),
+        }
 
 
 def _dec(value: float) -> str:
@@ -655,16 +725,16 @@ def forecast_table(facts: Facts, *, max_depth: int = 1, link=None) -> Table:
     summary = forecast_summary(facts)
     table = Table(
         slug="du-bao",
-        title=f"Dự báo kết nạp đến {_fmt(period.end)}",
-        subtitle=f"{facts.org.name}; tính đến ngày {_fmt(facts.today)}",
+        title=_("Dự báo kết nạp đến %(day)s") % {"day": _fmt(period.end)},
+        subtitle=_as_of(facts),
         columns=[
-            Column("org", "Tổ chức đảng"),
-            Column("target", f"Chỉ tiêu năm {period.start.year}", Kind.INT),
-            Column("admitted", "Đã kết nạp", Kind.INT),
-            Column("candidates", "Đang trong quy trình (chưa có quyết định)", Kind.INT),
-            Column("expected", "Dự kiến thêm", Kind.DECIMAL),
-            Column("forecast", "Dự báo cả năm", Kind.DECIMAL),
-            Column("result", "So với chỉ tiêu", Kind.TEXT),
+            Column("org", _("Tổ chức đảng")),
+            Column("target", _("Chỉ tiêu năm %(year)s") % {"year": period.start.year}, Kind.INT),
+            Column("admitted", _("Đã kết nạp"), Kind.INT),
+            Column("candidates", _("Đang trong quy trình (chưa có quyết định)"), Kind.INT),
+            Column("expected", _("Dự kiến thêm"), Kind.DECIMAL),
+            Column("forecast", _("Dự báo cả năm"), Kind.DECIMAL),
+            Column("result", _("So với chỉ tiêu"), Kind.TEXT),
         ],
         note=summary.explanation,
     )
@@ -678,9 +748,12 @@ def forecast_table(facts: Facts, *, max_depth: int = 1, link=None) -> Table:
         result = ""
         if target is not None:
             gap = round(total - target, 1)
-            result = (
-                "Có thể đạt" if gap == 0 else f"Có thể vượt {_dec(gap)}" if gap > 0 else f"Có thể thiếu {_dec(-gap)}"
-            )
+            if gap == 0:
+                result = _("Có thể đạt")
+            elif gap > 0:
+                result = _("Có thể vượt %(n)s") % {"n": _dec(gap)}
+            else:
+                result = _("Có thể thiếu %(n)s") % {"n": _dec(-gap)}
         table.add(
             node.name,
             target,
@@ -710,17 +783,18 @@ def forecast_stage_table(facts: Facts) -> Table:
     chances = forecast(facts)
     table = Table(
         slug="du-bao-theo-giai-doan",
-        title="Dự báo theo giai đoạn",
-        subtitle=f"{facts.org.name}; tính đến ngày {_fmt(facts.today)}",
+        title=_("Dự báo theo giai đoạn"),
+        subtitle=_as_of(facts),
         columns=[
-            Column("stage", "Giai đoạn"),
-            Column("n", "Số người", Kind.INT),
-            Column("days", "Số ngày trung bình ở giai đoạn này", Kind.DECIMAL),
-            Column("p", "Khả năng có quyết định trước 31/12", Kind.PERCENT),
-            Column("expected", "Dự kiến", Kind.DECIMAL),
-            Column("pool", "Số liệu lịch sử dùng", Kind.TEXT),
+            Column("stage", _("Giai đoạn")),
+            Column("n", _("Số người"), Kind.INT),
+            Column("days", _("Số ngày trung bình ở giai đoạn này"), Kind.DECIMAL),
+            Column("p", _("Khả năng có quyết định trước 31/12"), Kind.PERCENT),
+            Column("expected", _("Dự kiến"), Kind.DECIMAL),
+            Column("pool", _("Số liệu lịch sử dùng"), Kind.TEXT),
         ],
-        note=f"Số liệu lịch sử đủ khi có từ {MIN_CASES} trường hợp trở lên; nếu chưa đủ thì dùng phạm vi rộng hơn.",
+        note=_("Số liệu lịch sử đủ khi có từ %(n)s trường hợp trở lên; nếu chưa đủ thì dùng phạm vi rộng hơn.")
+        % {"n": MIN_CASES},
     )
     for stage in Stage:
         here = [c for c in chances if c.stage == stage]
@@ -737,7 +811,7 @@ def forecast_stage_table(facts: Facts) -> Table:
         )
     if chances:
         table.add(
-            "Cộng",
+            _("Cộng"),
             len(chances),
             None,
             None,
@@ -765,16 +839,22 @@ def dormant_table(facts: Facts, years: int = DORMANT_YEARS, *, link=None) -> Tab
             last[a.node_id] = a.decided_on
     table = Table(
         slug="chi-bo-chua-ket-nap",
-        title=f"Chi bộ chưa kết nạp đảng viên trong {years} năm qua",
-        subtitle=f"{facts.org.name}; từ {_fmt(since + dt.timedelta(days=1))} đến {_fmt(facts.today)}",
+        title=ngettext(
+            "Chi bộ chưa kết nạp đảng viên trong %(n)s năm qua",
+            "Chi bộ chưa kết nạp đảng viên trong %(n)s năm qua",
+            years,
+        )
+        % {"n": years},
+        subtitle=_subtitle(facts, since + dt.timedelta(days=1), facts.today),
         columns=[
-            Column("cell", "Chi bộ"),
-            Column("parent", "Trực thuộc"),
-            Column("members", "Đảng viên", Kind.INT),
-            Column("non_members", "Quần chúng (nguồn)", Kind.INT),
-            Column("last", "Lần kết nạp gần nhất", Kind.DATE),
+            Column("cell", _("Chi bộ")),
+            Column("parent", _("Trực thuộc")),
+            Column("members", _("Đảng viên"), Kind.INT),
+            Column("non_members", _("Quần chúng (nguồn)"), Kind.INT),
+            Column("last", _("Lần kết nạp gần nhất"), Kind.DATE),
         ],
-        note=f"{ADMISSION_NOTE} Chi bộ mới từ hợp nhất, chia tách mang theo lần kết nạp của chi bộ cũ.",
+        note=_("%(admissions)s Chi bộ mới từ hợp nhất, chia tách mang theo lần kết nạp của chi bộ cũ.")
+        % {"admissions": ADMISSION_NOTE},
     )
     for node in indicators.flatten(facts.tree):
         if node.kind not in OrgKind.cell_kinds():
@@ -790,7 +870,9 @@ def dormant_table(facts: Facts, years: int = DORMANT_YEARS, *, link=None) -> Tab
             node.totals.non_members,
             when,
             link=link(node) if link else None,
-            flag=f"{years} năm chưa kết nạp" if when else "chưa kết nạp lần nào",
+            flag=ngettext("%(n)s năm chưa kết nạp", "%(n)s năm chưa kết nạp", years) % {"n": years}
+            if when
+            else _("chưa kết nạp lần nào"),
         )
     return table
 
@@ -830,14 +912,14 @@ def admitted_names_table(facts: Facts, period: TargetPeriod, *, link=None) -> Ta
     people = Person.objects.in_bulk([a.person_id for a in rows])
     table = Table(
         slug="danh-sach-ket-nap",
-        title=f"Danh sách đã kết nạp — {period.label}",
+        title=_("Danh sách đã kết nạp — %(period)s") % {"period": period.label},
         subtitle=facts.org.name,
         columns=[
-            Column("name", "Họ và tên"),
-            Column("cell", "Chi bộ"),
-            Column("decided", "Ngày quyết định", Kind.DATE),
+            Column("name", _("Họ và tên")),
+            Column("cell", _("Chi bộ")),
+            Column("decided", _("Ngày quyết định"), Kind.DATE),
         ],
-        note=ADMISSION_NOTE,
+        note=str(ADMISSION_NOTE),
     )
     for a in rows:
         person = people.get(a.person_id)
@@ -860,15 +942,19 @@ def pipeline_names_table(facts: Facts, *, link=None) -> Table:
     people = Person.objects.in_bulk([c.person_id for c in chances])
     table = Table(
         slug="danh-sach-trong-quy-trinh",
-        title="Quần chúng đang trong quy trình, chưa có quyết định kết nạp",
-        subtitle=f"{facts.org.name}; tính đến ngày {_fmt(facts.today)}",
+        title=_("Quần chúng đang trong quy trình, chưa có quyết định kết nạp"),
+        subtitle=_as_of(facts),
         columns=[
-            Column("name", "Họ và tên"),
-            Column("cell", "Chi bộ"),
-            Column("stage", "Giai đoạn"),
-            Column("days", "Số ngày ở giai đoạn", Kind.INT),
-            Column("p", f"Khả năng có quyết định trước {_fmt(dt.date(facts.today.year, 12, 31))}", Kind.PERCENT),
-            Column("pool", "Số liệu lịch sử dùng", Kind.TEXT),
+            Column("name", _("Họ và tên")),
+            Column("cell", _("Chi bộ")),
+            Column("stage", _("Giai đoạn")),
+            Column("days", _("Số ngày ở giai đoạn"), Kind.INT),
+            Column(
+                "p",
+                _("Khả năng có quyết định trước %(day)s") % {"day": _fmt(dt.date(facts.today.year, 12, 31))},
+                Kind.PERCENT,
+            ),
+            Column("pool", _("Số liệu lịch sử dùng"), Kind.TEXT),
         ],
     )
     for c in chances:
@@ -879,7 +965,8 @@ def pipeline_names_table(facts: Facts, *, link=None) -> Table:
             str(Stage(c.stage).label),
             c.days,
             round(100 * c.probability, 1),
-            f"{POOL_LABELS[c.pool]} ({c.cases} trường hợp)",
+            ngettext("%(pool)s (%(n)s trường hợp)", "%(pool)s (%(n)s trường hợp)", c.cases)
+            % {"pool": POOL_LABELS[c.pool], "n": c.cases},
             link=link(c.candidate_id) if link else None,
         )
     return table

@@ -18,6 +18,8 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -27,7 +29,7 @@ from ketnap.stats import layout
 from ketnap.stats.tables import Column, Kind, ReportMeta, Row, Table
 
 NUMBER_FORMATS = {Kind.INT: "#,##0", Kind.DECIMAL: "#,##0.0", Kind.PERCENT: "0.0%", Kind.DATE: "dd/mm/yyyy"}
-FLAG_COLUMN = Column("_flag", "Ghi chú")
+FLAG_LABEL = gettext_lazy("Ghi chú")
 FONT = "Times New Roman"  # the party documents' font; Excel substitutes Liberation Serif on Linux
 
 _thin = Side(style="thin", color="000000")
@@ -184,7 +186,7 @@ class _Writer:
             self.append(cells)
 
     def empty_row(self, columns: list[Column], flags: bool):
-        self.append([self.cell("Không có số liệu.", font=_font(italic=True))])
+        self.append([self.cell(_("Không có số liệu."), font=_font(italic=True))])
 
 
 def _save(wb: Workbook) -> bytes:
@@ -196,7 +198,7 @@ def _save(wb: Workbook) -> bytes:
 
 def _columns(table: Table) -> tuple[list[Column], bool]:
     flags = any(r.flag for r in table.rows)
-    return [*table.columns, FLAG_COLUMN] if flags else list(table.columns), flags
+    return [*table.columns, Column("_flag", str(FLAG_LABEL))] if flags else list(table.columns), flags
 
 
 def _table_sheet(wb: Workbook, table: Table, meta: ReportMeta | None, used: set[str]):
@@ -228,7 +230,7 @@ def tables_xlsx(tables: list[Table], meta: ReportMeta | None = None) -> bytes:
     for table in tables:
         _table_sheet(wb, table, meta, used)
     if not tables:
-        _Writer(wb, "Bảng", used).text_line("Không có số liệu.")
+        _Writer(wb, _("Bảng"), used).text_line(_("Không có số liệu."))
     return _save(wb)
 
 
@@ -299,7 +301,7 @@ def form_xlsx(table: Table, meta: ReportMeta) -> bytes:
     pair(layout.COMPILER, meta.head_title, left_style={"font": bold, "align": center})
     small_italic = {"font": _font(italic=True, size=11), "align": center}
     pair(layout.COMPILER_HINT, layout.HEAD_HINT, left_style=small_italic, right_style=small_italic)
-    for _ in range(3):  # room for the signatures and the stamp
+    for _blank in range(3):  # room for the signatures and the stamp
         w.append([])
     pair(meta.compiler, meta.head, left_style={"font": bold, "align": center})
     if meta.compiler_phone:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from ketnap.stats import csvfile, xlsx
 from ketnap.stats.tables import Column, ReportMeta, Row, Table
@@ -49,14 +50,14 @@ def export_response(request, tables: list[Table], *, basename: str, meta: Report
     slug = request.GET.get("bang")
     chosen = [t for t in tables if t.slug == slug] if slug else list(tables)
     if slug and not chosen:
-        raise Http404("Không có bảng này.")
+        raise Http404(_("Không có bảng này."))
     name = safe_basename(basename)
     if slug and len(tables) > 1:
         name = f"{name}-{safe_basename(slug)}"
     is_form = bool(meta and meta.form_code) and len(chosen) == 1
     if fmt == "csv":
         if not chosen:
-            raise Http404("Không có bảng nào.")
+            raise Http404(_("Không có bảng nào."))
         return file_response(csvfile.table_csv(chosen[0]), f"{name}.csv", CSV)
     if fmt == "xlsx":
         content = xlsx.form_xlsx(chosen[0], meta) if is_form else xlsx.tables_xlsx(chosen, meta)

@@ -7,6 +7,7 @@ Optional ?nguoi_ky= (the signatory's name) and ?dia_danh= (place before the date
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 
 from ketnap.accounts.scope import scope_for
 from ketnap.registry.services.dates import today as today_
@@ -22,7 +23,7 @@ def yearly_report(request, code):
     today = today_()
     raw = request.GET.get("nam", "").strip() or str(today.year)
     if not raw.isdigit() or not FIRST_YEAR <= int(raw) <= today.year:
-        raise Http404("Năm báo cáo không hợp lệ.")
+        raise Http404(_("Năm báo cáo không hợp lệ."))
     year = int(raw)
     footer = {"head": request.GET.get("nguoi_ky", "").strip()[:100]}
     if request.GET.get("dia_danh", "").strip():

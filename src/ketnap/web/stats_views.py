@@ -5,6 +5,7 @@ day and the period, and presents. Overseers read every number of their subtree b
 added only when the user may read the people of the organisation, and the names page answers 404 otherwise.
 """
 
+import contextlib
 import datetime as dt
 from urllib.parse import urlencode
 
@@ -13,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -174,20 +176,28 @@ def _form_fields(request) -> dict:
     }
 
 
+def _document_language(request):
+    """A downloaded form is a Vietnamese party document whatever the interface language (as `ketnap report` makes
+    it); the screen follows the user's language."""
+    return translation.override("vi") if request.GET.get("xuat") else contextlib.nullcontext()
+
+
 def bieu2(request, code):
     org = _org(request, code)
     _day, period = _when(request)
-    table = bieu.new_members(org, period)
-    meta = report.bieu2_meta(org, period, **_footer(request))
-    return _form_page(request, org, table, meta, report.bieu2_stem(org, period), False)
+    with _document_language(request):
+        table = bieu.new_members(org, period)
+        meta = report.bieu2_meta(org, period, **_footer(request))
+        return _form_page(request, org, table, meta, report.bieu2_stem(org, period), False)
 
 
 def bieu3(request, code):
     org = _org(request, code)
     day, _period = _when(request)
-    table = bieu.membership(org, day)
-    meta = report.bieu3_meta(org, day, **_footer(request))
-    return _form_page(request, org, table, meta, report.bieu3_stem(org, day), True)
+    with _document_language(request):
+        table = bieu.membership(org, day)
+        meta = report.bieu3_meta(org, day, **_footer(request))
+        return _form_page(request, org, table, meta, report.bieu3_stem(org, day), True)
 
 
 def _ordered(ids: list[int]) -> list[int]:

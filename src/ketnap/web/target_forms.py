@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ketnap.stats.models import PeriodKind
 from ketnap.web.forms import day_field
@@ -64,7 +65,8 @@ class SplitForm(forms.Form):
                 min_value=0,
                 initial=current.get(child.pk),
                 error_messages=COUNT_ERRORS,
-                help_text=_("%(n)s đảng viên") % {"n": members.get(child.pk, 0)},
+                help_text=ngettext("%(n)s đảng viên", "%(n)s đảng viên", members.get(child.pk, 0))
+                % {"n": members.get(child.pk, 0)},
                 widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "share", "min": 0}),
             )
 
