@@ -129,6 +129,13 @@ def test_the_walk_sees_the_product_urls():
         "membership_change",
         "unit_detail",
         "org_split",
+        "candidate_step",
+        "stats_dashboard",
+        "stats_bieu2",
+        "stats_names",
+        "stats_yearly_report",
+        "target_overview",
+        "target_edit",
         "admin:index",
     } <= names
 
