@@ -6,7 +6,8 @@
 # Steps:
 #   1. .venv with ketnap[test,postgres] at the pinned versions (scripts/venv.sh; skipped when unchanged).
 #   2. Debian packages the tests need, installed with apt-get only when missing and only as root:
-#      chromium, fonts-liberation2, fonts-dejavu-core, libpango (PDF), poppler-utils, gettext, postgresql.
+#      chromium, fonts-liberation2, fonts-dejavu-core, libpango (PDF), libreoffice-writer-nogui (.docx → PDF),
+#      poppler-utils, gettext, postgresql.
 #      Not root: a message, and the tests that need a missing piece decide (browser tests skip, unless CI=true).
 #   3. Legs: static (ruff, ketnap check, makemigrations --check, check --deploy with production settings),
 #      sqlite (-m "not browser", xdist), browser (-m browser, no xdist; "no tests collected" is a pass),
@@ -178,6 +179,8 @@ if command -v dpkg-query >/dev/null 2>&1; then
     deb_installed libpango-1.0-0 || MISSING+=(libpango-1.0-0)
     deb_installed libpangoft2-1.0-0 || MISSING+=(libpangoft2-1.0-0)
 fi
+# LibreOffice converts the generated .docx forms to PDF (and proves they open).
+command -v soffice >/dev/null 2>&1 || MISSING+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 && command -v pdffonts >/dev/null 2>&1 || MISSING+=(poppler-utils)
 command -v msgfmt >/dev/null 2>&1 || MISSING+=(gettext)
 # pg_ctlcluster alone (postgresql-common) is not enough: the throwaway cluster needs initdb and postgres.

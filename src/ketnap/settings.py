@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "ketnap.registry",
     "ketnap.pipeline",
     "ketnap.stats",
+    "ketnap.documents",
+    "ketnap.imports",
+    "ketnap.api",
     "ketnap.demo",
     "ketnap.web",
 ]

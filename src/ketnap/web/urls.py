@@ -50,6 +50,10 @@ urlpatterns = [
     path("chi-tieu/<str:code>/them/", target_views.create, name="target_create"),
     path("chi-tieu/<str:code>/phan-bo/", target_views.split, name="target_split"),
     path("chi-tieu/sua/<int:target_pk>/", target_views.edit, name="target_edit"),
+    # documents (KNĐ forms), roster import, the JSON API: each app keeps its own URLs
+    path("", include("ketnap.documents.urls")),
+    path("", include("ketnap.imports.urls")),
+    path("api/", include("ketnap.api.urls")),
     path("don-vi/", views.unit_list, name="unit_list"),
     path("don-vi/<int:unit_pk>/", views.unit_detail, name="unit_detail"),
     path("don-vi/<int:unit_pk>/doi-ten/", views.unit_rename, name="unit_rename"),

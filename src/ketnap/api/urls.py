@@ -1,0 +1,3 @@
+"""The JSON API under /api/ (stub until the API is built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Roster import pages (stub until the import is built)."""
+
+urlpatterns: list = []
