@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # scripts/system-packages.sh — the Debian packages ketnap itself needs at run time (what `make demo` needs):
 # Pango for WeasyPrint (PDF forms and reports), fonts with Vietnamese glyphs (Liberation Serif ≈ Times New
-# Roman; DejaVu as fallback) and LibreOffice Writer (headless) to turn the generated .docx forms into PDF. Installed with apt-get only when missing and only as root; otherwise a message
-# (ketnap runs without them; only PDF downloads answer with an error saying what is missing).
+# Roman; DejaVu as fallback) and LibreOffice Writer (headless) to turn the generated .docx forms into PDF.
+# Installed with apt-get only when missing and only as root; otherwise a message (ketnap runs without them;
+# only PDF downloads answer with an error saying what is missing).
 set -euo pipefail
 PKGS=(libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2 fonts-dejavu-core libreoffice-writer-nogui)
 command -v dpkg-query >/dev/null 2>&1 || exit 0  # not Debian/Ubuntu: nothing to check here
