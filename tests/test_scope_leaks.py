@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from ketnap.api.models import ApiToken
 from ketnap.registry.enums import MembershipStatus
 from ketnap.stats.models import PeriodKind, Target
 from ketnap.vietnamese import fold
@@ -50,6 +51,7 @@ def _kwargs(names, org, person, candidate, scans, target):
         "candidate_pk": candidate.pk,
         "doc_pk": scans[candidate.pk].pk,
         "target_pk": target.pk,  # a target (chỉ tiêu) of the outside organisation
+        "form": "6-knd",  # a document form (documents app): refused only by scope
         "name": "sympathise",  # a step that exists at the candidate's stage: refused only by scope
         "token": "belongs-to-nobody-" + "x" * 25,  # calendar feed: an unknown token is 404 for everyone
         # Django admin's own patterns (the personas are not staff: admin must send them to its login)
@@ -96,6 +98,9 @@ def test_every_url_refuses_out_of_scope_objects(client, world, personas, pipelin
         ends_on=dt.date(2026, 12, 31),
         admissions=3,
     )
+    # The API takes no session (a logged-in walk would only see 401): it is walked with the persona's own token, so
+    # its answers are about scope. It offers GET only, so a POST is 405 before any object is looked at.
+    api_headers = {"Authorization": "Bearer " + ApiToken.issue(user, "leak-test")[1]}
     checked = 0
     for name, kw_names in ALL_PATTERNS:
         try:
@@ -105,13 +110,15 @@ def test_every_url_refuses_out_of_scope_objects(client, world, personas, pipelin
         for method in ("get", "post"):
             client.force_login(user)  # logout and language views end the session: start each call fresh
             query = {"q": fold(person.full_name), "giai-doan": "source"} if method == "get" else {}
-            response = getattr(client, method)(url, query)
+            headers = api_headers if name.startswith("api:") else {}
+            response = getattr(client, method)(url, query, headers=headers)
             body = response.content.decode(errors="replace")
             for marker in markers:
                 assert marker not in body, f"{persona_name} sees {marker!r} at {method.upper()} {url}"
             if kw_names and not name.startswith("admin:") and name not in {"set_language"}:
-                assert response.status_code == 404, (
-                    f"{persona_name}: {method.upper()} {url} answered {response.status_code}, expected 404"
+                expected = 405 if name.startswith("api:") and method == "post" else 404
+                assert response.status_code == expected, (
+                    f"{persona_name}: {method.upper()} {url} answered {response.status_code}, expected {expected}"
                 )
             if name.startswith("admin:") and name not in {"admin:logout", "admin:login"}:
                 assert response.status_code in {302, 404}, f"{persona_name} reached admin page {url}"
@@ -137,6 +144,9 @@ def test_the_walk_sees_the_product_urls():
         "target_overview",
         "target_edit",
         "admin:index",
+        "api:person",
+        "api:candidate",
+        "api:statistics_bieu2",
     } <= names
 
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # the API docs page serves its bundled Swagger UI files (no CDN)
     "ketnap.audit",
     "ketnap.accounts",
     "ketnap.registry",
@@ -185,6 +186,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 KETNAP_BASE_URL = (os.environ.get("KETNAP_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
 # Place name printed before the date on forms and reports ("Quảng Ninh, ngày … tháng … năm …").
 KETNAP_PLACE = os.environ.get("KETNAP_PLACE", "")
+# Largest roster (rows) `ketnap import` and the upload page accept.
+KETNAP_IMPORT_MAX_ROWS = int(os.environ.get("KETNAP_IMPORT_MAX_ROWS", "200000"))
 
 LOGGING = {
     "version": 1,

@@ -37,6 +37,7 @@ AUDITED = {
     "pipeline.MentorNote": lambda obj: obj.candidate.person_id,
     "pipeline.CalendarOverride": lambda obj: None,
     "stats.Target": lambda obj: None,
+    "api.ApiToken": lambda obj: None,
 }
 SKIPPED_FIELDS = {"sort_key", "search_text", "path", "depth"}
 

@@ -1,3 +1,12 @@
-"""Document downloads (stub until the documents are built)."""
+"""Documents: per-candidate forms (.docx / .pdf) and batch zips. Every candidate goes through Scope.candidates()."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from ketnap.documents import views
+
+urlpatterns = [
+    path("van-ban/hang-loat/", views.batches, name="documents_batches"),
+    path("van-ban/hang-loat/<slug:form>.zip", views.batch_zip, name="documents_batch_zip"),
+    path("ung-vien/<int:candidate_pk>/van-ban/<slug:form>.docx", views.candidate_docx, name="documents_docx"),
+    path("ung-vien/<int:candidate_pk>/van-ban/<slug:form>.pdf", views.candidate_pdf, name="documents_pdf"),
+]

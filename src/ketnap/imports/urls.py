@@ -1,3 +1,9 @@
-"""Roster import pages (stub until the import is built)."""
+"""Roster import pages (the command line has the same: `ketnap import staff|members`)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from ketnap.imports import views
+
+urlpatterns = [
+    path("to-chuc/<str:code>/nhap-danh-sach/", views.upload, name="import_upload"),
+]

@@ -1,0 +1,55 @@
+"""`ketnap api-token create|list|revoke`: hands out the secrets the JSON API accepts (Authorization: Bearer …)."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from ketnap.api.models import ApiToken
+
+
+class Command(BaseCommand):
+    help = "Tạo, liệt kê và thu hồi khóa API (token) của một tài khoản."
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True)
+        create = actions.add_parser("create", help="Tạo khóa mới; khóa chỉ hiện một lần.")
+        create.add_argument("--user", required=True, help="tên đăng nhập")
+        create.add_argument("--name", required=True, help="dùng cho chương trình nào")
+        listing = actions.add_parser("list", help="Liệt kê khóa (không hiện khóa).")
+        listing.add_argument("--user", help="chỉ khóa của tài khoản này")
+        revoke = actions.add_parser("revoke", help="Thu hồi khóa: khóa không dùng được nữa.")
+        revoke.add_argument("--user", required=True)
+        revoke.add_argument("--name", required=True)
+
+    def handle(self, *args, action, **options):
+        getattr(self, f"_{action}")(**options)
+
+    def _user(self, username):
+        try:
+            return get_user_model().objects.get(username=username)
+        except get_user_model().DoesNotExist:
+            raise CommandError(f"Không có tài khoản {username!r}.") from None
+
+    def _create(self, user, name, **_options):
+        owner = self._user(user)
+        if not owner.is_active:
+            raise CommandError(f"Tài khoản {user!r} đã bị khóa.")
+        _token, secret = ApiToken.issue(owner, name)
+        self.stderr.write(f"Khóa API {name!r} của {user}: lưu lại ngay, khóa không hiện lại được nữa.")
+        self.stdout.write(secret)  # alone on stdout, so a script can capture it
+
+    def _list(self, user=None, **_options):
+        tokens = ApiToken.objects.select_related("user")
+        if user:
+            tokens = tokens.filter(user=self._user(user))
+        for token in tokens:
+            state = f"thu hồi {token.revoked:%d/%m/%Y}" if token.revoked else "đang dùng"
+            used = f"{token.last_used:%d/%m/%Y %H:%M}" if token.last_used else "chưa dùng"
+            self.stdout.write(f"{token.user}\t{token.name}\t{token.created:%d/%m/%Y}\t{used}\t{state}")
+
+    def _revoke(self, user, name, **_options):
+        tokens = list(ApiToken.objects.filter(user=self._user(user), name=name, revoked__isnull=True))
+        if not tokens:
+            raise CommandError(f"Tài khoản {user!r} không có khóa đang dùng tên {name!r}.")
+        for token in tokens:
+            token.revoke()
+        self.stdout.write(f"Đã thu hồi {len(tokens)} khóa.")

@@ -1,0 +1,427 @@
+"""Builds the shipped .docx templates (docxtpl/Jinja fields) in ketnap/documents/templates_docx/.
+
+Run after changing a layout, then commit the .docx files:
+
+    .venv/bin/python -m ketnap.documents.build_templates
+
+The files are ordinary Word documents: an office may open one in Word or LibreOffice, change the wording
+(keeping the {{ field }} tags listed in ketnap.documents.forms), and drop it with the same file name into
+KETNAP_DATA_DIR/templates_docx/; ketnap then uses it instead of the shipped one, without any code change.
+
+Layout: thể thức văn bản của Đảng (HD 36-HD/VPTW): top left the superior organisation in capitals and the
+issuing body in bold capitals with "*" under it and the number; top right "ĐẢNG CỘNG SẢN VIỆT NAM" bold and
+underlined, the place and date in italics; the title in bold capitals; body 14 pt Times New Roman, justified,
+first-line indent; signature block "T/M …" on the right and "Nơi nhận" on the left. Margins: top/bottom 20 mm,
+left 30 mm, right 15 mm. LibreOffice substitutes Liberation Serif for Times New Roman (same metrics).
+The wording of each form follows 12-HD/BTCTW 2022 as quoted by the secondary sources in rules.md §2.5 (see
+forms.py for each form's source and what is assumed).
+"""
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+OUT = Path(__file__).with_name("templates_docx")
+FONT = "Times New Roman"
+CENTER, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
+
+
+def new_document() -> Document:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    style = doc.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(14)
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):  # python-docx sets only ascii/hAnsi
+        fonts.set(qn(attr), FONT)
+    style.paragraph_format.space_after = Pt(0)
+    style.paragraph_format.space_before = Pt(0)
+    doc.core_properties.title = ""
+    doc.core_properties.author = "ketnap"
+    return doc
+
+
+def run(paragraph, text: str, *, bold=False, italic=False, underline=False, size=None):
+    r = paragraph.add_run(text)
+    r.bold, r.italic, r.underline = bold, italic, underline
+    if size:
+        r.font.size = Pt(size)
+    return r
+
+
+def line(container, text: str = "", *, align=LEFT, indent=False, space_after=0, **fmt):
+    p = container.add_paragraph()
+    p.alignment = align
+    if indent:
+        p.paragraph_format.first_line_indent = Mm(10)
+    p.paragraph_format.space_after = Pt(space_after)
+    if text:
+        run(p, text, **fmt)
+    return p
+
+
+def _cell(table, row, col, width_mm):
+    cell = table.cell(row, col)
+    cell.width = Mm(width_mm)
+    cell.paragraphs[0].text = ""
+    return cell
+
+
+def header(doc, superior: str, issuer: str, number: str | None):
+    """The two-column heading of a party document (issuer left, party name, place and date right)."""
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    left, right = _cell(table, 0, 0, 75), _cell(table, 0, 1, 90)
+    first = left.paragraphs[0]
+    first.alignment = CENTER
+    run(first, superior, size=13)
+    line(left, issuer, align=CENTER, bold=True, size=13)
+    line(left, "*", align=CENTER, size=13)
+    if number:
+        line(left, number, align=CENTER, size=13)
+    top = right.paragraphs[0]
+    top.alignment = CENTER
+    run(top, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, size=14)
+    line(right, "")
+    line(right, "{{ place }}, {{ date_long }}", align=CENTER, italic=True, size=14)
+    line(doc, "")
+
+
+def title(doc, main: str, *subtitles: str):
+    line(doc, main, align=CENTER, bold=True, size=15)
+    for sub in subtitles:
+        line(doc, sub, align=CENTER, bold=True)
+    line(doc, "-----", align=CENTER)
+    line(doc, "")
+
+
+def body(doc, *paragraphs: str):
+    for text in paragraphs:
+        line(doc, text, align=JUSTIFY, indent=True, space_after=6)
+
+
+def signature(doc, receivers: list[str], on_behalf: str, post: str, *, stamp: bool = False):
+    """A chi bộ has no seal: its secretary signs; a committee signs and stamps."""
+    line(doc, "")
+    table = doc.add_table(rows=1, cols=2)
+    table.autofit = False
+    left, right = _cell(table, 0, 0, 80), _cell(table, 0, 1, 85)
+    head = left.paragraphs[0]
+    run(head, "Nơi nhận:", bold=True, italic=True, underline=True, size=12)
+    for receiver in receivers:
+        line(left, receiver, size=11)
+    top = right.paragraphs[0]
+    top.alignment = CENTER
+    run(top, on_behalf, bold=True)
+    line(right, post, align=CENTER, bold=True)
+    line(right, "(Ký tên, đóng dấu)" if stamp else "(Ký, ghi rõ họ tên)", align=CENTER, italic=True)
+    for _ in range(3):
+        line(right, "")
+    line(right, "{{ signer_name }}", align=CENTER, bold=True)
+
+
+# --- the forms ------------------------------------------------------------------------------------------------
+VOTES_CELL = (
+    "Tổng số đảng viên chính thức của chi bộ: {{ members_total }} đồng chí; không tính vào số biểu quyết "
+    "(chuyển sinh hoạt tạm thời, được miễn sinh hoạt và vắng mặt): {{ members_excused }} đồng chí."
+)
+
+
+def form_6(doc):
+    header(doc, "{{ cell_superior_upper }}", "{{ cell_name_upper }}", "Số {{ document_number }}")
+    title(doc, "NGHỊ QUYẾT", "đề nghị kết nạp đảng viên")
+    body(
+        doc,
+        "Ngày {{ date }}, {{ cell_name }} đã họp để xét, đề nghị kết nạp quần chúng {{ person_name }} vào Đảng.",
+        VOTES_CELL,
+        "Chủ trì hội nghị: {{ dots }}; thư ký hội nghị: {{ dots }}.",
+        "Sau khi nghiên cứu Đơn xin vào Đảng, Lý lịch của người xin vào Đảng, giấy giới thiệu của người giới thiệu, "
+        "ý kiến nhận xét của các đoàn thể và chi ủy nơi cư trú và các văn bản liên quan, chi bộ thảo luận, "
+        "biểu quyết, kết quả như sau:",
+        "1. Về quần chúng: {{ person_name }}, sinh ngày {{ birth_date }}, giới tính {{ gender }}, "
+        "dân tộc {{ ethnicity }}, tôn giáo {{ religion }}; trình độ chuyên môn {{ professional_level }}; "
+        "chức vụ, đơn vị công tác: {{ job_title }}, {{ work_unit }}.",
+        "2. Những ưu điểm, khuyết điểm chính về phẩm chất chính trị, đạo đức, lối sống, năng lực công tác, "
+        "quan hệ quần chúng: {{ note }}",
+        "3. Về lý lịch: đã được thẩm tra, kết luận theo quy định.",
+        "4. Số đảng viên chính thức tán thành việc kết nạp quần chúng {{ person_name }} vào Đảng: "
+        "{{ votes_for }} đồng chí, đạt {{ votes_percent }} so với tổng số đảng viên chính thức được tính; "
+        "số không tán thành: {{ votes_against }} đồng chí.",
+        "Chi bộ đề nghị {{ proposal_to }} xem xét, kết nạp quần chúng {{ person_name }} vào Đảng Cộng sản Việt Nam.",
+    )
+    signature(doc, ["- {{ proposal_to }},", "- Lưu chi bộ."], "T/M CHI BỘ", "BÍ THƯ")
+
+
+def form_8(doc):
+    header(doc, "{{ base_superior_upper }}", "{{ base_committee_upper }}", "Số {{ document_number }}")
+    title(doc, "NGHỊ QUYẾT", "đề nghị kết nạp đảng viên")
+    body(
+        doc,
+        "Ngày {{ date }}, {{ base_committee_name }} đã họp xét đề nghị kết nạp quần chúng {{ person_name }} "
+        "vào Đảng, theo Nghị quyết số {{ cell_resolution_number }} ngày {{ cell_resolution_date }} "
+        "của {{ cell_name }}.",
+        "Tổng số cấp ủy viên: {{ members_total }} đồng chí; không tính vào số biểu quyết: "
+        "{{ members_excused }} đồng chí.",
+        "Sau khi xem xét nghị quyết đề nghị kết nạp đảng viên của chi bộ và hồ sơ của người xin vào Đảng, "
+        "Đảng ủy thống nhất kết luận:",
+        "1. Quần chúng {{ person_name }}, sinh ngày {{ birth_date }}, dân tộc {{ ethnicity }}, "
+        "tôn giáo {{ religion }}; {{ job_title }}, {{ work_unit }}.",
+        "2. Những ưu điểm, khuyết điểm chính; về lý lịch: {{ note }}",
+        "3. Số cấp ủy viên tán thành việc kết nạp quần chúng {{ person_name }} vào Đảng: {{ votes_for }} "
+        "đồng chí, đạt {{ votes_percent }} so với tổng số cấp ủy viên; số không tán thành: {{ votes_against }} "
+        "đồng chí.",
+        "Đảng ủy đề nghị {{ deciding_body }} xem xét, quyết định kết nạp quần chúng {{ person_name }} "
+        "vào Đảng Cộng sản Việt Nam.",
+    )
+    signature(
+        doc,
+        ["- {{ deciding_name }},", "- {{ cell_name }},", "- Lưu Văn phòng Đảng ủy."],
+        "T/M ĐẢNG ỦY",
+        "BÍ THƯ",
+        stamp=True,
+    )
+
+
+def form_9(doc):
+    header(doc, "{{ deciding_superior_upper }}", "{{ deciding_name_upper }}", "Số {{ document_number }}")
+    title(doc, "QUYẾT ĐỊNH", "kết nạp đảng viên")
+    line(doc, "{{ deciding_body_upper }}", align=CENTER, bold=True, space_after=6)
+    body(
+        doc,
+        "- Căn cứ Điều lệ Đảng Cộng sản Việt Nam;",
+        "- Căn cứ Quy định, Hướng dẫn của Trung ương về thi hành Điều lệ Đảng;",
+        "- Xét Nghị quyết số {{ cell_resolution_number }} ngày {{ cell_resolution_date }} của {{ cell_name }}"
+        "{{ committee_resolution_text }} đề nghị kết nạp đảng viên,",
+    )
+    line(doc, "QUYẾT ĐỊNH", align=CENTER, bold=True, space_after=6)
+    body(
+        doc,
+        "Điều 1. Kết nạp quần chúng {{ person_name }}, sinh ngày {{ birth_date }}, dân tộc {{ ethnicity }}, "
+        "tôn giáo {{ religion }}, {{ job_title }}, {{ work_unit }}, vào Đảng Cộng sản Việt Nam.",
+        "Điều 2. {{ cell_name }} có trách nhiệm tổ chức lễ kết nạp đảng viên theo quy định (trong thời hạn "
+        "30 ngày làm việc kể từ ngày nhận được quyết định), phân công đảng viên chính thức giúp đỡ đảng viên "
+        "dự bị.",
+        "Điều 3. {{ base_committee_name }}, {{ cell_name }} và đồng chí {{ person_name }} chịu trách nhiệm "
+        "thi hành Quyết định này.",
+    )
+    signature(
+        doc,
+        ["- Như Điều 3,", "- Lưu hồ sơ đảng viên, Văn phòng."],
+        "{{ deciding_on_behalf }}",
+        "BÍ THƯ",
+        stamp=True,
+    )
+
+
+def form_13(doc):
+    header(doc, "{{ cell_superior_upper }}", "{{ cell_name_upper }}", "Số {{ document_number }}")
+    title(doc, "NGHỊ QUYẾT", "đề nghị công nhận đảng viên chính thức")
+    body(
+        doc,
+        "Ngày {{ date }}, {{ cell_name }} đã họp xét, đề nghị công nhận đảng viên chính thức cho đồng chí "
+        "{{ person_name }}, được kết nạp vào Đảng ngày {{ ceremony_date }} theo Quyết định số "
+        "{{ decision_number }} ngày {{ decision_date }} của {{ decision_issuer }}.",
+        VOTES_CELL,
+        "Sau khi xem xét Bản tự kiểm điểm của đảng viên dự bị, Bản nhận xét của đảng viên được phân công giúp "
+        "đỡ, ý kiến nhận xét của các đoàn thể và chi ủy nơi cư trú, chi bộ thảo luận, biểu quyết, kết quả:",
+        "1. Thời gian dự bị 12 tháng, từ ngày {{ ceremony_date }} đến ngày {{ official_date }}.",
+        "2. Những ưu điểm, khuyết điểm chính về phẩm chất chính trị, đạo đức, lối sống, ý thức tổ chức kỷ luật, "
+        "năng lực công tác, quan hệ quần chúng trong thời gian dự bị: {{ note }}",
+        "3. Số đảng viên chính thức tán thành công nhận đồng chí {{ person_name }} là đảng viên chính thức: "
+        "{{ votes_for }} đồng chí, đạt {{ votes_percent }} so với tổng số đảng viên chính thức được tính; "
+        "số không tán thành: {{ votes_against }} đồng chí.",
+        "Chi bộ đề nghị {{ proposal_to }} xem xét, công nhận đồng chí {{ person_name }} là đảng viên chính thức.",
+    )
+    signature(doc, ["- {{ proposal_to }},", "- Lưu chi bộ."], "T/M CHI BỘ", "BÍ THƯ")
+
+
+def form_16(doc):
+    header(doc, "{{ deciding_superior_upper }}", "{{ deciding_name_upper }}", "Số {{ document_number }}")
+    title(doc, "QUYẾT ĐỊNH", "công nhận đảng viên chính thức")
+    line(doc, "{{ deciding_body_upper }}", align=CENTER, bold=True, space_after=6)
+    body(
+        doc,
+        "- Căn cứ Điều lệ Đảng Cộng sản Việt Nam;",
+        "- Căn cứ Quy định, Hướng dẫn của Trung ương về thi hành Điều lệ Đảng;",
+        "- Xét Nghị quyết số {{ cell_resolution_number }} ngày {{ cell_resolution_date }} của {{ cell_name }}"
+        "{{ committee_resolution_text }} đề nghị công nhận đảng viên chính thức,",
+    )
+    line(doc, "QUYẾT ĐỊNH", align=CENTER, bold=True, space_after=6)
+    body(
+        doc,
+        "Điều 1. Công nhận đồng chí {{ person_name }}, sinh ngày {{ birth_date }}, được kết nạp vào Đảng ngày "
+        "{{ ceremony_date }} theo Quyết định số {{ decision_number }} ngày {{ decision_date }}, là đảng viên "
+        "chính thức kể từ ngày {{ official_date }}. Tuổi đảng của đồng chí được tính từ ngày {{ decision_date }}.",
+        "Điều 2. {{ base_committee_name }}, {{ cell_name }} và đồng chí {{ person_name }} chịu trách nhiệm "
+        "thi hành Quyết định này.",
+    )
+    signature(
+        doc, ["- Như Điều 2,", "- Lưu hồ sơ đảng viên, Văn phòng."], "{{ deciding_on_behalf }}", "BÍ THƯ", stamp=True
+    )
+
+
+def ceremony_programme(doc):
+    header(doc, "{{ cell_superior_upper }}", "{{ cell_name_upper }}", None)
+    title(doc, "CHƯƠNG TRÌNH", "Lễ kết nạp đảng viên")
+    body(
+        doc,
+        "Người được kết nạp: quần chúng {{ person_name }}, sinh ngày {{ birth_date }}, {{ job_title }}, "
+        "{{ work_unit }}.",
+        "Thời gian: {{ ceremony_time }}. Địa điểm: {{ ceremony_venue }}.",
+        "Khánh tiết (từ dưới lên): khẩu hiệu “Đảng Cộng sản Việt Nam quang vinh muôn năm”; cờ Đảng, cờ Tổ quốc; "
+        "tượng hoặc ảnh Chủ tịch Hồ Chí Minh (bên trái), C. Mác – V.I. Lênin (bên phải); tiêu đề "
+        "“Lễ kết nạp đảng viên”.",
+        "1. Chào cờ (hát Quốc ca, Quốc tế ca).",
+        "2. Tuyên bố lý do, giới thiệu đại biểu.",
+        "3. Bí thư chi bộ đọc Quyết định số {{ decision_number }} ngày {{ decision_date }} của "
+        "{{ decision_issuer }} về việc kết nạp quần chúng {{ person_name }} vào Đảng.",
+        "4. Đảng viên mới {{ person_name }} đọc lời tuyên thệ.",
+        "5. Đại diện chi ủy nói rõ nhiệm vụ, quyền hạn của đảng viên; phân công đồng chí {{ mentor_name }} là "
+        "đảng viên chính thức giúp đỡ đảng viên dự bị.",
+        "6. Đại diện cấp ủy cấp trên phát biểu ý kiến (nếu có).",
+        "7. Bế mạc (chào cờ).",
+    )
+    signature(doc, ["- Đảng ủy cấp trên (để báo cáo),", "- Lưu chi bộ."], "T/M CHI BỘ", "BÍ THƯ")
+
+
+# --- blank forms the person writes by hand (tracked as DossierItem, never filled by ketnap) ------------------
+def _blank_lines(doc, n: int):
+    for _ in range(n):
+        line(doc, "." * 95, space_after=4)
+
+
+def blank_application(doc):
+    line(doc, "ĐẢNG CỘNG SẢN VIỆT NAM", align=CENTER, bold=True, underline=True)
+    line(doc, "")
+    line(doc, "ĐƠN XIN VÀO ĐẢNG", align=CENTER, bold=True, size=15)
+    line(doc, "")
+    line(doc, "Kính gửi: Chi ủy, Đảng ủy " + "." * 50, space_after=6)
+    for label in (
+        "Tôi là",
+        "Sinh ngày",
+        "Nơi sinh",
+        "Quê quán",
+        "Dân tộc",
+        "Tôn giáo",
+        "Trình độ học vấn, chuyên môn",
+        "Nơi cư trú",
+        "Nghề nghiệp, đơn vị công tác",
+    ):
+        line(doc, f"{label}: " + "." * (90 - len(label)), space_after=4)
+    line(doc, "Nhận thức của tôi về mục đích, lý tưởng của Đảng; động cơ xin vào Đảng:", space_after=4)
+    _blank_lines(doc, 14)
+    line(doc, "........, ngày ... tháng ... năm ...", align=WD_ALIGN_PARAGRAPH.RIGHT, italic=True)
+    line(doc, "Người làm đơn (ký, ghi rõ họ tên)", align=WD_ALIGN_PARAGRAPH.RIGHT, bold=True)
+
+
+BIOGRAPHY_ITEMS = [  # rules.md §2.4 (12-HD/BTCTW 2022 §1.4.2)
+    "01) Họ và tên đang dùng (chữ in hoa)",
+    "02) Nam, nữ",
+    "03) Họ và tên khai sinh",
+    "04) Các bí danh",
+    "05) Sinh ngày … tháng … năm …",
+    "06) Nơi sinh",
+    "07) Quê quán",
+    "08) Nơi cư trú (thường trú, tạm trú)",
+    "09) Dân tộc",
+    "10) Tôn giáo",
+    "11) Nghề nghiệp hiện nay",
+    "12) Trình độ hiện nay (giáo dục phổ thông, giáo dục nghề nghiệp, đại học và sau đại học, học hàm, "
+    "lý luận chính trị, ngoại ngữ, tin học, tiếng dân tộc thiểu số)",
+    "13) Ngày và nơi vào Đoàn TNCS Hồ Chí Minh",
+    "14) Ngày và nơi vào Đảng lần thứ nhất (nếu có)",
+    "15) Lịch sử bản thân",
+    "16) Những công tác và chức vụ đã qua",
+    "17) Đặc điểm lịch sử",
+    "18) Những lớp đào tạo, bồi dưỡng đã qua",
+    "19) Đi nước ngoài",
+    "20) Khen thưởng",
+    "21) Kỷ luật",
+    "22) Hoàn cảnh gia đình",
+    "23) Tự nhận xét",
+    "24) Cam đoan và ký tên",
+]
+
+
+def blank_biography(doc):
+    line(doc, "ĐẢNG CỘNG SẢN VIỆT NAM", align=CENTER, bold=True, underline=True)
+    line(doc, "")
+    line(doc, "LÝ LỊCH CỦA NGƯỜI XIN VÀO ĐẢNG", align=CENTER, bold=True, size=15)
+    line(doc, "")
+    for label in ("Họ và tên đang dùng", "Họ và tên khai sinh", "Quê quán", "Số LL"):
+        line(doc, f"{label}: " + "." * (90 - len(label)), space_after=4)
+    for item in BIOGRAPHY_ITEMS:
+        line(doc, item + ":", bold=True, space_after=2)
+        _blank_lines(doc, 3)
+    line(doc, "NHẬN XÉT CỦA CHI ỦY", align=CENTER, bold=True)
+    _blank_lines(doc, 5)
+    line(doc, "CHỨNG NHẬN CỦA CẤP ỦY CƠ SỞ", align=CENTER, bold=True)
+    _blank_lines(doc, 5)
+
+
+def _blank_review(doc, heading: str, intro: str):
+    line(doc, "ĐẢNG CỘNG SẢN VIỆT NAM", align=CENTER, bold=True, underline=True)
+    line(doc, "")
+    line(doc, heading, align=CENTER, bold=True, size=15)
+    line(doc, "")
+    line(doc, intro, space_after=4)
+    for label in ("Họ và tên", "Ngày sinh", "Ngày vào Đảng", "Chi bộ"):
+        line(doc, f"{label}: " + "." * (90 - len(label)), space_after=4)
+    for part in (
+        "1. Ưu điểm (phẩm chất chính trị, đạo đức, lối sống, ý thức tổ chức kỷ luật, năng lực công tác, "
+        "quan hệ quần chúng, thực hiện nhiệm vụ đảng viên):",
+        "2. Khuyết điểm, nguyên nhân:",
+        "3. Hướng khắc phục, kiến nghị:",
+    ):
+        line(doc, part, bold=True, space_after=2)
+        _blank_lines(doc, 7)
+    line(doc, "........, ngày ... tháng ... năm ...", align=WD_ALIGN_PARAGRAPH.RIGHT, italic=True)
+    line(doc, "(Ký, ghi rõ họ tên)", align=WD_ALIGN_PARAGRAPH.RIGHT, bold=True)
+
+
+def blank_self_review(doc):
+    _blank_review(doc, "BẢN TỰ KIỂM ĐIỂM CỦA ĐẢNG VIÊN DỰ BỊ", "Kính gửi: Chi bộ " + "." * 60)
+
+
+def blank_mentor_review(doc):
+    _blank_review(doc, "BẢN NHẬN XÉT ĐẢNG VIÊN DỰ BỊ", "Của đảng viên chính thức được phân công giúp đỡ: " + "." * 35)
+
+
+BUILDERS = {
+    "6-KND-nghi-quyet-chi-bo.docx": form_6,
+    "8-KND-nghi-quyet-dang-uy-co-so.docx": form_8,
+    "9-KND-quyet-dinh-ket-nap.docx": form_9,
+    "13-KND-nghi-quyet-chi-bo-cong-nhan.docx": form_13,
+    "16-KND-quyet-dinh-cong-nhan.docx": form_16,
+    "chuong-trinh-le-ket-nap.docx": ceremony_programme,
+    "1-KND-don-xin-vao-dang-mau-trang.docx": blank_application,
+    "2-KND-ly-lich-mau-trang.docx": blank_biography,
+    "10-KND-tu-kiem-diem-mau-trang.docx": blank_self_review,
+    "11-KND-nhan-xet-mau-trang.docx": blank_mentor_review,
+}
+
+
+def build(out: Path = OUT) -> list[Path]:
+    out.mkdir(exist_ok=True)
+    written = []
+    for name, builder in BUILDERS.items():
+        doc = new_document()
+        builder(doc)
+        path = out / name
+        doc.save(path)
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for path in build():
+        print(path)

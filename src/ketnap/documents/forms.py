@@ -1,0 +1,404 @@
+"""The forms ketnap writes for the office (and the blank ones people write by hand): what each is, when it is
+available, where its wording comes from, and the fields its template may use.
+
+Numbering checked against rules.md §2.5 (12-HD/BTCTW 2022, same as 09-HD 2017): 1-KNĐ application, 2-KNĐ
+biography, 3-KNĐ introduction, 4/4A-KNĐ Youth/Trade Union, 5-KNĐ summary of opinions, 6-KNĐ chi bộ resolution,
+7-KNĐ sub-committee appraisal, 8-KNĐ base committee resolution, 9-KNĐ admission decision, 10-KNĐ self-review,
+11-KNĐ helper's assessment, 12-KNĐ summary of opinions, 13-KNĐ chi bộ recognition resolution, 14-KNĐ appraisal,
+15-KNĐ base committee recognition resolution, 16-KNĐ recognition decision. The same numbers are used by
+pipeline.enums.DocumentKind and the step labels in pipeline.transitions.
+
+Wording: ketnap's sources (rules.md §2.5) list the forms but do not reproduce the appendix text of
+12-HD/BTCTW; each template below is reconstructed from the structure those sources describe (rules.md §2.2,
+§2.3, §2.4) and the Party's document layout (HD 36-HD/VPTW). An office that holds the original appendix replaces
+the template file (see render.template_path) — the fields stay the same.
+
+Facts the register does not hold (hometown, who chaired the meeting, the merits discussed …) are either the
+step's note or dotted lines to be completed in Word.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from ketnap.pipeline.enums import Stage
+from ketnap.registry.enums import OrgKind
+from ketnap.rules import deadlines
+
+DOTS = "…………"
+# symbols added to a number entered as digits only (HD 36-HD/VPTW: “Số 12-NQ/ĐU”)
+NQ_CB, NQ_DU, QD_DU = "-NQ/CB", "-NQ/ĐU", "-QĐ/ĐU"
+
+
+# --- the fields (documented once; each form lists those its template uses) --------------------------------
+FIELDS: dict[str, str] = {
+    "place": "Địa danh ở dòng ngày tháng (biến môi trường KETNAP_PLACE, mặc định để trống “…………”)",
+    "date": "Ngày của bước (họp, quyết định, lễ), dd/mm/yyyy",
+    "date_long": "“ngày 01 tháng 6 năm 2023” (ngày < 10 và tháng 1, 2 có số 0 đứng trước)",
+    "document_number": "Số văn bản của bước; chỉ có chữ số thì thêm ký hiệu của mẫu (vd. “6” → “6-NQ/CB”)",
+    "dots": "Dòng chấm để điền tay",
+    "note": "Ghi chú của bước (ưu, khuyết điểm …); trống thì là dòng chấm",
+    "person_name": "Họ và tên",
+    "person_name_upper": "Họ và tên, chữ in hoa",
+    "gender": "Nam / Nữ",
+    "birth_date": "Ngày sinh, dd/mm/yyyy",
+    "ethnicity": "Dân tộc",
+    "religion": "Tôn giáo",
+    "professional_level": "Trình độ chuyên môn",
+    "job_title": "Chức vụ / chức danh",
+    "work_unit": "Khoa / phòng, đơn vị",
+    "cell_name": "Tên chi bộ",
+    "cell_name_upper": "Tên chi bộ, in hoa",
+    "cell_superior_upper": "Tổ chức đảng cấp trên của chi bộ, in hoa (dòng trên cùng bên trái)",
+    "base_committee_name": "Đảng ủy cơ sở (“Đảng bộ X” → “Đảng ủy X”); chi bộ cơ sở: tên chi bộ",
+    "base_committee_upper": "Đảng ủy cơ sở, in hoa",
+    "proposal_to": "Nơi chi bộ gửi nghị quyết: đảng ủy cơ sở; chi bộ cơ sở thì cấp ủy có thẩm quyền",
+    "base_superior_upper": "Cấp trên của đảng bộ cơ sở, in hoa",
+    "deciding_name": "Cấp ủy có thẩm quyền quyết định (Organization.deciding_organization())",
+    "deciding_name_upper": "Cấp ủy có thẩm quyền, in hoa",
+    "deciding_superior_upper": "Cấp trên của cấp ủy có thẩm quyền, in hoa",
+    "deciding_body": "Ban Thường vụ … (cấp trên cơ sở) hoặc Đảng ủy … (đảng ủy cơ sở được ủy quyền)",
+    "deciding_body_upper": "Như trên, in hoa",
+    "deciding_on_behalf": "T/M BAN THƯỜNG VỤ hoặc T/M ĐẢNG ỦY",
+    "signer_name": "Người ký (để trống: dòng chấm)",
+    "members_total": "Tổng số đảng viên chính thức (chi bộ) / cấp ủy viên (đảng ủy) ghi ở bước",
+    "members_excused": "Số không tính vào biểu quyết (chuyển sinh hoạt tạm thời, miễn sinh hoạt vắng mặt)",
+    "votes_for": "Số tán thành",
+    "votes_against": "Số không tán thành = số được tính − số tán thành (sổ không tách phiếu chống / vắng)",
+    "votes_percent": "Tỷ lệ tán thành trên số được tính, vd. “75%”, “66,67%”",
+    "cell_resolution_number": "Số nghị quyết của chi bộ (6-KNĐ hoặc 13-KNĐ)",
+    "cell_resolution_date": "Ngày nghị quyết của chi bộ",
+    "committee_resolution_text": "“ và Nghị quyết số … ngày … của Đảng ủy …” khi có đảng ủy cơ sở, trống nếu không",
+    "decision_number": "Số quyết định kết nạp (9-KNĐ)",
+    "decision_date": "Ngày quyết định kết nạp (tuổi đảng tính từ ngày này)",
+    "decision_issuer": "Cơ quan ra quyết định kết nạp",
+    "ceremony_date": "Ngày lễ kết nạp (bắt đầu 12 tháng dự bị)",
+    "official_date": "Ngày hết 12 tháng dự bị = ngày chính thức (QĐ 24 §4.2.2)",
+    "ceremony_time": "Giờ, ngày lễ kết nạp (dòng chấm nếu chưa ghi nhận)",
+    "ceremony_venue": "Địa điểm lễ (dòng chấm)",
+    "mentor_name": "Đảng viên chính thức giúp đỡ đảng viên dự bị (dòng chấm nếu chưa phân công)",
+}
+
+
+@dataclass(frozen=True)
+class Form:
+    slug: str  # in URLs (ASCII)
+    code: str  # as printed: "6-KNĐ"
+    title: str
+    template: str  # file name in templates_docx/ (or the office's override directory)
+    source: str  # where the form and its wording come from
+    step: str | None = None  # the recorded step whose data fills it (pipeline.transitions name)
+    requires: str | None = None  # the step that must have been recorded for the form to be offered
+    number_suffix: str = ""  # appended to a bare number: "6" → "6-NQ/CB"
+    handwritten: bool = False  # a blank the person writes by hand (tracked as DossierItem, not generated)
+    batch: str | None = None  # the kind of step a batch (one zip) groups by
+
+    def available(self, candidate) -> bool:
+        if self.handwritten:
+            return True
+        return _last_step(candidate, self.requires or self.step) is not None
+
+    def context(self, candidate) -> dict:
+        return {} if self.handwritten else build_context(self, candidate)
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+def _last_step(candidate, kind: str | None):
+    if not kind:
+        return None
+    return candidate.steps.filter(kind=kind, passed=True).order_by("-on", "-id").first()
+
+
+def fmt(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else DOTS
+
+
+def long_date(day: dt.date | None) -> str:
+    """“ngày 05 tháng 02 năm 2024”: a leading zero for days below 10 and for January and February."""
+    if not day:
+        return "ngày … tháng … năm …"
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def committee_name(org) -> str:
+    """The committee that signs for an organisation: “Đảng bộ X” is led by “Đảng ủy X”."""
+    if org is None:
+        return DOTS
+    name = org.name
+    return "Đảng ủy " + name[len("Đảng bộ ") :] if name.startswith("Đảng bộ ") else name
+
+
+def _upper(text: str) -> str:
+    return text.upper() if text and text != DOTS else text
+
+
+def _ancestors(org) -> list:
+    """The organisation's ancestors, nearest first."""
+    from ketnap.registry.models import Organization
+
+    return list(Organization.objects.filter(pk__in=org.ancestor_ids()).order_by("-depth"))
+
+
+def base_organization(cell):
+    """The base organisation (đảng bộ cơ sở or chi bộ cơ sở) a chi bộ belongs to."""
+    if cell.kind in OrgKind.base_kinds():
+        return cell
+    return next((o for o in _ancestors(cell) if o.kind in OrgKind.base_kinds()), None)
+
+
+def _number(step, suffix: str) -> str:
+    number = (step.document_number or "").strip() if step else ""
+    if not number:
+        return f"{DOTS}{suffix}"
+    return f"{number}{suffix}" if number.isdigit() else number
+
+
+def _percent(votes: int | None, counted: int | None) -> str:
+    if votes is None or not counted:
+        return DOTS
+    value = f"{votes * 100 / counted:.2f}".rstrip("0").rstrip(".")
+    return value.replace(".", ",") + "%"
+
+
+def _blank(value) -> str:
+    return DOTS if value in (None, "") else str(value)
+
+
+def person_context(candidate) -> dict:
+    person = candidate.person
+    cell = candidate.organization
+    base = base_organization(cell)
+    deciding = cell.deciding_organization()
+    cell_parent = cell.parent
+    base_parent = base.parent if base else None
+    deciding_parent = deciding.parent if deciding else None
+    # an authorised base committee decides itself (whole committee); otherwise the standing committee above
+    deciding_is_base = bool(deciding and deciding.kind in OrgKind.base_kinds())
+    body = committee_name(deciding) if deciding_is_base else f"Ban Thường vụ {committee_name(deciding)}"
+    return {
+        "place": settings.KETNAP_PLACE.strip() or DOTS,
+        "dots": DOTS,
+        "signer_name": DOTS,
+        "person_name": person.full_name,
+        "person_name_upper": person.full_name.upper(),
+        "gender": person.get_gender_display(),
+        "birth_date": fmt(person.birth_date),
+        "ethnicity": person.ethnicity.name if person.ethnicity else DOTS,
+        "religion": person.religion.name if person.religion else DOTS,
+        "professional_level": person.professional_level.name if person.professional_level else DOTS,
+        "job_title": person.job_title or DOTS,
+        "work_unit": person.work_unit.name,
+        "cell_name": cell.name,
+        "cell_name_upper": cell.name.upper(),
+        "cell_superior_upper": _upper(cell_parent.name if cell_parent else ""),
+        "base_committee_name": committee_name(base) if base and base != cell else cell.name,
+        "base_committee_upper": _upper(committee_name(base) if base else DOTS),
+        # a chi bộ cơ sở has no đảng ủy: its resolution goes straight to the competent committee (rules.md §2.1)
+        "proposal_to": committee_name(base) if base and base != cell else committee_name(deciding),
+        "base_superior_upper": _upper(base_parent.name if base_parent else ""),
+        "deciding_name": committee_name(deciding),
+        "deciding_name_upper": _upper(committee_name(deciding)),
+        "deciding_superior_upper": _upper(deciding_parent.name if deciding_parent else ""),
+        "deciding_body": body if deciding else DOTS,
+        "deciding_body_upper": _upper(body) if deciding else DOTS,
+        "deciding_on_behalf": "T/M ĐẢNG ỦY" if deciding_is_base else "T/M BAN THƯỜNG VỤ",
+    }
+
+
+def step_context(form: Form, step) -> dict:
+    counted = None
+    if step and step.members_total is not None:
+        counted = step.members_total - (step.members_excused or 0)
+    against = counted - step.votes_for if counted is not None and step.votes_for is not None else None
+    return {
+        "date": fmt(step.on if step else None),
+        "date_long": long_date(step.on if step else None),
+        "document_number": _number(step, form.number_suffix),
+        "note": (step.note if step and step.note else DOTS),
+        "members_total": _blank(step.members_total if step else None),
+        "members_excused": _blank((step.members_excused or 0) if step and step.members_total is not None else None),
+        "votes_for": _blank(step.votes_for if step else None),
+        "votes_against": _blank(against),
+        "votes_percent": _percent(step.votes_for if step else None, counted),
+    }
+
+
+def _resolutions(candidate, cell_kind: str, committee_kind: str) -> dict:
+    cell_step = _last_step(candidate, cell_kind)
+    committee_step = _last_step(candidate, committee_kind)
+    text = ""
+    if committee_step:
+        base = base_organization(candidate.organization)
+        text = (
+            f" và Nghị quyết số {_number(committee_step, NQ_DU)} ngày {fmt(committee_step.on)} "
+            f"của {committee_name(base)}"
+        )
+    return {
+        "cell_resolution_number": _number(cell_step, NQ_CB),
+        "cell_resolution_date": fmt(cell_step.on if cell_step else None),
+        "committee_resolution_text": text,
+    }
+
+
+def _decision(candidate) -> dict:
+    decision = _last_step(candidate, "decision")
+    ceremony = _last_step(candidate, "ceremony")
+    issuer = (decision.issuer if decision else "") or committee_name(candidate.organization.deciding_organization())
+    return {
+        "decision_number": _number(decision, QD_DU),
+        "decision_date": fmt(decision.on if decision else None),
+        "decision_issuer": issuer,
+        "ceremony_date": fmt(ceremony.on if ceremony else None),
+        "official_date": fmt(deadlines.official_date(ceremony.on) if ceremony else None),
+    }
+
+
+# --- the context: every documented field, for every form (an office's template may use any of them) -------
+def build_context(form: Form, candidate) -> dict:
+    """All FIELDS for `candidate`; the date, number, votes and note come from the step `form.step`."""
+    from ketnap.pipeline.enums import HelperRole
+
+    recognition = form.step in RECOGNITION_STEPS
+    cell_kind, committee_kind = (
+        ("recognition_cell_resolution", "recognition_committee_resolution")
+        if recognition
+        else ("cell_resolution", "committee_resolution")
+    )
+    ceremony_step = _last_step(candidate, "ceremony")
+    mentor = candidate.helpers.filter(role=HelperRole.MENTOR).select_related("member").order_by("-since").first()
+    context = {
+        **person_context(candidate),
+        **step_context(form, _last_step(candidate, form.step)),
+        **_resolutions(candidate, cell_kind, committee_kind),
+        **_decision(candidate),
+        # before the ceremony is recorded its programme is a draft: time and venue are dotted lines
+        "ceremony_time": f"…… giờ, ngày {fmt(ceremony_step.on)}" if ceremony_step else "…… giờ, ngày …………",
+        "ceremony_venue": DOTS,
+        "mentor_name": mentor.member.full_name if mentor else DOTS,
+    }
+    return context
+
+
+RECOGNITION_STEPS = {"recognition_cell_resolution", "recognition_committee_resolution", "recognition_decision"}
+SOURCE_12HD = "12-HD/BTCTW 2022, phụ lục biểu mẫu (số mẫu theo rules.md §2.5); nội dung dựng lại theo "
+
+FORMS: dict[str, Form] = {
+    f.slug: f
+    for f in [
+        Form(
+            "6-knd",
+            "6-KNĐ",
+            _("Nghị quyết chi bộ đề nghị kết nạp đảng viên"),
+            "6-KND-nghi-quyet-chi-bo.docx",
+            SOURCE_12HD + "rules.md §2.1 (≥ 2/3 đảng viên chính thức, từng người), §2.2 bước 8.",
+            step="cell_resolution",
+            number_suffix=NQ_CB,
+        ),
+        Form(
+            "8-knd",
+            "8-KNĐ",
+            _("Nghị quyết đảng ủy cơ sở đề nghị kết nạp đảng viên"),
+            "8-KND-nghi-quyet-dang-uy-co-so.docx",
+            SOURCE_12HD + "rules.md §2.1 (≥ 2/3 cấp ủy viên), §2.2 bước 10. Không có với chi bộ cơ sở.",
+            step="committee_resolution",
+            number_suffix=NQ_DU,
+        ),
+        Form(
+            "9-knd",
+            "9-KNĐ",
+            _("Quyết định kết nạp đảng viên"),
+            "9-KND-quyet-dinh-ket-nap.docx",
+            SOURCE_12HD + "rules.md §2.1 (cấp có thẩm quyền, QĐ 29 §4.3.2), §2.2 bước 11–12 (lễ trong 30 ngày "
+            "làm việc). Giả định: ký T/M Ban Thường vụ, trừ đảng ủy cơ sở được ủy quyền (T/M Đảng ủy).",
+            step="decision",
+            number_suffix=QD_DU,
+            batch="decision",
+        ),
+        Form(
+            "13-knd",
+            "13-KNĐ",
+            _("Nghị quyết chi bộ đề nghị công nhận đảng viên chính thức"),
+            "13-KND-nghi-quyet-chi-bo-cong-nhan.docx",
+            SOURCE_12HD + "rules.md §2.3 (biểu quyết như khi xét kết nạp; họp sau khi hết 12 tháng dự bị).",
+            step="recognition_cell_resolution",
+            number_suffix=NQ_CB,
+        ),
+        Form(
+            "16-knd",
+            "16-KNĐ",
+            _("Quyết định công nhận đảng viên chính thức"),
+            "16-KND-quyet-dinh-cong-nhan.docx",
+            SOURCE_12HD + "rules.md §2.2 (tuổi đảng từ ngày quyết định kết nạp; ngày chính thức = hết 12 tháng, "
+            "QĐ 24 §4.2.2), §2.3.",
+            step="recognition_decision",
+            number_suffix=QD_DU,
+            batch="recognition_decision",
+        ),
+        Form(
+            "chuong-trinh-le-ket-nap",
+            "CT-LKN",
+            _("Chương trình lễ kết nạp đảng viên"),
+            "chuong-trinh-le-ket-nap.docx",
+            "Không phải mẫu đánh số của 12-HD/BTCTW. Trình tự theo HD 01-HD/TW 2016 §3.8 (rules.md §2.2 bước 12); "
+            "06-HD/TW giữ nguyên trình tự [U]. Kết nạp từng người một.",
+            step="ceremony",
+            requires="decision",  # the programme is prepared before the ceremony
+            batch="ceremony",
+        ),
+        # blanks written by hand (rules.md §2.2 bước 3–4, §2.3); ketnap tracks them as DossierItem
+        Form(
+            "1-knd-mau-trang",
+            "1-KNĐ",
+            _("Đơn xin vào Đảng (mẫu trắng, viết tay)"),
+            "1-KND-don-xin-vao-dang-mau-trang.docx",
+            "12-HD/BTCTW 2022 mẫu 1-KNĐ; mục theo rules.md §2.2 bước 3 (mẫu 2012 [C]).",
+            handwritten=True,
+        ),
+        Form(
+            "2-knd-mau-trang",
+            "2-KNĐ",
+            _("Lý lịch của người xin vào Đảng (mẫu trắng, viết tay)"),
+            "2-KND-ly-lich-mau-trang.docx",
+            "12-HD/BTCTW 2022 §1.4.2: 24 mục, rules.md §2.4.",
+            handwritten=True,
+        ),
+        Form(
+            "10-knd-mau-trang",
+            "10-KNĐ",
+            _("Bản tự kiểm điểm của đảng viên dự bị (mẫu trắng, viết tay)"),
+            "10-KND-tu-kiem-diem-mau-trang.docx",
+            "rules.md §2.3 (vanxuan.net [S]); các mục là giả định.",
+            handwritten=True,
+        ),
+        Form(
+            "11-knd-mau-trang",
+            "11-KNĐ",
+            _("Bản nhận xét của đảng viên giúp đỡ (mẫu trắng, viết tay)"),
+            "11-KND-nhan-xet-mau-trang.docx",
+            "rules.md §2.3 (vanxuan.net [S]); các mục là giả định.",
+            handwritten=True,
+        ),
+    ]
+}
+
+ADMISSION_STAGES = {
+    Stage.SOURCE,
+    Stage.SYMPATHISER,
+    Stage.DOSSIER,
+    Stage.CELL_RESOLVED,
+    Stage.SUB_APPRAISED,
+    Stage.COMMITTEE_RESOLVED,
+}
+
+
+def blanks_for(candidate) -> list[Form]:
+    """The hand-written blanks that matter at the candidate's stage (admission papers, then recognition)."""
+    wanted = {"1-KNĐ", "2-KNĐ"} if candidate.stage in ADMISSION_STAGES else {"10-KNĐ", "11-KNĐ"}
+    return [f for f in FORMS.values() if f.handwritten and f.code in wanted]
+
+
+def generated_for(candidate) -> list[Form]:
+    return [f for f in FORMS.values() if not f.handwritten and f.available(candidate)]

@@ -1,0 +1,133 @@
+"""Downloads of the forms: one candidate (.docx / .pdf), or one zip for a decision or a ceremony day.
+
+Candidates come only through Scope.candidates(): out of scope is 404, and an overseer (no personal data) has
+no candidates at all. A form that does not apply yet (its step not recorded) is 404 too.
+"""
+
+from collections import OrderedDict
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from ketnap.accounts.scope import scope_for
+from ketnap.documents import render as docs
+from ketnap.documents.forms import FORMS, Form
+from ketnap.pipeline.models import Step
+from ketnap.vietnamese import fold
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+BATCH_STEPS = {"decision": "9-knd", "recognition_decision": "16-knd", "ceremony": "chuong-trinh-le-ket-nap"}
+RECENT_STEPS = 400  # the batch page looks at the latest steps only
+
+
+def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _filename(form: Form, candidate, ext: str, with_pk: bool = False) -> str:
+    name = fold(candidate.person.full_name).replace(" ", "-")
+    return f"{form.slug.upper()}_{name}{f'_{candidate.pk}' if with_pk else ''}.{ext}"
+
+
+def _candidate_and_form(request, candidate_pk, slug):
+    candidate = get_object_or_404(
+        scope_for(request).candidates().select_related("person", "organization", "organization__parent"),
+        pk=candidate_pk,
+    )
+    form = FORMS.get(slug)
+    if form is None or not form.available(candidate):
+        raise Http404
+    if request.method not in ("GET", "HEAD"):  # after the scope check: outsiders get 404 whatever the method
+        return candidate, form, HttpResponseNotAllowed(["GET"])
+    return candidate, form, None
+
+
+def _unavailable(request, error: docs.DocumentError) -> HttpResponse:
+    return render(request, "documents/unavailable.html", {"message": str(error)}, status=503)
+
+
+def candidate_docx(request, candidate_pk, form):
+    candidate, spec, refused = _candidate_and_form(request, candidate_pk, form)
+    if refused:
+        return refused
+    data = docs.render_docx(spec.template, spec.context(candidate))
+    return _download(data, _filename(spec, candidate, "docx"), DOCX)
+
+
+def candidate_pdf(request, candidate_pk, form):
+    candidate, spec, refused = _candidate_and_form(request, candidate_pk, form)
+    if refused:
+        return refused
+    try:
+        data = docs.docx_to_pdf(docs.render_docx(spec.template, spec.context(candidate)))
+    except docs.DocumentError as error:
+        return _unavailable(request, error)
+    return _download(data, _filename(spec, candidate, "pdf"), "application/pdf")
+
+
+def batch_zip(request, form):
+    """One file per person (?ids=…), in one zip; ?dinh-dang=pdf converts them all in one LibreOffice run."""
+    scope = scope_for(request)
+    spec = FORMS.get(form)
+    ids = {int(i) for i in request.GET.getlist("ids") if i.isdigit()}
+    if spec is None or spec.handwritten or not ids or not scope.sees_personal_data:
+        raise Http404
+    candidates = list(
+        scope.candidates().filter(pk__in=ids).select_related("person", "organization", "organization__parent")
+    )
+    if len(candidates) != len(ids) or not all(spec.available(c) for c in candidates):
+        raise Http404  # an id outside the scope (or not at this step) refuses the whole batch
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    files = {
+        _filename(spec, c, "docx", with_pk=True): docs.render_docx(spec.template, spec.context(c)) for c in candidates
+    }
+    if request.GET.get("dinh-dang") == "pdf":
+        try:
+            files = docs.docx_to_pdf_many(files)
+        except docs.DocumentError as error:
+            return _unavailable(request, error)
+    return _download(docs.zip_files(files), f"{spec.slug.upper()}_{len(files)}-nguoi.zip", "application/zip")
+
+
+def batches(request):
+    """Recent decisions and ceremony days covering several people in the user's scope, with one zip each.
+
+    A decision groups by (date, number); a ceremony day by (date, chi bộ): each person is still admitted alone,
+    but the office prepares the papers for the day at once.
+    """
+    scope = scope_for(request)
+    if not scope.sees_personal_data:
+        raise PermissionDenied
+    steps = (
+        Step.objects.filter(candidate__in=scope.candidates(), kind__in=BATCH_STEPS, passed=True)
+        .select_related("candidate__person", "candidate__organization")
+        .order_by("-on", "-id")[:RECENT_STEPS]
+    )
+    groups: OrderedDict = OrderedDict()
+    for step in steps:
+        if step.kind == "ceremony":
+            key = (step.kind, step.on, step.candidate.organization_id)
+            label = _("Lễ kết nạp ngày %(d)s — %(o)s") % {
+                "d": step.on.strftime("%d/%m/%Y"),
+                "o": step.candidate.organization.name,
+            }
+        else:
+            number = step.document_number.strip()
+            key = (step.kind, step.on, number.lower())
+            title = _("Quyết định kết nạp") if step.kind == "decision" else _("Quyết định công nhận chính thức")
+            label = f"{title} {_('số')} {number or '…'} {_('ngày')} {step.on:%d/%m/%Y}"
+        group = groups.setdefault(key, {"label": label, "on": step.on, "candidates": [], "kind": step.kind})
+        if step.candidate not in group["candidates"]:
+            group["candidates"].append(step.candidate)
+    rows = []
+    for group in groups.values():
+        form = FORMS[BATCH_STEPS[group["kind"]]]
+        ids = "&".join(f"ids={c.pk}" for c in group["candidates"])
+        rows.append({**group, "form": form, "query": ids})
+    return render(request, "documents/batches.html", {"rows": rows})
