@@ -9,6 +9,8 @@ import time
 
 import pytest
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.urls import reverse
 
 from ketnap.api.models import ApiToken
@@ -350,11 +352,23 @@ FUZZ_EXAMPLES = 25  # per operation and mode: the whole run stays well under 30 
 
 @pytest.mark.filterwarnings("ignore::hypothesis.errors.NonInteractiveExampleWarning")
 def test_fuzzing_every_operation_finds_no_server_error(world, personas, pipeline_world):
+    from ketnap.wsgi import application
+
+    # A raw WSGI call ends with request_finished, which closes the database connection (Django's test client
+    # disconnects that handler; here we must): on PostgreSQL the test's transaction would be gone.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        _fuzz(world, personas, pipeline_world, application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _fuzz(world, personas, pipeline_world, application):
     import schemathesis
     from hypothesis import HealthCheck, given, settings
     from schemathesis.checks import not_a_server_error
-
-    from ketnap.wsgi import application
 
     headers = bearer(personas.office_a)
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)

@@ -14,12 +14,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _get(url: str):
-    for _ in range(100):
+def _get(url: str, patience: float = 120):
+    """Wait for the server to listen. `serve` first collects and compresses the static files, which takes a few
+    seconds, more on a busy 2-core machine running the suite: a readiness wait, not a speed check."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
         try:
-            return urllib.request.urlopen(url, timeout=2)
+            return urllib.request.urlopen(url, timeout=5)
         except OSError:
-            time.sleep(0.1)
+            time.sleep(0.2)
     raise AssertionError(f"ketnap serve did not answer {url}")
 
 

@@ -161,7 +161,7 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # the product's own CSS, outside an
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns (and the tests fail) on a missing directory
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "ketnap.staticstorage.StaticStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 MEDIA_ROOT = DATA_DIR / "media"
