@@ -41,6 +41,14 @@ class Role(models.Model):
         return f"{self.user} — {self.get_kind_display()} — {self.organization}"
 
 
+def display_name(user) -> str:
+    """How a user is named to people (forms' compiler, reminder greetings): their staff record's name if linked."""
+    person = getattr(user, "person", None)
+    if person is not None:
+        return person.full_name
+    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
+
+
 def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
 

@@ -15,7 +15,7 @@ from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.urls import reverse
 
-from ketnap.accounts.models import RoleKind
+from ketnap.accounts.models import RoleKind, display_name
 from ketnap.accounts.scope import Scope
 from ketnap.pipeline.due import DueItem, due_items
 from ketnap.pipeline.enums import HelperRole, Stage
@@ -193,13 +193,6 @@ def message(reminder: Reminder, today: dt.date, base_url: str, from_email: str |
 
 
 # -- who is told what ------------------------------------------------------------------------------------------
-def _display_name(user) -> str:
-    person = getattr(user, "person", None)
-    if person is not None:
-        return person.full_name
-    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
-
-
 def recipients():
     """Active users with an e-mail address and a role that reads names, or an open mentorship."""
     personal = RoleKind.personal_data()
@@ -228,7 +221,7 @@ def reminder_for(user, today: dt.date) -> Reminder:
     roots = scope.root_organizations() if has_scope else []
     return Reminder(
         user=user,
-        name=_display_name(user),
+        name=display_name(user),
         has_scope=has_scope,
         scope_label=", ".join(o.name for o in roots),
         scoped=sections(scoped, today),

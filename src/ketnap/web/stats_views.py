@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from ketnap.accounts.models import display_name
 from ketnap.accounts.scope import scope_for
 from ketnap.pipeline import due
 from ketnap.pipeline.enums import Stage
@@ -66,13 +67,6 @@ def _names_link(org: Organization, group: str, **fixed):
         return f"{base}?{urlencode({k: v for k, v in query.items() if v})}"
 
     return link
-
-
-def _user_name(user) -> str:
-    person = getattr(user, "person", None)
-    if person is not None:
-        return person.full_name
-    return f"{user.last_name} {user.first_name}".strip() or user.username
 
 
 # --- pages ----------------------------------------------------------------------------------------
@@ -158,7 +152,7 @@ def _form_page(request, org: Organization, table: Table, meta: ReportMeta, basen
 def _footer(request) -> dict:
     """The form's footer from the small form on the page (default compiler: the user)."""
     return {
-        "compiler": request.GET.get("nguoi-lap", "").strip() or _user_name(request.user),
+        "compiler": request.GET.get("nguoi-lap", "").strip() or display_name(request.user),
         "compiler_phone": request.GET.get("dien-thoai", "").strip(),
         "head": request.GET.get("truong-ban", "").strip(),
         "issued_on": today(),

@@ -25,13 +25,6 @@ from ketnap.web.views import _apply_errors, querystring
 DORMANT_CHOICES = range(1, 11)
 
 
-def _export_base(request) -> str:
-    params = request.GET.copy()
-    for key in ("xuat", "bang", "trang"):
-        params.pop(key, None)
-    return params.urlencode()
-
-
 def _meta(org: Organization, period_label: str, day) -> ReportMeta:
     return report.org_meta(org, title=_("CHỈ TIÊU VÀ KẾT QUẢ KẾT NẠP ĐẢNG VIÊN"), period=period_label, issued_on=day)
 
@@ -87,7 +80,7 @@ def overview(request, code):
         "period": period,
         "periods": periods if period in periods else [period, *periods],
         "tables": tables,
-        "export_base": _export_base(request),
+        "export_base": querystring(request, "xuat", "bang"),
         "own_targets": [(t, targets.TargetPeriod.of(t).slug) for t in facts.own_targets()],
         "summary": targets.forecast_summary(facts) if root else None,
         "hint": targets.nq21_hint(members, term_years) if root and period.kind != PeriodKind.PLAN else "",

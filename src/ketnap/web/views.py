@@ -80,10 +80,11 @@ def people_page(request, queryset):
     return {"page": page, "q": query, "loai": membership, "ca_nghi": include_gone, "querystring": querystring(request)}
 
 
-def querystring(request) -> str:
-    """The current filters, without the page number, for the pager's links."""
+def querystring(request, *drop: str) -> str:
+    """The current filters, without the page number (and the `drop` keys), for the pager's and downloads' links."""
     params = request.GET.copy()
-    params.pop("trang", None)
+    for key in ("trang", *drop):
+        params.pop(key, None)
     return params.urlencode()
 
 
