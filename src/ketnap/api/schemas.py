@@ -85,7 +85,19 @@ class Person(Schema):
         return obj.archived_at is None and obj.left_on is None
 
 
-class Membership(Schema):
+class _OfPersonInCell(Schema):
+    """A record of one person in one chi bộ (a membership, a candidacy): their name and the cell's code."""
+
+    @staticmethod
+    def resolve_full_name(obj) -> str:
+        return obj.person.full_name
+
+    @staticmethod
+    def resolve_organization(obj) -> str:
+        return obj.organization.code
+
+
+class Membership(_OfPersonInCell):
     id: int
     person_id: int
     full_name: str
@@ -100,14 +112,6 @@ class Membership(Schema):
     is_readmission: bool
     exempt_from_activities: bool
     ended_on: dt.date | None
-
-    @staticmethod
-    def resolve_full_name(obj) -> str:
-        return obj.person.full_name
-
-    @staticmethod
-    def resolve_organization(obj) -> str:
-        return obj.organization.code
 
     @staticmethod
     def resolve_status_label(obj) -> str:
@@ -127,7 +131,7 @@ class PersonDetail(Person):
         return list(obj.memberships.all())
 
 
-class Candidate(Schema):
+class Candidate(_OfPersonInCell):
     id: int
     person_id: int
     full_name: str
@@ -138,14 +142,6 @@ class Candidate(Schema):
     started_on: dt.date = Field(description="ngày đưa vào nguồn")
     is_readmission: bool
     open: bool = Field(description="còn đang theo dõi (chưa chính thức, chưa dừng)")
-
-    @staticmethod
-    def resolve_full_name(obj) -> str:
-        return obj.person.full_name
-
-    @staticmethod
-    def resolve_organization(obj) -> str:
-        return obj.organization.code
 
     @staticmethod
     def resolve_stage_label(obj) -> str:
