@@ -12,7 +12,8 @@ import pytest
 from docx import Document
 
 from ketnap.documents import build_templates, render
-from ketnap.documents.forms import FIELDS, FORMS, generated_for, long_date
+from ketnap.documents.forms import FIELDS, FORMS, LIST_FIELDS, LISTS, generated_for, long_date
+from ketnap.documents.views import DOCX
 from ketnap.pipeline import domain
 from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, IntroducerKind, Stage
 from ketnap.pipeline.models import Introduction
@@ -345,3 +346,64 @@ def test_the_field_list_for_offices_is_complete():
         assert f"`{name}`" in readme, name
     for form in FORMS.values():
         assert form.template in readme, form.template
+
+
+# --- list documents -----------------------------------------------------------------------------------------
+def test_list_templates_use_documented_fields_only():
+    for spec in LISTS.values():
+        assert spec.source and render.template_path(spec.template).is_file(), spec.template
+        assert render.undeclared(spec.template) <= set(LIST_FIELDS), spec.slug
+    readme = (render.SHIPPED.parent / "README.md").read_text()
+    for name in LIST_FIELDS:
+        assert f"`{name}`" in readme, name
+    for spec in LISTS.values():
+        assert spec.template in readme, spec.template
+
+
+def test_list_of_people_due_this_month(client, world, personas, members):
+    from ketnap.pipeline import due
+
+    candidate = admit(world.binh, personas.office_a, members)  # decided: the ceremony is due
+    item = due.next_action(candidate, D(2023, 7, 26))
+    assert item.due
+    client.force_login(personas.office_a)
+    assert "/van-ban/danh-sach/den-han-trong-thang.docx" in client.get("/van-ban/hang-loat/").content.decode()
+    url = "/van-ban/danh-sach/den-han-trong-thang.docx"
+    response = client.get(url, {"thang": f"{item.due:%m/%Y}"})
+    assert response.status_code == 200 and response["Content-Type"] == DOCX
+    text = text_of(response.content)
+    for snippet in (
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "DANH SÁCH",
+        f"người đến hạn trong tháng {item.due:%m/%Y}",
+        "Trần Thị Bình",
+        TRICKY,
+        "Tổ chức lễ kết nạp",
+        item.due.strftime("%d/%m/%Y"),
+        str(item.source),
+        "Tổng số: 1 người.",
+    ):
+        assert snippet in text, snippet
+    assert "{{" not in text and "{%" not in text
+    # another month: nobody is due
+    later = item.due.replace(day=1) + dt.timedelta(days=62)
+    assert "Trần Thị Bình" not in text_of(client.get(url, {"thang": f"{later:%m/%Y}"}).content)
+
+
+def test_list_of_sympathisers_by_cell(client, world, personas, members):
+    office = personas.office_a
+    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
+    step(candidate, "sympathise", office, on=D(2023, 2, 1), helpers=members[1:2], document_number="12-NQ/CB")
+    client.force_login(office)
+    response = client.get("/van-ban/danh-sach/cam-tinh-dang.docx")
+    assert response.status_code == 200
+    text = text_of(response.content)
+    for snippet in ("DANH SÁCH", "quần chúng cảm tình Đảng", "Trần Thị Bình", TRICKY, "01/02/2023", "Hoàng Văn Cường"):
+        assert snippet in text, snippet
+    assert "{{" not in text and "{%" not in text
+    assert client.post("/van-ban/danh-sach/cam-tinh-dang.docx").status_code == 405
+    assert client.get("/van-ban/danh-sach/khong-co.docx").status_code == 404
+    client.force_login(personas.secretary_b1)  # another branch: the list is empty for them
+    assert "Trần Thị Bình" not in text_of(client.get("/van-ban/danh-sach/cam-tinh-dang.docx").content)
+    client.force_login(personas.overseer)
+    assert client.get("/van-ban/danh-sach/cam-tinh-dang.docx").status_code == 404

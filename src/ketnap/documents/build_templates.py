@@ -396,6 +396,73 @@ def blank_mentor_review(doc):
     _blank_review(doc, "BẢN NHẬN XÉT ĐẢNG VIÊN DỰ BỊ", "Của đảng viên chính thức được phân công giúp đỡ: " + "." * 35)
 
 
+# --- list documents (one table; docxtpl repeats the row between {%tr for %} and {%tr endfor %}) -------------
+def list_table(doc, columns: list[tuple[str, str, int]]):
+    """A bordered table: heading row, then one row per `r` in `rows` (label, field, width in mm)."""
+    table = doc.add_table(rows=4, cols=len(columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for col, (label, field, width) in enumerate(columns):
+        head = _cell(table, 0, col, width).paragraphs[0]
+        head.alignment = CENTER
+        run(head, label, bold=True, size=12)
+        _cell(table, 1, col, width)
+        value = _cell(table, 2, col, width).paragraphs[0]
+        run(value, "{{ r." + field + " }}", size=12)
+        _cell(table, 3, col, width)
+    run(table.cell(1, 0).paragraphs[0], "{%tr for r in rows %}")
+    run(table.cell(3, 0).paragraphs[0], "{%tr endfor %}")
+
+
+def list_signature(doc):
+    line(doc, "")
+    line(doc, "Tổng số: {{ count }} người.", italic=True)
+    table = doc.add_table(rows=1, cols=2)
+    table.autofit = False
+    _cell(table, 0, 0, 80)
+    right = _cell(table, 0, 1, 85)
+    top = right.paragraphs[0]
+    top.alignment = CENTER
+    run(top, "NGƯỜI LẬP DANH SÁCH", bold=True)
+    line(right, "(Ký, ghi rõ họ tên)", align=CENTER, italic=True)
+
+
+def list_due_this_month(doc):
+    header(doc, "{{ superior_upper }}", "{{ issuer_upper }}", None)
+    title(doc, "DANH SÁCH", "người đến hạn trong tháng {{ month }}")
+    list_table(
+        doc,
+        [
+            ("STT", "no", 10),
+            ("Họ và tên", "person_name", 35),
+            ("Chi bộ", "cell_name", 30),
+            ("Việc đến hạn", "step", 45),
+            ("Hạn", "due", 22),
+            ("Căn cứ", "source", 28),
+        ],
+    )
+    list_signature(doc)
+
+
+def list_sympathisers(doc):
+    header(doc, "{{ superior_upper }}", "{{ issuer_upper }}", None)
+    title(doc, "DANH SÁCH", "quần chúng cảm tình Đảng")
+    list_table(
+        doc,
+        [
+            ("STT", "no", 10),
+            ("Họ và tên", "person_name", 32),
+            ("Ngày sinh", "birth_date", 22),
+            ("Khoa / phòng", "work_unit", 28),
+            ("Chi bộ", "cell_name", 28),
+            ("Ngày vào danh sách", "since", 22),
+            ("Đảng viên giúp đỡ", "helpers", 28),
+        ],
+    )
+    list_signature(doc)
+
+
 BUILDERS = {
     "6-KND-nghi-quyet-chi-bo.docx": form_6,
     "8-KND-nghi-quyet-dang-uy-co-so.docx": form_8,
@@ -407,6 +474,8 @@ BUILDERS = {
     "2-KND-ly-lich-mau-trang.docx": blank_biography,
     "10-KND-tu-kiem-diem-mau-trang.docx": blank_self_review,
     "11-KND-nhan-xet-mau-trang.docx": blank_mentor_review,
+    "danh-sach-den-han-trong-thang.docx": list_due_this_month,
+    "danh-sach-cam-tinh-dang.docx": list_sympathisers,
 }
 
 

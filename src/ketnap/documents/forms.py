@@ -402,3 +402,116 @@ def blanks_for(candidate) -> list[Form]:
 
 def generated_for(candidate) -> list[Form]:
     return [f for f in FORMS.values() if not f.handwritten and f.available(candidate)]
+
+
+# --- list documents: one .docx for the candidates in the user's scope (not per candidate) ---------------------
+LIST_FIELDS: dict[str, str] = {
+    "place": "Địa danh ở dòng ngày tháng (như trên)",
+    "date_long": "Ngày lập danh sách (hôm nay), “ngày 05 tháng 02 năm 2024”",
+    "month": "Tháng của danh sách, “11/2026”",
+    "issuer_upper": "Tổ chức đảng lập danh sách (gốc phạm vi của người dùng), in hoa; nhiều gốc: dòng chấm",
+    "superior_upper": "Cấp trên của tổ chức lập danh sách, in hoa",
+    "count": "Số người trong danh sách",
+    "rows": "Các dòng: r.no (STT), r.person_name, r.birth_date, r.work_unit, r.cell_name, r.step (việc cần làm), "
+    "r.due (hạn, dd/mm/yyyy), r.source (căn cứ), r.since (ngày vào danh sách cảm tình), r.helpers (đảng viên giúp đỡ)",
+}
+
+
+@dataclass(frozen=True)
+class ListDoc:
+    slug: str
+    title: str
+    template: str
+    source: str
+
+
+LISTS: dict[str, ListDoc] = {
+    d.slug: d
+    for d in [
+        ListDoc(
+            "den-han-trong-thang",
+            _("Danh sách người đến hạn trong tháng"),
+            "danh-sach-den-han-trong-thang.docx",
+            "Không phải mẫu đánh số của 12-HD/BTCTW. Hạn và căn cứ do ketnap.pipeline.due tính từ các bước đã ghi "
+            "(rules.md §2.2–§2.3), như trang Việc cần làm; gồm những người có hạn rơi vào tháng hiện tại.",
+        ),
+        ListDoc(
+            "cam-tinh-dang",
+            _("Danh sách quần chúng cảm tình Đảng"),
+            "danh-sach-cam-tinh-dang.docx",
+            "Không phải mẫu đánh số của 12-HD/BTCTW. Quần chúng ở giai đoạn cảm tình Đảng (rules.md §2.2 bước 1–2: "
+            "chi bộ đưa vào danh sách, phân công đảng viên giúp đỡ), xếp theo chi bộ.",
+        ),
+    ]
+}
+
+
+def _list_heading(scope, today: dt.date) -> dict:
+    roots = scope.root_organizations()
+    root = roots[0] if len(roots) == 1 else None
+    return {
+        "place": settings.KETNAP_PLACE.strip() or DOTS,
+        "date_long": long_date(today),
+        "month": f"{today.month:02d}/{today.year}",
+        "issuer_upper": _upper(committee_name(root)) if root else DOTS,
+        "superior_upper": _upper(root.parent.name) if root and root.parent else "",
+    }
+
+
+def due_this_month_context(scope, today: dt.date, month: dt.date | None = None) -> dict:
+    """Open candidates in scope whose next step falls due in `month`'s month (default: this month; pipeline.due,
+    like Việc cần làm)."""
+    from ketnap.pipeline import due
+
+    month = month or today
+    scheduled = [
+        s
+        for s in due.schedule(scope.candidates(), today)
+        if s.timing.due and (s.timing.due.year, s.timing.due.month) == (month.year, month.month)
+    ]
+    scheduled.sort(key=lambda s: (s.timing.due, s.sort_name, s.candidate_id))
+    rows = [
+        {
+            "no": n,
+            "person_name": item.candidate.person.full_name,
+            "cell_name": item.candidate.organization.name,
+            "step": item.action or DOTS,
+            "due": fmt(item.due),
+            "source": str(item.source) if item.source else DOTS,
+        }
+        for n, item in enumerate(due.rows(scheduled, today), 1)
+    ]
+    heading = _list_heading(scope, today) | {"month": f"{month.month:02d}/{month.year}"}
+    return {**heading, "count": len(rows), "rows": rows}
+
+
+def sympathisers_context(scope, today: dt.date, month: dt.date | None = None) -> dict:
+    """Candidates at stage SYMPATHISER in scope, by chi bộ then name: the list as it stands today (`month` is the
+    due list's choice and does not apply)."""
+    from ketnap.pipeline.enums import HelperRole
+
+    candidates = (
+        scope.candidates()
+        .filter(stage=Stage.SYMPATHISER)
+        .select_related("person", "person__work_unit", "organization")
+        .order_by("organization__name", "person__sort_key", "pk")
+    )
+    rows = []
+    for n, candidate in enumerate(candidates, 1):
+        since = _last_step(candidate, "sympathise")
+        helpers = candidate.helpers.filter(role=HelperRole.HELPER, until__isnull=True).select_related("member")
+        rows.append(
+            {
+                "no": n,
+                "person_name": candidate.person.full_name,
+                "birth_date": fmt(candidate.person.birth_date),
+                "work_unit": candidate.person.work_unit.name,
+                "cell_name": candidate.organization.name,
+                "since": fmt(since.on if since else None),
+                "helpers": ", ".join(h.member.full_name for h in helpers) or DOTS,
+            }
+        )
+    return {**_list_heading(scope, today), "count": len(rows), "rows": rows}
+
+
+LIST_CONTEXTS = {"den-han-trong-thang": due_this_month_context, "cam-tinh-dang": sympathisers_context}

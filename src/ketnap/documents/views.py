@@ -4,6 +4,7 @@ Candidates come only through Scope.candidates(): out of scope is 404, and an ove
 no candidates at all. A form that does not apply yet (its step not recorded) is 404 too.
 """
 
+import datetime as dt
 from collections import OrderedDict
 
 from django.core.exceptions import PermissionDenied
@@ -14,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from ketnap.accounts.scope import scope_for
 from ketnap.documents import render as docs
-from ketnap.documents.forms import FORMS, Form
+from ketnap.documents.forms import FORMS, LIST_CONTEXTS, LISTS, Form
 from ketnap.pipeline.models import Step
+from ketnap.registry.services.dates import today
 from ketnap.vietnamese import fold
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -130,4 +132,25 @@ def batches(request):
         form = FORMS[BATCH_STEPS[group["kind"]]]
         ids = "&".join(f"ids={c.pk}" for c in group["candidates"])
         rows.append({**group, "form": form, "query": ids})
-    return render(request, "documents/batches.html", {"rows": rows})
+    return render(request, "documents/batches.html", {"rows": rows, "lists": LISTS.values()})
+
+
+def list_docx(request, form):
+    """A list of the candidates in the user's scope (due this month, sympathisers) as one .docx."""
+    scope = scope_for(request)
+    spec = LISTS.get(form)
+    if spec is None or not scope.sees_personal_data:
+        raise Http404  # like batch_zip: an overseer (no names) gets no list
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    day = today()
+    month = _month(request.GET.get("thang")) or day  # ?thang=MM/YYYY: e.g. next month's list, printed ahead
+    data = docs.render_docx(spec.template, LIST_CONTEXTS[spec.slug](scope, day, month))
+    return _download(data, f"{spec.template.removesuffix('.docx')}_{month:%Y-%m}.docx", DOCX)
+
+
+def _month(raw: str | None) -> dt.date | None:
+    try:
+        return dt.datetime.strptime((raw or "").strip(), "%m/%Y").date()
+    except ValueError:
+        return None
