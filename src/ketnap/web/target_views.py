@@ -126,28 +126,35 @@ def create(request, code):
     if request.GET.get("loai") in PeriodKind.values:
         initial["kind"] = request.GET["loai"]
     form = target_forms.TargetForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            made = targets.set_target(
-                org,
-                kind=d["kind"],
-                starts_on=d["starts_on"],
-                ends_on=d["ends_on"],
-                admissions=d["admissions"],
-                basis=d["basis"],
-                note=d["note"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Đã lưu chỉ tiêu %(label)s.") % {"label": made.label})
-            period = targets.TargetPeriod.of(made)
-            return redirect(reverse("target_overview", kwargs={"code": org.code}) + f"?ky={period.slug}")
+    if request.method == "POST" and form.is_valid() and (saved := _save(request, org, form)):
+        return saved
     return _form_page(
         request, org, form, title=_("Thêm chỉ tiêu kết nạp — %(org)s") % {"org": org.name}, hint=_hint(org)
     )
+
+
+def _save(request, org: Organization, form, target: Target | None = None):
+    """Create (or, given `target`, edit) a target from a valid form: the redirect to its period, or None with the
+    service's errors put on the form."""
+    d = form.cleaned_data
+    try:
+        saved = targets.set_target(
+            org,
+            kind=d["kind"],
+            starts_on=d["starts_on"],
+            ends_on=d["ends_on"],
+            admissions=d["admissions"],
+            basis=d["basis"],
+            note=d["note"],
+            actor=request.user,
+            target=target,
+        )
+    except ValidationError as exc:
+        _apply_errors(form, exc)
+        return None
+    messages.success(request, _("Đã lưu chỉ tiêu %(label)s.") % {"label": saved.label})
+    period = targets.TargetPeriod.of(saved)
+    return redirect(reverse("target_overview", kwargs={"code": org.code}) + f"?ky={period.slug}")
 
 
 def _hint(org: Organization) -> str:
@@ -173,26 +180,8 @@ def edit(request, target_pk):
         "note": target.note,
     }
     form = target_forms.TargetForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            targets.set_target(
-                org,
-                kind=d["kind"],
-                starts_on=d["starts_on"],
-                ends_on=d["ends_on"],
-                admissions=d["admissions"],
-                basis=d["basis"],
-                note=d["note"],
-                actor=request.user,
-                target=target,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Đã lưu chỉ tiêu %(label)s.") % {"label": target.label})
-            period = targets.TargetPeriod.of(target)
-            return redirect(reverse("target_overview", kwargs={"code": org.code}) + f"?ky={period.slug}")
+    if request.method == "POST" and form.is_valid() and (saved := _save(request, org, form, target)):
+        return saved
     return _form_page(
         request,
         org,
