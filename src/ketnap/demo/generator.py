@@ -121,7 +121,7 @@ def build(*, seed: int = 2026, scale: int = 1, today: dt.date) -> dict:
         tree = Tree()
         _build_tree(plans, tree)
         drafts = _draft_people(plans, rng, today)
-        _bulk_load(drafts, tree)
+        _bulk_load(drafts, tree, today)
         counts = _summary(today)
         write_entry("create", tree.province, {"demo": [None, _summary_text(counts, seed, scale, today)]}, note=NOTE)
         _apply_history(plans, tree, today)
@@ -252,7 +252,7 @@ def _code_ids() -> dict[tuple[str, str], int]:
     return {(kind, code): pk for pk, kind, code in CodeItem.objects.values_list("pk", "kind", "code")}
 
 
-def _bulk_load(drafts: list[Draft], tree: Tree) -> None:
+def _bulk_load(drafts: list[Draft], tree: Tree, today: dt.date) -> None:
     codes = _code_ids()
 
     def code(kind: str, value: str | None) -> int | None:
@@ -338,6 +338,7 @@ def _bulk_load(drafts: list[Draft], tree: Tree) -> None:
                 official_date=d.official,
                 card_number=d.card,
                 ended_on=d.ended_on,
+                national_db_entered_on=_national_db_entry(d, today),
             )
         )
         owners.append(d)
@@ -347,6 +348,17 @@ def _bulk_load(drafts: list[Draft], tree: Tree) -> None:
     for d, membership in zip(owners, memberships, strict=True):
         events += _events(d, membership, tree)
     MembershipEvent.objects.bulk_create(events, batch_size=BATCH)
+
+
+def _national_db_entry(d: Draft, today: dt.date) -> dt.date | None:
+    """The office keys a member into CSDL đảng viên two to seven weeks after the ceremony and keys the official
+    date in again after recognition; the last two months' work is still to do. Derived from the dates (no draw
+    from the generator's random stream, which would change every other demo figure)."""
+    lag = dt.timedelta(days=14 + (d.decision or d.ceremony or today).toordinal() % 36)
+    for milestone in (d.official, d.ceremony):
+        if milestone and milestone + lag <= today - dt.timedelta(days=60):
+            return milestone + lag
+    return None
 
 
 def _events(d: Draft, membership: PartyMembership, tree: Tree) -> list[MembershipEvent]:

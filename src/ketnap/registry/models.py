@@ -387,6 +387,12 @@ class PartyMembership(models.Model):
     is_readmission = models.BooleanField(_("kết nạp lại"), default=False)
     exempt_from_activities = models.BooleanField(_("miễn sinh hoạt"), default=False)
     ended_on = models.DateField(_("ngày ra khỏi danh sách"), null=True, blank=True)
+    # The national member database (CSDL đảng viên) starts at admission and is keyed in by hand at the office:
+    # the day this membership was entered there, so nothing is typed twice or forgotten (documents.national_db).
+    national_db_entered_on = models.DateField(_("ngày nhập vào CSDL đảng viên"), null=True, blank=True)
+    national_db_entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-decision_date"]

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from ketnap.web import feeds, pipeline_views, report_views, stats_views, target_views, views
+from ketnap.web import feeds, national_db_views, pipeline_views, report_views, stats_views, target_views, views
 
 urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -46,6 +46,7 @@ urlpatterns = [
     path("thong-ke/<str:code>/bieu-3/", stats_views.bieu3, name="stats_bieu3"),
     path("thong-ke/<str:code>/danh-sach/", stats_views.names, name="stats_names"),
     path("thong-ke/<str:code>/bao-cao-nam/", report_views.yearly_report, name="stats_yearly_report"),
+    path("to-chuc/<str:code>/csdl-dang-vien/", national_db_views.national_db_list, name="national_db_list"),
     path("chi-tieu/<str:code>/", target_views.overview, name="target_overview"),
     path("chi-tieu/<str:code>/them/", target_views.create, name="target_create"),
     path("chi-tieu/<str:code>/phan-bo/", target_views.split, name="target_split"),

@@ -229,3 +229,35 @@ def end_membership(
     _event(membership, kind, on, note=note, external_party=external_party)
     refresh_organizations(person_ids=[membership.person_id])
     return membership
+
+
+@transaction.atomic
+def record_national_db_entry(memberships, *, on: dt.date | None) -> int:
+    """Mark memberships as entered into the national member database (CSDL đảng viên) on `on`, or clear the mark
+    (`on=None`, a mistaken tick). All or nothing: a date in the future or before a member's admission decision is
+    refused, naming the member. One audited save per membership (its history shows who ticked it and when)."""
+    from ketnap.audit.context import current_actor
+
+    memberships = list(memberships)
+    if on is not None:
+        not_in_future(on, "national_db_entered_on")
+        early = [m for m in memberships if m.decision_date and on < m.decision_date]
+        if early:
+            raise ValidationError(
+                {
+                    "national_db_entered_on": [
+                        f"{m.person.full_name}: ngày nhập {fmt(on)} trước ngày quyết định kết nạp "
+                        f"{fmt(m.decision_date)}."
+                        for m in early
+                    ]
+                }
+            )
+    changed = 0
+    for membership in memberships:
+        if membership.national_db_entered_on == on:
+            continue
+        membership.national_db_entered_on = on
+        membership.national_db_entered_by = current_actor() if on else None
+        membership.save(update_fields=["national_db_entered_on", "national_db_entered_by"])
+        changed += 1
+    return changed

@@ -1,0 +1,106 @@
+"""The office's hand-off to the national member database (CSDL đảng viên): who is not yet entered, who changed
+since, the list in the national form's field order (documents.national_db), and the tick "entered on …".
+
+Reading needs the organisation's people (overseers and outsiders: 404, as everywhere); ticking is office work
+(the office or admin of the organisation or a committee above it), audited per member by the registry service.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ketnap.accounts.scope import scope_for
+from ketnap.documents import national_db
+from ketnap.documents.national_db import Filter
+from ketnap.registry.services.dates import today
+from ketnap.registry.services.people import record_national_db_entry
+from ketnap.web.exporting import export_rows_response
+from ketnap.web.forms import day_field
+from ketnap.web.views import PAGE_SIZE, _apply_errors, querystring
+
+TODO = {Filter.NOT_ENTERED, Filter.CHANGED}
+
+
+class EntryForm(forms.Form):
+    national_db_entered_on = day_field(gettext_lazy("Ngày nhập vào CSDL đảng viên"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if "clear" not in self.data and not data.get("national_db_entered_on") and not self.errors:
+            self.add_error("national_db_entered_on", _("Hãy nhập ngày (dd/mm/yyyy)."))
+        return data
+
+
+def national_db_list(request, code):
+    scope = scope_for(request)
+    org = get_object_or_404(scope.organizations(), code=code)
+    if not scope.can_read_people_of(org):
+        raise Http404
+    can_mark = scope.can_manage_within(org)
+    state = request.GET.get("tinh-trang", Filter.NOT_ENTERED)
+    if state not in Filter.LABELS:
+        state = Filter.NOT_ENTERED
+    form = EntryForm(request.POST or None, initial={"national_db_entered_on": today()})
+    if request.method == "POST":
+        if not can_mark:
+            raise PermissionDenied
+        chosen = list(national_db.members(scope, org, Filter.ALL).filter(pk__in=request.POST.getlist("dang_vien")))
+        if not chosen:
+            form.add_error(None, _("Chưa chọn đảng viên nào."))
+        elif form.is_valid():
+            on = None if "clear" in request.POST else form.cleaned_data["national_db_entered_on"]
+            try:
+                changed = record_national_db_entry(chosen, on=on)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                if on:
+                    text = _("Đã ghi nhận %(n)s đảng viên nhập vào CSDL đảng viên ngày %(d)s.") % {
+                        "n": changed,
+                        "d": on.strftime("%d/%m/%Y"),
+                    }
+                else:
+                    text = _("Đã bỏ đánh dấu cho %(n)s đảng viên.") % {"n": changed}
+                messages.success(request, text)
+                query = querystring(request)
+                return redirect(f"{request.path}?{query}" if query else request.path)
+    members = national_db.members(scope, org, state)
+    response = export_rows_response(
+        request,
+        columns=national_db.COLUMNS,
+        rows=national_db.all_rows(members),
+        basename=f"csdl-dang-vien-{org.code}-{state}",
+        title=_("Danh sách đảng viên để nhập CSDL đảng viên"),
+        subtitle=f"{org.name} · {Filter.LABELS[state]} · {today():%d/%m/%Y}",
+    )
+    if response is not None:
+        return response
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("trang"))
+    rows = list(national_db.entries(page.object_list, page.start_index()))
+    # the two to-do counts beside their choice (the office's work left)
+    states = [
+        (key, label, national_db.members(scope, org, key).count() if key in TODO else None)
+        for key, label in Filter.LABELS.items()
+    ]
+    return render(
+        request,
+        "web/national_db.html",
+        {
+            "org": org,
+            "state": state,
+            "states": states,
+            "page": page,
+            "rows": rows,
+            "columns": national_db.COLUMNS,
+            "form": form,
+            "can_mark": can_mark,
+            "form_source": national_db.FORM,
+            "chosen": set(request.POST.getlist("dang_vien")),
+            "querystring": querystring(request),
+        },
+    )
