@@ -117,6 +117,7 @@ def test_ticking_entered_is_audited_and_leaves_the_to_do_list(world, personas, l
     entry = AuditEntry.objects.filter(model="registry.PartyMembership", object_id=str(an.pk)).latest("id")
     assert entry.actor == personas.office_a and entry.changes["national_db_entered_on"] == [None, "2024-03-02"]
     assert names(client.get(url(world.hospital_a))) == ["Lê Văn Dũng"]
+    assert "02/03/2024" in client.get(reverse("person_detail", args=[world.an.pk])).content.decode()
     assert names(client.get(url(world.hospital_a, **{"tinh-trang": "da-nhap"}))) == ["Nguyễn Văn An"]
     # a mistaken tick can be taken back
     client.post(url(world.hospital_a), {"dang_vien": [an.pk], "clear": "1"})

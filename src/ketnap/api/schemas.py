@@ -112,6 +112,7 @@ class Membership(_OfPersonInCell):
     is_readmission: bool
     exempt_from_activities: bool
     ended_on: dt.date | None
+    national_db_entered_on: dt.date | None = Field(description="ngày văn phòng ghi đã nhập vào CSDL đảng viên")
 
     @staticmethod
     def resolve_status_label(obj) -> str:
