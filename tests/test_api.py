@@ -414,3 +414,30 @@ def test_docs_page_works_offline(client):
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert any(a.endswith("swagger-ui-bundle.js") for a in assets)
     assert all(a.startswith("/static/") for a in assets), assets
+
+
+def test_a_token_expires_by_itself_unless_asked_not_to(client, personas):
+    import datetime as dt
+
+    from django.core.management.base import CommandError
+    from django.utils import timezone
+
+    url = reverse("api:organizations")
+    token, secret = ApiToken.issue(personas.office_a, "bao-cao-nam")
+    assert dt.timedelta(days=364) < token.expires - timezone.now() <= dt.timedelta(days=365)
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert client.get(url, headers=headers).status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(expires=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get(url, headers=headers).status_code == 401
+    listing = io.StringIO()
+    call_command("api-token", "list", "--user", "vp.a", stdout=listing)
+    assert "hết hạn" in listing.getvalue()
+    # chosen explicitly: a short-lived token, or one that lasts until revoked
+    out, err = io.StringIO(), io.StringIO()
+    call_command("api-token", "create", "--user", "vp.a", "--name", "thu", "--days", "7", stdout=out, stderr=err)
+    assert "dùng được đến" in err.getvalue()
+    assert ApiToken.objects.get(name="thu").expires - timezone.now() <= dt.timedelta(days=7)
+    call_command("api-token", "create", "--user", "vp.a", "--name", "mai", "--no-expiry", stdout=out, stderr=err)
+    assert ApiToken.objects.get(name="mai").expires is None
+    with pytest.raises(CommandError, match="--days"):
+        call_command("api-token", "create", "--user", "vp.a", "--name", "x", "--days", "0", stdout=out, stderr=err)

@@ -2,8 +2,9 @@
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from ketnap.api.models import ApiToken
+from ketnap.api.models import DEFAULT_DAYS, ApiToken
 
 
 class Command(BaseCommand):
@@ -14,6 +15,11 @@ class Command(BaseCommand):
         create = actions.add_parser("create", help="Tạo khóa mới; khóa chỉ hiện một lần.")
         create.add_argument("--user", required=True, help="tên đăng nhập")
         create.add_argument("--name", required=True, help="dùng cho chương trình nào")
+        lasting = create.add_mutually_exclusive_group()
+        lasting.add_argument(
+            "--days", type=int, default=DEFAULT_DAYS, help=f"số ngày khóa có hiệu lực (mặc định {DEFAULT_DAYS})"
+        )
+        lasting.add_argument("--no-expiry", action="store_true", help="không tự hết hạn (chỉ hết khi thu hồi)")
         listing = actions.add_parser("list", help="Liệt kê khóa (không hiện khóa).")
         listing.add_argument("--user", help="chỉ khóa của tài khoản này")
         revoke = actions.add_parser("revoke", help="Thu hồi khóa: khóa không dùng được nữa.")
@@ -29,12 +35,17 @@ class Command(BaseCommand):
         except get_user_model().DoesNotExist:
             raise CommandError(f"Không có tài khoản {username!r}.") from None
 
-    def _create(self, user, name, **_options):
+    def _create(self, user, name, days, no_expiry, **_options):
         owner = self._user(user)
         if not owner.is_active:
             raise CommandError(f"Tài khoản {user!r} đã bị khóa.")
-        _token, secret = ApiToken.issue(owner, name)
-        self.stderr.write(f"Khóa API {name!r} của {user}: lưu lại ngay, khóa không hiện lại được nữa.")
+        if not no_expiry and days < 1:
+            raise CommandError("--days phải từ 1 trở lên (hoặc dùng --no-expiry).")
+        token, secret = ApiToken.issue(owner, name, days=None if no_expiry else days)
+        until = f"đến {timezone.localtime(token.expires):%d/%m/%Y %H:%M}" if token.expires else "đến khi thu hồi"
+        self.stderr.write(
+            f"Khóa API {name!r} của {user}, dùng được {until}: lưu lại ngay, khóa không hiện lại được nữa."
+        )
         self.stdout.write(secret)  # alone on stdout, so a script can capture it
 
     def _list(self, user=None, **_options):
@@ -42,7 +53,14 @@ class Command(BaseCommand):
         if user:
             tokens = tokens.filter(user=self._user(user))
         for token in tokens:
-            state = f"thu hồi {token.revoked:%d/%m/%Y}" if token.revoked else "đang dùng"
+            if token.revoked:
+                state = f"thu hồi {token.revoked:%d/%m/%Y}"
+            elif token.expires and token.expires <= timezone.now():
+                state = f"hết hạn {timezone.localtime(token.expires):%d/%m/%Y}"
+            elif token.expires:
+                state = f"đang dùng, hết hạn {timezone.localtime(token.expires):%d/%m/%Y}"
+            else:
+                state = "đang dùng, không tự hết hạn"
             used = f"{token.last_used:%d/%m/%Y %H:%M}" if token.last_used else "chưa dùng"
             self.stdout.write(f"{token.user}\t{token.name}\t{token.created:%d/%m/%Y}\t{used}\t{state}")
 
