@@ -95,6 +95,8 @@ def main() -> None:
         "bieu2_xlsx": f"/thong-ke/{root}/bieu-2/?xuat=xlsx",
         "bieu2_pdf": f"/thong-ke/{root}/bieu-2/?xuat=pdf",
         "yearly_report_pdf": f"/thong-ke/{root}/bao-cao-nam/?nam={year}",
+        "national_db_page": f"/to-chuc/{root}/csdl-dang-vien/?tinh-trang=tat-ca",
+        "national_db_xlsx_all": f"/to-chuc/{root}/csdl-dang-vien/?tinh-trang=tat-ca&xuat=xlsx",
     }
     # The dashboard against the bare SQL it needs: the same statements, replayed through a plain cursor.
     bare_sql_of = {"stats_dashboard", "stats_dashboard_past_day", "bieu2_year", "bieu3_today", "targets_overview"}
