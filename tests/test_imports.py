@@ -1,4 +1,8 @@
-"""`ketnap import staff|members`: header recognition, whole-file validation, all-or-nothing, malformed files."""
+"""`ketnap import staff|members`: header recognition, whole-file validation, all-or-nothing, malformed files.
+
+The browser flow runs the check and the import in a background thread (imports.runner): those tests are
+transactional (the thread's own connection must see committed data) and wait for the job through the runner.
+"""
 
 import datetime as dt
 import io
@@ -7,12 +11,17 @@ import zipfile
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
-from django.urls import reverse
+from django.db import IntegrityError, transaction
+from django.urls import resolve, reverse
+from django.utils import timezone
 
+from ketnap.accounts.models import RoleKind
 from ketnap.audit.models import AuditEntry
-from ketnap.imports.models import ColumnMapping
+from ketnap.imports import runner
+from ketnap.imports.models import ColumnMapping, ImportJob, JobState
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import Assignment, MembershipEvent, PartyMembership, Person
+from tests import factories as f
 
 HEAD = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Mã NV", "Khoa/phòng", "Dân tộc", "Chức danh"]
 ROWS = [
@@ -326,38 +335,102 @@ def test_import_members_refuses_a_silent_move(world, tmp_path):
     assert counts() == before
 
 
-# --- the browser flow: upload → preview (dry run) → confirm ----------------------------------------------
+# --- the browser flow: upload → progress → preview (dry run) → confirm → progress → done -------------------------
+# A job's thread opens its own connection: it sees only committed data (transaction=True), and the data the
+# migrations load (code lists) must come back after the flush (serialized_rollback=True).
+THREADED = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
 @pytest.fixture
 def data_dir(settings, tmp_path):
     settings.DATA_DIR = tmp_path / "data"
+    # the request waits for its job (as for a small file in use): the test's next request never runs beside
+    # the thread, which SQLite's shared in-memory test database would not take (table locks, no waiting)
+    settings.KETNAP_IMPORT_WAIT = 30
     return settings.DATA_DIR
 
 
-def _upload(client, org, path, kind="staff"):
+def _post_file(client, org, path, kind="staff"):
     with open(path, "rb") as handle:
         return client.post(reverse("import_upload", kwargs={"code": org.code}), {"kind": kind, "file": handle})
 
 
+def _finished(client, response):
+    """Follow a redirect to a job's page once the job has ended: (the job, the page)."""
+    assert response.status_code == 302, response.content.decode()[:500]
+    match = resolve(response["Location"])
+    assert match.url_name == "import_job"
+    job = ImportJob.objects.get(token=match.kwargs["token"])
+    assert runner.wait(job, timeout=30), "the job did not end in 30 s"
+    job.refresh_from_db()
+    return job, client.get(response["Location"])
+
+
+def _upload(client, org, path, kind="staff"):
+    return _finished(client, _post_file(client, org, path, kind))[1]
+
+
+def _job_urls(job, code=None):
+    kwargs = {"code": code or job.organization.code, "token": job.token}
+    return reverse("import_job", kwargs=kwargs), reverse("import_job_status", kwargs=kwargs)
+
+
+def _running_job(world, user, *, heartbeat_age=0, runner_id="may-khac:1234:abcd", **fields):
+    """A job as another server process records it while it runs (nothing runs here)."""
+    now = timezone.now()
+    values = {
+        "token": f"job-{ImportJob.objects.count()}",
+        "organization": world.hospital_a,
+        "kind": "staff",
+        "user": user,
+        "file_name": "nhan-su-2025.xlsx",
+        "upload": "khong-co-trong-phien",
+        "path": "/khong/co/tep.xlsx",
+        "dry_run": True,
+        "state": JobState.RUNNING,
+        "phase": "check",
+        "done": 45000,
+        "total": 100000,
+        "runner": runner_id,
+        "started_at": now,
+        "heartbeat_at": now - dt.timedelta(seconds=heartbeat_age),
+    }
+    return ImportJob.objects.create(**{**values, **fields})
+
+
+@THREADED
 def test_ui_preview_then_confirm(world, personas, login, roster, data_dir):
     client = login(personas.office_a)
     page = client.get(reverse("import_upload", kwargs={"code": "BVA"}))
     assert page.status_code == 200 and "Tải lên và kiểm tra" in page.content.decode()
     before = counts()
-    preview = _upload(client, world.hospital_a, roster)
+    job, preview = _finished(client, _post_file(client, world.hospital_a, roster))
+    assert job.dry_run and job.state == JobState.DONE and job.user == personas.office_a
+    assert job.phase == "check" and job.done == job.total  # the engine's progress reached the record
     body = preview.content.decode()
     assert "Nếu xác nhận sẽ thêm mới 3, cập nhật 0, giữ nguyên 0 người" in body
     assert "Nguyễn Thị Hoa" in body
     assert counts() == before  # the preview is a dry run
+    status = client.get(_job_urls(job)[1]).json()
+    assert status["finished"] and status["state"] == "done" and status["percent"] == 100
     token = preview.context["token"]
-    done = client.post(reverse("import_upload", kwargs={"code": "BVA"}), {"token": token, "confirm": "1"})
+    # the preview's form posts back to the job's page
+    job2, done = _finished(client, client.post(_job_urls(job)[0], {"token": token, "confirm": "1"}))
+    assert not job2.dry_run and job2.state == JobState.DONE and job2.report["written"]
     assert done.status_code == 302 and done["Location"] == reverse("org_detail", kwargs={"code": "BVA"})
+    landed = client.get(done["Location"]).content.decode()
+    assert "Đã nhập danh-sach.xlsx: thêm mới 3, cập nhật 0, giữ nguyên 0 người." in landed
     assert Person.objects.filter(citizen_id="001195000001", organization=world.cell_a1).exists()
+    entry = AuditEntry.objects.order_by("-id").first()
+    assert entry.changes["import"][1]["created"] == 3 and entry.changes["import"][1]["file"] == "danh-sach.xlsx"
     assert not list((data_dir / "imports").iterdir())  # the upload is gone once imported
     # the token is spent: confirming again imports nothing twice
     again = client.post(reverse("import_upload", kwargs={"code": "BVA"}), {"token": token, "confirm": "1"})
     assert again.status_code == 302 and Person.objects.filter(citizen_id="001195000001").count() == 1
+    assert ImportJob.objects.count() == 2
 
 
+@THREADED
 def test_ui_lists_errors_and_writes_nothing(world, personas, login, tmp_path, data_dir):
     rows = [list(r) for r in ROWS]
     rows[2][3] = "Không rõ"
@@ -368,35 +441,133 @@ def test_ui_lists_errors_and_writes_nothing(world, personas, login, tmp_path, da
     assert counts() == before
 
 
+@THREADED
 def test_ui_refuses_broken_and_oversized_files(world, personas, login, tmp_path, data_dir, settings):
     client = login(personas.office_a)
     body = _upload(client, world.hospital_a, _broken_zip(tmp_path / "hong.xlsx")).content.decode()
     assert "Không đọc được tệp; không có gì được ghi." in body and "bị hỏng" in body
     settings.KETNAP_MAX_UPLOAD_BYTES = 100
-    body = _upload(client, world.hospital_a, write_xlsx(tmp_path / "lon.xlsx", ROWS)).content.decode()
+    body = _post_file(client, world.hospital_a, write_xlsx(tmp_path / "lon.xlsx", ROWS)).content.decode()
     assert "vượt giới hạn" in body
     assert not (data_dir / "imports").exists() or not list((data_dir / "imports").iterdir())
 
 
+@THREADED
 def test_ui_saves_the_column_mapping_for_the_organisation(world, personas, login, tmp_path, data_dir):
     head = ["Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Bộ phận"]  # "Bộ phận" is not a known heading
     rows = [["Đinh Văn Tú", "01/01/1990", "Nam", "001190000051", "Khoa Nội"]]
     path = write_xlsx(tmp_path / "bo-phan.xlsx", rows, head=head)
     client = login(personas.office_a)
-    preview = _upload(client, world.hospital_a, path)
+    job, preview = _finished(client, _post_file(client, world.hospital_a, path))
     assert "thiếu cột bắt buộc: Khoa/phòng" in preview.content.decode()
     assert ColumnMapping.objects.count() == 0
-    # the header row was found, so the mapping can be fixed on the page
+    # the header row was found, so the mapping can be fixed on the page; the check runs again in the background
     token = preview.context["token"]
     mapping = {f"map:{key}": field for key, _heading, field in preview.context["report"].headings}
     mapping["map:bo phan"] = "work_unit"
-    remapped = client.post(reverse("import_upload", kwargs={"code": "BVA"}), {"token": token, "remap": "1", **mapping})
-    assert "Nếu xác nhận sẽ thêm mới 1" in remapped.content.decode()
+    _job, remapped = _finished(client, client.post(_job_urls(job)[0], {"token": token, "remap": "1", **mapping}))
+    body = remapped.content.decode()
+    assert "Nếu xác nhận sẽ thêm mới 1" in body and "Đã lưu cách đọc cột cho Đảng bộ Bệnh viện A" in body
     assert ColumnMapping.objects.get(organization=world.hospital_a).mapping["bo phan"] == "work_unit"
     # the command line reads the organisation's mapping too
     code, _, err = run("staff", path, "--org", "BVA")
     assert code == 0, err
     assert Person.objects.get(citizen_id="001190000051").work_unit == world.dept_a1
+
+
+@THREADED
+def test_ui_cancel_forgets_the_upload(world, personas, login, roster, data_dir):
+    client = login(personas.office_a)
+    job, preview = _finished(client, _post_file(client, world.hospital_a, roster))
+    cancelled = client.post(_job_urls(job)[0], {"token": preview.context["token"], "cancel": "1"}, follow=True)
+    assert "Đã hủy; không có gì được ghi." in cancelled.content.decode()
+    assert not list((data_dir / "imports").iterdir()) and ImportJob.objects.count() == 1
+
+
+def test_ui_progress_page_updates_itself(world, personas, login, data_dir):
+    job = _running_job(world, personas.office_a)
+    page_url, status_url = _job_urls(job)
+    for user in (personas.office_a, personas.admin_a):  # the uploader, and another manager of the organisation
+        body = login(user).get(page_url).content.decode()
+        assert "Đang kiểm tra" in body and "45.000 / 100.000 dòng (45%)" in body
+        assert '<progress id="import-bar" max="100" value="45"' in body
+        assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in body  # without JavaScript
+        assert f'data-status="{status_url}"' in body and "XMLHttpRequest" in body  # with it
+        status = login(user).get(status_url)
+        assert status["Cache-Control"].startswith("max-age=0")
+        assert status.json() == {
+            "state": "running",
+            "finished": False,
+            "phase": "check",
+            "label": "Đang kiểm tra",
+            "done": 45000,
+            "total": 100000,
+            "percent": 45,
+            "text": "45.000 / 100.000 dòng (45%)",
+            "message": "",
+        }
+    # the write phase; a CSV does not say how many rows it has
+    ImportJob.objects.filter(pk=job.pk).update(phase="write", done=1200, total=None, dry_run=False)
+    status = login(personas.office_a).get(status_url).json()
+    assert status["label"] == "Đang ghi" and status["percent"] is None and status["text"] == "1.200 dòng"
+
+
+def test_ui_job_is_404_outside_its_organisation(world, personas, login, data_dir):
+    job = _running_job(world, personas.office_a)
+    office_b = f.user("vp.b", (RoleKind.OFFICE, world.hospital_b))
+    refused = [
+        (personas.secretary_a1, "BVA"),  # in the hospital, but not managing it
+        (personas.secretary_b1, "BVA"),
+        (personas.overseer, "BVA"),
+        (office_b, "BVA"),
+        (office_b, "BVB"),  # a manager of another organisation, through its own code
+    ]
+    for user, code in refused:
+        client = login(user)
+        for url in _job_urls(job, code):
+            for method in (client.get, client.post):
+                response = method(url)
+                assert response.status_code == 404, (user.username, url)
+                assert "nhan-su-2025" not in response.content.decode()
+    unknown = ImportJob(token="khong-co", organization=world.hospital_a)
+    for url in _job_urls(unknown):
+        assert login(personas.office_a).get(url).status_code == 404
+
+
+def test_ui_stale_job_is_shown_failed(world, personas, login, data_dir):
+    job = _running_job(world, personas.office_a, heartbeat_age=600)  # its server process stopped 10 minutes ago
+    page_url, status_url = _job_urls(job)
+    client = login(personas.office_a)
+    body = client.get(page_url).content.decode()
+    assert "Không kiểm tra được tệp." in body and "đã dừng giữa chừng" in body and "Không có gì được ghi" in body
+    assert 'http-equiv="refresh"' not in body
+    status = client.get(status_url).json()
+    assert status["finished"] and status["state"] == "failed" and "Không có gì được ghi" in status["message"]
+    # a job of this very process whose thread is gone is failed at once
+    mine = _running_job(world, personas.office_a, runner_id=runner.RUNNER_ID, organization=world.cell_a1)
+    assert client.get(_job_urls(mine)[1]).json()["state"] == "failed"
+    # and neither holds the organisation: the upload page closes them and takes a file
+    for code in ("BVA", "BVA-NOI"):
+        page = client.get(reverse("import_upload", kwargs={"code": code})).content.decode()
+        assert "Mỗi tổ chức chỉ nhập một tệp một lúc" not in page
+    assert set(ImportJob.objects.values_list("state", flat=True)) == {JobState.FAILED}
+
+
+def test_ui_second_import_for_the_same_organisation_is_refused(world, personas, login, roster, data_dir):
+    running = _running_job(world, personas.admin_a, dry_run=False)
+    client = login(personas.office_a)
+    before = counts()
+    page = _post_file(client, world.hospital_a, roster)
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Đang nhập tệp nhan-su-2025.xlsx cho Đảng bộ Bệnh viện A (quantri.a bắt đầu lúc" in body
+    assert "45.000 / 100.000 dòng (45%)" in body and "Mỗi tổ chức chỉ nhập một tệp một lúc" in body
+    assert list(ImportJob.objects.all()) == [running] and counts() == before
+    assert not (data_dir / "imports").exists() or not list((data_dir / "imports").iterdir())  # the file is not kept
+    # two requests at the same moment: the database keeps the second one out
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ImportJob.objects.create(token="cung-luc", organization=world.hospital_a, kind="staff", file_name="x.xlsx")
+    assert runner.active_job(world.hospital_b) is None  # another hospital is not held up
 
 
 @pytest.mark.parametrize("persona", ["secretary_a1", "secretary_b1", "overseer"])
@@ -405,8 +576,8 @@ def test_ui_is_for_the_office_only(world, personas, login, roster, data_dir, per
     url = reverse("import_upload", kwargs={"code": "BVA"})
     assert client.get(url).status_code == 404
     before = counts()
-    assert _upload(client, world.hospital_a, roster).status_code == 404
-    assert counts() == before
+    assert _post_file(client, world.hospital_a, roster).status_code == 404
+    assert counts() == before and not ImportJob.objects.exists()
 
 
 def test_ui_admin_of_another_hospital_gets_404(world, personas, login, roster, data_dir):

@@ -9,6 +9,7 @@ import itself. Re-importing updates the person matched by CCCD, else by staff co
 An empty cell leaves the existing value alone: a short roster never wipes what the register holds.
 """
 
+import dataclasses
 import hashlib
 import pickle
 import tempfile
@@ -118,6 +119,17 @@ class Report:
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(RowError(row, column, message))
 
+    def as_json(self) -> dict:
+        """Everything the preview shows, for a background job's record (imports.models.ImportJob.report)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Report":
+        known = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["errors"] = [RowError(**e) for e in values.get("errors", [])]
+        return cls(**values)
+
     def summary(self) -> str:
         return (
             f"{self.rows} dòng: {self.created} người thêm mới, {self.updated} người cập nhật, "
@@ -126,6 +138,7 @@ class Report:
 
 
 Progress = Callable[[str, int, int | None], None]
+Written = Callable[["Report"], None]
 
 
 def units_within(org: Organization) -> dict[int, tuple[WorkUnit, Organization]]:
@@ -165,6 +178,7 @@ class Importer:
         dry_run: bool = False,
         progress: Progress | None = None,
         saved_mapping: dict[str, str] | None = None,
+        on_written: Written | None = None,
     ):
         self.org = org
         self.path = Path(path)
@@ -172,6 +186,8 @@ class Importer:
         self.user = user
         self.dry_run = dry_run
         self.progress = progress or (lambda phase, done, total: None)
+        # called inside the write transaction, after the last row: what it records commits with the rows or not at all
+        self.on_written = on_written or (lambda report: None)
         if saved_mapping is None:
             saved_mapping = load_mapping(org, self.kind)
         self.saved_mapping = saved_mapping
@@ -214,8 +230,7 @@ class Importer:
                 self._validate(roster, spill)
                 if report.ok and not self.dry_run:
                     spill.seek(0)
-                    self._write(spill)
-                    report.written = True
+                    self._write(spill)  # sets report.written inside its transaction
         except ImportFileError as exc:
             report.file_error = str(exc)
         report.seconds = round(time.monotonic() - started, 2)
@@ -529,6 +544,7 @@ class Importer:
         report = self.report
         note = f"Nhập {self.kind_label} từ tệp {self.name}"
         done = 0
+        self.progress("write", 0, report.created + report.updated)
         with acting(self.user, note=note), transaction.atomic():
             for planned in self._batches(spill):
                 self._write_batch(planned)
@@ -553,6 +569,8 @@ class Importer:
                 },
                 note=note,
             )
+            report.written = True
+            self.on_written(report)
 
     kind_label = "danh sách nhân sự"
 

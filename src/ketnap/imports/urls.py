@@ -6,4 +6,9 @@ from ketnap.imports import views
 
 urlpatterns = [
     path("to-chuc/<str:code>/nhap-danh-sach/", views.upload, name="import_upload"),
+    # a check or import running in the background: its page, then its progress as JSON (token: the job's)
+    path("to-chuc/<str:code>/nhap-danh-sach/tien-do/<str:token>/", views.job, name="import_job"),
+    path(
+        "to-chuc/<str:code>/nhap-danh-sach/tien-do/<str:token>/trang-thai/", views.job_status, name="import_job_status"
+    ),
 ]

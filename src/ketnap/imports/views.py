@@ -4,6 +4,10 @@ Only the office or admin of the organisation (or of a committee above it) may im
 like every object outside a scope. The uploaded file waits in DATA_DIR/imports under a random name kept in
 the user's session; confirming imports that same file (checked again in full), so what was previewed is what
 is written. The column mapping can be corrected on the preview and is saved for the organisation.
+
+The check and the import run in the background (imports.runner): the request starts a job and redirects to
+its page, which shows the progress until the job ends, then the preview (a check) or the organisation with the
+success message (an import). A job's page and status answer 404 outside the organisation, like the upload.
 """
 
 import secrets
@@ -13,18 +17,19 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
 from ketnap.accounts.scope import scope_for
+from ketnap.imports import runner
 from ketnap.imports.columns import MEMBER_COLUMNS, STAFF_COLUMNS
-from ketnap.imports.engine import Importer
-from ketnap.imports.members import MemberImporter
-from ketnap.imports.models import ColumnMapping, RosterKind
+from ketnap.imports.engine import Report
+from ketnap.imports.models import ColumnMapping, ImportJob, JobState, RosterKind
 from ketnap.imports.reader import max_rows
 
-IMPORTERS = {RosterKind.STAFF: Importer, RosterKind.MEMBERS: MemberImporter}
 COLUMNS = {RosterKind.STAFF: STAFF_COLUMNS, RosterKind.MEMBERS: MEMBER_COLUMNS}
 SESSION_KEY = "ketnap_imports"
 SUFFIXES = {".xlsx", ".xlsm", ".csv"}
@@ -85,11 +90,19 @@ def _forget(request, token) -> None:
         Path(entry["path"]).unlink(missing_ok=True)
 
 
-def _check(request, org, entry, *, dry_run: bool):
-    importer = IMPORTERS[entry["kind"]](
-        org, Path(entry["path"]), name=entry["name"], user=request.user, dry_run=dry_run
+def _begin(request, org, token, entry, *, dry_run: bool):
+    """Start the check or the import of a pending upload in the background (runner.Busy if one is running)."""
+    job = runner.start(
+        org,
+        request.user,
+        kind=entry["kind"],
+        path=Path(entry["path"]),
+        name=entry["name"],
+        upload=token,
+        dry_run=dry_run,
     )
-    return importer.run()
+    runner.wait_briefly(job)  # a small file is done by now: its page shows the result at once
+    return redirect("import_job", code=org.code, token=job.token)
 
 
 def _preview(request, org, token, entry, report):
@@ -112,9 +125,13 @@ def _preview(request, org, token, entry, report):
 def upload(request, code):
     org = _organization(request, code)
     if request.method == "POST" and request.POST.get("token"):
-        return _confirm_or_remap(request, org)
+        return _confirm_or_remap(request, org, back=None)
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    running = runner.active_job(org)
+    if running is not None:
+        # said before the file is sent (GET) and when it arrives: it is not kept
+        messages.error(request, runner.busy_message(running, org))
+    elif request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["kind"]
         upload_ = form.cleaned_data["file"]
         token, path = _store(upload_)
@@ -122,10 +139,11 @@ def upload(request, code):
         pending = request.session.get(SESSION_KEY, {})
         pending[token] = entry
         request.session[SESSION_KEY] = pending
-        report = _check(request, org, entry, dry_run=True)
-        if report.file_error and not report.headings:
-            _forget(request, token)  # nothing to correct on the page: the header row was not even found
-        return _preview(request, org, token, entry, report)
+        try:
+            return _begin(request, org, token, entry, dry_run=True)
+        except runner.Busy as busy:  # another job began meanwhile: the file is not kept
+            _forget(request, token)
+            messages.error(request, runner.busy_message(busy.job, org))
     return render(
         request,
         "imports/upload.html",
@@ -140,7 +158,8 @@ def upload(request, code):
     )
 
 
-def _confirm_or_remap(request, org):
+def _confirm_or_remap(request, org, *, back: str | None):
+    """The preview's buttons. `back`: where a refusal (another job running) returns; None: the upload page."""
     token = request.POST["token"]
     entry = _pending(request, token, org)
     if entry is None:
@@ -156,18 +175,75 @@ def _confirm_or_remap(request, org):
             organization=org, kind=entry["kind"], defaults={"mapping": mapping, "updated_by": request.user}
         )
         messages.success(request, _("Đã lưu cách đọc cột cho %(org)s; tệp được kiểm tra lại.") % {"org": org.name})
-        return _preview(request, org, token, entry, _check(request, org, entry, dry_run=True))
+        return _begin_or_back(request, org, token, entry, dry_run=True, back=back)
     if "cancel" in request.POST:
         _forget(request, token)
         messages.info(request, _("Đã hủy; không có gì được ghi."))
         return redirect("import_upload", code=org.code)
-    report = _check(request, org, entry, dry_run=False)
-    if not report.written:
-        return _preview(request, org, token, entry, report)
-    _forget(request, token)
-    messages.success(
-        request,
-        _("Đã nhập %(name)s: thêm mới %(created)s, cập nhật %(updated)s, giữ nguyên %(unchanged)s người.")
-        % {"name": entry["name"], "created": report.created, "updated": report.updated, "unchanged": report.unchanged},
-    )
-    return redirect("org_detail", code=org.code)
+    return _begin_or_back(request, org, token, entry, dry_run=False, back=back)
+
+
+def _begin_or_back(request, org, token, entry, *, dry_run: bool, back: str | None):
+    try:
+        return _begin(request, org, token, entry, dry_run=dry_run)
+    except runner.Busy as busy:
+        if back is None:  # the upload page says it itself
+            return redirect("import_upload", code=org.code)
+        messages.error(request, runner.busy_message(busy.job, org))
+        return redirect(back)
+
+
+def _job(request, code, token) -> tuple:
+    org = _organization(request, code)  # the office or admin managing the organisation, or 404
+    job = get_object_or_404(ImportJob.objects.select_related("user"), token=token, organization=org)
+    return org, job
+
+
+@never_cache
+def job(request, code, token):
+    """A job's page: its progress while it runs, then what the synchronous pages showed."""
+    org, job = _job(request, code, token)
+    if request.method == "POST":  # the preview's forms post back to the page that shows them
+        return _confirm_or_remap(request, org, back=request.path)
+    status = runner.status(job)
+    entry = _pending(request, job.upload, org)
+    if status["state"] == JobState.FAILED:
+        _forget(request, job.upload)
+    if not status["finished"] or status["state"] == JobState.FAILED:
+        return render(
+            request,
+            "imports/progress.html",
+            {
+                "org": org,
+                "job": job,
+                "status": status,
+                "kind_label": RosterKind(job.kind).label,
+                "status_url": reverse("import_job_status", kwargs={"code": org.code, "token": job.token}),
+            },
+        )
+    report = Report.from_json(job.report)
+    if report.written:
+        _forget(request, job.upload)
+        messages.success(
+            request,
+            _("Đã nhập %(name)s: thêm mới %(created)s, cập nhật %(updated)s, giữ nguyên %(unchanged)s người.")
+            % {
+                "name": job.file_name,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+            },
+        )
+        return redirect("org_detail", code=org.code)
+    if report.file_error and not report.headings:
+        _forget(request, job.upload)  # nothing to correct on the page: the header row was not even found
+    # someone else managing the organisation sees the preview too, but only the uploader's session holds the file
+    entry = entry or {"name": job.file_name, "kind": job.kind}
+    return _preview(request, org, job.upload, entry, report)
+
+
+@never_cache
+def job_status(request, code, token):
+    """The progress as JSON, for the few lines of script on the progress page."""
+    _org, job = _job(request, code, token)
+    return JsonResponse(runner.status(job))
