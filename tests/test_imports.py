@@ -325,6 +325,22 @@ def test_import_members_registers_memberships(world, tmp_path):
     assert PartyMembership.objects.filter(person__citizen_id="001185000041").count() == 1
 
 
+def test_import_members_reads_the_ceremony_and_checks_its_order(world, tmp_path):
+    head = [*MEMBER_HEAD[:7], "Ngày lễ kết nạp", "Ngày chính thức"]
+    ok = ["Hoàng Văn Nam", "02/02/1985", "Nam", "001185000041", "Khoa Nội", "BVA-NOI", "03/02/2015", "10/02/2015"]
+    path = write_xlsx(tmp_path / "dv.xlsx", [[*ok, "10/02/2016"]], head=head)
+    code, _, err = run("members", path, "--org", "BVA")
+    assert code == 0, err
+    nam = PartyMembership.objects.get(person__citizen_id="001185000041")
+    assert nam.ceremony_date == dt.date(2015, 2, 10) and nam.official_date == dt.date(2016, 2, 10)
+    assert MembershipEvent.objects.get(membership=nam).on == dt.date(2015, 2, 10)  # registered as of the ceremony
+    early = ["Lê Thị Hoa", "02/02/1986", "Nữ", "001186000042", "Khoa Nội", "BVA-NOI", "03/02/2015", "01/02/2015", ""]
+    before = counts()
+    code, _, err = run("members", write_xlsx(tmp_path / "sai.xlsx", [early], head=head), "--org", "BVA")
+    assert code == 1 and "cột 'Ngày lễ kết nạp'" in err and "trước ngày quyết định kết nạp" in err
+    assert counts() == before
+
+
 def test_import_members_refuses_a_silent_move(world, tmp_path):
     rows = [
         ["Nguyễn Văn An", "17/05/1990", "Nam", world.an.citizen_id, "Khoa Nội", "BVA-NGOAI", "01/03/2018", "11/03/2019"]

@@ -95,6 +95,8 @@ MEMBER_COLUMNS = [
     Column("cell", "Chi bộ", "cell", ("Chi bộ sinh hoạt", "Sinh hoạt tại chi bộ")),
     Column("status", "Đảng viên", "status", ("Tình trạng", "Chính thức / dự bị", "Loại đảng viên")),
     Column("decision_date", "Ngày vào Đảng", "date", ("Ngày kết nạp", "Ngày quyết định kết nạp")),
+    # the ceremony starts the 12 months of probation (Điều lệ Điều 5.1); rosters that have it say so explicitly
+    Column("ceremony_date", "Ngày lễ kết nạp", "date", ("Ngày tổ chức lễ kết nạp", "Lễ kết nạp")),
     Column("official_date", "Ngày chính thức", "date", ("Ngày công nhận chính thức",)),
     Column("card_number", "Số thẻ đảng viên", "text", ("Số thẻ", "Số thẻ đảng", "Số thẻ ĐV"), max_length=20),
     Column("decision_number", "Số quyết định kết nạp", "text", ("Số QĐ kết nạp",), max_length=50),

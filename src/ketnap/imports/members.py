@@ -21,7 +21,15 @@ STATUSES = {
     "db": MembershipStatus.PROBATIONARY,
     "dang vien du bi": MembershipStatus.PROBATIONARY,
 }
-MEMBERSHIP_FIELDS = ["organization_id", "status", "decision_date", "official_date", "card_number", "decision_number"]
+MEMBERSHIP_FIELDS = [
+    "organization_id",
+    "status",
+    "decision_date",
+    "ceremony_date",
+    "official_date",
+    "card_number",
+    "decision_number",
+]
 
 
 class MemberImporter(Importer):
@@ -66,6 +74,15 @@ class MemberImporter(Importer):
             return None
         if decided and official and official <= decided:
             report.add_error(number, self._heading("official_date"), "ngày chính thức phải sau ngày vào Đảng.")
+            return None
+        ceremony = row.get("ceremony_date")
+        if ceremony and decided and ceremony < decided:
+            report.add_error(
+                number, self._heading("ceremony_date"), "lễ kết nạp không thể trước ngày quyết định kết nạp."
+            )
+            return None
+        if ceremony and official and official <= ceremony:
+            report.add_error(number, self._heading("official_date"), "ngày chính thức phải sau ngày lễ kết nạp.")
             return None
         born = row.get("birth_date")
         if born and decided and decided.year - born.year < 16:
