@@ -12,12 +12,21 @@ import pytest
 from docx import Document
 
 from ketnap.documents import build_templates, render
-from ketnap.documents.forms import FIELDS, FORMS, LIST_FIELDS, LISTS, generated_for, long_date
+from ketnap.documents.forms import (
+    FIELDS,
+    FORMS,
+    LIST_FIELDS,
+    LISTS,
+    generated_for,
+    long_date,
+    member_introductions,
+)
 from ketnap.documents.views import DOCX
 from ketnap.pipeline import domain
-from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, IntroducerKind, Stage
+from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, DocumentKind, IntroducerKind, Stage
 from ketnap.pipeline.models import Introduction
 from ketnap.registry.models import CodeItem
+from ketnap.vietnamese import fold
 from tests import factories as f
 
 D = dt.date
@@ -50,13 +59,20 @@ def step(candidate, name, actor, **data):
     return domain.transition(candidate, name, actor=actor, data=data)
 
 
-def admit(person, office, members, *, decision_number="45-QĐ/ĐU"):
-    """Take `person` through the dossier, both resolutions and the decision of 20/07/2023."""
+def to_dossier(person, office, members):
+    """Sympathiser from 01/02/2023, course certificate of 01/04/2023: stage DOSSIER."""
     person.general_education = CodeItem.objects.get(kind="general_education", code="thpt")
     person.save()
     candidate = domain.create_candidate(person, actor=office, on=D(2023, 1, 5))
     step(candidate, "sympathise", office, on=D(2023, 2, 1), helpers=members[:1], document_number="12-NQ/CB")
     step(candidate, "certificate", office, on=D(2023, 4, 1), document_number="CN-88", issuer="Trung tâm Chính trị")
+    return candidate
+
+
+def admit(person, office, members, *, decision_number="45-QĐ/ĐU", appraisal=False):
+    """Take `person` through the dossier, both resolutions and the decision of 20/07/2023 (`appraisal`: the
+    đảng ủy bộ phận's step of 08/06/2023 between them, 7-KNĐ)."""
+    candidate = to_dossier(person, office, members)
     for kind in ADMISSION_DOCUMENTS:
         domain.receive_document(candidate, kind, actor=office, on=D(2023, 5, 10))
     for member in members[:2]:
@@ -77,6 +93,8 @@ def admit(person, office, members, *, decision_number="45-QĐ/ĐU"):
         document_number="6",
         note="Gương mẫu & tận tụy <với người bệnh>",
     )
+    if appraisal:
+        step(candidate, "sub_appraisal", office, on=D(2023, 6, 8), document_number="7", note="Đủ điều kiện")
     step(
         candidate,
         "committee_resolution",
@@ -98,11 +116,8 @@ def admit(person, office, members, *, decision_number="45-QĐ/ĐU"):
     return candidate
 
 
-@pytest.fixture
-def official(world, personas, members):
-    """Trần Thị Bình, taken the whole road to official member."""
-    office = personas.office_a
-    candidate = admit(world.binh, office, members)
+def to_recognition(candidate, office, members):
+    """Ceremony of 10/08/2023, then the chi bộ's recognition resolution of 20/08/2024 (stage RECOGNITION_CELL)."""
     step(candidate, "ceremony", office, on=D(2023, 8, 10), mentor=members[1])
     for kind in RECOGNITION_DOCUMENTS:
         domain.receive_document(candidate, kind, actor=office, on=D(2024, 8, 12))
@@ -115,6 +130,14 @@ def official(world, personas, members):
         votes_for=4,
         document_number="20-NQ/CB",
     )
+    return candidate
+
+
+@pytest.fixture
+def official(world, personas, members):
+    """Trần Thị Bình, taken the whole road to official member."""
+    office = personas.office_a
+    candidate = to_recognition(admit(world.binh, office, members), office, members)
     step(candidate, "recognition_committee_resolution", office, on=D(2024, 8, 26), members_total=7, votes_for=5)
     step(candidate, "recognition_decision", office, on=D(2024, 9, 5), document_number="90")
     candidate.refresh_from_db()
@@ -150,12 +173,59 @@ EXPECTED = {  # form → texts its document must carry for Bình
         "từ ngày 20/07/2023",
     ],
     "chuong-trinh-le-ket-nap": ["CHƯƠNG TRÌNH", "lời tuyên thệ", "Hoàng Văn Cường", "45-QĐ/ĐU", "10/08/2023"],
+    # the first member introducer: Nguyễn Văn An (admitted at the ceremony of 11/03/2018, official 11/03/2019)
+    "3-knd": [
+        "GIẤY GIỚI THIỆU",
+        "Tôi là: Nguyễn Văn An",
+        "ngày 12 tháng 5 năm 2023",
+        "Vào Đảng ngày 11/03/2018; chính thức ngày 11/03/2019",
+        "từ ngày 01/01/2015",
+        "NGƯỜI GIỚI THIỆU",
+        "chịu trách nhiệm trước chi bộ",
+    ],
+    "bien-ban-xet-ket-nap": [
+        "BIÊN BẢN",
+        "họp chi bộ xét đề nghị kết nạp đảng viên",
+        "ngày 01/06/2023",
+        "số được tính để biểu quyết: 4 đồng chí",
+        "số tán thành 3 đồng chí, đạt 75%",
+        "số không tán thành 1 đồng chí",
+        "đạt từ hai phần ba (2/3) trở lên",
+        "THƯ KÝ HỘI NGHỊ",
+        "CHỦ TRÌ HỘI NGHỊ",
+    ],
+    "giay-moi-le-ket-nap": ["GIẤY MỜI", "Lễ kết nạp đảng viên", "45-QĐ/ĐU", "…… giờ, ngày 10/08/2023", "T/M CHI BỘ"],
+    "bien-ban-xet-cong-nhan": [
+        "BIÊN BẢN",
+        "họp chi bộ xét đề nghị công nhận đảng viên chính thức",
+        "ngày 20/08/2024",
+        "đạt 100%",
+        "Hoàng Văn Cường",
+        "từ ngày 10/08/2023 đến ngày 10/08/2024",
+    ],
+    "15-knd": [
+        "…………-NQ/ĐU",
+        "ĐẢNG ỦY BỆNH VIỆN A",
+        "đề nghị công nhận đảng viên chính thức",
+        "Nghị quyết số 20-NQ/CB ngày 20/08/2024",
+        "71,43%",
+        "Ban Thường vụ Đảng ủy Sở Y tế",
+        "T/M ĐẢNG ỦY",
+        "(Ký tên, đóng dấu)",
+    ],
 }
 
 
 def test_the_numbering_follows_rules_2_5():
     codes = {f.code for f in FORMS.values()}
-    assert {"6-KNĐ", "8-KNĐ", "9-KNĐ", "13-KNĐ", "16-KNĐ", "1-KNĐ", "2-KNĐ", "10-KNĐ", "11-KNĐ"} <= codes
+    numbered = {f"{n}-KNĐ" for n in (1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)}
+    assert numbered <= codes  # 4-KNĐ / 4A-KNĐ are the unions' resolutions (rules.md §3): not written by ketnap
+    assert {c for c in codes if c.endswith("KNĐ")} <= set(DocumentKind.values)  # same numbers as the dossier
+    assert FORMS["7-knd"].step == "sub_appraisal" and FORMS["15-knd"].step == "recognition_committee_resolution"
+    assert FORMS["14-knd"].step is None and FORMS["14-knd"].requires == "recognition_cell_resolution"
+    assert FORMS["bien-ban-xet-ket-nap"].step == "cell_resolution"
+    assert FORMS["bien-ban-xet-cong-nhan"].step == "recognition_cell_resolution"
+    assert "4-KNĐ" in FORMS["3-knd"].source and "không phải giấy 3-KNĐ" in FORMS["3-knd"].source
     assert FORMS["6-knd"].step == "cell_resolution" and FORMS["13-knd"].step == "recognition_cell_resolution"
     assert FORMS["8-knd"].step == "committee_resolution" and FORMS["9-knd"].step == "decision"
     assert FORMS["16-knd"].step == "recognition_decision"
@@ -179,7 +249,8 @@ def test_every_form_renders_for_a_candidate_who_reached_its_step(official):
     assert generated == set(EXPECTED)
     for slug, expected in EXPECTED.items():
         form = FORMS[slug]
-        context = form.context(official)
+        introduction = member_introductions(official).first() if form.per_introduction else None
+        context = form.context(official, introduction)
         assert set(context) == set(FIELDS)  # every documented field, for every form
         assert render.undeclared(form.template, context) == set()
         text = text_of(render.render_docx(form.template, context))
@@ -191,7 +262,15 @@ def test_every_form_renders_for_a_candidate_who_reached_its_step(official):
 
 def test_forms_follow_the_road(world, personas, members):
     candidate = admit(world.binh, personas.office_a, members)
-    assert [f.slug for f in generated_for(candidate)] == ["6-knd", "8-knd", "9-knd", "chuong-trinh-le-ket-nap"]
+    assert [f.slug for f in generated_for(candidate)] == [
+        "3-knd",
+        "6-knd",
+        "bien-ban-xet-ket-nap",
+        "8-knd",
+        "9-knd",
+        "chuong-trinh-le-ket-nap",
+        "giay-moi-le-ket-nap",
+    ]
     programme = render.render_docx(
         FORMS["chuong-trinh-le-ket-nap"].template, FORMS["chuong-trinh-le-ket-nap"].context(candidate)
     )
@@ -407,3 +486,254 @@ def test_list_of_sympathisers_by_cell(client, world, personas, members):
     assert "Trần Thị Bình" not in text_of(client.get("/van-ban/danh-sach/cam-tinh-dang.docx").content)
     client.force_login(personas.overseer)
     assert client.get("/van-ban/danh-sach/cam-tinh-dang.docx").status_code == 404
+
+
+# --- forms added for issue #5: 3, 5, 7, 12, 14, 15-KNĐ, the chi bộ's minutes, the ceremony invitation ------------
+def pdf_text(data: bytes) -> str:
+    """The PDF's text in reading order (no -layout: a name wrapped in a narrow table cell reads as one)."""
+    text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout
+    return " ".join(text.decode().split())
+
+
+def needs_libreoffice():
+    if not (shutil.which("soffice") and shutil.which("pdftotext")):
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice or pdftotext is missing on CI: install libreoffice-writer-nogui, poppler-utils")
+        pytest.skip("LibreOffice (soffice) or pdftotext is not installed")
+
+
+def refused_to_outsiders(client, personas, url):
+    """404 for the other hospital's secretary and for the overseer; then back to the office of hospital A."""
+    for persona in (personas.secretary_b1, personas.overseer):
+        client.force_login(persona)
+        assert client.get(url).status_code == 404, (persona, url)
+        assert client.post(url).status_code == 404, (persona, url)
+    client.force_login(personas.office_a)
+
+
+def test_every_generated_form_is_404_outside_the_scope(client, personas, official):
+    for form in generated_for(official):
+        query = f"?gioi-thieu={member_introductions(official).first().pk}" if form.per_introduction else ""
+        for ext in ("docx", "pdf"):
+            refused_to_outsiders(client, personas, f"/ung-vien/{official.pk}/van-ban/{form.slug}.{ext}{query}")
+
+
+def test_one_introduction_letter_per_member_introducer(client, world, personas, official):
+    youth = Introduction.objects.create(
+        candidate=official, kind=IntroducerKind.YOUTH_UNION, introduced_on=D(2023, 5, 12)
+    )  # the Youth Union introduces by its own resolution (4-KNĐ): no 3-KNĐ letter
+    introductions = list(member_introductions(official))
+    assert [i.introducer.full_name for i in introductions] == ["Nguyễn Văn An", "Hoàng Văn Cường"]
+    client.force_login(personas.office_a)
+    page = client.get(f"/ung-vien/{official.pk}/").content.decode()
+    base = f"/ung-vien/{official.pk}/van-ban/3-knd"
+    for introduction in introductions:
+        assert f"{base}.docx?gioi-thieu={introduction.pk}" in page
+        assert f"{base}.pdf?gioi-thieu={introduction.pk}" in page
+    assert f"gioi-thieu={youth.pk}" not in page
+    letters = {}
+    for introduction in introductions:
+        response = client.get(f"{base}.docx", {"gioi-thieu": introduction.pk})
+        assert response.status_code == 200
+        name = introduction.introducer.full_name
+        assert fold(name).replace(" ", "-") in response["Content-Disposition"]
+        letters[name] = text_of(response.content)
+    assert "Tôi là: Nguyễn Văn An" in letters["Nguyễn Văn An"] and "Hoàng Văn Cường" not in letters["Nguyễn Văn An"]
+    assert "Tôi là: Hoàng Văn Cường" in letters["Hoàng Văn Cường"]
+    for text in letters.values():
+        assert "Trần Thị Bình" in text and "{{" not in text
+    # two introducers: the URL must say whose letter; a union's introduction or another candidate's is 404
+    assert client.get(f"{base}.docx").status_code == 404
+    assert client.get(f"{base}.docx", {"gioi-thieu": youth.pk}).status_code == 404
+    assert client.get(f"{base}.docx", {"gioi-thieu": "x"}).status_code == 404
+    other = domain.create_candidate(
+        f.person(world.dept_a1, "Ngô Thị Hạnh", born=D(1990, 1, 1)), actor=personas.office_a, on=D(2024, 1, 5)
+    )
+    elsewhere = Introduction.objects.create(
+        candidate=other, kind=IntroducerKind.MEMBER, introducer=world.an, introduced_on=D(2024, 3, 1)
+    )
+    assert client.get(f"{base}.docx", {"gioi-thieu": elsewhere.pk}).status_code == 404
+    # a single member introducer: the parameter may be left out
+    single = text_of(client.get(f"/ung-vien/{other.pk}/van-ban/3-knd.docx").content)
+    assert "Tôi là: Nguyễn Văn An" in single and "Ngô Thị Hạnh" in single and "từ ngày …………" in single
+    assert client.post(f"{base}.docx?gioi-thieu={introductions[0].pk}").status_code == 405
+    refused_to_outsiders(client, personas, f"{base}.docx?gioi-thieu={introductions[0].pk}")
+    # no letter in a batch zip (a letter is per introducer, not per person)
+    assert client.get(f"/van-ban/hang-loat/3-knd.zip?ids={official.pk}").status_code == 404
+
+
+def test_opinions_summary_5_knd_at_the_dossier_stages(client, world, personas, members, pipeline_world):
+    office = personas.office_a
+    candidate = pipeline_world.bình
+    assert "5-knd" not in {f.slug for f in generated_for(candidate)}  # still a source: no dossier yet
+    step(candidate, "sympathise", office, on=D(2024, 2, 1), helpers=members[:1])
+    step(candidate, "certificate", office, on=D(2024, 4, 1), document_number="CN-9", issuer="Trung tâm Chính trị")
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.DOSSIER and "5-knd" in {f.slug for f in generated_for(candidate)}
+    client.force_login(office)
+    url = f"/ung-vien/{candidate.pk}/van-ban/5-knd.docx"
+    assert url in client.get(f"/ung-vien/{candidate.pk}/").content.decode()
+    text = text_of(client.get(url).content)
+    for snippet in (
+        "TỔNG HỢP Ý KIẾN NHẬN XÉT",
+        "đối với người xin vào Đảng",
+        "quần chúng Trần Thị Bình",
+        "ngày … tháng … năm …",  # the summary is not recorded in the dossier yet: a dotted date
+        "T/M CHI ỦY",
+        "chi ủy nơi cư trú",
+        TRICKY.upper(),
+    ):
+        assert snippet in text, snippet
+    domain.receive_document(candidate, DocumentKind.OPINIONS, actor=office, on=D(2024, 5, 6))
+    assert "ngày 06 tháng 5 năm 2024" in text_of(client.get(url).content)
+    assert client.get(f"/ung-vien/{candidate.pk}/van-ban/12-knd.docx").status_code == 404  # not on probation
+    refused_to_outsiders(client, personas, url)
+
+
+def test_opinions_summary_12_knd_during_probation(client, world, personas, members):
+    office = personas.office_a
+    candidate = admit(world.binh, office, members)
+    assert "12-knd" not in {f.slug for f in generated_for(candidate)}
+    step(candidate, "ceremony", office, on=D(2023, 8, 10), mentor=members[1])
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.PROBATION
+    offered = {f.slug for f in generated_for(candidate)}
+    assert "12-knd" in offered and "5-knd" not in offered
+    client.force_login(office)
+    url = f"/ung-vien/{candidate.pk}/van-ban/12-knd.docx"
+    text = text_of(client.get(url).content)
+    for snippet in (
+        "đối với đảng viên dự bị",
+        "đảng viên dự bị Trần Thị Bình",
+        "kết nạp vào Đảng ngày 10/08/2023, hết thời gian dự bị ngày 10/08/2024",
+        "T/M CHI ỦY",
+    ):
+        assert snippet in text, snippet
+    refused_to_outsiders(client, personas, url)
+
+
+@pytest.fixture
+def sub_world(world, members):
+    """A đảng bộ bộ phận inside hospital A, with a chi bộ and one of its staff, Đỗ Thị Hoa."""
+    from ketnap.registry.enums import OrgKind
+
+    sub = f.org("BVA-KHOI", "Đảng bộ bộ phận Khối Cận lâm sàng", OrgKind.SUB_COMMITTEE, world.hospital_a)
+    cell = f.org("BVA-XN", "Chi bộ Khoa Xét nghiệm", OrgKind.CELL, sub)
+    unit = f.unit("UA-XN", "Khoa Xét nghiệm", world.unit_a, covered_by=cell)
+    return f.person(unit, "Đỗ Thị Hoa", born=D(1994, 9, 9))
+
+
+def test_appraisals_7_and_14_knd_under_a_sub_committee(client, personas, members, sub_world, official):
+    office = personas.office_a
+    candidate = admit(sub_world, office, members, appraisal=True)
+    assert "7-knd" in {f.slug for f in generated_for(candidate)}
+    assert "7-knd" not in {f.slug for f in generated_for(official)}  # chi bộ directly under the đảng ủy
+    client.force_login(office)
+    url = f"/ung-vien/{candidate.pk}/van-ban/7-knd.docx"
+    text = text_of(client.get(url).content)
+    for snippet in (
+        "ĐẢNG BỘ BỆNH VIỆN A",
+        "ĐẢNG ỦY BỘ PHẬN KHỐI CẬN LÂM SÀNG",
+        "Số 7-BC/ĐU",
+        "ngày 08 tháng 6 năm 2023",
+        "BÁO CÁO",
+        "thẩm định đề nghị kết nạp đảng viên",
+        "Nghị quyết số 6-NQ/CB ngày 01/06/2023 của Chi bộ Khoa Xét nghiệm",
+        "quần chúng Đỗ Thị Hoa",
+        "Đảng ủy bộ phận đề nghị Đảng ủy Bệnh viện A",
+        "T/M ĐẢNG ỦY",
+    ):
+        assert snippet in text, snippet
+    refused_to_outsiders(client, personas, url)
+    # recognition: no step records the appraisal; 14-KNĐ is offered once the chi bộ has resolved
+    assert "14-knd" not in {f.slug for f in generated_for(candidate)}
+    candidate = to_recognition(candidate, office, members)
+    assert "14-knd" in {f.slug for f in generated_for(candidate)}
+    assert "14-knd" not in {f.slug for f in generated_for(official)}
+    url = f"/ung-vien/{candidate.pk}/van-ban/14-knd.docx"
+    text = text_of(client.get(url).content)
+    for snippet in (
+        "ĐẢNG ỦY BỘ PHẬN KHỐI CẬN LÂM SÀNG",
+        "Số …………-BC/ĐU",
+        "thẩm định đề nghị công nhận đảng viên chính thức",
+        "Nghị quyết số 20-NQ/CB ngày 20/08/2024",
+        "đồng chí Đỗ Thị Hoa",
+        "từ ngày 10/08/2023 đến ngày 10/08/2024",
+    ):
+        assert snippet in text, snippet
+    assert "{{" not in text
+    refused_to_outsiders(client, personas, url)
+
+
+def test_the_ceremony_day_zip_holds_programme_and_invitation(client, world, personas, members):
+    office = personas.office_a
+    people = [f.person(world.dept_a1, name, born=D(1985, 6, 6)) for name in ("Ngô Thị Hạnh", "Lý Văn Lộc")]
+    admitted = [admit(p, office, members) for p in people]
+    for candidate in admitted:
+        step(candidate, "ceremony", office, on=D(2023, 8, 10), mentor=members[1])
+    client.force_login(office)
+    page = client.get("/van-ban/hang-loat/").content.decode()
+    assert "Lễ kết nạp ngày 10/08/2023" in page
+    query = "&".join(f"ids={c.pk}" for c in admitted)
+    response = client.get(f"/van-ban/hang-loat/chuong-trinh-le-ket-nap.zip?{query}")
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        names = sorted(archive.namelist())
+        texts = {n: text_of(archive.read(n)) for n in names}
+    assert len(names) == 4
+    assert sum(n.startswith("GIAY-MOI-LE-KET-NAP_") for n in names) == 2
+    assert sum(n.startswith("CHUONG-TRINH-LE-KET-NAP_") for n in names) == 2
+    invitations = [t for n, t in texts.items() if n.startswith("GIAY-MOI")]
+    assert all("GIẤY MỜI" in t and "…… giờ, ngày 10/08/2023" in t for t in invitations)
+    assert any("Ngô Thị Hạnh" in t for t in invitations) and any("Lý Văn Lộc" in t for t in invitations)
+
+
+def test_list_of_course_nominations(client, world, personas, members, pipeline_world):
+    office = personas.office_a
+    step(pipeline_world.bình, "sympathise", office, on=D(2024, 2, 1), helpers=members[:1])
+    certified = to_dossier(f.person(world.dept_a1, "Ngô Thị Hạnh", born=D(1990, 1, 1)), office, members)
+    assert certified.stage == Stage.DOSSIER  # has the certificate: not sent again
+    client.force_login(office)
+    assert "/van-ban/danh-sach/de-nghi-hoc-lop-nhan-thuc.docx" in client.get("/van-ban/hang-loat/").content.decode()
+    response = client.get("/van-ban/danh-sach/de-nghi-hoc-lop-nhan-thuc.docx")
+    assert response.status_code == 200 and response["Content-Type"] == DOCX
+    text = text_of(response.content)
+    for snippet in (
+        "ĐẢNG ỦY BỆNH VIỆN A",
+        "DANH SÁCH",
+        "đề nghị cử đi học lớp bồi dưỡng nhận thức về Đảng",
+        "Trần Thị Bình",
+        "Cảm tình Đảng",
+        "Đặng Văn Khoa",
+        "Quần chúng ưu tú",
+        "Tổng số: 2 người.",
+    ):
+        assert snippet in text, snippet
+    assert "Ngô Thị Hạnh" not in text and "Võ Thị Yến" not in text
+    assert text.index("Đặng Văn Khoa") < text.index("Trần Thị Bình")  # by chi bộ: Khoa Ngoại, then Khoa Tai …
+    assert "{{" not in text and "{%" not in text
+    client.force_login(personas.secretary_a1)
+    text = text_of(client.get("/van-ban/danh-sach/de-nghi-hoc-lop-nhan-thuc.docx").content)
+    assert "Trần Thị Bình" in text and "Đặng Văn Khoa" not in text and "Tổng số: 1 người." in text
+    client.force_login(personas.secretary_b1)
+    text = text_of(client.get("/van-ban/danh-sach/de-nghi-hoc-lop-nhan-thuc.docx").content)
+    assert "Võ Thị Yến" in text and "Trần Thị Bình" not in text
+    client.force_login(personas.overseer)
+    assert client.get("/van-ban/danh-sach/de-nghi-hoc-lop-nhan-thuc.docx").status_code == 404
+    assert client.get("/van-ban/danh-sach/de-nghi-hoc-lop-nhan-thuc.pdf").status_code == 404
+
+
+def test_a_list_as_pdf(client, personas, pipeline_world):
+    needs_libreoffice()
+    client.force_login(personas.office_a)
+    assert "/van-ban/danh-sach/cam-tinh-dang.pdf" in client.get("/van-ban/hang-loat/").content.decode()
+    url = "/van-ban/danh-sach/de-nghi-hoc-lop-nhan-thuc.pdf"
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert "de-nghi-hoc-lop-nhan-thuc-ve-dang" in response["Content-Disposition"]
+    text = pdf_text(response.content)
+    for snippet in ("ĐẢNG CỘNG SẢN VIỆT NAM", "DANH SÁCH", "Trần Thị Bình", "Đặng Văn Khoa", "Tổng số: 2 người."):
+        assert snippet in text, snippet
+    assert client.post(url).status_code == 405
+    assert client.get("/van-ban/danh-sach/khong-co.pdf").status_code == 404

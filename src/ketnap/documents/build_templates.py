@@ -75,7 +75,10 @@ def _cell(table, row, col, width_mm):
     return cell
 
 
-def header(doc, superior: str, issuer: str, number: str | None):
+UNDATED = "ngày … tháng … năm …"  # a date the office writes by hand
+
+
+def header(doc, superior: str, issuer: str, number: str | None, date: str = "{{ date_long }}"):
     """The two-column heading of a party document (issuer left, party name, place and date right)."""
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -92,7 +95,7 @@ def header(doc, superior: str, issuer: str, number: str | None):
     top.alignment = CENTER
     run(top, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True, size=14)
     line(right, "")
-    line(right, "{{ place }}, {{ date_long }}", align=CENTER, italic=True, size=14)
+    line(right, "{{ place }}, " + date, align=CENTER, italic=True, size=14)
     line(doc, "")
 
 
@@ -293,6 +296,293 @@ def ceremony_programme(doc):
     signature(doc, ["- Đảng ủy cấp trên (để báo cáo),", "- Lưu chi bộ."], "T/M CHI BỘ", "BÍ THƯ")
 
 
+def _dotted(doc, n: int):
+    """Dotted lines where the meeting's or the committee's own words are written (in Word or by hand)."""
+    for _ in range(n):
+        line(doc, "." * 95, space_after=4)
+
+
+def form_3(doc):
+    """A letter of one official member (no issuing body): party name top right, the introducer signs."""
+    table = doc.add_table(rows=1, cols=2)
+    table.autofit = False
+    _cell(table, 0, 0, 75)
+    right = _cell(table, 0, 1, 90)
+    top = right.paragraphs[0]
+    top.alignment = CENTER
+    run(top, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True)
+    line(right, "")
+    line(right, "{{ place }}, {{ date_long }}", align=CENTER, italic=True)
+    line(doc, "")
+    title(doc, "GIẤY GIỚI THIỆU", "người vào Đảng")
+    line(doc, "Kính gửi: {{ cell_name }}", align=CENTER, bold=True, space_after=6)
+    body(
+        doc,
+        "Tôi là: {{ introducer_name }}, sinh ngày {{ introducer_birth_date }}.",
+        "Vào Đảng ngày {{ introducer_joined_on }}; chính thức ngày {{ introducer_official_on }}.",
+        "Chức vụ, đơn vị công tác: {{ introducer_job_title }}, {{ introducer_work_unit }}.",
+        "Hiện sinh hoạt tại: {{ introducer_cell_name }}.",
+        "Tôi cùng công tác với quần chúng {{ person_name }} từ ngày {{ together_since }} đến nay.",
+        "Tôi giới thiệu quần chúng {{ person_name }}, sinh ngày {{ birth_date }}, dân tộc {{ ethnicity }}, "
+        "tôn giáo {{ religion }}; {{ job_title }}, {{ work_unit }}, vào Đảng Cộng sản Việt Nam.",
+        "Qua thời gian cùng công tác, tôi báo cáo với chi bộ về lý lịch, phẩm chất chính trị, đạo đức, lối sống, "
+        "năng lực công tác, quan hệ quần chúng của quần chúng {{ person_name }} như sau:",
+    )
+    line(doc, "1. Ưu điểm:", bold=True, space_after=2)
+    _dotted(doc, 4)
+    line(doc, "2. Khuyết điểm:", bold=True, space_after=2)
+    _dotted(doc, 3)
+    body(doc, "Tôi xin chịu trách nhiệm trước chi bộ về sự giới thiệu của mình.")
+    line(doc, "")
+    table = doc.add_table(rows=1, cols=2)
+    table.autofit = False
+    _cell(table, 0, 0, 80)
+    sign = _cell(table, 0, 1, 85)
+    top = sign.paragraphs[0]
+    top.alignment = CENTER
+    run(top, "NGƯỜI GIỚI THIỆU", bold=True)
+    line(sign, "(Ký, ghi rõ họ tên)", align=CENTER, italic=True)
+    for _ in range(3):
+        line(sign, "")
+    line(sign, "{{ signer_name }}", align=CENTER, bold=True)
+
+
+def _opinions(doc, recognition: bool):
+    header(doc, "{{ cell_superior_upper }}", "{{ cell_name_upper }}", None, "{{ opinions_date_long }}")
+    if recognition:
+        title(
+            doc,
+            "TỔNG HỢP Ý KIẾN NHẬN XÉT",
+            "của đoàn thể chính trị - xã hội và chi ủy nơi cư trú",
+            "đối với đảng viên dự bị",
+        )
+    else:
+        title(
+            doc,
+            "TỔNG HỢP Ý KIẾN NHẬN XÉT",
+            "của đoàn thể chính trị - xã hội và chi ủy nơi cư trú",
+            "đối với người xin vào Đảng",
+        )
+    line(doc, "Kính gửi: {{ cell_name }}", align=CENTER, bold=True, space_after=6)
+    who = "đảng viên dự bị" if recognition else "quần chúng"
+    intro = (
+        "Thực hiện nhiệm vụ chi bộ giao, chi ủy đã tổ chức lấy ý kiến nhận xét của các đoàn thể chính trị - xã hội "
+        f"nơi làm việc và chi ủy nơi cư trú đối với {who} {{{{ person_name }}}}, sinh ngày {{{{ birth_date }}}}, "
+        "{{ job_title }}, {{ work_unit }}"
+    )
+    if recognition:
+        intro += ", kết nạp vào Đảng ngày {{ ceremony_date }}, hết thời gian dự bị ngày {{ official_date }}"
+    body(doc, intro + ". Kết quả tổng hợp như sau:")
+    for part in (
+        "1. Ý kiến nhận xét của các đoàn thể chính trị - xã hội nơi làm việc (Công đoàn, Đoàn Thanh niên …):",
+        "- Số người được hỏi ý kiến: ……; số tán thành: ……; số không tán thành: …….",
+        "- Ưu điểm, khuyết điểm chính:",
+    ):
+        line(doc, part, bold=part[0].isdigit(), space_after=2)
+    _dotted(doc, 4)
+    for part in (
+        "2. Ý kiến nhận xét của chi ủy (chi bộ) nơi cư trú:",
+        "- Chi ủy, chi bộ nơi cư trú: ……………………; ngày nhận xét: ……………",
+        "- Nội dung nhận xét:",
+    ):
+        line(doc, part, bold=part[0].isdigit(), space_after=2)
+    _dotted(doc, 4)
+    line(doc, "3. Nhận xét, đề nghị của chi ủy:", bold=True, space_after=2)
+    _dotted(doc, 4)
+    signature(doc, ["- Chi bộ,", "- Lưu hồ sơ."], "T/M CHI ỦY", "BÍ THƯ")
+
+
+def form_5(doc):
+    _opinions(doc, recognition=False)
+
+
+def form_12(doc):
+    _opinions(doc, recognition=True)
+
+
+def _appraisal(doc, recognition: bool):
+    header(doc, "{{ sub_superior_upper }}", "{{ sub_committee_upper }}", "Số {{ document_number }}")
+    if recognition:
+        title(doc, "BÁO CÁO", "thẩm định đề nghị công nhận đảng viên chính thức")
+        subject = (
+            "Căn cứ Nghị quyết số {{ cell_resolution_number }} ngày {{ cell_resolution_date }} của {{ cell_name }} "
+            "đề nghị công nhận đảng viên chính thức cho đồng chí {{ person_name }}, sinh ngày {{ birth_date }}, "
+            "{{ job_title }}, {{ work_unit }}, kết nạp vào Đảng ngày {{ ceremony_date }} theo Quyết định số "
+            "{{ decision_number }} ngày {{ decision_date }} của {{ decision_issuer }};"
+        )
+        papers = (
+            "1. Hồ sơ: Bản tự kiểm điểm của đảng viên dự bị; Bản nhận xét của đảng viên được phân công giúp đỡ; "
+            "tổng hợp ý kiến nhận xét của đoàn thể chính trị - xã hội và chi ủy nơi cư trú; nghị quyết của chi bộ: "
+            "{{ dots }}"
+        )
+        votes = (
+            "2. Thời gian dự bị từ ngày {{ ceremony_date }} đến ngày {{ official_date }}; ưu điểm, khuyết điểm chính "
+            "trong thời gian dự bị:"
+        )
+        proposal = (
+            "Đảng ủy bộ phận đề nghị {{ base_committee_name }} xem xét, công nhận đồng chí {{ person_name }} là "
+            "đảng viên chính thức."
+        )
+    else:
+        title(doc, "BÁO CÁO", "thẩm định đề nghị kết nạp đảng viên")
+        subject = (
+            "Căn cứ Nghị quyết số {{ cell_resolution_number }} ngày {{ cell_resolution_date }} của {{ cell_name }} "
+            "đề nghị kết nạp quần chúng {{ person_name }}, sinh ngày {{ birth_date }}, dân tộc {{ ethnicity }}, "
+            "tôn giáo {{ religion }}; {{ job_title }}, {{ work_unit }}, vào Đảng;"
+        )
+        papers = (
+            "1. Hồ sơ: Đơn xin vào Đảng; Lý lịch của người xin vào Đảng và kết quả thẩm tra; giấy chứng nhận học lớp "
+            "bồi dưỡng nhận thức về Đảng; giấy giới thiệu của người giới thiệu; tổng hợp ý kiến nhận xét của đoàn thể "
+            "và chi ủy nơi cư trú; nghị quyết của chi bộ: {{ dots }}"
+        )
+        votes = "2. Ưu điểm, khuyết điểm chính; về lý lịch; về tiêu chuẩn, điều kiện kết nạp:"
+        proposal = (
+            "Đảng ủy bộ phận đề nghị {{ base_committee_name }} xem xét, đề nghị cấp có thẩm quyền kết nạp quần chúng "
+            "{{ person_name }} vào Đảng Cộng sản Việt Nam."
+        )
+    body(
+        doc,
+        subject,
+        "Ngày {{ date }}, {{ sub_committee_name }} đã thẩm định hồ sơ và nghị quyết của chi bộ. Kết quả như sau:",
+        papers,
+        votes,
+    )
+    _dotted(doc, 4)
+    body(
+        doc,
+        "3. Về thủ tục, biểu quyết của chi bộ (tỷ lệ đảng viên chính thức tán thành so với số được tính): {{ dots }}",
+        proposal,
+    )
+    signature(
+        doc,
+        ["- {{ base_committee_name }},", "- {{ cell_name }},", "- Lưu hồ sơ."],
+        "T/M ĐẢNG ỦY",
+        "BÍ THƯ",
+    )
+
+
+def form_7(doc):
+    _appraisal(doc, recognition=False)
+
+
+def form_14(doc):
+    _appraisal(doc, recognition=True)
+
+
+def form_15(doc):
+    header(doc, "{{ base_superior_upper }}", "{{ base_committee_upper }}", "Số {{ document_number }}")
+    title(doc, "NGHỊ QUYẾT", "đề nghị công nhận đảng viên chính thức")
+    body(
+        doc,
+        "Ngày {{ date }}, {{ base_committee_name }} đã họp xét đề nghị công nhận đảng viên chính thức cho đồng chí "
+        "{{ person_name }}, theo Nghị quyết số {{ cell_resolution_number }} ngày {{ cell_resolution_date }} "
+        "của {{ cell_name }}.",
+        "Tổng số cấp ủy viên: {{ members_total }} đồng chí; không tính vào số biểu quyết: "
+        "{{ members_excused }} đồng chí.",
+        "Sau khi xem xét nghị quyết của chi bộ và hồ sơ đề nghị công nhận đảng viên chính thức, Đảng ủy thống nhất "
+        "kết luận:",
+        "1. Đồng chí {{ person_name }}, sinh ngày {{ birth_date }}, {{ job_title }}, {{ work_unit }}; kết nạp vào "
+        "Đảng ngày {{ ceremony_date }} theo Quyết định số {{ decision_number }} ngày {{ decision_date }} của "
+        "{{ decision_issuer }}; thời gian dự bị từ ngày {{ ceremony_date }} đến ngày {{ official_date }}.",
+        "2. Những ưu điểm, khuyết điểm chính trong thời gian dự bị: {{ note }}",
+        "3. Số cấp ủy viên tán thành công nhận đồng chí {{ person_name }} là đảng viên chính thức: {{ votes_for }} "
+        "đồng chí, đạt {{ votes_percent }} so với tổng số cấp ủy viên; số không tán thành: {{ votes_against }} "
+        "đồng chí.",
+        "Đảng ủy đề nghị {{ deciding_body }} xem xét, quyết định công nhận đồng chí {{ person_name }} là đảng viên "
+        "chính thức.",
+    )
+    signature(
+        doc,
+        ["- {{ deciding_name }},", "- {{ cell_name }},", "- Lưu Văn phòng Đảng ủy."],
+        "T/M ĐẢNG ỦY",
+        "BÍ THƯ",
+        stamp=True,
+    )
+
+
+def _minutes(doc, recognition: bool):
+    header(doc, "{{ cell_superior_upper }}", "{{ cell_name_upper }}", None)
+    if recognition:
+        title(doc, "BIÊN BẢN", "họp chi bộ xét đề nghị công nhận đảng viên chính thức")
+        subject = (
+            "Nội dung: xét, đề nghị công nhận đảng viên chính thức cho đồng chí {{ person_name }}, sinh ngày "
+            "{{ birth_date }}, {{ job_title }}, {{ work_unit }}, kết nạp vào Đảng ngày {{ ceremony_date }} theo "
+            "Quyết định số {{ decision_number }} ngày {{ decision_date }} của {{ decision_issuer }}; thời gian dự bị "
+            "từ ngày {{ ceremony_date }} đến ngày {{ official_date }}."
+        )
+        report = (
+            "1. Đồng chí {{ person_name }} đọc Bản tự kiểm điểm; đồng chí {{ mentor_name }} (đảng viên được phân "
+            "công giúp đỡ) đọc Bản nhận xét; đại diện chi ủy báo cáo tổng hợp ý kiến nhận xét của đoàn thể và chi "
+            "ủy nơi cư trú."
+        )
+        ask = "công nhận đồng chí {{ person_name }} là đảng viên chính thức"
+    else:
+        title(doc, "BIÊN BẢN", "họp chi bộ xét đề nghị kết nạp đảng viên")
+        subject = (
+            "Nội dung: xét, đề nghị kết nạp quần chúng {{ person_name }}, sinh ngày {{ birth_date }}, dân tộc "
+            "{{ ethnicity }}, tôn giáo {{ religion }}; {{ job_title }}, {{ work_unit }}, vào Đảng."
+        )
+        report = (
+            "1. Đại diện chi ủy báo cáo tóm tắt Đơn xin vào Đảng, Lý lịch của người xin vào Đảng và kết quả thẩm tra, "
+            "giấy giới thiệu của người giới thiệu, tổng hợp ý kiến nhận xét của đoàn thể và chi ủy nơi cư trú."
+        )
+        ask = "kết nạp quần chúng {{ person_name }} vào Đảng"
+    body(
+        doc,
+        "Thời gian: …… giờ ……, ngày {{ date }}. Địa điểm: {{ dots }}",
+        subject,
+        "Chủ trì hội nghị: đồng chí {{ dots }}; thư ký hội nghị: đồng chí {{ dots }}.",
+        "Tổng số đảng viên chính thức của chi bộ: {{ members_total }} đồng chí; không tính vào số biểu quyết "
+        "(chuyển sinh hoạt tạm thời, được miễn sinh hoạt và vắng mặt): {{ members_excused }} đồng chí; số được tính "
+        "để biểu quyết: {{ members_counted }} đồng chí.",
+        "Có mặt: …… đồng chí (chính thức: ……, dự bị: ……); vắng mặt: …… đồng chí, lý do: {{ dots }}",
+        "Đại biểu dự (nếu có): {{ dots }}",
+    )
+    line(doc, "DIỄN BIẾN HỘI NGHỊ", align=CENTER, bold=True, space_after=6)
+    body(doc, report, "2. Ý kiến thảo luận của đảng viên:")
+    _dotted(doc, 8)
+    body(
+        doc,
+        "3. Biểu quyết (đảng viên chính thức; đảng viên dự bị không biểu quyết): số tán thành "
+        "{{ votes_for }} đồng chí, đạt {{ votes_percent }} so với số được tính; số không tán thành "
+        "{{ votes_against }} đồng chí.",
+        "4. Kết quả: số tán thành {{ vote_result }}. Chi bộ đề nghị {{ proposal_to }} xem xét, " + ask + ".",
+        "Hội nghị kết thúc lúc …… giờ …… cùng ngày. Biên bản đã được đọc lại cho hội nghị nghe và nhất trí thông qua.",
+    )
+    line(doc, "")
+    table = doc.add_table(rows=1, cols=2)
+    table.autofit = False
+    for col, post in enumerate(("THƯ KÝ HỘI NGHỊ", "CHỦ TRÌ HỘI NGHỊ")):
+        cell = _cell(table, 0, col, 82)
+        top = cell.paragraphs[0]
+        top.alignment = CENTER
+        run(top, post, bold=True)
+        line(cell, "(Ký, ghi rõ họ tên)", align=CENTER, italic=True)
+
+
+def minutes_admission(doc):
+    _minutes(doc, recognition=False)
+
+
+def minutes_recognition(doc):
+    _minutes(doc, recognition=True)
+
+
+def ceremony_invitation(doc):
+    header(doc, "{{ cell_superior_upper }}", "{{ cell_name_upper }}", None, UNDATED)
+    title(doc, "GIẤY MỜI")
+    body(
+        doc,
+        "{{ cell_name }} trân trọng kính mời: {{ dots }}",
+        "Tới dự Lễ kết nạp đảng viên cho quần chúng {{ person_name }}, {{ job_title }}, {{ work_unit }}, theo "
+        "Quyết định số {{ decision_number }} ngày {{ decision_date }} của {{ decision_issuer }}.",
+        "Thời gian: {{ ceremony_time }}.",
+        "Địa điểm: {{ ceremony_venue }}.",
+        "Sự có mặt của đồng chí góp phần vào thành công của buổi lễ.",
+    )
+    signature(doc, ["- Như trên,", "- Lưu chi bộ."], "T/M CHI BỘ", "BÍ THƯ")
+
+
 # --- blank forms the person writes by hand (tracked as DossierItem, never filled by ketnap) ------------------
 def _blank_lines(doc, n: int):
     for _ in range(n):
@@ -445,6 +735,24 @@ def list_due_this_month(doc):
     list_signature(doc)
 
 
+def list_course_nominations(doc):
+    header(doc, "{{ superior_upper }}", "{{ issuer_upper }}", None)
+    title(doc, "DANH SÁCH", "đề nghị cử đi học lớp bồi dưỡng nhận thức về Đảng")
+    list_table(
+        doc,
+        [
+            ("STT", "no", 10),
+            ("Họ và tên", "person_name", 32),
+            ("Ngày sinh", "birth_date", 22),
+            ("Giới tính", "gender", 14),
+            ("Khoa / phòng", "work_unit", 28),
+            ("Chi bộ", "cell_name", 28),
+            ("Giai đoạn", "stage", 26),
+        ],
+    )
+    list_signature(doc)
+
+
 def list_sympathisers(doc):
     header(doc, "{{ superior_upper }}", "{{ issuer_upper }}", None)
     title(doc, "DANH SÁCH", "quần chúng cảm tình Đảng")
@@ -464,18 +772,28 @@ def list_sympathisers(doc):
 
 
 BUILDERS = {
+    "3-KND-giay-gioi-thieu.docx": form_3,
+    "5-KND-tong-hop-y-kien.docx": form_5,
     "6-KND-nghi-quyet-chi-bo.docx": form_6,
+    "bien-ban-hop-chi-bo-xet-ket-nap.docx": minutes_admission,
+    "7-KND-bao-cao-tham-dinh.docx": form_7,
     "8-KND-nghi-quyet-dang-uy-co-so.docx": form_8,
     "9-KND-quyet-dinh-ket-nap.docx": form_9,
+    "12-KND-tong-hop-y-kien.docx": form_12,
     "13-KND-nghi-quyet-chi-bo-cong-nhan.docx": form_13,
+    "bien-ban-hop-chi-bo-xet-cong-nhan.docx": minutes_recognition,
+    "14-KND-bao-cao-tham-dinh.docx": form_14,
+    "15-KND-nghi-quyet-dang-uy-co-so-cong-nhan.docx": form_15,
     "16-KND-quyet-dinh-cong-nhan.docx": form_16,
     "chuong-trinh-le-ket-nap.docx": ceremony_programme,
+    "giay-moi-le-ket-nap.docx": ceremony_invitation,
     "1-KND-don-xin-vao-dang-mau-trang.docx": blank_application,
     "2-KND-ly-lich-mau-trang.docx": blank_biography,
     "10-KND-tu-kiem-diem-mau-trang.docx": blank_self_review,
     "11-KND-nhan-xet-mau-trang.docx": blank_mentor_review,
     "danh-sach-den-han-trong-thang.docx": list_due_this_month,
     "danh-sach-cam-tinh-dang.docx": list_sympathisers,
+    "danh-sach-de-nghi-hoc-lop-nhan-thuc-ve-dang.docx": list_course_nominations,
 }
 
 

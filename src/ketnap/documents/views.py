@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ketnap.accounts.scope import scope_for
 from ketnap.documents import render as docs
-from ketnap.documents.forms import FORMS, LIST_CONTEXTS, LISTS, Form
+from ketnap.documents.forms import FORMS, INTRODUCTION_PARAM, LIST_CONTEXTS, LISTS, Form, member_introductions
 from ketnap.pipeline.models import Step
 from ketnap.registry.services.dates import today
 from ketnap.vietnamese import fold
@@ -31,9 +31,32 @@ def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-def _filename(form: Form, candidate, ext: str, with_pk: bool = False) -> str:
-    name = fold(candidate.person.full_name).replace(" ", "-")
+def _slug(text: str) -> str:
+    return fold(text).replace(" ", "-")
+
+
+def _filename(form: Form, candidate, ext: str, with_pk: bool = False, introduction=None) -> str:
+    name = _slug(candidate.person.full_name)
+    if introduction is not None:  # 3-KNĐ: one letter per introducer
+        name += f"_{_slug(introduction.introducer.full_name)}"
     return f"{form.slug.upper()}_{name}{f'_{candidate.pk}' if with_pk else ''}.{ext}"
+
+
+def _introduction(request, candidate, form: Form):
+    """The introduction a per-introducer form (3-KNĐ) is written for: ?gioi-thieu=<pk>, one of the candidate's
+    member introductions (so it is as scoped as the candidate); without it, the only one if there is one."""
+    if not form.per_introduction:
+        return None
+    introductions = member_introductions(candidate)
+    raw = request.GET.get(INTRODUCTION_PARAM, "")
+    if raw:
+        if not raw.isdigit():
+            raise Http404
+        return get_object_or_404(introductions, pk=int(raw))
+    found = list(introductions[:2])
+    if len(found) != 1:
+        raise Http404  # two introducers: the URL must say whose letter
+    return found[0]
 
 
 def _candidate_and_form(request, candidate_pk, slug):
@@ -44,9 +67,10 @@ def _candidate_and_form(request, candidate_pk, slug):
     form = FORMS.get(slug)
     if form is None or not form.available(candidate):
         raise Http404
+    introduction = _introduction(request, candidate, form)
     if request.method not in ("GET", "HEAD"):  # after the scope check: outsiders get 404 whatever the method
-        return candidate, form, HttpResponseNotAllowed(["GET"])
-    return candidate, form, None
+        return candidate, form, introduction, HttpResponseNotAllowed(["GET"])
+    return candidate, form, introduction, None
 
 
 def _unavailable(request, error: docs.DocumentError) -> HttpResponse:
@@ -54,30 +78,32 @@ def _unavailable(request, error: docs.DocumentError) -> HttpResponse:
 
 
 def candidate_docx(request, candidate_pk, form):
-    candidate, spec, refused = _candidate_and_form(request, candidate_pk, form)
+    candidate, spec, introduction, refused = _candidate_and_form(request, candidate_pk, form)
     if refused:
         return refused
-    data = docs.render_docx(spec.template, spec.context(candidate))
-    return _download(data, _filename(spec, candidate, "docx"), DOCX)
+    data = docs.render_docx(spec.template, spec.context(candidate, introduction))
+    return _download(data, _filename(spec, candidate, "docx", introduction=introduction), DOCX)
 
 
 def candidate_pdf(request, candidate_pk, form):
-    candidate, spec, refused = _candidate_and_form(request, candidate_pk, form)
+    candidate, spec, introduction, refused = _candidate_and_form(request, candidate_pk, form)
     if refused:
         return refused
     try:
-        data = docs.docx_to_pdf(docs.render_docx(spec.template, spec.context(candidate)))
+        data = docs.docx_to_pdf(docs.render_docx(spec.template, spec.context(candidate, introduction)))
     except docs.DocumentError as error:
         return _unavailable(request, error)
-    return _download(data, _filename(spec, candidate, "pdf"), "application/pdf")
+    return _download(data, _filename(spec, candidate, "pdf", introduction=introduction), "application/pdf")
 
 
 def batch_zip(request, form):
-    """One file per person (?ids=…), in one zip; ?dinh-dang=pdf converts them all in one LibreOffice run."""
+    """One file per person (?ids=…), in one zip; ?dinh-dang=pdf converts them all in one LibreOffice run.
+
+    A ceremony day's zip holds every form prepared for the day (programme and invitation) for each person."""
     scope = scope_for(request)
     spec = FORMS.get(form)
     ids = {int(i) for i in request.GET.getlist("ids") if i.isdigit()}
-    if spec is None or spec.handwritten or not ids or not scope.sees_personal_data:
+    if spec is None or spec.handwritten or spec.per_introduction or not ids or not scope.sees_personal_data:
         raise Http404
     candidates = list(
         scope.candidates().filter(pk__in=ids).select_related("person", "organization", "organization__parent")
@@ -86,8 +112,11 @@ def batch_zip(request, form):
         raise Http404  # an id outside the scope (or not at this step) refuses the whole batch
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
+    companions = [f for f in FORMS.values() if spec.batch and f.batch == spec.batch] or [spec]
     files = {
-        _filename(spec, c, "docx", with_pk=True): docs.render_docx(spec.template, spec.context(c)) for c in candidates
+        _filename(f, c, "docx", with_pk=True): docs.render_docx(f.template, f.context(c))
+        for c in candidates
+        for f in companions
     }
     if request.GET.get("dinh-dang") == "pdf":
         try:
@@ -135,18 +164,38 @@ def batches(request):
     return render(request, "documents/batches.html", {"rows": rows, "lists": LISTS.values()})
 
 
-def list_docx(request, form):
-    """A list of the candidates in the user's scope (due this month, sympathisers) as one .docx."""
+def _list(request, form):
+    """The list's .docx and its file stem, or a refusal (404 / 405)."""
     scope = scope_for(request)
     spec = LISTS.get(form)
     if spec is None or not scope.sees_personal_data:
         raise Http404  # like batch_zip: an overseer (no names) gets no list
     if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET"])
+        return None, None, HttpResponseNotAllowed(["GET"])
     day = today()
     month = _month(request.GET.get("thang")) or day  # ?thang=MM/YYYY: e.g. next month's list, printed ahead
     data = docs.render_docx(spec.template, LIST_CONTEXTS[spec.slug](scope, day, month))
-    return _download(data, f"{spec.template.removesuffix('.docx')}_{month:%Y-%m}.docx", DOCX)
+    return data, f"{spec.template.removesuffix('.docx')}_{month:%Y-%m}", None
+
+
+def list_docx(request, form):
+    """A list of the candidates in the user's scope (due this month, sympathisers, course nominations), .docx."""
+    data, stem, refused = _list(request, form)
+    if refused:
+        return refused
+    return _download(data, f"{stem}.docx", DOCX)
+
+
+def list_pdf(request, form):
+    """The same list converted by LibreOffice, as the per-candidate forms."""
+    data, stem, refused = _list(request, form)
+    if refused:
+        return refused
+    try:
+        pdf = docs.docx_to_pdf(data)
+    except docs.DocumentError as error:
+        return _unavailable(request, error)
+    return _download(pdf, f"{stem}.pdf", "application/pdf")
 
 
 def _month(raw: str | None) -> dt.date | None:

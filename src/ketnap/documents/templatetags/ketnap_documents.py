@@ -2,11 +2,12 @@
 
 from django import template
 
-from ketnap.documents.forms import blanks_for, generated_for
+from ketnap.documents.forms import blanks_for, offers_for
 
 register = template.Library()
 
 
 @register.simple_tag
 def candidate_documents(candidate) -> dict:
-    return {"generated": generated_for(candidate), "blanks": blanks_for(candidate)}
+    """`generated`: one Offer per document (3-KNĐ: one per member introducer, with its ?gioi-thieu= query)."""
+    return {"generated": offers_for(candidate), "blanks": blanks_for(candidate)}
