@@ -183,3 +183,23 @@ def pipeline_world(world, settings, tmp_path) -> PipelineWorld:
             candidate, DocumentKind.APPLICATION, actor=system, on=dt.date(2024, 2, 1), scan=upload
         )
     return PipelineWorld(*candidates, scans)
+
+
+def restore_migrated_state() -> None:
+    """Empty the test database after module-scoped data (the demo) and put back what the migrations left.
+
+    When the test database kept a copy of that state (some collected test uses serialized_rollback) it is put back
+    exactly, content type ids included, so those tests' own restore does not collide; else the code lists are
+    reloaded (the only data the migrations add that tests rely on)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    serialized = getattr(connection, "_test_serialized_contents", None)
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=serialized is not None)
+    if serialized is not None:
+        connection.creation.deserialize_db_from_string(serialized)
+    else:
+        from ketnap.registry import codelists
+        from ketnap.registry.models import CodeItem
+
+        codelists.load(CodeItem)

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from ketnap.registry import indicators
 from ketnap.registry.enums import MembershipStatus, OrgKind
 from ketnap.registry.models import Organization, PartyMembership, Person
+from tests.conftest import restore_migrated_state
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -20,20 +21,7 @@ def demo(django_db_setup, django_db_blocker):
         summary = generator.build(seed=2026, scale=1, today=TODAY)
         yield summary
         # module-scoped data outlives the per-test transactions: remove it so other tests start clean
-        from django.core.management import call_command
-        from django.db import connection
-
-        # Put back exactly what the migrations left (code lists, content types with their ids) when the test
-        # database kept a copy (tests with serialized_rollback compare against it); else reload the code lists.
-        serialized = getattr(connection, "_test_serialized_contents", None)
-        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=serialized is not None)
-        if serialized is not None:
-            connection.creation.deserialize_db_from_string(serialized)
-        else:
-            from ketnap.registry import codelists
-            from ketnap.registry.models import CodeItem
-
-            codelists.load(CodeItem)
+        restore_migrated_state()
 
 
 def _totals(code: str, day: dt.date | None = None):

@@ -31,13 +31,9 @@ def demo(django_db_setup, django_db_blocker):
         summary = generator.build(seed=2026, scale=1, today=TODAY)
         yield summary
         # module-scoped data outlives the per-test transactions: remove it so other tests start clean
-        from django.core.management import call_command
+        from tests.conftest import restore_migrated_state
 
-        call_command("flush", interactive=False, verbosity=0)
-        from ketnap.registry import codelists
-        from ketnap.registry.models import CodeItem
-
-        codelists.load(CodeItem)
+        restore_migrated_state()
 
 
 def _steps(candidate) -> list[Step]:

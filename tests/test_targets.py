@@ -26,6 +26,7 @@ from ketnap.stats import targets
 from ketnap.stats.models import PeriodKind, Target
 from ketnap.stats.targets import TargetPeriod
 from tests import factories as f
+from tests.conftest import restore_migrated_state
 
 Y2024 = TargetPeriod.year(2024)
 TERM = TargetPeriod(PeriodKind.TERM, dt.date(2020, 1, 1), dt.date(2025, 6, 30))
@@ -461,17 +462,12 @@ DEMO_TODAY = D(2026, 11, 24)
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    from django.core.management import call_command
-
     from ketnap.demo import generator
-    from ketnap.registry import codelists
-    from ketnap.registry.models import CodeItem
 
     with django_db_blocker.unblock():
         yield generator.build(seed=2026, scale=1, today=DEMO_TODAY)
         # module-scoped data outlives the per-test transactions: remove it so other tests start clean
-        call_command("flush", interactive=False, verbosity=0)
-        codelists.load(CodeItem)
+        restore_migrated_state()
 
 
 @pytest.mark.django_db
