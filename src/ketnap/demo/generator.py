@@ -16,7 +16,7 @@ import random
 import time
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 
 from ketnap.accounts.models import Role, RoleKind
@@ -122,10 +122,12 @@ def build(*, seed: int = 2026, scale: int = 1, today: dt.date) -> dict:
         _build_tree(plans, tree)
         drafts = _draft_people(plans, rng, today)
         _bulk_load(drafts, tree, today)
+        _refresh_planner_statistics()
         counts = _summary(today)
         write_entry("create", tree.province, {"demo": [None, _summary_text(counts, seed, scale, today)]}, note=NOTE)
         _apply_history(plans, tree, today)
         pipeline = pipeline_story.build_pipeline(plans=plans, rng=rng, today=today)
+        _refresh_planner_statistics()
         pipeline["targets"] = demo_targets.create_targets(today)
         _create_users(plans, tree)
         counts = _summary(today) | pipeline
@@ -348,6 +350,16 @@ def _bulk_load(drafts: list[Draft], tree: Tree, today: dt.date) -> None:
     for d, membership in zip(owners, memberships, strict=True):
         events += _events(d, membership, tree)
     MembershipEvent.objects.bulk_create(events, batch_size=BATCH)
+
+
+def _refresh_planner_statistics() -> None:
+    """PostgreSQL plans queries from table statistics, which right after a bulk load of thousands of rows still
+    describe empty tables; a join planned for "no rows" then ran for over ten minutes (the summary's count, in CI).
+    ANALYZE samples the rows this transaction inserted too. SQLite plans without such statistics."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _national_db_entry(d: Draft, today: dt.date) -> dt.date | None:
