@@ -161,6 +161,8 @@ def test_scope_reading_ticking_and_outsiders(world, personas, login, client):
         url(world.hospital_a), {"dang_vien": [outsider_membership.pk], "national_db_entered_on": "02/03/2024"}
     )
     assert "Chưa chọn đảng viên nào." in response.content.decode()
+    tampered = login(personas.office_a).post(url(world.hospital_a), {"dang_vien": ["1 OR 1=1"]})
+    assert tampered.status_code == 200 and "Chưa chọn đảng viên nào." in tampered.content.decode()
     outsider_membership.refresh_from_db()
     assert outsider_membership.national_db_entered_on is None
     # the secretary reads their own cell's members but does not tick (office work)

@@ -158,15 +158,17 @@ def _introducers(memberships: list[PartyMembership]) -> dict[int, list[tuple[str
     return found
 
 
-def _changes(membership: PartyMembership) -> str:
+def _changes(membership: PartyMembership, history: list[MembershipEvent]) -> str:
+    """What the national record has to follow since the entry (the list's "can-cap-nhat" filter, in words)."""
     entered = membership.national_db_entered_on
     if entered is None:
         return ""
-    notes = [f"{e.get_kind_display()} {e.on:%d/%m/%Y}" for e in membership.follow_up_events if e.on > entered]
+    later = [e for e in history if e.kind in FOLLOW_UP and e.on > entered]
+    notes = [f"{e.get_kind_display()} {e.on:%d/%m/%Y}" for e in later]
     if (
         membership.official_date
         and membership.official_date > entered
-        and not any(e.kind == MembershipEventKind.RECOGNISED and e.on > entered for e in membership.follow_up_events)
+        and not any(e.kind == MembershipEventKind.RECOGNISED for e in later)
     ):
         notes.append(f"Ngày chính thức {membership.official_date:%d/%m/%Y}")
     return "; ".join(notes)
@@ -187,7 +189,6 @@ def entries(memberships: Iterable[PartyMembership], start: int = 1) -> Iterator[
     for number, m in enumerate(memberships, start):
         person = m.person
         history = events.get(m.pk, [])
-        m.follow_up_events = [e for e in history if e.kind in FOLLOW_UP]
         admitted = next(
             (e for e in history if e.kind in {MembershipEventKind.ADMITTED, MembershipEventKind.REGISTERED}), None
         )
@@ -227,7 +228,7 @@ def entries(memberships: Iterable[PartyMembership], start: int = 1) -> Iterator[
             "exempt": "Có" if m.exempt_from_activities else "",
             "readmission": "Có" if m.is_readmission else "",
             "entered_on": m.national_db_entered_on,
-            "changes": _changes(m),
+            "changes": _changes(m, history),
         }
         yield Entry(m, values)
 

@@ -49,7 +49,8 @@ def national_db_list(request, code):
     if request.method == "POST":
         if not can_mark:
             raise PermissionDenied
-        chosen = list(national_db.members(scope, org, Filter.ALL).filter(pk__in=request.POST.getlist("dang_vien")))
+        ids = [i for i in request.POST.getlist("dang_vien") if i.isdigit()]  # a tampered value is not a 500
+        chosen = list(national_db.members(scope, org, Filter.ALL).filter(pk__in=ids))
         if not chosen:
             form.add_error(None, _("Chưa chọn đảng viên nào."))
         elif form.is_valid():
