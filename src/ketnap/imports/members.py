@@ -9,6 +9,7 @@ recognition is a dated event with its own screen and papers, not a spreadsheet e
 from ketnap.imports import cells
 from ketnap.imports.columns import MEMBER_COLUMNS, Column
 from ketnap.imports.engine import Importer
+from ketnap.imports.models import RosterKind
 from ketnap.registry.enums import MembershipEventKind, MembershipStatus, OrgKind
 from ketnap.registry.models import MembershipEvent, Organization, PartyMembership, Person
 from ketnap.vietnamese import fold
@@ -177,3 +178,7 @@ class MemberImporter(Importer):
                     setattr(objects[update["membership"]], name, value)
                     fields.add(name)
             PartyMembership.objects.bulk_update(list(objects.values()), sorted(fields), batch_size=500)
+
+
+# the importer of each roster kind, for the command line and the web's background jobs
+IMPORTERS = {RosterKind.STAFF: Importer, RosterKind.MEMBERS: MemberImporter}

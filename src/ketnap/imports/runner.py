@@ -39,13 +39,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from ketnap.accounts.models import display_name
-from ketnap.imports.engine import Importer, Report
-from ketnap.imports.members import MemberImporter
-from ketnap.imports.models import ACTIVE_STATES, ImportJob, JobState, RosterKind
+from ketnap.imports.engine import Report
+from ketnap.imports.members import IMPORTERS
+from ketnap.imports.models import ACTIVE_STATES, ImportJob, JobState
 
 logger = logging.getLogger(__name__)
 
-IMPORTERS = {RosterKind.STAFF: Importer, RosterKind.MEMBERS: MemberImporter}
 PHASES = {"": "Đang chờ", "check": "Đang kiểm tra", "write": "Đang ghi"}
 STALE_AFTER = 30  # seconds without a heartbeat from another process: that process is gone
 SAVE_EVERY = 1.0  # seconds between two saves of the progress while checking

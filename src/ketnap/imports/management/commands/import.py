@@ -8,11 +8,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ketnap.imports.engine import Importer, Report
-from ketnap.imports.members import MemberImporter
+from ketnap.imports.engine import Report
+from ketnap.imports.members import IMPORTERS
 from ketnap.registry.models import Organization
-
-IMPORTERS = {"staff": Importer, "members": MemberImporter}
 
 
 def _n(number: int) -> str:
