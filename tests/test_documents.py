@@ -693,6 +693,13 @@ def test_list_of_course_nominations(client, world, personas, members, pipeline_w
     step(pipeline_world.bình, "sympathise", office, on=D(2024, 2, 1), helpers=members[:1])
     certified = to_dossier(f.person(world.dept_a1, "Ngô Thị Hạnh", born=D(1990, 1, 1)), office, members)
     assert certified.stage == Stage.DOSSIER  # has the certificate: not sent again
+    # a certificate of 01/03/2021 expired on 01/03/2026 (60 months) before the chi bộ met: the course again
+    lapsed = f.person(world.dept_a1, "Lý Văn Lộc", born=D(1991, 1, 1))
+    lapsed.general_education = CodeItem.objects.get(kind="general_education", code="thpt")
+    lapsed.save()
+    retaking = domain.create_candidate(lapsed, actor=office, on=D(2021, 1, 5))
+    step(retaking, "sympathise", office, on=D(2021, 2, 1), helpers=members[:1])
+    step(retaking, "certificate", office, on=D(2021, 3, 1), document_number="CN-12", issuer="Trung tâm Chính trị")
     client.force_login(office)
     assert "/van-ban/danh-sach/de-nghi-hoc-lop-nhan-thuc.docx" in client.get("/van-ban/hang-loat/").content.decode()
     response = client.get("/van-ban/danh-sach/de-nghi-hoc-lop-nhan-thuc.docx")
@@ -706,7 +713,9 @@ def test_list_of_course_nominations(client, world, personas, members, pipeline_w
         "Cảm tình Đảng",
         "Đặng Văn Khoa",
         "Quần chúng ưu tú",
-        "Tổng số: 2 người.",
+        "Lý Văn Lộc",
+        "Hoàn thiện hồ sơ — giấy chứng nhận hết hạn 01/03/2026",
+        "Tổng số: 3 người.",
     ):
         assert snippet in text, snippet
     assert "Ngô Thị Hạnh" not in text and "Võ Thị Yến" not in text
@@ -714,7 +723,7 @@ def test_list_of_course_nominations(client, world, personas, members, pipeline_w
     assert "{{" not in text and "{%" not in text
     client.force_login(personas.secretary_a1)
     text = text_of(client.get("/van-ban/danh-sach/de-nghi-hoc-lop-nhan-thuc.docx").content)
-    assert "Trần Thị Bình" in text and "Đặng Văn Khoa" not in text and "Tổng số: 1 người." in text
+    assert "Trần Thị Bình" in text and "Đặng Văn Khoa" not in text and "Tổng số: 2 người." in text
     client.force_login(personas.secretary_b1)
     text = text_of(client.get("/van-ban/danh-sach/de-nghi-hoc-lop-nhan-thuc.docx").content)
     assert "Võ Thị Yến" in text and "Trần Thị Bình" not in text

@@ -26,6 +26,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ketnap.pipeline.enums import IntroducerKind, Stage
@@ -680,8 +681,8 @@ LISTS: dict[str, ListDoc] = {
             "Không phải mẫu đánh số của 12-HD/BTCTW. rules.md §2.2 bước 1–2 (chi bộ đề nghị cử quần chúng ưu tú đi học "
             "lớp bồi dưỡng nhận thức về Đảng; đảng ủy cơ sở xem xét, cử đi học; giấy chứng nhận CN-NTVĐ) và §1 mục 5 "
             "(bắt buộc, giá trị 60 tháng). Gồm người ở giai đoạn quần chúng ưu tú / cảm tình Đảng chưa ghi nhận giấy "
-            "chứng nhận (bước certificate), xếp theo chi bộ. Người có giấy đã hết hạn cần học lại không có trong danh "
-            "sách này.",
+            "chứng nhận (bước certificate), và người đang hoàn thiện hồ sơ mà giấy chứng nhận đã hết hạn 60 tháng "
+            "(phải học lại: giấy phải còn hạn vào ngày chi bộ họp xét, 06-HD/TW §5.4), xếp theo chi bộ.",
         ),
     ]
 }
@@ -756,33 +757,45 @@ def sympathisers_context(scope, today: dt.date, month: dt.date | None = None) ->
 
 
 def course_nominations_context(scope, today: dt.date, month: dt.date | None = None) -> dict:
-    """Candidates in scope at stage SOURCE or SYMPATHISER with no course certificate recorded (step
-    "certificate"), by chi bộ then name: whom to send to the party-awareness course (rules.md §2.2 bước 1–2)."""
+    """Whom to send to the party-awareness course (rules.md §2.2 bước 1–2), by chi bộ then name: candidates at stage
+    SOURCE or SYMPATHISER with no course certificate recorded (step "certificate"), and candidates whose dossier is
+    still before the chi bộ's resolution but whose certificate has expired (60 months, rules.eligibility): the
+    certificate must be valid on the day the chi bộ meets, so they must take the course again (06-HD/TW §5.4)."""
     from ketnap.pipeline.enums import HelperRole
+    from ketnap.rules.eligibility import certificate_expires_on
 
     candidates = (
         scope.candidates()
-        .filter(stage__in=[Stage.SOURCE, Stage.SYMPATHISER])
-        .exclude(steps__kind="certificate", steps__passed=True)
+        .filter(
+            Q(stage__in=[Stage.SOURCE, Stage.SYMPATHISER]) & ~Q(steps__kind="certificate", steps__passed=True)
+            | Q(stage=Stage.DOSSIER)
+        )
         .select_related("person", "person__work_unit", "organization")
         .order_by("organization__name", "person__sort_key", "pk")
         .distinct()
     )
     rows = []
-    for n, candidate in enumerate(candidates, 1):
+    for candidate in candidates:
+        stage = candidate.get_stage_display()
+        if candidate.stage == Stage.DOSSIER:
+            certificate = _last_step(candidate, "certificate")
+            expires = certificate_expires_on(certificate.on) if certificate else None
+            if expires is None or expires > today:
+                continue  # a valid certificate: nothing to retake
+            stage = f"{stage} — giấy chứng nhận hết hạn {fmt(expires)}"
         person = candidate.person
         since = _last_step(candidate, "sympathise")
         helpers = candidate.helpers.filter(role=HelperRole.HELPER, until__isnull=True).select_related("member")
         rows.append(
             {
-                "no": n,
+                "no": len(rows) + 1,
                 "person_name": person.full_name,
                 "birth_date": fmt(person.birth_date),
                 "gender": person.get_gender_display(),
                 "job_title": person.job_title or "",
                 "work_unit": person.work_unit.name,
                 "cell_name": candidate.organization.name,
-                "stage": candidate.get_stage_display(),
+                "stage": stage,
                 "since": fmt(since.on if since else None),
                 "helpers": ", ".join(h.member.full_name for h in helpers) or DOTS,
             }
