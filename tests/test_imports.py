@@ -6,6 +6,8 @@ transactional (the thread's own connection must see committed data) and wait for
 
 import datetime as dt
 import io
+import re
+import unicodedata
 import zipfile
 
 import openpyxl
@@ -19,7 +21,7 @@ from ketnap.accounts.models import RoleKind
 from ketnap.audit.models import AuditEntry
 from ketnap.imports import runner
 from ketnap.imports.models import ColumnMapping, ImportJob, JobState
-from ketnap.registry.enums import MembershipStatus
+from ketnap.registry.enums import Gender, MembershipStatus
 from ketnap.registry.models import Assignment, MembershipEvent, PartyMembership, Person
 from tests import factories as f
 
@@ -159,10 +161,11 @@ def test_errors_name_every_row_and_column(world, tmp_path):
     code, _, err = run("staff", write_xlsx(tmp_path / "loi.xlsx", rows, title=False), "--org", "BVA")
     assert code == 1
     assert "Dòng 2, cột 'Số CCCD': '12345' không hợp lệ: Số CCCD phải gồm đúng 12 chữ số." in err
-    assert "Dòng 2, cột 'Dân tộc': 'Kihn' không có trong danh mục Dân tộc. Gần giống: Kinh" in err
+    # a value no rule matches is said once, with its rows and the closest entry, for the office to map
+    assert "Cột 'Dân tộc': 'Kihn' không có trong danh mục Dân tộc — 1 dòng: 2. Gần nhất: Kinh." in err
     assert "Dòng 3, cột 'Giới tính': 'Không rõ' không phải giới tính (ghi Nam hoặc Nữ)." in err
     # Khoa Sản belongs to hospital B: not a unit of BVA
-    assert "Dòng 3, cột 'Khoa/phòng': 'Khoa Sản' không có trong các khoa/phòng thuộc Đảng bộ Bệnh viện A" in err
+    assert "Cột 'Khoa/phòng': 'Khoa Sản' không có trong các khoa/phòng thuộc Đảng bộ Bệnh viện A — 1 dòng: 3" in err
     assert "Dòng 4, cột 'Mã NV': mã nhân viên 'X2' trùng với dòng 3." in err
     assert "Dòng 5, cột 'Họ và tên': 'Cường' chưa đủ họ và tên" in err
     assert "Dòng 5, cột 'Ngày sinh': '01/01/2990' là ngày trong tương lai." in err
@@ -206,12 +209,37 @@ def test_headers_without_diacritics_and_csv(world, tmp_path):
     assert thu.religion.name == "Phật giáo" and thu.youth_union_member and thu.phone == "0912345678"
 
 
-def test_csv_not_in_utf8_is_refused(world, tmp_path):
+def test_csv_saved_by_excel_in_windows_1258_is_read(world, tmp_path):
     path = tmp_path / "ds.csv"
-    # "ANSI" (cp1258) as Excel saves a CSV on a Vietnamese Windows: ê, à, Đ, ô, ì are single bytes
-    path.write_bytes(b"Ho va t\xean,Ng\xe0y sinh\n\xd0\xf4 Th\xec Thu,01/02/1999\n")
+    # "ANSI" (cp1258) as Excel saves a CSV on a Vietnamese Windows: ê, à, Đ, ô, ì are single bytes, and the
+    # tone of "Thị" is a combining dot below (0xF2) after the i: read back as the precomposed "ị"
+    path.write_bytes(cp1258("Họ và tên,Ngày sinh,Giới tính,CCCD,Khoa\nĐỗ Thị Thu,01/02/1999,Nữ,001199000031,Khoa Nội\n"))
     code, _, err = run("staff", path, "--org", "BVA")
-    assert code == 1 and "không ở dạng UTF-8" in err
+    assert code == 0, err
+    thu = Person.objects.get(citizen_id="001199000031")
+    assert (thu.full_name, thu.gender, thu.work_unit) == ("Đỗ Thị Thu", Gender.FEMALE, world.dept_a1)
+
+
+def cp1258(text: str) -> bytes:
+    """Text as Windows-1258 stores it: the letters it has precomposed (â, ơ, đ …, and some toned ones), other
+    tones as combining marks after the letter."""
+    out = b""
+    for cluster in re.findall(r".[\u0300-\u036f]*", unicodedata.normalize("NFD", text), re.S):
+        for split in range(len(cluster), 0, -1):
+            try:
+                out += unicodedata.normalize("NFC", cluster[:split]).encode("cp1258")
+                out += cluster[split:].encode("cp1258")
+                break
+            except UnicodeEncodeError:
+                continue
+    return out
+
+
+def test_a_file_in_no_vietnamese_encoding_is_refused(world, tmp_path):
+    path = tmp_path / "ds.csv"
+    path.write_bytes(b"Ho va ten,Ngay sinh\n\x81\x8d\x8f\x90,01/02/1999\n")  # undefined in UTF-8 and cp1258
+    code, _, err = run("staff", path, "--org", "BVA")
+    assert code == 1 and "không đọc được tiếng Việt" in err
 
 
 def _broken_zip(path):
@@ -238,6 +266,10 @@ def _merged_header(path):
     return path
 
 
+def _merged_header_two_rows(tmp_path):
+    return _merged_header(tmp_path / "merged.xlsx")
+
+
 def _formulas(path):
     rows = [list(r) for r in ROWS]
     rows[0][2] = "=DATE(1995,3,12)"
@@ -245,20 +277,20 @@ def _formulas(path):
 
 
 MALFORMED = {
-    "old-xls.xls": (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600), "Excel 97–2003"),
+    "old-xls.xls": (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600), "bị hỏng"),
     "renamed-txt.xlsx": (lambda p: p.write_text("Họ và tên\tNgày sinh\n", encoding="utf-8"), "không phải bảng tính"),
-    "notes.txt": (lambda p: p.write_text("Họ và tên,Ngày sinh\n", encoding="utf-8"), "chỉ nhận hai loại tệp"),
+    "notes.txt": (lambda p: p.write_text("Họ và tên,Ngày sinh\n", encoding="utf-8"), "Không tìm thấy dòng tiêu đề"),
     "zip-not-xlsx.xlsx": (_not_a_workbook, "tệp nén (zip) nhưng không phải bảng tính"),
     "broken.xlsx": (_broken_zip, "bị hỏng"),
     "empty.xlsx": (lambda p: p.write_bytes(b""), "trống"),
     "empty.csv": (lambda p: p.write_text("\n\n", encoding="utf-8"), "Không tìm thấy dòng tiêu đề"),
-    "merged.xlsx": (_merged_header, "có ô gộp C1:D1"),
-    "formulas.xlsx": (_formulas, "Dòng 4, cột 'Ngày sinh': ô chứa công thức '=DATE(1995,3,12)'"),
+    # a formula saved without its computed value (written by a program, not Excel) reads as an empty cell
+    "formulas.xlsx": (_formulas, "Dòng 4: người mới cần có Ngày sinh"),
     "only-header.xlsx": (lambda p: write_xlsx(p, []), "không có dòng dữ liệu nào"),
     "no-header.xlsx": (lambda p: write_xlsx(p, ROWS, head=["A", "B", "C"]), "Không tìm thấy dòng tiêu đề"),
     "missing-column.csv": (
         lambda p: p.write_text("Họ và tên,Ngày sinh,Giới tính,Số CCCD\nA B,01/01/1990,Nam,001190000001\n", "utf-8"),
-        "thiếu cột bắt buộc: Khoa/phòng",
+        "người mới cần có Khoa/phòng",
     ),
 }
 
@@ -274,6 +306,13 @@ def test_malformed_files_are_refused_with_nothing_written(world, tmp_path, name)
     assert message in err
     assert "Traceback" not in err
     assert counts() == before
+
+
+def test_two_row_header_with_merged_cells_reads_gender_from_the_birth_date_column(world, tmp_path):
+    code, _, err = run("staff", _merged_header_two_rows(tmp_path), "--org", "BVA")
+    assert code == 0, err
+    an = Person.objects.get(citizen_id="001190000031")
+    assert (an.birth_date, an.gender) == (dt.date(1990, 1, 1), Gender.MALE)
 
 
 def test_too_many_rows_is_refused(world, tmp_path, settings):
@@ -470,21 +509,21 @@ def test_ui_refuses_broken_and_oversized_files(world, personas, login, tmp_path,
 
 @THREADED
 def test_ui_saves_the_column_mapping_for_the_organisation(world, personas, login, tmp_path, data_dir):
-    head = ["Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Bộ phận"]  # "Bộ phận" is not a known heading
+    head = ["Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Chỗ làm"]  # "Chỗ làm" is not a known heading
     rows = [["Đinh Văn Tú", "01/01/1990", "Nam", "001190000051", "Khoa Nội"]]
     path = write_xlsx(tmp_path / "bo-phan.xlsx", rows, head=head)
     client = login(personas.office_a)
     job, preview = _finished(client, _post_file(client, world.hospital_a, path))
-    assert "thiếu cột bắt buộc: Khoa/phòng" in preview.content.decode()
+    assert "người mới cần có Khoa/phòng" in preview.content.decode()
     assert ColumnMapping.objects.count() == 0
     # the header row was found, so the mapping can be fixed on the page; the check runs again in the background
     token = preview.context["token"]
     mapping = {f"map:{key}": field for key, _heading, field in preview.context["report"].headings}
-    mapping["map:bo phan"] = "work_unit"
+    mapping["map:cho lam"] = "work_unit"
     _job, remapped = _finished(client, client.post(_job_urls(job)[0], {"token": token, "remap": "1", **mapping}))
     body = remapped.content.decode()
     assert "Nếu xác nhận sẽ thêm mới 1" in body and "Đã lưu cách đọc cột cho Đảng bộ Bệnh viện A" in body
-    assert ColumnMapping.objects.get(organization=world.hospital_a).mapping["bo phan"] == "work_unit"
+    assert ColumnMapping.objects.get(organization=world.hospital_a).mapping["cho lam"] == "work_unit"
     # the command line reads the organisation's mapping too
     code, _, err = run("staff", path, "--org", "BVA")
     assert code == 0, err

@@ -188,6 +188,9 @@ KETNAP_BASE_URL = (os.environ.get("KETNAP_BASE_URL") or "http://127.0.0.1:8000")
 KETNAP_PLACE = os.environ.get("KETNAP_PLACE", "")
 # Largest roster (rows) `ketnap import` and the upload page accept.
 KETNAP_IMPORT_MAX_ROWS = int(os.environ.get("KETNAP_IMPORT_MAX_ROWS", "200000"))
+# Largest uncompressed size of a roster (bytes): checked before parsing, so a small .xlsx that expands to
+# hundreds of MB is refused in bounded memory. 100,000 rows × 20 columns is about 60 MB of sheet XML.
+KETNAP_IMPORT_MAX_UNCOMPRESSED = int(os.environ.get("KETNAP_IMPORT_MAX_UNCOMPRESSED", str(256 * 2**20)))
 # seconds an upload waits for its background check before showing the progress page (small files land at once)
 KETNAP_IMPORT_WAIT = 1.5
 

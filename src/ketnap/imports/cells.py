@@ -5,21 +5,31 @@ or raises CellError. Empty cells never reach them.
 """
 
 import datetime as dt
-import difflib
 import functools
+import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from openpyxl.utils.datetime import from_excel
 
 from ketnap.formats.vi.formats import DATE_INPUT_FORMATS
+from ketnap.imports.reader import quoted
 from ketnap.registry.enums import Gender
 from ketnap.registry.models import citizen_id_validator
 from ketnap.vietnamese import fold, normalize_name, split_full_name
 
 TRUE = {"x", "co", "1", "true", "yes", "dung", "v", "phai", "la doan vien", "doan vien", "cong doan vien"}
 FALSE = {"khong", "0", "false", "no", "-", "chua", "k"}
-GENDERS = {"nam": Gender.MALE, "m": Gender.MALE, "male": Gender.MALE, "nu": Gender.FEMALE, "f": Gender.FEMALE}
+GENDERS = {
+    "nam": Gender.MALE,
+    "m": Gender.MALE,
+    "male": Gender.MALE,
+    "trai": Gender.MALE,
+    "nu": Gender.FEMALE,
+    "f": Gender.FEMALE,
+    "female": Gender.FEMALE,
+    "gai": Gender.FEMALE,
+}
 
 
 class CellError(Exception):
@@ -27,12 +37,14 @@ class CellError(Exception):
 
 
 def shown(value) -> str:
-    """A cell as the user typed it, for messages."""
+    """A cell as the user typed it, for messages (a huge cell is cut: messages and reports stay small)."""
     if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return quoted(value)
 
 
 def is_empty(value) -> bool:
@@ -59,36 +71,83 @@ def name_part(value, max_length: int) -> str:
     return normalize_name(text(value, max_length))
 
 
-def date(value, *, not_after: dt.date | None = None) -> dt.date:
+# Partial dates, and what ketnap records for them (said in every report, README "Nhập danh sách"):
+YEAR_ONLY = "year"  # "1978" or 1978 → 01/01/1978
+MONTH_YEAR = "month"  # "03/1978" → 01/03/1978
+_SHORT_YEAR = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2})$")
+_MONTH_YEAR = re.compile(r"^(?:thang\s*)?(\d{1,2})\s*[/.\-]\s*(\d{4})$")
+_YEAR = re.compile(r"^(?:nam\s*)?(\d{4})$")
+_TIME_TAIL = re.compile(r"\s+0{1,2}:00(?::00)?$")
+
+
+def two_digit_year(yy: int, today: dt.date) -> int:
+    """ "d/m/yy": 20yy when that year is not after this one, else 19yy ("5/3/98" → 1998, "5/3/21" → 2021)."""
+    return 2000 + yy if 2000 + yy <= today.year else 1900 + yy
+
+
+def date(value, *, not_after: dt.date | None = None, today: dt.date | None = None) -> tuple[dt.date, str]:
+    """(the date, "" or YEAR_ONLY or MONTH_YEAR). A whole number 1900–2100 is a year, never an Excel serial
+    (a birth year typed as 1975 would otherwise be 28/05/1905)."""
+    today = today or not_after or dt.date.today()
+    partial = ""
     if isinstance(value, dt.datetime):
         result = value.date()
     elif isinstance(value, dt.date):
         result = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        # a date typed into a cell formatted as a number arrives as Excel's serial day number
-        if not 1 <= value < 80_000:
-            raise CellError(f"'{shown(value)}' không phải ngày hợp lệ (dd/mm/yyyy).")
-        result = from_excel(value).date()
-    else:
-        raw = text(value)
-        for fmt in DATE_INPUT_FORMATS:
-            try:
-                result = dt.datetime.strptime(raw, fmt).date()
-                break
-            except ValueError:
-                continue
+        if float(value).is_integer() and 1900 <= value <= 2100:
+            result, partial = dt.date(int(value), 1, 1), YEAR_ONLY
+        elif 2100 < value < 80_000:
+            # a date typed into a cell formatted as a number arrives as Excel's serial day number
+            result = from_excel(value).date()
         else:
-            raise CellError(f"'{raw}' không phải ngày hợp lệ (dd/mm/yyyy).")
+            raise CellError(f"'{shown(value)}' không phải ngày hợp lệ (dd/mm/yyyy).")
+    else:
+        result, partial = _date_text(text(value), today)
     if result.year < 1900:
         raise CellError(f"'{shown(value)}': năm {result.year} không hợp lý.")
     if not_after and result > not_after:
-        raise CellError(f"'{result:%d/%m/%Y}' là ngày trong tương lai.")
-    return result
+        as_read = "" if shown(value) == f"{result:%d/%m/%Y}" else f" ({result:%d/%m/%Y})"
+        raise CellError(f"'{shown(value)}' là ngày trong tương lai{as_read}.")
+    return result, partial
+
+
+def _date_text(raw: str, today: dt.date) -> tuple[dt.date, str]:
+    cleaned = _TIME_TAIL.sub("", raw.strip())
+    folded = fold(cleaned)
+    for fmt in DATE_INPUT_FORMATS:
+        try:
+            return dt.datetime.strptime(cleaned, fmt).date(), ""
+        except ValueError:
+            continue
+    try:
+        if match := _SHORT_YEAR.match(cleaned):
+            day, month, yy = (int(g) for g in match.groups())
+            return dt.date(two_digit_year(yy, today), month, day), ""
+        if match := _MONTH_YEAR.match(folded):
+            return dt.date(int(match.group(2)), int(match.group(1)), 1), MONTH_YEAR
+        if match := _YEAR.match(folded):
+            return dt.date(int(match.group(1)), 1, 1), YEAR_ONLY
+    except ValueError:
+        pass
+    raise CellError(f"'{quoted(raw)}' không phải ngày hợp lệ (dd/mm/yyyy).")
 
 
 @functools.lru_cache(maxsize=256)
 def _folded(value) -> str:
     return fold(shown(value))
+
+
+def mark(value) -> bool:
+    """An x-column: "x", "X", "✓", "1", "có" is marked; anything else written there is a mistake."""
+    if isinstance(value, bool):
+        return value
+    key = _folded(value)
+    if key in TRUE or key in {"✓", "✔", "+", "*"}:
+        return True
+    if key in FALSE:
+        return False
+    raise CellError(f"'{shown(value)}' không rõ; cột này đánh dấu x hoặc để trống.")
 
 
 def gender(value) -> str:
@@ -99,14 +158,21 @@ def gender(value) -> str:
 
 
 def citizen_id(value) -> str:
+    """12 digits. A number cell (or a CSV made from one) lost the leading zeros every province code starts with:
+    10 or 11 digits are padded back. 9 digits are an old CMND number, not a CCCD: said so, not padded."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        # stored as a number, the CCCD lost its leading zeros (every province code starts with 0)
         if isinstance(value, float) and not value.is_integer():
             raise CellError(f"'{shown(value)}' không phải số CCCD (cần đúng 12 chữ số).")
         raw = str(int(value))
-        raw = raw.zfill(12) if len(raw) <= 12 else raw
     else:
         raw = "".join(text(value).replace(".", "").replace("-", "").split())
+    if raw.isdigit() and len(raw) == 9:
+        raise CellError(
+            f"'{shown(value)}' là số CMND 9 chữ số, không phải số CCCD (12 chữ số); ghi số CCCD hoặc để trống "
+            "và dùng Mã nhân viên."
+        )
+    if raw.isdigit() and 10 <= len(raw) <= 11:
+        raw = raw.zfill(12)
     try:
         citizen_id_validator(raw)
     except ValidationError as exc:
@@ -146,44 +212,3 @@ def boolean(value) -> bool:
     if key in FALSE:
         return False
     raise CellError(f"'{shown(value)}' không rõ là có hay không (ghi x, Có hoặc Không).")
-
-
-class Lookup:
-    """Names and codes of a list (a code list, the units of an organisation) matched without diacritics/case."""
-
-    def __init__(self, title: str, entries: list[tuple[str, str, object]]):
-        # entries: (code, name, value)
-        self.title = title
-        self.by_code: dict[str, object] = {}
-        self.by_name: dict[str, list[tuple[str, object]]] = {}
-        self.names: dict[str, str] = {}
-        self.cache: dict = {}
-        for code, name, value in entries:
-            self.by_code.setdefault(fold(code), value)
-            self.by_name.setdefault(fold(name), []).append((code, value))
-            self.names.setdefault(fold(name), name)
-
-    def __call__(self, value):
-        # the same few names repeat down a roster: remember each answer (errors are cheap to redo)
-        try:
-            return self.cache[value]
-        except KeyError:
-            result = self.cache[value] = self._find(value)
-            return result
-        except TypeError:  # unhashable: never from openpyxl or csv, but stay safe
-            return self._find(value)
-
-    def _find(self, value):
-        raw = text(value)
-        key = fold(raw)
-        if key in self.by_code:
-            return self.by_code[key]
-        matches = self.by_name.get(key, [])
-        if len(matches) == 1:
-            return matches[0][1]
-        if matches:
-            codes = ", ".join(code for code, _v in matches)
-            raise CellError(f"'{raw}' trùng tên nhiều mục trong {self.title}; hãy ghi mã ({codes}).")
-        close = difflib.get_close_matches(key, list(self.names), n=3, cutoff=0.6)
-        hint = f" Gần giống: {', '.join(self.names[c] for c in close)}." if close else ""
-        raise CellError(f"'{raw}' không có trong {self.title}.{hint}")

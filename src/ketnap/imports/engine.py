@@ -1,12 +1,22 @@
 """Importing a staff roster into an organisation: validate the whole file, then write all of it or nothing.
 
-Two passes, bounded memory. Pass 1 streams the file once, checks every cell and every row against the file
-(duplicate CCCD / staff codes) and the database (a batch of rows at a time), and spills the validated rows to
-a temporary file: memory holds one batch plus the keys seen. Any error stops there and nothing is written.
-Pass 2 (not for a dry run) reads the spill back and writes in one transaction with bulk operations, and records
-ONE audit entry for the batch (counts, file name and sha256): an entry per person would take longer than the
-import itself. Re-importing updates the person matched by CCCD, else by staff code within the organisation.
-An empty cell leaves the existing value alone: a short roster never wipes what the register holds.
+Two passes, bounded memory. Pass 1 reads the sheet once (reader: any of the formats offices keep; layout: where
+the header and the people are), checks every cell and every row against the file (duplicate CCCD / staff codes)
+and the database (a batch of rows at a time), and spills the validated rows to a temporary file: memory holds
+one batch plus the keys seen and the distinct values not yet mapped. Any error stops there and nothing is
+written. Pass 2 (not for a dry run) reads the spill back and writes in one transaction with bulk operations.
+Re-importing updates the person matched by CCCD, else by staff code within the organisation. An empty cell
+leaves the existing value alone: a short roster never wipes what the register holds.
+
+What the office must decide is asked once, not per row:
+- a value no rule could match (a department "Khoa Cấp cứu 115", a title "Nhân viên hợp đồng 68") is listed
+  once with its count, rows and a best guess, and mapped to a catalogue entry; the mapping is saved for the
+  organisation (imports.models.ColumnMapping.values) and used by the web and the command line alike;
+- a change of name, birth date or gender of a person already in the register is listed old → new and applied
+  only when confirmed (accept_identity_changes): a wrong CCCD in a roster must not rename somebody.
+Every updated person gets an audit entry of their own with the values before and after; created people are
+recorded in one entry for the batch (the file's name and sha256), as an entry per new row would take longer
+than the import itself.
 """
 
 import dataclasses
@@ -17,6 +27,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from django.db import transaction
@@ -24,11 +35,14 @@ from django.db.models import Q
 
 from ketnap.audit.context import acting
 from ketnap.audit.recorder import write_entry
-from ketnap.imports import cells
-from ketnap.imports.columns import IGNORED, STAFF_COLUMNS, Column, heading_key, match_headers
+from ketnap.imports import cells, matching
+from ketnap.imports.columns import LEGAL_DATES, STAFF_COLUMNS, Column, heading_key
+from ketnap.imports.layout import HEADER_SEARCH_ROWS, Classifier, Header, find_header, ranges
 from ketnap.imports.models import saved_mapping as load_mapping
-from ketnap.imports.reader import ImportFileError, Roster
-from ketnap.registry.enums import CodeKind, MembershipStatus
+from ketnap.imports.models import saved_values as load_values
+from ketnap.imports.reader import ImportFileError, Roster, quoted
+from ketnap.registry import codelists
+from ketnap.registry.enums import CodeKind, Gender, MembershipStatus
 from ketnap.registry.models import (
     Assignment,
     CodeItem,
@@ -40,10 +54,13 @@ from ketnap.registry.models import (
 )
 from ketnap.registry.services.dates import today
 from ketnap.registry.services.people import covering_organization
+from ketnap.vietnamese import normalize_name
 
 BATCH = 1000
-MAX_ERRORS = 500  # listed; the rest are counted
-HEADER_SEARCH_ROWS = 20
+MAX_ERRORS = 500  # listed one by one; the groups count every error
+MAX_GROUPS = 300  # distinct (column, message) groups kept
+MAX_ROW_MESSAGES = 20_000  # rows whose messages are kept for the error file
+MAX_VALUES = 200  # distinct unmatched values kept per column
 SAMPLES = 20
 
 PERSON_FIELDS = [
@@ -72,7 +89,26 @@ PERSON_FIELDS = [
     "trade_union_member",
     "in_cadre_planning",
 ]
+IDENTITY_FIELDS = {"family_name": "Họ", "middle_name": "Tên đệm", "given_name": "Tên", "birth_date": "Ngày sinh"}
+IDENTITY_FIELDS["gender"] = "Giới tính"
 REQUIRED_FOR_NEW = {"birth_date": "Ngày sinh", "gender": "Giới tính", "work_unit_id": "Khoa/phòng"}
+PARTIAL_NOTES = {
+    cells.YEAR_ONLY: "chỉ có năm: ghi ngày 01/01 của năm đó",
+    cells.MONTH_YEAR: "chỉ có tháng và năm: ghi ngày 01 của tháng đó",
+}
+EMPTY = object()  # a value mapped to "leave empty"
+UNMATCHED = object()
+
+
+@dataclass
+class Options:
+    """What the user chose for this run (the web form's fields, the command line's flags)."""
+
+    sheet: str = ""  # "" = the first sheet that holds a roster
+    include_hidden: bool = False  # hidden rows are usually people who have left
+    accept_identity_changes: bool = False
+    partial: bool = False  # import the valid rows, hand back the others
+    reason: str = ""  # candidates: why past steps a rule now refuses are recorded all the same
 
 
 @dataclass
@@ -96,28 +132,63 @@ class Report:
     dry_run: bool
     sha256: str = ""
     file_error: str = ""
+    sheet: str = ""
+    sheets: list[str] = field(default_factory=list)  # the workbook's visible sheets, to choose from
     header_row: int = 0
     columns: list[tuple[str, str]] = field(default_factory=list)  # (heading in the file, ketnap's label)
     ignored_headers: list[str] = field(default_factory=list)
     headings: list[tuple[str, str, str]] = field(default_factory=list)  # (folded key, heading, field or "")
+    skipped: list[str] = field(default_factory=list)  # "Dòng 129–131: chân trang, bỏ qua"
+    notices: list[str] = field(default_factory=list)  # said, not blocking (partial dates, register cross-check)
     rows: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    rejected: int = 0  # rows left out of a partial import
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
+    error_groups: list[dict] = field(default_factory=list)  # {column, message, count, rows}
+    unmatched: list[dict] = field(default_factory=list)  # {field, column, label, value, key, count, rows, guess…}
+    identity_changes: list[dict] = field(default_factory=list)  # {row, name, changes: [[label, old, new]]}
+    identity_change_count: int = 0
+    accepted_identity_changes: bool = False
+    partial: bool = False
+    row_messages: dict[str, list[str]] = field(default_factory=dict)  # row → messages, for the error file
     samples: dict[str, list[tuple[int, str, str]]] = field(default_factory=lambda: {"created": [], "updated": []})
     written: bool = False
     seconds: float = 0.0
 
     @property
+    def needs_mapping(self) -> bool:
+        return bool(self.unmatched)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(self.identity_change_count) and not self.accepted_identity_changes
+
+    @property
     def ok(self) -> bool:
-        return not self.file_error and not self.error_count
+        """Nothing stands in the way of writing (in a partial import, rows with errors are simply left out)."""
+        if self.file_error or self.needs_confirmation:
+            return False
+        if self.partial:
+            return self.created + self.updated + self.unchanged > 0
+        return not self.error_count and not self.unmatched
+
+    @property
+    def blocked_rows(self) -> int:
+        return len(self.row_messages)
 
     def add_error(self, row: int, column: str, message: str) -> None:
         self.error_count += 1
+        message = quoted(message, 300)
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(RowError(row, column, message))
+        self._note_row(row, f"{column}: {message}" if column else message)
+
+    def _note_row(self, row: int, message: str) -> None:
+        if row and (str(row) in self.row_messages or len(self.row_messages) < MAX_ROW_MESSAGES):
+            self.row_messages.setdefault(str(row), []).append(message)
 
     def as_json(self) -> dict:
         """Everything the preview shows, for a background job's record (imports.models.ImportJob.report)."""
@@ -135,6 +206,55 @@ class Report:
             f"{self.rows} dòng: {self.created} người thêm mới, {self.updated} người cập nhật, "
             f"{self.unchanged} người không thay đổi"
         )
+
+    def where(self) -> str:
+        """The sheet, named in messages when the workbook has more than one."""
+        return f"trang '{self.sheet}'" if len(self.sheets) > 1 else ""
+
+    def grouped_lines(self) -> list[str]:
+        """Every problem once: the values to map, then errors shared by several rows, then single rows."""
+        place = f" ({self.where()})" if self.where() else ""
+        lines = []
+        for value in self.unmatched:
+            guess = f" Gần nhất: {value['guess_label']}." if value.get("guess_label") else ""
+            lines.append(
+                f"Cột '{value['column']}'{place}: '{value['value']}' không có trong {value['catalogue']} — "
+                f"{value['count']} dòng: {value['rows']}.{guess}"
+            )
+        singles = []
+        for group in self.error_groups or _group_errors(self.errors):
+            if group["count"] > 1:
+                column = f"Cột '{group['column']}'" if group["column"] else "Lỗi"
+                lines.append(f"{column}{place}: {group['message']} — {group['count']} dòng: {group['rows']}.")
+            else:
+                singles.append(group)
+        for group in sorted(singles, key=lambda g: int(g["rows"].split("–")[0] or 0) if g["rows"] else 0):
+            column = f", cột '{group['column']}'" if group["column"] else ""
+            lines.append(f"Dòng {group['rows']}{column}{place}: {group['message']}")
+        return lines
+
+
+def _group_errors(errors: list[RowError]) -> list[dict]:
+    """Groups of the listed errors, for reports whose importer did not group them as it went."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for error in errors:
+        groups.setdefault((error.column, error.message), []).append(error.row)
+    return [
+        {"column": column, "message": message, "count": len(rows), "rows": ranges(rows)}
+        for (column, message), rows in sorted(groups.items(), key=lambda kv: -len(kv[1]))
+    ]
+
+
+def _display(value) -> str:
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    if value in (Gender.MALE, Gender.FEMALE):
+        return str(Gender(value).label)
+    return "" if value is None else str(value)
+
+
+def _plain_row(row: dict) -> dict:
+    return {k: v for k, v in row.items() if not k.startswith("_")}
 
 
 Progress = Callable[[str, int, int | None], None]
@@ -164,9 +284,41 @@ def units_within(org: Organization) -> dict[int, tuple[WorkUnit, Organization]]:
     return result
 
 
+def _aliases(kind: str) -> dict[str, list[str]]:
+    """The other ways a code list's entries are written: its aliases and official title codes ("V.08.05.12")."""
+    found = codelists.aliases(kind)
+    for code, grades in codelists.official_codes(kind).items():
+        found.setdefault(code, []).extend(grades.values())
+    return found
+
+
+def code_catalogues() -> dict[str, matching.Catalogue]:
+    """The code lists as the import matches them: names, the aliases of codelists.json, grade suffixes."""
+    items: dict[str, list[matching.Entry]] = defaultdict(list)
+    for item in CodeItem.objects.filter(active=True).order_by("kind", "position"):
+        items[item.kind].append(matching.Entry(item.pk, item.name, item.code))
+    return {
+        kind: matching.Catalogue(
+            f"danh mục {CodeKind(kind).label}",
+            items[kind],
+            aliases=_aliases(kind),
+            strip_grade=codelists.strip_grade if kind == CodeKind.PROFESSION else None,
+        )
+        for kind in CodeKind.values
+    }
+
+
+def catalogues_for(org: Organization, importer_class) -> dict[str, matching.Catalogue]:
+    """The catalogues a roster kind's values are matched against, for naming a mapping's target."""
+    importer = importer_class(org, Path(), saved_mapping={}, saved_values={})
+    importer._prepare_catalogues()
+    return importer.catalogues
+
+
 class Importer:
     columns: list[Column] = STAFF_COLUMNS
     kind = "staff"
+    kind_label = "danh sách nhân sự"
 
     def __init__(
         self,
@@ -178,6 +330,8 @@ class Importer:
         dry_run: bool = False,
         progress: Progress | None = None,
         saved_mapping: dict[str, str] | None = None,
+        saved_values: dict[str, dict[str, str]] | None = None,
+        options: Options | None = None,
         on_written: Written | None = None,
     ):
         self.org = org
@@ -185,31 +339,45 @@ class Importer:
         self.name = name or self.path.name
         self.user = user
         self.dry_run = dry_run
+        self.options = options or Options()
         self.progress = progress or (lambda phase, done, total: None)
         # called inside the write transaction, after the last row: what it records commits with the rows or not at all
         self.on_written = on_written or (lambda report: None)
-        if saved_mapping is None:
-            saved_mapping = load_mapping(org, self.kind)
-        self.saved_mapping = saved_mapping
-        self.report = Report(file_name=self.name, organization=org.code, dry_run=dry_run)
+        self.saved_mapping = load_mapping(org, self.kind) if saved_mapping is None else saved_mapping
+        self.saved_values = load_values(org, self.kind) if saved_values is None else saved_values
+        self.report = Report(
+            file_name=self.name,
+            organization=org.code,
+            dry_run=dry_run,
+            partial=self.options.partial,
+            accepted_identity_changes=self.options.accept_identity_changes,
+        )
         self.today = today()
+        self.groups: dict[tuple[str, str], list] = {}
+        self.values: dict[tuple[str, str], dict] = {}
+        self.notes: dict[str, list[int]] = defaultdict(list)
 
     # --- set-up ------------------------------------------------------------------------------------
     def _prepare_lookups(self) -> None:
-        self.units = units_within(self.org)
-        self.unit_lookup = cells.Lookup(
-            f"các khoa/phòng thuộc {self.org.name}", [(u.code, u.name, pk) for pk, (u, _o) in self.units.items()]
-        )
-        items: dict[str, list] = defaultdict(list)
-        for item in CodeItem.objects.filter(active=True).order_by("kind", "position"):
-            items[item.kind].append((item.code, item.name, item.pk))
-        self.code_lookups = {
-            kind: cells.Lookup(f"danh mục {CodeKind(kind).label}", items[kind]) for kind in CodeKind.values
-        }
+        self._prepare_catalogues()
         scope_q = Q(organization__path__startswith=self.org.path) | Q(work_unit_id__in=list(self.units))
         self.staff_codes: dict[str, list[int]] = defaultdict(list)
         for pk, code in Person.objects.filter(scope_q).exclude(staff_code="").values_list("pk", "staff_code"):
             self.staff_codes[code].append(pk)
+
+    def _prepare_catalogues(self) -> None:
+        self.units = units_within(self.org)
+        self.catalogues: dict[str, matching.Catalogue] = {
+            "work_unit": matching.Catalogue(
+                f"các khoa/phòng thuộc {self.org.name}",
+                [matching.Entry(pk, u.name, u.code) for pk, (u, _o) in self.units.items()],
+                units=True,
+            )
+        }
+        codes = code_catalogues()
+        for column in self.columns:
+            if column.kind == "code":
+                self.catalogues[column.field] = codes[column.code_kind]
 
     def _sha256(self) -> str:
         digest = hashlib.sha256()
@@ -223,11 +391,13 @@ class Importer:
         started = time.monotonic()
         report = self.report
         try:
-            roster = Roster(self.path, self.name)
+            roster = Roster(self.path, self.name, include_hidden=self.options.include_hidden)
+            report.sheets = roster.visible_sheets() if roster.kind != "text" else []
             report.sha256 = self._sha256()
             self._prepare_lookups()
             with tempfile.TemporaryFile(prefix="ketnap-import-") as spill:
                 self._validate(roster, spill)
+                self._finish_report(roster)
                 if report.ok and not self.dry_run:
                     spill.seek(0)
                     self._write(spill)  # sets report.written inside its transaction
@@ -236,37 +406,44 @@ class Importer:
         report.seconds = round(time.monotonic() - started, 2)
         return report
 
-    def _find_header(self, rows: Iterator[tuple[int, tuple]]) -> tuple[int, dict[int, Column], tuple]:
-        best: tuple[int, dict, tuple] | None = None
-        for count, (number, values) in enumerate(rows, start=1):
-            found = match_headers(values, self.columns, self.saved_mapping)
-            fields = {c.field for c in found.values()}
-            if len(found) >= 3 and ({"full_name", "given_name"} & fields):
-                return number, found, values
-            if best is None or len(found) > len(best[1]):
-                best = (number, found, values)
-            if count >= HEADER_SEARCH_ROWS:
-                break
+    def _locate(self, roster: Roster) -> tuple[Header, Iterator[tuple[int, tuple]]]:
+        """The sheet and header row of the roster: the chosen sheet, else the first that holds one."""
+        wanted = [self.options.sheet] if self.options.sheet else roster.visible_sheets() or [roster.sheets[0].name]
+        for sheet in wanted:
+            rows = roster.rows(sheet if roster.kind != "text" else None)
+            head = []
+            for item in rows:
+                head.append(item)
+                if len(head) >= HEADER_SEARCH_ROWS + 2:
+                    break
+            header = find_header(head, self.columns, self.saved_mapping, roster.merged)
+            if header is not None:
+                header.sheet = sheet
+                rest = (item for item in head if item[0] > header.last_row)
+                return header, chain(rest, rows)
+        tried = f" (đã tìm trong các trang: {', '.join(wanted)})" if len(wanted) > 1 else ""
         labels = ", ".join(c.label for c in self.columns if c.field in {"full_name", "birth_date", "gender"})
         raise ImportFileError(
-            f"Không tìm thấy dòng tiêu đề trong {HEADER_SEARCH_ROWS} dòng đầu của tệp {self.name}: cần các cột "
-            f"như {labels}, Khoa/phòng, Số CCCD hoặc Mã nhân viên."
+            f"Không tìm thấy dòng tiêu đề trong {HEADER_SEARCH_ROWS} dòng đầu của tệp {self.name}{tried}: cần các "
+            f"cột như {labels}, Khoa/phòng, Số CCCD hoặc Mã nhân viên."
         )
 
-    def _check_columns(self, found: dict[int, Column]) -> None:
-        fields = {c.field for c in found.values()}
+    def _check_columns(self, fields: set[str]) -> None:
         missing = []
         if "full_name" not in fields and not {"family_name", "given_name"} <= fields:
             missing.append("Họ và tên")
-        for name, label in (("birth_date", "Ngày sinh"), ("gender", "Giới tính"), ("work_unit", "Khoa/phòng")):
-            if name not in fields:
-                missing.append(label)
+        if not {"birth_date", "birth_date_male", "birth_date_female"} & fields:
+            missing.append("Ngày sinh")
+        if not {"gender", "female_mark", "male_mark", "birth_date_male", "birth_date_female"} & fields:
+            missing.append("Giới tính")
         if not {"citizen_id", "staff_code"} & fields:
             missing.append("Số CCCD hoặc Mã nhân viên")
         missing += self._missing_extra(fields)
         if missing:
             raise ImportFileError(
-                f"Tệp {self.name} thiếu cột bắt buộc: {', '.join(missing)} (dòng tiêu đề {self.report.header_row})."
+                f"Tệp {self.name} thiếu cột bắt buộc: {', '.join(missing)} (dòng tiêu đề {self.report.header_row}"
+                + (f", trang '{self.report.sheet}'" if len(self.report.sheets) > 1 else "")
+                + ")."
             )
 
     def _missing_extra(self, fields: set[str]) -> list[str]:
@@ -274,37 +451,37 @@ class Importer:
 
     def _validate(self, roster: Roster, spill) -> None:
         report = self.report
-        rows = roster.rows()
-        header_row, found, header_values = self._find_header(rows)
-        report.header_row = header_row
-        for first, last, ref in roster.merged:
-            if first <= header_row <= last:
-                raise ImportFileError(
-                    f"Dòng tiêu đề (dòng {header_row}) có ô gộp {ref}. Hãy bỏ gộp ô (Unmerge) để mỗi cột có một "
-                    "tiêu đề riêng trên một dòng, rồi nhập lại."
-                )
+        header, rows = self._locate(roster)
+        report.sheet, report.header_row = header.sheet, header.first_row
+        found = header.found
         self.found = found
-        self.headings = {i: str(header_values[i]).strip() for i in found}
+        self.headings = {i: header.headings[i] for i in found}
         report.columns = [(self.headings[i], c.label) for i, c in sorted(found.items())]
         report.headings = [
-            (heading_key(v), str(v).strip(), found[i].field if i in found else "")
-            for i, v in enumerate(header_values)
-            if not cells.is_empty(v)
+            (heading_key(h), h, found[i].field if i in found else "") for i, h in enumerate(header.headings) if h
         ]
-        report.ignored_headers = [
-            str(v).strip()
-            for i, v in enumerate(header_values)
-            if i not in found and not cells.is_empty(v) and heading_key(v) not in IGNORED
-        ]
-        self._check_columns(found)
+        report.ignored_headers = header.ignored()
+        self._check_columns(header.fields)
+        self.mark_kinds = {c.kind for c in found.values()} & {"female_mark", "male_mark"}
+        self._unit_column_present = "work_unit" in header.fields
+        self._group_cache: dict[str, dict] = {}
         self.seen_cid: dict[str, int] = {}
         self.seen_code: dict[str, int] = {}
         self.seen_pk: dict[int, int] = {}
+        classifier = Classifier(header)
+        self.classifier = classifier
+        group = ""
         batch: list[tuple[int, dict]] = []
         total = roster.total
         for number, values in rows:
+            kind, text = classifier.classify(number, values)
+            if kind == "group":
+                group = text
+                continue
+            if kind == "skip":
+                continue
             report.rows += 1
-            parsed = self._parse_row(number, values)
+            parsed = self._parse_row(number, values, group)
             if parsed is not None:
                 batch.append((number, parsed))
             if len(batch) >= BATCH:
@@ -314,58 +491,101 @@ class Importer:
                 self.progress("check", number, total)
         if batch:
             self._classify(batch, spill)
-        self.progress("check", report.rows + header_row, report.rows + header_row)
+        self.progress("check", (total or report.rows), (total or report.rows))
         if not report.rows:
             raise ImportFileError(f"Tệp {self.name} không có dòng dữ liệu nào dưới dòng tiêu đề.")
+        if "work_unit" not in header.fields and not classifier.kinds.groups:
+            # a roster may name departments in group rows instead of a column; with neither, new people cannot go in
+            self.report.notices.append("Tệp không có cột Khoa/phòng và không có dòng tên khoa/phòng: người mới cần có.")
 
-    def _parse_row(self, number: int, values: tuple) -> dict | None:
+    # --- one row -------------------------------------------------------------------------------------
+    def _parse_row(self, number: int, values: tuple, group: str) -> dict | None:
         """The row's non-empty cells as model values; errors are reported and None returned."""
         report = self.report
         before = report.error_count
-        result: dict = {}
+        result: dict = {"_partial": {}}
+        self._unmatched_here = False
         for index, column in self.found.items():
             value = values[index] if index < len(values) else None
             if cells.is_empty(value):
                 continue
             heading = self.headings[index]
             if isinstance(value, str) and value.lstrip().startswith("="):
-                report.add_error(
-                    number,
-                    heading,
-                    f"ô chứa công thức '{value.strip()[:40]}'; ketnap chỉ nhận giá trị (chép rồi Dán đặc biệt → "
-                    "Giá trị).",
-                )
+                self._error(number, heading, f"ô chứa công thức '{quoted(value.strip(), 40)}'; hãy dán giá trị.")
                 continue
             try:
-                self._parse_cell(column, value, result)
+                self._parse_cell(number, heading, column, value, result)
             except cells.CellError as exc:
-                report.add_error(number, heading, str(exc))
+                self._error(number, heading, str(exc))
+        if group:
+            self._from_group(number, group, result)
+        self._marks(result)
         # duplicates are checked even on a row with other errors, so one run lists them all
         self._check_keys(number, result)
-        if report.error_count > before:
+        if report.error_count > before or self._unmatched_here:
             return None
         return self._check_row(number, result)
 
-    def _parse_cell(self, column: Column, value, result: dict) -> None:
+    # what a group row above the people may name, and where it goes on their rows
+    GROUP_FIELDS = {"work_unit": "work_unit_id"}
+
+    def _from_group(self, number: int, group: str, result: dict) -> None:
+        """Fill what the row leaves empty from the group row above it ("KHOA NỘI", "1. Chi bộ Khối Nội")."""
+        found = self._group_cache.get(group)
+        if found is None:
+            found = self._group_cache[group] = {}
+            for name, target in self.GROUP_FIELDS.items():
+                index = self.catalogues[name].find(group)
+                if index is not None:
+                    found[target] = self.catalogues[name].entries[index].value
+        for target, value in found.items():
+            result.setdefault(target, value)
+        if not found and "work_unit_id" not in result and not self._unit_column_present:
+            # a department the catalogue does not know: asked once, like a value in a column
+            column = next(c for c in self.columns if c.field == "work_unit")
+            if self._lookup(number, "Khoa/phòng (dòng nhóm)", column, group) is UNMATCHED:
+                self._unmatched_here = True
+
+    def _error(self, number: int, column: str, message: str) -> None:
+        self.report.add_error(number, column, message)
+        key = (column, quoted(message, 300))
+        group = self.groups.get(key)
+        if group is None and len(self.groups) < MAX_GROUPS:
+            group = self.groups[key] = [0, []]
+        if group is not None:
+            group[0] += 1
+            if len(group[1]) < 200:
+                group[1].append(number)
+
+    def _parse_cell(self, number: int, heading: str, column: Column, value, result: dict) -> None:
         kind = column.kind
         if kind == "name":
             result["family_name"], result["middle_name"], result["given_name"] = cells.full_name(value)
+            result["_full_name"] = normalize_name(cells.text(value))
         elif kind == "text":
             result[column.field] = (
                 cells.name_part(value, column.max_length)
                 if column.field in {"family_name", "middle_name", "given_name"}
                 else cells.text(value, column.max_length)
             )
-        elif kind == "date":
-            result[column.field] = cells.date(value, not_after=self.today)
+        elif kind in {"date", "birth_male", "birth_female"}:
+            self._parse_date(number, heading, column, value, result)
         elif kind == "gender":
             result["gender"] = cells.gender(value)
+        elif kind in {"female_mark", "male_mark"}:
+            marked = cells.mark(value)
+            result.setdefault("_marks", {})[kind] = marked
+        elif kind == "member_mark":
+            result["_member_mark"] = cells.mark(value)
         elif kind == "citizen_id":
             result["citizen_id"] = cells.citizen_id(value)
-        elif kind == "code":
-            result[f"{column.field}_id"] = self.code_lookups[column.code_kind](value)
-        elif kind == "unit":
-            result["work_unit_id"] = self.unit_lookup(value)
+        elif kind in {"code", "unit"}:
+            found = self._lookup(number, heading, column, value)
+            target = "work_unit_id" if kind == "unit" else f"{column.field}_id"
+            if found is UNMATCHED:
+                self._unmatched_here = True
+            elif found is not EMPTY:
+                result[target] = found
         elif kind == "bool":
             result[column.field] = cells.boolean(value)
         elif kind == "phone":
@@ -373,9 +593,78 @@ class Importer:
         elif kind == "email":
             result["email"] = cells.email(value)
         else:
-            self._parse_extra(column, value, result)
+            self._parse_extra(number, heading, column, value, result)
 
-    def _parse_extra(self, column: Column, value, result: dict) -> None:
+    def _parse_date(self, number: int, heading: str, column: Column, value, result: dict) -> None:
+        day, partial = cells.date(value, not_after=self.today, today=self.today)
+        target = "birth_date" if column.kind in {"birth_male", "birth_female"} else column.field
+        if partial:
+            if target in LEGAL_DATES:
+                raise cells.CellError(
+                    f"'{cells.shown(value)}' chưa đủ ngày, tháng, năm; ngày này có giá trị pháp lý nên ketnap không "
+                    "tự điền."
+                )
+            result["_partial"][target] = partial
+            self.notes[f"Cột '{heading}': {PARTIAL_NOTES[partial]}"].append(number)
+        result[target] = day
+        if column.kind == "birth_male":
+            result["gender"] = Gender.MALE
+        elif column.kind == "birth_female":
+            result["gender"] = Gender.FEMALE
+
+    def _marks(self, result: dict) -> None:
+        """An x-column "Nữ" says female where marked and male where blank (and "Nam" the other way round)."""
+        marks = result.pop("_marks", {})
+        if "gender" in result or not self.mark_kinds:
+            return
+        if "female_mark" in self.mark_kinds:
+            result["gender"] = Gender.FEMALE if marks.get("female_mark") else Gender.MALE
+        else:
+            result["gender"] = Gender.MALE if marks.get("male_mark") else Gender.FEMALE
+
+    def _lookup(self, number: int, heading: str, column: Column, value):
+        catalogue = self.catalogues[column.field]
+        raw = cells.text(value)
+        key = matching.key(raw)
+        saved = self.saved_values.get(column.field, {})
+        if key in saved:
+            if saved[key] == "":
+                return EMPTY
+            index = catalogue.by_reference(saved[key])
+            if index is not None:
+                return catalogue.entries[index].value
+        index = catalogue.find(raw)
+        if index is not None:
+            return catalogue.entries[index].value
+        self._remember_unmatched(number, heading, column, raw, key, catalogue)
+        return UNMATCHED
+
+    def _remember_unmatched(self, number, heading, column, raw, key, catalogue) -> None:
+        entry = self.values.get((column.field, key))
+        if entry is None:
+            if sum(1 for f, _k in self.values if f == column.field) >= MAX_VALUES:
+                self.report.add_error(number, heading, f"'{quoted(raw)}' không có trong {catalogue.title}.")
+                return
+            guess = catalogue.guess(raw)
+            entry = self.values[(column.field, key)] = {
+                "field": column.field,
+                "column": heading,
+                "label": column.label,
+                "catalogue": catalogue.title,
+                "value": quoted(raw),
+                "key": key,
+                "count": 0,
+                "row_list": [],
+                "guess": catalogue.entries[guess].code if guess is not None else "",
+                "guess_label": catalogue.entries[guess].label if guess is not None else "",
+                "optional": column.field != "work_unit",
+            }
+        entry["count"] += 1
+        if len(entry["row_list"]) < 200:
+            entry["row_list"].append(number)
+        self.report._note_row(number, f"{heading}: '{quoted(raw)}' chưa có trong {catalogue.title}")
+
+    def _parse_extra(self, number: int, heading: str, column: Column, value, result: dict) -> None:
         raise cells.CellError(f"cột {column.label} không dùng khi nhập nhân sự.")
 
     def _heading(self, field_name: str) -> str:
@@ -384,43 +673,42 @@ class Importer:
                 return self.headings[index]
         if field_name in {"family_name", "given_name", "middle_name"}:
             return self._heading("full_name")
+        if field_name == "birth_date":
+            return self._heading("birth_date_male") or self._heading("birth_date_female")
         return ""
 
     def _check_keys(self, number: int, result: dict) -> None:
-        report = self.report
         cid, code = result.get("citizen_id"), result.get("staff_code")
         if cid:
             if cid in self.seen_cid:
-                report.add_error(
-                    number, self._heading("citizen_id"), f"số CCCD {cid} trùng với dòng {self.seen_cid[cid]}."
-                )
+                self._error(number, self._heading("citizen_id"), f"số CCCD {cid} trùng với dòng {self.seen_cid[cid]}.")
             else:
                 self.seen_cid[cid] = number
         if code:
             if code in self.seen_code:
-                report.add_error(
+                self._error(
                     number, self._heading("staff_code"), f"mã nhân viên '{code}' trùng với dòng {self.seen_code[code]}."
                 )
             else:
                 self.seen_code[code] = number
 
     def _check_row(self, number: int, result: dict) -> dict | None:
-        report = self.report
         ok = True
         if not result.get("citizen_id") and not result.get("staff_code"):
-            report.add_error(
+            self._error(
                 number, "", "cần Số CCCD hoặc Mã nhân viên để nhận ra người này khi nhập lại (không tạo trùng)."
             )
             ok = False
         if not result.get("given_name") or not result.get("family_name"):
-            report.add_error(number, self._heading("full_name") or "Họ và tên", "thiếu họ và tên.")
+            self._error(number, self._heading("full_name") or "Họ và tên", "thiếu họ và tên.")
             ok = False
         born, joined = result.get("birth_date"), result.get("joined_unit_on")
         if born and joined and joined < born:
-            report.add_error(number, self._heading("joined_unit_on"), "ngày vào đơn vị trước ngày sinh.")
+            self._error(number, self._heading("joined_unit_on"), "ngày vào đơn vị trước ngày sinh.")
             ok = False
         return result if ok else None
 
+    # --- against the register --------------------------------------------------------------------------
     def _existing(self, batch: list[tuple[int, dict]]) -> tuple[dict, dict]:
         cids = [r["citizen_id"] for _n, r in batch if r.get("citizen_id")]
         codes = [r["staff_code"] for _n, r in batch if r.get("staff_code")]
@@ -433,6 +721,12 @@ class Importer:
         for code in codes:
             if code in self.staff_codes:
                 by_code[code] = [by_pk[pk] for pk in self.staff_codes[code] if pk in by_pk]
+        found = {p["pk"] for p in by_cid.values()} | {p["pk"] for ps in by_code.values() for p in ps}
+        self.active_members = set(
+            PartyMembership.objects.filter(person_id__in=found, status__in=MembershipStatus.active()).values_list(
+                "person_id", flat=True
+            )
+        )
         return by_cid, by_code
 
     def _in_scope(self, person: dict) -> bool:
@@ -440,11 +734,10 @@ class Importer:
 
     def _match(self, number: int, row: dict, by_cid: dict, by_code: dict) -> dict | bool | None:
         """The existing person this row is (None: a new person; False: an error was reported)."""
-        report = self.report
         cid, code = row.get("citizen_id"), row.get("staff_code")
         person = by_cid.get(cid) if cid else None
         if person is not None and not self._in_scope(person):
-            report.add_error(
+            self._error(
                 number,
                 self._heading("citizen_id"),
                 f"số CCCD {cid} đã có trong hồ sơ một người ngoài {self.org.name}; ketnap không ghi đè. "
@@ -453,14 +746,14 @@ class Importer:
             return False
         coded = by_code.get(code, []) if code else []
         if person is None and len(coded) > 1:
-            report.add_error(
+            self._error(
                 number,
                 self._heading("staff_code"),
                 f"mã nhân viên '{code}' đang dùng cho {len(coded)} người; hãy ghi thêm số CCCD để phân biệt.",
             )
             return False
         if coded and person is not None and all(p["pk"] != person["pk"] for p in coded):
-            report.add_error(
+            self._error(
                 number,
                 self._heading("staff_code"),
                 f"mã nhân viên '{code}' thuộc một người khác với người có số CCCD {cid}.",
@@ -469,7 +762,7 @@ class Importer:
         if person is None and coded:
             person = coded[0]
             if cid and person["citizen_id"] and person["citizen_id"] != cid:
-                report.add_error(
+                self._error(
                     number,
                     self._heading("citizen_id"),
                     f"mã nhân viên '{code}' đã thuộc người có số CCCD khác ({person['citizen_id']}).",
@@ -478,10 +771,42 @@ class Importer:
         if person is not None:
             earlier = self.seen_pk.get(person["pk"])
             if earlier:
-                report.add_error(number, "", f"cùng một người với dòng {earlier} (trùng CCCD hoặc mã nhân viên).")
+                self._error(number, "", f"cùng một người với dòng {earlier} (trùng CCCD hoặc mã nhân viên).")
                 return False
             self.seen_pk[person["pk"]] = number
         return person
+
+    def _changes(self, row: dict, person: dict) -> dict:
+        """What the row changes on a person, without the noise a roster carries."""
+        changes = {k: v for k, v in row.items() if k in PERSON_FIELDS and person.get(k) != v}
+        full = " ".join(p for p in (person["family_name"], person["middle_name"], person["given_name"]) if p)
+        if row.get("_full_name") and normalize_name(full) == row["_full_name"]:
+            # the same full name: keep how the register splits it ("Ánh Dương" stays the given name)
+            for part in ("family_name", "middle_name", "given_name"):
+                changes.pop(part, None)
+        for name, partial in row["_partial"].items():
+            old = person.get(name)
+            # "1975" says nothing against 12/03/1975 already recorded
+            if old and name in changes and old.year == row[name].year:
+                if partial == cells.YEAR_ONLY or old.month == row[name].month:
+                    changes.pop(name)
+        return changes
+
+    def _identity(self, number: int, person: dict, changes: dict) -> None:
+        touched = [name for name in IDENTITY_FIELDS if name in changes]
+        if not touched:
+            return
+        report = self.report
+        report.identity_change_count += 1
+        if len(report.identity_changes) < MAX_ERRORS:
+            full = " ".join(p for p in (person["family_name"], person["middle_name"], person["given_name"]) if p)
+            report.identity_changes.append(
+                {
+                    "row": number,
+                    "name": full,
+                    "changes": [[IDENTITY_FIELDS[n], _display(person.get(n)), _display(changes[n])] for n in touched],
+                }
+            )
 
     def _classify(self, batch: list[tuple[int, dict]], spill) -> None:
         report = self.report
@@ -491,29 +816,43 @@ class Importer:
             person = self._match(number, row, by_cid, by_code)
             if person is False:
                 continue
+            self._cross_check(number, row, person)
             if person is None:
                 missing = [label for name, label in REQUIRED_FOR_NEW.items() if not row.get(name)]
                 if missing:
-                    report.add_error(number, "", f"người mới cần có {', '.join(missing)}.")
+                    self._error(number, "", f"người mới cần có {', '.join(missing)}.")
                     continue
                 report.created += 1
-                planned.append(("create", number, row, None))
+                planned.append(("create", number, _plain_row(row), None))
                 self._sample("created", number, row, "")
             else:
-                changes = {k: v for k, v in row.items() if k in PERSON_FIELDS and person.get(k) != v}
+                changes = self._changes(row, person)
                 extra = self._extra_changes(number, row, person)
                 if extra is False:
                     continue
                 if not changes and not extra:
                     report.unchanged += 1
                     continue
+                self._identity(number, person, changes)
                 report.updated += 1
-                planned.append(("update", number, changes, person["pk"]) + ((extra,) if extra else ()))
+                before = {k: person.get(k) for k in changes}
+                planned.append(("update", number, changes, person["pk"], extra or None, before))
                 labels = sorted({self._label(k) for k in changes} | ({"Đảng viên"} if extra else set()))
-                labels = ", ".join(labels)
-                self._sample("updated", number, {**person, **row}, labels)
-        if report.error_count == 0 and not self.dry_run:
+                self._sample("updated", number, {**person, **row}, ", ".join(labels))
+        if not self.dry_run and (report.error_count == 0 or report.partial):
             pickle.dump(planned, spill, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def _cross_check(self, number: int, row: dict, person: dict | None) -> None:
+        """A "Đảng viên" x-column is compared with the register, never written (membership has its own road)."""
+        if "_member_mark" not in row:
+            return
+        is_member = person is not None and person["pk"] in self.active_members
+        if row["_member_mark"] and not is_member:
+            self.notes["Ghi là đảng viên nhưng sổ đảng viên của ketnap chưa có (hãy nhập danh sách đảng viên)"].append(
+                number
+            )
+        elif not row["_member_mark"] and is_member:
+            self.notes["Sổ đảng viên có người này nhưng tệp không đánh dấu là đảng viên"].append(number)
 
     def _extra_changes(self, number: int, row: dict, person: dict):
         return None
@@ -531,6 +870,48 @@ class Importer:
         if len(self.report.samples[key]) < SAMPLES:
             name = " ".join(p for p in (row.get("family_name"), row.get("middle_name"), row.get("given_name")) if p)
             self.report.samples[key].append((number, name, detail))
+
+    # --- the report --------------------------------------------------------------------------------------
+    def _finish_report(self, roster: Roster) -> None:
+        report = self.report
+        kinds = self.classifier.kinds
+        place = f"Trang '{report.sheet}': d" if len(report.sheets) > 1 else "D"
+        for rows, what in (
+            (kinds.number_rows, "dòng đánh số cột, bỏ qua"),
+            (kinds.repeated_headers, "dòng tiêu đề lặp lại, bỏ qua"),
+            (kinds.totals, "dòng tổng cộng, bỏ qua"),
+            (kinds.footer, "chân trang (người lập biểu, chữ ký), bỏ qua"),
+        ):
+            if rows:
+                report.skipped.append(f"{place}òng {ranges(rows)}: {what}")
+        if kinds.groups:
+            names = ", ".join(quoted(text, 40) for _n, text in kinds.groups[:6]) + (
+                ", …" if len(kinds.groups) > 6 else ""
+            )
+            report.skipped.append(
+                f"{len(kinds.groups)} dòng tên nhóm ({names}): khoa/phòng của những người ngay dưới, nếu dòng của họ "
+                "không ghi khoa/phòng"
+            )
+        hidden = roster.skipped.hidden_rows
+        if hidden:
+            report.skipped.append(
+                f"{len(hidden)} dòng bị ẩn trong tệp ({ranges(hidden)}), thường là người đã nghỉ: không nhập. Muốn "
+                "nhập cả dòng ẩn thì chọn “Nhập cả dòng ẩn” (dòng lệnh: --include-hidden)."
+            )
+        if roster.skipped.hidden_columns:
+            report.skipped.append(f"{len(roster.skipped.hidden_columns)} cột bị ẩn trong tệp: không đọc.")
+        for message, rows in self.notes.items():
+            report.notices.append(f"{message} — {len(rows)} dòng: {ranges(rows)}.")
+        for entry in self.values.values():
+            entry["rows"] = ranges(entry.pop("row_list"))
+            report.unmatched.append(entry)
+        report.unmatched.sort(key=lambda e: (e["field"], -e["count"]))
+        report.error_groups = [
+            {"column": column, "message": message, "count": count, "rows": ranges(rows)}
+            for (column, message), (count, rows) in sorted(self.groups.items(), key=lambda kv: -kv[1][0])
+        ]
+        if report.partial:
+            report.rejected = report.blocked_rows
 
     # --- pass 2 ---------------------------------------------------------------------------------------
     def _batches(self, spill) -> Iterator[list]:
@@ -564,6 +945,8 @@ class Importer:
                             "created": report.created,
                             "updated": report.updated,
                             "unchanged": report.unchanged,
+                            "rejected": report.rejected,
+                            "identity_changes": report.identity_change_count,
                         },
                     ]
                 },
@@ -571,8 +954,6 @@ class Importer:
             )
             report.written = True
             self.on_written(report)
-
-    kind_label = "danh sách nhân sự"
 
     def _write_batch(self, planned: list) -> None:
         creates = [p for p in planned if p[0] == "create"]
@@ -596,6 +977,7 @@ class Importer:
         )
         if updates:
             people = Person.objects.in_bulk([p[3] for p in updates])
+            self._audit_updates(updates, people)
             members = set(
                 PartyMembership.objects.filter(
                     person_id__in=list(people), status__in=MembershipStatus.active()
@@ -632,5 +1014,22 @@ class Importer:
                 Person.objects.bulk_update(list(people.values()), sorted(names), batch_size=500)
         self._after_batch(planned, new_people)
 
+    def _audit_updates(self, updates: list, people: dict[int, Person]) -> None:
+        """One entry per updated person, with the values before and after, so an overwritten birth date or
+        religion can be read back (bulk_update bypasses the audit signals)."""
+        for entry in updates:
+            changes, pk, before = entry[2], entry[3], entry[5]
+            if changes:
+                write_entry(
+                    "update",
+                    people[pk],
+                    {name: [_audit_value(before.get(name)), _audit_value(value)] for name, value in changes.items()},
+                    person_id=pk,
+                )
+
     def _after_batch(self, planned: list, new_people: list[Person]) -> None:
         pass
+
+
+def _audit_value(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value

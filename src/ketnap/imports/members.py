@@ -6,10 +6,9 @@ numbers are filled or corrected; a different chi bộ or status is refused with 
 recognition is a dated event with its own screen and papers, not a spreadsheet edit.
 """
 
-from ketnap.imports import cells
+from ketnap.imports import cells, matching
 from ketnap.imports.columns import MEMBER_COLUMNS, Column
-from ketnap.imports.engine import Importer
-from ketnap.imports.models import RosterKind
+from ketnap.imports.engine import UNMATCHED, Importer
 from ketnap.registry.enums import MembershipEventKind, MembershipStatus, OrgKind
 from ketnap.registry.models import MembershipEvent, Organization, PartyMembership, Person
 from ketnap.vietnamese import fold
@@ -38,59 +37,66 @@ class MemberImporter(Importer):
     kind = "members"
     kind_label = "danh sách đảng viên"
 
-    def _prepare_lookups(self) -> None:
-        super()._prepare_lookups()
+    def _prepare_catalogues(self) -> None:
+        super()._prepare_catalogues()
         cells_ = Organization.objects.filter(
             path__startswith=self.org.path, kind__in=OrgKind.cell_kinds(), dissolved_on__isnull=True
         )
-        self.cell_lookup = cells.Lookup(f"các chi bộ thuộc {self.org.name}", [(o.code, o.name, o.pk) for o in cells_])
+        self.catalogues["cell"] = matching.Catalogue(
+            f"các chi bộ thuộc {self.org.name}", [matching.Entry(o.pk, o.name, o.code) for o in cells_], units=True
+        )
         self.memberships: dict[int, dict] = {}
 
-    def _missing_extra(self, fields: set[str]) -> list[str]:
-        return [label for name, label in (("cell", "Chi bộ"), ("decision_date", "Ngày vào Đảng")) if name not in fields]
+    # a member roster grouped by chi bộ names the cell in the group row ("2. Chi bộ Khối Ngoại")
+    GROUP_FIELDS = {"cell": "organization_id", **Importer.GROUP_FIELDS}
 
-    def _parse_extra(self, column: Column, value, result: dict) -> None:
+    def _missing_extra(self, fields: set[str]) -> list[str]:
+        # without a Chi bộ column, each row needs a group row naming its cell (checked row by row)
+        return ["Ngày vào Đảng"] if "decision_date" not in fields else []
+
+    def _parse_extra(self, number: int, heading: str, column: Column, value, result: dict) -> None:
         if column.kind == "cell":
-            result["organization_id"] = self.cell_lookup(value)
+            found = self._lookup(number, heading, column, value)
+            if found is UNMATCHED:
+                self._unmatched_here = True
+            else:
+                result["organization_id"] = found
         elif column.kind == "status":
             status = STATUSES.get(fold(cells.shown(value)))
             if status is None:
                 raise cells.CellError(f"'{cells.shown(value)}' không rõ; ghi Chính thức hoặc Dự bị.")
             result["status"] = status
         else:
-            super()._parse_extra(column, value, result)
+            super()._parse_extra(number, heading, column, value, result)
 
     def _check_row(self, number: int, result: dict) -> dict | None:
         row = super()._check_row(number, result)
         if row is None:
             return None
-        report = self.report
         if "status" not in row:  # no status column or cell: an official date says official
             row["status"] = MembershipStatus.OFFICIAL if row.get("official_date") else MembershipStatus.PROBATIONARY
         decided, official = row.get("decision_date"), row.get("official_date")
         if row["status"] == MembershipStatus.OFFICIAL and not official:
-            report.add_error(
+            self._error(
                 number, self._heading("official_date") or "Ngày chính thức", "đảng viên chính thức cần ngày chính thức."
             )
             return None
         if decided and official and official <= decided:
-            report.add_error(number, self._heading("official_date"), "ngày chính thức phải sau ngày vào Đảng.")
+            self._error(number, self._heading("official_date"), "ngày chính thức phải sau ngày vào Đảng.")
             return None
         ceremony = row.get("ceremony_date")
         if ceremony and decided and ceremony < decided:
-            report.add_error(
-                number, self._heading("ceremony_date"), "lễ kết nạp không thể trước ngày quyết định kết nạp."
-            )
+            self._error(number, self._heading("ceremony_date"), "lễ kết nạp không thể trước ngày quyết định kết nạp.")
             return None
         if ceremony and official and official <= ceremony:
-            report.add_error(number, self._heading("official_date"), "ngày chính thức phải sau ngày lễ kết nạp.")
+            self._error(number, self._heading("official_date"), "ngày chính thức phải sau ngày lễ kết nạp.")
             return None
         born = row.get("birth_date")
         if born and decided and decided.year - born.year < 16:
-            report.add_error(number, self._heading("decision_date"), "ngày vào Đảng không hợp lý so với ngày sinh.")
+            self._error(number, self._heading("decision_date"), "ngày vào Đảng không hợp lý so với ngày sinh.")
             return None
         if not row.get("organization_id"):
-            report.add_error(number, self._heading("organization_id") or "Chi bộ", "thiếu chi bộ sinh hoạt.")
+            self._error(number, self._heading("organization_id") or "Chi bộ", "thiếu chi bộ sinh hoạt.")
             return None
         return row
 
@@ -110,11 +116,11 @@ class MemberImporter(Importer):
         wanted = {k: row[k] for k in MEMBERSHIP_FIELDS if k in row}
         if membership is None:
             if not row.get("decision_date"):
-                self.report.add_error(number, self._heading("decision_date"), "thiếu ngày vào Đảng.")
+                self._error(number, self._heading("decision_date"), "thiếu ngày vào Đảng.")
                 return False
             return {"new": wanted}
         if wanted["organization_id"] != membership["organization_id"]:
-            self.report.add_error(
+            self._error(
                 number,
                 self._heading("organization_id"),
                 f"đang sinh hoạt tại {membership['organization__name']}; chuyển sinh hoạt làm trên màn hình đảng "
@@ -122,7 +128,7 @@ class MemberImporter(Importer):
             )
             return False
         if wanted["status"] != membership["status"]:
-            self.report.add_error(
+            self._error(
                 number,
                 self._heading("status") or self._heading("official_date"),
                 f"đang là {MembershipStatus(membership['status']).label.lower()}; công nhận chính thức làm theo quy "
@@ -139,7 +145,7 @@ class MemberImporter(Importer):
             registrations.append((person.pk, {k: row[k] for k in MEMBERSHIP_FIELDS if k in row}))
         updates = []
         for entry in planned:
-            if entry[0] == "update" and len(entry) > 4:
+            if entry[0] == "update" and entry[4]:
                 extra = entry[4]
                 if "new" in extra:
                     registrations.append((entry[3], extra["new"]))
@@ -178,7 +184,3 @@ class MemberImporter(Importer):
                     setattr(objects[update["membership"]], name, value)
                     fields.add(name)
             PartyMembership.objects.bulk_update(list(objects.values()), sorted(fields), batch_size=500)
-
-
-# the importer of each roster kind, for the command line and the web's background jobs
-IMPORTERS = {RosterKind.STAFF: Importer, RosterKind.MEMBERS: MemberImporter}

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 class RosterKind(models.TextChoices):
     STAFF = "staff", _("Danh sách nhân sự")
     MEMBERS = "members", _("Danh sách đảng viên")
+    CANDIDATES = "candidates", _("Quần chúng đang trong quá trình phát triển đảng viên")
+    ORGANIZATIONS = "orgs", _("Cây tổ chức đảng (tổ chức, khoa/phòng phụ trách)")
 
 
 class ColumnMapping(models.Model):
@@ -22,6 +24,9 @@ class ColumnMapping(models.Model):
     )
     kind = models.CharField(_("loại danh sách"), max_length=10, choices=RosterKind.choices)
     mapping = models.JSONField(default=dict)
+    # field → {matching.key(value as written) → catalogue code ("" = leave empty)}: "Khoa Cấp cứu 115" is the
+    # hospital's "Khoa Cấp cứu", decided once by the office (imports.matching)
+    values = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
 
@@ -37,6 +42,27 @@ class ColumnMapping(models.Model):
 def saved_mapping(organization, kind: str) -> dict[str, str]:
     found = ColumnMapping.objects.filter(organization=organization, kind=kind).first()
     return dict(found.mapping) if found else {}
+
+
+def saved_values(organization, kind: str) -> dict[str, dict[str, str]]:
+    found = ColumnMapping.objects.filter(organization=organization, kind=kind).first()
+    return {name: dict(values) for name, values in (found.values or {}).items()} if found else {}
+
+
+def save_mapping(organization, kind: str, *, user=None, columns: dict | None = None, values: dict | None = None):
+    """Merge column choices (heading key → field) and value choices (field → {value key → code}) into the
+    organisation's saved mapping; a later choice for the same heading or value replaces the earlier one."""
+    mapping, _ = ColumnMapping.objects.get_or_create(organization=organization, kind=kind)
+    if columns:
+        mapping.mapping = {**mapping.mapping, **columns}
+    if values:
+        merged = {name: dict(found) for name, found in (mapping.values or {}).items()}
+        for name, choices in values.items():
+            merged.setdefault(name, {}).update(choices)
+        mapping.values = merged
+    mapping.updated_by = user if user is not None and getattr(user, "is_authenticated", False) else None
+    mapping.save()
+    return mapping
 
 
 class JobState(models.TextChoices):
@@ -67,6 +93,7 @@ class ImportJob(models.Model):
     upload = models.CharField(max_length=32)
     path = models.CharField(max_length=500)
     dry_run = models.BooleanField(_("chỉ kiểm tra"), default=True)
+    options = models.JSONField(default=dict, blank=True)  # engine.Options as chosen on the page
     state = models.CharField(_("trạng thái"), max_length=10, choices=JobState.choices, default=JobState.QUEUED)
     phase = models.CharField(max_length=10, blank=True)  # "check" / "write", as the engine's progress calls them
     done = models.PositiveIntegerField(default=0)

@@ -24,6 +24,7 @@ default), so a roster of a few hundred rows lands on its preview at once, throug
 as a large one; anything longer shows the progress page.
 """
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -39,12 +40,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from ketnap.accounts.models import display_name
-from ketnap.imports.engine import Report
-from ketnap.imports.members import IMPORTERS
+from ketnap.imports.engine import Options, Report
+from ketnap.imports.errorfile import write_error_file
+from ketnap.imports.kinds import make_importer
 from ketnap.imports.models import ACTIVE_STATES, ImportJob, JobState
 
 logger = logging.getLogger(__name__)
 
+OPTION_NAMES = {f.name for f in dataclasses.fields(Options)}
 PHASES = {"": "Đang chờ", "check": "Đang kiểm tra", "write": "Đang ghi"}
 STALE_AFTER = 30  # seconds without a heartbeat from another process: that process is gone
 SAVE_EVERY = 1.0  # seconds between two saves of the progress while checking
@@ -79,7 +82,9 @@ def active_job(organization) -> ImportJob | None:
     return None
 
 
-def start(organization, user, *, kind: str, path: Path, name: str, upload: str, dry_run: bool) -> ImportJob:
+def start(
+    organization, user, *, kind: str, path: Path, name: str, upload: str, dry_run: bool, options: dict | None = None
+) -> ImportJob:
     """Record a job and start its thread; Busy if the organisation already has one running."""
     running = active_job(organization)
     if running is not None:
@@ -98,6 +103,7 @@ def start(organization, user, *, kind: str, path: Path, name: str, upload: str, 
                 upload=upload,
                 path=str(path),
                 dry_run=dry_run,
+                options=options or {},
                 runner=RUNNER_ID,
                 heartbeat_at=timezone.now(),
             )
@@ -226,7 +232,8 @@ def _execute(pk: int) -> None:
 
     path = Path(job.path)
     try:
-        importer = IMPORTERS[job.kind](
+        importer = make_importer(
+            job.kind,
             job.organization,
             path,
             name=job.file_name,
@@ -234,8 +241,12 @@ def _execute(pk: int) -> None:
             dry_run=job.dry_run,
             progress=_Progress(pk),
             on_written=written,
+            options=Options(**{k: v for k, v in job.options.items() if k in OPTION_NAMES}),
         )
         report = importer.run()
+        if report.written and report.partial and report.rejected:
+            # the rows left out, handed back with their errors (imports.views.job_errors serves it)
+            write_error_file(path, report, path.parent / f"{job.token}-tra-lai.xlsx", only_rows=True)
     except Exception as exc:  # the transaction was rolled back: nothing was written
         logger.exception("Lần nhập danh sách %s (%s) không thành công", pk, job.file_name)
         ImportJob.objects.filter(pk=pk).update(

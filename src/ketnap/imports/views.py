@@ -10,6 +10,7 @@ its page, which shows the progress until the job ends, then the preview (a check
 success message (an import). A job's page and status answer 404 outside the organisation, like the upload.
 """
 
+import io
 import secrets
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -26,18 +27,30 @@ from django.views.decorators.cache import never_cache
 from ketnap.accounts.scope import scope_for
 from ketnap.imports import runner
 from ketnap.imports.columns import MEMBER_COLUMNS, STAFF_COLUMNS
-from ketnap.imports.engine import Report
-from ketnap.imports.models import ColumnMapping, ImportJob, JobState, RosterKind
+from ketnap.imports.engine import catalogues_for
+from ketnap.imports.errorfile import write_error_file
+from ketnap.imports.kinds import ROSTERS, report_from_json
+from ketnap.imports.models import ColumnMapping, ImportJob, JobState, RosterKind, save_mapping
 from ketnap.imports.reader import max_rows
+from ketnap.imports.template import template_workbook
+from ketnap.vietnamese import fold
 
 COLUMNS = {RosterKind.STAFF: STAFF_COLUMNS, RosterKind.MEMBERS: MEMBER_COLUMNS}
+REASON_HELP = _(
+    "Chỉ với danh sách quần chúng đang trong quá trình: lý do ghi nhận các bước đã qua mà quy định nay không cho "
+    "(ví dụ: hồ sơ giấy đã được cấp trên duyệt năm 2023). Ghi vào từng bước và nhật ký."
+)
 SESSION_KEY = "ketnap_imports"
-SUFFIXES = {".xlsx", ".xlsm", ".csv"}
+SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt"}
 
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại danh sách"), choices=RosterKind.choices, initial=RosterKind.STAFF)
-    file = forms.FileField(label=_("Tệp .xlsx hoặc .csv (UTF-8)"))
+    file = forms.FileField(label=_("Tệp Excel (.xlsx, .xls), LibreOffice (.ods) hoặc CSV"))
+    include_hidden = forms.BooleanField(
+        label=_("Nhập cả các dòng bị ẩn (mặc định bỏ qua: thường là người đã nghỉ)"), required=False
+    )
+    reason = forms.CharField(label=_("Lý do ghi nhận"), required=False, max_length=500, help_text=REASON_HELP)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -90,8 +103,11 @@ def _forget(request, token) -> None:
         Path(entry["path"]).unlink(missing_ok=True)
 
 
-def _begin(request, org, token, entry, *, dry_run: bool):
-    """Start the check or the import of a pending upload in the background (runner.Busy if one is running)."""
+def _begin(request, org, token, entry, *, dry_run: bool, **choices):
+    """Start the check or the import of a pending upload in the background (runner.Busy if one is running).
+
+    The upload's options (sheet, hidden rows) are remembered with it; `choices` are this run's (partial,
+    accepted identity changes)."""
     job = runner.start(
         org,
         request.user,
@@ -100,13 +116,14 @@ def _begin(request, org, token, entry, *, dry_run: bool):
         name=entry["name"],
         upload=token,
         dry_run=dry_run,
+        options={**entry.get("options", {}), **choices},
     )
     runner.wait_briefly(job)  # a small file is done by now: its page shows the result at once
     return redirect("import_job", code=org.code, token=job.token)
 
 
-def _preview(request, org, token, entry, report):
-    columns = COLUMNS[entry["kind"]]
+def _preview(request, org, token, entry, report, job):
+    columns = COLUMNS.get(entry["kind"], [])
     return render(
         request,
         "imports/preview.html",
@@ -118,8 +135,27 @@ def _preview(request, org, token, entry, report):
             "report": report,
             "choices": [(c.field, c.label) for c in columns],
             "more_errors": report.error_count - len(report.errors),
+            "unmatched": _unmatched(org, entry["kind"], report),
+            "job_token": job.token,
+            "valid_rows": report.created + report.updated + report.unchanged,
+            "roster": entry["kind"] in ROSTERS,
+            "lines": report.grouped_lines(),
+            "details": report.lines() if hasattr(report, "lines") else [],
         },
     )
+
+
+def _unmatched(org, kind: str, report) -> list[tuple[dict, list[tuple[str, str]]]]:
+    """Each value to map, with its catalogue's entries (code, name) for the page's drop-down."""
+    if not report.unmatched or kind not in ROSTERS:
+        return []
+    catalogues = catalogues_for(org, ROSTERS[kind])
+    choices = {
+        name: [(e.code, e.label) for e in catalogues[name].entries]
+        for name in {v["field"] for v in report.unmatched}
+        if name in catalogues
+    }
+    return [(value, choices.get(value["field"], [])) for value in report.unmatched]
 
 
 def upload(request, code):
@@ -135,7 +171,13 @@ def upload(request, code):
         kind = form.cleaned_data["kind"]
         upload_ = form.cleaned_data["file"]
         token, path = _store(upload_)
-        entry = {"path": str(path), "name": Path(upload_.name).name, "org": org.code, "kind": kind}
+        entry = {
+            "path": str(path),
+            "name": Path(upload_.name).name,
+            "org": org.code,
+            "kind": kind,
+            "options": {"include_hidden": form.cleaned_data["include_hidden"], "reason": form.cleaned_data["reason"]},
+        }
         pending = request.session.get(SESSION_KEY, {})
         pending[token] = entry
         request.session[SESSION_KEY] = pending
@@ -165,7 +207,7 @@ def _confirm_or_remap(request, org, *, back: str | None):
     if entry is None:
         messages.error(request, _("Tệp đã tải lên không còn (đã nhập hoặc phiên làm việc đã hết). Hãy tải lên lại."))
         return redirect("import_upload", code=org.code)
-    if "remap" in request.POST:
+    if "remap" in request.POST and entry["kind"] in COLUMNS:
         fields = {c.field for c in COLUMNS[entry["kind"]]}
         mapping = {}
         for name, value in request.POST.items():
@@ -176,16 +218,52 @@ def _confirm_or_remap(request, org, *, back: str | None):
         )
         messages.success(request, _("Đã lưu cách đọc cột cho %(org)s; tệp được kiểm tra lại.") % {"org": org.name})
         return _begin_or_back(request, org, token, entry, dry_run=True, back=back)
+    if "values" in request.POST:
+        _save_values(request, org, entry["kind"])
+        messages.success(
+            request, _("Đã lưu cách hiểu các giá trị cho %(org)s; tệp được kiểm tra lại.") % {"org": org.name}
+        )
+        return _begin_or_back(request, org, token, entry, dry_run=True, back=back)
+    if "sheet" in request.POST:
+        entry["options"] = {**entry.get("options", {}), "sheet": request.POST["sheet"][:100]}
+        pending = request.session.get(SESSION_KEY, {})
+        pending[token] = entry
+        request.session[SESSION_KEY] = pending
+        return _begin_or_back(request, org, token, entry, dry_run=True, back=back)
     if "cancel" in request.POST:
         _forget(request, token)
         messages.info(request, _("Đã hủy; không có gì được ghi."))
         return redirect("import_upload", code=org.code)
-    return _begin_or_back(request, org, token, entry, dry_run=False, back=back)
+    choices = {
+        "partial": "partial" in request.POST,
+        "accept_identity_changes": request.POST.get("accept_identity_changes") == "1",
+    }
+    return _begin_or_back(request, org, token, entry, dry_run=False, back=back, **choices)
 
 
-def _begin_or_back(request, org, token, entry, *, dry_run: bool, back: str | None):
+def _save_values(request, org, kind: str) -> None:
+    """The preview's value choices ("value:<field>:<key>" → catalogue code, "" = leave empty): each code is checked
+    against its catalogue, so a forged form cannot map a value to something outside the organisation."""
+    if kind not in ROSTERS:
+        return
+    catalogues = catalogues_for(org, ROSTERS[kind])
+    choices: dict[str, dict[str, str]] = {}
+    for name, target in request.POST.items():
+        if not name.startswith("value:"):
+            continue
+        _prefix, field_name, key = name.split(":", 2)
+        catalogue = catalogues.get(field_name)
+        if catalogue is None or target == "?":
+            continue
+        if (target == "" and field_name != "work_unit") or catalogue.by_code.get(fold(target)) is not None:
+            choices.setdefault(field_name, {})[key[:200]] = target
+    if choices:
+        save_mapping(org, kind, user=request.user, values=choices)
+
+
+def _begin_or_back(request, org, token, entry, *, dry_run: bool, back: str | None, **choices):
     try:
-        return _begin(request, org, token, entry, dry_run=dry_run)
+        return _begin(request, org, token, entry, dry_run=dry_run, **choices)
     except runner.Busy as busy:
         if back is None:  # the upload page says it itself
             return redirect("import_upload", code=org.code)
@@ -221,7 +299,7 @@ def job(request, code, token):
                 "status_url": reverse("import_job_status", kwargs={"code": org.code, "token": job.token}),
             },
         )
-    report = Report.from_json(job.report)
+    report = report_from_json(job.kind, job.report)
     if report.written:
         _forget(request, job.upload)
         messages.success(
@@ -234,12 +312,15 @@ def job(request, code, token):
                 "unchanged": report.unchanged,
             },
         )
+        if report.partial and report.rejected:
+            # the rows left out, with their errors, to correct and import on their own
+            return render(request, "imports/partial_done.html", {"org": org, "job": job, "report": report}, status=200)
         return redirect("org_detail", code=org.code)
     if report.file_error and not report.headings:
         _forget(request, job.upload)  # nothing to correct on the page: the header row was not even found
     # someone else managing the organisation sees the preview too, but only the uploader's session holds the file
     entry = entry or {"name": job.file_name, "kind": job.kind}
-    return _preview(request, org, job.upload, entry, report)
+    return _preview(request, org, job.upload, entry, report, job)
 
 
 @never_cache
@@ -247,3 +328,43 @@ def job_status(request, code, token):
     """The progress as JSON, for the few lines of script on the progress page."""
     _org, job = _job(request, code, token)
     return JsonResponse(runner.status(job))
+
+
+def rejected_rows_path(job: ImportJob) -> Path:
+    return Path(settings.DATA_DIR) / "imports" / f"{job.token}-tra-lai.xlsx"
+
+
+@never_cache
+def job_errors(request, code, token):
+    """The uploaded sheet with an error column: every row, the problem beside the row that has one (a check), or
+    only the rows a partial import left out (kept after the import)."""
+    org, job = _job(request, code, token)
+    if job.report is None:
+        raise Http404
+    report = report_from_json(job.kind, job.report)
+    stem = Path(job.file_name).stem[:60]
+    if report.written:
+        path = rejected_rows_path(job)
+        if not path.exists():
+            raise Http404
+        return FileResponse(path.open("rb"), as_attachment=True, filename=f"{stem}-dong-chua-nhap.xlsx")
+    entry = _pending(request, job.upload, org)
+    if entry is None:
+        raise Http404
+    buffer = io.BytesIO()
+    write_error_file(Path(entry["path"]), report, buffer, only_rows=False)
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=f"{stem}-kem-loi.xlsx")
+
+
+def template(request, code):
+    """An .xlsx to fill in: ketnap's headings, the catalogues as drop-down lists, an example row."""
+    org = _organization(request, code)
+    kind = request.GET.get("loai", RosterKind.STAFF)
+    if kind not in ROSTERS:
+        raise Http404
+    buffer = io.BytesIO()
+    template_workbook(org, kind).save(buffer)
+    buffer.seek(0)
+    name = "mau-danh-sach-dang-vien.xlsx" if kind == RosterKind.MEMBERS else "mau-danh-sach-nhan-su.xlsx"
+    return FileResponse(buffer, as_attachment=True, filename=name)

@@ -4,6 +4,13 @@ transition() locks the candidate, checks permission and stage, asks the rules (k
 what they block or what needs a consent nobody recorded, then writes the step, moves the stage, applies the
 consequences to the register (membership created at the ceremony, recognised, removed) — all in one transaction,
 with the audit trail written by the audit signals.
+
+Back entry (ketnap import candidates): a step that happened before the office used ketnap is recorded through the
+same checks, as of its own date. What the rules now find wrong with it (a 2023 vote short of two thirds, a ceremony
+held late without a recorded consent) cannot be undone; the caller passes back_entry=True and a reason in
+data["accepted_reason"], and the step is recorded as it happened, the findings it was accepted despite and the
+reason kept on the step (findings, note) and in the audit trail (the note of its entries). Without back_entry the
+reason is ignored: no form or API can bypass a rule by sending it.
 """
 
 import datetime as dt
@@ -123,15 +130,42 @@ def preview(candidate: Candidate, name: str, data: dict) -> Verdict:
     return checks.check(candidate, transition, data)
 
 
-def transition(candidate: Candidate, name: str, *, actor, data: dict) -> Step:
-    """Record step `name` with `data` (on, votes, document number, helpers, mentor, consent, reason …)."""
-    step = _transition(candidate.pk, name, actor=actor, data=data)
+def transition(candidate: Candidate, name: str, *, actor, data: dict, back_entry: bool = False) -> Step:
+    """Record step `name` with `data` (on, votes, document number, helpers, mentor, consent, reason …).
+
+    back_entry=True (imports of steps taken before ketnap only): with a non-empty data["accepted_reason"], what the
+    rules block or what needs a consent nobody recorded is accepted, because it already happened; the step passes
+    (a vote short of two thirds included: the file says the resolution was adopted) and keeps those findings and
+    the reason. See the module docstring.
+    """
+    step = _transition(candidate.pk, name, actor=actor, data=data, back_entry=back_entry)
     candidate.refresh_from_db()  # the caller's copy follows the locked one that was changed
     return step
 
 
+BACK_ENTRY_NOTE = "Ghi nhận bước đã diễn ra trước khi dùng ketnap"
+
+
+def _accept(findings: list[dict], accepted: tuple, reason: str) -> tuple[list[dict], str]:
+    """Mark the findings a back entry was accepted despite; the reason goes on the step and in the audit note."""
+    codes = {f.code for f in accepted}
+    for finding in findings:
+        if finding["code"] in codes:
+            finding["accepted_reason"] = reason
+    findings.append(
+        {
+            "code": "back_entry.accepted",
+            "severity": str(Severity.NOTICE),
+            "message": f"{BACK_ENTRY_NOTE}, dù quy định không cho phép ({', '.join(sorted(codes))}). Lý do: {reason}",
+            "source": "ketnap",
+            "accepted_reason": reason,
+        }
+    )
+    return findings, f"{BACK_ENTRY_NOTE}; chấp nhận {', '.join(sorted(codes))}; lý do: {reason}"[:500]
+
+
 @db_transaction.atomic
-def _transition(candidate_pk: int, name: str, *, actor, data: dict) -> Step:
+def _transition(candidate_pk: int, name: str, *, actor, data: dict, back_entry: bool = False) -> Step:
     candidate = (
         # lock the candidate row only: PostgreSQL refuses FOR UPDATE on the nullable side of the parent join
         Candidate.objects.select_for_update(of=("self",))
@@ -143,15 +177,21 @@ def _transition(candidate_pk: int, name: str, *, actor, data: dict) -> Step:
     on = data["on"]
     not_in_future(on)
     verdict = preview(candidate, name, data)
-    vote_failed = any(f.code in VOTE_FAILED for f in verdict.blocking)
+    reason = (data.get("accepted_reason") or "").strip() if back_entry else ""
+    consented = bool((data.get("consent_document") or "").strip())
+    accepted = (*verdict.blocking, *(() if consented else verdict.needs_consent)) if reason else ()
+    vote_failed = not accepted and any(f.code in VOTE_FAILED for f in verdict.blocking)
     other_blocks = [f for f in verdict.blocking if f.code not in VOTE_FAILED]
-    if other_blocks:
+    if other_blocks and not accepted:
         raise TransitionRefused(Verdict(tuple(other_blocks)))
-    if verdict.needs_consent and not (data.get("consent_document") or "").strip():
+    if verdict.needs_consent and not consented and not accepted:
         raise TransitionRefused(Verdict(verdict.needs_consent))
     if vote_failed:  # QĐ 24 điểm 4.2.3: after three votes without 2/3, the committee above decides
         failures = candidate.steps.filter(kind=name, passed=False).count() + 1
         verdict += votes.escalation(failures, on)
+    findings, audit_note = _findings_json(verdict), ""
+    if accepted:
+        findings, audit_note = _accept(findings, accepted, reason[:300])
     step = Step(
         candidate=candidate,
         kind=name,
@@ -165,13 +205,13 @@ def _transition(candidate_pk: int, name: str, *, actor, data: dict) -> Step:
         passed=not vote_failed,
         consent_document=data.get("consent_document", ""),
         consent_reason=data.get("consent_reason", ""),
-        note=data.get("note") or data.get("reason", ""),
-        findings=_findings_json(verdict),
+        note=(data.get("note") or data.get("reason", "") or (audit_note and f"Lý do ghi nhận: {reason}"))[:500],
+        findings=findings,
         stage_before=candidate.stage,
         stage_after=candidate.stage if vote_failed else transition_.target,
         recorded_by=actor,
     )
-    with acting(actor):
+    with acting(actor, note=audit_note):
         step.save()
         if vote_failed:
             return step  # recorded (it happened) but the stage stays: the resolution did not pass
@@ -211,7 +251,8 @@ def _consequences(candidate: Candidate, name: str, step: Step, data: dict, actor
             on=on,
         )
         _end_helpers(candidate, HelperRole.HELPER, on)
-        Helper.objects.create(candidate=candidate, member=data["mentor"], role=HelperRole.MENTOR, since=on)
+        if data.get("mentor") is not None:  # None only in a back entry accepted without a recorded mentor
+            Helper.objects.create(candidate=candidate, member=data["mentor"], role=HelperRole.MENTOR, since=on)
     elif name == "recognition_decision":
         ceremony = checks.first_step(candidate, "ceremony")
         # QĐ 24 §4.2.2: the official date is the end of the 12 months, even if the decision came late
