@@ -5,7 +5,7 @@
 # Installed with apt-get only when missing and only as root; otherwise a message (ketnap runs without them;
 # only PDF downloads answer with an error saying what is missing).
 set -euo pipefail
-PKGS=(libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2 fonts-dejavu-core libreoffice-writer-nogui)
+PKGS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 fonts-dejavu-core libreoffice-writer-nogui)
 command -v dpkg-query >/dev/null 2>&1 || exit 0  # not Debian/Ubuntu: nothing to check here
 MISSING=()
 for p in "${PKGS[@]}"; do

@@ -178,6 +178,8 @@ if command -v dpkg-query >/dev/null 2>&1; then
     # WeasyPrint (PDF forms and reports) loads Pango through cffi at run time.
     deb_installed libpango-1.0-0 || MISSING+=(libpango-1.0-0)
     deb_installed libpangoft2-1.0-0 || MISSING+=(libpangoft2-1.0-0)
+    # WeasyPrint warns (an error under the suite's filterwarnings) when HarfBuzz's subsetter is missing.
+    deb_installed libharfbuzz-subset0 || MISSING+=(libharfbuzz-subset0)
 fi
 # LibreOffice converts the generated .docx forms to PDF (and proves they open).
 command -v soffice >/dev/null 2>&1 || MISSING+=(libreoffice-writer-nogui)

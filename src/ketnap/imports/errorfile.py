@@ -23,8 +23,13 @@ def write_error_file(source: Path | str, report, target: Path | str, *, only_row
     sheet = workbook.create_sheet(title=(report.sheet or "Danh sách")[:31])
     written = 0
     width = 0
+    last = 0
     for number, values in roster.rows(report.sheet if roster.kind != "text" else None):
         width = max(width, len(values))
+        if not only_rows:
+            for _gap in range(number - last - 1):  # empty rows too, so that "Dòng 12" is row 12 here as well
+                sheet.append([])
+        last = number
         found = messages.get(str(number))
         if number == report.header_row:
             sheet.append([*values, *([""] * (width - len(values))), ERROR_HEADING])

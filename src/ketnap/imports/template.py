@@ -17,6 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ketnap.imports.columns import MEMBER_COLUMNS, STAFF_COLUMNS
 from ketnap.imports.engine import catalogues_for
 from ketnap.imports.models import RosterKind
+from ketnap.vietnamese import sort_key
 
 # the columns a template offers, in this order (the others are recognised on import but rarely kept)
 STAFF_FIELDS = [
@@ -94,7 +95,11 @@ def template_workbook(org, kind: str) -> Workbook:
         if name in CHOICES:
             values = CHOICES[name]
         else:
-            values = [e.label for e in catalogues[name].entries] if name in catalogues else []
+            entries = catalogues[name].entries if name in catalogues else []
+            # the code lists keep their official order; departments and cells are listed alphabetically
+            if name in {"work_unit", "cell"}:
+                entries = sorted(entries, key=lambda e: sort_key(e.label))
+            values = [e.label for e in entries]
         if values:
             _validate(sheet, lists, index, columns[name].label, values)
         elif columns[name].kind == "date":
