@@ -11,7 +11,7 @@ database. Pure Python.
 import re
 from dataclasses import dataclass, field
 
-from ketnap.imports.columns import IGNORED, Column, combined, heading_key, match_headers
+from ketnap.imports.columns import IGNORED, Column, alias_table, combined, heading_key, match_headers
 from ketnap.vietnamese import fold
 
 HEADER_SEARCH_ROWS = 25
@@ -145,10 +145,17 @@ def _two_row_headings(first: tuple, second: tuple, number: int, merged) -> list[
     return result
 
 
-def _score(found: dict[int, Column]) -> tuple[int, int]:
+def _score(found: dict[int, Column], headings: list[str] | None = None, table=None) -> tuple[int, float]:
+    """(has a name column, columns recognised): a column recognised only by the lower half of a two-row heading
+    counts half, so a title row above a one-row header never passes for the header's upper row."""
     fields = {c.field for c in found.values()}
     named = bool({"full_name", "given_name"} & fields)
-    return (int(named), len(found))
+    count = 0.0
+    for index in found:
+        heading = headings[index] if headings else ""
+        weak = table is not None and " / " in heading and heading_key(heading) not in table
+        count += 0.5 if weak else 1.0
+    return (int(named), count)
 
 
 def find_header(
@@ -156,18 +163,21 @@ def find_header(
 ) -> Header | None:
     """The header among the first rows: one row, or two rows read together when that recognises more columns."""
     best: Header | None = None
+    best_score = (0, 0.0)
+    table = {**alias_table(columns), **(saved or {})}
     for position, (number, values) in enumerate(rows[:HEADER_SEARCH_ROWS]):
         headings = [" ".join(str(v).split()) if _present(v) else "" for v in values]
         candidates = [Header(number, number, headings, match_headers(headings, columns, saved))]
-        if position + 1 < len(rows):
+        if position + 1 < len(rows) and sum(1 for v in values if _present(v)) >= 2:  # a title is one cell
             next_number, next_values = rows[position + 1]
             if next_number == number + 1 and _looks_like_heading_row(next_values) and not is_number_row(next_values):
                 two = _two_row_headings(values, next_values, number, merged)
                 candidates.append(Header(number, next_number, two, match_headers(two, columns, saved)))
         for candidate in candidates:
-            if best is None or _score(candidate.found) > _score(best.found):
-                best = candidate
-        if best is not None and _score(best.found)[0] and len(best.found) >= 3 and best.first_row < number:
+            score = _score(candidate.found, candidate.headings, table)
+            if best is None or score > best_score:
+                best, best_score = candidate, score
+        if best_score[0] and len(best.found) >= 3 and best.first_row < number:
             break  # found on an earlier row and this row did not do better
     if best is None or not _score(best.found)[0] or len(best.found) < 3:
         return None

@@ -81,6 +81,34 @@ class Skipped:
     hidden_columns: list[int] = field(default_factory=list)  # 0-based
 
 
+class _HiddenScan:
+    """Hidden rows (1-based) and columns (0-based) of an .xlsx sheet, from its XML fed in chunks."""
+
+    def __init__(self):
+        self.rows: set[int] = set()
+        self.cols: set[int] = set()
+        self.tail = b""
+
+    def feed(self, chunk: bytes) -> None:
+        data = self.tail + chunk
+        cut = data.rfind(b"<")
+        if cut >= 0 and b">" not in data[cut:]:
+            data, self.tail = data[:cut], data[cut:]  # an unfinished tag waits for the next chunk
+        else:
+            self.tail = b""
+        if b"hidden" not in data:
+            return
+        for match in _ROW_TAG.finditer(data):
+            attrs = dict(_ATTR.findall(match.group(0)))
+            if attrs.get(b"hidden") in (b"1", b"true") and attrs.get(b"r", b"").isdigit():
+                self.rows.add(int(attrs[b"r"]))
+        for match in _COL_TAG.finditer(data):
+            attrs = dict(_ATTR.findall(match.group(0)))
+            if attrs.get(b"hidden") in (b"1", b"true"):
+                first, last = int(attrs.get(b"min", b"0")), int(attrs.get(b"max", b"0"))
+                self.cols.update(range(first - 1, min(last, first + 200)))
+
+
 class Roster:
     """A roster file: its sheets, and the rows of one of them, streamed."""
 
@@ -94,6 +122,7 @@ class Roster:
         self.encoding = ""
         self.delimiter = ""
         self._workbook = None
+        self._hidden_parts: dict[str, tuple[set[int], set[int]]] = {}  # .xlsx sheet part → hidden rows, columns
         self.kind = self._detect()
         self.sheets = self._sheets()
 
@@ -156,11 +185,15 @@ class Roster:
         )
 
     def _scan_part(self, archive: zipfile.ZipFile, part: str, before: int) -> int:
-        """Decompress one part in chunks (nothing kept): its real size and its longest text run are bounded."""
+        """Decompress one part in chunks (nothing kept): its real size and its longest text run are bounded, and a
+        worksheet's hidden rows and columns are noted on the way (one pass over the XML, not two)."""
         limit = EXCEL_CELL_LIMIT * 4  # bytes: a Vietnamese character takes up to 3 in UTF-8
         size, run = 0, 0
+        hidden = _HiddenScan() if part.startswith("xl/worksheets/") else None
         with archive.open(part) as stream:
             while chunk := stream.read(1 << 20):
+                if hidden is not None:
+                    hidden.feed(chunk)
                 size += len(chunk)
                 if before + size > max_bytes():
                     raise ImportFileError(self._too_big(before + size))
@@ -177,6 +210,8 @@ class Roster:
                         f"Tệp {self.name} có một ô dài hơn {EXCEL_CELL_LIMIT:,} ký tự (giới hạn của chính Excel); "
                         "đây không phải danh sách nhân sự. Không có gì được đọc.".replace(",", ".")
                     )
+        if hidden is not None:
+            self._hidden_parts[part] = (hidden.rows, hidden.cols)
         return size
 
     # --- sheets -------------------------------------------------------------------------------------------
@@ -301,29 +336,7 @@ class Roster:
             return self._hidden_xls(info.name)
         if self.kind == "ods":
             return self._hidden_ods(info.name)
-        if not info.part:
-            return set(), set()
-        rows: set[int] = set()
-        cols: set[int] = set()
-        tail = b""
-        with zipfile.ZipFile(self.path) as archive, archive.open(info.part) as part:
-            while chunk := part.read(1 << 20):
-                data = tail + chunk
-                cut = data.rfind(b"<")
-                if cut >= 0 and b">" not in data[cut:]:
-                    data, tail = data[:cut], data[cut:]  # an unfinished tag waits for the next chunk
-                else:
-                    tail = b""
-                for match in _ROW_TAG.finditer(data):
-                    attrs = dict(_ATTR.findall(match.group(0)))
-                    if attrs.get(b"hidden") in (b"1", b"true") and attrs.get(b"r", b"").isdigit():
-                        rows.add(int(attrs[b"r"]))
-                for match in _COL_TAG.finditer(data):
-                    attrs = dict(_ATTR.findall(match.group(0)))
-                    if attrs.get(b"hidden") in (b"1", b"true"):
-                        first, last = int(attrs.get(b"min", b"0")), int(attrs.get(b"max", b"0"))
-                        cols.update(range(first - 1, min(last, first + 200)))
-        return rows, cols
+        return self._hidden_parts.get(info.part, (set(), set()))
 
     def _hidden_xls(self, name: str) -> tuple[set[int], set[int]]:
         import xlrd
