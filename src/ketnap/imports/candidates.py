@@ -89,8 +89,9 @@ from ketnap.accounts.scope import Scope
 from ketnap.audit.context import acting
 from ketnap.audit.recorder import write_entry
 from ketnap.imports import cells
-from ketnap.imports.columns import heading_key
+from ketnap.imports.columns import Column, alias_table, heading_key
 from ketnap.imports.engine import Report, RowError, units_within
+from ketnap.imports.layout import HEADER_SEARCH_ROWS, Classifier, find_header
 from ketnap.imports.reader import ImportFileError, Roster
 from ketnap.pipeline import domain
 from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, DocumentKind, IntroducerKind, Stage
@@ -101,9 +102,7 @@ from ketnap.registry.models import Organization, Person
 from ketnap.registry.services.dates import today
 from ketnap.vietnamese import fold
 
-HEADER_SEARCH_ROWS = 20
 SAMPLES = 20
-IGNORED = {"stt", "tt", "so tt", "so thu tu", "ghi chu"}
 
 # The road, in order (pipeline.transitions); ending outcomes are not imported.
 ROAD = (
@@ -270,15 +269,11 @@ COLUMNS: list[Col] = [
 ]
 
 
-def alias_table() -> dict[str, Col]:
-    table: dict[str, Col] = {}
-    for column in COLUMNS:
-        for text in (column.label, *column.aliases):
-            table.setdefault(heading_key(text), column)
-    return table
-
-
-ALIASES = alias_table()
+BY_KEY = {c.key: c for c in COLUMNS}
+# the same columns as imports.layout finds headers by (a date or a CCCD makes a row a person's row)
+LAYOUT_KINDS = {"date": "date", "citizen_id": "citizen_id", "name": "name"}
+LAYOUT_COLUMNS = [Column(c.key, c.label, LAYOUT_KINDS.get(c.kind, "text"), c.aliases) for c in COLUMNS]
+ALIASES = {key: BY_KEY[column.field] for key, (column, _rank) in alias_table(LAYOUT_COLUMNS).items()}
 
 
 def _stage_names() -> dict[str, str]:
@@ -303,7 +298,6 @@ def _stage_names() -> dict[str, str]:
 
 
 STAGE_NAMES = _stage_names()
-_COLUMN_NUMBER = re.compile(r"^\(?\s*(\d+)\s*\)?$")
 _SPLIT_PEOPLE = re.compile(r"[;\n]+|,(?!\d)")
 
 
@@ -458,95 +452,39 @@ class CandidateImporter:
         return digest.hexdigest()
 
     # --- heading --------------------------------------------------------------------------------------------
-    def _match(self, headings: list[str]) -> dict[int, Col]:
-        found: dict[int, Col] = {}
-        taken: set[str] = set()
-        for index, text in enumerate(headings):
-            column = ALIASES.get(heading_key(text))
-            if column is not None and column.key not in taken:
-                found[index] = column
-                taken.add(column.key)
-        return found
-
-    @staticmethod
-    def _spread(number: int, values: tuple, merged) -> list[str]:
-        """A heading row with each merged cell's text repeated over the columns it spans."""
-        texts = ["" if cells.is_empty(v) else str(v).strip() for v in values]
-        for entry in merged or ():
-            if len(entry) != 4:
-                continue
-            first_row, first_col, last_row, last_col = entry
-            if first_row <= number <= last_row and first_col < len(texts) and texts[first_col]:
-                for col in range(first_col + 1, last_col + 1):
-                    if col >= len(texts):
-                        texts.append("")
-                    texts[col] = texts[col] or texts[first_col]
-        return texts
-
     def _header(self, rows: list[tuple[int, tuple]], roster) -> list[tuple[int, tuple]]:
+        """The header (imports.layout, as for the rosters of people: a two-row heading "Nghị quyết chi bộ" over
+        "Ngày | Số | Biểu quyết" reads "Nghị quyết chi bộ / Ngày") and the rows of people under it (totals,
+        signatures, group headings and the column-number row left out)."""
         report = self.report
-        best = None
-        for position, (number, values) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-            single = self._spread(number, values, roster.merged)
-            options = [single]
-            if position:
-                previous_number, previous = rows[position - 1]
-                if previous_number == number - 1:
-                    parent = self._spread(previous_number, previous, roster.merged)
-                    parent += [""] * (len(single) - len(parent))
-                    # a two-row heading: "Nghị quyết chi bộ" over "Ngày" reads "Nghị quyết chi bộ: ngày"
-                    options.append(
-                        [
-                            (f"{p}: {c}" if p and c and p != c else p or c)
-                            for p, c in zip(parent, single + [""] * (len(parent) - len(single)), strict=False)
-                        ]
-                    )
-            for headings in options:
-                found = self._match(headings)
-                keys = {c.key for c in found.values()}
-                if len(found) >= 3 and keys & {"full_name", "citizen_id", "staff_code"}:
-                    if best is None or len(found) > len(best[2]):
-                        best = (position, headings, found)
-            if best is not None and best[0] < position:
-                break
-        if best is None:
+        header = find_header(rows[: HEADER_SEARCH_ROWS + 2], LAYOUT_COLUMNS, None, roster.merged)
+        if header is None:
             raise ImportFileError(
                 f"Không tìm thấy dòng tiêu đề trong {HEADER_SEARCH_ROWS} dòng đầu của tệp {self.name}: cần cột Họ và "
                 "tên, Số CCCD hoặc Mã nhân viên, và các cột ngày của từng bước (ví dụ Ngày vào danh sách quần chúng "
                 "ưu tú, Nghị quyết chi bộ: ngày, Ngày lễ kết nạp)."
             )
-        position, headings, found = best
-        report.header_row = rows[position][0]
-        self.found = found
-        self.headings = {i: headings[i] for i in found}
-        report.columns = [(self.headings[i], c.label) for i, c in sorted(found.items())]
-        report.headings = [(heading_key(h), h, found[i].key if i in found else "") for i, h in enumerate(headings) if h]
-        report.ignored_headers = [
-            h for i, h in enumerate(headings) if h and i not in found and heading_key(h) not in IGNORED
+        report.header_row = header.first_row
+        self.found = {i: BY_KEY[c.field] for i, c in header.found.items()}
+        self.headings = {i: header.headings[i] for i in self.found}
+        report.columns = [(self.headings[i], c.label) for i, c in sorted(self.found.items())]
+        report.headings = [
+            (heading_key(h), h, self.found[i].key if i in self.found else "")
+            for i, h in enumerate(header.headings)
+            if h
         ]
-        keys = {c.key for c in found.values()}
+        report.ignored_headers = header.ignored()
+        keys = {c.key for c in self.found.values()}
         if not keys & {"citizen_id", "staff_code"} and not {"full_name", "birth_date"} <= keys:
             raise ImportFileError(
                 f"Tệp {self.name} cần cột Số CCCD, Mã nhân viên, hoặc Họ và tên cùng Ngày sinh để nhận ra từng người "
                 f"(dòng tiêu đề {report.header_row})."
             )
-        data = [r for r in rows[position + 1 :] if not self._column_numbers(r[1])]
+        classifier = Classifier(header)
+        data = [(n, v) for n, v in rows if n > header.last_row and classifier.classify(n, v)[0] == "data"]
         if not data:
             raise ImportFileError(f"Tệp {self.name} không có dòng dữ liệu nào dưới dòng tiêu đề.")
         return data
-
-    @staticmethod
-    def _column_numbers(values: tuple) -> bool:
-        """A row "(1) (2) (3) …" (or 1 2 3 …) numbering the columns under the heading."""
-        numbers = []
-        for value in values:
-            if cells.is_empty(value):
-                continue
-            match = _COLUMN_NUMBER.match(cells.shown(value).strip())
-            if not match:
-                return False
-            numbers.append(int(match.group(1)))
-        return len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
     # --- lookups ---------------------------------------------------------------------------------------------
     def _prepare(self) -> None:

@@ -15,6 +15,11 @@ from ketnap.imports.columns import IGNORED, Column, alias_table, combined, headi
 from ketnap.vietnamese import fold
 
 HEADER_SEARCH_ROWS = 25
+# the columns that say who or what a row is: a person (CCCD, staff code) or an organisation (its code)
+ID_FIELDS = {"citizen_id", "staff_code", "code"}
+NAME_FIELDS = {"full_name", "given_name", "family_name", "name"}
+# a header must have one of these to be a header (with at least three columns recognised)
+KEY_FIELDS = {"full_name", "given_name", "citizen_id", "staff_code", "code"}
 # the kinds of column whose value makes a row a person's (a footer or group row never has them)
 IDENTITY_KINDS = {"citizen_id", "date", "birth_male", "birth_female", "gender", "female_mark", "male_mark"}
 _NUMBER_CELL = re.compile(r"^\(?\s*(\d{1,2})\s*\)?$")
@@ -102,10 +107,10 @@ class Header:
         return {i for i, c in self.found.items() if c.kind in IDENTITY_KINDS or c.field == "staff_code"}
 
     def id_columns(self) -> set[int]:
-        return {i for i, c in self.found.items() if c.field in {"citizen_id", "staff_code"}}
+        return {i for i, c in self.found.items() if c.field in ID_FIELDS}
 
     def name_columns(self) -> set[int]:
-        return {i for i, c in self.found.items() if c.field in {"full_name", "given_name", "family_name"}}
+        return {i for i, c in self.found.items() if c.field in NAME_FIELDS}
 
     def ignored(self) -> list[str]:
         return [
@@ -149,7 +154,7 @@ def _score(found: dict[int, Column], headings: list[str] | None = None, table=No
     """(has a name column, columns recognised): a column recognised only by the lower half of a two-row heading
     counts half, so a title row above a one-row header never passes for the header's upper row."""
     fields = {c.field for c in found.values()}
-    named = bool({"full_name", "given_name"} & fields)
+    named = bool(KEY_FIELDS & fields)
     count = 0.0
     for index in found:
         heading = headings[index] if headings else ""
@@ -240,12 +245,16 @@ class Classifier:
         return "data", ""
 
     def _has_id(self, values: tuple) -> bool:
-        """A CCCD or staff code that looks like one (digits): only a person's row has it."""
+        """A CCCD, staff code or organisation code that looks like one (a number, or one word with digits or
+        dashes): only a person's or an organisation's row has it; "T/M BAN GIÁM ĐỐC" spilled there does not."""
         for i in self.ids:
             value = values[i] if i < len(values) else None
             if isinstance(value, int | float) and not isinstance(value, bool):
                 return True
-            if _present(value) and _ID_LIKE.search("".join(str(value).split())):
+            if not _present(value):
+                continue
+            text = str(value).strip()
+            if _ID_LIKE.search("".join(text.split())) or (" " not in text and re.search(r"[\d.\-]", text)):
                 return True
         return False
 

@@ -27,9 +27,10 @@ Policies (said in the report when they apply):
 
 import datetime as dt
 import hashlib
+import itertools
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,8 +40,9 @@ from django.db import transaction
 from ketnap.audit.context import acting
 from ketnap.audit.recorder import write_entry
 from ketnap.imports import cells
-from ketnap.imports.columns import IGNORED, Column, heading_key, match_headers
+from ketnap.imports.columns import Column, heading_key
 from ketnap.imports.engine import Report, RowError
+from ketnap.imports.layout import HEADER_SEARCH_ROWS, Classifier, find_header
 from ketnap.imports.reader import ImportFileError, Roster
 from ketnap.registry.enums import OrgKind, UnitKind
 from ketnap.registry.models import Organization, UnitCoverage, WorkUnit
@@ -49,7 +51,6 @@ from ketnap.registry.services import units as unit_services
 from ketnap.registry.services.dates import fmt, today
 from ketnap.vietnamese import fold
 
-HEADER_SEARCH_ROWS = 20
 CODE_MAX = 32
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -166,11 +167,6 @@ NAME_PREFIXES = [
     ("dang bo tinh", OrgKind.PROVINCE),
     ("tinh uy", OrgKind.PROVINCE),
 ]
-FOOTER = re.compile(
-    r"^(tong cong|tong so|tong|cong|nguoi lap|xac nhan|t ?m|thu truong|bi thu|pho bi thu|ghi chu|luu y|noi nhan)\b"
-    r"|ngay \S+ thang \S+ nam"
-)
-COLUMN_NUMBER = re.compile(r"^\(?\s*\d{1,2}\s*\)?$")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 DEPT_PREFIXES = {"khoa", "k", "phong", "p"}
@@ -376,61 +372,39 @@ class OrganizationImporter:
         return self.headings.get(field_name) or next((c.label for c in self.columns if c.field == field_name), "")
 
     # --- reading -----------------------------------------------------------------------------------------
-    def _find_header(self, rows: Iterator[tuple[int, tuple]]) -> tuple[int, dict[int, Column], tuple]:
-        for count, (number, values) in enumerate(rows, start=1):
-            found = match_headers(values, self.columns)
-            fields = {c.field for c in found.values()}
-            if {"code", "name"} <= fields and len(found) >= 3:
-                return number, found, values
-            if count >= HEADER_SEARCH_ROWS:
-                break
-        raise ImportFileError(
-            f"Không tìm thấy dòng tiêu đề trong {HEADER_SEARCH_ROWS} dòng đầu của tệp {self.name}: cần các cột "
-            "Mã, Tên tổ chức, Loại, Mã cấp trên (và nếu có: Ngày thành lập, Được ủy quyền kết nạp, Giao quyền cấp "
-            "trên cơ sở, Cấp ủy quyết định kết nạp, Đơn vị sự nghiệp, Khoa/phòng)."
-        )
-
     def _read(self, roster: Roster) -> list[Row]:
+        """The rows of the tree, laid out as a printed list may be (imports.layout: title block, one- or two-row
+        header, column numbers, totals, signatures, hidden rows all as for the rosters of people)."""
         report = self.report
         stream = roster.rows()
-        header_row, found, header_values = self._find_header(stream)
-        report.header_row = header_row
-        for first, last, ref in roster.merged:
-            if first <= header_row <= last:
-                raise ImportFileError(
-                    f"Dòng tiêu đề (dòng {header_row}) có ô gộp {ref}. Hãy bỏ gộp ô (Unmerge) để mỗi cột có một "
-                    "tiêu đề riêng trên một dòng, rồi nhập lại."
-                )
+        head = list(itertools.islice(stream, HEADER_SEARCH_ROWS + 2))
+        header = find_header(head, self.columns, None, roster.merged)
+        if header is None or not {"code", "name"} <= header.fields:
+            raise ImportFileError(
+                f"Không tìm thấy dòng tiêu đề trong {HEADER_SEARCH_ROWS} dòng đầu của tệp {self.name}: cần các cột "
+                "Mã, Tên tổ chức, Loại, Mã cấp trên (và nếu có: Ngày thành lập, Được ủy quyền kết nạp, Giao quyền "
+                "cấp trên cơ sở, Cấp ủy quyết định kết nạp, Đơn vị sự nghiệp, Khoa/phòng)."
+            )
+        report.header_row = header.first_row
+        found = header.found
         self.found = found
-        self.headings = {c.field: str(header_values[i]).strip() for i, c in found.items()}
-        report.columns = [(str(header_values[i]).strip(), c.label) for i, c in sorted(found.items())]
+        self.headings = {c.field: header.headings[i] for i, c in found.items()}
+        report.columns = [(header.headings[i], c.label) for i, c in sorted(found.items())]
         report.headings = [
-            (heading_key(v), str(v).strip(), found[i].field if i in found else "")
-            for i, v in enumerate(header_values)
-            if not cells.is_empty(v)
+            (heading_key(h), h, found[i].field if i in found else "") for i, h in enumerate(header.headings) if h
         ]
-        report.ignored_headers = [
-            str(v).strip()
-            for i, v in enumerate(header_values)
-            if i not in found and not cells.is_empty(v) and heading_key(v) not in IGNORED
-        ]
+        report.ignored_headers = header.ignored()
         missing = [label for name, label in REQUIRED.items() if name not in self.headings]
         if missing:
             raise ImportFileError(
-                f"Tệp {self.name} thiếu cột bắt buộc: {', '.join(missing)} (dòng tiêu đề {header_row})."
+                f"Tệp {self.name} thiếu cột bắt buộc: {', '.join(missing)} (dòng tiêu đề {header.first_row})."
             )
-        name_index = next(i for i, c in found.items() if c.field == "name")
+        classifier = Classifier(header)
         rows: list[Row] = []
-        for number, values in stream:
-            filled = [v for v in values if not cells.is_empty(v)]
-            if not rows and len(filled) >= 2 and all(COLUMN_NUMBER.match(cells.shown(v).strip()) for v in filled):
-                continue  # the "(1) (2) (3) …" row under the header
-            name_cell = values[name_index] if name_index < len(values) else None
-            words = [v for v in filled if isinstance(v, str) and not COLUMN_NUMBER.match(v.strip())]
-            if cells.is_empty(name_cell) and words and FOOTER.search(heading_key(words[0])):
-                break  # totals, place and date, signatures: the table is over
-            if all(cells.is_empty(values[i]) for i in found if i < len(values)):
-                continue  # an STT or a remark alone
+        for number, values in itertools.chain((r for r in head if r[0] > header.last_row), stream):
+            kind, _group = classifier.classify(number, values)
+            if kind != "data" or all(cells.is_empty(values[i]) for i in found if i < len(values)):
+                continue  # not an organisation (a group heading, totals, signatures), or an STT alone
             report.rows += 1
             rows.append(self._parse_row(number, values))
             if report.rows % 200 == 0:
