@@ -116,24 +116,24 @@ class Catalogue:
         return found
 
     def find(self, raw) -> int | None:
-        """The index of the one entry this value means, or None."""
+        """The index of the one entry this value means, or None (no entry, or several)."""
         text = str(raw).strip()
-        if text in self.cache:
-            return self.cache[text]
-        result = None
+        if text not in self.cache:
+            hits = self.matches(text)
+            self.cache[text] = hits[0] if len(hits) == 1 else None
+        return self.cache[text]
+
+    def matches(self, raw) -> list[int]:
+        """The entries this value may mean: its code's, else those of its most precise key that has any (several:
+        the user decides, nothing is guessed)."""
+        text = str(raw).strip()
         code = fold(text)
         if code in self.by_code:
-            result = self.by_code[code]
-        else:
-            for k in self._value_keys(text):
-                hits = self.keys.get(k, set())
-                if len(hits) == 1:
-                    result = next(iter(hits))
-                    break
-                if len(hits) > 1:
-                    break  # shared by several entries: the user decides
-        self.cache[text] = result
-        return result
+            return [self.by_code[code]]
+        for k in self._value_keys(text):
+            if hits := self.keys.get(k):
+                return sorted(hits)
+        return []
 
     def guess(self, raw) -> int | None:
         """The closest entry, to pre-select for the user (never applied without them)."""

@@ -39,7 +39,7 @@ from django.db import transaction
 
 from ketnap.audit.context import acting
 from ketnap.audit.recorder import write_entry
-from ketnap.imports import cells
+from ketnap.imports import cells, matching
 from ketnap.imports.columns import Column, heading_key
 from ketnap.imports.engine import Report, RowError
 from ketnap.imports.layout import HEADER_SEARCH_ROWS, Classifier, find_header
@@ -167,18 +167,12 @@ NAME_PREFIXES = [
     ("dang bo tinh", OrgKind.PROVINCE),
     ("tinh uy", OrgKind.PROVINCE),
 ]
-_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
-DEPT_PREFIXES = {"khoa", "k", "phong", "p"}
 DEPT_SPLIT = re.compile(r"[;\n\r]+")
 
 
 def department_key(text: str) -> str:
-    """ "K. Hồi sức – Cấp cứu" → "hoi suc cap cuu": how department names are compared."""
-    words = _NOT_WORD.sub(" ", fold(_DASHES.sub("-", text))).split()
-    if len(words) > 1 and words[0] in DEPT_PREFIXES:
-        words = words[1:]
-    return " ".join(words)
+    """ "K. Hồi sức – Cấp cứu" → "hoi suc cap cuu" (imports.matching's comparable form, kind-word off)."""
+    return matching.without_prefix(matching.key(text))
 
 
 def department_name(text: str) -> str:
@@ -1057,10 +1051,9 @@ class OrganizationImporter:
 
     def _check_department(self, row: Row, home: "WorkUnit | PlannedUnit", text: str) -> None:
         departments = self._departments_of(home)
-        found = [d for d in departments if d.code == text] or [d for d in departments if d.code.upper() == text.upper()]
-        if not found:
-            key = department_key(text)
-            found = [d for d in departments if department_key(d.name) == key]
+        # by code, then by name as hospitals write it ("K. Nội", "P. TCCB", "-" for "–"): imports.matching
+        catalogue = matching.Catalogue(home.name, [matching.Entry(d, d.name, d.code) for d in departments], units=True)
+        found = [departments[i] for i in catalogue.matches(text)]
         if len(found) > 1:
             codes = ", ".join(d.code for d in found)
             self._error(
