@@ -354,6 +354,7 @@ class Importer:
         )
         self.today = today()
         self.groups: dict[tuple[str, str], list] = {}
+        self._lookups: dict[tuple[str, str], object] = {}
         self.values: dict[tuple[str, str], dict] = {}
         self.notes: dict[str, list[int]] = defaultdict(list)
 
@@ -623,10 +624,20 @@ class Importer:
             result["gender"] = Gender.MALE if marks.get("male_mark") else Gender.FEMALE
 
     def _lookup(self, number: int, heading: str, column: Column, value):
-        catalogue = self.catalogues[column.field]
+        """The catalogue entry a cell means (its pk), EMPTY (mapped to nothing) or UNMATCHED (asked once)."""
         raw = cells.text(value)
-        key = matching.key(raw)
+        found = self._lookups.get((column.field, raw))  # a roster repeats the same few values down its rows
+        if found is None:
+            found = self._lookups[(column.field, raw)] = self._resolve(column, raw)
+        if found is UNMATCHED:
+            catalogue = self.catalogues[column.field]
+            self._remember_unmatched(number, heading, column, raw, matching.key(raw), catalogue)
+        return found
+
+    def _resolve(self, column: Column, raw: str):
+        catalogue = self.catalogues[column.field]
         saved = self.saved_values.get(column.field, {})
+        key = matching.key(raw)
         if key in saved:
             if saved[key] == "":
                 return EMPTY
@@ -634,10 +645,7 @@ class Importer:
             if index is not None:
                 return catalogue.entries[index].value
         index = catalogue.find(raw)
-        if index is not None:
-            return catalogue.entries[index].value
-        self._remember_unmatched(number, heading, column, raw, key, catalogue)
-        return UNMATCHED
+        return UNMATCHED if index is None else catalogue.entries[index].value
 
     def _remember_unmatched(self, number, heading, column, raw, key, catalogue) -> None:
         entry = self.values.get((column.field, key))

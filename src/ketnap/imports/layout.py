@@ -208,7 +208,7 @@ class Classifier:
         self.keys = header.key_columns()
         self.ids = header.id_columns()
         self.names = header.name_columns()
-        self.header_words = [words(h) for h in header.headings]
+        self.header_texts = [h for h in header.headings]
         self.in_footer = False
         self.kinds = RowKinds()
 
@@ -224,9 +224,9 @@ class Classifier:
         if self._repeats_header(values):
             kinds.repeated_headers.append(number)
             return "skip", ""
-        texts = [(i, v) for i, v in enumerate(values) if _present(v)]
-        folded = [words(v) for _i, v in texts]
         if not self._has_id(values):
+            texts = [(i, v) for i, v in enumerate(values) if _present(v)]
+            folded = [words(v) for _i, v in texts]
             # totals and signatures are told by their words before the columns they spill into: a narrow table
             # puts "T/M BAN GIÁM ĐỐC" under CCCD and the counts of "Cộng" under the Nam/Nữ date columns
             if any(_TOTAL.match(f) for f in folded):
@@ -238,7 +238,7 @@ class Classifier:
                 return "skip", ""
         if any(i < len(values) and _present(values[i]) for i in self.keys):
             return "data", ""
-        group = self._group_text(texts)
+        group = self._group_text([(i, v) for i, v in enumerate(values) if _present(v)])
         if group:
             kinds.groups.append((number, group))
             return "group", group
@@ -269,8 +269,11 @@ class Classifier:
         return True
 
     def _repeats_header(self, values: tuple) -> bool:
-        cells = [words(v) for v in values]
-        same = sum(1 for i, c in enumerate(cells) if c and i < len(self.header_words) and c == self.header_words[i])
+        """The header printed again at the top of a page (compared as written: a copy is a copy)."""
+        same = 0
+        for text, value in zip(self.header_texts, values, strict=False):
+            if text and isinstance(value, str) and " ".join(value.split()) == text:
+                same += 1
         return same >= 3
 
     @staticmethod

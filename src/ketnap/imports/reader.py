@@ -200,7 +200,7 @@ class Roster:
                 pieces = chunk.split(b"<")
                 run += len(pieces[0])
                 if len(pieces) > 1:
-                    longest = max(len(p) for p in pieces[1:])
+                    longest = max(map(len, pieces[1:]))
                     if run > limit or longest > limit:
                         run = limit + 1
                     else:
