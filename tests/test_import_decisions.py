@@ -400,3 +400,84 @@ def test_gender_from_an_x_column(world, tmp_path):
         "Ngọc": Gender.FEMALE,
         "Sơn": Gender.MALE,
     }
+
+
+def _ods(path, rows: list[tuple[list[str], bool]]):
+    """A minimal OpenDocument spreadsheet, as LibreOffice writes one: rows (cells, hidden)."""
+    import zipfile
+
+    def row(cells, hidden):
+        attrs = ' table:visibility="collapse"' if hidden else ""
+        body = "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{c}</text:p></table:table-cell>' for c in cells
+        )
+        return f"<table:table-row{attrs}>{body}</table:table-row>"
+
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2"><office:body>'
+        f'<office:spreadsheet><table:table table:name="Danh sách">{"".join(row(c, h) for c, h in rows)}'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+            'opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>',
+        )
+    return path
+
+
+def test_an_ods_roster_leaves_its_hidden_rows_out(world, tmp_path):
+    rows = [
+        (["Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Khoa/phòng"], False),
+        (["Lê Văn Một", "01/01/1990", "Nam", "001190000951", "Khoa Nội"], False),
+        (["Lê Văn Đã Nghỉ", "01/01/1990", "Nam", "001190000952", "Khoa Nội"], True),
+        (["Lê Văn Ba", "01/01/1990", "Nam", "001190000953", "Khoa Nội"], False),
+    ]
+    path = _ods(tmp_path / "ds.ods", rows)
+    code, out, err = run("staff", path, "--org", "BVA")
+    assert code == 0, err
+    assert "1 dòng bị ẩn trong tệp (3)" in out
+    assert set(
+        Person.objects.filter(family_name="Lê", middle_name__startswith="Văn").values_list("citizen_id", flat=True)
+    ) >= {
+        "001190000951",
+        "001190000953",
+    }
+    assert not Person.objects.filter(citizen_id="001190000952").exists()
+    code, out, err = run("staff", path, "--org", "BVA", "--include-hidden")
+    assert code == 0 and Person.objects.filter(citizen_id="001190000952").exists()
+
+
+@THREADED
+def test_ui_the_tree_and_the_road_go_in_through_the_same_page(world, personas, login, tmp_path, data_dir):
+    head = ["Mã", "Tên tổ chức", "Loại", "Mã cấp trên", "Ngày thành lập", "Khoa/phòng"]
+    rows = [["BVA-DUOC", "Chi bộ Dược", "Chi bộ", "BVA", "01/03/2024", "Khoa Dược"]]
+    client = login(personas.office_a)
+    path = write_xlsx(tmp_path / "cay.xlsx", rows, head=head)
+    job, preview = _finished(client, _post_file(client, world.hospital_a, path, kind="orgs"))
+    body = preview.content.decode()
+    assert "Tệp hợp lệ: 1 dòng" in body and "Chi bộ Dược (BVA-DUOC)" in body
+    _finished(client, client.post(_job_urls(job)[0], {"token": preview.context["token"], "confirm": "1"}))
+    assert world.hospital_a.children.filter(code="BVA-DUOC").exists()
+    # the road of someone already in the register, recorded by the one who uploads
+    head = ["Họ và tên", "Số CCCD", "Ngày sinh", "Ngày vào danh sách quần chúng ưu tú"]
+    world.binh.citizen_id = "001190000961"
+    world.binh.save()
+    path = write_xlsx(
+        tmp_path / "nguon.xlsx", [[world.binh.full_name, "001190000961", "17/05/1990", "05/01/2026"]], head
+    )
+    job, preview = _finished(client, _post_file(client, world.hospital_a, path, kind="candidates"))
+    assert "Tệp hợp lệ: 1 dòng" in preview.content.decode()
+    _finished(client, client.post(_job_urls(job)[0], {"token": preview.context["token"], "confirm": "1"}))
+    candidate = world.binh.candidacies.get()
+    assert (candidate.stage, candidate.started_on) == ("source", dt.date(2026, 1, 5))
+    assert AuditEntry.objects.filter(person_id=world.binh.pk, actor=personas.office_a).exists()
