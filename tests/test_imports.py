@@ -213,7 +213,9 @@ def test_csv_saved_by_excel_in_windows_1258_is_read(world, tmp_path):
     path = tmp_path / "ds.csv"
     # "ANSI" (cp1258) as Excel saves a CSV on a Vietnamese Windows: ê, à, Đ, ô, ì are single bytes, and the
     # tone of "Thị" is a combining dot below (0xF2) after the i: read back as the precomposed "ị"
-    path.write_bytes(cp1258("Họ và tên,Ngày sinh,Giới tính,CCCD,Khoa\nĐỗ Thị Thu,01/02/1999,Nữ,001199000031,Khoa Nội\n"))
+    path.write_bytes(
+        cp1258("Họ và tên,Ngày sinh,Giới tính,CCCD,Khoa\nĐỗ Thị Thu,01/02/1999,Nữ,001199000031,Khoa Nội\n")
+    )
     code, _, err = run("staff", path, "--org", "BVA")
     assert code == 0, err
     thu = Person.objects.get(citizen_id="001199000031")
