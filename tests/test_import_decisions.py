@@ -481,3 +481,16 @@ def test_ui_the_tree_and_the_road_go_in_through_the_same_page(world, personas, l
     candidate = world.binh.candidacies.get()
     assert (candidate.stage, candidate.started_on) == ("source", dt.date(2026, 1, 5))
     assert AuditEntry.objects.filter(person_id=world.binh.pk, actor=personas.office_a).exists()
+
+
+def test_a_corrected_membership_is_audited_with_its_old_values(world, tmp_path):
+    world.an.citizen_id = "001190000971"
+    world.an.save()
+    head = ["Họ và tên", "Ngày sinh", "Giới tính", "CCCD", "Khoa/phòng", "Chi bộ", "Ngày vào Đảng", "Ngày chính thức"]
+    rows = [["Nguyễn Văn An", "17/05/1990", "Nam", "001190000971", "Khoa Nội", "BVA-NOI", "01/03/2018", "11/03/2019"]]
+    code, out, err = run("members", write_xlsx(tmp_path / "dv.xlsx", rows, head=head), "--org", "BVA")
+    assert code == 0, err
+    membership = world.an.memberships.get()
+    entry = AuditEntry.objects.filter(model="registry.PartyMembership", object_id=str(membership.pk)).latest("id")
+    assert entry.person_id == world.an.pk
+    assert entry.changes["official_date"] == [None, "2019-03-11"]  # f.member() left it empty

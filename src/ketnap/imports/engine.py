@@ -1031,7 +1031,7 @@ class Importer:
                 write_entry(
                     "update",
                     people[pk],
-                    {name: [_audit_value(before.get(name)), _audit_value(value)] for name, value in changes.items()},
+                    {name: [audit_value(before.get(name)), audit_value(value)] for name, value in changes.items()},
                     person_id=pk,
                 )
 
@@ -1039,5 +1039,6 @@ class Importer:
         pass
 
 
-def _audit_value(value):
+def audit_value(value):
+    """A value as the audit trail stores it (dates as ISO text)."""
     return value.isoformat() if hasattr(value, "isoformat") else value

@@ -6,9 +6,10 @@ numbers are filled or corrected; a different chi bộ or status is refused with 
 recognition is a dated event with its own screen and papers, not a spreadsheet edit.
 """
 
+from ketnap.audit.recorder import write_entry
 from ketnap.imports import cells, matching
 from ketnap.imports.columns import MEMBER_COLUMNS, Column
-from ketnap.imports.engine import UNMATCHED, Importer
+from ketnap.imports.engine import UNMATCHED, Importer, audit_value
 from ketnap.registry.enums import MembershipEventKind, MembershipStatus, OrgKind
 from ketnap.registry.models import MembershipEvent, Organization, PartyMembership, Person
 from ketnap.vietnamese import fold
@@ -136,7 +137,9 @@ class MemberImporter(Importer):
             )
             return False
         changes = {k: v for k, v in wanted.items() if membership.get(k) != v}
-        return {"membership": membership["pk"], "changes": changes} if changes else None
+        if not changes:
+            return None
+        return {"membership": membership["pk"], "changes": changes, "before": {k: membership.get(k) for k in changes}}
 
     def _after_batch(self, planned: list, new_people: list[Person]) -> None:
         creates = [p for p in planned if p[0] == "create"]
@@ -180,7 +183,15 @@ class MemberImporter(Importer):
             objects = PartyMembership.objects.in_bulk([u["membership"] for u in updates])
             fields: set[str] = set()
             for update in updates:
+                membership = objects[update["membership"]]
                 for name, value in update["changes"].items():
-                    setattr(objects[update["membership"]], name, value)
+                    setattr(membership, name, value)
                     fields.add(name)
+                # bulk_update bypasses the audit signals: each corrected membership says what it was before
+                write_entry(
+                    "update",
+                    membership,
+                    {n: [audit_value(update["before"].get(n)), audit_value(v)] for n, v in update["changes"].items()},
+                    person_id=membership.person_id,
+                )
             PartyMembership.objects.bulk_update(list(objects.values()), sorted(fields), batch_size=500)
