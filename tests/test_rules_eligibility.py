@@ -153,9 +153,14 @@ def test_primary_elsewhere_is_blocked():
     assert codes(el.check_education("primary", on=ON)) == [("education.insufficient", Severity.BLOCK)]
 
 
-def test_literate_prestigious_elder_needs_consent():
-    verdict = el.check_education("none_literate", prestigious_elder=True, on=ON)
+def test_literate_prestigious_elder_needs_consent_only_in_a_special_area():
+    # HD 01-HD/TW 2016/2021 §1.2 [C]: the literacy exception is for già làng, trưởng bản, người có uy tín "đang sinh
+    # sống ở miền núi, biên giới, hải đảo, vùng đồng bào dân tộc thiểu số …" with the province standing committee's
+    # written consent; outside those areas there is no exception.
+    verdict = el.check_education("none_literate", prestigious_elder=True, special_area=True, on=ON)
     assert codes(verdict) == [("education.elder_consent", Severity.CONSENT)]
+    outside = el.check_education("none_literate", prestigious_elder=True, on=ON)
+    assert codes(outside) == [("education.elder_outside_area", Severity.BLOCK)]
     assert codes(el.check_education("none_literate", special_area=True, on=ON)) == [
         ("education.insufficient", Severity.BLOCK)
     ]

@@ -11,6 +11,7 @@ from ketnap.rules.verdict import Severity
 from ketnap.rules.votes import (
     check_chi_bo_vote,
     check_committee_vote,
+    check_removal_proposal,
     chi_bo_threshold,
     committee_threshold,
     escalation,
@@ -132,3 +133,43 @@ def test_escalation_cites_the_regulation_in_force():
     assert escalation(3, dt.date(2022, 5, 1)).findings[0].source.document == "QĐ 24-QĐ/TW"
     assert escalation(3, dt.date(2025, 3, 1)).findings[0].source.document == "QĐ 232-QĐ/TW"
     assert escalation(3, DAY).findings[0].source.document == "QĐ 294-QĐ/TW"
+
+
+@pytest.mark.parametrize("purpose", ["recognition", "removal"])
+def test_three_failed_recognition_or_removal_votes_go_up(purpose):
+    # QĐ 24 §4.2.3 [C] (QĐ 29 §4.2): "3 lần biểu quyết nhưng không đủ hai phần ba … công nhận một đảng viên dự bị là
+    # đảng viên chính thức hoặc đề nghị xóa tên … thì báo cáo cấp ủy cấp trên trực tiếp và cấp ủy có thẩm quyền".
+    assert codes(escalation(2, DAY, purpose=purpose)) == [("vote.retry", Severity.OK)]
+    assert codes(escalation(3, DAY, purpose=purpose)) == [("vote.escalate", Severity.CONSENT)]
+
+
+@pytest.mark.parametrize("failed", [1, 3, 5])
+def test_failed_admission_votes_never_go_up(failed):
+    # Điều lệ Điều 4 khoản 3: the chi bộ proposes admission only with ≥ 2/3; a failed vote means no proposal. The
+    # three-votes rule of QĐ §4.2.3 is written for recognition and removal only.
+    verdict = escalation(failed, DAY, purpose="admission")
+    assert codes(verdict) == [("vote.not_proposed", Severity.NOTICE)]
+    assert not verdict.needs_consent
+    assert str(verdict.findings[0].source) == "Điều lệ Đảng (2011), Điều 4 khoản 3"
+
+
+def test_escalation_purpose_is_validated_and_qd29_cites_its_own_clause():
+    with pytest.raises(ValueError):
+        escalation(3, DAY, purpose="election")
+    source = escalation(3, dt.date(2018, 1, 1)).findings[0].source
+    assert (source.document, source.clause) == ("QĐ 29-QĐ/TW", "điểm 4.2")
+
+
+def test_removal_proposal_needs_two_thirds_and_the_committees_decision():
+    # Điều lệ Điều 5 khoản 2 [C]: "biểu quyết như khi xét kết nạp; … đề nghị lên cấp ủy có thẩm quyền quyết định
+    # xoá tên".
+    passed = check_removal_proposal(official_members=9, agree=6, on=DAY)
+    assert codes(passed) == [("vote.chi_bo_passed", Severity.OK), ("removal.committee_decides", Severity.NOTICE)]
+    assert passed.findings[1].source.clause == "điểm 4.2.1"
+    failed = check_removal_proposal(official_members=9, agree=5, on=DAY)
+    assert codes(failed) == [("vote.chi_bo_failed", Severity.BLOCK), ("vote.retry", Severity.OK)]
+    third = check_removal_proposal(official_members=9, agree=5, on=DAY, earlier_failed_votes=2)
+    assert codes(third) == [("vote.chi_bo_failed", Severity.BLOCK), ("vote.escalate", Severity.CONSENT)]
+    assert "xóa tên" in third.findings[1].message
+    with pytest.raises(ValueError):
+        check_removal_proposal(official_members=9, agree=5, on=DAY, earlier_failed_votes=-1)

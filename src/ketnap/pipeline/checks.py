@@ -6,7 +6,7 @@ The rules themselves live in ketnap.rules (pure, cited); this module only transl
 import datetime as dt
 
 from ketnap.pipeline.calendar import app_calendar
-from ketnap.pipeline.enums import RECOGNITION_DOCUMENTS, DocumentKind, IntroducerKind
+from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, DocumentKind, IntroducerKind, StepKind
 from ketnap.registry.enums import MembershipStatus
 from ketnap.rules import deadlines, eligibility, votes
 from ketnap.rules.sources import charter, regulation
@@ -84,7 +84,7 @@ def admission_conditions(candidate, on: dt.date) -> Verdict:
             eligibility.GENERAL_EDUCATION_CODES[person.general_education.code], on=on
         )
     certificate = candidate.documents.filter(kind=DocumentKind.CERTIFICATE).order_by("-received_on").first()
-    cert_step = first_step(candidate, "certificate")
+    cert_step = first_step(candidate, StepKind.CERTIFICATE)
     issued = cert_step.on if cert_step else (certificate.received_on if certificate else None)
     verdict += eligibility.check_certificate(issued, on)
     introducers = []
@@ -139,82 +139,108 @@ def vote(transition, data: dict) -> Verdict:
 
 
 def check(candidate, transition, data: dict) -> Verdict:
-    """Everything the rules say about recording `transition` for `candidate` with `data` (not yet saved)."""
+    """Everything the rules say about recording `transition` for `candidate` with `data` (not yet saved): the
+    order of dates, the step's own rules (its `check` in the transition table), and its vote."""
     on: dt.date = data["on"]
-    verdict = not_before_last_step(candidate, on)
-    name = transition.name
-    if name == "sympathise":
-        verdict += helpers_are_official(data.get("helpers") or [], on)
-    elif name == "cell_resolution":
-        required = list(transition.documents)
-        routes = set(candidate.introductions.values_list("kind", flat=True))
-        if IntroducerKind.YOUTH_UNION in routes:  # the Youth Union introduces by resolution (4-KNĐ)
-            required.append(DocumentKind.YOUTH_UNION)
-        if IntroducerKind.TRADE_UNION in routes:  # the Trade Union by resolution (4A-KNĐ)
-            required.append(DocumentKind.TRADE_UNION)
-        verdict += documents(candidate, required, on, DOSSIER_SOURCE)
-        verdict += admission_conditions(candidate, on)
-    elif name == "decision":
-        resolution = first_step(candidate, "cell_resolution")
-        due = deadlines.decision_due(resolution.on, "admission", calendar=app_calendar())
-        if on > due.due:
-            verdict += notice(
-                "decision.late",
-                f"Quyết định muộn so với hạn {due.due:%d/%m/%Y}: cấp ủy phải kiểm điểm "
-                "trách nhiệm trước cấp ủy cấp trên.",
-                due.source,
-            )
-        if data.get("received_on") and data["received_on"] < on:
-            verdict += block(
-                "decision.received_before", "Ngày nhận quyết định không thể trước ngày quyết định.", Source("ketnap")
-            )
-    elif name == "ceremony":
-        decision = first_step(candidate, "decision")
-        due = deadlines.ceremony_due(decision.received_on or decision.on, calendar=app_calendar())
-        if on > due.due:
-            verdict += Verdict.of(
-                Finding(
-                    "ceremony.late",
-                    Severity.CONSENT,
-                    f"Quá hạn tổ chức lễ kết nạp ({due.due:%d/%m/%Y}): cần báo cáo và được cấp ủy "
-                    "cấp trên trực tiếp đồng ý.",
-                    due.source,
-                )
-            )
-        if on < decision.on:
-            verdict += block(
-                "ceremony.before_decision", "Lễ kết nạp không thể trước ngày quyết định.", charter("Điều 4")
-            )
-        mentor = data.get("mentor")
-        if mentor is None or not official_member(mentor, on):
-            verdict += block(
-                "mentor.not_official",
-                "Cần phân công một đảng viên chính thức giúp đỡ đảng viên dự bị.",
-                charter("Điều 5 khoản 1"),
-            )
-    elif name == "recognition_cell_resolution":
-        ceremony = first_step(candidate, "ceremony")
-        end = deadlines.probation_end(ceremony.on)
-        if on < end.due:
-            verdict += block(
-                "recognition.too_early",
-                f"Chưa hết 12 tháng dự bị (đến {end.due:%d/%m/%Y}): nghị quyết "
-                "chi bộ phải sau ngày hết thời gian dự bị.",
-                end.source,
-            )
-        review = deadlines.recognition_review_due(ceremony.on, calendar=app_calendar())
-        if on > review.due:
-            verdict += notice("recognition.late", f"Quá hạn xét công nhận ({review.due:%d/%m/%Y}).", review.source)
-        verdict += documents(candidate, list(transition.documents), on, RECOGNITION_SOURCE)
-    elif name == "recognition_decision":
-        resolution = first_step(candidate, "recognition_cell_resolution")
-        due = deadlines.decision_due(resolution.on, "recognition", calendar=app_calendar())
-        if on > due.due:
-            verdict += notice("decision.late", f"Quyết định muộn so với hạn {due.due:%d/%m/%Y}.", due.source)
-    elif name in {"withdraw", "not_admitted", "remove"} and not (data.get("reason") or "").strip():
-        verdict += block("reason.missing", "Cần ghi lý do.", Source("ketnap"))
+    verdict = not_before_last_step(candidate, on) + transition.check(candidate, data)
     if transition.vote and data.get("votes_for") is not None:
         verdict += vote(transition, data)
     elif transition.vote:
         verdict += block("vote.missing", "Cần nhập kết quả biểu quyết.", charter("Điều 4 khoản 3"))
     return verdict
+
+
+# --- the rules of each step (the transition table names them) -------------------------------------------------
+def nothing(candidate, data: dict) -> Verdict:
+    return Verdict()
+
+
+def sympathise(candidate, data: dict) -> Verdict:
+    return helpers_are_official(data.get("helpers") or [], data["on"])
+
+
+def cell_resolution(candidate, data: dict) -> Verdict:
+    on = data["on"]
+    required = list(ADMISSION_DOCUMENTS)
+    routes = set(candidate.introductions.values_list("kind", flat=True))
+    if IntroducerKind.YOUTH_UNION in routes:  # the Youth Union introduces by resolution (4-KNĐ)
+        required.append(DocumentKind.YOUTH_UNION)
+    if IntroducerKind.TRADE_UNION in routes:  # the Trade Union by resolution (4A-KNĐ)
+        required.append(DocumentKind.TRADE_UNION)
+    return documents(candidate, required, on, DOSSIER_SOURCE) + admission_conditions(candidate, on)
+
+
+def decision(candidate, data: dict) -> Verdict:
+    on = data["on"]
+    resolution = first_step(candidate, StepKind.CELL_RESOLUTION)
+    due = deadlines.decision_due(resolution.on, "admission", calendar=app_calendar())
+    verdict = Verdict()
+    if on > due.due:
+        verdict += notice(
+            "decision.late",
+            f"Quyết định muộn so với hạn {due.due:%d/%m/%Y}: cấp ủy phải kiểm điểm trách nhiệm trước cấp ủy cấp trên.",
+            due.source,
+        )
+    if data.get("received_on") and data["received_on"] < on:
+        verdict += block(
+            "decision.received_before", "Ngày nhận quyết định không thể trước ngày quyết định.", Source("ketnap")
+        )
+    return verdict
+
+
+def ceremony(candidate, data: dict) -> Verdict:
+    on = data["on"]
+    decision_step = first_step(candidate, StepKind.DECISION)
+    due = deadlines.ceremony_due(decision_step.received_on or decision_step.on, calendar=app_calendar())
+    verdict = Verdict()
+    if on > due.due:
+        verdict += Verdict.of(
+            Finding(
+                "ceremony.late",
+                Severity.CONSENT,
+                f"Quá hạn tổ chức lễ kết nạp ({due.due:%d/%m/%Y}): cần báo cáo và được cấp ủy cấp trên trực tiếp "
+                "đồng ý.",
+                due.source,
+            )
+        )
+    if on < decision_step.on:
+        verdict += block("ceremony.before_decision", "Lễ kết nạp không thể trước ngày quyết định.", charter("Điều 4"))
+    mentor = data.get("mentor")
+    if mentor is None or not official_member(mentor, on):
+        verdict += block(
+            "mentor.not_official",
+            "Cần phân công một đảng viên chính thức giúp đỡ đảng viên dự bị.",
+            charter("Điều 5 khoản 1"),
+        )
+    return verdict
+
+
+def recognition_cell_resolution(candidate, data: dict) -> Verdict:
+    on = data["on"]
+    ceremony_step = first_step(candidate, StepKind.CEREMONY)
+    end = deadlines.probation_end(ceremony_step.on)
+    verdict = Verdict()
+    if on < end.due:
+        verdict += block(
+            "recognition.too_early",
+            f"Chưa hết 12 tháng dự bị (đến {end.due:%d/%m/%Y}): nghị quyết chi bộ phải sau ngày hết thời gian dự bị.",
+            end.source,
+        )
+    review = deadlines.recognition_review_due(ceremony_step.on, calendar=app_calendar())
+    if on > review.due:
+        verdict += notice("recognition.late", f"Quá hạn xét công nhận ({review.due:%d/%m/%Y}).", review.source)
+    return verdict + documents(candidate, list(RECOGNITION_DOCUMENTS), on, RECOGNITION_SOURCE)
+
+
+def recognition_decision(candidate, data: dict) -> Verdict:
+    resolution = first_step(candidate, StepKind.RECOGNITION_CELL_RESOLUTION)
+    due = deadlines.decision_due(resolution.on, "recognition", calendar=app_calendar())
+    if data["on"] > due.due:
+        return notice("decision.late", f"Quyết định muộn so với hạn {due.due:%d/%m/%Y}.", due.source)
+    return Verdict()
+
+
+def reason_given(candidate, data: dict) -> Verdict:
+    if not (data.get("reason") or "").strip():
+        return block("reason.missing", "Cần ghi lý do.", Source("ketnap"))
+    return Verdict()

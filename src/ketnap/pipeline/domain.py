@@ -21,13 +21,12 @@ from django.db import transaction as db_transaction
 from ketnap.accounts.scope import Scope
 from ketnap.audit.context import acting
 from ketnap.pipeline import checks
-from ketnap.pipeline.enums import DocumentKind, HelperRole, Stage
-from ketnap.pipeline.models import Candidate, DossierItem, Helper, Step
-from ketnap.pipeline.transitions import TRANSITIONS
-from ketnap.registry.enums import MembershipEventKind, MembershipStatus
-from ketnap.registry.services import people
+from ketnap.pipeline.enums import Stage, StepKind
+from ketnap.pipeline.models import Candidate, DossierItem, Step
+from ketnap.pipeline.transitions import ENDINGS, TRANSITIONS, available
+from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.services.dates import fmt, not_in_future
-from ketnap.rules import deadlines, votes
+from ketnap.rules import votes
 from ketnap.rules.verdict import Severity, Verdict
 
 # A resolution that was voted but did not reach 2/3: recorded (it happened), the stage stays.
@@ -102,7 +101,7 @@ def adopt_probationary(membership, *, actor) -> Candidate:
         candidate.save()
         Step.objects.create(
             candidate=candidate,
-            kind="decision",
+            kind=StepKind.DECISION,
             on=decided_on,
             note=note,
             document_number=membership.decision_number,
@@ -112,7 +111,7 @@ def adopt_probationary(membership, *, actor) -> Candidate:
         )
         Step.objects.create(
             candidate=candidate,
-            kind="ceremony",
+            kind=StepKind.CEREMONY,
             on=membership.ceremony_date,
             note=note,
             stage_before=Stage.DECIDED,
@@ -123,9 +122,13 @@ def adopt_probationary(membership, *, actor) -> Candidate:
 
 
 def preview(candidate: Candidate, name: str, data: dict) -> Verdict:
-    """What the rules say, without writing anything (forms show it before the user confirms)."""
-    transition = TRANSITIONS[name]
-    if candidate.stage not in transition.sources or not transition.applies(candidate):
+    """What the rules say, without writing anything (forms show it before the user confirms). A step the table
+    does not offer from the candidate's stage, for its organisation's shape, is refused: the one entry point
+    never skips a level (a base committee's 8-KNĐ, a sub-committee's appraisal)."""
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise ValidationError(f"Không có bước “{name}”.")
+    if transition not in available(candidate):
         raise ValidationError(f"Bước “{transition.label}” không áp dụng ở giai đoạn {candidate.get_stage_display()}.")
     return checks.check(candidate, transition, data)
 
@@ -173,10 +176,10 @@ def _transition(candidate_pk: int, name: str, *, actor, data: dict, back_entry: 
         .get(pk=candidate_pk)
     )
     _guard(candidate, actor)
-    transition_ = TRANSITIONS[name]
     on = data["on"]
     not_in_future(on)
-    verdict = preview(candidate, name, data)
+    verdict = preview(candidate, name, data)  # refuses a step the table does not offer here
+    transition_ = TRANSITIONS[name]
     reason = (data.get("accepted_reason") or "").strip() if back_entry else ""
     consented = bool((data.get("consent_document") or "").strip())
     accepted = (*verdict.blocking, *(() if consented else verdict.needs_consent)) if reason else ()
@@ -215,54 +218,13 @@ def _transition(candidate_pk: int, name: str, *, actor, data: dict, back_entry: 
         step.save()
         if vote_failed:
             return step  # recorded (it happened) but the stage stays: the resolution did not pass
-        _consequences(candidate, name, step, data, actor)
+        transition_.consequence(candidate, step, data, actor)
         candidate.stage = transition_.target
         candidate.stage_since = on
-        if name in {"withdraw", "not_admitted", "remove"}:
+        if name in ENDINGS:
             candidate.outcome_reason = data.get("reason", "")
         candidate.save()
     return step
-
-
-def _consequences(candidate: Candidate, name: str, step: Step, data: dict, actor) -> None:
-    on = step.on
-    if name == "sympathise":
-        for member in data.get("helpers") or []:
-            Helper.objects.create(candidate=candidate, member=member, role=HelperRole.HELPER, since=on)
-    elif name == "certificate":
-        DossierItem.objects.create(
-            candidate=candidate,
-            kind=DocumentKind.CERTIFICATE,
-            received_on=on,
-            note=f"Số {step.document_number}, {step.issuer}".strip(", "),
-            recorded_by=actor,
-        )
-    elif name == "ceremony":
-        decision = checks.first_step(candidate, "decision")
-        candidate.membership = people.register_membership(
-            candidate.person,
-            organization=candidate.organization,
-            status=MembershipStatus.PROBATIONARY,
-            decision_date=decision.on,
-            decision_number=decision.document_number,
-            ceremony_date=on,
-            is_readmission=candidate.is_readmission,
-            kind=MembershipEventKind.ADMITTED,
-            on=on,
-        )
-        _end_helpers(candidate, HelperRole.HELPER, on)
-        if data.get("mentor") is not None:  # None only in a back entry accepted without a recorded mentor
-            Helper.objects.create(candidate=candidate, member=data["mentor"], role=HelperRole.MENTOR, since=on)
-    elif name == "recognition_decision":
-        ceremony = checks.first_step(candidate, "ceremony")
-        # QĐ 24 §4.2.2: the official date is the end of the 12 months, even if the decision came late
-        people.recognise_official(candidate.membership, official_date=deadlines.official_date(ceremony.on), on=on)
-        _end_helpers(candidate, HelperRole.MENTOR, on)
-    elif name == "remove":
-        people.end_membership(candidate.membership, MembershipEventKind.REMOVED, on=on, note=data.get("reason", ""))
-    if name in {"withdraw", "not_admitted", "remove"}:  # the road ends: so does the help
-        for role in (HelperRole.HELPER, HelperRole.MENTOR):
-            _end_helpers(candidate, role, on)
 
 
 def follow_succession(sender, *, predecessor, successors, on, **kwargs) -> None:
@@ -272,12 +234,6 @@ def follow_succession(sender, *, predecessor, successors, on, **kwargs) -> None:
         person_org = candidate.person.organization
         candidate.organization = person_org if person_org and person_org.pk in successor_ids else successors[0]
         candidate.save(update_fields=["organization"])
-
-
-def _end_helpers(candidate: Candidate, role: str, on: dt.date) -> None:
-    for helper in candidate.helpers.filter(role=role, until__isnull=True):  # one save each: audited
-        helper.until = on
-        helper.save(update_fields=["until"])
 
 
 def receive_document(candidate: Candidate, kind: str, *, actor, on: dt.date, note: str = "", scan=None) -> DossierItem:

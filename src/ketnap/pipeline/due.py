@@ -10,15 +10,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ketnap.pipeline.calendar import app_calendar
-from ketnap.pipeline.enums import Stage
+from ketnap.pipeline.enums import Stage, StepKind
 from ketnap.pipeline.models import Candidate, Step
-from ketnap.pipeline.transitions import available
-from ketnap.rules import deadlines, eligibility
-from ketnap.rules.sources import guidance
+from ketnap.pipeline.transitions import ENDINGS, available, clocks
+from ketnap.rules import deadlines
 from ketnap.rules.verdict import Source
 
-# The steps whose dates the deadlines are counted from.
-TIMED_STEPS = ("certificate", "cell_resolution", "decision", "ceremony", "recognition_cell_resolution")
+# The steps whose dates the deadlines are counted from (those that start a clock in the transition table).
+TIMED_STEPS = tuple(t.name for t in clocks())
 URGENCY_ORDER = {"overdue": 0, "soon": 1, "ok": 2, "none": 3}
 StepDates = dict[str, tuple[dt.date, dt.date | None]]  # kind -> (on, received_on) of its first passed step
 
@@ -78,49 +77,28 @@ def step_dates(candidates) -> dict[int, StepDates]:
 
 
 def timing(stage: str, dates: StepDates, today: dt.date) -> Timing:
-    """The deadline of the next action at `stage`, counted from the recorded step dates (rules.md §2.2–§2.3)."""
+    """The deadline of the next action at `stage`: the clock of the step that started it (the transition table
+    says which step starts which clock, rules.md §2.2–§2.3)."""
     calendar = app_calendar()
-    deadline = None
-    if stage == Stage.DOSSIER and "certificate" in dates:
-        issued = dates["certificate"][0]
-        due = eligibility.certificate_expires_on(issued)
-        rule = "Chi bộ phải họp xét khi giấy chứng nhận CN-NTVĐ còn giá trị (60 tháng)"
-        return Timing(due, rule, guidance(issued, "điểm 5.4"), deadlines.urgency(due, today, calendar=calendar))
-    if stage in {Stage.CELL_RESOLVED, Stage.SUB_APPRAISED, Stage.COMMITTEE_RESOLVED} and "cell_resolution" in dates:
-        deadline = deadlines.decision_due(dates["cell_resolution"][0], "admission", calendar=calendar)
-    elif stage == Stage.DECIDED and "decision" in dates:
-        on, received_on = dates["decision"]
-        deadline = deadlines.ceremony_due(received_on or on, calendar=calendar)
-    elif stage == Stage.PROBATION and "ceremony" in dates:
-        deadline = deadlines.recognition_review_due(dates["ceremony"][0], calendar=calendar)
-    elif stage in {Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE} and "recognition_cell_resolution" in dates:
-        deadline = deadlines.decision_due(dates["recognition_cell_resolution"][0], "recognition", calendar=calendar)
-    if deadline is None:
-        return Timing(None, "", None, "none")
-    return Timing(
-        deadline.due, deadline.rule, deadline.source, deadlines.urgency(deadline.due, today, calendar=calendar)
-    )
+    for transition in clocks():
+        if stage in transition.clock.stages and transition.name in dates:
+            on, received_on = dates[transition.name]
+            due, rule, source = transition.clock.deadline(on, received_on, calendar)
+            return Timing(due, rule, source, deadlines.urgency(due, today, calendar=calendar))
+    return Timing(None, "", None, "none")
 
 
 def action(candidate: Candidate, dates: StepDates) -> str:
-    stage = candidate.stage
-    if stage == Stage.SOURCE:
-        return "Chi bộ xem xét đưa vào danh sách cảm tình Đảng, phân công đảng viên giúp đỡ"
-    if stage == Stage.SYMPATHISER:
-        return "Cử đi học lớp bồi dưỡng nhận thức về Đảng"
-    if stage == Stage.DOSSIER:
-        return "Hoàn thiện hồ sơ, chi bộ họp xét đề nghị kết nạp"
-    if stage in {Stage.CELL_RESOLVED, Stage.SUB_APPRAISED, Stage.COMMITTEE_RESOLVED}:
-        following = [t for t in available(candidate) if t.name not in {"withdraw", "not_admitted"}]
-        return str(following[0].label) if following else "Cấp ủy có thẩm quyền xem xét, quyết định kết nạp"
-    if stage == Stage.DECIDED:
-        return "Tổ chức lễ kết nạp"
-    if stage == Stage.PROBATION and "ceremony" in dates:
-        end = deadlines.probation_end(dates["ceremony"][0])
-        return f"Chi bộ xét công nhận đảng viên chính thức (hết dự bị ngày {end.due:%d/%m/%Y})"
-    if stage in {Stage.PROBATION, Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE}:
-        return "Cấp ủy có thẩm quyền quyết định công nhận đảng viên chính thức"
-    return ""
+    """The next step on the candidate's road, as the due list says it (the table's `todo`, else its label)."""
+    following = [t for t in available(candidate) if t.name not in ENDINGS]
+    if not following:
+        return ""
+    step = following[0]
+    text = step.todo or str(step.label)
+    if step.name == StepKind.RECOGNITION_CELL_RESOLUTION and StepKind.CEREMONY in dates:
+        end = deadlines.probation_end(dates[StepKind.CEREMONY][0])
+        text = f"{text} (hết dự bị ngày {end.due:%d/%m/%Y})"
+    return text
 
 
 def next_action(candidate: Candidate, today: dt.date, dates: StepDates | None = None) -> DueItem:

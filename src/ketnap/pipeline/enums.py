@@ -30,6 +30,27 @@ class Stage(models.TextChoices):
         return [s for s in cls if s not in cls.terminal()] + [cls.OFFICIAL]
 
 
+class StepKind(models.TextChoices):
+    """The steps of the road; what each does is said once, in pipeline.transitions.TRANSITIONS."""
+
+    SYMPATHISE = "sympathise", _("Đưa vào danh sách cảm tình Đảng")
+    CERTIFICATE = "certificate", _("Giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng")
+    CELL_RESOLUTION = "cell_resolution", _("Nghị quyết chi bộ đề nghị kết nạp (6-KNĐ)")
+    SUB_APPRAISAL = "sub_appraisal", _("Thẩm định của đảng ủy bộ phận (7-KNĐ)")
+    COMMITTEE_RESOLUTION = "committee_resolution", _("Nghị quyết đảng ủy cơ sở đề nghị kết nạp (8-KNĐ)")
+    DECISION = "decision", _("Quyết định kết nạp (9-KNĐ)")
+    CEREMONY = "ceremony", _("Lễ kết nạp")
+    RECOGNITION_CELL_RESOLUTION = "recognition_cell_resolution", _("Nghị quyết chi bộ đề nghị công nhận (13-KNĐ)")
+    RECOGNITION_COMMITTEE_RESOLUTION = (
+        "recognition_committee_resolution",
+        _("Nghị quyết đảng ủy cơ sở đề nghị công nhận (15-KNĐ)"),
+    )
+    RECOGNITION_DECISION = "recognition_decision", _("Quyết định công nhận đảng viên chính thức (16-KNĐ)")
+    WITHDRAW = "withdraw", _("Dừng theo dõi")
+    NOT_ADMITTED = "not_admitted", _("Không kết nạp")
+    REMOVE = "remove", _("Xóa tên khỏi danh sách đảng viên dự bị")
+
+
 class DocumentKind(models.TextChoices):
     # Admission dossier (Điều lệ Điều 4; HD 06-HD/TW §3; forms of 12-HD/BTCTW 2022, rules.md §2.5)
     CERTIFICATE = "CN-NTVĐ", _("Giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng (CN-NTVĐ)")

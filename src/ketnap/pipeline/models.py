@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ketnap.pipeline.enums import DocumentKind, HelperRole, IntroducerKind, Stage
+from ketnap.pipeline.enums import DocumentKind, HelperRole, IntroducerKind, Stage, StepKind
 from ketnap.registry.models import Organization, PartyMembership, Person
 
 
@@ -44,7 +44,7 @@ class Step(models.Model):
     """One recorded step of the road (a resolution, a decision, a ceremony …)."""
 
     candidate = models.ForeignKey(Candidate, models.CASCADE, related_name="steps")
-    kind = models.CharField(_("bước"), max_length=40)
+    kind = models.CharField(_("bước"), max_length=40, choices=StepKind.choices)
     on = models.DateField(_("ngày"))
     received_on = models.DateField(_("ngày nhận"), null=True, blank=True)  # decisions: day the chi bộ got it
     document_number = models.CharField(_("số văn bản"), max_length=60, blank=True)

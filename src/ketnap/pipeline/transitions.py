@@ -1,21 +1,30 @@
-"""The road as data: which step leads from which stages to which, what it needs, and which rules judge it.
+"""The road as data, and its only owner: each step says from which stages it leads where, for which shapes of
+organisation, what the rules check (pipeline.checks), what it changes in the register (pipeline.consequences),
+and which clock it starts (the deadline of the next action, pipeline.due).
 
-Nothing here writes; ketnap.pipeline.domain.transition() is the one place that does.
+domain.transition() records a step only if available() offers it; the screens, the due list, the demo and the
+imports read this table instead of knowing the steps themselves. Nothing here writes.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, Stage
+from ketnap.pipeline import checks, consequences
+from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, Stage, StepKind
 from ketnap.registry.enums import OrgKind
+from ketnap.rules import deadlines, eligibility
+from ketnap.rules.sources import guidance
 
 PRE_DECISION = frozenset(
     {Stage.SOURCE, Stage.SYMPATHISER, Stage.DOSSIER, Stage.CELL_RESOLVED, Stage.SUB_APPRAISED, Stage.COMMITTEE_RESOLVED}
 )
 ON_PROBATION = frozenset({Stage.PROBATION, Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE})
+ENDINGS = frozenset({StepKind.WITHDRAW, StepKind.NOT_ADMITTED, StepKind.REMOVE})
 
 
+# --- shapes of organisation (the candidate's chi bộ; duck-typed: anything with .organization works) ------------
 def under_sub_committee(candidate) -> bool:
     parent = candidate.organization.parent
     return bool(parent and parent.kind == OrgKind.SUB_COMMITTEE)
@@ -30,17 +39,64 @@ def always(candidate) -> bool:
     return True
 
 
+# --- clocks: the deadline of the next action, from the date of the step that starts it ----------------------
+@dataclass(frozen=True)
+class Clock:
+    """Runs while the candidate is at one of `stages`, counted from the step's date (and receipt date)."""
+
+    stages: frozenset
+    deadline: Callable  # (on, received_on, calendar) -> (due, rule, source)
+
+
+def _certificate_clock(on, received_on, calendar):
+    due = eligibility.certificate_expires_on(on)
+    return due, "Chi bộ phải họp xét khi giấy chứng nhận CN-NTVĐ còn giá trị (60 tháng)", guidance(on, "điểm 5.4")
+
+
+def _deadline(function, *args):
+    def clock(on, received_on, calendar):
+        found = function(on, *args, calendar=calendar)
+        return found.due, found.rule, found.source
+
+    return clock
+
+
+def _ceremony_clock(on, received_on, calendar):
+    found = deadlines.ceremony_due(received_on or on, calendar=calendar)
+    return found.due, found.rule, found.source
+
+
+# --- the table -----------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Transition:
     name: str
     label: str
-    sources: frozenset
+    sources: frozenset  # the stages it can follow, for any shape (routed() narrows them for one)
     target: str
     fields: tuple[str, ...] = ()  # the form fields this step asks for (see web.pipeline_forms)
     vote: str | None = None  # "cell" (official members of the chi bộ) or "committee" (committee members)
     documents: tuple = ()  # dossier papers that must have been received
-    applies: object = field(default=always)  # whether the step exists for this candidate's organisation
+    applies: Callable = field(default=always)  # whether the step exists for this candidate's organisation
+    # the stages it follows for this candidate's organisation (default: all of `sources`)
+    routed: Callable | None = None
+    check: Callable = field(default=checks.nothing)  # (candidate, data) -> Verdict: the rules of this step
+    consequence: Callable = field(default=consequences.nothing)  # (candidate, step, data, actor): the register
+    clock: Clock | None = None  # the deadline this step starts
+    todo: str = ""  # the next action, as the due list says it, when this step is the one awaited
     form_help: str = ""
+
+    def sources_for(self, candidate) -> frozenset:
+        return self.routed(candidate) if self.routed else self.sources
+
+
+def _after_committee_or_cell(committee_stage: str, cell_stage: str) -> Callable:
+    """A decision follows the base committee's resolution, or the chi bộ cơ sở's own (it has no base committee)."""
+    return lambda candidate: frozenset({committee_stage if has_base_committee(candidate) else cell_stage})
+
+
+def _after_sub_or_cell(candidate) -> frozenset:
+    """The base committee resolves after the sub-committee's appraisal where there is one, else after the chi bộ."""
+    return frozenset({Stage.SUB_APPRAISED if under_sub_committee(candidate) else Stage.CELL_RESOLVED})
 
 
 T = Transition
@@ -48,30 +104,43 @@ TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
         T(
-            "sympathise",
+            StepKind.SYMPATHISE,
             _("Chi bộ đưa vào danh sách cảm tình Đảng, phân công đảng viên giúp đỡ"),
             frozenset({Stage.SOURCE}),
             Stage.SYMPATHISER,
             ("on", "document_number", "helpers", "note"),
+            check=checks.sympathise,
+            consequence=consequences.assign_helpers,
+            todo="Chi bộ xem xét đưa vào danh sách cảm tình Đảng, phân công đảng viên giúp đỡ",
         ),
         T(
-            "certificate",
+            StepKind.CERTIFICATE,
             _("Ghi nhận giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng"),
             frozenset({Stage.SYMPATHISER}),
             Stage.DOSSIER,
             ("on", "document_number", "issuer"),
+            consequence=consequences.file_certificate,
+            clock=Clock(frozenset({Stage.DOSSIER}), _certificate_clock),
+            todo="Cử đi học lớp bồi dưỡng nhận thức về Đảng",
         ),
         T(
-            "cell_resolution",
+            StepKind.CELL_RESOLUTION,
             _("Chi bộ họp xét, nghị quyết đề nghị kết nạp (6-KNĐ)"),
             frozenset({Stage.DOSSIER}),
             Stage.CELL_RESOLVED,
             ("on", "document_number", "votes", "consent", "note"),
             vote="cell",
             documents=tuple(ADMISSION_DOCUMENTS),
+            check=checks.cell_resolution,
+            # the decision is due 60 working days after the chi bộ's resolution, whoever resolves in between
+            clock=Clock(
+                frozenset({Stage.CELL_RESOLVED, Stage.SUB_APPRAISED, Stage.COMMITTEE_RESOLVED}),
+                _deadline(deadlines.decision_due, "admission"),
+            ),
+            todo="Hoàn thiện hồ sơ, chi bộ họp xét đề nghị kết nạp",
         ),
         T(
-            "sub_appraisal",
+            StepKind.SUB_APPRAISAL,
             _("Đảng ủy bộ phận thẩm định (7-KNĐ)"),
             frozenset({Stage.CELL_RESOLVED}),
             Stage.SUB_APPRAISED,
@@ -79,39 +148,53 @@ TRANSITIONS: dict[str, Transition] = {
             applies=under_sub_committee,
         ),
         T(
-            "committee_resolution",
+            StepKind.COMMITTEE_RESOLUTION,
             _("Đảng ủy cơ sở nghị quyết đề nghị kết nạp (8-KNĐ)"),
             frozenset({Stage.CELL_RESOLVED, Stage.SUB_APPRAISED}),
             Stage.COMMITTEE_RESOLVED,
             ("on", "document_number", "votes", "note"),
             vote="committee",
             applies=has_base_committee,
+            routed=_after_sub_or_cell,
         ),
         T(
-            "decision",
+            StepKind.DECISION,
             _("Quyết định kết nạp của cấp ủy có thẩm quyền (9-KNĐ)"),
-            frozenset({Stage.COMMITTEE_RESOLVED, Stage.CELL_RESOLVED, Stage.SUB_APPRAISED}),
+            frozenset({Stage.COMMITTEE_RESOLVED, Stage.CELL_RESOLVED}),
             Stage.DECIDED,
             ("on", "received_on", "document_number", "issuer", "note"),
+            routed=_after_committee_or_cell(Stage.COMMITTEE_RESOLVED, Stage.CELL_RESOLVED),
+            check=checks.decision,
+            clock=Clock(frozenset({Stage.DECIDED}), _ceremony_clock),
         ),
         T(
-            "ceremony",
+            StepKind.CEREMONY,
             _("Tổ chức lễ kết nạp, phân công đảng viên giúp đỡ"),
             frozenset({Stage.DECIDED}),
             Stage.PROBATION,
             ("on", "mentor", "consent", "note"),
+            check=checks.ceremony,
+            consequence=consequences.admit,
+            clock=Clock(frozenset({Stage.PROBATION}), _deadline(deadlines.recognition_review_due)),
+            todo="Tổ chức lễ kết nạp",
         ),
         T(
-            "recognition_cell_resolution",
+            StepKind.RECOGNITION_CELL_RESOLUTION,
             _("Chi bộ xét, nghị quyết đề nghị công nhận đảng viên chính thức (13-KNĐ)"),
             frozenset({Stage.PROBATION}),
             Stage.RECOGNITION_CELL,
             ("on", "document_number", "votes", "note"),
             vote="cell",
             documents=tuple(RECOGNITION_DOCUMENTS),
+            check=checks.recognition_cell_resolution,
+            clock=Clock(
+                frozenset({Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE}),
+                _deadline(deadlines.decision_due, "recognition"),
+            ),
+            todo="Chi bộ xét công nhận đảng viên chính thức",
         ),
         T(
-            "recognition_committee_resolution",
+            StepKind.RECOGNITION_COMMITTEE_RESOLUTION,
             _("Đảng ủy cơ sở nghị quyết đề nghị công nhận chính thức (15-KNĐ)"),
             frozenset({Stage.RECOGNITION_CELL}),
             Stage.RECOGNITION_COMMITTEE,
@@ -120,60 +203,57 @@ TRANSITIONS: dict[str, Transition] = {
             applies=has_base_committee,
         ),
         T(
-            "recognition_decision",
+            StepKind.RECOGNITION_DECISION,
             _("Quyết định công nhận đảng viên chính thức (16-KNĐ)"),
             frozenset({Stage.RECOGNITION_COMMITTEE, Stage.RECOGNITION_CELL}),
             Stage.OFFICIAL,
             ("on", "received_on", "document_number", "issuer", "note"),
+            routed=_after_committee_or_cell(Stage.RECOGNITION_COMMITTEE, Stage.RECOGNITION_CELL),
+            check=checks.recognition_decision,
+            consequence=consequences.recognise,
+            todo="Cấp ủy có thẩm quyền quyết định công nhận đảng viên chính thức",
         ),
-        T("withdraw", _("Dừng theo dõi (rút khỏi danh sách)"), PRE_DECISION, Stage.WITHDRAWN, ("on", "reason")),
         T(
-            "not_admitted",
+            StepKind.WITHDRAW,
+            _("Dừng theo dõi (rút khỏi danh sách)"),
+            PRE_DECISION,
+            Stage.WITHDRAWN,
+            ("on", "reason"),
+            check=checks.reason_given,
+            consequence=consequences.end_help,
+        ),
+        T(
+            StepKind.NOT_ADMITTED,
             _("Cấp có thẩm quyền không kết nạp"),
             frozenset({Stage.CELL_RESOLVED, Stage.SUB_APPRAISED, Stage.COMMITTEE_RESOLVED}),
             Stage.NOT_ADMITTED,
             ("on", "document_number", "reason"),
+            check=checks.reason_given,
+            consequence=consequences.end_help,
         ),
         T(
-            "remove",
+            StepKind.REMOVE,
             _("Xóa tên khỏi danh sách đảng viên dự bị"),
             ON_PROBATION,
             Stage.REMOVED,
             ("on", "document_number", "issuer", "reason"),
+            check=checks.reason_given,
+            consequence=consequences.remove,
         ),
     ]
 }
 
 
 def available(candidate) -> list[Transition]:
-    """The steps that can follow from the candidate's stage, for its organisation's shape."""
-    steps = []
-    for transition in TRANSITIONS.values():
-        if candidate.stage not in transition.sources or not transition.applies(candidate):
-            continue
-        # the decision follows the last resolution this organisation has: sub-committee / base committee
-        if transition.name == "decision":
-            if has_base_committee(candidate) and candidate.stage != Stage.COMMITTEE_RESOLVED:
-                continue
-            if not has_base_committee(candidate) and candidate.stage == Stage.COMMITTEE_RESOLVED:
-                continue
-            if (
-                under_sub_committee(candidate)
-                and candidate.stage == Stage.CELL_RESOLVED
-                and not has_base_committee(candidate)
-            ):
-                continue
-        if (
-            transition.name == "committee_resolution"
-            and under_sub_committee(candidate)
-            and (candidate.stage == Stage.CELL_RESOLVED)
-        ):
-            continue
-        if (
-            transition.name == "recognition_decision"
-            and has_base_committee(candidate)
-            and (candidate.stage == Stage.RECOGNITION_CELL)
-        ):
-            continue
-        steps.append(transition)
-    return steps
+    """The steps that can follow from the candidate's stage, for its organisation's shape (in the table's order)."""
+    return [t for t in TRANSITIONS.values() if t.applies(candidate) and candidate.stage in t.sources_for(candidate)]
+
+
+def road(candidate) -> list[Transition]:
+    """The steps from the source to recognition for the candidate's organisation, in order (no endings)."""
+    return [t for t in TRANSITIONS.values() if t.name not in ENDINGS and t.applies(candidate)]
+
+
+def clocks() -> list[Transition]:
+    """The steps that start a clock (their dates are what the due list counts from)."""
+    return [t for t in TRANSITIONS.values() if t.clock is not None]

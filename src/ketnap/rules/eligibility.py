@@ -18,6 +18,7 @@ Not implemented on purpose:
 
 import calendar
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -49,7 +50,7 @@ def _hd(day: dt.date, clause: str, *, confirmed: Iterable[str] = (), secondary: 
 
 
 QD24, QD232, QD294 = "QĐ 24-QĐ/TW", "QĐ 232-QĐ/TW", "QĐ 294-QĐ/TW"
-HD01_2021, HD06 = "HD 01-HD/TW (2021)", "HD 06-HD/TW"
+HD01_2016, HD01_2021, HD06 = "HD 01-HD/TW (2016)", "HD 01-HD/TW (2021)", "HD 06-HD/TW"
 
 
 def _d(day: dt.date) -> str:
@@ -149,7 +150,7 @@ def check_age(born: dt.date, meeting_date: dt.date) -> Verdict:
                 "Điều kiện đối với người trên 60 tuổi: có sức khỏe và uy tín; nơi chưa có tổ chức đảng hoặc chưa "
                 "có đảng viên, hoặc có yêu cầu đặc biệt; ban thường vụ cấp ủy trực thuộc Trung ương đồng ý bằng văn "
                 "bản trước khi quyết định.",
-                _hd(meeting_date, "điểm 1.1", confirmed={HD01_2021}, secondary={HD06}),
+                _hd(meeting_date, "điểm 1.1", confirmed={HD01_2016, HD01_2021}, secondary={HD06}),
             )
         )
     else:
@@ -178,6 +179,162 @@ def check_age(born: dt.date, meeting_date: dt.date) -> Verdict:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Written consent of a higher committee, recorded before the decision
+
+
+def check_written_consent(
+    *, code: str, who: str, what: str, consent_on: dt.date | None, decision_on: dt.date | None, source: Source
+) -> Finding:
+    """One written consent that must exist BEFORE the competent committee decides.
+
+    Not yet recorded → CONSENT (naming `who` must consent to `what`); recorded on or before the decision (or no
+    decision yet) → OK; dated after the decision → BLOCK ("đồng ý bằng văn bản trước khi cấp ủy có thẩm quyền ra
+    quyết định", HD 01-HD/TW §1.1/§1.2 [C]; QĐ §3.5.1 b for re-admission [C for 24/232]).
+    """
+    if consent_on is None:
+        return Finding(
+            f"{code}.consent",
+            Severity.CONSENT,
+            f"Cần văn bản đồng ý của {who} về việc {what} trước khi cấp ủy có thẩm quyền quyết định.",
+            source,
+        )
+    if decision_on is not None and consent_on > decision_on:
+        return Finding(
+            f"{code}.consent_after_decision",
+            Severity.BLOCK,
+            f"Văn bản đồng ý của {who} ngày {_d(consent_on)} sau ngày quyết định ({_d(decision_on)}): phải có văn "
+            "bản đồng ý trước khi quyết định.",
+            source,
+        )
+    return Finding(
+        f"{code}.consent_recorded",
+        Severity.OK,
+        f"Đã có văn bản đồng ý của {who} ngày {_d(consent_on)}.",
+        source,
+    )
+
+
+PROVINCE_STANDING = "ban thường vụ cấp ủy trực thuộc Trung ương (tỉnh ủy, thành ủy và tương đương)"
+
+# ---------------------------------------------------------------------------------------------------------------
+# §1.2 Over 60: who decides, on what conditions, with whose consent
+
+PROVINCE, UPPER, BASE = "province", "upper", "base"
+DECIDING_LEVELS = {
+    PROVINCE: "cấp ủy trực thuộc Trung ương (tỉnh ủy, thành ủy và tương đương)",
+    UPPER: "cấp ủy cấp trên trực tiếp của tổ chức cơ sở đảng",
+    BASE: "đảng ủy cơ sở được ủy quyền kết nạp",
+}
+PLACE_CONDITIONS = {
+    "no_party_organisation": "công tác, cư trú ở cơ sở chưa có tổ chức đảng",
+    "no_party_member": "công tác, cư trú ở cơ sở chưa có đảng viên",
+    "special_requirement": "do yêu cầu đặc biệt",
+}
+
+
+def check_over_60_admission(
+    *,
+    born: dt.date,
+    meeting_date: dt.date,
+    deciding_level: str,
+    health_and_prestige: bool | None,
+    place_condition: str | None,
+    consent_on: dt.date | None = None,
+    decision_on: dt.date | None = None,
+) -> Verdict:
+    """Admission of a person over 60 (by completed months on the chi bộ review date).
+
+    - QĐ 24/232/294 §1.1.2 [C for 24/232 (lawnet.vn …-69434.html quotes QĐ 24; thuvienphapluat.vn
+      …/83A6083-hd-nam-2025-nguoi-tren-60-tuoi-co-duoc-ket-nap-dang-khong.html quotes QĐ 232), S for 294]: "Việc kết
+      nạp vào Đảng những người trên 60 tuổi do cấp ủy trực thuộc Trung ương xem xét, quyết định." A `deciding_level`
+      other than "province" ("upper", "base") → BLOCK.
+    - HD 01-HD/TW 2016/2021 §1.1 [C: luattoanquoc.com (2016), boxhoidap.com and vndoc.com (2021)], kept by 06-HD/TW
+      [S]: "Chỉ xem xét kết nạp vào Đảng những người trên 60 tuổi khi đủ các điều kiện: có sức khỏe và uy tín; đang
+      công tác, cư trú ở cơ sở chưa có tổ chức đảng, chưa có đảng viên hoặc do yêu cầu đặc biệt; được ban thường vụ
+      cấp ủy trực thuộc Trung ương đồng ý bằng văn bản trước khi cấp ủy có thẩm quyền ra quyết định kết nạp."
+      `health_and_prestige` False → BLOCK, None → BLOCK (not recorded); `place_condition` one of PLACE_CONDITIONS,
+      None → BLOCK (not recorded); the written consent: check_written_consent (CONSENT until recorded).
+    A person not over 60 gets one OK finding "over_60.not_applicable".
+    """
+    if deciding_level not in DECIDING_LEVELS:
+        raise ValueError(f"Cấp quyết định không hợp lệ: {deciding_level!r}.")
+    if place_condition is not None and place_condition not in PLACE_CONDITIONS:
+        raise ValueError(f"Điều kiện nơi công tác, cư trú không hợp lệ: {place_condition!r}.")
+    months = age_in_months(born, meeting_date)
+    source_112 = _reg(meeting_date, "điểm 1.1.2", confirmed={QD24, QD232}, secondary={QD294})
+    source_hd = _hd(meeting_date, "điểm 1.1", confirmed={HD01_2016, HD01_2021}, secondary={HD06})
+    if months <= MAX_AGE_MONTHS:
+        return Verdict.of(
+            Finding(
+                "over_60.not_applicable",
+                Severity.OK,
+                f"Tại ngày chi bộ xét kết nạp ({_d(meeting_date)}) chưa quá 60 tuổi ({_years_months(months)}).",
+                source_112,
+            )
+        )
+    findings: list[Finding] = []
+    if deciding_level != PROVINCE:
+        findings.append(
+            Finding(
+                "over_60.wrong_level",
+                Severity.BLOCK,
+                f"Người trên 60 tuổi ({_years_months(months)}): chỉ {DECIDING_LEVELS[PROVINCE]} xem xét, quyết "
+                f"định kết nạp; {DECIDING_LEVELS[deciding_level]} không có thẩm quyền.",
+                source_112,
+            )
+        )
+    else:
+        findings.append(
+            Finding(
+                "over_60.level_ok",
+                Severity.OK,
+                f"Người trên 60 tuổi: {DECIDING_LEVELS[PROVINCE]} xem xét, quyết định.",
+                source_112,
+            )
+        )
+    if health_and_prestige is None:
+        findings.append(
+            Finding(
+                "over_60.health_unknown", Severity.BLOCK, "Chưa ghi nhận người này có sức khỏe và uy tín.", source_hd
+            )
+        )
+    elif not health_and_prestige:
+        findings.append(
+            Finding(
+                "over_60.health",
+                Severity.BLOCK,
+                "Người trên 60 tuổi phải có sức khỏe và uy tín.",
+                source_hd,
+            )
+        )
+    if place_condition is None:
+        findings.append(
+            Finding(
+                "over_60.place_unknown",
+                Severity.BLOCK,
+                "Chưa ghi nhận điều kiện: công tác, cư trú ở cơ sở chưa có tổ chức đảng, chưa có đảng viên hoặc do "
+                "yêu cầu đặc biệt.",
+                source_hd,
+            )
+        )
+    else:
+        findings.append(
+            Finding("over_60.place", Severity.OK, f"Điều kiện: {PLACE_CONDITIONS[place_condition]}.", source_hd)
+        )
+    findings.append(
+        check_written_consent(
+            code="over_60",
+            who=PROVINCE_STANDING,
+            what="kết nạp người trên 60 tuổi",
+            consent_on=consent_on,
+            decision_on=decision_on,
+            source=source_hd,
+        )
+    )
+    return Verdict.of(*findings)
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # §1.3 Education
 
 ILLITERATE = "illiterate"  # chưa biết đọc, biết viết
@@ -198,8 +355,40 @@ GENERAL_EDUCATION_CODES = {
 }
 QD24_IN_FORCE = dt.date(2021, 7, 30)
 
+# The areas where completed primary school is enough, in the words of HD 01-HD/TW 2016 and 2021 §1.2 [C]
+# ("Người vào Đảng đang sinh sống ở miền núi, biên giới, hải đảo, vùng đồng bào dân tộc thiểu số và vùng có điều
+# kiện kinh tế - xã hội đặc biệt khó khăn hoặc ngư dân thường xuyên làm việc ngoài biển, đảo ... tối thiểu hoàn
+# thành chương trình bậc tiểu học"; luattoanquoc.com/huong-dan-01-hdtw-huong-dan-mot-van-de-cu-thi-hanh-dieu-le-dang
+# (2016 text), boxhoidap.com/huong-dan-01-hdtw-nam-2022-ve-thi-hanh-dieu-le-dang/amp and
+# vndoc.com/cap-nhat-huong-dan-01-hd-tw-ve-thi-hanh-dieu-le-dang-245772 (2021 text)). 06-HD/TW keeps them [S].
+AREA_KINDS = {
+    "mountain": "miền núi",
+    "border": "biên giới",
+    "island": "hải đảo",
+    "ethnic_minority": "vùng đồng bào dân tộc thiểu số",
+    "especially_difficult": "vùng có điều kiện kinh tế - xã hội đặc biệt khó khăn",
+    "offshore_fisherman": "ngư dân thường xuyên làm việc ngoài biển, đảo",
+}
+# Già làng, trưởng bản, người có uy tín: same HD clause, which limits the literacy exception to people "đang sinh
+# sống ở" the same areas (or offshore fishermen), with the province-level standing committee's written consent
+# before the competent committee decides (thuvienphapluat.vn/hoi-dap-phap-luat/iframe/5130C-hd-co-duoc-ket-nap-
+# dang-khi-da-cao-tuoi.html quotes it in full [C for 2016]; the 2021 text opens with the same words, boxhoidap [C]).
+ELDER_ROLES = {"village_elder": "già làng", "village_head": "trưởng bản", "prestigious_person": "người có uy tín"}
 
-def check_education(level: str, *, special_area: bool = False, prestigious_elder: bool = False, on: dt.date) -> Verdict:
+
+def _area_label(area_kind: str | None) -> str:
+    return AREA_KINDS[area_kind] if area_kind else "vùng đặc biệt (chưa ghi loại vùng)"
+
+
+def check_education(
+    level: str,
+    *,
+    special_area: bool = False,
+    prestigious_elder: bool = False,
+    on: dt.date,
+    area_kind: str | None = None,
+    elder_role: str | None = None,
+) -> Verdict:
     """General education of the person, judged by the texts in force on `on` (the chi bộ review date).
 
     `level` is one of "none_literate", "primary", "lower_secondary", "upper_secondary" (and "illiterate" for
@@ -208,40 +397,65 @@ def check_education(level: str, *, special_area: bool = False, prestigious_elder
 
     - A THCS diploma or higher → OK. QĐ 24/232/294 §1.2.1 [C]. Since QĐ 24 (30/7/2021) "hoặc tương đương" (or
       equivalent) is gone: a certificate merely "equivalent" to THCS must not be entered as lower_secondary.
-    - `special_area`: mountains, borders, islands, ethnic-minority areas, areas with especially difficult
-      conditions, fishermen working offshore → completed primary school is enough → NOTICE (a human confirms the
-      area qualifies). HD 01-HD/TW 2021 §1.2 [C], carried into 06-HD/TW [U exact wording].
-    - `prestigious_elder`: già làng, trưởng bản, người có uy tín who can read and write quốc ngữ → CONSENT (written
-      consent of the province-level standing committee). Same HD clause.
+    - The area exception (HD 01-HD/TW 2016/2021 §1.2 [C], kept by 06-HD/TW [S]): the person lives in one of
+      AREA_KINDS (`area_kind`: mountain, border, island, ethnic_minority, especially_difficult, or is an
+      offshore_fisherman) → completed primary school is enough → NOTICE (a human confirms the area). The older
+      boolean `special_area=True` without `area_kind` is still accepted, with the area marked "not recorded".
+    - The elder exception (same clause): a già làng, trưởng bản or người có uy tín (`elder_role`, or the older
+      `prestigious_elder=True`) LIVING IN ONE OF THOSE AREAS who can read and write quốc ngữ → CONSENT: the
+      standing committee of the province-level committee (ban thường vụ cấp ủy trực thuộc Trung ương) agrees in
+      writing before the competent committee decides. Outside those areas the text grants no exception → BLOCK
+      ("education.elder_outside_area").
     - Otherwise BLOCK.
     """
     if level not in EDUCATION_LEVELS:
         raise ValueError(f"Trình độ giáo dục phổ thông không hợp lệ: {level!r}.")
+    if area_kind is not None and area_kind not in AREA_KINDS:
+        raise ValueError(f"Loại vùng không hợp lệ: {area_kind!r}.")
+    if elder_role is not None and elder_role not in ELDER_ROLES:
+        raise ValueError(f"Vai trò không hợp lệ: {elder_role!r}.")
+    in_area = special_area or area_kind is not None
+    is_elder = prestigious_elder or elder_role is not None
     source_121 = _reg(on, "điểm 1.2.1", confirmed={QD24, QD232, QD294})
-    source_hd = _hd(on, "điểm 1.2", confirmed={HD01_2021}, secondary={HD06})
+    source_hd = _hd(on, "điểm 1.2", confirmed={HD01_2016, HD01_2021}, secondary={HD06})
     if level in (LOWER_SECONDARY, UPPER_SECONDARY):
         note = ' (không chấp nhận trình độ "tương đương")' if on >= QD24_IN_FORCE else ""
         return Verdict.of(
             Finding("education.ok", Severity.OK, f"Có bằng tốt nghiệp trung học cơ sở trở lên{note}.", source_121)
         )
-    if level == PRIMARY and special_area:
+    if level == PRIMARY and in_area:
         return Verdict.of(
             Finding(
                 "education.special_area",
                 Severity.NOTICE,
-                "Tốt nghiệp tiểu học: chỉ đủ điều kiện với người ở miền núi, biên giới, hải đảo, vùng đồng bào dân "
-                "tộc thiểu số, vùng đặc biệt khó khăn hoặc ngư dân làm ăn xa bờ. Đề nghị xác nhận người này thuộc "
-                "diện đó.",
+                f"Hoàn thành chương trình tiểu học, sinh sống ở {_area_label(area_kind)}: đủ điều kiện với người ở "
+                "miền núi, biên giới, hải đảo, vùng đồng bào dân tộc thiểu số, vùng có điều kiện kinh tế - xã hội "
+                "đặc biệt khó khăn hoặc ngư dân thường xuyên làm việc ngoài biển, đảo. Đề nghị xác nhận người này "
+                "thuộc diện đó.",
                 source_hd,
             )
         )
-    if level in (LITERATE, PRIMARY) and prestigious_elder:
+    if level in (LITERATE, PRIMARY) and is_elder:
+        role = ELDER_ROLES[elder_role] if elder_role else "già làng, trưởng bản, người có uy tín"
+        if not in_area:
+            return Verdict.of(
+                Finding(
+                    "education.elder_outside_area",
+                    Severity.BLOCK,
+                    f"{role.capitalize()} chỉ biết đọc, biết viết chữ quốc ngữ: ngoại lệ này chỉ áp dụng cho người "
+                    "đang sinh sống ở miền núi, biên giới, hải đảo, vùng đồng bào dân tộc thiểu số, vùng có điều "
+                    "kiện kinh tế - xã hội đặc biệt khó khăn hoặc ngư dân thường xuyên làm việc ngoài biển, đảo; "
+                    "chưa ghi người này thuộc vùng đó.",
+                    source_hd,
+                )
+            )
         return Verdict.of(
             Finding(
                 "education.elder_consent",
                 Severity.CONSENT,
-                "Già làng, trưởng bản, người có uy tín biết đọc, biết viết chữ quốc ngữ: cần ban thường vụ cấp ủy "
-                "trực thuộc Trung ương đồng ý bằng văn bản.",
+                f"{role.capitalize()} sinh sống ở {_area_label(area_kind)}, biết đọc, biết viết chữ quốc ngữ: cần "
+                "ban thường vụ cấp ủy trực thuộc Trung ương (tỉnh ủy, thành ủy) đồng ý bằng văn bản trước khi cấp "
+                "ủy có thẩm quyền quyết định kết nạp.",
                 source_hd,
             )
         )
@@ -249,8 +463,9 @@ def check_education(level: str, *, special_area: bool = False, prestigious_elder
         Finding(
             "education.insufficient",
             Severity.BLOCK,
-            "Chưa có bằng tốt nghiệp trung học cơ sở và không thuộc trường hợp ngoại lệ (vùng đặc biệt: tốt nghiệp "
-            "tiểu học; già làng, người có uy tín: biết đọc, biết viết chữ quốc ngữ).",
+            "Chưa có bằng tốt nghiệp trung học cơ sở và không thuộc trường hợp ngoại lệ (sinh sống ở vùng đặc biệt: "
+            "hoàn thành tiểu học; già làng, trưởng bản, người có uy tín ở vùng đó: biết đọc, biết viết chữ quốc "
+            "ngữ, có văn bản đồng ý của ban thường vụ tỉnh ủy).",
             source_121,
         )
     )
@@ -339,6 +554,30 @@ MEMBER, YOUTH_UNION, TRADE_UNION = "member", "youth_union", "trade_union"
 INTRODUCER_KINDS = (MEMBER, YOUTH_UNION, TRADE_UNION)
 INTRODUCER_TOGETHER_MONTHS = 12
 
+# Why a replacement introducer was assigned (QĐ 24 §3.2.2 [C], lawnet.vn/ngan-hang-phap-luat/en/tu-van-phap-luat/
+# bo-may-hanh-chinh/introduction-and-admission-of-individuals-into-the-communist-party-regulations-and-procedures-
+# 1008777: the introducer "transfers to another party committee or grassroots cell, is disciplined, or due to other
+# reasons cannot continue to monitor and assist the person"; the chi bộ assigns another official member, who need
+# not have worked, studied or lived together with the person for 12 months).
+REPLACEMENT_REASONS = {
+    "moved": "chuyển sinh hoạt đến đảng bộ, chi bộ cơ sở khác",
+    "disciplined": "bị kỷ luật",
+    "other": "lý do khác không thể tiếp tục theo dõi, giúp đỡ",
+}
+
+# Độ tuổi thanh niên: "Thanh niên là công dân Việt Nam từ đủ 16 tuổi đến 30 tuổi" (Luật Thanh niên 2020, số
+# 57/2020/QH14, Điều 1 [C]: vi.m.wikisource.org/wiki/Luật_Thanh_niên_nước_Cộng_hòa_xã_hội_chủ_nghĩa_Việt_Nam_2020/
+# Chương_I; vanbanphapluat.co/law-57-2020-qh14-youth-law). Decision [U]: "đến 30 tuổi" is read as up to the 31st
+# birthday (the whole of age 30, as the pipeline already did with age_on(on) <= 30); a 30-year-old gets a NOTICE.
+YOUTH_MIN_MONTHS = 16 * 12
+YOUTH_MAX_YEARS = 30
+
+
+def youth_age(born: dt.date, on: dt.date) -> bool:
+    """In youth age on `on` (Luật Thanh niên 2020 Điều 1: từ đủ 16 tuổi đến 30 tuổi; see YOUTH_MAX_YEARS)."""
+    months = age_in_months(born, on)
+    return YOUTH_MIN_MONTHS <= months < (YOUTH_MAX_YEARS + 1) * 12
+
 
 @dataclass(frozen=True)
 class Introducer:
@@ -347,19 +586,29 @@ class Introducer:
 
     `official` / `official_since`: status of the member (official_since, if known, must be on or before the
     meeting). `together_since`: since when the member has worked, studied or lived (same residential chi bộ) with
-    the applicant; `same_unit`: in the same unit under the leadership of the same đảng bộ / chi bộ cơ sở.
+    the applicant. `same_unit`: whether they did so in the same unit under the leadership of the same đảng bộ /
+    chi bộ cơ sở (QĐ §3.2.1) — True / False as recorded; None = not recorded (a NOTICE: the pipeline should record
+    it). `replacement` (with `replacement_reason`, one of REPLACEMENT_REASONS): assigned by the chi bộ in place of
+    an introducer who moved, was disciplined or cannot continue (QĐ 24 §3.2.2 [C]); must still be an official member,
+    but the 12 months together (and the same-unit condition that goes with them) are not required.
     """
 
     official: bool
     official_since: dt.date | None
     together_since: dt.date | None
     kind: Literal["member", "youth_union", "trade_union"]
-    same_unit: bool = True
+    same_unit: bool | None = None
     name: str = ""
+    replacement: bool = False
+    replacement_reason: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in INTRODUCER_KINDS:
             raise ValueError(f"Loại người giới thiệu không hợp lệ: {self.kind!r}.")
+        if self.replacement_reason and self.replacement_reason not in REPLACEMENT_REASONS:
+            raise ValueError(f"Lý do thay người giới thiệu không hợp lệ: {self.replacement_reason!r}.")
+        if self.replacement and self.kind != MEMBER:
+            raise ValueError("Chỉ đảng viên được phân công thay người giới thiệu.")
 
     @classmethod
     def youth_union(cls, name: str = "BCH Đoàn cơ sở") -> "Introducer":
@@ -378,86 +627,166 @@ class Introducer:
         ]
 
 
-def _check_member_introducer(introducer: Introducer, meeting_date: dt.date, source: Source) -> Finding:
+def _check_member_introducer(
+    introducer: Introducer, meeting_date: dt.date, source: Source, source_replacement: Source
+) -> list[Finding]:
     who = introducer.label
     if not introducer.official:
-        return Finding(
-            "introducer.probationary",
-            Severity.BLOCK,
-            f"{who}: không phải đảng viên chính thức. Đảng viên dự bị không được giới thiệu người vào Đảng.",
-            source,
-        )
+        return [
+            Finding(
+                "introducer.probationary",
+                Severity.BLOCK,
+                f"{who}: không phải đảng viên chính thức. Đảng viên dự bị không được giới thiệu người vào Đảng.",
+                source,
+            )
+        ]
     if introducer.official_since is not None and introducer.official_since > meeting_date:
-        return Finding(
-            "introducer.probationary",
-            Severity.BLOCK,
-            f"{who}: đến ngày {_d(introducer.official_since)} mới là đảng viên chính thức, sau ngày chi bộ xét "
-            f"kết nạp ({_d(meeting_date)}). Đảng viên dự bị không được giới thiệu người vào Đảng.",
-            source,
-        )
-    if not introducer.same_unit:
-        return Finding(
-            "introducer.other_unit",
-            Severity.BLOCK,
-            f"{who}: không cùng công tác, lao động, học tập hoặc sinh hoạt nơi cư trú với người vào Đảng trong một "
-            "đơn vị thuộc sự lãnh đạo của đảng bộ, chi bộ cơ sở.",
-            source,
-        )
+        return [
+            Finding(
+                "introducer.probationary",
+                Severity.BLOCK,
+                f"{who}: đến ngày {_d(introducer.official_since)} mới là đảng viên chính thức, sau ngày chi bộ xét "
+                f"kết nạp ({_d(meeting_date)}). Đảng viên dự bị không được giới thiệu người vào Đảng.",
+                source,
+            )
+        ]
+    if introducer.replacement:
+        if not introducer.replacement_reason:
+            return [
+                Finding(
+                    "introducer.replacement_reason_missing",
+                    Severity.BLOCK,
+                    f"{who}: được phân công thay người giới thiệu nhưng chưa ghi lý do (người giới thiệu trước chuyển "
+                    "sinh hoạt, bị kỷ luật hoặc không thể tiếp tục theo dõi, giúp đỡ).",
+                    source_replacement,
+                )
+            ]
+        return [
+            Finding(
+                "introducer.replacement",
+                Severity.OK,
+                f"{who}: đảng viên chính thức được chi bộ phân công thay người giới thiệu "
+                f"({REPLACEMENT_REASONS[introducer.replacement_reason]}); không cần đủ "
+                f"{INTRODUCER_TOGETHER_MONTHS} tháng cùng công tác.",
+                source_replacement,
+            )
+        ]
+    if introducer.same_unit is False:
+        return [
+            Finding(
+                "introducer.other_unit",
+                Severity.BLOCK,
+                f"{who}: không cùng công tác, lao động, học tập hoặc sinh hoạt nơi cư trú với người vào Đảng trong "
+                "một đơn vị thuộc sự lãnh đạo của đảng bộ, chi bộ cơ sở.",
+                source,
+            )
+        ]
     if introducer.together_since is None:
-        return Finding(
-            "introducer.together_unknown",
-            Severity.BLOCK,
-            f"{who}: chưa ghi từ ngày nào cùng công tác (học tập, sinh hoạt) với người vào Đảng.",
-            source,
-        )
+        return [
+            Finding(
+                "introducer.together_unknown",
+                Severity.BLOCK,
+                f"{who}: chưa ghi từ ngày nào cùng công tác (học tập, sinh hoạt) với người vào Đảng.",
+                source,
+            )
+        ]
     if introducer.together_since > meeting_date:
         months = 0
     else:
         months = age_in_months(introducer.together_since, meeting_date)
     if months < INTRODUCER_TOGETHER_MONTHS:
-        return Finding(
-            "introducer.together_short",
-            Severity.BLOCK,
-            f"{who}: mới cùng công tác với người vào Đảng {months} tháng (từ {_d(introducer.together_since)}), "
-            f"chưa đủ {INTRODUCER_TOGETHER_MONTHS} tháng. Tính thời gian cùng công tác, không tính tuổi đảng.",
+        return [
+            Finding(
+                "introducer.together_short",
+                Severity.BLOCK,
+                f"{who}: mới cùng công tác với người vào Đảng {months} tháng (từ {_d(introducer.together_since)}), "
+                f"chưa đủ {INTRODUCER_TOGETHER_MONTHS} tháng. Tính thời gian cùng công tác, không tính tuổi đảng.",
+                source,
+            )
+        ]
+    findings = [
+        Finding(
+            "introducer.ok",
+            Severity.OK,
+            f"{who}: đảng viên chính thức, cùng công tác với người vào Đảng {months} tháng.",
             source,
         )
-    return Finding(
-        "introducer.ok",
-        Severity.OK,
-        f"{who}: đảng viên chính thức, cùng công tác với người vào Đảng {months} tháng.",
-        source,
-    )
+    ]
+    if introducer.same_unit is None:
+        findings.append(
+            Finding(
+                "introducer.same_unit_unknown",
+                Severity.NOTICE,
+                f"{who}: chưa ghi có cùng công tác, học tập hoặc sinh hoạt với người vào Đảng trong một đơn vị thuộc "
+                "sự lãnh đạo của cùng đảng bộ, chi bộ cơ sở hay không; đề nghị xác nhận.",
+                source,
+            )
+        )
+    return findings
+
+
+# Điều lệ Đảng Điều 4 khoản 1 (introducers; Youth Union and Trade Union routes). The exact Charter wording was not
+# found in the stored pages (searched 2026-12); what is confirmed is QĐ 24 §3.1 (lawnet.vn …-1008777 [C]: "the
+# Executive Committee of the Ho Chi Minh Communist Youth Union at the grassroots …; the grassroots Trade Union
+# Executive Committee considers and issues a resolution to introduce members into the Communist Party"). The rule
+# that a youth-age applicant where the Youth Union exists must be a đoàn viên introduced by the BCH Đoàn cơ sở and
+# one official member is known through luatlvn.com, quiz Q46 and vanxuan.net (rules.md §3) → SECONDARY.
+_CHARTER_41 = charter("Điều 4 khoản 1", Confidence.SECONDARY)
 
 
 def check_introducers(
     introducers: list[Introducer],
     meeting_date: dt.date,
     *,
-    applicant_youth_age: bool,
-    youth_union_exists: bool = True,
-    trade_union_exists: bool = True,
+    applicant_youth_age: bool | None = None,
+    youth_union_exists: bool | None = None,
+    trade_union_exists: bool | None = None,
+    applicant_born: dt.date | None = None,
+    youth_union_member: bool | None = None,
+    unit_has_youth_union: bool | None = None,
+    unit_has_trade_union: bool | None = None,
 ) -> Verdict:
     """The two introducers, judged on the chi bộ review date.
 
-    Điều lệ Điều 4 khoản 1 [wording U, paraphrased by rules.md §3]: two official members; where a Youth Union
-    organisation exists, an applicant of youth age must be a Youth Union member and is introduced by the BCH Đoàn
-    cơ sở plus one official member; where a Trade Union exists, by the BCH Công đoàn cơ sở plus one official member.
+    Inputs about the applicant (new names preferred; the old ones stay for existing callers):
+    - youth age: `applicant_born` (youth_age(): Luật Thanh niên 2020 Điều 1, 16 to 30), else `applicant_youth_age`.
+      One of them is required.
+    - `youth_union_member`: whether the applicant is a đoàn viên (None = not recorded: not checked).
+    - `unit_has_youth_union` / `unit_has_trade_union` (aliases `youth_union_exists` / `trade_union_exists`): whether
+      the applicant's unit has a base Youth Union / Trade Union organisation. Default True (as before).
+
+    Điều lệ Điều 4 khoản 1 [S, see _CHARTER_41]: two official members; where a Youth Union organisation exists, an
+    applicant of youth age must be a Youth Union member and is introduced by the BCH Đoàn cơ sở plus one official
+    member; where a Trade Union exists, by the BCH Công đoàn cơ sở plus one official member.
 
     Decisions:
-    - A youth-age applicant where the Youth Union exists MUST use the Youth Union route (rules.md §3: "must be a
-      Youth Union member and is introduced by…"): two plain members, or the Trade Union route, → BLOCK.
-    - The Youth Union route is only for applicants of youth age where the Youth Union exists; the Trade Union
-      route only where a Trade Union exists. Anything other than exactly two introducers of a valid pair → BLOCK.
+    - A youth-age applicant where the Youth Union exists MUST use the Youth Union route: two plain members, or the
+      Trade Union route, → BLOCK "introducers.youth_union_required"; and must be a đoàn viên → BLOCK
+      "introducers.youth_not_member" when youth_union_member is False (the old pipeline turned "youth age and not a
+      member" into "not youth age" and let two members pass: that is refused now).
+    - Where the unit has NO Youth Union, a youth-age applicant need not be a đoàn viên and is introduced by two
+      official members (or the Trade Union route): the Charter's condition is tied to the existence of the
+      organisation [S].
+    - The Youth Union route is only for đoàn viên of youth age where the Youth Union exists; the Trade Union route
+      only where a Trade Union exists. Anything other than exactly two introducers of a valid pair → BLOCK.
 
     Each member introducer (QĐ 24/294 §3.2.1 [C for 24, S for 294]): an official member on the meeting date
     (đảng viên dự bị không được giới thiệu); has worked, studied or lived in the same residential chi bộ with the
     applicant for ≥ 12 months, counted in completed months from together_since to the meeting date, in the same
-    unit. The 12 months are time TOGETHER, not party seniority (quiz Q2 [S]: an official member of 6 months who
-    has worked 2 years with the applicant qualifies), so official_since is used only to check official status.
+    unit under the same đảng bộ / chi bộ cơ sở (Introducer.same_unit: False → BLOCK, None → NOTICE). The 12 months
+    are time TOGETHER, not party seniority (quiz Q2 [S]). A replacement introducer (QĐ 24 §3.2.2 [C]) needs only
+    to be an official member, with a recorded reason.
     """
+    has_youth_union = _first_given(unit_has_youth_union, youth_union_exists, default=True)
+    has_trade_union = _first_given(unit_has_trade_union, trade_union_exists, default=True)
+    if applicant_born is not None:
+        is_youth = youth_age(applicant_born, meeting_date)
+    elif applicant_youth_age is not None:
+        is_youth = applicant_youth_age
+    else:
+        raise ValueError("Cần ngày sinh của người vào Đảng (applicant_born) hoặc applicant_youth_age.")
     source = _reg(meeting_date, "điểm 3.2.1", confirmed={QD24}, secondary={QD294})
-    source_charter = charter("Điều 4 khoản 1")
+    source_replacement = _reg(meeting_date, "điểm 3.2.2", confirmed={QD24}, secondary={QD232, QD294})
     findings: list[Finding] = []
     members = [i for i in introducers if i.kind == MEMBER]
     youth = [i for i in introducers if i.kind == YOUTH_UNION]
@@ -472,44 +801,54 @@ def check_introducers(
                 f"Cần đúng hai người giới thiệu (hai đảng viên chính thức, hoặc BCH Đoàn/Công đoàn cơ sở và một "
                 f"đảng viên chính thức); đang có {len(members)} đảng viên, {len(youth)} BCH Đoàn, "
                 f"{len(trade)} BCH Công đoàn.",
-                source_charter,
+                _CHARTER_41,
             )
         )
-    if youth and not youth_union_exists:
+    if youth and not has_youth_union:
         route_errors.append(
             Finding(
                 "introducers.no_youth_union",
                 Severity.BLOCK,
                 "Nơi này chưa có tổ chức cơ sở Đoàn nên BCH Đoàn cơ sở không thể giới thiệu.",
-                source_charter,
+                _CHARTER_41,
             )
         )
-    elif youth and not applicant_youth_age:
+    elif youth and not is_youth:
         route_errors.append(
             Finding(
                 "introducers.youth_union_not_youth_age",
                 Severity.BLOCK,
                 "BCH Đoàn cơ sở chỉ giới thiệu người vào Đảng trong độ tuổi thanh niên (là đoàn viên).",
-                source_charter,
+                _CHARTER_41,
             )
         )
-    if trade and not trade_union_exists:
+    if trade and not has_trade_union:
         route_errors.append(
             Finding(
                 "introducers.no_trade_union",
                 Severity.BLOCK,
                 "Nơi này chưa có tổ chức công đoàn cơ sở nên BCH Công đoàn cơ sở không thể giới thiệu.",
-                source_charter,
+                _CHARTER_41,
             )
         )
-    if applicant_youth_age and youth_union_exists and not youth:
+    if is_youth and has_youth_union and youth_union_member is False:
+        route_errors.append(
+            Finding(
+                "introducers.youth_not_member",
+                Severity.BLOCK,
+                "Người vào Đảng trong độ tuổi thanh niên, ở nơi có tổ chức Đoàn, phải là đoàn viên Đoàn TNCS Hồ Chí "
+                "Minh; người này chưa là đoàn viên.",
+                _CHARTER_41,
+            )
+        )
+    if is_youth and has_youth_union and not youth:
         route_errors.append(
             Finding(
                 "introducers.youth_union_required",
                 Severity.BLOCK,
                 "Người vào Đảng trong độ tuổi thanh niên, ở nơi có tổ chức Đoàn, phải là đoàn viên và được BCH Đoàn "
                 "cơ sở cùng một đảng viên chính thức giới thiệu (hai đảng viên giới thiệu là không đủ).",
-                source_charter,
+                _CHARTER_41,
             )
         )
     if route_errors:
@@ -522,9 +861,29 @@ def check_introducers(
             if trade
             else "hai đảng viên chính thức"
         )
-        findings.append(Finding("introducers.route", Severity.OK, f"Người giới thiệu: {route}.", source_charter))
-    findings.extend(_check_member_introducer(member, meeting_date, source) for member in members)
+        findings.append(Finding("introducers.route", Severity.OK, f"Người giới thiệu: {route}.", _CHARTER_41))
+    if is_youth and applicant_born is not None and age_in_months(applicant_born, meeting_date) >= YOUTH_MAX_YEARS * 12:
+        findings.append(
+            Finding(
+                "introducers.youth_age_30",
+                Severity.NOTICE,
+                'Người vào Đảng đang 30 tuổi: ketnap hiểu "đến 30 tuổi" (Luật Thanh niên 2020 Điều 1) là đến hết '
+                "tuổi 30; đề nghị cán bộ kiểm tra lại.",
+                Source(
+                    "Luật Thanh niên 2020 (57/2020/QH14)", 'Điều 1 (cách hiểu "đến 30 tuổi")', Confidence.UNCONFIRMED
+                ),
+            )
+        )
+    for member in members:
+        findings.extend(_check_member_introducer(member, meeting_date, source, source_replacement))
     return Verdict.of(*findings)
+
+
+def _first_given(*values: bool | None, default: bool) -> bool:
+    for value in values:
+        if value is not None:
+            return value
+    return default
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -561,6 +920,8 @@ def check_readmission(
     cause: str,
     previously_readmitted: bool,
     conviction_cleared_on: dt.date | None = None,
+    consent_on: dt.date | None = None,
+    decision_on: dt.date | None = None,
 ) -> Verdict:
     """Re-admission of a former member, judged on the chi bộ review date.
 
@@ -574,9 +935,19 @@ def check_readmission(
       asked_to_leave_family_hardship), disunity, corruption_conviction, serious_crime_conviction.
     - Once only; the re-admitted member serves a probation like a first-time member.
 
+    Confirmed wording of QĐ 24 §3.5.1 b (118.69.201.250:801/phap-luat/ho-tro-phap-luat/dang-vien-da-ra-khoi-dang-
+    thi-co-the-duoc-ket-nap-lai-khong-dieu-kien-ket-nap-lai-dang-vien-nhu-the-11994.html [C]): "Ít nhất là 36 tháng
+    kể từ khi ra khỏi Đảng (riêng người bị án hình sự về tội ít nghiêm trọng thì phải sau 60 tháng kể từ khi được
+    xoá án tích; …), làm đơn xin kết nạp lại vào Đảng; phải được ban thường vụ tỉnh uỷ, thành uỷ (hoặc tương đương)
+    đồng ý bằng văn bản, cấp uỷ có thẩm quyền (huyện uỷ và tương đương) xem xét, quyết định." QĐ 24 §3.5.3 "Chỉ kết
+    nạp lại một lần", §3.5.4 "phải trải qua thời gian dự bị" (danluat.thuvienphapluat.vn/cach-tinh-tuoi-dang-doi-
+    voi-dang-vien-da-ra-khoi-dang-va-duoc-ket-nap-lai-199669.aspx [C]). Who decides after QĐ 294 removed the
+    district level: [U] (the pipeline's competent committee).
+
     Months are completed months (age_in_months), so 35 months and 30 days is still 35.
-    Result: a BLOCK per failed condition; if none, CONSENT (the standing committee's written consent must be
-    recorded) plus the OK findings.
+    Result: a BLOCK per failed condition; if none, the written consent of the province standing committee
+    (check_written_consent: CONSENT "readmission.consent" until `consent_on` is recorded; BLOCK if dated after
+    `decision_on`; OK once recorded in time) plus the OK findings.
     """
     if cause not in READMISSION_CAUSES:
         raise ValueError(f"Lý do ra khỏi Đảng không hợp lệ: {cause!r}.")
@@ -653,12 +1024,80 @@ def check_readmission(
 
     if blocks:
         return Verdict.of(*blocks, *oks)
-    consent = Finding(
-        "readmission.consent",
-        Severity.CONSENT,
-        "Kết nạp lại: người xin kết nạp lại làm đơn; cần ban thường vụ tỉnh ủy, thành ủy (hoặc tương đương) đồng ý "
-        "bằng văn bản trước khi cấp ủy có thẩm quyền xem xét, quyết định; thực hiện đủ thủ tục khoản 1, 2, 3 Điều 4 "
-        "Điều lệ Đảng và phải trải qua thời gian dự bị.",
-        source_351,
+    consent = check_written_consent(
+        code="readmission",
+        who="ban thường vụ tỉnh ủy, thành ủy (hoặc tương đương)",
+        what="kết nạp lại (người xin kết nạp lại làm đơn; thực hiện đủ thủ tục khoản 1, 2, 3 Điều 4 Điều lệ Đảng và "
+        "phải trải qua thời gian dự bị)",
+        consent_on=consent_on,
+        decision_on=decision_on,
+        source=source_351,
     )
     return Verdict.of(consent, *oks)
+
+
+@dataclass(frozen=True)
+class Seniority:
+    """Party seniority (tuổi đảng) of a member, with the time outside party activity taken out.
+
+    `start` is the date it counts from (the first admission decision); `excluded_days` the days not counted;
+    `equivalent_start` = start + excluded_days, the date from which an uninterrupted count gives the same
+    seniority, so `months_on(day)` is age_in_months(equivalent_start, day).
+    """
+
+    start: dt.date
+    excluded_days: int
+    gaps: tuple[tuple[dt.date, dt.date], ...]
+    source: Source
+
+    @property
+    def equivalent_start(self) -> dt.date:
+        return self.start + dt.timedelta(days=self.excluded_days)
+
+    def months_on(self, day: dt.date) -> int:
+        """Completed months of party seniority on `day` (0 before the equivalent start)."""
+        if day < self.equivalent_start:
+            return 0
+        return age_in_months(self.equivalent_start, day)
+
+
+def readmitted_seniority(
+    first_decision: dt.date,
+    left_on: dt.date,
+    readmitted_decision: dt.date,
+    *,
+    other_gaps: Iterable[tuple[dt.date, dt.date]] = (),
+    on: dt.date | None = None,
+) -> Seniority:
+    """Seniority of a re-admitted member, once recognised as official.
+
+    QĐ 24 §4.5.2 / QĐ 29 §4.5 b [C, nganhangphapluat.thukyluat.vn/tu-van-phap-luat/bo-may-hanh-chinh/thoi-gian-
+    gian-doan-do-chuyen-sinh-hoat-co-duoc-tinh-tuoi-dang-khong-304812 quotes QĐ 29; danluat.thuvienphapluat.vn
+    …-199669.aspx quotes QĐ 24 §4.5.1–4.5.2]: "Đảng viên kết nạp lại được công nhận chính thức thì tuổi đảng tính từ
+    ngày cấp có thẩm quyền ra quyết định kết nạp lần đầu đối với đảng viên đó, trừ thời gian không tham gia sinh
+    hoạt đảng (trường hợp đặc biệt do Ban Bí thư xem xét, quyết định)." §4.5.1 lists that time: expulsion, removal
+    (xóa tên), lost contact, gaps while transferring. 232/294 [U: presumed same clause].
+
+    Decision [U]: the gap of the re-admission runs from `left_on` (the day the person left: the expulsion or
+    removal decision, or the day they stopped) up to the day before `readmitted_decision`, i.e. the days from left_on
+    to readmitted_decision; `other_gaps` are further (from, to) periods outside party activity (from inclusive, to
+    exclusive), e.g. a transfer gap in the first membership. Gaps must not overlap. `on`: the day the seniority is
+    reckoned (normally the recognition as official), which picks the regulation cited; default readmitted_decision.
+    """
+    if not first_decision < left_on <= readmitted_decision:
+        raise ValueError(
+            f"Cần ngày quyết định kết nạp lần đầu ({_d(first_decision)}) < ngày ra khỏi Đảng ({_d(left_on)}) ≤ "
+            f"ngày quyết định kết nạp lại ({_d(readmitted_decision)})."
+        )
+    gaps = sorted([(left_on, readmitted_decision), *other_gaps])
+    for (_, end_a), (start_b, _) in itertools.pairwise(gaps):
+        if start_b < end_a:
+            raise ValueError("Các khoảng thời gian không tham gia sinh hoạt đảng bị chồng lên nhau.")
+    for start, end in gaps:
+        if end < start or start < first_decision:
+            raise ValueError(f"Khoảng thời gian không hợp lệ: {_d(start)} – {_d(end)}.")
+    excluded = sum((end - start).days for start, end in gaps)
+    source = _reg(on or readmitted_decision, "điểm 4.5.2", confirmed={QD24}, secondary=())
+    if source.document == "QĐ 29-QĐ/TW":
+        source = Source(source.document, "điểm 4.5 b", Confidence.CONFIRMED)
+    return Seniority(first_decision, excluded, tuple(gaps), source)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from ketnap.accounts.scope import scope_for
 from ketnap.pipeline import domain, due
-from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, DocumentKind, HelperRole, Stage
+from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, DocumentKind, HelperRole, Stage, StepKind
 from ketnap.pipeline.models import Helper, Introduction, MentorNote
 from ketnap.pipeline.transitions import TRANSITIONS, available
 from ketnap.registry.services.dates import today
@@ -276,7 +276,7 @@ def candidate_note(request, candidate_pk):
 
 # Steps that real life batches: one decision covering several people; one ceremony day for several (each person is
 # still admitted, and recorded, one at a time: the ceremony "kết nạp từng người", rules.md §2.2 item 12).
-BATCHABLE = {"decision", "ceremony", "recognition_decision"}
+BATCHABLE = {StepKind.DECISION, StepKind.CEREMONY, StepKind.RECOGNITION_DECISION}
 
 
 @require_http_methods(["GET", "POST"])
@@ -297,12 +297,12 @@ def batch_step(request, name):
         return redirect("pipeline_board")
     form = pipeline_forms.StepForm(request.POST or None, transition=transition, candidate=candidates[0])
     form.fields.pop("mentor", None)
-    mentors = {c.pk: pipeline_forms.official_members(c) for c in candidates} if name == "ceremony" else {}
+    mentors = {c.pk: pipeline_forms.official_members(c) for c in candidates} if name == StepKind.CEREMONY else {}
     results = []
     if request.method == "POST" and form.is_valid():
         for candidate in candidates:
             data = dict(form.cleaned_data)
-            if name == "ceremony":
+            if name == StepKind.CEREMONY:
                 chosen = request.POST.get(f"mentor_{candidate.pk}", "")
                 data["mentor"] = mentors[candidate.pk].filter(pk=int(chosen)).first() if chosen.isdigit() else None
             try:
