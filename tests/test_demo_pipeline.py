@@ -164,7 +164,8 @@ def test_every_recorded_step_passes_the_rules_again(demo):
             assert meeting.votes_for >= need, who
             certificate = by_kind["certificate"].on
             assert certificate <= meeting.on < eligibility.certificate_expires_on(certificate), who
-            assert checks.admission_conditions(candidate, meeting.on).allowed, who
+            conditions = checks.admission_conditions(candidate, meeting.on)
+            assert conditions.allowed, (who, [f.message for f in conditions.blocking])
             assert checks.documents(candidate, list(ADMISSION_DOCUMENTS), meeting.on, checks.DOSSIER_SOURCE).allowed
             for intro in candidate.introductions.filter(kind=IntroducerKind.MEMBER).select_related("introducer"):
                 assert intro.introducer.memberships.get(status=MembershipStatus.OFFICIAL).organization_id == (

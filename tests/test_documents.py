@@ -146,16 +146,31 @@ def official(world, personas, members):
 
 
 EXPECTED = {  # form → texts its document must carry for Bình
-    "6-knd": ["6-NQ/CB", "NGHỊ QUYẾT", "đề nghị kết nạp đảng viên", "75%", "Gương mẫu & tận tụy <với người bệnh>"],
+    "6-knd": [
+        "Mẫu 6-KNĐ",
+        "6-NQ/CB",
+        "NGHỊ QUYẾT",
+        "đề nghị kết nạp đảng viên",
+        "75%",
+        "Gương mẫu & tận tụy <với người bệnh>",
+        # 4 official members recorded at the meeting; the register holds no probationary member on 01/06/2023
+        "Tổng số đảng viên của chi bộ: 4 đồng chí, trong đó đảng viên chính thức: 4 đồng chí, đảng viên dự bị: 0",
+        "Có mặt: …… đồng chí (chính thức: ……, dự bị: ……); vắng mặt: …… đồng chí",
+        "được tính để biểu quyết: 4 đồng chí",
+    ],
     "8-knd": [
+        "Mẫu 8-KNĐ",
         "31-NQ/ĐU",
         "ĐẢNG ỦY BỆNH VIỆN A",
         "ĐẢNG BỘ SỞ Y TẾ",
         "85,71%",
-        "Ban Thường vụ Đảng ủy Sở Y tế",
+        "Đảng ủy đề nghị Ban Thường vụ Đảng ủy Sở Y tế xem xét, quyết định kết nạp quần chúng Trần Thị Bình",
+        "- Ban Thường vụ Đảng ủy Sở Y tế,",
         "(Ký tên, đóng dấu)",
     ],
     "9-knd": [
+        "Mẫu 9-KNĐ",
+        "ĐẢNG BỘ TỈNH THỬ NGHIỆM",
         "45-QĐ/ĐU",
         "QUYẾT ĐỊNH",
         "BAN THƯỜNG VỤ ĐẢNG ỦY SỞ Y TẾ",
@@ -163,9 +178,24 @@ EXPECTED = {  # form → texts its document must carry for Bình
         "31-NQ/ĐU",
         "T/M BAN",
         "(Ký tên, đóng dấu)",
+        # the decision of 20/07/2023 cites the texts in force that day (ketnap.rules.sources)
+        "- Căn cứ Điều lệ Đảng Cộng sản Việt Nam;",
+        "- Căn cứ Quy định số 24-QĐ/TW ngày 30/7/2021 của Ban Chấp hành Trung ương về thi hành Điều lệ Đảng;",
+        "- Căn cứ Hướng dẫn số 01-HD/TW ngày 28/9/2021 của Ban Bí thư",
     ],
-    "13-knd": ["(Ký, ghi rõ họ tên)", "20-NQ/CB", "10/08/2023", "10/08/2024", "45-QĐ/ĐU"],
+    "13-knd": [
+        "Mẫu 13-KNĐ",
+        "(Ký, ghi rõ họ tên)",
+        "20-NQ/CB",
+        "10/08/2023",
+        "10/08/2024",
+        "45-QĐ/ĐU",
+        # Bình herself is the chi bộ's probationary member on 20/08/2024 (admitted 10/08/2023, register)
+        "Tổng số đảng viên của chi bộ: 5 đồng chí, trong đó đảng viên chính thức: 4 đồng chí, đảng viên dự bị: 1",
+    ],
     "16-knd": [
+        "Mẫu 16-KNĐ",
+        "Quy định số 24-QĐ/TW ngày 30/7/2021",
         "(Ký tên, đóng dấu)",
         "90-QĐ/ĐU",
         "công nhận đảng viên chính thức",
@@ -175,6 +205,7 @@ EXPECTED = {  # form → texts its document must carry for Bình
     "chuong-trinh-le-ket-nap": ["CHƯƠNG TRÌNH", "lời tuyên thệ", "Hoàng Văn Cường", "45-QĐ/ĐU", "10/08/2023"],
     # the first member introducer: Nguyễn Văn An (admitted at the ceremony of 11/03/2018, official 11/03/2019)
     "3-knd": [
+        "Mẫu 3-KNĐ",
         "GIẤY GIỚI THIỆU",
         "Tôi là: Nguyễn Văn An",
         "ngày 12 tháng 5 năm 2023",
@@ -203,7 +234,18 @@ EXPECTED = {  # form → texts its document must carry for Bình
         "Hoàng Văn Cường",
         "từ ngày 10/08/2023 đến ngày 10/08/2024",
     ],
+    # the two member introducers together: An (since 01/01/2015) and Cường
+    "3a-knd": [
+        "Mẫu 3A-KNĐ",
+        "GIẤY GIỚI THIỆU",
+        "1. Nguyễn Văn An, sinh ngày",
+        "2. Hoàng Văn Cường, sinh ngày 03/03/1980",
+        "NGƯỜI GIỚI THIỆU THỨ NHẤT",
+        "NGƯỜI GIỚI THIỆU THỨ HAI",
+        "ngày 12 tháng 5 năm 2023",
+    ],
     "15-knd": [
+        "Mẫu 15-KNĐ",
         "…………-NQ/ĐU",
         "ĐẢNG ỦY BỆNH VIỆN A",
         "đề nghị công nhận đảng viên chính thức",
@@ -219,13 +261,17 @@ EXPECTED = {  # form → texts its document must carry for Bình
 def test_the_numbering_follows_rules_2_5():
     codes = {f.code for f in FORMS.values()}
     numbered = {f"{n}-KNĐ" for n in (1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16)}
-    assert numbered <= codes  # 4-KNĐ / 4A-KNĐ are the unions' resolutions (rules.md §3): not written by ketnap
-    assert {c for c in codes if c.endswith("KNĐ")} <= set(DocumentKind.values)  # same numbers as the dossier
+    numbered |= {"3A-KNĐ", "4-KNĐ", "4A-KNĐ"}  # two members together; the Youth / Trade Union's resolutions
+    assert numbered <= codes
+    # same numbers as the dossier (a 3A-KNĐ letter is filed as the introduction, 3-KNĐ)
+    assert {c for c in codes if c.endswith("KNĐ")} - {"3A-KNĐ"} <= set(DocumentKind.values)
     assert FORMS["7-knd"].step == "sub_appraisal" and FORMS["15-knd"].step == "recognition_committee_resolution"
     assert FORMS["14-knd"].step is None and FORMS["14-knd"].requires == "recognition_cell_resolution"
     assert FORMS["bien-ban-xet-ket-nap"].step == "cell_resolution"
     assert FORMS["bien-ban-xet-cong-nhan"].step == "recognition_cell_resolution"
     assert "4-KNĐ" in FORMS["3-knd"].source and "không phải giấy 3-KNĐ" in FORMS["3-knd"].source
+    assert FORMS["4-knd"].introduction_kind == IntroducerKind.YOUTH_UNION
+    assert FORMS["4a-knd"].introduction_kind == IntroducerKind.TRADE_UNION and FORMS["3a-knd"].joint_introduction
     assert FORMS["6-knd"].step == "cell_resolution" and FORMS["13-knd"].step == "recognition_cell_resolution"
     assert FORMS["8-knd"].step == "committee_resolution" and FORMS["9-knd"].step == "decision"
     assert FORMS["16-knd"].step == "recognition_decision"
@@ -249,7 +295,7 @@ def test_every_form_renders_for_a_candidate_who_reached_its_step(official):
     assert generated == set(EXPECTED)
     for slug, expected in EXPECTED.items():
         form = FORMS[slug]
-        introduction = member_introductions(official).first() if form.per_introduction else None
+        introduction = form.introductions(official).first() if form.per_introduction else None
         context = form.context(official, introduction)
         assert set(context) == set(FIELDS)  # every documented field, for every form
         assert render.undeclared(form.template, context) == set()
@@ -264,6 +310,7 @@ def test_forms_follow_the_road(world, personas, members):
     candidate = admit(world.binh, personas.office_a, members)
     assert [f.slug for f in generated_for(candidate)] == [
         "3-knd",
+        "3a-knd",
         "6-knd",
         "bien-ban-xet-ket-nap",
         "8-knd",
@@ -513,7 +560,7 @@ def refused_to_outsiders(client, personas, url):
 
 def test_every_generated_form_is_404_outside_the_scope(client, personas, official):
     for form in generated_for(official):
-        query = f"?gioi-thieu={member_introductions(official).first().pk}" if form.per_introduction else ""
+        query = f"?gioi-thieu={form.introductions(official).first().pk}" if form.per_introduction else ""
         for ext in ("docx", "pdf"):
             refused_to_outsiders(client, personas, f"/ung-vien/{official.pk}/van-ban/{form.slug}.{ext}{query}")
 
@@ -521,7 +568,7 @@ def test_every_generated_form_is_404_outside_the_scope(client, personas, officia
 def test_one_introduction_letter_per_member_introducer(client, world, personas, official):
     youth = Introduction.objects.create(
         candidate=official, kind=IntroducerKind.YOUTH_UNION, introduced_on=D(2023, 5, 12)
-    )  # the Youth Union introduces by its own resolution (4-KNĐ): no 3-KNĐ letter
+    )  # the Youth Union introduces by its own resolution (4-KNĐ), not by a 3-KNĐ letter
     introductions = list(member_introductions(official))
     assert [i.introducer.full_name for i in introductions] == ["Nguyễn Văn An", "Hoàng Văn Cường"]
     client.force_login(personas.office_a)
@@ -530,7 +577,8 @@ def test_one_introduction_letter_per_member_introducer(client, world, personas, 
     for introduction in introductions:
         assert f"{base}.docx?gioi-thieu={introduction.pk}" in page
         assert f"{base}.pdf?gioi-thieu={introduction.pk}" in page
-    assert f"gioi-thieu={youth.pk}" not in page
+    assert f"3-knd.docx?gioi-thieu={youth.pk}" not in page
+    assert f"/ung-vien/{official.pk}/van-ban/4-knd.docx?gioi-thieu={youth.pk}" in page
     letters = {}
     for introduction in introductions:
         response = client.get(f"{base}.docx", {"gioi-thieu": introduction.pk})
@@ -620,7 +668,8 @@ def sub_world(world, members):
     sub = f.org("BVA-KHOI", "Đảng bộ bộ phận Khối Cận lâm sàng", OrgKind.SUB_COMMITTEE, world.hospital_a)
     cell = f.org("BVA-XN", "Chi bộ Khoa Xét nghiệm", OrgKind.CELL, sub)
     unit = f.unit("UA-XN", "Khoa Xét nghiệm", world.unit_a, covered_by=cell)
-    return f.person(unit, "Đỗ Thị Hoa", born=D(1994, 9, 9))
+    # past youth age (30) when the chi bộ meets in 2023: two member introducers suffice (Điều lệ Điều 4 khoản 1)
+    return f.person(unit, "Đỗ Thị Hoa", born=D(1990, 9, 9))
 
 
 def test_appraisals_7_and_14_knd_under_a_sub_committee(client, personas, members, sub_world, official):
@@ -746,3 +795,199 @@ def test_a_list_as_pdf(client, personas, pipeline_world):
         assert snippet in text, snippet
     assert client.post(url).status_code == 405
     assert client.get("/van-ban/danh-sach/khong-co.pdf").status_code == 404
+
+
+# --- issue #11: who decides, counts, the texts in force, headings, marks, deputy signer, 3A / 4 / 4A-KNĐ -----------
+def render_form(slug, candidate, introduction=None, signer="bi-thu") -> str:
+    form = FORMS[slug]
+    return text_of(render.render_docx(form.template, form.context(candidate, introduction, signer)))
+
+
+def test_an_authorised_base_committee_decides_in_its_own_resolution(world, personas, members, official):
+    """HD 06-HD/TW điểm 3.7.a: the authorised đảng ủy cơ sở does not propose to itself, it decides."""
+    world.hospital_a.authorised_to_admit = True
+    world.hospital_a.save()
+    text = render_form("8-knd", official)
+    assert "NGHỊ QUYẾT\nkết nạp đảng viên\n" in text  # not “đề nghị kết nạp đảng viên”
+    assert "Đảng ủy quyết định kết nạp quần chúng Trần Thị Bình vào Đảng Cộng sản Việt Nam" in text
+    assert "- Ban Thường vụ Đảng ủy Sở Y tế (để báo cáo)," in text
+    assert "Đảng ủy đề nghị" not in text
+    recognition = render_form("15-knd", official)
+    assert "NGHỊ QUYẾT\ncông nhận đảng viên chính thức\n" in recognition
+    assert "Đảng ủy quyết định công nhận đồng chí Trần Thị Bình là đảng viên chính thức" in recognition
+    decision = render_form("9-knd", official)
+    assert "ĐẢNG BỘ SỞ Y TẾ\nĐẢNG ỦY BỆNH VIỆN A" in decision and "T/M ĐẢNG ỦY" in decision
+    # above-base powers (not authorised): its standing committee decides, the committee proposes to it
+    world.hospital_a.authorised_to_admit = False
+    world.hospital_a.above_base_powers = True
+    world.hospital_a.save()
+    context = FORMS["9-knd"].context(official)
+    assert (context["deciding_body"], context["deciding_on_behalf"]) == (
+        "Ban Thường vụ Đảng ủy Bệnh viện A",
+        "T/M BAN THƯỜNG VỤ",
+    )
+    text = render_form("8-knd", official)
+    assert "NGHỊ QUYẾT\nđề nghị kết nạp đảng viên\n" in text
+    assert "Đảng ủy đề nghị Ban Thường vụ Đảng ủy Bệnh viện A xem xét, quyết định kết nạp" in text
+    assert "- Ban Thường vụ Đảng ủy Bệnh viện A," in text
+
+
+def test_cell_resolutions_count_probationary_members_from_the_register(world, personas, members):
+    from ketnap.documents.forms import cell_register_on
+    from ketnap.registry.enums import MembershipStatus, OrgKind
+
+    cell = world.cell_a1
+    probationary = f.person(world.dept_a1, "Đinh Văn Hải", born=D(1995, 1, 1))
+    f.member(probationary, cell, status=MembershipStatus.PROBATIONARY, decision=D(2023, 1, 2))
+    # registered as official, but its 12 months end after the meeting: probationary on 01/06/2023
+    recent = f.person(world.dept_a1, "Lương Thị Hà", born=D(1994, 1, 1))
+    f.member(recent, cell, decision=D(2022, 9, 1))
+    later = f.person(world.dept_a1, "Tô Văn Khải", born=D(1993, 1, 1))  # admitted after the meeting: not counted
+    f.member(later, cell, status=MembershipStatus.PROBATIONARY, decision=D(2023, 7, 1))
+    assert cell_register_on(cell, D(2023, 6, 1)) == (4, 2)
+    candidate = admit(world.binh, personas.office_a, members)
+    text = render_form("6-knd", candidate)
+    assert (
+        "Tổng số đảng viên của chi bộ: 6 đồng chí, trong đó đảng viên chính thức: 4 đồng chí, đảng viên dự bị: 2 "
+        "đồng chí." in text
+    )
+    assert "(chính thức: ……, dự bị: ……)" in text  # presence is not recorded: blanks to fill in
+    minutes = render_form("bien-ban-xet-ket-nap", candidate)
+    assert "Tổng số đảng viên của chi bộ: 6 đồng chí (chính thức: 4, dự bị: 2)" in minutes
+    # a chi bộ whose members are not in the register: no guess, a blank
+    empty = f.org("BVA-TRONG", "Chi bộ Phòng Vật tư", OrgKind.CELL, world.hospital_a)
+    assert cell_register_on(empty, D(2023, 6, 1)) is None
+    assert FORMS["8-knd"].context(candidate)["members_probationary"] == "…………"  # not a chi bộ meeting
+
+
+def test_decisions_cite_the_regulation_in_force_on_their_date(world, personas, members):
+    from ketnap.documents.forms import basis_context
+    from ketnap.pipeline.models import Step
+
+    assert basis_context(D(2023, 7, 20))["regulation_basis"].startswith("Quy định số 24-QĐ/TW ngày 30/7/2021")
+    assert basis_context(D(2025, 3, 1))["regulation_basis"].startswith("Quy định số 232-QĐ/TW ngày 20/01/2025")
+    assert basis_context(D(2025, 3, 1))["guidance_basis"].startswith("Hướng dẫn số 01-HD/TW ngày 28/9/2021")
+    in_force = basis_context(D(2025, 8, 4))
+    assert in_force["regulation_basis"] == (
+        "Quy định số 294-QĐ/TW ngày 26/5/2025 của Ban Chấp hành Trung ương về thi hành Điều lệ Đảng"
+    )
+    assert in_force["guidance_basis"].startswith("Hướng dẫn số 06-HD/TW ngày 09/6/2025 của Ban Bí thư")
+    candidate = admit(world.binh, personas.office_a, members)
+    Step.objects.filter(candidate=candidate, kind="decision").update(on=D(2025, 8, 4))
+    text = render_form("9-knd", candidate)
+    assert "- Căn cứ Quy định số 294-QĐ/TW ngày 26/5/2025 của Ban Chấp hành Trung ương" in text
+    assert "- Căn cứ Hướng dẫn số 06-HD/TW ngày 09/6/2025" in text and "24-QĐ/TW" not in text
+
+
+def test_the_heading_names_the_province_from_the_tree(world, personas, members):
+    from ketnap.documents.forms import committee_name, heading_upper
+    from ketnap.registry.enums import OrgKind
+    from ketnap.registry.services import organizations
+
+    candidate = admit(world.binh, personas.office_a, members)
+    assert "ĐẢNG BỘ TỈNH THỬ NGHIỆM\nĐẢNG ỦY SỞ Y TẾ" in render_form("9-knd", candidate)
+    assert heading_upper(world.province) == "ĐẢNG BỘ TỈNH THỬ NGHIỆM"
+    assert committee_name(world.province) == "Tỉnh ủy Thử Nghiệm"
+    # since 1/7/2025 the health department's committee sits under the provincial People's Committee's: a name that
+    # does not say which province gets it from the tree
+    ubnd = f.org("UBND", "Đảng bộ UBND tỉnh", OrgKind.UPPER, world.province)
+    organizations.move(world.upper, ubnd, on=D(2025, 7, 1))
+    candidate.refresh_from_db()
+    text = render_form("9-knd", candidate)
+    assert "ĐẢNG BỘ UBND TỈNH THỬ NGHIỆM\nĐẢNG ỦY SỞ Y TẾ" in text
+    assert "ĐẢNG BỘ SỞ Y TẾ\nĐẢNG ỦY BỆNH VIỆN A" in render_form("8-knd", candidate)
+
+
+def test_a_deputy_secretary_can_sign(client, personas, official):
+    from ketnap.documents.forms import signer_post
+
+    assert signer_post("BÍ THƯ") == "BÍ THƯ" and signer_post("CHỦ TỊCH", "pho-bi-thu") == "K/T CHỦ TỊCH\nPHÓ CHỦ TỊCH"
+    client.force_login(personas.office_a)
+    url = f"/ung-vien/{official.pk}/van-ban/9-knd.docx"
+    secretary = text_of(client.get(url).content)
+    assert "T/M BAN THƯỜNG VỤ\nBÍ THƯ\n" in secretary and "PHÓ BÍ THƯ" not in secretary
+    deputy = text_of(client.get(url, {"nguoi-ky": "pho-bi-thu"}).content)
+    assert "T/M BAN THƯỜNG VỤ\nK/T BÍ THƯ\nPHÓ BÍ THƯ" in deputy
+    cell = text_of(client.get(f"/ung-vien/{official.pk}/van-ban/6-knd.docx?nguoi-ky=pho-bi-thu").content)
+    assert "T/M CHI BỘ\nK/T BÍ THƯ\nPHÓ BÍ THƯ" in cell
+    assert client.get(url, {"nguoi-ky": "chu-tich-nuoc"}).status_code == 404
+    page = client.get(f"/ung-vien/{official.pk}/").content.decode()
+    assert f"{url}?nguoi-ky=pho-bi-thu" in page
+    assert "3-knd.docx?gioi-thieu" in page and "3-knd.docx?gioi-thieu=1&amp;nguoi-ky" not in page  # introducer signs
+    response = client.get(f"/van-ban/hang-loat/9-knd.zip?ids={official.pk}&nguoi-ky=pho-bi-thu")
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert all("K/T BÍ THƯ\nPHÓ BÍ THƯ" in text_of(archive.read(n)) for n in archive.namelist())
+    refused_to_outsiders(client, personas, f"{url}?nguoi-ky=pho-bi-thu")
+
+
+def test_union_resolutions_4_and_4a_knd_and_the_joint_letter_3a(client, world, personas, official):
+    world.binh.youth_union_joined_on = D(2010, 3, 26)
+    world.binh.save()
+    youth = Introduction.objects.create(
+        candidate=official, kind=IntroducerKind.YOUTH_UNION, introduced_on=D(2023, 5, 10)
+    )
+    union = Introduction.objects.create(
+        candidate=official, kind=IntroducerKind.TRADE_UNION, introduced_on=D(2023, 5, 11)
+    )
+    assert {"4-knd", "4a-knd", "3a-knd"} <= {f.slug for f in generated_for(official)}
+    client.force_login(personas.office_a)
+    page = client.get(f"/ung-vien/{official.pk}/").content.decode()
+    base = f"/ung-vien/{official.pk}/van-ban"
+    assert f"{base}/4-knd.docx?gioi-thieu={youth.pk}" in page and f"{base}/4a-knd.docx?gioi-thieu={union.pk}" in page
+    response = client.get(f"{base}/4-knd.docx", {"gioi-thieu": youth.pk})
+    assert "_2023-05-10.docx" in response["Content-Disposition"]
+    text = text_of(response.content)
+    for snippet in (
+        "Mẫu 4-KNĐ",
+        "ĐOÀN TNCS HỒ CHÍ MINH",
+        "NGHỊ QUYẾT\ngiới thiệu đoàn viên ưu tú vào Đảng",
+        "đoàn viên Trần Thị Bình",
+        "vào Đoàn ngày 26/03/2010",
+        "ngày 10 tháng 5 năm 2023",
+        "giới thiệu đoàn viên Trần Thị Bình với " + TRICKY,
+        "T/M BAN CHẤP HÀNH\nBÍ THƯ",
+        "Tổng số ủy viên Ban Chấp hành: …… đồng chí",  # the union's vote is not recorded: blanks
+    ):
+        assert snippet in text, snippet
+    assert "Nguyễn Văn An" not in text and "{{" not in text
+    text = text_of(client.get(f"{base}/4a-knd.docx", {"gioi-thieu": union.pk, "nguoi-ky": "pho-bi-thu"}).content)
+    for snippet in (
+        "Mẫu 4A-KNĐ",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "giới thiệu công đoàn viên ưu tú vào Đảng",
+        "ngày 11 tháng 5 năm 2023",
+        "T/M BAN CHẤP HÀNH\nK/T CHỦ TỊCH\nPHÓ CHỦ TỊCH",
+    ):
+        assert snippet in text, snippet
+    member = member_introductions(official).first()
+    for slug, wrong in (("4-knd", union), ("4a-knd", youth), ("4-knd", member)):
+        assert client.get(f"{base}/{slug}.docx", {"gioi-thieu": wrong.pk}).status_code == 404
+    refused_to_outsiders(client, personas, f"{base}/4-knd.docx?gioi-thieu={youth.pk}")
+    refused_to_outsiders(client, personas, f"{base}/3a-knd.docx")
+    # 3A-KNĐ needs two member introducers
+    other = domain.create_candidate(
+        f.person(world.dept_a1, "Ngô Thị Hạnh", born=D(1990, 1, 1)), actor=personas.office_a, on=D(2024, 1, 5)
+    )
+    Introduction.objects.create(
+        candidate=other, kind=IntroducerKind.MEMBER, introducer=world.an, introduced_on=D(2024, 3, 1)
+    )
+    assert "3a-knd" not in {f.slug for f in generated_for(other)}
+    assert client.get(f"/ung-vien/{other.pk}/van-ban/3a-knd.docx").status_code == 404
+    assert "4-knd" not in {f.slug for f in generated_for(other)}
+
+
+def test_every_numbered_form_carries_its_mark(official):
+    Introduction.objects.create(candidate=official, kind=IntroducerKind.YOUTH_UNION, introduced_on=D(2023, 5, 10))
+    Introduction.objects.create(candidate=official, kind=IntroducerKind.TRADE_UNION, introduced_on=D(2023, 5, 11))
+    numbered = [form for form in FORMS.values() if form.code.endswith("-KNĐ")]
+    assert len(numbered) == 18  # 1, 2, 3, 3A, 4, 4A, 5 … 16
+    for form in numbered:
+        if form.handwritten:
+            context = {}
+        elif form.available(official):
+            context = form.context(official, form.introductions(official).first() if form.per_introduction else None)
+        else:  # 5-KNĐ, 7-KNĐ, 14-KNĐ are not offered for Bình: the mark is in the template all the same
+            context = form.context(official)
+        first = Document(io.BytesIO(render.render_docx(form.template, context))).paragraphs[0]
+        assert first.text == f"Mẫu {form.code}", form.slug
+        assert first.alignment == build_templates.WD_ALIGN_PARAGRAPH.RIGHT

@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -15,7 +16,7 @@ from django.core.management import ManagementUtility, call_command
 from django.http import Http404
 from django.test import RequestFactory
 
-from ketnap.stats import charts, csvfile, layout, pdf, report, xlsx
+from ketnap.stats import bieu, charts, csvfile, layout, pdf, report, xlsx
 from ketnap.stats.periods import Period
 from ketnap.stats.tables import Column, Kind, ReportMeta, Table
 from ketnap.web.exporting import export_response
@@ -70,6 +71,28 @@ def sample() -> Table:
     table.add("Đảng bộ Bệnh viện A", 1234, 30, 103.3, 31.5, dt.date(2026, 3, 5), strong=True)
     table.add("Chi bộ Khoa Tai & Mũi <Họng>", 3, 4, 75.0, 29.0, dt.date(2026, 2, 1), level=1)
     table.add("=Chi bộ Khoa Nội", 0, None, None, None, None, level=1, flag="3 năm chưa kết nạp")
+    return table
+
+
+def sample_form() -> bieu.FormTable:
+    """A statistical form's table as stats.bieu builds it: Mã số, Chỉ tiêu, Kỳ này, Cùng kỳ, %, numbered columns."""
+    columns = [
+        Column("code", "Mã số"),
+        Column("label", "Chỉ tiêu"),
+        Column("current", "Kỳ này", Kind.INT),
+        Column("previous", "Cùng kỳ năm trước", Kind.INT),
+        Column("percent", "%", Kind.PERCENT),
+    ]
+    table = bieu.FormTable(
+        "bieu-2",
+        "Biểu 2-BTCTW: Đảng viên mới kết nạp",
+        columns,
+        note="Ghi chú của biểu.",
+        column_numbers=["", "1", "2", "3", "4 (=2×100/3)"],
+    )
+    table.add("I", "Đảng viên mới kết nạp", None, None, None, strong=True)
+    table.add("01", "Tổng số đảng viên mới kết nạp", 12, 8, 150.0, strong=True)
+    table.add("", "Chủ doanh nghiệp tư nhân", None, None, None, level=1, flag="không theo dõi")
     return table
 
 
@@ -140,6 +163,30 @@ def test_form_xlsx_is_laid_out_like_the_paper_form():
     ):
         assert text in texts
     assert ws["B9"].value == 1234
+
+
+def test_form_xlsx_numbers_the_columns_under_the_header():
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx.form_xlsx(sample_form(), meta()))).active
+    assert [c.value for c in ws[8]] == ["Mã số", "Chỉ tiêu", "Kỳ này", "Cùng kỳ năm trước", "%", "Ghi chú"]
+    # the numbers row: blank under Mã số and under ketnap's Ghi chú column, text (not numbers), boxed, italic
+    numbers = ws[9]
+    assert [c.value for c in numbers] == [None, "1", "2", "3", "4 (=2×100/3)", None]
+    assert numbers[2].data_type == "s" and numbers[2].font.i and numbers[2].border.left.style == "thin"
+    # frozen and repeated on every printed page with the header; the figures start under it
+    assert ws.freeze_panes == "A10" and ws.print_title_rows == "$8:$9"
+    assert ws["B10"].value == "Đảng viên mới kết nạp" and ws["C11"].value == 12
+    # a table without column numbers keeps one header row (test_form_xlsx_is_laid_out_like_the_paper_form)
+    assert not getattr(sample(), "column_numbers", None)
+
+
+def test_form_csv_has_no_column_numbers_row():
+    rows = list(csv.reader(io.StringIO(csvfile.table_csv(sample_form()).decode("utf-8-sig"))))
+    assert rows[0] == ["Mã số", "Chỉ tiêu", "Kỳ này", "Cùng kỳ năm trước", "%", "Ghi chú"]
+    assert rows[1][:2] == ["I", "Đảng viên mới kết nạp"] and rows[2][:3] == [
+        "01",
+        "Tổng số đảng viên mới kết nạp",
+        "12",
+    ]
 
 
 def test_rows_xlsx_streams_an_iterable_of_rows():
@@ -218,6 +265,15 @@ def test_form_pdf_has_the_vietnamese_text_layer_and_embedded_fonts(tmp_path):
     assert any("Liberation-Serif" in line or "DejaVuSerif" in line for line in fonts)
 
 
+def test_form_pdf_numbers_the_columns_under_the_header(tmp_path):
+    html = pdf.form_html(sample_form(), meta())
+    numbers = html[html.index('<tr class="colnum">') : html.index("</thead>")]
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", numbers) == ["", "1", "2", "3", "4 (=2×100/3)"]
+    text = pdf_text(pdf.form_pdf(sample_form(), meta()), tmp_path)
+    assert "(=2×100/3)" in text and "Tổng số đảng viên mới kết nạp" in text
+    assert '<tr class="colnum">' not in pdf.form_html(sample(), meta())
+
+
 def test_report_pdf_prints_charts_as_text(tmp_path):
     table = sample()
     chart = pdf.Chart(charts.bar_chart(table, "label", ["admitted", "target"], title="Biểu đồ kết nạp"), "Hình 1.")
@@ -284,7 +340,17 @@ def test_report_command_writes_the_forms(world, tmp_path, capsys):
     assert csv_out.read_bytes() == expected  # the same function as the web
     pdf_out = tmp_path / "b3.pdf"
     assert run_report("bieu3", "--org", "BVA", "--date", "30/06/2026", "--format", "pdf", "-o", str(pdf_out)) == 0
-    assert "ĐỘI NGŨ ĐẢNG VIÊN" in pdf_text(pdf_out.read_bytes(), tmp_path)
+    text = pdf_text(pdf_out.read_bytes(), tmp_path)
+    assert "ĐỘI NGŨ ĐẢNG VIÊN" in text
+    # the official rows and ketnap's statements are printed: retired members (row b, not recorded), the mapping of
+    # the specialist levels
+    for expected in (
+        "Đảng viên đã nghỉ hưu và nghỉ công tác",
+        "không theo dõi",
+        "Quy đổi của ketnap",
+        "(=2×100/3)",
+    ):
+        assert expected in text, expected
 
 
 @pytest.mark.django_db

@@ -488,7 +488,7 @@ def test_a_corrected_membership_is_audited_with_its_old_values(world, tmp_path):
     world.an.save()
     head = ["Họ và tên", "Ngày sinh", "Giới tính", "CCCD", "Khoa/phòng", "Chi bộ", "Ngày vào Đảng", "Ngày chính thức"]
     rows = [["Nguyễn Văn An", "17/05/1990", "Nam", "001190000971", "Khoa Nội", "BVA-NOI", "01/03/2018", "11/03/2019"]]
-    code, out, err = run("members", write_xlsx(tmp_path / "dv.xlsx", rows, head=head), "--org", "BVA")
+    code, _out, err = run("members", write_xlsx(tmp_path / "dv.xlsx", rows, head=head), "--org", "BVA")
     assert code == 0, err
     membership = world.an.memberships.get()
     entry = AuditEntry.objects.filter(model="registry.PartyMembership", object_id=str(membership.pk)).latest("id")

@@ -4,7 +4,8 @@ on time, the past-date tree, and that an overseer never sees a name.
 The dataset (on top of conftest's world; "today" is later than every date here):
 - admitted in 2025 in hospital A: Mai (A1, Tày, youth union, BS CKI, sơ cấp LLCT, 30 at decision), Hùng (A2, công
   chức, Catholic, re-admitted, ĐH, trung cấp LLCT, 36), Lan (A3 "Khoa Nhi", merged into A1 on 01/09/2025; THCS,
-  trung cấp, youth union, 25) and Hạnh (A1, decided 10/11/2025, ceremony still to come; cao đẳng, 33);
+  trung cấp, youth union, on a fixed-term labour contract, 25) and Hạnh (A1, decided 10/11/2025, ceremony still to
+  come; cao đẳng, 33); nobody else has an employment type but Mai (viên chức);
 - admitted in 2024 in hospital A: Thu (A2, ĐH, 54; official since 13/03/2025) and Sơn (A1, tiến sĩ, PGS, cao cấp
   LLCT, 62); admitted in 2025 in hospital B: Tú;
 - Bảo, official member of A1 since 2000, exempt from activities, died 01/06/2025;
@@ -15,8 +16,10 @@ The dataset (on top of conftest's world; "today" is later than every date here):
 """
 
 import datetime as dt
+import io
 import re
 
+import openpyxl
 import pytest
 
 from ketnap.pipeline import domain
@@ -111,6 +114,7 @@ def data(world, personas):
         general_education="thcs",
         professional_level="trung_cap",
         political_theory="none",
+        employment_type="hdld_xac_dinh",
     )
     admit(lan, a3, D(2025, 7, 1))
     organizations.merge([a3], into=a1, on=D(2025, 9, 1))
@@ -192,15 +196,35 @@ def data(world, personas):
 
 
 def figures(table: Table) -> dict[tuple[str, str], tuple]:
-    """(heading, label) -> (kỳ này, cùng kỳ, %) for every numbered row of a form."""
-    out, heading = {}, ""
+    """(heading, label) -> (kỳ này, cùng kỳ, %) for every numbered row of a form. A row with a code that is not a
+    number (I, II.1, a, b) is a heading; a row two levels deep under a numbered row is "parent › label" (biểu 2 III:
+    "Đảng bộ cơ sở › Không còn quần chúng")."""
+    out, heading, last = {}, "", {}
     for row in table.rows:
         code_, label, *values = row.values
-        if code_ and not code_[0].isdigit():
+        numbered = bool(code_) and code_[0].isdigit()
+        if code_ and not numbered:
             heading = label
-        elif code_:
-            out[(heading, label)] = tuple(values)
+        elif numbered:
+            parent = last.get(row.level - 1)
+            key = f"{parent[0]} › {label}" if row.level >= 2 and parent and parent[1] else label
+            out[(heading, key)] = tuple(values)
+        last[row.level] = (label, numbered)
     return out
+
+
+def row_of(table: Table, label: str):
+    return next(r for r in table.rows if r.values[1] == label)
+
+
+III = "Số tổ chức cơ sở đảng có đến cuối kỳ báo cáo"
+WORKING = "Đảng viên đang làm việc và công tác"
+RETIRED = "Đảng viên đã nghỉ hưu và nghỉ công tác"
+LEVEL_NOTE = (
+    "* Quy đổi của ketnap (trường stat_group của danh mục trình độ chuyên môn), không phải văn bằng tương đương: "
+    "dòng Thạc sĩ gồm cả Chuyên khoa cấp I (bác sĩ, dược sĩ CKI), Bác sĩ nội trú; dòng Tiến sĩ gồm cả Chuyên khoa "
+    "cấp II (bác sĩ, dược sĩ CKII)."
+)
 
 
 def test_bieu2_counts_the_admissions_row_by_row(data):
@@ -214,8 +238,10 @@ def test_bieu2_counts_the_admissions_row_by_row(data):
         ("Đảng viên mới kết nạp", "Đoàn viên Thanh niên Cộng sản Hồ Chí Minh"): (2, 0, None),
         ("Đảng viên mới kết nạp", "Kết nạp lại"): (1, 0, None),
         ("Nghề nghiệp", "Công chức trong cơ quan nhà nước (từ cấp huyện trở lên)"): (1, 0, None),
-        ("Nghề nghiệp", "Viên chức trong đơn vị sự nghiệp công lập"): (3, 2, 150.0),
+        # Mai (viên chức), Hạnh (no employment type); 2024: Thu, Sơn (none)
+        ("Nghề nghiệp", "Viên chức trong đơn vị sự nghiệp công lập"): (2, 2, 100.0),
         ("Nghề nghiệp", "Sinh viên"): (0, 0, None),
+        ("Nghề nghiệp", "Khác"): (1, 0, None),  # Lan, on a labour contract
         ("Tuổi đời", "Từ 18 đến 30 tuổi"): (2, 0, None),
         ("Tuổi đời", "Từ 31 đến 35 tuổi"): (1, 0, None),
         ("Tuổi đời", "Từ 36 đến 40 tuổi"): (1, 0, None),
@@ -237,13 +263,24 @@ def test_bieu2_counts_the_admissions_row_by_row(data):
         ("Trình độ lý luận chính trị", "Sơ cấp"): (1, 0, None),
         ("Trình độ lý luận chính trị", "Trung cấp"): (1, 0, None),
         ("Trình độ lý luận chính trị", "Cao cấp, cử nhân"): (0, 1, 0.0),
-        ("Tổ chức cơ sở đảng", "Tổng số tổ chức cơ sở đảng"): (1, 1, 100.0),
-        ("Tổ chức cơ sở đảng", "Đảng bộ cơ sở"): (1, 1, 100.0),
-        ("Tổ chức cơ sở đảng", "Chi bộ cơ sở"): (0, 0, None),
-        ("Tổ chức cơ sở đảng", "Tổ chức cơ sở đảng có kết nạp đảng viên trong kỳ"): (1, 1, 100.0),
-        ("Tổ chức cơ sở đảng", "Tổ chức cơ sở đảng không còn quần chúng"): (0, 0, None),
+        (III, "Đảng bộ cơ sở"): (1, 1, 100.0),
+        (III, "Đảng bộ cơ sở › Trong đó: có kết nạp đảng viên"): (1, 1, 100.0),
+        (III, "Đảng bộ cơ sở › Không còn quần chúng"): (0, 0, None),  # Bình and others are not members
+        (III, "Chi bộ cơ sở"): (0, 0, None),
+        (III, "Chi bộ cơ sở › Trong đó: có kết nạp đảng viên"): (0, 0, None),
+        (III, "Chi bộ cơ sở › Không còn quần chúng"): (0, 0, None),
     }
     assert {key: got[key] for key in expected} == expected
+    # the form's order of section I: the rows ketnap does not record stay, empty and flagged, before "Kết nạp lại"
+    section_one = [r.values[1] for r in table.rows[: table.rows.index(row_of(table, "Kết nạp lại")) + 1]]
+    assert section_one[-4:] == [
+        "Chủ doanh nghiệp tư nhân",
+        "Vi phạm chính sách dân số và kế hoạch hóa gia đình",
+        "Kết hôn với người nước ngoài",
+        "Kết nạp lại",
+    ]
+    assert row_of(table, "Chủ doanh nghiệp tư nhân").values[2:] == [None, None, None]
+    assert row_of(table, "Chủ doanh nghiệp tư nhân").flag == "không theo dõi"
     # every numbered row is accounted for: the rest of the occupation list is zero
     assert sum(v[0] for (h, _l), v in got.items() if h == "Nghề nghiệp") == 4
     assert [r.values[0] for r in table.rows if r.values[0][:1].isdigit()][:3] == ["01", "02", "03"]
@@ -259,7 +296,8 @@ def test_bieu2_counts_the_admissions_row_by_row(data):
 
 
 def test_bieu3_counts_the_membership_on_a_day(data):
-    got = figures(bieu.membership(data.hospital_a, D(2025, 12, 31)))
+    table = bieu.membership(data.hospital_a, D(2025, 12, 31))
+    got = figures(table)
     expected = {
         ("Đảng viên", "Tổng số đảng viên"): (7, 5, 140.0),
         ("Đảng viên", "Trong đó: Nữ"): (3, 1, 300.0),
@@ -267,7 +305,7 @@ def test_bieu3_counts_the_membership_on_a_day(data):
         ("Đảng viên", "Người có đạo (theo tôn giáo)"): (1, 0, None),
         ("Đảng viên", "Đảng viên dự bị"): (5, 3, 166.7),
         ("Đảng viên", "Đoàn viên Thanh niên Cộng sản Hồ Chí Minh"): (2, 0, None),
-        ("Đảng viên", "Được miễn công tác và sinh hoạt đảng"): (0, 1, 0.0),
+        # II.1 b: Bảo, exempt, was a member on 31/12/2024 and died in 2025
         ("Tuổi đời", "Từ 18 đến 30 tuổi"): (2, 0, None),
         ("Tuổi đời", "Từ 31 đến 35 tuổi"): (2, 2, 100.0),
         ("Tuổi đời", "Từ 36 đến 40 tuổi"): (1, 0, None),
@@ -276,8 +314,12 @@ def test_bieu3_counts_the_membership_on_a_day(data):
         ("Tuổi đời", "Tuổi bình quân"): (40.0, 49.6, 80.6),
         ("Thời kỳ vào Đảng", "Từ 01/5/1975 đến nay"): (7, 5, 140.0),
         ("Thời kỳ vào Đảng", "Trước 19/8/1945"): (0, 0, None),
-        ("Nghề nghiệp", "Công chức trong cơ quan nhà nước (từ cấp huyện trở lên)"): (1, 0, None),
-        ("Nghề nghiệp", "Viên chức trong đơn vị sự nghiệp công lập"): (6, 5, 120.0),
+        (RETIRED, "Trong đó: Được miễn công tác và sinh hoạt đảng"): (0, 1, 0.0),
+        # II.1 a: 2025 An, Dũng, Mai, Thu, Sơn (viên chức or none), Hùng (công chức), Lan (contract); 2024 An, Dũng,
+        # Thu, Sơn, Bảo
+        (WORKING, "Công chức trong cơ quan nhà nước (từ cấp huyện trở lên)"): (1, 0, None),
+        (WORKING, "Viên chức trong đơn vị sự nghiệp công lập"): (5, 5, 100.0),
+        (WORKING, "Khác"): (1, 0, None),
         ("Trình độ giáo dục phổ thông", "Trung học cơ sở"): (1, 0, None),
         ("Trình độ giáo dục phổ thông", "Trung học phổ thông"): (4, 2, 200.0),
         ("Trình độ chuyên môn nghiệp vụ", "Trung cấp"): (1, 0, None),
@@ -290,8 +332,117 @@ def test_bieu3_counts_the_membership_on_a_day(data):
         ("Trình độ lý luận chính trị", "Cao cấp, cử nhân"): (1, 1, 100.0),
     }
     assert {key: got[key] for key in expected} == expected
+    # section I in the form's order, the rows ketnap does not record empty and flagged
+    assert [r.values[1] for r in table.rows[1:9]] == [
+        "Tổng số đảng viên",
+        "Trong đó: Nữ",
+        "Đảng viên dự bị",
+        "Dân tộc thiểu số",
+        "Người có đạo (theo tôn giáo)",
+        "Đoàn viên Thanh niên Cộng sản Hồ Chí Minh",
+        "Chủ doanh nghiệp tư nhân",
+        "Kết hôn với người nước ngoài",
+    ]
+    # II.1: a (at work, by occupation), b (retired: not recorded, empty), of whom exempted
+    working, retired = row_of(table, WORKING), row_of(table, RETIRED)
+    assert (working.values[0], working.level, working.values[2:]) == ("a", 1, [None, None, None])
+    assert (retired.values[0], retired.level, retired.values[2:], retired.flag) == (
+        "b",
+        1,
+        [None, None, None],
+        "không theo dõi",
+    )
+    exempt = table.rows[table.rows.index(retired) + 1]
+    assert (exempt.values[1], exempt.level) == ("Trong đó: Được miễn công tác và sinh hoạt đảng", 2)
+    assert not any(r.values[1] in ("Nghỉ hưu", "Được miễn công tác và sinh hoạt đảng") for r in table.rows)
+    assert "không ghi việc nghỉ hưu" in table.note
+    # the occupation rows add up to the members at work (everybody: retirement is not recorded)
+    occupations = [v for (h, _l), v in got.items() if h == WORKING]
+    assert sum(v[0] for v in occupations) == 7 and sum(v[1] for v in occupations) == 5
     # before the merge Lan counted in Khoa Nhi, which was then part of hospital A
     assert figures(bieu.membership(data.hospital_a, D(2025, 8, 1)))[("Đảng viên", "Tổng số đảng viên")][0] == 7
+
+
+def test_bieu2_counts_base_committees_and_base_cells_apart(data):
+    """Mục III as on the form: đảng bộ cơ sở and chi bộ cơ sở, each with "có kết nạp" and "không còn quần chúng".
+    On top of the dataset: a chi bộ cơ sở under the Sở whose only staff member, Hoa, is admitted on 03/03/2025."""
+    cell = f.org("TTKS", "Chi bộ Trung tâm Kiểm soát bệnh tật", OrgKind.BASE_CELL, data.upper)
+    unit = f.unit("UTTKS", "Trung tâm Kiểm soát bệnh tật", covered_by=cell)
+    admit(staff(unit, "Mạc Thị Hoa", born=D(1990, 2, 2)), cell, D(2025, 3, 3))
+    table = bieu.new_members(data.upper, Y2025)
+    got = figures(table)
+    assert {key: value for key, value in got.items() if key[0] == III} == {
+        # hospitals A and B, both in 2024 too
+        (III, "Đảng bộ cơ sở"): (2, 2, 100.0),
+        # 2025: A (Mai, Hùng, Lan, Hạnh) and B (Tú); 2024: A only (Thu, Sơn)
+        (III, "Đảng bộ cơ sở › Trong đó: có kết nạp đảng viên"): (2, 1, 200.0),
+        # both hospitals have non-members on staff (Bình …; Quý, Ngân, Phúc)
+        (III, "Đảng bộ cơ sở › Không còn quần chúng"): (0, 0, None),
+        (III, "Chi bộ cơ sở"): (1, 1, 100.0),
+        (III, "Chi bộ cơ sở › Trong đó: có kết nạp đảng viên"): (1, 0, None),
+        # end of 2025: Hoa, its one staff member, is a member; end of 2024 she was not yet
+        (III, "Chi bộ cơ sở › Không còn quần chúng"): (1, 0, None),
+    }
+    assert got[("Đảng viên mới kết nạp", "Tổng số đảng viên mới kết nạp")] == (6, 2, 300.0)
+    heading = row_of(table, III)
+    assert heading.values[0] == "III" and heading.values[2:] == [None, None, None]
+    assert [(r.values[1], r.level) for r in table.rows[table.rows.index(heading) + 1 :]] == [
+        ("Đảng bộ cơ sở", 1),
+        ("Trong đó: có kết nạp đảng viên", 2),
+        ("Không còn quần chúng", 2),
+        ("Chi bộ cơ sở", 1),
+        ("Trong đó: có kết nạp đảng viên", 2),
+        ("Không còn quần chúng", 2),
+    ]
+
+
+def test_contract_workers_count_as_other_occupation(data):
+    assert bieu.occupation_of("cong_chuc") == "cong_chuc_nha_nuoc"
+    for employment in ("hdld_khong_xac_dinh", "hdld_xac_dinh", "hd_nd111", "khac"):
+        assert bieu.occupation_of(employment) == "khac", employment
+    assert bieu.occupation_of("vien_chuc") == bieu.occupation_of(None) == "vien_chuc_su_nghiep_cong_lap"
+    # every contract type of the code list is counted as one (a new "Hợp đồng …" type must be added)
+    contracts = set(
+        CodeItem.objects.filter(kind="employment_type", name__startswith="Hợp đồng").values_list("code", flat=True)
+    )
+    assert contracts and contracts == bieu.CONTRACT_EMPLOYMENT
+    # and the form says so
+    note = bieu.new_members(data.hospital_a, Y2025).note
+    assert "hợp đồng lao động, hợp đồng theo NĐ 111 và loại hình “Khác” tính vào “Khác”" in note
+
+
+@pytest.mark.parametrize("form", ["bieu-2", "bieu-3"])
+def test_forms_number_their_columns_and_state_the_level_mapping(data, personas, login, form):
+    table = (
+        bieu.new_members(data.hospital_a, Y2025)
+        if form == "bieu-2"
+        else bieu.membership(data.hospital_a, D(2025, 12, 31))
+    )
+    assert table.column_numbers == ["", "1", "2", "3", "4 (=2×100/3)"]
+    assert [c.key for c in table.columns] == ["code", "label", "current", "previous", "percent"]
+    # the specialist levels: a note row under the levels, and a mark on the two rows it changes
+    note = row_of(table, LEVEL_NOTE)
+    assert (note.values[0], note.values[2:], note.level) == ("", [None, None, None], 1)
+    assert table.rows[table.rows.index(note) - 1].values[1] == "Tiến sĩ"
+    marked = {r.values[1] for r in table.rows if r.flag == "có quy đổi, xem ghi chú *"}
+    assert marked == {"Thạc sĩ", "Tiến sĩ"}
+    # … on screen, in the .xlsx and in the CSV (the column numbers are for people: not in the CSV)
+    client = login(personas.office_a)
+    query = "?tu=01/01/2025&den=31/12/2025" if form == "bieu-2" else "?ngay=31/12/2025"
+    url = f"/thong-ke/{data.hospital_a.code}/{form}/{query}"
+    html = client.get(url).content.decode()
+    numbers = re.search(r'<tr class="colnum">(.*?)</tr>', html).group(1)
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", numbers) == ["", "1", "2", "3", "4 (=2×100/3)"]
+    assert LEVEL_NOTE in html and "có quy đổi, xem ghi chú *" in html
+    ws = openpyxl.load_workbook(io.BytesIO(client.get(url + "&xuat=xlsx").content)).active
+    header = next(row for row in ws.iter_rows() if row[1].value == "Chỉ tiêu")[0].row
+    assert [c.value for c in ws[header + 1]][:5] == [None, "1", "2", "3", "4 (=2×100/3)"]
+    assert ws.freeze_panes == f"A{header + 2}" and ws.print_title_rows == f"${header}:${header + 1}"
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert LEVEL_NOTE in texts and "có quy đổi, xem ghi chú *" in texts
+    lines = client.get(url + "&xuat=csv").content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Mã số,Chỉ tiêu,Kỳ này") and lines[1].startswith("I,")
+    assert any(line.startswith(',"* Quy đổi của ketnap') for line in lines)
 
 
 def test_funnel_stages_conversion_durations_and_stalls(data):

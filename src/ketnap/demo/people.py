@@ -671,7 +671,8 @@ class Members:
         rng, today = self.rng, self.today
         for d in drafts:
             age = d.age_on(today)
-            chance = (0.95 if d.member else 0.72) if age <= 30 else 0.12 if age <= 35 else 0.0
+            # a party member in youth age is a đoàn viên (Điều lệ Điều 4 khoản 1: admitted as one)
+            chance = (1.0 if d.member else 0.72) if age <= 30 else 0.12 if age <= 35 else 0.0
             if rng.random() < chance:
                 d.youth_union = True
                 d.youth_joined = min(

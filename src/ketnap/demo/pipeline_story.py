@@ -108,6 +108,9 @@ MENTOR_NOTES = [
 ]
 
 
+EARLY = (Stage.SYMPATHISER, Stage.SOURCE)  # stages reached without a chi bộ meeting on the admission
+
+
 class Infeasible(Exception):
     """This person cannot be given this road consistently (no introducer, too little time…): try another."""
 
@@ -566,7 +569,12 @@ class Story:
             for m in self.officials(cell, meeting, person)
             if m.person.joined and max(m.person.joined, person.joined) <= year_before
         ]
-        youth_route = person.youth and person.age_on(meeting) <= 30
+        # Điều lệ Điều 4 khoản 1: in youth age where a Youth Union exists (every demo unit has one), only a đoàn viên,
+        # introduced by the Đoàn and one official member (what pipeline.checks.youth_member_then() knows, likewise)
+        youth_route = eligibility.youth_age(person.birth, meeting)
+        member_then = True if person.youth else (None if person.age_on(self.today) > 30 else False)
+        if youth_route and member_then is False:
+            raise Infeasible("trong độ tuổi thanh niên nhưng chưa là đoàn viên")
         if not pool or (not youth_route and not person.trade and len(pool) < 2):
             raise Infeasible("không đủ người giới thiệu")
         if youth_route:
@@ -606,7 +614,14 @@ class Story:
             raise Infeasible("chưa ghi trình độ giáo dục phổ thông")
         verdict += eligibility.check_education(eligibility.GENERAL_EDUCATION_CODES[person.education], on=meeting)
         verdict += eligibility.check_certificate(tl.certificate, meeting)
-        verdict += eligibility.check_introducers(introducers, meeting, applicant_youth_age=youth_route)
+        verdict += eligibility.check_introducers(
+            introducers,
+            meeting,
+            applicant_born=person.birth,
+            youth_union_member=member_then,
+            unit_has_youth_union=True,
+            unit_has_trade_union=True,
+        )
         verdict += votes.check_chi_bo_vote(
             official_members=vote["members_total"],
             absent_transferred_or_exempted=vote["members_excused"],
@@ -911,7 +926,9 @@ class Story:
         return self.attempt(road, tl)
 
     # --- outstanding non-members on the road today ------------------------------------------------------------
-    def non_members(self, cell: Organization) -> list[Staff]:
+    def non_members(self, cell: Organization, *, wide: bool = False) -> list[Staff]:
+        """The cell's likely outstanding non-members (wide: anyone of working age who could be, for a small cell)."""
+        ages = (20, 45) if wide else (22, 38)
         people = [
             s
             for s in self.staff_by_org[cell.pk]
@@ -920,8 +937,8 @@ class Story:
             and s.pk not in self.used
             and s.joined
             and s.joined <= self.today - 60 * DAY
-            and 22 <= s.age_on(self.today) <= 38
-            and s.level in GOOD_LEVELS
+            and ages[0] <= s.age_on(self.today) <= ages[1]
+            and (wide or s.level in GOOD_LEVELS)
             and s.education in eligibility.GENERAL_EDUCATION_CODES
         ]
         keyed = sorted((-(s.youth * 1.5) - self.rng.random(), s.pk, s) for s in people)
@@ -998,7 +1015,13 @@ class Story:
             want = "ok"
             if stage in {Stage.CELL_RESOLVED, Stage.COMMITTEE_RESOLVED, Stage.DECIDED} and rng.random() < SOON_SHARE:
                 want = "soon"
-            self.open_one(people[cell.pk], cell, stage, want)
+            if self.open_one(people[cell.pk], cell, stage, want) is None and stage not in EARLY:
+                # nobody here can have reached that stage lawfully (say, every young one is no đoàn viên): the slot
+                # still holds someone on the road, earlier on it
+                pools = (people[cell.pk], self.non_members(cell, wide=True))
+                for early, pool in ((e, p) for p in pools for e in EARLY):
+                    if self.open_one(pool, cell, early, "ok") is not None:
+                        break
 
     def open_one(self, people: list[Staff], cell: Organization, stage: str, want: str) -> Road | None:
         for person in list(people):

@@ -76,6 +76,12 @@ def _cell(table, row, col, width_mm):
 
 
 UNDATED = "ngày … tháng … năm …"  # a date the office writes by hand
+SIGNER_POST = "{{ signer_post }}"  # BÍ THƯ, or K/T BÍ THƯ / PHÓ BÍ THƯ (?nguoi-ky=pho-bi-thu)
+
+
+def mark(doc, code: str):
+    """“Mẫu 6-KNĐ”: the form's number at the top right, above the heading, as on the forms of 12-HD/BTCTW."""
+    line(doc, f"Mẫu {code}", align=WD_ALIGN_PARAGRAPH.RIGHT, italic=True, size=12)
 
 
 def header(doc, superior: str, issuer: str, number: str | None, date: str = "{{ date_long }}"):
@@ -134,18 +140,30 @@ def signature(doc, receivers: list[str], on_behalf: str, post: str, *, stamp: bo
 
 # --- the forms ------------------------------------------------------------------------------------------------
 VOTES_CELL = (
-    "Tổng số đảng viên chính thức của chi bộ: {{ members_total }} đồng chí; không tính vào số biểu quyết "
-    "(chuyển sinh hoạt tạm thời, được miễn sinh hoạt và vắng mặt): {{ members_excused }} đồng chí."
+    "Tổng số đảng viên của chi bộ: {{ members_all }} đồng chí, trong đó đảng viên chính thức: {{ members_total }} "
+    "đồng chí, đảng viên dự bị: {{ members_probationary }} đồng chí."
+)
+PRESENCE_CELL = (
+    "Có mặt: …… đồng chí (chính thức: ……, dự bị: ……); vắng mặt: …… đồng chí, trong đó không tính vào số biểu quyết "
+    "(chuyển sinh hoạt tạm thời, được miễn sinh hoạt và vắng mặt): {{ members_excused }} đồng chí. Số đảng viên "
+    "chính thức được tính để biểu quyết: {{ members_counted }} đồng chí."
+)
+BASIS = (
+    "- Căn cứ Điều lệ Đảng Cộng sản Việt Nam;",
+    "- Căn cứ {{ regulation_basis }};",
+    "- Căn cứ {{ guidance_basis }};",
 )
 
 
 def form_6(doc):
+    mark(doc, "6-KNĐ")
     header(doc, "{{ cell_superior_upper }}", "{{ cell_name_upper }}", "Số {{ document_number }}")
     title(doc, "NGHỊ QUYẾT", "đề nghị kết nạp đảng viên")
     body(
         doc,
         "Ngày {{ date }}, {{ cell_name }} đã họp để xét, đề nghị kết nạp quần chúng {{ person_name }} vào Đảng.",
         VOTES_CELL,
+        PRESENCE_CELL,
         "Chủ trì hội nghị: {{ dots }}; thư ký hội nghị: {{ dots }}.",
         "Sau khi nghiên cứu Đơn xin vào Đảng, Lý lịch của người xin vào Đảng, giấy giới thiệu của người giới thiệu, "
         "ý kiến nhận xét của các đoàn thể và chi ủy nơi cư trú và các văn bản liên quan, chi bộ thảo luận, "
@@ -161,15 +179,16 @@ def form_6(doc):
         "số không tán thành: {{ votes_against }} đồng chí.",
         "Chi bộ đề nghị {{ proposal_to }} xem xét, kết nạp quần chúng {{ person_name }} vào Đảng Cộng sản Việt Nam.",
     )
-    signature(doc, ["- {{ proposal_to }},", "- Lưu chi bộ."], "T/M CHI BỘ", "BÍ THƯ")
+    signature(doc, ["- {{ proposal_to }},", "- Lưu chi bộ."], "T/M CHI BỘ", SIGNER_POST)
 
 
 def form_8(doc):
+    mark(doc, "8-KNĐ")
     header(doc, "{{ base_superior_upper }}", "{{ base_committee_upper }}", "Số {{ document_number }}")
-    title(doc, "NGHỊ QUYẾT", "đề nghị kết nạp đảng viên")
+    title(doc, "NGHỊ QUYẾT", "{{ committee_subject }}")
     body(
         doc,
-        "Ngày {{ date }}, {{ base_committee_name }} đã họp xét đề nghị kết nạp quần chúng {{ person_name }} "
+        "Ngày {{ date }}, {{ base_committee_name }} đã họp xét việc kết nạp quần chúng {{ person_name }} "
         "vào Đảng, theo Nghị quyết số {{ cell_resolution_number }} ngày {{ cell_resolution_date }} "
         "của {{ cell_name }}.",
         "Tổng số cấp ủy viên: {{ members_total }} đồng chí; không tính vào số biểu quyết: "
@@ -182,26 +201,25 @@ def form_8(doc):
         "3. Số cấp ủy viên tán thành việc kết nạp quần chúng {{ person_name }} vào Đảng: {{ votes_for }} "
         "đồng chí, đạt {{ votes_percent }} so với tổng số cấp ủy viên; số không tán thành: {{ votes_against }} "
         "đồng chí.",
-        "Đảng ủy đề nghị {{ deciding_body }} xem xét, quyết định kết nạp quần chúng {{ person_name }} "
-        "vào Đảng Cộng sản Việt Nam.",
+        "{{ committee_conclusion }}",
     )
     signature(
         doc,
-        ["- {{ deciding_name }},", "- {{ cell_name }},", "- Lưu Văn phòng Đảng ủy."],
+        ["- {{ committee_receiver }},", "- {{ cell_name }},", "- Lưu Văn phòng Đảng ủy."],
         "T/M ĐẢNG ỦY",
-        "BÍ THƯ",
+        SIGNER_POST,
         stamp=True,
     )
 
 
 def form_9(doc):
+    mark(doc, "9-KNĐ")
     header(doc, "{{ deciding_superior_upper }}", "{{ deciding_name_upper }}", "Số {{ document_number }}")
     title(doc, "QUYẾT ĐỊNH", "kết nạp đảng viên")
     line(doc, "{{ deciding_body_upper }}", align=CENTER, bold=True, space_after=6)
     body(
         doc,
-        "- Căn cứ Điều lệ Đảng Cộng sản Việt Nam;",
-        "- Căn cứ Quy định, Hướng dẫn của Trung ương về thi hành Điều lệ Đảng;",
+        *BASIS,
         "- Xét Nghị quyết số {{ cell_resolution_number }} ngày {{ cell_resolution_date }} của {{ cell_name }}"
         "{{ committee_resolution_text }} đề nghị kết nạp đảng viên,",
     )
@@ -220,12 +238,13 @@ def form_9(doc):
         doc,
         ["- Như Điều 3,", "- Lưu hồ sơ đảng viên, Văn phòng."],
         "{{ deciding_on_behalf }}",
-        "BÍ THƯ",
+        SIGNER_POST,
         stamp=True,
     )
 
 
 def form_13(doc):
+    mark(doc, "13-KNĐ")
     header(doc, "{{ cell_superior_upper }}", "{{ cell_name_upper }}", "Số {{ document_number }}")
     title(doc, "NGHỊ QUYẾT", "đề nghị công nhận đảng viên chính thức")
     body(
@@ -234,6 +253,7 @@ def form_13(doc):
         "{{ person_name }}, được kết nạp vào Đảng ngày {{ ceremony_date }} theo Quyết định số "
         "{{ decision_number }} ngày {{ decision_date }} của {{ decision_issuer }}.",
         VOTES_CELL,
+        PRESENCE_CELL,
         "Sau khi xem xét Bản tự kiểm điểm của đảng viên dự bị, Bản nhận xét của đảng viên được phân công giúp "
         "đỡ, ý kiến nhận xét của các đoàn thể và chi ủy nơi cư trú, chi bộ thảo luận, biểu quyết, kết quả:",
         "1. Thời gian dự bị 12 tháng, từ ngày {{ ceremony_date }} đến ngày {{ official_date }}.",
@@ -244,17 +264,17 @@ def form_13(doc):
         "số không tán thành: {{ votes_against }} đồng chí.",
         "Chi bộ đề nghị {{ proposal_to }} xem xét, công nhận đồng chí {{ person_name }} là đảng viên chính thức.",
     )
-    signature(doc, ["- {{ proposal_to }},", "- Lưu chi bộ."], "T/M CHI BỘ", "BÍ THƯ")
+    signature(doc, ["- {{ proposal_to }},", "- Lưu chi bộ."], "T/M CHI BỘ", SIGNER_POST)
 
 
 def form_16(doc):
+    mark(doc, "16-KNĐ")
     header(doc, "{{ deciding_superior_upper }}", "{{ deciding_name_upper }}", "Số {{ document_number }}")
     title(doc, "QUYẾT ĐỊNH", "công nhận đảng viên chính thức")
     line(doc, "{{ deciding_body_upper }}", align=CENTER, bold=True, space_after=6)
     body(
         doc,
-        "- Căn cứ Điều lệ Đảng Cộng sản Việt Nam;",
-        "- Căn cứ Quy định, Hướng dẫn của Trung ương về thi hành Điều lệ Đảng;",
+        *BASIS,
         "- Xét Nghị quyết số {{ cell_resolution_number }} ngày {{ cell_resolution_date }} của {{ cell_name }}"
         "{{ committee_resolution_text }} đề nghị công nhận đảng viên chính thức,",
     )
@@ -268,7 +288,7 @@ def form_16(doc):
         "thi hành Quyết định này.",
     )
     signature(
-        doc, ["- Như Điều 2,", "- Lưu hồ sơ đảng viên, Văn phòng."], "{{ deciding_on_behalf }}", "BÍ THƯ", stamp=True
+        doc, ["- Như Điều 2,", "- Lưu hồ sơ đảng viên, Văn phòng."], "{{ deciding_on_behalf }}", SIGNER_POST, stamp=True
     )
 
 
@@ -293,7 +313,7 @@ def ceremony_programme(doc):
         "6. Đại diện cấp ủy cấp trên phát biểu ý kiến (nếu có).",
         "7. Bế mạc (chào cờ).",
     )
-    signature(doc, ["- Đảng ủy cấp trên (để báo cáo),", "- Lưu chi bộ."], "T/M CHI BỘ", "BÍ THƯ")
+    signature(doc, ["- Đảng ủy cấp trên (để báo cáo),", "- Lưu chi bộ."], "T/M CHI BỘ", SIGNER_POST)
 
 
 def _dotted(doc, n: int):
@@ -304,6 +324,7 @@ def _dotted(doc, n: int):
 
 def form_3(doc):
     """A letter of one official member (no issuing body): party name top right, the introducer signs."""
+    mark(doc, "3-KNĐ")
     table = doc.add_table(rows=1, cols=2)
     table.autofit = False
     _cell(table, 0, 0, 75)
@@ -347,7 +368,139 @@ def form_3(doc):
     line(sign, "{{ signer_name }}", align=CENTER, bold=True)
 
 
+def _party_title_only(doc, date: str = "{{ date_long }}"):
+    """The heading of a letter without an issuing body: the party's name and the date, top right."""
+    table = doc.add_table(rows=1, cols=2)
+    table.autofit = False
+    _cell(table, 0, 0, 75)
+    right = _cell(table, 0, 1, 90)
+    top = right.paragraphs[0]
+    top.alignment = CENTER
+    run(top, "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, underline=True)
+    line(right, "")
+    line(right, "{{ place }}, " + date, align=CENTER, italic=True)
+    line(doc, "")
+
+
+def form_3a(doc):
+    """One letter of two official members introducing together; each states who they are and signs."""
+    mark(doc, "3A-KNĐ")
+    _party_title_only(doc)
+    title(doc, "GIẤY GIỚI THIỆU", "người vào Đảng", "(của hai đảng viên chính thức)")
+    line(doc, "Kính gửi: {{ cell_name }}", align=CENTER, bold=True, space_after=6)
+    body(
+        doc,
+        "Chúng tôi là:",
+        "1. {{ introducer_name }}, sinh ngày {{ introducer_birth_date }}; vào Đảng ngày {{ introducer_joined_on }}, "
+        "chính thức ngày {{ introducer_official_on }}; chức vụ, đơn vị công tác: {{ introducer_job_title }}, "
+        "{{ introducer_work_unit }}; sinh hoạt tại {{ introducer_cell_name }}; cùng công tác với quần chúng "
+        "{{ person_name }} từ ngày {{ together_since }}.",
+        "2. {{ introducer2_name }}, sinh ngày {{ introducer2_birth_date }}; vào Đảng ngày {{ introducer2_joined_on }}, "
+        "chính thức ngày {{ introducer2_official_on }}; chức vụ, đơn vị công tác: {{ introducer2_job_title }}, "
+        "{{ introducer2_work_unit }}; sinh hoạt tại {{ introducer2_cell_name }}; cùng công tác với quần chúng "
+        "{{ person_name }} từ ngày {{ introducer2_together_since }}.",
+        "Chúng tôi giới thiệu quần chúng {{ person_name }}, sinh ngày {{ birth_date }}, dân tộc {{ ethnicity }}, "
+        "tôn giáo {{ religion }}; {{ job_title }}, {{ work_unit }}, vào Đảng Cộng sản Việt Nam.",
+        "Qua thời gian cùng công tác, chúng tôi báo cáo với chi bộ về lý lịch, phẩm chất chính trị, đạo đức, lối sống, "
+        "năng lực công tác, quan hệ quần chúng của quần chúng {{ person_name }} như sau:",
+    )
+    line(doc, "1. Ưu điểm:", bold=True, space_after=2)
+    _dotted(doc, 4)
+    line(doc, "2. Khuyết điểm:", bold=True, space_after=2)
+    _dotted(doc, 3)
+    body(doc, "Chúng tôi xin chịu trách nhiệm trước chi bộ về sự giới thiệu của mình.")
+    line(doc, "")
+    table = doc.add_table(rows=1, cols=2)
+    table.autofit = False
+    for col, (post, name) in enumerate(
+        (("NGƯỜI GIỚI THIỆU THỨ NHẤT", "{{ introducer_name }}"), ("NGƯỜI GIỚI THIỆU THỨ HAI", "{{ introducer2_name }}"))
+    ):
+        cell = _cell(table, 0, col, 82)
+        top = cell.paragraphs[0]
+        top.alignment = CENTER
+        run(top, post, bold=True)
+        line(cell, "(Ký, ghi rõ họ tên)", align=CENTER, italic=True)
+        for _ in range(3):
+            line(cell, "")
+        line(cell, name, align=CENTER, bold=True)
+
+
+def _union_header(doc, union: str, right_top: str, right_sub: str | None, code: str):
+    """The heading of a Youth / Trade Union document (assumed: the union's own layout, not the party's)."""
+    mark(doc, code)
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    left, right = _cell(table, 0, 0, 75), _cell(table, 0, 1, 90)
+    first = left.paragraphs[0]
+    first.alignment = CENTER
+    run(first, "{{ dots }}", size=13)
+    line(left, union, align=CENTER, bold=True, size=13)
+    line(left, "*", align=CENTER, size=13)
+    line(left, "Số {{ dots }}", align=CENTER, size=13)
+    top = right.paragraphs[0]
+    top.alignment = CENTER
+    run(top, right_top, bold=True, underline=right_sub is None, size=13)
+    if right_sub:
+        line(right, right_sub, align=CENTER, bold=True, underline=True, size=13)
+    line(right, "")
+    line(right, "{{ place }}, {{ date_long }}", align=CENTER, italic=True, size=14)
+    line(doc, "")
+
+
+def _union_resolution(doc, *, code: str, union: str, right: tuple[str, str | None], member: str, joined: str):
+    _union_header(doc, union, *right, code)
+    title(doc, "NGHỊ QUYẾT", f"giới thiệu {member} ưu tú vào Đảng")
+    body(
+        doc,
+        f"Ngày {{{{ date }}}}, Ban Chấp hành {union.title()} {{{{ dots }}}} đã họp xét, giới thiệu {member} "
+        "{{ person_name }} vào Đảng.",
+        "Tổng số ủy viên Ban Chấp hành: …… đồng chí; có mặt: …… đồng chí; vắng mặt: …… đồng chí.",
+        member.capitalize() + " {{ person_name }}, sinh ngày {{ birth_date }}, giới tính {{ gender }}, dân tộc "
+        "{{ ethnicity }}, tôn giáo {{ religion }}; " + joined + "chức vụ, đơn vị công tác: {{ job_title }}, "
+        "{{ work_unit }}.",
+        "Sau khi xem xét, Ban Chấp hành thảo luận, biểu quyết, kết quả như sau:",
+    )
+    line(
+        doc,
+        "1. Ưu điểm, khuyết điểm chính về phẩm chất chính trị, đạo đức, lối sống, năng lực công tác:",
+        space_after=2,
+    )
+    _dotted(doc, 4)
+    body(
+        doc,
+        f"2. Số ủy viên Ban Chấp hành tán thành giới thiệu {member} {{{{ person_name }}}} vào Đảng: …… đồng chí, "
+        "đạt ……% so với tổng số ủy viên Ban Chấp hành; số không tán thành: …… đồng chí.",
+        f"Ban Chấp hành {union.title()} {{{{ dots }}}} giới thiệu {member} {{{{ person_name }}}} với "
+        "{{ cell_name }} để xem xét, kết nạp vào Đảng Cộng sản Việt Nam.",
+    )
+    signature(doc, ["- {{ cell_name }},", "- Lưu."], "T/M BAN CHẤP HÀNH", SIGNER_POST, stamp=True)
+
+
+def form_4(doc):
+    _union_resolution(
+        doc,
+        code="4-KNĐ",
+        union="ĐOÀN CƠ SỞ",
+        right=("ĐOÀN TNCS HỒ CHÍ MINH", None),
+        member="đoàn viên",
+        joined="vào Đoàn ngày {{ youth_union_joined_on }}; nghị quyết của chi đoàn (mẫu 4_1-KNĐ): {{ dots }}; ",
+    )
+
+
+def form_4a(doc):
+    _union_resolution(
+        doc,
+        code="4A-KNĐ",
+        union="CÔNG ĐOÀN CƠ SỞ",
+        right=("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"),
+        member="công đoàn viên",
+        joined="",
+    )
+
+
 def _opinions(doc, recognition: bool):
+    mark(doc, "12-KNĐ" if recognition else "5-KNĐ")
     header(doc, "{{ cell_superior_upper }}", "{{ cell_name_upper }}", None, "{{ opinions_date_long }}")
     if recognition:
         title(
@@ -389,7 +542,7 @@ def _opinions(doc, recognition: bool):
     _dotted(doc, 4)
     line(doc, "3. Nhận xét, đề nghị của chi ủy:", bold=True, space_after=2)
     _dotted(doc, 4)
-    signature(doc, ["- Chi bộ,", "- Lưu hồ sơ."], "T/M CHI ỦY", "BÍ THƯ")
+    signature(doc, ["- Chi bộ,", "- Lưu hồ sơ."], "T/M CHI ỦY", SIGNER_POST)
 
 
 def form_5(doc):
@@ -401,6 +554,7 @@ def form_12(doc):
 
 
 def _appraisal(doc, recognition: bool):
+    mark(doc, "14-KNĐ" if recognition else "7-KNĐ")
     header(doc, "{{ sub_superior_upper }}", "{{ sub_committee_upper }}", "Số {{ document_number }}")
     if recognition:
         title(doc, "BÁO CÁO", "thẩm định đề nghị công nhận đảng viên chính thức")
@@ -457,7 +611,7 @@ def _appraisal(doc, recognition: bool):
         doc,
         ["- {{ base_committee_name }},", "- {{ cell_name }},", "- Lưu hồ sơ."],
         "T/M ĐẢNG ỦY",
-        "BÍ THƯ",
+        SIGNER_POST,
     )
 
 
@@ -470,11 +624,12 @@ def form_14(doc):
 
 
 def form_15(doc):
+    mark(doc, "15-KNĐ")
     header(doc, "{{ base_superior_upper }}", "{{ base_committee_upper }}", "Số {{ document_number }}")
-    title(doc, "NGHỊ QUYẾT", "đề nghị công nhận đảng viên chính thức")
+    title(doc, "NGHỊ QUYẾT", "{{ committee_subject }}")
     body(
         doc,
-        "Ngày {{ date }}, {{ base_committee_name }} đã họp xét đề nghị công nhận đảng viên chính thức cho đồng chí "
+        "Ngày {{ date }}, {{ base_committee_name }} đã họp xét việc công nhận đảng viên chính thức cho đồng chí "
         "{{ person_name }}, theo Nghị quyết số {{ cell_resolution_number }} ngày {{ cell_resolution_date }} "
         "của {{ cell_name }}.",
         "Tổng số cấp ủy viên: {{ members_total }} đồng chí; không tính vào số biểu quyết: "
@@ -488,14 +643,13 @@ def form_15(doc):
         "3. Số cấp ủy viên tán thành công nhận đồng chí {{ person_name }} là đảng viên chính thức: {{ votes_for }} "
         "đồng chí, đạt {{ votes_percent }} so với tổng số cấp ủy viên; số không tán thành: {{ votes_against }} "
         "đồng chí.",
-        "Đảng ủy đề nghị {{ deciding_body }} xem xét, quyết định công nhận đồng chí {{ person_name }} là đảng viên "
-        "chính thức.",
+        "{{ committee_conclusion }}",
     )
     signature(
         doc,
-        ["- {{ deciding_name }},", "- {{ cell_name }},", "- Lưu Văn phòng Đảng ủy."],
+        ["- {{ committee_receiver }},", "- {{ cell_name }},", "- Lưu Văn phòng Đảng ủy."],
         "T/M ĐẢNG ỦY",
-        "BÍ THƯ",
+        SIGNER_POST,
         stamp=True,
     )
 
@@ -532,9 +686,9 @@ def _minutes(doc, recognition: bool):
         "Thời gian: …… giờ ……, ngày {{ date }}. Địa điểm: {{ dots }}",
         subject,
         "Chủ trì hội nghị: đồng chí {{ dots }}; thư ký hội nghị: đồng chí {{ dots }}.",
-        "Tổng số đảng viên chính thức của chi bộ: {{ members_total }} đồng chí; không tính vào số biểu quyết "
-        "(chuyển sinh hoạt tạm thời, được miễn sinh hoạt và vắng mặt): {{ members_excused }} đồng chí; số được tính "
-        "để biểu quyết: {{ members_counted }} đồng chí.",
+        "Tổng số đảng viên của chi bộ: {{ members_all }} đồng chí (chính thức: {{ members_total }}, dự bị: "
+        "{{ members_probationary }}); không tính vào số biểu quyết (chuyển sinh hoạt tạm thời, được miễn sinh hoạt và "
+        "vắng mặt): {{ members_excused }} đồng chí; số được tính để biểu quyết: {{ members_counted }} đồng chí.",
         "Có mặt: …… đồng chí (chính thức: ……, dự bị: ……); vắng mặt: …… đồng chí, lý do: {{ dots }}",
         "Đại biểu dự (nếu có): {{ dots }}",
     )
@@ -580,7 +734,7 @@ def ceremony_invitation(doc):
         "Địa điểm: {{ ceremony_venue }}.",
         "Sự có mặt của đồng chí góp phần vào thành công của buổi lễ.",
     )
-    signature(doc, ["- Như trên,", "- Lưu chi bộ."], "T/M CHI BỘ", "BÍ THƯ")
+    signature(doc, ["- Như trên,", "- Lưu chi bộ."], "T/M CHI BỘ", SIGNER_POST)
 
 
 # --- blank forms the person writes by hand (tracked as DossierItem, never filled by ketnap) ------------------
@@ -590,6 +744,7 @@ def _blank_lines(doc, n: int):
 
 
 def blank_application(doc):
+    mark(doc, "1-KNĐ")
     line(doc, "ĐẢNG CỘNG SẢN VIỆT NAM", align=CENTER, bold=True, underline=True)
     line(doc, "")
     line(doc, "ĐƠN XIN VÀO ĐẢNG", align=CENTER, bold=True, size=15)
@@ -643,6 +798,7 @@ BIOGRAPHY_ITEMS = [  # rules.md §2.4 (12-HD/BTCTW 2022 §1.4.2)
 
 
 def blank_biography(doc):
+    mark(doc, "2-KNĐ")
     line(doc, "ĐẢNG CỘNG SẢN VIỆT NAM", align=CENTER, bold=True, underline=True)
     line(doc, "")
     line(doc, "LÝ LỊCH CỦA NGƯỜI XIN VÀO ĐẢNG", align=CENTER, bold=True, size=15)
@@ -658,7 +814,8 @@ def blank_biography(doc):
     _blank_lines(doc, 5)
 
 
-def _blank_review(doc, heading: str, intro: str):
+def _blank_review(doc, code: str, heading: str, intro: str):
+    mark(doc, code)
     line(doc, "ĐẢNG CỘNG SẢN VIỆT NAM", align=CENTER, bold=True, underline=True)
     line(doc, "")
     line(doc, heading, align=CENTER, bold=True, size=15)
@@ -679,11 +836,13 @@ def _blank_review(doc, heading: str, intro: str):
 
 
 def blank_self_review(doc):
-    _blank_review(doc, "BẢN TỰ KIỂM ĐIỂM CỦA ĐẢNG VIÊN DỰ BỊ", "Kính gửi: Chi bộ " + "." * 60)
+    _blank_review(doc, "10-KNĐ", "BẢN TỰ KIỂM ĐIỂM CỦA ĐẢNG VIÊN DỰ BỊ", "Kính gửi: Chi bộ " + "." * 60)
 
 
 def blank_mentor_review(doc):
-    _blank_review(doc, "BẢN NHẬN XÉT ĐẢNG VIÊN DỰ BỊ", "Của đảng viên chính thức được phân công giúp đỡ: " + "." * 35)
+    _blank_review(
+        doc, "11-KNĐ", "BẢN NHẬN XÉT ĐẢNG VIÊN DỰ BỊ", "Của đảng viên chính thức được phân công giúp đỡ: " + "." * 35
+    )
 
 
 # --- list documents (one table; docxtpl repeats the row between {%tr for %} and {%tr endfor %}) -------------
@@ -773,6 +932,9 @@ def list_sympathisers(doc):
 
 BUILDERS = {
     "3-KND-giay-gioi-thieu.docx": form_3,
+    "3A-KND-giay-gioi-thieu-hai-dang-vien.docx": form_3a,
+    "4-KND-nghi-quyet-doan-gioi-thieu.docx": form_4,
+    "4A-KND-nghi-quyet-cong-doan-gioi-thieu.docx": form_4a,
     "5-KND-tong-hop-y-kien.docx": form_5,
     "6-KND-nghi-quyet-chi-bo.docx": form_6,
     "bien-ban-hop-chi-bo-xet-ket-nap.docx": minutes_admission,

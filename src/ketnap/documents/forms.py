@@ -2,11 +2,11 @@
 available, where its wording comes from, and the fields its template may use.
 
 Numbering checked against rules.md §2.5 (12-HD/BTCTW 2022, same as 09-HD 2017): 1-KNĐ application, 2-KNĐ
-biography, 3-KNĐ introduction, 4/4A-KNĐ Youth/Trade Union, 5-KNĐ summary of opinions, 6-KNĐ chi bộ resolution,
-7-KNĐ sub-committee appraisal, 8-KNĐ base committee resolution, 9-KNĐ admission decision, 10-KNĐ self-review,
-11-KNĐ helper's assessment, 12-KNĐ summary of opinions, 13-KNĐ chi bộ recognition resolution, 14-KNĐ appraisal,
-15-KNĐ base committee recognition resolution, 16-KNĐ recognition decision. The same numbers are used by
-pipeline.enums.DocumentKind and the step labels in pipeline.transitions.
+biography, 3-KNĐ introduction (3A-KNĐ by two members), 4/4A-KNĐ Youth/Trade Union, 5-KNĐ summary of opinions,
+6-KNĐ chi bộ resolution, 7-KNĐ sub-committee appraisal, 8-KNĐ base committee resolution, 9-KNĐ admission
+decision, 10-KNĐ self-review, 11-KNĐ helper's assessment, 12-KNĐ summary of opinions, 13-KNĐ chi bộ recognition
+resolution, 14-KNĐ appraisal, 15-KNĐ base committee recognition resolution, 16-KNĐ recognition decision. The same
+numbers are used by pipeline.enums.DocumentKind and the step labels in pipeline.transitions.
 
 Wording: ketnap's sources (rules.md §2.5) list the forms but do not reproduce the appendix text of
 12-HD/BTCTW; each template below is reconstructed from the structure those sources describe (rules.md §2.2,
@@ -16,13 +16,18 @@ the template file (see render.template_path) — the fields stay the same.
 Facts the register does not hold (hometown, who chaired the meeting, the merits discussed …) are either the
 step's note or dotted lines to be completed in Word.
 
-Forms without a recording step of their own: 3-KNĐ is one letter per member introducer
-(pipeline.models.Introduction, chosen by `?gioi-thieu=<pk>`); 5-KNĐ / 12-KNĐ are offered by stage (admission
+Forms without a recording step of their own: 3-KNĐ is one letter per member introducer, 4-KNĐ / 4A-KNĐ one
+resolution per Youth / Trade Union introduction (pipeline.models.Introduction, chosen by `?gioi-thieu=<pk>`), 3A-KNĐ
+one letter of the first two member introducers together; 5-KNĐ / 12-KNĐ are offered by stage (admission
 dossier / probation and recognition); 14-KNĐ once the chi bộ's recognition resolution is recorded and the chi bộ
 sits under a đảng ủy bộ phận (pipeline.transitions.under_sub_committee, as for the step sub_appraisal, 7-KNĐ).
+
+Who signs: the secretary (chairman for the Trade Union); `?nguoi-ky=pho-bi-thu` (SIGNER_PARAM) has the deputy sign
+“K/T BÍ THƯ / PHÓ BÍ THƯ”. Each form carries its “Mẫu N-KNĐ” mark at the top right.
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -31,8 +36,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ketnap.pipeline.enums import IntroducerKind, Stage
 from ketnap.pipeline.transitions import ON_PROBATION, under_sub_committee
-from ketnap.registry.enums import OrgKind
-from ketnap.rules import deadlines
+from ketnap.registry.enums import MembershipStatus, OrgKind
+from ketnap.rules import deadlines, sources
 
 DOTS = "…………"
 # symbols added to a number entered as digits only (HD 36-HD/VPTW: “Số 12-NQ/ĐU”)
@@ -59,7 +64,8 @@ FIELDS: dict[str, str] = {
     "work_unit": "Khoa / phòng, đơn vị",
     "cell_name": "Tên chi bộ",
     "cell_name_upper": "Tên chi bộ, in hoa",
-    "cell_superior_upper": "Tổ chức đảng cấp trên của chi bộ, in hoa (dòng trên cùng bên trái)",
+    "cell_superior_upper": "Tổ chức đảng cấp trên của chi bộ, in hoa (dòng trên cùng bên trái); tên chung chung như "
+    "“Đảng bộ UBND tỉnh” được ghi thêm tên tỉnh lấy từ cây tổ chức (“ĐẢNG BỘ UBND TỈNH QUẢNG NINH”)",
     "base_committee_name": "Đảng ủy cơ sở (“Đảng bộ X” → “Đảng ủy X”); chi bộ cơ sở: tên chi bộ",
     "base_committee_upper": "Đảng ủy cơ sở, in hoa",
     "proposal_to": "Nơi chi bộ gửi nghị quyết: đảng ủy cơ sở; chi bộ cơ sở thì cấp ủy có thẩm quyền",
@@ -67,15 +73,28 @@ FIELDS: dict[str, str] = {
     "deciding_name": "Cấp ủy có thẩm quyền quyết định (Organization.deciding_organization())",
     "deciding_name_upper": "Cấp ủy có thẩm quyền, in hoa",
     "deciding_superior_upper": "Cấp trên của cấp ủy có thẩm quyền, in hoa",
-    "deciding_body": "Ban Thường vụ … (cấp trên cơ sở) hoặc Đảng ủy … (đảng ủy cơ sở được ủy quyền)",
+    "deciding_body": "Ban Thường vụ … (cấp trên cơ sở, đảng ủy được giao quyền cấp trên cơ sở) hoặc Đảng ủy … "
+    "(đảng ủy cơ sở được ủy quyền kết nạp: cả Ban Chấp hành quyết định)",
     "deciding_body_upper": "Như trên, in hoa",
     "deciding_on_behalf": "T/M BAN THƯỜNG VỤ hoặc T/M ĐẢNG ỦY",
+    "committee_subject": "Trích yếu nghị quyết của đảng ủy cơ sở (8-KNĐ / 15-KNĐ): “đề nghị kết nạp đảng viên”; "
+    "đảng ủy được ủy quyền kết nạp tự quyết định: “kết nạp đảng viên” (công nhận: “… công nhận đảng viên chính thức”)",
+    "committee_conclusion": "Câu kết luận của 8-KNĐ / 15-KNĐ: đề nghị cấp có thẩm quyền (Ban Thường vụ …) quyết "
+    "định, hoặc đảng ủy được ủy quyền quyết định kết nạp / công nhận (HD 06-HD/TW điểm 3.7.a)",
+    "committee_receiver": "Nơi nhận đầu tiên của 8-KNĐ / 15-KNĐ: cấp có thẩm quyền quyết định (Ban Thường vụ …); "
+    "đảng ủy được ủy quyền: Ban Thường vụ cấp ủy cấp trên (để báo cáo)",
     "signer_name": "Người ký (để trống: dòng chấm)",
+    "signer_post": "Chức danh người ký dưới dòng T/M: “BÍ THƯ” (mặc định), hoặc “K/T BÍ THƯ” xuống dòng “PHÓ BÍ THƯ” "
+    "khi tải với ?nguoi-ky=pho-bi-thu (Công đoàn, 4A-KNĐ: CHỦ TỊCH / PHÓ CHỦ TỊCH)",
     "sub_committee_name": "Đảng ủy bộ phận phụ trách chi bộ (“Đảng bộ bộ phận X” → “Đảng ủy bộ phận X”); "
     "không có: dòng chấm",
     "sub_committee_upper": "Đảng ủy bộ phận, in hoa",
     "sub_superior_upper": "Cấp trên của đảng bộ bộ phận (đảng bộ cơ sở), in hoa",
     "members_total": "Tổng số đảng viên chính thức (chi bộ) / cấp ủy viên (đảng ủy) ghi ở bước",
+    "members_probationary": "Số đảng viên dự bị của chi bộ vào ngày họp, đếm từ sổ đảng viên (ngày họp của bước; sổ "
+    "không có ai ở chi bộ ngày đó, hay bước chưa ghi: dòng chấm)",
+    "members_all": "Tổng số đảng viên của chi bộ = chính thức (ghi ở bước) + dự bị (sổ đảng viên); thiếu một số: "
+    "dòng chấm",
     "members_excused": "Số không tính vào biểu quyết (chuyển sinh hoạt tạm thời, miễn sinh hoạt vắng mặt)",
     "votes_for": "Số tán thành",
     "votes_against": "Số không tán thành = số được tính − số tán thành (sổ không tách phiếu chống / vắng)",
@@ -88,12 +107,17 @@ FIELDS: dict[str, str] = {
     "decision_number": "Số quyết định kết nạp (9-KNĐ)",
     "decision_date": "Ngày quyết định kết nạp (tuổi đảng tính từ ngày này)",
     "decision_issuer": "Cơ quan ra quyết định kết nạp",
+    "regulation_basis": "Quy định thi hành Điều lệ Đảng có hiệu lực vào ngày của bước (ketnap.rules.sources), vd. "
+    "“Quy định số 294-QĐ/TW ngày 26/5/2025 của Ban Chấp hành Trung ương về thi hành Điều lệ Đảng”",
+    "guidance_basis": "Hướng dẫn thi hành Điều lệ Đảng có hiệu lực vào ngày của bước, vd. “Hướng dẫn số 06-HD/TW ngày "
+    "09/6/2025 của Ban Bí thư về một số vấn đề cụ thể thi hành Điều lệ Đảng”",
     "ceremony_date": "Ngày lễ kết nạp (bắt đầu 12 tháng dự bị)",
     "official_date": "Ngày hết 12 tháng dự bị = ngày chính thức (QĐ 24 §4.2.2)",
     "ceremony_time": "Giờ, ngày lễ kết nạp (dòng chấm nếu chưa ghi nhận)",
     "ceremony_venue": "Địa điểm lễ (dòng chấm)",
     "mentor_name": "Đảng viên chính thức giúp đỡ đảng viên dự bị (dòng chấm nếu chưa phân công)",
-    "introducer_name": "Người giới thiệu (3-KNĐ: đảng viên chính thức của giấy giới thiệu này); khác: dòng chấm",
+    "introducer_name": "Người giới thiệu (3-KNĐ: đảng viên chính thức của giấy giới thiệu này; 3A-KNĐ: người thứ "
+    "nhất); khác: dòng chấm",
     "introducer_birth_date": "Ngày sinh của người giới thiệu",
     "introducer_job_title": "Chức vụ / chức danh của người giới thiệu",
     "introducer_work_unit": "Khoa / phòng của người giới thiệu",
@@ -101,9 +125,31 @@ FIELDS: dict[str, str] = {
     "introducer_joined_on": "Ngày vào Đảng (lễ kết nạp) của người giới thiệu",
     "introducer_official_on": "Ngày chính thức của người giới thiệu",
     "together_since": "Cùng công tác với người vào Đảng từ ngày (ít nhất 12 tháng, rules.md §3)",
-    "introduced_on": "Ngày giới thiệu",
+    "introduced_on": "Ngày giới thiệu (4-KNĐ / 4A-KNĐ: ngày nghị quyết giới thiệu của Đoàn / Công đoàn)",
+    "introducer2_name": "3A-KNĐ: người giới thiệu thứ hai (đảng viên chính thức); khác: dòng chấm",
+    "introducer2_birth_date": "3A-KNĐ: ngày sinh của người giới thiệu thứ hai",
+    "introducer2_job_title": "3A-KNĐ: chức vụ / chức danh của người giới thiệu thứ hai",
+    "introducer2_work_unit": "3A-KNĐ: khoa / phòng của người giới thiệu thứ hai",
+    "introducer2_cell_name": "3A-KNĐ: chi bộ nơi người giới thiệu thứ hai sinh hoạt",
+    "introducer2_joined_on": "3A-KNĐ: ngày vào Đảng của người giới thiệu thứ hai",
+    "introducer2_official_on": "3A-KNĐ: ngày chính thức của người giới thiệu thứ hai",
+    "introducer2_together_since": "3A-KNĐ: người giới thiệu thứ hai cùng công tác với người vào Đảng từ ngày",
+    "youth_union_joined_on": "Ngày vào Đoàn TNCS Hồ Chí Minh của người vào Đảng (dòng chấm nếu chưa ghi)",
     "opinions_date_long": "Ngày ghi nhận bản tổng hợp ý kiến (5-KNĐ / 12-KNĐ) trong hồ sơ; chưa có: dòng chấm",
 }
+
+
+SIGNER_PARAM = "nguoi-ky"  # ?nguoi-ky=pho-bi-thu: the deputy signs (K/T BÍ THƯ / PHÓ BÍ THƯ)
+SECRETARY, DEPUTY = "bi-thu", "pho-bi-thu"
+SIGNERS = (SECRETARY, DEPUTY)
+
+
+def signer_post(head: str, signer: str = SECRETARY) -> str:
+    """The post under “T/M …”: the head (“BÍ THƯ”), or for a deputy “K/T BÍ THƯ” and, on the next line,
+    “PHÓ BÍ THƯ” (docxtpl turns the line feed into a line break inside the paragraph)."""
+    if signer == DEPUTY:
+        return f"K/T {head}\nPHÓ {head}"
+    return head
 
 
 @dataclass(frozen=True)
@@ -121,13 +167,28 @@ class Form:
     stages: frozenset | None = None  # offered only at these stages (forms with no recording step)
     applies: object = None  # a further condition on the candidate (e.g. a đảng ủy bộ phận above the chi bộ)
     recognition: bool = False  # draws on the recognition resolutions (13/15-KNĐ) rather than 6/8-KNĐ
-    per_introduction: bool = False  # one document per member introducer (3-KNĐ)
+    introduction_kind: str | None = None  # one document per introduction of this kind (3-KNĐ, 4-KNĐ, 4A-KNĐ)
+    joint_introduction: bool = False  # one letter of the first two member introducers together (3A-KNĐ)
+    head: str = "BÍ THƯ"  # who signs for the body (Công đoàn: CHỦ TỊCH); a deputy signs “K/T …”
+    signed_by_office: bool = True  # signed by a secretary / chairman (the signer may be the deputy)
+
+    @property
+    def per_introduction(self) -> bool:
+        return self.introduction_kind is not None
+
+    def introductions(self, candidate):
+        """The introductions this form is written for (one document each), or none."""
+        if self.introduction_kind is None:
+            return candidate.introductions.none()
+        return introductions_of(candidate, self.introduction_kind)
 
     def available(self, candidate) -> bool:
         if self.handwritten:
             return True
         if self.per_introduction:
-            return member_introductions(candidate).exists()
+            return self.introductions(candidate).exists()
+        if self.joint_introduction:
+            return member_introductions(candidate).count() >= 2
         if self.stages is not None and candidate.stage not in self.stages:
             return False
         if self.applies is not None and not self.applies(candidate):
@@ -139,18 +200,22 @@ class Form:
     def for_recognition(self) -> bool:
         return self.recognition or self.step in RECOGNITION_STEPS
 
-    def context(self, candidate, introduction=None) -> dict:
-        return {} if self.handwritten else build_context(self, candidate, introduction)
+    def context(self, candidate, introduction=None, signer: str = SECRETARY) -> dict:
+        return {} if self.handwritten else build_context(self, candidate, introduction, signer)
+
+
+def introductions_of(candidate, kind: str):
+    """The candidate's introductions of one kind, oldest first (a member introduction needs its introducer)."""
+    found = candidate.introductions.filter(kind=kind)
+    if kind == IntroducerKind.MEMBER:
+        found = found.filter(introducer__isnull=False)
+    return found.select_related("introducer", "introducer__work_unit").order_by("introduced_on", "pk")
 
 
 def member_introductions(candidate):
-    """Introductions by an official member: one 3-KNĐ each. A Youth/Trade Union executive introduces by a
-    resolution of the union (4-KNĐ / 4A-KNĐ, rules.md §3), which the union writes, not by a 3-KNĐ letter."""
-    return (
-        candidate.introductions.filter(kind=IntroducerKind.MEMBER, introducer__isnull=False)
-        .select_related("introducer", "introducer__work_unit")
-        .order_by("introduced_on", "pk")
-    )
+    """Introductions by an official member: one 3-KNĐ each (and 3A-KNĐ for the first two together). A Youth/Trade
+    Union executive introduces by a resolution of the union (4-KNĐ / 4A-KNĐ, rules.md §3)."""
+    return introductions_of(candidate, IntroducerKind.MEMBER)
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
@@ -177,6 +242,9 @@ def committee_name(org) -> str:
     if org is None:
         return DOTS
     name = org.name
+    for prefix, committee in (("Đảng bộ tỉnh ", "Tỉnh ủy "), ("Đảng bộ thành phố ", "Thành ủy ")):
+        if org.kind == OrgKind.PROVINCE and name.startswith(prefix):
+            return committee + name[len(prefix) :]
     return "Đảng ủy " + name[len("Đảng bộ ") :] if name.startswith("Đảng bộ ") else name
 
 
@@ -189,6 +257,37 @@ def _ancestors(org) -> list:
     from ketnap.registry.models import Organization
 
     return list(Organization.objects.filter(pk__in=org.ancestor_ids()).order_by("-depth"))
+
+
+GENERIC_PLACE = re.compile(r"\b(tỉnh|thành phố)$", re.IGNORECASE)
+
+
+def heading_upper(org) -> str:
+    """The superior organisation's line of a heading (HD 36-HD/VPTW: tên cơ quan cấp trên trực tiếp), in capitals.
+
+    The direct parent in the organisation tree; a name that ends on a bare “tỉnh” / “thành phố” (“Đảng bộ UBND
+    tỉnh”, “Đảng bộ Khối các cơ quan tỉnh”) does not say which province, so the province found above it in the tree
+    is added (“ĐẢNG BỘ UBND TỈNH QUẢNG NINH”). The province's own name (“Đảng bộ tỉnh Quảng Ninh”) is kept."""
+    if org is None:
+        return ""
+    name = org.name
+    if org.kind != OrgKind.PROVINCE and GENERIC_PLACE.search(name):
+        province = next((o for o in [*_ancestors(org)] if o.kind == OrgKind.PROVINCE), None)
+        place = _province_place(province)
+        if place:
+            name = f"{name} {place}"
+    return name.upper()
+
+
+def _province_place(province) -> str:
+    """“Đảng bộ tỉnh Quảng Ninh” → “Quảng Ninh” (the place name after “tỉnh” / “thành phố”)."""
+    if province is None:
+        return ""
+    name = province.name
+    for prefix in ("Đảng bộ tỉnh ", "Đảng bộ thành phố ", "Đảng bộ "):
+        if name.startswith(prefix):
+            return name[len(prefix) :].strip()
+    return ""
 
 
 def base_organization(cell):
@@ -225,6 +324,13 @@ def _blank(value) -> str:
     return DOTS if value in (None, "") else str(value)
 
 
+def deciding_by_whole_committee(deciding) -> bool:
+    """rules.md §2.1 (QĐ 29 §4.3.2; HD 06-HD/TW điểm 3.7.a): an authorised đảng ủy cơ sở decides as a whole
+    committee; anyone else (the committee above the base, a đảng ủy with above-base powers, the province) decides
+    through its standing committee."""
+    return bool(deciding and deciding.kind in OrgKind.base_kinds() and deciding.authorised_to_admit)
+
+
 def person_context(candidate) -> dict:
     person = candidate.person
     cell = candidate.organization
@@ -234,9 +340,8 @@ def person_context(candidate) -> dict:
     sub = cell_parent if cell_parent and cell_parent.kind == OrgKind.SUB_COMMITTEE else None
     base_parent = base.parent if base else None
     deciding_parent = deciding.parent if deciding else None
-    # an authorised base committee decides itself (whole committee); otherwise the standing committee above
-    deciding_is_base = bool(deciding and deciding.kind in OrgKind.base_kinds())
-    body = committee_name(deciding) if deciding_is_base else f"Ban Thường vụ {committee_name(deciding)}"
+    whole = deciding_by_whole_committee(deciding)
+    body = committee_name(deciding) if whole else f"Ban Thường vụ {committee_name(deciding)}"
     return {
         "place": settings.KETNAP_PLACE.strip() or DOTS,
         "dots": DOTS,
@@ -250,31 +355,102 @@ def person_context(candidate) -> dict:
         "professional_level": person.professional_level.name if person.professional_level else DOTS,
         "job_title": person.job_title or DOTS,
         "work_unit": person.work_unit.name,
+        "youth_union_joined_on": fmt(person.youth_union_joined_on),
         "cell_name": cell.name,
         "cell_name_upper": cell.name.upper(),
-        "cell_superior_upper": _upper(cell_parent.name if cell_parent else ""),
+        "cell_superior_upper": heading_upper(cell_parent),
         "sub_committee_name": committee_name(sub) if sub else DOTS,
         "sub_committee_upper": _upper(committee_name(sub)) if sub else DOTS,
-        "sub_superior_upper": _upper(sub.parent.name) if sub and sub.parent else "",
+        "sub_superior_upper": heading_upper(sub.parent) if sub else "",
         "base_committee_name": committee_name(base) if base and base != cell else cell.name,
         "base_committee_upper": _upper(committee_name(base) if base else DOTS),
         # a chi bộ cơ sở has no đảng ủy: its resolution goes straight to the competent committee (rules.md §2.1)
         "proposal_to": committee_name(base) if base and base != cell else committee_name(deciding),
-        "base_superior_upper": _upper(base_parent.name if base_parent else ""),
+        "base_superior_upper": heading_upper(base_parent),
         "deciding_name": committee_name(deciding),
         "deciding_name_upper": _upper(committee_name(deciding)),
-        "deciding_superior_upper": _upper(deciding_parent.name if deciding_parent else ""),
+        "deciding_superior_upper": heading_upper(deciding_parent),
         "deciding_body": body if deciding else DOTS,
         "deciding_body_upper": _upper(body) if deciding else DOTS,
-        "deciding_on_behalf": "T/M ĐẢNG ỦY" if deciding_is_base else "T/M BAN THƯỜNG VỤ",
+        "deciding_on_behalf": "T/M ĐẢNG ỦY" if whole else "T/M BAN THƯỜNG VỤ",
     }
 
 
-def step_context(form: Form, step) -> dict:
+def committee_context(candidate, recognition: bool) -> dict:
+    """What the đảng ủy cơ sở's resolution (8-KNĐ / 15-KNĐ) says and to whom it goes.
+
+    A đảng ủy cơ sở authorised to admit does not propose to itself: after its own vote (≥ 2/3 of committee members)
+    it decides (HD 06-HD/TW điểm 3.7.a, rules.md §2.1); otherwise it proposes to the competent committee's standing
+    committee (deciding_body), which is the first receiver. Reporting the authorised committee's decision to the
+    standing committee above is ketnap's assumption [U]."""
+    cell = candidate.organization
+    base = base_organization(cell)
+    deciding = cell.deciding_organization()
+    name = candidate.person.full_name
+    if recognition:
+        subject, act = "công nhận đảng viên chính thức", f"công nhận đồng chí {name} là đảng viên chính thức"
+    else:
+        subject, act = "kết nạp đảng viên", f"kết nạp quần chúng {name} vào Đảng Cộng sản Việt Nam"
+    if deciding_by_whole_committee(deciding) and deciding == base:
+        upper = deciding.parent.deciding_organization() if deciding.parent else None
+        upper = upper or deciding.parent
+        return {
+            "committee_subject": subject,
+            "committee_conclusion": (
+                f"{committee_name(base)} là đảng ủy cơ sở được ủy quyền kết nạp đảng viên; căn cứ kết quả biểu quyết, "
+                f"Đảng ủy quyết định {act}. Văn phòng Đảng ủy hoàn tất quyết định (mẫu "
+                f"{'16-KNĐ' if recognition else '9-KNĐ'}) trình Bí thư ký thay mặt Đảng ủy."
+            ),
+            "committee_receiver": f"Ban Thường vụ {committee_name(upper)} (để báo cáo)" if upper else DOTS,
+        }
+    body = f"Ban Thường vụ {committee_name(deciding)}" if deciding else DOTS
+    return {
+        "committee_subject": f"đề nghị {subject}",
+        "committee_conclusion": f"Đảng ủy đề nghị {body} xem xét, quyết định {act}.",
+        "committee_receiver": body,
+    }
+
+
+CELL_MEETINGS = {"cell_resolution", "recognition_cell_resolution"}
+
+
+def cell_register_on(cell, day: dt.date) -> tuple[int, int] | None:
+    """(official, probationary) members registered in the chi bộ on `day`, from the register's dated events: a
+    membership counts when its last event on or before `day` left it active in this chi bộ; it was probationary
+    then if its status was, or if its official date was still to come. None when the register holds nobody in the
+    chi bộ that day (the register is not kept for it: a count would be a guess)."""
+    from ketnap.registry.models import MembershipEvent
+
+    ids = set(
+        MembershipEvent.objects.filter(organization_after=cell, on__lte=day).values_list("membership_id", flat=True)
+    )
+    events = (
+        MembershipEvent.objects.filter(membership_id__in=ids, on__lte=day)
+        .order_by("membership_id", "on", "id")
+        .values_list("membership_id", "status_after", "organization_after_id", "membership__official_date")
+    )
+    last = {m: (status, org_id, official_on) for m, status, org_id, official_on in events}
+    official = probationary = 0
+    for status, org_id, official_on in last.values():
+        if org_id != cell.pk or status not in MembershipStatus.active():
+            continue
+        if status == MembershipStatus.OFFICIAL and (official_on is None or official_on <= day):
+            official += 1
+        else:
+            probationary += 1
+    return (official, probationary) if official + probationary else None
+
+
+def step_context(form: Form, step, cell=None) -> dict:
     counted = None
     if step and step.members_total is not None:
         counted = step.members_total - (step.members_excused or 0)
     against = counted - step.votes_for if counted is not None and step.votes_for is not None else None
+    # a chi bộ meeting: the probationary members come from the register on the meeting day (the step records the
+    # official members only); presence is recorded nowhere, so the templates leave it dotted
+    register = cell_register_on(cell, step.on) if step and cell is not None and step.kind in CELL_MEETINGS else None
+    probationary = register[1] if register else None
+    total = step.members_total + probationary if probationary is not None and step.members_total is not None else None
     return {
         "members_counted": _blank(counted),
         "vote_result": _vote_result(step.votes_for if step else None, counted),
@@ -284,9 +460,55 @@ def step_context(form: Form, step) -> dict:
         "note": (step.note if step and step.note else DOTS),
         "members_total": _blank(step.members_total if step else None),
         "members_excused": _blank((step.members_excused or 0) if step and step.members_total is not None else None),
+        "members_probationary": _blank(probationary),
+        "members_all": _blank(total),
         "votes_for": _blank(step.votes_for if step else None),
         "votes_against": _blank(against),
         "votes_percent": _percent(step.votes_for if step else None, counted),
+    }
+
+
+# (signing date, issuer, subject) of each edition in ketnap.rules.sources (rules.md §0); an edition added there but
+# not here is cited by its number alone
+EDITIONS = {
+    "QĐ 29-QĐ/TW": ("Quy định số 29-QĐ/TW", "25/7/2016", "Ban Chấp hành Trung ương", "về thi hành Điều lệ Đảng"),
+    "QĐ 24-QĐ/TW": ("Quy định số 24-QĐ/TW", "30/7/2021", "Ban Chấp hành Trung ương", "về thi hành Điều lệ Đảng"),
+    "QĐ 232-QĐ/TW": ("Quy định số 232-QĐ/TW", "20/01/2025", "Ban Chấp hành Trung ương", "về thi hành Điều lệ Đảng"),
+    "QĐ 294-QĐ/TW": ("Quy định số 294-QĐ/TW", "26/5/2025", "Ban Chấp hành Trung ương", "về thi hành Điều lệ Đảng"),
+    "HD 01-HD/TW (2016)": (
+        "Hướng dẫn số 01-HD/TW",
+        "20/9/2016",
+        "Ban Bí thư",
+        "về một số vấn đề cụ thể thi hành Điều lệ Đảng",
+    ),
+    "HD 01-HD/TW (2021)": (
+        "Hướng dẫn số 01-HD/TW",
+        "28/9/2021",
+        "Ban Bí thư",
+        "về một số vấn đề cụ thể thi hành Điều lệ Đảng",
+    ),
+    "HD 06-HD/TW": (
+        "Hướng dẫn số 06-HD/TW",
+        "09/6/2025",
+        "Ban Bí thư",
+        "về một số vấn đề cụ thể thi hành Điều lệ Đảng",
+    ),
+}
+
+
+def cite(document: str) -> str:
+    """“Quy định số 294-QĐ/TW ngày 26/5/2025 của Ban Chấp hành Trung ương về thi hành Điều lệ Đảng”."""
+    if document not in EDITIONS:
+        return document
+    number, signed, issuer, subject = EDITIONS[document]
+    return f"{number} ngày {signed} của {issuer} {subject}"
+
+
+def basis_context(day: dt.date) -> dict:
+    """The Quy định and Hướng dẫn thi hành Điều lệ in force on `day` (ketnap.rules.sources picks the edition)."""
+    return {
+        "regulation_basis": cite(sources.regulation(day, "").document),
+        "guidance_basis": cite(sources.guidance(day, "").document),
     }
 
 
@@ -321,24 +543,35 @@ def _decision(candidate) -> dict:
 
 
 # --- the context: every documented field, for every form (an office's template may use any of them) -------
-def introduction_context(introduction) -> dict:
-    """The introducer of one 3-KNĐ letter (dotted lines for every other form)."""
-    if introduction is None or introduction.introducer is None:
-        keys = [k for k in FIELDS if k.startswith("introducer_")] + ["together_since", "introduced_on"]
-        return dict.fromkeys(keys, DOTS)
-    member = introduction.introducer
+INTRODUCER_KEYS = [k for k in FIELDS if k.startswith("introducer")] + ["together_since", "introduced_on"]
+
+
+def _introducer(member, together_since, prefix: str) -> dict:
     membership = member.membership
     return {
-        "introducer_name": member.full_name,
-        "introducer_birth_date": fmt(member.birth_date),
-        "introducer_job_title": member.job_title or DOTS,
-        "introducer_work_unit": member.work_unit.name,
-        "introducer_cell_name": membership.organization.name if membership else DOTS,
-        "introducer_joined_on": fmt(membership.ceremony_date if membership else None),
-        "introducer_official_on": fmt(membership.official_date if membership else None),
-        "together_since": fmt(introduction.together_since),
-        "introduced_on": fmt(introduction.introduced_on),
+        f"{prefix}_name": member.full_name,
+        f"{prefix}_birth_date": fmt(member.birth_date),
+        f"{prefix}_job_title": member.job_title or DOTS,
+        f"{prefix}_work_unit": member.work_unit.name,
+        f"{prefix}_cell_name": membership.organization.name if membership else DOTS,
+        f"{prefix}_joined_on": fmt(membership.ceremony_date if membership else None),
+        f"{prefix}_official_on": fmt(membership.official_date if membership else None),
+        "together_since" if prefix == "introducer" else f"{prefix}_together_since": fmt(together_since),
     }
+
+
+def introduction_context(introduction, second=None) -> dict:
+    """The introducer of one 3-KNĐ letter, the two of a 3A-KNĐ (`second`), or the date of a union's resolution
+    (4-KNĐ / 4A-KNĐ: no member introducer); dotted lines for every other form."""
+    context = dict.fromkeys(INTRODUCER_KEYS, DOTS)
+    if introduction is None:
+        return context
+    context["introduced_on"] = fmt(introduction.introduced_on)
+    if introduction.introducer is not None:
+        context.update(_introducer(introduction.introducer, introduction.together_since, "introducer"))
+    if second is not None and second.introducer is not None:
+        context.update(_introducer(second.introducer, second.together_since, "introducer2"))
+    return context
 
 
 def _opinions_date(form: Form, candidate) -> str:
@@ -350,10 +583,12 @@ def _opinions_date(form: Form, candidate) -> str:
     return long_date(item.received_on if item else None)
 
 
-def build_context(form: Form, candidate, introduction=None) -> dict:
-    """All FIELDS for `candidate`; the date, number, votes and note come from the step `form.step` (3-KNĐ: the
-    date is the introduction's)."""
+def build_context(form: Form, candidate, introduction=None, signer: str = SECRETARY) -> dict:
+    """All FIELDS for `candidate`; the date, number, votes and note come from the step `form.step` (3-KNĐ, 4-KNĐ,
+    4A-KNĐ: the date is the introduction's; 3A-KNĐ: the later of the first two member introductions). The
+    Quy định / Hướng dẫn cited are those in force on that date (today for a form without a date)."""
     from ketnap.pipeline.enums import HelperRole
+    from ketnap.registry.services.dates import today
 
     recognition = form.for_recognition
     cell_kind, committee_kind = (
@@ -361,24 +596,36 @@ def build_context(form: Form, candidate, introduction=None) -> dict:
         if recognition
         else ("cell_resolution", "committee_resolution")
     )
+    second = None
+    if form.joint_introduction:  # 3A-KNĐ: the first two member introducers (oldest introductions) together
+        pair = list(member_introductions(candidate)[:2])
+        if len(pair) == 2:
+            introduction, second = pair
+    step = _last_step(candidate, form.step)
     ceremony_step = _last_step(candidate, "ceremony")
     mentor = candidate.helpers.filter(role=HelperRole.MENTOR).select_related("member").order_by("-since").first()
     context = {
         **person_context(candidate),
-        **step_context(form, _last_step(candidate, form.step)),
+        **step_context(form, step, candidate.organization),
         **_resolutions(candidate, cell_kind, committee_kind),
         **_decision(candidate),
+        **committee_context(candidate, recognition),
         # before the ceremony is recorded its programme is a draft: time and venue are dotted lines
         "ceremony_time": f"…… giờ, ngày {fmt(ceremony_step.on)}" if ceremony_step else "…… giờ, ngày …………",
         "ceremony_venue": DOTS,
         "mentor_name": mentor.member.full_name if mentor else DOTS,
-        **introduction_context(introduction),
+        **introduction_context(introduction, second),
         "opinions_date_long": _opinions_date(form, candidate),
+        "signer_post": signer_post(form.head, signer),
     }
-    if introduction is not None:  # the letter is dated the day of the introduction, signed by the introducer
-        context["date"] = fmt(introduction.introduced_on)
-        context["date_long"] = long_date(introduction.introduced_on)
-        context["signer_name"] = context["introducer_name"]
+    day = step.on if step else None
+    if introduction is not None:  # the letter / the union's resolution is dated the day of the introduction
+        day = max(i.introduced_on for i in (introduction, second) if i is not None)
+        context["date"] = fmt(day)
+        context["date_long"] = long_date(day)
+        if introduction.introducer is not None and second is None:  # a 3-KNĐ letter: its introducer signs
+            context["signer_name"] = context["introducer_name"]
+    context.update(basis_context(day or today()))
     return context
 
 
@@ -403,10 +650,49 @@ FORMS: dict[str, Form] = {
             "3-KND-giay-gioi-thieu.docx",
             SOURCE_12HD + "rules.md §2.2 bước 6 và §3 (đảng viên chính thức cùng công tác ít nhất 12 tháng; người "
             "giới thiệu báo cáo với chi bộ và chịu trách nhiệm về sự giới thiệu, Điều lệ Điều 4 khoản 2). Một giấy cho "
-            "mỗi đảng viên giới thiệu (mỗi người ký giấy của mình); rules.md §2.2 ghi mẫu 3A-KNĐ khi hai đảng viên "
-            "giới thiệu [S] — văn phòng có mẫu đó thì thay mẫu. Ban Chấp hành Đoàn cơ sở / Công đoàn cơ sở giới thiệu "
-            "bằng nghị quyết 4-KNĐ / 4A-KNĐ của đoàn thể (rules.md §3), không phải giấy 3-KNĐ: ketnap không soạn.",
-            per_introduction=True,
+            "mỗi đảng viên giới thiệu (mỗi người ký giấy của mình); hai đảng viên cùng giới thiệu: mẫu 3A-KNĐ. Ban "
+            "Chấp hành Đoàn cơ sở / Công đoàn cơ sở giới thiệu bằng nghị quyết 4-KNĐ / 4A-KNĐ của đoàn thể (rules.md "
+            "§3), không phải giấy 3-KNĐ.",
+            introduction_kind=IntroducerKind.MEMBER,
+            signed_by_office=False,
+        ),
+        Form(
+            "3a-knd",
+            "3A-KNĐ",
+            _("Giấy giới thiệu người vào Đảng (hai đảng viên cùng giới thiệu)"),
+            "3A-KND-giay-gioi-thieu-hai-dang-vien.docx",
+            SOURCE_12HD + "rules.md §2.2 bước 6 (“3A-KNĐ when two members introduce” [S]) và §3. Xác nhận [S]: số "
+            "mẫu và việc dùng khi hai đảng viên chính thức giới thiệu; giả định của ketnap: nội dung dựng như 3-KNĐ "
+            "cho hai người (mỗi người ghi thông tin, thời gian cùng công tác và ký tên), lấy hai lần giới thiệu của "
+            "đảng viên ghi sớm nhất, ngày của giấy là ngày giới thiệu sau cùng của hai người.",
+            joint_introduction=True,
+            signed_by_office=False,
+        ),
+        Form(
+            "4-knd",
+            "4-KNĐ",
+            _("Nghị quyết của Ban Chấp hành Đoàn cơ sở giới thiệu đoàn viên ưu tú vào Đảng"),
+            "4-KND-nghi-quyet-doan-gioi-thieu.docx",
+            SOURCE_12HD + "rules.md §2.2 bước 6 và §3 (Ban Chấp hành Đoàn cơ sở cùng một đảng viên chính thức giới "
+            "thiệu người trong độ tuổi đoàn; kèm nghị quyết của chi đoàn 4_1-KNĐ [S]). Xác nhận [S]: số mẫu và người "
+            "ban hành. Giả định của ketnap: bố cục văn bản của Đoàn (ĐOÀN TNCS HỒ CHÍ MINH ở góc phải), biểu quyết "
+            "của Ban Chấp hành, ký T/M Ban Chấp hành — Bí thư. ketnap chỉ ghi ngày giới thiệu (Introduction kind "
+            "youth_union): tên Đoàn cơ sở, số nghị quyết, số ủy viên, kết quả biểu quyết, nghị quyết chi đoàn để "
+            "dòng chấm.",
+            introduction_kind=IntroducerKind.YOUTH_UNION,
+        ),
+        Form(
+            "4a-knd",
+            "4A-KNĐ",
+            _("Nghị quyết của Ban Chấp hành Công đoàn cơ sở giới thiệu công đoàn viên ưu tú vào Đảng"),
+            "4A-KND-nghi-quyet-cong-doan-gioi-thieu.docx",
+            SOURCE_12HD + "rules.md §2.2 bước 6 và §3 (Ban Chấp hành Công đoàn cơ sở cùng một đảng viên chính thức "
+            "giới thiệu). Xác nhận [S]: số mẫu và người ban hành. Giả định của ketnap: bố cục văn bản Công đoàn "
+            "(Quốc hiệu ở góc phải), biểu quyết của Ban Chấp hành, ký T/M Ban Chấp hành — Chủ tịch. ketnap chỉ ghi "
+            "ngày giới thiệu (Introduction kind trade_union): tên Công đoàn cơ sở, số nghị quyết, số ủy viên, kết quả "
+            "biểu quyết để dòng chấm.",
+            introduction_kind=IntroducerKind.TRADE_UNION,
+            head="CHỦ TỊCH",
         ),
         Form(
             "5-knd",
@@ -422,7 +708,9 @@ FORMS: dict[str, Form] = {
             "6-KNĐ",
             _("Nghị quyết chi bộ đề nghị kết nạp đảng viên"),
             "6-KND-nghi-quyet-chi-bo.docx",
-            SOURCE_12HD + "rules.md §2.1 (≥ 2/3 đảng viên chính thức, từng người), §2.2 bước 8.",
+            SOURCE_12HD + "rules.md §2.1 (≥ 2/3 đảng viên chính thức, từng người; đảng viên dự bị không biểu quyết), "
+            "§2.2 bước 8. Số đảng viên chính thức, số không tính vào biểu quyết, số tán thành: ghi ở bước; số đảng "
+            "viên dự bị: sổ đảng viên của chi bộ vào ngày họp; số có mặt / vắng mặt: ketnap không ghi, để dòng chấm.",
             step="cell_resolution",
             number_suffix=NQ_CB,
         ),
@@ -450,7 +738,10 @@ FORMS: dict[str, Form] = {
             "8-KNĐ",
             _("Nghị quyết đảng ủy cơ sở đề nghị kết nạp đảng viên"),
             "8-KND-nghi-quyet-dang-uy-co-so.docx",
-            SOURCE_12HD + "rules.md §2.1 (≥ 2/3 cấp ủy viên), §2.2 bước 10. Không có với chi bộ cơ sở.",
+            SOURCE_12HD + "rules.md §2.1 (≥ 2/3 cấp ủy viên; đảng ủy cơ sở được ủy quyền tự quyết định sau biểu "
+            "quyết của mình, HD 06-HD/TW điểm 3.7.a [S]), §2.2 bước 10. Không có với chi bộ cơ sở. Giả định: đảng ủy "
+            "được ủy quyền ghi “kết nạp đảng viên” và quyết định, gửi Ban Thường vụ cấp ủy cấp trên để báo cáo; các "
+            "trường hợp khác đề nghị và gửi Ban Thường vụ cấp có thẩm quyền (Organization.deciding_organization()).",
             step="committee_resolution",
             number_suffix=NQ_DU,
         ),
@@ -460,7 +751,9 @@ FORMS: dict[str, Form] = {
             _("Quyết định kết nạp đảng viên"),
             "9-KND-quyet-dinh-ket-nap.docx",
             SOURCE_12HD + "rules.md §2.1 (cấp có thẩm quyền, QĐ 29 §4.3.2), §2.2 bước 11–12 (lễ trong 30 ngày "
-            "làm việc). Giả định: ký T/M Ban Thường vụ, trừ đảng ủy cơ sở được ủy quyền (T/M Đảng ủy).",
+            "làm việc); căn cứ: Điều lệ Đảng, Quy định và Hướng dẫn thi hành Điều lệ có hiệu lực vào ngày quyết định "
+            "(ketnap.rules.sources, rules.md §0). Giả định: ký T/M Ban Thường vụ, trừ đảng ủy cơ sở được ủy quyền "
+            "(T/M Đảng ủy).",
             step="decision",
             number_suffix=QD_DU,
             batch="decision",
@@ -503,7 +796,9 @@ FORMS: dict[str, Form] = {
             "13-KNĐ",
             _("Nghị quyết chi bộ đề nghị công nhận đảng viên chính thức"),
             "13-KND-nghi-quyet-chi-bo-cong-nhan.docx",
-            SOURCE_12HD + "rules.md §2.3 (biểu quyết như khi xét kết nạp; họp sau khi hết 12 tháng dự bị).",
+            SOURCE_12HD + "rules.md §2.3 (biểu quyết như khi xét kết nạp; họp sau khi hết 12 tháng dự bị). Số đảng "
+            "viên như 6-KNĐ: chính thức ghi ở bước, dự bị từ sổ đảng viên vào ngày họp, có mặt / vắng mặt để dòng "
+            "chấm.",
             step="recognition_cell_resolution",
             number_suffix=NQ_CB,
         ),
@@ -534,7 +829,8 @@ FORMS: dict[str, Form] = {
             "15-KNĐ",
             _("Nghị quyết đảng ủy cơ sở đề nghị công nhận đảng viên chính thức"),
             "15-KND-nghi-quyet-dang-uy-co-so-cong-nhan.docx",
-            SOURCE_12HD + "rules.md §2.1 (≥ 2/3 cấp ủy viên), §2.3 (hồ sơ công nhận). Không có với chi bộ cơ sở.",
+            SOURCE_12HD + "rules.md §2.1 (≥ 2/3 cấp ủy viên), §2.3 (hồ sơ công nhận). Không có với chi bộ cơ sở. "
+            "Như 8-KNĐ: đảng ủy được ủy quyền tự quyết định (giả định, cùng căn cứ HD 06-HD/TW điểm 3.7.a).",
             step="recognition_committee_resolution",
             number_suffix=NQ_DU,
         ),
@@ -544,7 +840,8 @@ FORMS: dict[str, Form] = {
             _("Quyết định công nhận đảng viên chính thức"),
             "16-KND-quyet-dinh-cong-nhan.docx",
             SOURCE_12HD + "rules.md §2.2 (tuổi đảng từ ngày quyết định kết nạp; ngày chính thức = hết 12 tháng, "
-            "QĐ 24 §4.2.2), §2.3.",
+            "QĐ 24 §4.2.2), §2.3; căn cứ: Quy định và Hướng dẫn thi hành Điều lệ có hiệu lực vào ngày quyết định "
+            "(ketnap.rules.sources).",
             step="recognition_decision",
             number_suffix=QD_DU,
             batch="recognition_decision",
@@ -617,19 +914,31 @@ class Offer:
         return f"?{INTRODUCTION_PARAM}={self.introduction.pk}" if self.introduction else ""
 
     @property
+    def deputy_query(self) -> str:
+        """The same document signed by the deputy (K/T BÍ THƯ / PHÓ BÍ THƯ), for forms an office-holder signs."""
+        if not self.form.signed_by_office:
+            return ""
+        return f"{self.query}{'&' if self.query else '?'}{SIGNER_PARAM}={DEPUTY}"
+
+    @property
     def label(self) -> str:
-        return f"{self.form.title} — {self.introduction.introducer.full_name}" if self.introduction else self.form.title
+        if self.introduction is None:
+            return self.form.title
+        if self.introduction.introducer is not None:
+            return f"{self.form.title} — {self.introduction.introducer.full_name}"
+        return f"{self.form.title} — {self.introduction.introduced_on:%d/%m/%Y}"
 
 
-INTRODUCTION_PARAM = "gioi-thieu"  # ?gioi-thieu=<Introduction pk>: which introducer's 3-KNĐ letter
+INTRODUCTION_PARAM = "gioi-thieu"  # ?gioi-thieu=<Introduction pk>: which introduction's 3/4/4A-KNĐ
 
 
 def offers_for(candidate) -> list[Offer]:
-    """generated_for(), with the per-introduction forms spread out: one 3-KNĐ letter per member introducer."""
+    """generated_for(), with the per-introduction forms spread out: one 3-KNĐ letter per member introducer, one
+    4-KNĐ / 4A-KNĐ per Youth / Trade Union introduction."""
     offers = []
     for form in generated_for(candidate):
         if form.per_introduction:
-            offers.extend(Offer(form, i) for i in member_introductions(candidate))
+            offers.extend(Offer(form, i) for i in form.introductions(candidate))
         else:
             offers.append(Offer(form))
     return offers
@@ -696,7 +1005,7 @@ def _list_heading(scope, today: dt.date) -> dict:
         "date_long": long_date(today),
         "month": f"{today.month:02d}/{today.year}",
         "issuer_upper": _upper(committee_name(root)) if root else DOTS,
-        "superior_upper": _upper(root.parent.name) if root and root.parent else "",
+        "superior_upper": heading_upper(root.parent) if root else "",
     }
 
 

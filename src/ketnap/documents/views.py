@@ -15,7 +15,16 @@ from django.utils.translation import gettext as _
 
 from ketnap.accounts.scope import scope_for
 from ketnap.documents import render as docs
-from ketnap.documents.forms import FORMS, INTRODUCTION_PARAM, LIST_CONTEXTS, LISTS, Form, member_introductions
+from ketnap.documents.forms import (
+    FORMS,
+    INTRODUCTION_PARAM,
+    LIST_CONTEXTS,
+    LISTS,
+    SECRETARY,
+    SIGNER_PARAM,
+    SIGNERS,
+    Form,
+)
 from ketnap.pipeline.models import Step
 from ketnap.registry.services.dates import today
 from ketnap.vietnamese import fold
@@ -37,17 +46,28 @@ def _slug(text: str) -> str:
 
 def _filename(form: Form, candidate, ext: str, with_pk: bool = False, introduction=None) -> str:
     name = _slug(candidate.person.full_name)
-    if introduction is not None:  # 3-KNĐ: one letter per introducer
+    if introduction is not None and introduction.introducer is not None:  # 3-KNĐ: one letter per introducer
         name += f"_{_slug(introduction.introducer.full_name)}"
+    elif introduction is not None:  # 4-KNĐ / 4A-KNĐ: the union's resolution of that day
+        name += f"_{introduction.introduced_on:%Y-%m-%d}"
     return f"{form.slug.upper()}_{name}{f'_{candidate.pk}' if with_pk else ''}.{ext}"
 
 
+def _signer(request) -> str:
+    """?nguoi-ky=pho-bi-thu: the deputy signs (K/T BÍ THƯ / PHÓ BÍ THƯ); default the secretary; anything else 404."""
+    signer = request.GET.get(SIGNER_PARAM, SECRETARY)
+    if signer not in SIGNERS:
+        raise Http404
+    return signer
+
+
 def _introduction(request, candidate, form: Form):
-    """The introduction a per-introducer form (3-KNĐ) is written for: ?gioi-thieu=<pk>, one of the candidate's
-    member introductions (so it is as scoped as the candidate); without it, the only one if there is one."""
+    """The introduction a per-introduction form (3-KNĐ, 4-KNĐ, 4A-KNĐ) is written for: ?gioi-thieu=<pk>, one of
+    the candidate's introductions of the form's kind (so it is as scoped as the candidate); without it, the only one
+    if there is one."""
     if not form.per_introduction:
         return None
-    introductions = member_introductions(candidate)
+    introductions = form.introductions(candidate)
     raw = request.GET.get(INTRODUCTION_PARAM, "")
     if raw:
         if not raw.isdigit():
@@ -68,6 +88,7 @@ def _candidate_and_form(request, candidate_pk, slug):
     if form is None or not form.available(candidate):
         raise Http404
     introduction = _introduction(request, candidate, form)
+    _signer(request)
     if request.method not in ("GET", "HEAD"):  # after the scope check: outsiders get 404 whatever the method
         return candidate, form, introduction, HttpResponseNotAllowed(["GET"])
     return candidate, form, introduction, None
@@ -81,7 +102,7 @@ def candidate_docx(request, candidate_pk, form):
     candidate, spec, introduction, refused = _candidate_and_form(request, candidate_pk, form)
     if refused:
         return refused
-    data = docs.render_docx(spec.template, spec.context(candidate, introduction))
+    data = docs.render_docx(spec.template, spec.context(candidate, introduction, _signer(request)))
     return _download(data, _filename(spec, candidate, "docx", introduction=introduction), DOCX)
 
 
@@ -90,18 +111,22 @@ def candidate_pdf(request, candidate_pk, form):
     if refused:
         return refused
     try:
-        data = docs.docx_to_pdf(docs.render_docx(spec.template, spec.context(candidate, introduction)))
+        data = docs.docx_to_pdf(
+            docs.render_docx(spec.template, spec.context(candidate, introduction, _signer(request)))
+        )
     except docs.DocumentError as error:
         return _unavailable(request, error)
     return _download(data, _filename(spec, candidate, "pdf", introduction=introduction), "application/pdf")
 
 
 def batch_zip(request, form):
-    """One file per person (?ids=…), in one zip; ?dinh-dang=pdf converts them all in one LibreOffice run.
+    """One file per person (?ids=…), in one zip; ?dinh-dang=pdf converts them all in one LibreOffice run;
+    ?nguoi-ky=pho-bi-thu: the deputy signs them all.
 
     A ceremony day's zip holds every form prepared for the day (programme and invitation) for each person."""
     scope = scope_for(request)
     spec = FORMS.get(form)
+    signer = _signer(request)
     ids = {int(i) for i in request.GET.getlist("ids") if i.isdigit()}
     if spec is None or spec.handwritten or spec.per_introduction or not ids or not scope.sees_personal_data:
         raise Http404
@@ -114,7 +139,7 @@ def batch_zip(request, form):
         return HttpResponseNotAllowed(["GET"])
     companions = [f for f in FORMS.values() if spec.batch and f.batch == spec.batch] or [spec]
     files = {
-        _filename(f, c, "docx", with_pk=True): docs.render_docx(f.template, f.context(c))
+        _filename(f, c, "docx", with_pk=True): docs.render_docx(f.template, f.context(c, signer=signer))
         for c in candidates
         for f in companions
     }

@@ -7,10 +7,12 @@ import datetime as dt
 
 from ketnap.pipeline.calendar import app_calendar
 from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, DocumentKind, IntroducerKind, StepKind
-from ketnap.registry.enums import MembershipStatus
+from ketnap.registry.enums import MembershipStatus, OrgKind
+from ketnap.registry.services.dates import today
 from ketnap.rules import deadlines, eligibility, votes
 from ketnap.rules.sources import charter, regulation
 from ketnap.rules.verdict import Finding, Severity, Source, Verdict
+from ketnap.vietnamese import fold
 
 DOSSIER_SOURCE = Source("HD 12-HD/BTCTW (2022)", "Phần II, mục 1 (hồ sơ kết nạp, biểu mẫu 1-KNĐ … 5-KNĐ)")
 RECOGNITION_SOURCE = Source("HD 12-HD/BTCTW (2022)", "hồ sơ xét công nhận đảng viên chính thức (10-KNĐ … 12-KNĐ)")
@@ -69,9 +71,80 @@ def helpers_are_official(people, on: dt.date) -> Verdict:
     return Verdict()
 
 
-def admission_conditions(candidate, on: dt.date) -> Verdict:
-    """Age, education, certificate, introducers, re-admission: judged on the date of the chi bộ meeting."""
+# The written consents of the province standing committee must exist BEFORE the competent committee decides
+# (QĐ 294 điểm 3.5 re-admission; HD 01-HD/TW 2021 điểm 1.1 over 60, điểm 1.2 elders): asked at the decision, not
+# at the chi bộ's meeting, whose resolution comes first.
+DECISION_CONSENTS = {"readmission.consent", "over_60.consent", "age.over_60", "education.elder_consent"}
+DECIDER_CODES = {"over_60.wrong_level"}
+PROVINCE_WORDS = ("tinh uy", "thanh uy", "dang uy khoi", "truc thuoc trung uong")
+
+
+def deciding_level(candidate, issuer: str = "") -> str:
+    """The level of the committee that decides this admission (rules.eligibility.DECIDING_LEVELS): the decision's
+    issuer when it names a province committee, else the committee the organisation tree says is competent."""
+    if any(word in fold(issuer) for word in PROVINCE_WORDS):
+        return eligibility.PROVINCE
+    decider = candidate.organization.deciding_organization()
+    if decider is None or decider.kind == OrgKind.PROVINCE:
+        return eligibility.PROVINCE
+    if decider.kind in OrgKind.base_kinds():
+        return eligibility.BASE if not decider.above_base_powers else eligibility.UPPER
+    return eligibility.UPPER
+
+
+def _introducers(candidate, on: dt.date) -> list:
+    base = candidate.organization.base_organization()
+    found = []
+    for intro in candidate.introductions.select_related("introducer"):
+        if intro.kind == IntroducerKind.MEMBER and intro.introducer:
+            membership = (
+                intro.introducer.memberships.filter(status__in=MembershipStatus.active())
+                .select_related("organization")
+                .first()
+            )
+            # "cùng công tác, sinh hoạt ở đảng bộ, chi bộ cơ sở" (QĐ 24 điểm 3.2.1): the base organisations match
+            cell = membership.organization if membership else None
+            found.append(
+                eligibility.Introducer(
+                    official=bool(membership and official_member(intro.introducer, on)),
+                    official_since=membership.official_date if membership else None,
+                    together_since=intro.together_since,
+                    kind="member",
+                    name=intro.introducer.full_name,
+                    same_unit=(cell.base_organization() == base) if cell and base else None,
+                    replacement=intro.replacement,
+                    replacement_reason=intro.replacement_reason or None,
+                )
+            )
+        else:
+            found.append(
+                eligibility.Introducer(
+                    official=False,
+                    official_since=None,
+                    together_since=None,
+                    kind=intro.kind,
+                    name=intro.get_kind_display(),
+                )
+            )
+    return found
+
+
+def youth_member_then(person) -> bool | None:
+    """Whether the person was a đoàn viên at a meeting: the register keeps today's membership only, so someone no
+    longer in youth age and not a member now may have been one then (None: not known, not judged)."""
+    if person.youth_union_member:
+        return True
+    return None if person.age_on(today()) > eligibility.YOUTH_MAX_YEARS else False
+
+
+def admission_conditions(candidate, on: dt.date, *, decision: dict | None = None) -> Verdict:
+    """Age, education, certificate, introducers, re-admission, over 60: judged on the date of the chi bộ meeting.
+
+    With `decision` (the decision step's data), the written consents those conditions need are judged too, against
+    the decision's date and its recorded consent document; without it they are left for the decision."""
     person = candidate.person
+    unit = person.work_unit
+    youth_union, trade_union, area = unit.union_facts() if unit else (True, True, "")
     verdict = eligibility.check_age(person.birth_date, on)
     if person.general_education is None:
         verdict += block(
@@ -81,49 +154,63 @@ def admission_conditions(candidate, on: dt.date) -> Verdict:
         )
     else:
         verdict += eligibility.check_education(
-            eligibility.GENERAL_EDUCATION_CODES[person.general_education.code], on=on
+            eligibility.GENERAL_EDUCATION_CODES[person.general_education.code],
+            on=on,
+            area_kind=area or None,
+            elder_role=person.elder_role or None,
         )
     certificate = candidate.documents.filter(kind=DocumentKind.CERTIFICATE).order_by("-received_on").first()
     cert_step = first_step(candidate, StepKind.CERTIFICATE)
     issued = cert_step.on if cert_step else (certificate.received_on if certificate else None)
     verdict += eligibility.check_certificate(issued, on)
-    introducers = []
-    for intro in candidate.introductions.select_related("introducer"):
-        if intro.kind == IntroducerKind.MEMBER and intro.introducer:
-            membership = intro.introducer.memberships.filter(status__in=MembershipStatus.active()).first()
-            introducers.append(
-                eligibility.Introducer(
-                    official=bool(membership and official_member(intro.introducer, on)),
-                    official_since=membership.official_date if membership else None,
-                    together_since=intro.together_since,
-                    kind="member",
-                    name=intro.introducer.full_name,
-                )
-            )
-        else:
-            introducers.append(
-                eligibility.Introducer(
-                    official=False,
-                    official_since=None,
-                    together_since=None,
-                    kind=intro.kind,
-                    name=intro.get_kind_display(),
-                )
-            )
-    youth_age = person.age_on(on) <= 30
     verdict += eligibility.check_introducers(
-        introducers, on, applicant_youth_age=youth_age and person.youth_union_member
+        _introducers(candidate, on),
+        on,
+        applicant_born=person.birth_date,
+        youth_union_member=youth_member_then(person),
+        unit_has_youth_union=youth_union,
+        unit_has_trade_union=trade_union,
     )
-    if candidate.is_readmission:
-        verdict += Verdict.of(
-            Finding(
-                "readmission.consent",
-                Severity.CONSENT,
-                "Kết nạp lại cần văn bản đồng ý của ban thường vụ tỉnh ủy trước khi quyết định.",
-                regulation(on, "điểm 3.5"),
-            )
+    consented = bool(decision and (decision.get("consent_document") or "").strip())
+    decision_on = decision["on"] if decision else None
+    consent_on = decision_on if consented else None
+    if eligibility.age_in_months(person.birth_date, on) > eligibility.MAX_AGE_MONTHS:
+        verdict += eligibility.check_over_60_admission(
+            born=person.birth_date,
+            meeting_date=on,
+            deciding_level=deciding_level(candidate, (decision or {}).get("issuer", "")),
+            health_and_prestige=candidate.health_and_prestige,
+            place_condition=candidate.place_condition or None,
+            consent_on=consent_on,
+            decision_on=decision_on,
         )
+    if candidate.is_readmission:
+        verdict += readmission(candidate, on, consent_on=consent_on, decision_on=decision_on)
+    if decision is None:
+        return Verdict(tuple(f for f in verdict.findings if f.code not in DECISION_CONSENTS))
     return verdict
+
+
+def readmission(candidate, on: dt.date, *, consent_on=None, decision_on=None) -> Verdict:
+    source = regulation(on, "điểm 3.5")
+    if candidate.left_party_on is None or not candidate.left_cause:
+        return block(
+            "readmission.facts_missing",
+            "Kết nạp lại: cần ghi ngày ra khỏi Đảng và lý do (để kiểm tra 36 tháng và các trường hợp không được kết "
+            "nạp lại).",
+            source,
+        )
+    if on < candidate.left_party_on:
+        return block("readmission.left_after", "Ngày chi bộ xét trước ngày ra khỏi Đảng.", source)
+    return eligibility.check_readmission(
+        left_on=candidate.left_party_on,
+        meeting_date=on,
+        cause=candidate.left_cause,
+        previously_readmitted=candidate.readmitted_before,
+        conviction_cleared_on=candidate.conviction_cleared_on,
+        consent_on=consent_on,
+        decision_on=decision_on,
+    )
 
 
 def vote(transition, data: dict) -> Verdict:
@@ -174,7 +261,12 @@ def decision(candidate, data: dict) -> Verdict:
     on = data["on"]
     resolution = first_step(candidate, StepKind.CELL_RESOLUTION)
     due = deadlines.decision_due(resolution.on, "admission", calendar=app_calendar())
-    verdict = Verdict()
+    # the consents and the deciding level the conditions of the chi bộ's meeting called for (over 60, re-admission,
+    # elders): only what is about the decision is kept here, the rest was judged at the meeting
+    conditions = admission_conditions(candidate, resolution.on, decision=data)
+    verdict = Verdict(
+        tuple(f for f in conditions.findings if ".consent" in f.code or f.code in DECISION_CONSENTS | DECIDER_CODES)
+    )
     if on > due.due:
         verdict += notice(
             "decision.late",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ketnap.pipeline.enums import DocumentKind, HelperRole, IntroducerKind, Stage, StepKind
 from ketnap.registry.models import Organization, PartyMembership, Person
+from ketnap.rules import eligibility
 
 
 class Candidate(models.Model):
@@ -16,6 +17,22 @@ class Candidate(models.Model):
     stage_since = models.DateField(_("từ ngày"))
     started_on = models.DateField(_("ngày đưa vào nguồn"))
     is_readmission = models.BooleanField(_("kết nạp lại"), default=False)
+    # Re-admission (QĐ 294 điểm 3.5): when and why the person left, whether re-admitted once already
+    left_party_on = models.DateField(_("ngày ra khỏi Đảng"), null=True, blank=True)
+    left_cause = models.CharField(
+        _("lý do ra khỏi Đảng"), max_length=40, blank=True, choices=list(eligibility.READMISSION_CAUSE_LABELS.items())
+    )
+    readmitted_before = models.BooleanField(_("đã được kết nạp lại một lần"), default=False)
+    conviction_cleared_on = models.DateField(_("ngày được xóa án tích"), null=True, blank=True)
+    first_decision_on = models.DateField(_("ngày quyết định kết nạp lần đầu"), null=True, blank=True)
+    # Over 60 (HD 01-HD/TW 2021 điểm 1.1): the facts the province committee decides on
+    health_and_prestige = models.BooleanField(_("có sức khỏe và uy tín (trên 60 tuổi)"), null=True, blank=True)
+    place_condition = models.CharField(
+        _("điều kiện nơi công tác, cư trú (trên 60 tuổi)"),
+        max_length=24,
+        blank=True,
+        choices=list(eligibility.PLACE_CONDITIONS.items()),
+    )
     membership = models.OneToOneField(PartyMembership, models.PROTECT, null=True, blank=True, related_name="candidacy")
     outcome_reason = models.CharField(_("lý do"), max_length=500, blank=True)
 
@@ -105,6 +122,15 @@ class Introduction(models.Model):
     together_since = models.DateField(_("cùng công tác từ ngày"), null=True, blank=True)
     introduced_on = models.DateField(_("ngày giới thiệu"))
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    # QĐ 24 điểm 3.2.2: an introducer who moved, was disciplined or cannot go on is replaced by an official member
+    # the chi bộ assigns, who need not have worked with the applicant for 12 months
+    replacement = models.BooleanField(_("người giới thiệu thay thế"), default=False)
+    replacement_reason = models.CharField(
+        _("lý do thay người giới thiệu"),
+        max_length=16,
+        blank=True,
+        choices=list(eligibility.REPLACEMENT_REASONS.items()),
+    )
 
     class Meta:
         ordering = ["introduced_on"]

@@ -162,7 +162,7 @@ TRANSITIONS: dict[str, Transition] = {
             _("Quyết định kết nạp của cấp ủy có thẩm quyền (9-KNĐ)"),
             frozenset({Stage.COMMITTEE_RESOLVED, Stage.CELL_RESOLVED}),
             Stage.DECIDED,
-            ("on", "received_on", "document_number", "issuer", "note"),
+            ("on", "received_on", "document_number", "issuer", "consent", "note"),
             routed=_after_committee_or_cell(Stage.COMMITTEE_RESOLVED, Stage.CELL_RESOLVED),
             check=checks.decision,
             clock=Clock(frozenset({Stage.DECIDED}), _ceremony_clock),

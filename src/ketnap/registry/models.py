@@ -23,6 +23,7 @@ from ketnap.registry.enums import (
     OrgKind,
     UnitKind,
 )
+from ketnap.rules import eligibility
 
 
 class EffectiveQuerySet(models.QuerySet):
@@ -110,6 +111,13 @@ class Organization(models.Model):
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
 
+    def base_organization(self) -> "Organization | None":
+        """The đảng bộ / chi bộ cơ sở this organisation is (or is inside): where "working together" is judged."""
+        if self.kind in OrgKind.base_kinds():
+            return self
+        chain = Organization.objects.filter(pk__in=self.ancestor_ids(), kind__in=OrgKind.base_kinds())
+        return chain.order_by("-depth").first()
+
     def deciding_organization(self) -> "Organization | None":
         """The committee competent to decide admissions for members of this organisation (rules.md §2.1, §6).
 
@@ -182,6 +190,17 @@ class WorkUnit(models.Model):
     established_on = models.DateField(_("ngày thành lập"))
     dissolved_on = models.DateField(_("ngày giải thể"), null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
+    # Who may introduce an applicant here (Điều lệ Điều 4 khoản 1): where a base Youth Union / Trade Union exists,
+    # its executive introduces with one official member. A department follows its unit (see union_facts()).
+    has_youth_union = models.BooleanField(_("có tổ chức Đoàn cơ sở"), default=True)
+    has_trade_union = models.BooleanField(_("có tổ chức Công đoàn cơ sở"), default=True)
+    # The area exceptions to the education condition (HD 01-HD/TW 2021 điểm 1.2): "" = none of them
+    area_kind = models.CharField(
+        _("địa bàn (ngoại lệ về trình độ học vấn)"),
+        max_length=24,
+        blank=True,
+        choices=list(eligibility.AREA_KINDS.items()),
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -190,6 +209,14 @@ class WorkUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def union_facts(self) -> tuple[bool, bool, str]:
+        """(has a base Youth Union, has a base Trade Union, area kind) for people of this unit: a department
+        inherits its unit's area and has the unions only if its unit (the employer) has them."""
+        parent = self.parent
+        youth = self.has_youth_union and (parent.has_youth_union if parent else True)
+        trade = self.has_trade_union and (parent.has_trade_union if parent else True)
+        return youth, trade, self.area_kind or (parent.area_kind if parent else "")
 
 
 class WorkUnitVersion(models.Model):
@@ -278,6 +305,13 @@ class Person(models.Model):
     youth_union_joined_on = models.DateField(_("ngày vào Đoàn"), null=True, blank=True)
     trade_union_member = models.BooleanField(_("công đoàn viên"), default=True)
     in_cadre_planning = models.BooleanField(_("trong quy hoạch"), default=False)
+    # già làng, trưởng bản, người có uy tín: the education exception of HD 01-HD/TW 2021 điểm 1.2 (in the areas only)
+    elder_role = models.CharField(
+        _("già làng, trưởng bản, người có uy tín"),
+        max_length=24,
+        blank=True,
+        choices=list(eligibility.ELDER_ROLES.items()),
+    )
     # The party organisation responsible for this person: the member's cell, else the cell covering the
     # work unit. Kept by the services; every personal-data scope filter goes through it.
     organization = models.ForeignKey(

@@ -909,6 +909,15 @@ _BARRED_LABELS = {
     CORRUPTION_CONVICTION: "bị kết án vì tội tham nhũng",
     SERIOUS_CRIME_CONVICTION: "bị kết án về tội nghiêm trọng trở lên",
 }
+# every cause, for the screens that record why a former member left (the barred ones first)
+READMISSION_CAUSE_LABELS = {
+    **_BARRED_LABELS,
+    ASKED_TO_LEAVE_FAMILY_HARDSHIP: "làm đơn xin ra khỏi Đảng vì lý do gia đình đặc biệt khó khăn",
+    MINOR_CONVICTION: "bị án hình sự về tội ít nghiêm trọng",
+    REMOVED: "bị xóa tên",
+    EXPELLED: "bị khai trừ (lý do khác)",
+    OTHER: "lý do khác",
+}
 READMISSION_WAIT_MONTHS = 36
 CONVICTION_WAIT_MONTHS = 60
 

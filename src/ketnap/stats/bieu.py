@@ -5,19 +5,33 @@ The screen, the .xlsx, the .csv and the PDF all present the Table these two func
 path for these figures. A handful of narrow queries (values_list over the needed columns); the counting is done in
 Python over plain tuples, which stays fast at tens of thousands of members.
 
-Row structure: rules.md §5 (read from a third-party implementation of the forms; not yet checked against the paper
-form). Assumptions of ketnap, stated in each table's note:
+Row structure: rules.md §5, checked row by row against two third-party implementations of the 2021 forms that agree
+(github thanhvu16/quan_ly_can_bo, Modules/BaoCaoThongKe/Resources/views/mau-bao-cao-excel/{2a,3}.blade.php, and a
+React "ThongKe4Page" with the same rows); the official text (thuvienphapluat, Hướng dẫn 11-HD/BTCTW) could not be
+read past its preamble, so the layout is still unconfirmed against the paper form. From those forms:
+- the columns are numbered under the header: Tiêu chí 1, Kỳ này 2, Cùng kỳ năm trước 3, % 4 (=2×100/3)
+  (FormTable.column_numbers; ketnap's Mã số column has no number);
+- biểu 2 III counts đảng bộ cơ sở and chi bộ cơ sở apart, each with "có kết nạp đảng viên" and "không còn quần chúng";
+- biểu 3 II.1 splits "a. Đảng viên đang làm việc và công tác" (the occupations) from "b. Đảng viên đã nghỉ hưu và
+  nghỉ công tác", with "Trong đó: được miễn công tác và sinh hoạt đảng" under b;
+- the occupation "Khác" is "lao động hợp đồng, tự do…".
+Assumptions of ketnap, stated in each table's note or in a note row:
 - personal attributes (gender, ethnicity, education …) are today's values: the registry does not keep their history;
 - the form's occupation (II.1) is not recorded per person: công chức count as "công chức trong cơ quan nhà nước",
-  everybody else as "viên chức trong đơn vị sự nghiệp công lập" (the code list's hospital default);
-- professional levels go to the form's rows by their stat_group (BS CKI, nội trú → thạc sĩ; CKII → tiến sĩ);
+  contract workers (the employment types hợp đồng …) and the employment type "Khác" as "Khác", everybody else
+  (viên chức, or no employment type recorded) as "viên chức trong đơn vị sự nghiệp công lập" (the code list's
+  hospital default);
+- retirement is not recorded (a person has a leaving date, not a reason): row b of biểu 3 II.1 stays empty and every
+  member counts under a; exemption from activities is the membership's current flag;
+- professional levels go to the form's rows by their stat_group (BS CKI, nội trú → thạc sĩ; CKII → tiến sĩ), said on
+  the form in a note row under the levels and flagged on the rows it changes;
 - political theory: cao cấp and cử nhân are one row on the form.
 """
 
 import datetime as dt
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from django.utils.translation import gettext as _
@@ -36,6 +50,12 @@ KINH = "01"  # ethnicity code of the Kinh: every other known ethnicity is an eth
 NO_RELIGION = "00"
 AGE_GROUPS = [(18, 30), (31, 35), (36, 40), (41, 45), (46, 50), (51, 55), (56, 60)]
 UNIVERSITY_AND_ABOVE = {"dai_hoc", "thac_si", "tien_si"}
+# employment types (code list employment_type) counted as the form's occupation "Khác (lao động hợp đồng, tự do…)"
+CONTRACT_EMPLOYMENT = frozenset({"hdld_khong_xac_dinh", "hdld_xac_dinh", "hd_nd111"})
+OTHER_EMPLOYMENT = "khac"
+OTHER_OCCUPATION = "khac"
+# the number of each column on the form, under its header (Mã số is ketnap's and has none)
+COLUMN_NUMBERS = {"code": "", "label": "1", "current": "2", "previous": "3", "percent": "4 (=2×100/3)"}
 LEVEL_GROUPS = ["so_cap", "trung_cap", "cao_dang", "dai_hoc", "thac_si", "tien_si"]
 THEORY_GROUPS = {"so_cap": "so_cap", "trung_cap": "trung_cap", "cao_cap": "cao_cap", "cu_nhan": "cao_cap"}
 # Thời kỳ vào Đảng (biểu 3): by the first admission decision (party seniority counts from it, Điều lệ Điều 5 khoản 4)
@@ -67,8 +87,10 @@ NOTE_BIEU2 = gettext_noop(
 NOTE_BIEU3 = gettext_noop(
     "Đảng viên đang sinh hoạt (dự bị, chính thức) tại ngày báo cáo theo lịch sử biến động, trong cây tổ chức tại ngày "
     "đó; cột cùng kỳ: cùng ngày năm trước, tính cho các tổ chức nay thuộc cây này. Tuổi tính tại ngày báo cáo; thời kỳ "
-    "vào Đảng theo ngày quyết định kết nạp lần đầu; “miễn sinh hoạt” là tình trạng hiện tại. ketnap không theo dõi "
-    "đảng viên nghỉ hưu."
+    "vào Đảng theo ngày quyết định kết nạp lần đầu. ketnap không ghi việc nghỉ hưu (chỉ ghi ngày thôi việc, không ghi "
+    "lý do): dòng “Đảng viên đã nghỉ hưu và nghỉ công tác” để trống, mọi đảng viên tính ở mục a theo loại hình lao "
+    "động. “Được miễn công tác và sinh hoạt đảng” theo tình trạng miễn hiện tại của đảng viên (không lưu ngày được "
+    "miễn), kể cả người chưa được ghi là nghỉ hưu."
 )
 CHUNK = 5000  # ids per IN (...) list: far below every database's parameter limit
 
@@ -112,8 +134,14 @@ def hospital_occupation() -> str:
 
 def occupation_of(employment_code: str | None) -> str:
     """ketnap records the employment type, not the form's occupation: công chức work in a state agency (e.g. the
-    Sở Y tế), everybody else in a public service unit (rules.md §5, biểu 2 II.1)."""
-    return "cong_chuc_nha_nuoc" if employment_code == "cong_chuc" else hospital_occupation()
+    Sở Y tế); contract workers (hợp đồng lao động, hợp đồng NĐ 111) and the employment type "Khác" go to the form's
+    "Khác (lao động hợp đồng, tự do…)"; viên chức, and whoever has no employment type recorded, to the public
+    service unit row, the code list's hospital default (rules.md §5, biểu 2 II.1)."""
+    if employment_code == "cong_chuc":
+        return "cong_chuc_nha_nuoc"
+    if employment_code in CONTRACT_EMPLOYMENT or employment_code == OTHER_EMPLOYMENT:
+        return OTHER_OCCUPATION
+    return hospital_occupation()
 
 
 def age_on(birth: dt.date, day: dt.date) -> int:
@@ -206,13 +234,35 @@ def age_group(age: int) -> str:
 
 
 # --- layout ---------------------------------------------------------------------------------------
+HEADING, DATA, UNTRACKED, NOTE = "heading", "data", "untracked", "note"
+
+
+@dataclass
+class FormTable(Table):
+    """A form's Table plus the number of each column, printed in a row under the header (screen, .xlsx, PDF; the
+    CSV, for programs, leaves it out)."""
+
+    column_numbers: list[str] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class Line:
     label: str
-    key: str | None  # None: a heading
+    key: str | None  # the Tally key of a data row; None for the other roles
     level: int = 0
     strong: bool = False
     kind: Kind = Kind.INT
+    role: str = DATA  # HEADING; UNTRACKED: a row of the form ketnap does not record (empty, flagged); NOTE: text only
+    code: str = ""  # the Mã số of a sub-heading or an untracked row ("a", "b"); data rows are numbered 01, 02 …
+    flag: str = ""
+
+
+def heading(label: str, level: int = 0, code: str = "") -> Line:
+    return Line(label, None, level, strong=True, role=HEADING, code=code)
+
+
+def untracked(label: str, level: int = 1, code: str = "", strong: bool = False) -> Line:
+    return Line(label, None, level, strong=strong, role=UNTRACKED, code=code)
 
 
 def _items(kind: str, exclude: set[str] = frozenset()) -> list[tuple[str, str]]:
@@ -225,36 +275,80 @@ def _items(kind: str, exclude: set[str] = frozenset()) -> list[tuple[str, str]]:
     ]
 
 
-def _breakdowns(occupations: list, education: list, levels: dict, titles: list) -> list[Line]:
-    lines = [Line(_("Nghề nghiệp"), None, strong=True)]
-    lines += [Line(name, "occ:" + code, 1) for code, name in occupations]
-    lines.append(Line(_("Tuổi đời"), None, strong=True))
+@dataclass(frozen=True)
+class CodeLists:
+    occupations: list[tuple[str, str]]
+    education: list[tuple[str, str]]
+    levels: dict[str, str]  # the form's level rows: stat_group -> name
+    titles: list[tuple[str, str]]
+    mapped_levels: dict[str, list[str]]  # stat_group -> names of the other levels counted in that row (BS CKI …)
+
+
+def _code_lists() -> CodeLists:
+    rows = (
+        CodeItem.objects.filter(kind=CodeKind.PROFESSIONAL_LEVEL, active=True)
+        .order_by("position")
+        .values_list("code", "name", "stat_group")
+    )
+    levels: dict[str, str] = {}
+    mapped: dict[str, list[str]] = {}
+    for code, name, group in rows:
+        if code in LEVEL_GROUPS:
+            levels[code] = name
+        elif group in LEVEL_GROUPS:
+            mapped.setdefault(group, []).append(name)
+    return CodeLists(
+        _items(CodeKind.OCCUPATION),
+        _items(CodeKind.GENERAL_EDUCATION, {"none"}),
+        levels,
+        _items(CodeKind.ACADEMIC_TITLE),
+        mapped,
+    )
+
+
+def level_mapping_note(mapped: dict[str, list[str]], levels: dict[str, str]) -> str:
+    """The note row under the professional levels: which levels ketnap counts in another row (stat_group), said on
+    the form because it is ketnap's assumption, not an equivalence of degrees."""
+    if not mapped:
+        return ""
+    parts = [
+        _("dòng %(row)s gồm cả %(names)s") % {"row": levels.get(group, group), "names": ", ".join(names)}
+        for group in LEVEL_GROUPS
+        if (names := mapped.get(group))
+    ]
+    return _(
+        "* Quy đổi của ketnap (trường stat_group của danh mục trình độ chuyên môn), không phải văn bằng tương "
+        "đương: %(parts)s."
+    ) % {"parts": "; ".join(parts)}
+
+
+def _breakdowns(lists: CodeLists, occupation_lines: list[Line] | None = None) -> list[Line]:
+    """Section II of both forms; `occupation_lines` replaces the plain occupation rows (biểu 3's a/b split)."""
+    lines = [heading(_("Nghề nghiệp"))]
+    lines += occupation_lines or [Line(name, "occ:" + code, 1) for code, name in lists.occupations]
+    lines.append(heading(_("Tuổi đời")))
     lines += [Line(_("Từ %(a)s đến %(b)s tuổi") % {"a": low, "b": high}, f"age:{low}", 1) for low, high in AGE_GROUPS]
     lines.append(Line(_("Trên 60 tuổi"), "age:61", 1))
     lines.append(Line(_("Tuổi bình quân"), "age:avg", 1, kind=Kind.DECIMAL))
-    lines.append(Line(_("Trình độ giáo dục phổ thông"), None, strong=True))
-    lines += [Line(name, "edu:" + code, 1) for code, name in education]
-    lines.append(Line(_("Trình độ chuyên môn nghiệp vụ"), None, strong=True))
-    lines += [Line(levels[group], "lvl:" + group, 1) for group in LEVEL_GROUPS]
-    lines.append(Line(_("Học hàm"), None, strong=True))
-    lines += [Line(name, "title:" + code, 1) for code, name in titles]
-    lines.append(Line(_("Trình độ lý luận chính trị"), None, strong=True))
+    lines.append(heading(_("Trình độ giáo dục phổ thông")))
+    lines += [Line(name, "edu:" + code, 1) for code, name in lists.education]
+    lines.append(heading(_("Trình độ chuyên môn nghiệp vụ")))
+    mark = _("có quy đổi, xem ghi chú *")
+    lines += [
+        Line(lists.levels[group], "lvl:" + group, 1, flag=mark if group in lists.mapped_levels else "")
+        for group in LEVEL_GROUPS
+    ]
+    if note := level_mapping_note(lists.mapped_levels, lists.levels):
+        lines.append(Line(note, None, 1, role=NOTE))
+    lines.append(heading(_("Học hàm")))
+    lines += [Line(name, "title:" + code, 1) for code, name in lists.titles]
+    lines.append(heading(_("Trình độ lý luận chính trị")))
     lines += [
         Line(_("Sơ cấp"), "theory:so_cap", 1),
         Line(_("Trung cấp"), "theory:trung_cap", 1),
         Line(_("Cao cấp, cử nhân"), "theory:cao_cap", 1),
     ]
     return lines
-
-
-def _code_lists():
-    levels = {code: name for code, name in _items(CodeKind.PROFESSIONAL_LEVEL) if code in LEVEL_GROUPS}
-    return (
-        _items(CodeKind.OCCUPATION),
-        _items(CodeKind.GENERAL_EDUCATION, {"none"}),
-        levels,
-        _items(CodeKind.ACADEMIC_TITLE),
-    )
 
 
 def _columns() -> list[Column]:
@@ -267,46 +361,55 @@ def _columns() -> list[Column]:
     ]
 
 
-def _fill(table: Table, lines: list[Line], current, previous, sections: dict[int, str], number: int = 0) -> int:
-    """Rows from the layout: data rows numbered 01, 02 … (the form's Mã số) from `number` on, headings by their
-    section; returns the last number used."""
-    for i, line in enumerate(lines):
-        if line.key is None:
-            table.add(sections.get(i, ""), line.label, None, None, None, level=line.level, strong=True)
-            continue
-        number += 1
-        now, before = current(line.key), previous(line.key)
-        table.add(f"{number:02d}", line.label, now, before, percent(now, before), level=line.level, strong=line.strong)
-    return number
-
-
-def _sections(lines: list[Line], first: list[str]) -> dict[int, str]:
-    """Section numbers of the headings: the given ones, then II.1, II.2 … for the breakdowns."""
-    out, n, given = {}, 0, list(first)
-    for i, line in enumerate(lines):
-        if line.key is None:
-            if given:
-                out[i] = given.pop(0)
-            else:
-                n += 1
-                out[i] = f"II.{n}"
-    return out
+def _fill(table: Table, lines: list[Line], current, previous) -> None:
+    """Rows from the layout: data rows numbered 01, 02 … (ketnap's Mã số); headings by their own code (I, II, III,
+    a …), the breakdowns under II as II.1, II.2 …; rows ketnap does not record empty and flagged; note rows as text."""
+    number = section = 0
+    for line in lines:
+        level, strong = line.level, line.strong
+        if line.role == HEADING:
+            code = line.code
+            if not code and not level:
+                section += 1
+                code = f"II.{section}"
+            table.add(code, line.label, None, None, None, level=level, strong=True)
+        elif line.role == UNTRACKED:
+            table.add(line.code, line.label, None, None, None, level=level, strong=strong, flag=_("không theo dõi"))
+        elif line.role == NOTE:
+            table.add("", line.label, None, None, None, level=level)
+        else:
+            number += 1
+            now, before = current(line.key), previous(line.key)
+            table.add(
+                f"{number:02d}",
+                line.label,
+                now,
+                before,
+                percent(now, before),
+                level=level,
+                strong=strong,
+                flag=line.flag,
+            )
 
 
 def _note(extra: str) -> str:
     return _(
-        "Theo mẫu biểu của %(source)s (cấu trúc dòng đối chiếu qua một bản triển khai của bên thứ ba, chưa đối chiếu "
-        "với mẫu gốc). %(extra)s Giới tính, dân tộc, tôn giáo, trình độ… là thông tin hiện tại của nhân sự (không lưu "
-        "lịch sử). Nghề nghiệp: ketnap ghi loại hình lao động, không ghi nghề nghiệp theo biểu — công chức tính vào "
-        "“Công chức trong cơ quan nhà nước”, còn lại vào “Viên chức trong đơn vị sự nghiệp công lập”. BS chuyên khoa I "
-        "và bác sĩ nội trú tính là thạc sĩ, BS chuyên khoa II tính là tiến sĩ. Người chưa ghi một thông tin không được "
-        "tính ở dòng chi tiết của thông tin đó. Dòng ketnap không theo dõi để trống. %% = kỳ này × 100 / cùng kỳ."
+        "Theo mẫu biểu của %(source)s (cấu trúc dòng và số thứ tự cột đối chiếu qua hai bản triển khai của bên thứ "
+        "ba, chưa đối chiếu với mẫu gốc; cột Mã số là số thứ tự dòng của ketnap). %(extra)s Giới tính, dân tộc, tôn "
+        "giáo, trình độ… là thông tin hiện tại của nhân sự (không lưu lịch sử). Nghề nghiệp: ketnap ghi loại hình lao "
+        "động, không ghi nghề nghiệp theo biểu — công chức tính vào “Công chức trong cơ quan nhà nước”; hợp đồng lao "
+        "động, hợp đồng theo NĐ 111 và loại hình “Khác” tính vào “Khác”; viên chức và người chưa ghi loại hình tính "
+        "vào “Viên chức trong đơn vị sự nghiệp công lập”. Trình độ chuyên môn: xem ghi chú * dưới mục đó. Người chưa "
+        "ghi một thông tin không được tính ở dòng chi tiết của thông tin đó. Dòng ketnap không theo dõi để trống. "
+        "%% = kỳ này × 100 / cùng kỳ."
     ) % {"source": SOURCE, "extra": extra}
 
 
-def _untracked(table: Table, labels: list[str]) -> None:
-    for label in labels:
-        table.add("", label, None, None, None, level=1, flag=_("không theo dõi"))
+def _form_table(slug: str, title: str, subtitle: str, note: str) -> FormTable:
+    columns = _columns()
+    return FormTable(
+        slug, title, columns, subtitle=subtitle, note=note, column_numbers=[COLUMN_NUMBERS[c.key] for c in columns]
+    )
 
 
 # --- biểu 2 ---------------------------------------------------------------------------------------
@@ -317,9 +420,13 @@ def _end_tree(org: Organization, day: dt.date) -> list[indicators.Node]:
     return indicators.tree_on_day([org], day)
 
 
-def _base_figures(org: Organization, period: Period, found: list) -> tuple[int, int, int, int, int]:
-    """Mục III: base organisations (đảng bộ cơ sở, chi bộ cơ sở) in the subtree at the end of the period; of them with
-    an admission in the period; of them with no non-member left (every staff member is a member)."""
+BASE_KINDS = {"committee": OrgKind.BASE_COMMITTEE, "cell": OrgKind.BASE_CELL}
+
+
+def _base_figures(org: Organization, period: Period, found: list) -> Counter:
+    """Mục III: the base organisations of each kind (đảng bộ cơ sở "base:committee", chi bộ cơ sở "base:cell") in the
+    subtree at the end of the period; of them with an admission in the period (":admitted"); of them with no
+    non-member left, every staff member being a member (":no_pool")."""
     tree = _end_tree(org, period.end)
     nodes = indicators.flatten(tree)
     node_ids = {n.org_id for n in nodes}
@@ -329,21 +436,31 @@ def _base_figures(org: Organization, period: Period, found: list) -> tuple[int, 
         node = attribution.node_for(admission.organization_id)
         if node is not None:
             admitted.add(node)
-    base = [n for n in nodes if n.kind in OrgKind.base_kinds()]
 
     def has_admission(node) -> bool:
         return node.org_id in admitted or any(has_admission(c) for c in node.children)
 
-    return (
-        len(base),
-        sum(n.kind == OrgKind.BASE_COMMITTEE for n in base),
-        sum(n.kind == OrgKind.BASE_CELL for n in base),
-        sum(has_admission(n) for n in base),
-        sum(n.totals.staff > 0 and n.totals.non_members == 0 for n in base),
-    )
+    out: Counter = Counter()
+    for name, kind in BASE_KINDS.items():
+        base = [n for n in nodes if n.kind == kind]
+        out[f"base:{name}"] = len(base)
+        out[f"base:{name}:admitted"] = sum(has_admission(n) for n in base)
+        out[f"base:{name}:no_pool"] = sum(n.totals.staff > 0 and n.totals.non_members == 0 for n in base)
+    return out
 
 
-def new_members(org: Organization, period: Period) -> Table:
+def _base_lines() -> list[Line]:
+    lines = [heading(_("Số tổ chức cơ sở đảng có đến cuối kỳ báo cáo"), code="III")]
+    for name, label in (("committee", _("Đảng bộ cơ sở")), ("cell", _("Chi bộ cơ sở"))):
+        lines += [
+            Line(label, f"base:{name}", 1, strong=True),
+            Line(_("Trong đó: có kết nạp đảng viên"), f"base:{name}:admitted", 2),
+            Line(_("Không còn quần chúng"), f"base:{name}:no_pool", 2),
+        ]
+    return lines
+
+
+def new_members(org: Organization, period: Period) -> FormTable:
     """Biểu 2-BTCTW: members admitted in `period` in the organisation's subtree (as it stood at the period's end), with
     the same period a year earlier, by the one definition of an admission (stats.admissions)."""
     previous = period.same_period_last_year()
@@ -365,45 +482,31 @@ def new_members(org: Organization, period: Period) -> Table:
         return out
 
     now, before = tally(current_list), tally(previous_list)
-    table = Table(
-        "bieu-2",
-        _("Biểu 2-BTCTW: Đảng viên mới kết nạp"),
-        _columns(),
-        subtitle=f"{org.name} · {period.label}",
-        note=_note(_(NOTE_BIEU2)),
+    base_now = _base_figures(org, period, current_list)
+    base_before = _base_figures(org, previous, previous_list)
+    table = _form_table(
+        "bieu-2", _("Biểu 2-BTCTW: Đảng viên mới kết nạp"), f"{org.name} · {period.label}", _note(_(NOTE_BIEU2))
     )
-    top = [
+    lines = [
+        heading(_("Đảng viên mới kết nạp"), code="I"),
         Line(_("Tổng số đảng viên mới kết nạp"), "total", strong=True),
         Line(_("Trong đó: Nữ"), "female", 1),
         Line(_("Dân tộc thiểu số"), "minority", 1),
         Line(_("Người có đạo (theo tôn giáo)"), "religion", 1),
         Line(_("Đoàn viên Thanh niên Cộng sản Hồ Chí Minh"), "youth", 1),
+        untracked(_("Chủ doanh nghiệp tư nhân")),
+        untracked(_("Vi phạm chính sách dân số và kế hoạch hóa gia đình")),
+        untracked(_("Kết hôn với người nước ngoài")),
         Line(_("Kết nạp lại"), "readmitted", 1),
+        heading(_("Phân tích đảng viên mới kết nạp"), code="II"),
+        *_breakdowns(_code_lists()),
+        *_base_lines(),
     ]
-    number = _fill(table, [Line(_("Đảng viên mới kết nạp"), None), *top], now.value, before.value, {0: "I"})
-    _untracked(
-        table,
-        [
-            _("Chủ doanh nghiệp tư nhân"),
-            _("Vi phạm chính sách dân số và kế hoạch hóa gia đình"),
-            _("Kết hôn với người nước ngoài"),
-        ],
-    )
-    lines = [Line(_("Phân tích đảng viên mới kết nạp"), None), *_breakdowns(*_code_lists())]
-    number = _fill(table, lines, now.value, before.value, _sections(lines, ["II"]), number)
-    base_now = _base_figures(org, period, current_list)
-    base_before = _base_figures(org, previous, previous_list)
-    base_lines = [
-        (_("Tổng số tổ chức cơ sở đảng"), 0, True),
-        (_("Đảng bộ cơ sở"), 1, False),
-        (_("Chi bộ cơ sở"), 1, False),
-        (_("Tổ chức cơ sở đảng có kết nạp đảng viên trong kỳ"), 1, False),
-        (_("Tổ chức cơ sở đảng không còn quần chúng"), 1, False),
-    ]
-    table.add("III", _("Tổ chức cơ sở đảng"), None, None, None, strong=True)
-    for (label, level, strong), a, b in zip(base_lines, base_now, base_before, strict=True):
-        number += 1
-        table.add(f"{number:02d}", label, a, b, percent(a, b), level=level, strong=strong)
+
+    def value(figures: Tally, base: Counter):
+        return lambda key: base[key] if key.startswith("base:") else figures.value(key)
+
+    _fill(table, lines, value(now, base_now), value(before, base_before))
     return table
 
 
@@ -426,7 +529,7 @@ def members_on(days: list[dt.date]) -> list[dict[int, tuple[str, int, int]]]:
     return [{m: s for m, s in state.items() if s[0] in active} for state in states]
 
 
-def membership(org: Organization, day: dt.date) -> Table:
+def membership(org: Organization, day: dt.date) -> FormTable:
     """Biểu 3-BTCTW: the members of the organisation's subtree (as it stood on `day`) on `day`, against the same day a
     year earlier (its members counted for the organisations that became today's subtree: merges follow successors)."""
     before_day = Period(day, day).same_period_last_year().start
@@ -464,32 +567,40 @@ def membership(org: Organization, day: dt.date) -> Table:
         return out
 
     now, before = tally(state_now, day), tally(state_before, before_day)
-    table = Table(
+    table = _form_table(
         "bieu-3",
         _("Biểu 3-BTCTW: Đội ngũ đảng viên"),
-        _columns(),
-        subtitle=f"{org.name} · " + _("đến ngày %(d)s") % {"d": f"{day:%d/%m/%Y}"},
-        note=_note(_(NOTE_BIEU3)),
+        f"{org.name} · " + _("đến ngày %(d)s") % {"d": f"{day:%d/%m/%Y}"},
+        _note(_(NOTE_BIEU3)),
     )
-    top = [
-        Line(_("Tổng số đảng viên"), "total", strong=True),
-        Line(_("Trong đó: Nữ"), "female", 1),
-        Line(_("Dân tộc thiểu số"), "minority", 1),
-        Line(_("Người có đạo (theo tôn giáo)"), "religion", 1),
-        Line(_("Đảng viên dự bị"), "probationary", 1),
-        Line(_("Đoàn viên Thanh niên Cộng sản Hồ Chí Minh"), "youth", 1),
-        Line(_("Được miễn công tác và sinh hoạt đảng"), "exempt", 1),
+    lists = _code_lists()
+    # II.1 as on the form: a. members at work, by occupation; b. retired members (not recorded), of whom exempted
+    occupations = [
+        heading(_("Đảng viên đang làm việc và công tác"), 1, code="a"),
+        *(Line(name, "occ:" + code, 2) for code, name in lists.occupations),
+        untracked(_("Đảng viên đã nghỉ hưu và nghỉ công tác"), 1, code="b", strong=True),
+        Line(_("Trong đó: Được miễn công tác và sinh hoạt đảng"), "exempt", 2),
     ]
-    number = _fill(table, [Line(_("Đảng viên"), None), *top], now.value, before.value, {0: "I"})
-    _untracked(table, [_("Nghỉ hưu")])
-    occupations, education, levels, titles = _code_lists()
-    lines = [Line(_("Phân tích đội ngũ đảng viên"), None), *_breakdowns(occupations, education, levels, titles)]
+    breakdowns = _breakdowns(lists, occupations)
     # Thời kỳ vào Đảng goes after the age breakdown, as on the form
-    at = next(i for i, line in enumerate(lines) if line.key == "age:avg") + 1
-    lines[at:at] = [Line(_("Thời kỳ vào Đảng"), None, strong=True)] + [
+    at = next(i for i, line in enumerate(breakdowns) if line.key == "age:avg") + 1
+    breakdowns[at:at] = [heading(_("Thời kỳ vào Đảng"))] + [
         Line(_(label), f"joined:{i}", 1) for i, (_until, label) in enumerate(JOINING_PERIODS)
     ]
-    _fill(table, lines, now.value, before.value, _sections(lines, ["II"]), number)
+    lines = [
+        heading(_("Đảng viên"), code="I"),
+        Line(_("Tổng số đảng viên"), "total", strong=True),
+        Line(_("Trong đó: Nữ"), "female", 1),
+        Line(_("Đảng viên dự bị"), "probationary", 1),
+        Line(_("Dân tộc thiểu số"), "minority", 1),
+        Line(_("Người có đạo (theo tôn giáo)"), "religion", 1),
+        Line(_("Đoàn viên Thanh niên Cộng sản Hồ Chí Minh"), "youth", 1),
+        untracked(_("Chủ doanh nghiệp tư nhân")),
+        untracked(_("Kết hôn với người nước ngoài")),
+        heading(_("Phân tích đội ngũ đảng viên"), code="II"),
+        *breakdowns,
+    ]
+    _fill(table, lines, now.value, before.value)
     return table
 
 

@@ -11,6 +11,8 @@ Choices:
   1.234 and 39,5%, an English one 1,234 and 39.5%.
 - Nothing (None) is an empty cell, not "—": a text in a number column would break sums.
 - The row's level is the label cell's indent; total rows are bold; a row's flag goes to a last "Ghi chú" column.
+- A form that numbers its columns (stats.bieu.FormTable.column_numbers) gets that row under the header, frozen and
+  repeated on every printed page with it.
 """
 
 import datetime as dt
@@ -98,11 +100,12 @@ class _Writer:
         self.row = 0
         self.ncols = 1
 
-    def setup(self, widths: list[float], *, landscape: bool, header_row: int):
+    def setup(self, widths: list[float], *, landscape: bool, header_row: int, header_rows: int = 1):
         """Before the first row: write-only sheets write their views and columns when the first row comes."""
         self.ncols = max(len(widths), 1)
-        self.ws.freeze_panes = f"A{header_row + 1}"
-        self.ws.print_title_rows = f"{header_row}:{header_row}"
+        last = header_row + header_rows - 1
+        self.ws.freeze_panes = f"A{last + 1}"
+        self.ws.print_title_rows = f"{header_row}:{last}"
         for i, width in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = width
         self.ws.page_setup.paperSize = "9"  # A4
@@ -145,6 +148,13 @@ class _Writer:
         align = Alignment(horizontal="center", vertical="center", wrap_text=True)
         bold = _font(bold=True)
         self.append([self.cell(str(c.label), font=bold, align=align, border=BOX, fill=HEADER_FILL) for c in columns])
+
+    def column_numbers(self, numbers: list[str], ncols: int):
+        """The form's column numbers under the header (1, 2, 3, 4 (=2×100/3)); blank for the extra columns."""
+        align = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        italic = _font(italic=True, size=11)
+        padded = [*numbers, *[""] * (ncols - len(numbers))][:ncols]
+        self.append([self.cell(n or None, font=italic, align=align, border=BOX) for n in padded])
 
     def data(self, columns: list[Column], rows: Iterable[Row | Sequence], *, flags: bool, boxed: bool):
         """Rows of values; a styled prototype cell per (column, style) is reused: write-only rows are serialised as
@@ -260,18 +270,20 @@ def form_xlsx(table: Table, meta: ReportMeta) -> bytes:
     parent committee / organisation / *      ĐẢNG CỘNG SẢN VIỆT NAM / form code
                          TITLE
                          period
-    the table (header frozen), its note
+    the table (header and the form's column numbers frozen), its note
                                              place, ngày dd tháng mm năm yyyy
     NGƯỜI LẬP BIỂU (name, phone)             TRƯỞNG BAN (name)
     """
     columns, flags = _columns(table)
+    numbers = list(getattr(table, "column_numbers", None) or [])
     n = len(columns)
     split = 1 if n <= 4 else n // 2  # the left block (organisation, compiler) over these columns
     left, right = (1, split), (split + 1, max(n, split + 1))
     wb = Workbook(write_only=True)
     w = _Writer(wb, meta.form_code or table.title, set())
     widths = _widths(columns, table.rows)
-    w.setup(widths + ([14] if n == 1 else []), landscape=n > 6, header_row=5 + bool(meta.period) + 2)
+    header_row = 5 + bool(meta.period) + 2
+    w.setup(widths + ([14] if n == 1 else []), landscape=n > 6, header_row=header_row, header_rows=1 + bool(numbers))
     center = Alignment(horizontal="center", vertical="center", wrap_text=False)
     bold, italic = _font(bold=True), _font(italic=True)
 
@@ -290,6 +302,8 @@ def form_xlsx(table: Table, meta: ReportMeta) -> bytes:
         w.append(w.merged(meta.period, 1, right[1], font=italic, align=center))
     w.append([])
     w.header(columns)
+    if numbers:
+        w.column_numbers(numbers, n)
     if table.rows:
         w.data(columns, table.rows, flags=flags, boxed=True)
     else:
