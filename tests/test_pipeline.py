@@ -140,7 +140,10 @@ def test_a_failed_vote_is_recorded_but_does_not_advance(world, personas, cell):
     assert recorded.passed is False and candidate.stage == Stage.DOSSIER  # 2 of 4 < 2/3 (Điều lệ Điều 4 khoản 3)
     step(candidate, "cell_resolution", office, on=D(2023, 7, 1), members_total=4, votes_for=1)
     third = step(candidate, "cell_resolution", office, on=D(2023, 8, 1), members_total=4, votes_for=2)
-    assert "vote.escalate" in [f["code"] for f in third.findings]  # QĐ 24 điểm 4.2.3: the committee above decides
+    # Điều lệ Điều 4 khoản 3: a failed admission vote means no proposal, however often; the report to the committee
+    # above after three failed votes (QĐ 24 điểm 4.2.3) is for recognition and removal only
+    codes = [f["code"] for f in third.findings]
+    assert "vote.not_proposed" in codes and "vote.escalate" not in codes
     with pytest.raises(domain.TransitionRefused, match="biểu quyết"):  # no vote entered is refused, not "failed"
         step(candidate, "cell_resolution", office, on=D(2023, 9, 1))
     assert candidate.steps.filter(kind="cell_resolution").count() == 3
@@ -182,7 +185,18 @@ def test_removal_from_probation_ends_the_membership(world, personas, cell):
     office = personas.office_a
     candidate = admit_until_decision(world, office, cell)
     step(candidate, "ceremony", office, on=D(2023, 8, 10), mentor=cell[1])
-    step(candidate, "remove", office, on=D(2024, 9, 1), reason="Không đủ tư cách đảng viên", issuer="Đảng ủy SYT")
+    reason = {"reason": "Không đủ tư cách đảng viên", "issuer": "Đảng ủy SYT"}
+    # Điều lệ Điều 5 khoản 2: the chi bộ proposes the removal with two thirds of its official members
+    with pytest.raises(domain.TransitionRefused, match="biểu quyết"):
+        step(candidate, "remove", office, on=D(2024, 9, 1), **reason)
+    for day in (1, 8):
+        failed = step(candidate, "remove", office, on=D(2024, 9, day), members_total=6, votes_for=3, **reason)
+        assert failed.passed is False
+    third = step(candidate, "remove", office, on=D(2024, 9, 15), members_total=6, votes_for=3, **reason)
+    # QĐ 24 điểm 4.2.3: after three votes short of two thirds, the committee above and the competent one decide
+    assert "vote.escalate" in [f["code"] for f in third.findings]
+    assert world.binh.memberships.get().status == MembershipStatus.PROBATIONARY
+    step(candidate, "remove", office, on=D(2024, 10, 1), members_total=6, votes_for=4, **reason)
     assert world.binh.memberships.get().status == MembershipStatus.REMOVED
 
 

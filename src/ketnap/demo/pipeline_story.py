@@ -553,6 +553,8 @@ class Story:
             data = {"note": reason}
             if kind != "withdraw":
                 data |= {"document_number": self.number(suffix if kind == "remove" else "TB/ĐU"), "issuer": issuer}
+            if kind == "remove":  # proposed by the chi bộ's vote (Điều lệ Điều 5 khoản 2), then decided
+                data |= self.cell_vote(road.cell, on)
             road.step(kind, on, **data)
             road.reason = reason
             for helper in road.helpers:

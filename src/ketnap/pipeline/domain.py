@@ -191,7 +191,7 @@ def _transition(candidate_pk: int, name: str, *, actor, data: dict, back_entry: 
         raise TransitionRefused(Verdict(verdict.needs_consent))
     if vote_failed:  # QĐ 24 điểm 4.2.3: after three votes without 2/3, the committee above decides
         failures = candidate.steps.filter(kind=name, passed=False).count() + 1
-        verdict += votes.escalation(failures, on)
+        verdict += votes.escalation(failures, on, purpose=transition_.purpose)
     findings, audit_note = _findings_json(verdict), ""
     if accepted:
         findings, audit_note = _accept(findings, accepted, reason[:300])

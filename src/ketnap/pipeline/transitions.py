@@ -75,6 +75,9 @@ class Transition:
     target: str
     fields: tuple[str, ...] = ()  # the form fields this step asks for (see web.pipeline_forms)
     vote: str | None = None  # "cell" (official members of the chi bộ) or "committee" (committee members)
+    # what a vote short of two thirds leads to (rules.votes.escalation): no proposal for an admission; after three,
+    # the committee above decides for a recognition or a removal (QĐ 24 điểm 4.2.3)
+    purpose: str = "admission"
     documents: tuple = ()  # dossier papers that must have been received
     applies: Callable = field(default=always)  # whether the step exists for this candidate's organisation
     # the stages it follows for this candidate's organisation (default: all of `sources`)
@@ -185,6 +188,7 @@ TRANSITIONS: dict[str, Transition] = {
             Stage.RECOGNITION_CELL,
             ("on", "document_number", "votes", "note"),
             vote="cell",
+            purpose="recognition",
             documents=tuple(RECOGNITION_DOCUMENTS),
             check=checks.recognition_cell_resolution,
             clock=Clock(
@@ -200,6 +204,7 @@ TRANSITIONS: dict[str, Transition] = {
             Stage.RECOGNITION_COMMITTEE,
             ("on", "document_number", "votes", "note"),
             vote="committee",
+            purpose="recognition",
             applies=has_base_committee,
         ),
         T(
@@ -231,12 +236,16 @@ TRANSITIONS: dict[str, Transition] = {
             check=checks.reason_given,
             consequence=consequences.end_help,
         ),
+        # Điều lệ Điều 5 khoản 2: the chi bộ proposes the removal (its vote, two thirds of the official members) and
+        # the competent committee decides; the step is dated on the decision and carries the chi bộ's vote
         T(
             StepKind.REMOVE,
             _("Xóa tên khỏi danh sách đảng viên dự bị"),
             ON_PROBATION,
             Stage.REMOVED,
-            ("on", "document_number", "issuer", "reason"),
+            ("on", "document_number", "issuer", "votes", "reason"),
+            vote="cell",
+            purpose="removal",
             check=checks.reason_given,
             consequence=consequences.remove,
         ),
