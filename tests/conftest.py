@@ -151,6 +151,24 @@ def login(client):
     return as_
 
 
+@pytest.fixture
+def cell(world):
+    """Cell A1 with enough official members to introduce, help and vote (An plus three more); Bình has finished
+    upper secondary school (the education condition)."""
+    import datetime as dt
+
+    from ketnap.registry.models import CodeItem
+
+    members = [world.an]
+    for name in ("Hoàng Văn Cường", "Phạm Thị Dung", "Vũ Văn Giang"):
+        person = f.person(world.dept_a1, name, born=dt.date(1980, 3, 3))
+        f.member(person, world.cell_a1, decision=dt.date(2012, 5, 5))
+        members.append(person)
+    world.binh.general_education = CodeItem.objects.get(kind="general_education", code="thpt")
+    world.binh.save()
+    return members
+
+
 @dataclass
 class PipelineWorld:
     bình: object  # candidate: Trần Thị Bình (cell A1)

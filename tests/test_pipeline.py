@@ -17,20 +17,6 @@ from tests import factories as f
 D = dt.date
 
 
-@pytest.fixture
-def cell(world):
-    """Cell A1 with enough official members to introduce, help and vote (An plus three more)."""
-    members = [world.an]
-    for name in ("Hoàng Văn Cường", "Phạm Thị Dung", "Vũ Văn Giang"):
-        person = f.person(world.dept_a1, name, born=D(1980, 3, 3))
-        f.member(person, world.cell_a1, decision=D(2012, 5, 5))
-        members.append(person)
-    thpt = CodeItem.objects.get(kind="general_education", code="thpt")
-    world.binh.general_education = thpt
-    world.binh.save()
-    return members
-
-
 def step(candidate, name, actor, **data):
     return domain.transition(candidate, name, actor=actor, data=data)
 

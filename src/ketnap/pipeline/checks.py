@@ -187,7 +187,7 @@ def admission_conditions(candidate, on: dt.date, *, decision: dict | None = None
     if candidate.is_readmission:
         verdict += readmission(candidate, on, consent_on=consent_on, decision_on=decision_on)
     if decision is None:
-        return Verdict(tuple(f for f in verdict.findings if f.code not in DECISION_CONSENTS))
+        return Verdict(tuple(f for f in verdict.findings if f.code not in DECISION_CONSENTS | DECIDER_CODES))
     return verdict
 
 

@@ -55,8 +55,34 @@ def _guard(candidate: Candidate, actor) -> None:
         raise PermissionDenied
 
 
+FACTS = (
+    "is_readmission",
+    "left_party_on",
+    "left_cause",
+    "readmitted_before",
+    "conviction_cleared_on",
+    "first_decision_on",
+    "health_and_prestige",
+    "place_condition",
+)
+
+
 @db_transaction.atomic
-def create_candidate(person, *, actor, on: dt.date, is_readmission: bool = False) -> Candidate:
+def record_facts(candidate: Candidate, *, actor, **facts) -> Candidate:
+    """The facts the special cases turn on (re-admission, over 60), audited like every write."""
+    _guard(candidate, actor)
+    unknown = set(facts) - set(FACTS)
+    if unknown:
+        raise ValueError(f"unknown facts: {sorted(unknown)}")
+    for name, value in facts.items():
+        setattr(candidate, name, value)
+    with acting(actor):
+        candidate.save(update_fields=list(facts))
+    return candidate
+
+
+@db_transaction.atomic
+def create_candidate(person, *, actor, on: dt.date, is_readmission: bool = False, **facts) -> Candidate:
     """Put a non-member on the chi bộ's list of outstanding non-members (quần chúng ưu tú)."""
     not_in_future(on)
     if person.memberships.filter(status__in=MembershipStatus.active()).exists():
@@ -72,6 +98,7 @@ def create_candidate(person, *, actor, on: dt.date, is_readmission: bool = False
         stage_since=on,
         started_on=on,
         is_readmission=is_readmission,
+        **{name: value for name, value in facts.items() if name in FACTS},
     )
     _guard(candidate, actor)
     with acting(actor):

@@ -69,6 +69,7 @@ class PersonForm(forms.ModelForm):
             "youth_union_joined_on",
             "trade_union_member",
             "in_cadre_planning",
+            "elder_role",
         ]
         field_classes = {"work_unit": UnitChoiceField}
         widgets = {name: DayInput() for name in DATE_FIELDS}
@@ -267,6 +268,22 @@ class SplitForm(DatedForm):
 class UnitRenameForm(DatedForm):
     name = forms.CharField(label=_("Tên mới"), max_length=255)
     field_order = ["name", "on", "reason"]
+
+
+class UnitFactsForm(forms.ModelForm):
+    class Meta:
+        model = WorkUnit
+        fields = ["has_youth_union", "has_trade_union", "area_kind"]
+        help_texts = {
+            "has_youth_union": _(
+                "Nơi có tổ chức Đoàn, người trong độ tuổi thanh niên phải là đoàn viên, do BCH Đoàn cơ sở và một "
+                "đảng viên chính thức giới thiệu (Điều lệ Đảng Điều 4 khoản 1)."
+            ),
+            "area_kind": _(
+                "Miền núi, biên giới, hải đảo, vùng đồng bào dân tộc thiểu số, vùng đặc biệt khó khăn: chỉ cần hoàn "
+                "thành tiểu học (HD 01-HD/TW 2021 điểm 1.2). Khoa/phòng theo địa bàn của đơn vị."
+            ),
+        }
 
 
 class DepartmentForm(forms.Form):

@@ -6,9 +6,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ketnap.pipeline.enums import DocumentKind, IntroducerKind
+from ketnap.pipeline.models import Candidate
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import Person
-from ketnap.web.forms import day_field
+from ketnap.rules import eligibility
+from ketnap.web.forms import DayInput, day_field
 
 
 class PersonChoice(forms.ModelChoiceField):
@@ -119,6 +121,14 @@ class IntroductionForm(forms.Form):
     introducer = PersonChoice(label=_("Đảng viên giới thiệu"), queryset=Person.objects.none(), required=False)
     together_since = day_field(_("Cùng công tác / sinh hoạt từ ngày"), required=False)
     introduced_on = day_field(_("Ngày giới thiệu"))
+    replacement = forms.BooleanField(
+        label=_("Người giới thiệu thay thế (chi bộ phân công thay người đã chuyển đi, bị kỷ luật…)"),
+        required=False,
+        help_text=_("QĐ 24-QĐ/TW điểm 3.2.2: không cần đủ 12 tháng cùng công tác."),
+    )
+    replacement_reason = forms.ChoiceField(
+        label=_("Lý do thay"), choices=[("", "—"), *eligibility.REPLACEMENT_REASONS.items()], required=False
+    )
 
     def __init__(self, *args, candidate, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,8 +148,10 @@ class IntroductionForm(forms.Form):
         if data.get("kind") == IntroducerKind.MEMBER:
             if not data.get("introducer"):
                 self.add_error("introducer", _("Chọn đảng viên giới thiệu."))
-            if not data.get("together_since"):
+            if not data.get("together_since") and not data.get("replacement"):
                 self.add_error("together_since", _("Nhập ngày bắt đầu cùng công tác (để tính đủ 12 tháng)."))
+            if data.get("replacement") and not data.get("replacement_reason"):
+                self.add_error("replacement_reason", _("Ghi lý do thay người giới thiệu."))
         return data
 
 
@@ -148,6 +160,47 @@ class MentorNoteForm(forms.Form):
     text = forms.CharField(label=_("Nhận xét"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
 
 
-class CandidateForm(forms.Form):
+class FactsForm(forms.ModelForm):
+    """What the special cases turn on (QĐ 294 điểm 3.5 re-admission; HD 01-HD/TW 2021 điểm 1.1 over 60)."""
+
+    class Meta:
+        model = Candidate
+        fields = [
+            "is_readmission",
+            "left_party_on",
+            "left_cause",
+            "readmitted_before",
+            "conviction_cleared_on",
+            "first_decision_on",
+            "health_and_prestige",
+            "place_condition",
+        ]
+        widgets = {name: DayInput() for name in ("left_party_on", "conviction_cleared_on", "first_decision_on")}
+        help_texts = {
+            "is_readmission": _(
+                "Người đã từng là đảng viên (QĐ 294-QĐ/TW điểm 3.5: ít nhất 36 tháng sau khi ra khỏi Đảng)."
+            ),
+            "readmitted_before": _("Chỉ kết nạp lại một lần (QĐ 294-QĐ/TW điểm 3.5.3)."),
+            "conviction_cleared_on": _(
+                "Người bị án hình sự về tội ít nghiêm trọng: 60 tháng sau khi được xóa án tích."
+            ),
+            "health_and_prestige": _("Chỉ với người trên 60 tuổi (HD 01-HD/TW 2021 điểm 1.1)."),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_readmission"):
+            for name in ("left_party_on", "left_cause"):
+                if not data.get(name):
+                    self.add_error(name, _("Kết nạp lại: cần ghi ngày và lý do ra khỏi Đảng."))
+        left, cleared = data.get("left_party_on"), data.get("conviction_cleared_on")
+        if left and cleared and cleared < left:
+            self.add_error("conviction_cleared_on", _("Ngày xóa án tích không thể trước ngày ra khỏi Đảng."))
+        return data
+
+
+class CandidateForm(FactsForm):
     on = day_field(_("Ngày đưa vào nguồn quần chúng ưu tú"))
-    is_readmission = forms.BooleanField(label=_("Kết nạp lại"), required=False)
+
+    class Meta(FactsForm.Meta):
+        fields = ["on", *FactsForm.Meta.fields]

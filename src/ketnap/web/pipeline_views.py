@@ -135,13 +135,9 @@ def candidate_create(request, pk):
         raise PermissionDenied
     form = pipeline_forms.CandidateForm(request.POST or None, initial={"on": today()})
     if request.method == "POST" and form.is_valid():
+        facts = {k: v for k, v in form.cleaned_data.items() if k != "on"}
         try:
-            candidate = domain.create_candidate(
-                person,
-                actor=request.user,
-                on=form.cleaned_data["on"],
-                is_readmission=form.cleaned_data["is_readmission"],
-            )
+            candidate = domain.create_candidate(person, actor=request.user, on=form.cleaned_data["on"], **facts)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -151,6 +147,22 @@ def candidate_create(request, pk):
         request,
         "web/form.html",
         {"form": form, "back_person": person, "title": _("Quần chúng ưu tú: %(name)s") % {"name": person.full_name}},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_facts(request, candidate_pk):
+    """Re-admission and over-60 facts, which the chi bộ's review and the decision are judged on."""
+    _scope, candidate = _editable(request, candidate_pk)
+    form = pipeline_forms.FactsForm(request.POST or None, instance=candidate)
+    if request.method == "POST" and form.is_valid():
+        domain.record_facts(candidate, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Đã lưu."))
+        return redirect("candidate_detail", candidate_pk=candidate.pk)
+    return render(
+        request,
+        "web/form.html",
+        {"form": form, "title": _("Kết nạp lại, người trên 60 tuổi: %(name)s") % {"name": candidate.person.full_name}},
     )
 
 
@@ -234,6 +246,8 @@ def candidate_introduction(request, candidate_pk):
                 introducer=d.get("introducer"),
                 together_since=d.get("together_since"),
                 introduced_on=d["introduced_on"],
+                replacement=d.get("replacement") or False,
+                replacement_reason=d.get("replacement_reason") or "",
             )
         messages.success(request, _("Đã ghi nhận người giới thiệu."))
         return redirect("candidate_detail", candidate_pk=candidate.pk)

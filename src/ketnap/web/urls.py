@@ -32,6 +32,7 @@ urlpatterns = [
     path("nhan-su/<int:pk>/quan-chung-uu-tu/", pipeline_views.candidate_create, name="candidate_create"),
     path("ung-vien/hang-loat/<slug:name>/", pipeline_views.batch_step, name="batch_step"),
     path("ung-vien/<int:candidate_pk>/", pipeline_views.candidate_detail, name="candidate_detail"),
+    path("ung-vien/<int:candidate_pk>/dien-dac-biet/", pipeline_views.candidate_facts, name="candidate_facts"),
     path("ung-vien/<int:candidate_pk>/buoc/<slug:name>/", pipeline_views.candidate_step, name="candidate_step"),
     path("ung-vien/<int:candidate_pk>/giay-to/", pipeline_views.candidate_document, name="candidate_document"),
     path("ung-vien/<int:candidate_pk>/giay-to/<int:doc_pk>/", pipeline_views.candidate_scan, name="candidate_scan"),
@@ -58,5 +59,6 @@ urlpatterns = [
     path("don-vi/", views.unit_list, name="unit_list"),
     path("don-vi/<int:unit_pk>/", views.unit_detail, name="unit_detail"),
     path("don-vi/<int:unit_pk>/doi-ten/", views.unit_rename, name="unit_rename"),
+    path("don-vi/<int:unit_pk>/doan-the-dia-ban/", views.unit_facts, name="unit_facts"),
     path("don-vi/<int:unit_pk>/them-khoa-phong/", views.unit_add_department, name="unit_add_department"),
 ]

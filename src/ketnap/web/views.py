@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ketnap.accounts.scope import scope_for
+from ketnap.audit.context import acting
 from ketnap.audit.models import AuditEntry
 from ketnap.pipeline import due
 from ketnap.pipeline.domain import adopt_probationary
@@ -587,6 +588,24 @@ def _managed_unit(request, unit_pk) -> tuple:
     if not scope.can_manage_units() or unit.dissolved_on:
         raise PermissionDenied
     return scope, unit
+
+
+@require_http_methods(["GET", "POST"])
+def unit_facts(request, unit_pk):
+    """Whether the unit has a base Youth Union / Trade Union and lies in an area the education exceptions name:
+    who introduces its applicants and what schooling they need (Điều lệ Điều 4 khoản 1; HD 01-HD/TW điểm 1.2)."""
+    _scope, unit = _managed_unit(request, unit_pk)
+    form = forms.UnitFactsForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        with acting(request.user):
+            form.save()
+        messages.success(request, _("Đã lưu."))
+        return redirect("unit_detail", unit_pk=unit.pk)
+    return render(
+        request,
+        "web/form.html",
+        {"form": form, "title": _("Đoàn thể và địa bàn: %(name)s") % {"name": unit.name}, "back_unit": unit},
+    )
 
 
 @require_http_methods(["GET", "POST"])

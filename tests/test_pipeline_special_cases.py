@@ -1,0 +1,170 @@
+"""The special cases through the one entry point, with the facts the register records for them.
+
+Each test names its source; the rules themselves are tested one by one in tests/test_rules_*.py.
+"""
+
+import datetime as dt
+
+import pytest
+
+from ketnap.pipeline import domain
+from ketnap.pipeline.enums import DocumentKind, IntroducerKind, Stage
+from ketnap.pipeline.models import Introduction
+from ketnap.registry.enums import Gender
+from ketnap.registry.models import CodeItem
+from tests import factories as f
+from tests.test_pipeline import admit_until_dossier, step
+
+D = dt.date
+MEETING = D(2023, 6, 1)
+
+
+def codes(refused) -> set[str]:
+    return {finding.code for finding in refused.value.verdict.findings}
+
+
+def applicant(world, name, born, *, education="thpt", youth=False, unit=None):
+    person = f.person(unit or world.dept_a1, name, born=born, gender=Gender.MALE, youth_union_member=youth)
+    person.general_education = CodeItem.objects.get(kind="general_education", code=education)
+    person.save()
+    return person
+
+
+def vote(candidate, actor, **data):
+    return step(candidate, "cell_resolution", actor, on=MEETING, members_total=4, votes_for=4, **data)
+
+
+# --- Điều lệ Điều 4 khoản 1: the Youth Union path ------------------------------------------------------------------
+
+
+def test_a_young_non_member_where_the_youth_union_exists_is_not_introduced_by_two_members(world, personas, cell):
+    office = personas.office_a
+    nam = applicant(world, "Đinh Văn Nam", D(2000, 2, 2), youth=False)
+    candidate = domain.create_candidate(nam, actor=office, on=D(2023, 1, 5))
+    admit_until_dossier(candidate, office, cell)
+    with pytest.raises(domain.TransitionRefused) as refused:
+        vote(candidate, office)
+    assert {"introducers.youth_not_member", "introducers.youth_union_required"} & codes(refused)
+    # where the unit has no base Youth Union, two official members introduce (the same article)
+    world.unit_a.has_youth_union = False
+    world.unit_a.save()
+    assert vote(candidate, office).passed
+
+
+def test_a_young_union_member_is_introduced_by_the_union_and_one_member(world, personas, cell):
+    office = personas.office_a
+    an = applicant(world, "Đinh Văn An", D(2000, 2, 2), youth=True)
+    candidate = domain.create_candidate(an, actor=office, on=D(2023, 1, 5))
+    admit_until_dossier(candidate, office, cell)
+    Introduction.objects.filter(candidate=candidate).order_by("-pk").first().delete()  # one member only
+    Introduction.objects.create(candidate=candidate, kind=IntroducerKind.YOUTH_UNION, introduced_on=D(2023, 5, 12))
+    domain.receive_document(candidate, DocumentKind.YOUTH_UNION, actor=office, on=D(2023, 5, 12))
+    assert vote(candidate, office).passed
+
+
+# --- QĐ 24 điểm 3.2.2: a replacement introducer ----------------------------------------------------------------------
+
+
+def test_a_replacement_introducer_need_not_have_twelve_months(world, personas, cell):
+    office = personas.office_a
+    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
+    admit_until_dossier(candidate, office, cell)
+    late = Introduction.objects.filter(candidate=candidate).order_by("-pk").first()
+    late.together_since = D(2023, 3, 1)  # three months together
+    late.save()
+    with pytest.raises(domain.TransitionRefused):
+        vote(candidate, office)
+    late.replacement, late.replacement_reason = True, "moved"
+    late.save()
+    assert vote(candidate, office).passed
+
+
+# --- QĐ 294 điểm 3.5: re-admission -------------------------------------------------------------------------------
+
+
+def test_readmission_waits_36_months_and_needs_the_province_consent_before_the_decision(world, personas, cell):
+    office = personas.office_a
+    candidate = domain.create_candidate(
+        world.binh,
+        actor=office,
+        on=D(2023, 1, 5),
+        is_readmission=True,
+        left_party_on=D(2021, 1, 10),
+        left_cause="removed",
+    )
+    admit_until_dossier(candidate, office, cell)
+    with pytest.raises(domain.TransitionRefused) as refused:
+        vote(candidate, office)  # 28 months after leaving
+    assert "readmission.too_soon" in codes(refused) or any("36" in str(f) for f in refused.value.verdict.findings)
+    domain.record_facts(candidate, actor=office, left_party_on=D(2019, 12, 1))
+    vote(candidate, office)  # the consent is not asked at the chi bộ's meeting: it comes before the decision
+    step(candidate, "committee_resolution", office, on=D(2023, 6, 15), members_total=7, votes_for=6)
+    with pytest.raises(domain.TransitionRefused) as refused:
+        step(candidate, "decision", office, on=D(2023, 7, 20))
+    assert "readmission.consent" in codes(refused)
+    step(candidate, "decision", office, on=D(2023, 7, 20), consent_document="Văn bản 15-CV/TU ngày 10/07/2023")
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.DECIDED
+
+
+def test_who_left_by_abandoning_the_party_is_never_readmitted(world, personas, cell):
+    office = personas.office_a
+    candidate = domain.create_candidate(
+        world.binh,
+        actor=office,
+        on=D(2023, 1, 5),
+        is_readmission=True,
+        left_party_on=D(2010, 1, 10),
+        left_cause="self_abandoned",
+    )
+    admit_until_dossier(candidate, office, cell)
+    with pytest.raises(domain.TransitionRefused) as refused:
+        vote(candidate, office)
+    assert any(f.code.startswith("readmission.") for f in refused.value.verdict.blocking)
+    domain.record_facts(candidate, actor=office, left_cause="removed", readmitted_before=True)
+    with pytest.raises(domain.TransitionRefused):  # once only (QĐ 294 điểm 3.5.3)
+        vote(candidate, office)
+
+
+# --- QĐ 294 điểm 1.1.2, HD 01-HD/TW 2021 điểm 1.1: over 60 -------------------------------------------------------
+
+
+def test_over_sixty_needs_its_facts_and_a_province_level_decision(world, personas, cell):
+    office = personas.office_a
+    elder = applicant(world, "Lý Văn Thọ", D(1960, 1, 1))
+    candidate = domain.create_candidate(elder, actor=office, on=D(2023, 1, 5))
+    admit_until_dossier(candidate, office, cell)
+    with pytest.raises(domain.TransitionRefused) as refused:
+        vote(candidate, office)
+    assert "over_60.health_unknown" in codes(refused)
+    domain.record_facts(candidate, actor=office, health_and_prestige=True, place_condition="special_requirement")
+    vote(candidate, office)
+    step(candidate, "committee_resolution", office, on=D(2023, 6, 15), members_total=7, votes_for=6)
+    # the competent committee of this chi bộ is the Sở's: it may not admit someone over 60
+    consent = {"consent_document": "Văn bản 20-CV/TU"}
+    with pytest.raises(domain.TransitionRefused) as refused:
+        step(candidate, "decision", office, on=D(2023, 7, 20), issuer="Ban Thường vụ Đảng ủy Sở Y tế", **consent)
+    assert "over_60.wrong_level" in codes(refused)
+    step(candidate, "decision", office, on=D(2023, 7, 20), issuer="Ban Thường vụ Tỉnh ủy Thử Nghiệm", **consent)
+
+
+# --- HD 01-HD/TW 2021 điểm 1.2: the education exceptions --------------------------------------------------------
+
+
+def test_the_elder_exception_holds_only_in_the_areas_the_text_names(world, personas, cell):
+    office = personas.office_a
+    elder = applicant(world, "Hà Văn Già", D(1970, 1, 1), education="biet_doc_viet")
+    elder.elder_role = "village_elder"
+    elder.save()
+    candidate = domain.create_candidate(elder, actor=office, on=D(2023, 1, 5))
+    admit_until_dossier(candidate, office, cell)
+    with pytest.raises(domain.TransitionRefused) as refused:
+        vote(candidate, office)
+    assert "education.elder_outside_area" in codes(refused)
+    world.unit_a.area_kind = "mountain"  # the department lies where its hospital lies
+    world.unit_a.save()
+    vote(candidate, office)
+    step(candidate, "committee_resolution", office, on=D(2023, 6, 15), members_total=7, votes_for=6)
+    with pytest.raises(domain.TransitionRefused) as refused:
+        step(candidate, "decision", office, on=D(2023, 7, 20))
+    assert "education.elder_consent" in codes(refused)
