@@ -168,3 +168,73 @@ def test_the_elder_exception_holds_only_in_the_areas_the_text_names(world, perso
     with pytest.raises(domain.TransitionRefused) as refused:
         step(candidate, "decision", office, on=D(2023, 7, 20))
     assert "education.elder_consent" in codes(refused)
+
+
+# --- people who move or pause ---------------------------------------------------------------------------------------
+
+
+def test_a_candidate_who_changes_khoa_takes_the_road_to_the_new_chi_bo(world, personas, cell, client):
+    from django.urls import reverse
+
+    from ketnap.pipeline import due
+    from ketnap.registry.services import people
+
+    office = personas.office_a
+    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
+    admit_until_dossier(candidate, office, cell)
+    before = due.next_action(candidate, D(2023, 6, 1))
+    people.change_work_unit(world.binh, world.dept_a2, on=D(2023, 5, 20))
+    candidate.refresh_from_db()
+    assert candidate.organization == world.cell_a2 and candidate.stage == Stage.DOSSIER
+    moved = candidate.steps.get(kind="transfer")
+    # the step is dated after the road's last step (the introductions of 12/05 were papers, the last step 01/04)
+    assert (moved.from_organization, moved.to_organization, moved.on) == (world.cell_a1, world.cell_a2, D(2023, 5, 20))
+    # dossier, introducers, helpers and clock come along
+    assert candidate.documents.count() == 6 and candidate.introductions.count() == 2 and candidate.helpers.exists()
+    assert due.next_action(candidate, D(2023, 6, 1)).due == before.due
+    # the old secretary no longer sees the candidacy; the office of the hospital still does
+    url = reverse("candidate_detail", kwargs={"candidate_pk": candidate.pk})
+    client.force_login(personas.secretary_a1)
+    assert client.get(url).status_code == 404
+    client.force_login(office)
+    assert client.get(url).status_code == 200
+
+
+def test_a_paused_candidacy_waits_but_the_legal_clock_runs(world, personas, cell):
+    from ketnap.pipeline import due
+
+    office = personas.office_a
+    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
+    admit_until_dossier(candidate, office, cell)
+    before = due.next_action(candidate, D(2023, 6, 1))
+    with pytest.raises(domain.TransitionRefused, match="lý do"):
+        step(candidate, "pause", office, on=D(2023, 5, 15))
+    step(candidate, "pause", office, on=D(2023, 5, 15), reason="Nghỉ thai sản")
+    candidate.refresh_from_db()
+    assert (candidate.stage, candidate.paused_since) == (Stage.DOSSIER, D(2023, 5, 15))
+    paused = due.next_action(candidate, D(2023, 6, 1))
+    # no text suspends the certificate's 60 months (06-HD/TW điểm 5.4): the deadline stays, the page says why
+    assert paused.due == before.due and "Tạm dừng từ 15/05/2023: Nghỉ thai sản" in paused.action
+    with pytest.raises(Exception, match="không áp dụng"):
+        vote(candidate, office)
+    step(candidate, "resume", office, on=D(2023, 11, 20))
+    candidate.refresh_from_db()
+    assert candidate.paused_since is None
+    assert step(candidate, "cell_resolution", office, on=D(2023, 11, 23), members_total=4, votes_for=4).passed
+
+
+def test_a_probationary_member_who_moves_keeps_the_probation_and_its_clock(world, personas, cell):
+    from ketnap.pipeline import due
+    from ketnap.registry.services import people
+    from tests.test_pipeline import admit_until_decision
+
+    office = personas.office_a
+    candidate = admit_until_decision(world, office, cell)
+    step(candidate, "ceremony", office, on=D(2023, 8, 10), mentor=cell[1])
+    before = due.next_action(candidate, D(2024, 1, 2))
+    people.move_membership(world.binh.memberships.get(), world.cell_a2, on=D(2024, 1, 2))
+    candidate.refresh_from_db()
+    # Điều lệ Điều 5 khoản 1: the 12 months run from the ceremony, wherever the member now belongs
+    assert (candidate.organization, candidate.stage) == (world.cell_a2, Stage.PROBATION)
+    assert due.next_action(candidate, D(2024, 1, 2)).due == before.due
+    assert candidate.steps.filter(kind="transfer", to_organization=world.cell_a2).exists()

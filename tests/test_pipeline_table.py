@@ -21,11 +21,11 @@ from tests import factories as f
 
 S, K = Stage, StepKind
 COMMON = {
-    S.SOURCE: {K.SYMPATHISE, K.WITHDRAW},
-    S.SYMPATHISER: {K.CERTIFICATE, K.WITHDRAW},
-    S.DOSSIER: {K.CELL_RESOLUTION, K.WITHDRAW},
-    S.DECIDED: {K.CEREMONY},
-    S.PROBATION: {K.RECOGNITION_CELL_RESOLUTION, K.REMOVE},
+    S.SOURCE: {K.SYMPATHISE, K.WITHDRAW, K.PAUSE},
+    S.SYMPATHISER: {K.CERTIFICATE, K.WITHDRAW, K.PAUSE},
+    S.DOSSIER: {K.CELL_RESOLUTION, K.WITHDRAW, K.PAUSE},
+    S.DECIDED: {K.CEREMONY, K.PAUSE},
+    S.PROBATION: {K.RECOGNITION_CELL_RESOLUTION, K.REMOVE, K.PAUSE},
     S.OFFICIAL: set(),
     S.WITHDRAWN: set(),
     S.NOT_ADMITTED: set(),
@@ -35,29 +35,29 @@ EXPECTED = {
     # a chi bộ trực thuộc đảng ủy cơ sở
     "cell": {
         **COMMON,
-        S.CELL_RESOLVED: {K.COMMITTEE_RESOLUTION, K.WITHDRAW, K.NOT_ADMITTED},
-        S.SUB_APPRAISED: {K.WITHDRAW, K.NOT_ADMITTED},
-        S.COMMITTEE_RESOLVED: {K.DECISION, K.WITHDRAW, K.NOT_ADMITTED},
-        S.RECOGNITION_CELL: {K.RECOGNITION_COMMITTEE_RESOLUTION, K.REMOVE},
-        S.RECOGNITION_COMMITTEE: {K.RECOGNITION_DECISION, K.REMOVE},
+        S.CELL_RESOLVED: {K.COMMITTEE_RESOLUTION, K.WITHDRAW, K.NOT_ADMITTED, K.PAUSE},
+        S.SUB_APPRAISED: {K.WITHDRAW, K.NOT_ADMITTED, K.PAUSE},
+        S.COMMITTEE_RESOLVED: {K.DECISION, K.WITHDRAW, K.NOT_ADMITTED, K.PAUSE},
+        S.RECOGNITION_CELL: {K.RECOGNITION_COMMITTEE_RESOLUTION, K.REMOVE, K.PAUSE},
+        S.RECOGNITION_COMMITTEE: {K.RECOGNITION_DECISION, K.REMOVE, K.PAUSE},
     },
     # a chi bộ trực thuộc đảng ủy bộ phận
     "under_sub": {
         **COMMON,
-        S.CELL_RESOLVED: {K.SUB_APPRAISAL, K.WITHDRAW, K.NOT_ADMITTED},
-        S.SUB_APPRAISED: {K.COMMITTEE_RESOLUTION, K.WITHDRAW, K.NOT_ADMITTED},
-        S.COMMITTEE_RESOLVED: {K.DECISION, K.WITHDRAW, K.NOT_ADMITTED},
-        S.RECOGNITION_CELL: {K.RECOGNITION_COMMITTEE_RESOLUTION, K.REMOVE},
-        S.RECOGNITION_COMMITTEE: {K.RECOGNITION_DECISION, K.REMOVE},
+        S.CELL_RESOLVED: {K.SUB_APPRAISAL, K.WITHDRAW, K.NOT_ADMITTED, K.PAUSE},
+        S.SUB_APPRAISED: {K.COMMITTEE_RESOLUTION, K.WITHDRAW, K.NOT_ADMITTED, K.PAUSE},
+        S.COMMITTEE_RESOLVED: {K.DECISION, K.WITHDRAW, K.NOT_ADMITTED, K.PAUSE},
+        S.RECOGNITION_CELL: {K.RECOGNITION_COMMITTEE_RESOLUTION, K.REMOVE, K.PAUSE},
+        S.RECOGNITION_COMMITTEE: {K.RECOGNITION_DECISION, K.REMOVE, K.PAUSE},
     },
     # a chi bộ cơ sở: no đảng ủy cơ sở between it and the competent committee
     "base_cell": {
         **COMMON,
-        S.CELL_RESOLVED: {K.DECISION, K.WITHDRAW, K.NOT_ADMITTED},
-        S.SUB_APPRAISED: {K.WITHDRAW, K.NOT_ADMITTED},
-        S.COMMITTEE_RESOLVED: {K.WITHDRAW, K.NOT_ADMITTED},
-        S.RECOGNITION_CELL: {K.RECOGNITION_DECISION, K.REMOVE},
-        S.RECOGNITION_COMMITTEE: {K.REMOVE},
+        S.CELL_RESOLVED: {K.DECISION, K.WITHDRAW, K.NOT_ADMITTED, K.PAUSE},
+        S.SUB_APPRAISED: {K.WITHDRAW, K.NOT_ADMITTED, K.PAUSE},
+        S.COMMITTEE_RESOLVED: {K.WITHDRAW, K.NOT_ADMITTED, K.PAUSE},
+        S.RECOGNITION_CELL: {K.RECOGNITION_DECISION, K.REMOVE, K.PAUSE},
+        S.RECOGNITION_COMMITTEE: {K.REMOVE, K.PAUSE},
     },
 }
 SHAPES = {
@@ -70,7 +70,8 @@ SHAPES = {
 def test_the_table_knows_every_step_and_every_stage():
     assert set(TRANSITIONS) == set(StepKind.values)
     assert set(EXPECTED["cell"]) == set(Stage.values)
-    assert all(t.target in Stage.values for t in TRANSITIONS.values())
+    # every step leads to a stage, or (a pause, a resumption, a transfer) leaves the candidate where it is
+    assert all(t.target in Stage.values or t.target is None for t in TRANSITIONS.values())
 
 
 @pytest.mark.parametrize("shape", sorted(EXPECTED))
@@ -78,6 +79,14 @@ def test_the_table_knows_every_step_and_every_stage():
 def test_available_steps_for_every_stage_and_shape(shape, stage):
     candidate = SimpleNamespace(stage=stage, organization=SHAPES[shape])
     assert {t.name for t in available(candidate)} == EXPECTED[shape][stage]
+
+
+def test_a_paused_candidacy_can_only_resume_or_end():
+    for stage, steps in EXPECTED["cell"].items():
+        candidate = SimpleNamespace(stage=stage, organization=SHAPES["cell"], paused_since=dt.date(2024, 3, 1))
+        endings = steps & {K.WITHDRAW, K.REMOVE}
+        expected = endings | ({K.RESUME} if steps else set())
+        assert {t.name for t in available(candidate)} == expected, stage
 
 
 @pytest.mark.parametrize(

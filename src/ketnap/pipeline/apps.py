@@ -7,7 +7,8 @@ class PipelineConfig(AppConfig):
 
     def ready(self) -> None:
         from ketnap.pipeline import calendar, domain
-        from ketnap.registry.signals import organization_succeeded
+        from ketnap.registry.signals import organization_succeeded, person_moved
 
         calendar.connect()
         organization_succeeded.connect(domain.follow_succession, dispatch_uid="ketnap-pipeline-succession")
+        person_moved.connect(domain.follow_person, dispatch_uid="ketnap-pipeline-person-moved")

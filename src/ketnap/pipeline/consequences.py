@@ -76,3 +76,17 @@ def end_help(candidate, step, data: dict, actor) -> None:
 def remove(candidate, step, data: dict, actor) -> None:
     people.end_membership(candidate.membership, MembershipEventKind.REMOVED, on=step.on, note=data.get("reason", ""))
     end_help(candidate, step, data, actor)
+
+
+def pause(candidate, step, data: dict, actor) -> None:
+    candidate.paused_since, candidate.pause_reason = step.on, data.get("reason", "")
+
+
+def resume(candidate, step, data: dict, actor) -> None:
+    candidate.paused_since, candidate.pause_reason = None, ""
+
+
+def transfer(candidate, step, data: dict, actor) -> None:
+    """The candidacy goes to the new chi bộ with its dossier, introducers, helpers and clock: only the chi bộ
+    changes (its secretary now follows it; the old one no longer sees it)."""
+    candidate.organization = data["to"]

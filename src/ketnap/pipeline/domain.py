@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction as db_transaction
 
 from ketnap.accounts.scope import Scope
-from ketnap.audit.context import acting
+from ketnap.audit.context import acting, current_actor
 from ketnap.pipeline import checks
 from ketnap.pipeline.enums import Stage, StepKind
 from ketnap.pipeline.models import Candidate, DossierItem, Step
@@ -148,19 +148,21 @@ def adopt_probationary(membership, *, actor) -> Candidate:
     return candidate
 
 
-def preview(candidate: Candidate, name: str, data: dict) -> Verdict:
+def preview(candidate: Candidate, name: str, data: dict, *, by_the_register: bool = False) -> Verdict:
     """What the rules say, without writing anything (forms show it before the user confirms). A step the table
     does not offer from the candidate's stage, for its organisation's shape, is refused: the one entry point
     never skips a level (a base committee's 8-KNĐ, a sub-committee's appraisal)."""
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise ValidationError(f"Không có bước “{name}”.")
-    if transition not in available(candidate):
+    if transition not in available(candidate, by_the_register=by_the_register):
         raise ValidationError(f"Bước “{transition.label}” không áp dụng ở giai đoạn {candidate.get_stage_display()}.")
     return checks.check(candidate, transition, data)
 
 
-def transition(candidate: Candidate, name: str, *, actor, data: dict, back_entry: bool = False) -> Step:
+def transition(
+    candidate: Candidate, name: str, *, actor, data: dict, back_entry: bool = False, by_the_register: bool = False
+) -> Step:
     """Record step `name` with `data` (on, votes, document number, helpers, mentor, consent, reason …).
 
     back_entry=True (imports of steps taken before ketnap only): with a non-empty data["accepted_reason"], what the
@@ -168,7 +170,9 @@ def transition(candidate: Candidate, name: str, *, actor, data: dict, back_entry
     (a vote short of two thirds included: the file says the resolution was adopted) and keeps those findings and
     the reason. See the module docstring.
     """
-    step = _transition(candidate.pk, name, actor=actor, data=data, back_entry=back_entry)
+    step = _transition(
+        candidate.pk, name, actor=actor, data=data, back_entry=back_entry, by_the_register=by_the_register
+    )
     candidate.refresh_from_db()  # the caller's copy follows the locked one that was changed
     return step
 
@@ -195,18 +199,22 @@ def _accept(findings: list[dict], accepted: tuple, reason: str) -> tuple[list[di
 
 
 @db_transaction.atomic
-def _transition(candidate_pk: int, name: str, *, actor, data: dict, back_entry: bool = False) -> Step:
+def _transition(
+    candidate_pk: int, name: str, *, actor, data: dict, back_entry: bool = False, by_the_register: bool = False
+) -> Step:
     candidate = (
         # lock the candidate row only: PostgreSQL refuses FOR UPDATE on the nullable side of the parent join
         Candidate.objects.select_for_update(of=("self",))
         .select_related("person", "organization", "organization__parent")
         .get(pk=candidate_pk)
     )
-    _guard(candidate, actor)
+    if not by_the_register:
+        _guard(candidate, actor)
     on = data["on"]
     not_in_future(on)
-    verdict = preview(candidate, name, data)  # refuses a step the table does not offer here
+    verdict = preview(candidate, name, data, by_the_register=by_the_register)  # what the table does not offer: refused
     transition_ = TRANSITIONS[name]
+    target = candidate.stage if transition_.target is None else transition_.target
     reason = (data.get("accepted_reason") or "").strip() if back_entry else ""
     consented = bool((data.get("consent_document") or "").strip())
     accepted = (*verdict.blocking, *(() if consented else verdict.needs_consent)) if reason else ()
@@ -238,7 +246,9 @@ def _transition(candidate_pk: int, name: str, *, actor, data: dict, back_entry: 
         note=(data.get("note") or data.get("reason", "") or (audit_note and f"Lý do ghi nhận: {reason}"))[:500],
         findings=findings,
         stage_before=candidate.stage,
-        stage_after=candidate.stage if vote_failed else transition_.target,
+        stage_after=candidate.stage if vote_failed else target,
+        from_organization=candidate.organization if name == StepKind.TRANSFER else None,
+        to_organization=data.get("to") if name == StepKind.TRANSFER else None,
         recorded_by=actor,
     )
     with acting(actor, note=audit_note):
@@ -246,12 +256,35 @@ def _transition(candidate_pk: int, name: str, *, actor, data: dict, back_entry: 
         if vote_failed:
             return step  # recorded (it happened) but the stage stays: the resolution did not pass
         transition_.consequence(candidate, step, data, actor)
-        candidate.stage = transition_.target
-        candidate.stage_since = on
+        if transition_.target is not None:
+            candidate.stage = transition_.target
+            candidate.stage_since = on
         if name in ENDINGS:
             candidate.outcome_reason = data.get("reason", "")
         candidate.save()
     return step
+
+
+def follow_person(sender, *, person, on: dt.date, **kwargs) -> None:
+    """The person moved (another khoa, another chi bộ): an open candidacy goes with them, dossier, helpers and
+    clock included, and a probationary member keeps the probation (its clock runs from the ceremony). Recorded as a
+    transfer step, in the history of both chi bộ (registry.signals.person_moved)."""
+    person.refresh_from_db(fields=["organization"])
+    new = person.organization
+    candidacy = person.candidacies.exclude(stage__in=Stage.terminal()).select_related("organization").first()
+    if candidacy is None or new is None or not new.is_cell or new.pk == candidacy.organization_id:
+        return
+    transition(
+        candidacy,
+        StepKind.TRANSFER,
+        actor=current_actor(),
+        data={
+            "on": max(on, candidacy.steps.order_by("-on").values_list("on", flat=True).first() or on),
+            "to": new,
+            "note": f"Từ {candidacy.organization.name} sang {new.name}",
+        },
+        by_the_register=True,
+    )
 
 
 def follow_succession(sender, *, predecessor, successors, on, **kwargs) -> None:

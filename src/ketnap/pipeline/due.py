@@ -90,6 +90,10 @@ def timing(stage: str, dates: StepDates, today: dt.date) -> Timing:
 
 def action(candidate: Candidate, dates: StepDates) -> str:
     """The next step on the candidate's road, as the due list says it (the table's `todo`, else its label)."""
+    if candidate.paused_since:
+        return (
+            f"Tạm dừng từ {candidate.paused_since:%d/%m/%Y}: {candidate.pause_reason} (thời hạn theo quy định vẫn tính)"
+        )
     following = [t for t in available(candidate) if t.name not in ENDINGS]
     if not following:
         return ""

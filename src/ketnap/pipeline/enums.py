@@ -49,6 +49,10 @@ class StepKind(models.TextChoices):
     WITHDRAW = "withdraw", _("Dừng theo dõi")
     NOT_ADMITTED = "not_admitted", _("Không kết nạp")
     REMOVE = "remove", _("Xóa tên khỏi danh sách đảng viên dự bị")
+    # not steps of the road itself: the candidacy pauses, resumes, or follows the person to another chi bộ
+    PAUSE = "pause", _("Tạm dừng theo dõi")
+    RESUME = "resume", _("Tiếp tục theo dõi")
+    TRANSFER = "transfer", _("Chuyển sang chi bộ khác")
 
 
 class DocumentKind(models.TextChoices):

@@ -35,6 +35,9 @@ class Candidate(models.Model):
     )
     membership = models.OneToOneField(PartyMembership, models.PROTECT, null=True, blank=True, related_name="candidacy")
     outcome_reason = models.CharField(_("lý do"), max_length=500, blank=True)
+    # a pause (long training, maternity leave, contract ended): the road waits; the legal clocks do not stop
+    paused_since = models.DateField(_("tạm dừng từ ngày"), null=True, blank=True)
+    pause_reason = models.CharField(_("lý do tạm dừng"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-stage_since", "pk"]
@@ -80,6 +83,13 @@ class Step(models.Model):
     findings = models.JSONField(default=list)  # what the rules said when it was recorded (code, severity, text, source)
     stage_before = models.CharField(max_length=24, choices=Stage.choices)
     stage_after = models.CharField(max_length=24, choices=Stage.choices)
+    # a transfer: the chi bộ the candidacy left (the step's candidate.organization at the time is the new one)
+    from_organization = models.ForeignKey(
+        Organization, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("từ chi bộ")
+    )
+    to_organization = models.ForeignKey(
+        Organization, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("sang chi bộ")
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

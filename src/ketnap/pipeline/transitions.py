@@ -22,6 +22,11 @@ PRE_DECISION = frozenset(
 )
 ON_PROBATION = frozenset({Stage.PROBATION, Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE})
 ENDINGS = frozenset({StepKind.WITHDRAW, StepKind.NOT_ADMITTED, StepKind.REMOVE})
+OPEN = PRE_DECISION | {Stage.DECIDED} | ON_PROBATION
+# steps that leave the stage as it is (the road waits, or goes on in another chi bộ)
+STAYS = None
+# recorded by the register when the person moves (domain.follow_person), never chosen on the candidate's page
+BY_THE_REGISTER = frozenset({StepKind.TRANSFER})
 
 
 # --- shapes of organisation (the candidate's chi bộ; duck-typed: anything with .organization works) ------------
@@ -85,6 +90,8 @@ class Transition:
     check: Callable = field(default=checks.nothing)  # (candidate, data) -> Verdict: the rules of this step
     consequence: Callable = field(default=consequences.nothing)  # (candidate, step, data, actor): the register
     clock: Clock | None = None  # the deadline this step starts
+    # offered while the candidacy is paused (resume, and the endings), or only while it is not (all the others)
+    while_paused: bool = False
     todo: str = ""  # the next action, as the due list says it, when this step is the one awaited
     form_help: str = ""
 
@@ -226,6 +233,7 @@ TRANSITIONS: dict[str, Transition] = {
             ("on", "reason"),
             check=checks.reason_given,
             consequence=consequences.end_help,
+            while_paused=True,
         ),
         T(
             StepKind.NOT_ADMITTED,
@@ -248,19 +256,63 @@ TRANSITIONS: dict[str, Transition] = {
             purpose="removal",
             check=checks.reason_given,
             consequence=consequences.remove,
+            while_paused=True,
+        ),
+        # A pause (long training, maternity leave, a contract that ended) stops ketnap's reminders, not the law's
+        # clocks: no text suspends the certificate's 60 months, the decision's 60 working days or the 12 months of
+        # probation, so the due list keeps them and says the candidacy is paused.
+        T(
+            StepKind.PAUSE,
+            _("Tạm dừng theo dõi (đi học dài hạn, nghỉ thai sản, hết hợp đồng…)"),
+            OPEN,
+            STAYS,
+            ("on", "reason"),
+            check=checks.reason_given,
+            consequence=consequences.pause,
+        ),
+        T(
+            StepKind.RESUME,
+            _("Tiếp tục theo dõi"),
+            OPEN,
+            STAYS,
+            ("on", "note"),
+            consequence=consequences.resume,
+            while_paused=True,
+        ),
+        T(
+            StepKind.TRANSFER,
+            _("Chuyển sang chi bộ khác (theo nơi làm việc, sinh hoạt mới)"),
+            OPEN,
+            STAYS,
+            ("on", "note"),
+            consequence=consequences.transfer,
+            while_paused=True,
         ),
     ]
 }
 
 
-def available(candidate) -> list[Transition]:
-    """The steps that can follow from the candidate's stage, for its organisation's shape (in the table's order)."""
-    return [t for t in TRANSITIONS.values() if t.applies(candidate) and candidate.stage in t.sources_for(candidate)]
+def available(candidate, *, by_the_register: bool = False) -> list[Transition]:
+    """The steps that can follow from the candidate's stage, for its organisation's shape (in the table's order);
+    while paused, only what the pause allows. A transfer is offered only to the register (domain.follow_person)."""
+    paused = getattr(candidate, "paused_since", None) is not None
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if t.applies(candidate)
+        and candidate.stage in t.sources_for(candidate)
+        and (t.while_paused if paused else t.name != StepKind.RESUME)
+        and (by_the_register or t.name not in BY_THE_REGISTER)
+    ]
 
 
 def road(candidate) -> list[Transition]:
     """The steps from the source to recognition for the candidate's organisation, in order (no endings)."""
-    return [t for t in TRANSITIONS.values() if t.name not in ENDINGS and t.applies(candidate)]
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if t.target not in (STAYS, *Stage.terminal() - {Stage.OFFICIAL}) and t.applies(candidate)
+    ]
 
 
 def clocks() -> list[Transition]:

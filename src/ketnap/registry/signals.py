@@ -6,3 +6,7 @@ from django.dispatch import Signal
 # Sent when an organisation ends in a merge or a split, after its members and units moved.
 # Arguments: predecessor (Organization), successors (list[Organization]), on (date).
 organization_succeeded = Signal()
+
+# Sent when a person's responsible organisation may have changed: another work unit, or a membership moved to
+# another chi bộ. Arguments: person (Person), on (date).
+person_moved = Signal()

@@ -18,6 +18,7 @@ from ketnap.registry.models import (
     WorkUnit,
 )
 from ketnap.registry.services.dates import fmt, not_in_future, today
+from ketnap.registry.signals import person_moved
 
 
 def covering_organization(unit: WorkUnit) -> Organization | None:
@@ -97,6 +98,7 @@ def change_work_unit(person: Person, unit: WorkUnit, *, on: dt.date, job_title: 
         person.job_title = job_title
     person.save()
     refresh_organizations(person_ids=[person.pk])
+    person_moved.send(sender=Person, person=person, on=on)
     return person
 
 
@@ -191,6 +193,7 @@ def move_membership(
     membership.save(update_fields=["organization"])
     _event(membership, kind, on, from_organization=previous, note=note)
     refresh_organizations(person_ids=[membership.person_id])
+    person_moved.send(sender=Person, person=membership.person, on=on)
     return membership
 
 
