@@ -97,7 +97,7 @@ def test_a_base_cell_skips_the_base_committee(world, personas):
     candidate = domain.create_candidate(person, actor=personas.superuser, on=D(2023, 1, 5))
     admit_until_dossier(candidate, personas.superuser, members)
     step(candidate, "cell_resolution", personas.superuser, on=D(2023, 6, 1), members_total=3, votes_for=2)
-    assert [t.name for t in available(candidate)] == ["decision", "withdraw", "not_admitted"]
+    assert [t.name for t in available(candidate)] == ["decision", "withdraw", "not_admitted", "pause"]
 
 
 def test_the_rules_refuse_with_reasons_and_sources(world, personas, cell):

@@ -238,3 +238,14 @@ def test_a_probationary_member_who_moves_keeps_the_probation_and_its_clock(world
     assert (candidate.organization, candidate.stage) == (world.cell_a2, Stage.PROBATION)
     assert due.next_action(candidate, D(2024, 1, 2)).due == before.due
     assert candidate.steps.filter(kind="transfer", to_organization=world.cell_a2).exists()
+
+
+def test_papers_older_than_twelve_months_are_flagged_not_refused(world, personas, cell):
+    """06-HD/TW điểm 5.4 sets how long dossier papers are valid; the figure could not be read (a 2019 local guide
+    says 12 months), so ketnap warns and does not block."""
+    office = personas.office_a
+    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
+    admit_until_dossier(candidate, office, cell)  # papers received 10/05/2023
+    recorded = step(candidate, "cell_resolution", office, on=D(2024, 6, 3), members_total=4, votes_for=4)
+    expired = [f for f in recorded.findings if f["code"].startswith("paper.")]
+    assert expired and all(f["severity"] == "notice" for f in expired)

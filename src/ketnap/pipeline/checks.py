@@ -9,7 +9,7 @@ from ketnap.pipeline.calendar import app_calendar
 from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, DocumentKind, IntroducerKind, StepKind
 from ketnap.registry.enums import MembershipStatus, OrgKind
 from ketnap.registry.services.dates import today
-from ketnap.rules import deadlines, eligibility, votes
+from ketnap.rules import deadlines, eligibility, procedure, votes
 from ketnap.rules.sources import charter, regulation
 from ketnap.rules.verdict import Finding, Severity, Source, Verdict
 from ketnap.vietnamese import fold
@@ -246,6 +246,29 @@ def sympathise(candidate, data: dict) -> Verdict:
     return helpers_are_official(data.get("helpers") or [], data["on"])
 
 
+PAPERS = {
+    DocumentKind.APPLICATION: "application",
+    DocumentKind.BIOGRAPHY: "biography",
+    DocumentKind.INTRODUCTION: "introduction",
+    DocumentKind.YOUTH_UNION: "youth_union_resolution",
+    DocumentKind.TRADE_UNION: "trade_union_resolution",
+    DocumentKind.OPINIONS: "comments",
+}
+
+
+def papers_still_valid(candidate, on: dt.date) -> Verdict:
+    """06-HD/TW điểm 5.4 (the figure unconfirmed: a notice only): each paper, by the day it was received."""
+    verdict = Verdict()
+    latest: dict[str, dt.date] = {}
+    for kind, received in candidate.documents.filter(kind__in=PAPERS, received_on__lte=on).values_list(
+        "kind", "received_on"
+    ):
+        latest[kind] = max(received, latest.get(kind, received))
+    for kind, received in latest.items():
+        verdict += procedure.check_paper_validity(PAPERS[kind], received, on)
+    return verdict
+
+
 def cell_resolution(candidate, data: dict) -> Verdict:
     on = data["on"]
     required = list(ADMISSION_DOCUMENTS)
@@ -254,7 +277,11 @@ def cell_resolution(candidate, data: dict) -> Verdict:
         required.append(DocumentKind.YOUTH_UNION)
     if IntroducerKind.TRADE_UNION in routes:  # the Trade Union by resolution (4A-KNĐ)
         required.append(DocumentKind.TRADE_UNION)
-    return documents(candidate, required, on, DOSSIER_SOURCE) + admission_conditions(candidate, on)
+    return (
+        documents(candidate, required, on, DOSSIER_SOURCE)
+        + admission_conditions(candidate, on)
+        + papers_still_valid(candidate, on)
+    )
 
 
 def decision(candidate, data: dict) -> Verdict:
