@@ -60,15 +60,9 @@ def documents(candidate, required, on: dt.date, source: Source) -> Verdict:
 
 
 def helpers_are_official(people, on: dt.date) -> Verdict:
-    source = Source("HD 12-HD/BTCTW (2022)", "Phần II, mục 1.1 (phân công đảng viên chính thức giúp đỡ)")
-    if not people:
-        return block("helpers.none", "Cần phân công ít nhất một đảng viên chính thức giúp đỡ.", source)
-    not_official = [p.full_name for p in people if not official_member(p, on)]
-    if not_official:
-        return block(
-            "helpers.not_official", "Không phải đảng viên chính thức: " + ", ".join(not_official) + ".", source
-        )
-    return Verdict()
+    """The sympathiser's helpers: official members, assigned by the chi bộ's resolution (rules.procedure cites the
+    operational guide in force on that day)."""
+    return procedure.check_sympathiser_helpers([(p.full_name, official_member(p, on)) for p in people], on)
 
 
 # The written consents of the province standing committee must exist BEFORE the competent committee decides
@@ -322,8 +316,11 @@ def ceremony(candidate, data: dict) -> Verdict:
                 due.source,
             )
         )
-    if on < decision_step.on:
-        verdict += block("ceremony.before_decision", "Lễ kết nạp không thể trước ngày quyết định.", charter("Điều 4"))
+    # the ceremony follows the decision and its receipt by the chi bộ (QĐ điểm 4.1)
+    if decision_step.received_on is None or decision_step.received_on >= decision_step.on:
+        verdict += procedure.check_ceremony_after_decision(
+            decision_on=decision_step.on, ceremony_on=on, received_on=decision_step.received_on
+        )
     mentor = data.get("mentor")
     if mentor is None or not official_member(mentor, on):
         verdict += block(
