@@ -60,7 +60,7 @@ from ketnap.registry.enums import MembershipEventKind, MembershipStatus, OrgKind
 from ketnap.registry.models import Assignment, MembershipEvent, Organization, PartyMembership, Person
 from ketnap.registry.services import people as people_services
 from ketnap.registry.services.dates import today as real_today
-from ketnap.rules import deadlines, eligibility, votes
+from ketnap.rules import admission, deadlines, eligibility, votes
 from ketnap.rules.verdict import Severity, Verdict
 
 DAY = dt.timedelta(days=1)
@@ -611,18 +611,19 @@ class Story:
                 )
             )
         vote = self.cell_vote(cell, meeting)
-        verdict = eligibility.check_age(person.birth, meeting)
         if person.education not in eligibility.GENERAL_EDUCATION_CODES:
             raise Infeasible("chưa ghi trình độ giáo dục phổ thông")
-        verdict += eligibility.check_education(eligibility.GENERAL_EDUCATION_CODES[person.education], on=meeting)
-        verdict += eligibility.check_certificate(tl.certificate, meeting)
-        verdict += eligibility.check_introducers(
-            introducers,
-            meeting,
-            applicant_born=person.birth,
-            youth_union_member=member_then,
-            unit_has_youth_union=True,
-            unit_has_trade_union=True,
+        # the same judgement the one entry point makes (pipeline.checks.admission_conditions), from the demo's facts
+        verdict = admission.judge(
+            admission.Facts(
+                name=person.name,
+                born=person.birth,
+                meeting=meeting,
+                education=eligibility.GENERAL_EDUCATION_CODES[person.education],
+                certificate_issued=tl.certificate,
+                introducers=introducers,
+                youth_union_member=member_then,
+            )
         )
         verdict += votes.check_chi_bo_vote(
             official_members=vote["members_total"],

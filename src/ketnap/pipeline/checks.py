@@ -9,8 +9,8 @@ from ketnap.pipeline.calendar import app_calendar
 from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, DocumentKind, IntroducerKind, StepKind
 from ketnap.registry.enums import MembershipStatus, OrgKind
 from ketnap.registry.services.dates import today
-from ketnap.rules import deadlines, eligibility, procedure, votes
-from ketnap.rules.sources import charter, regulation
+from ketnap.rules import admission, deadlines, eligibility, procedure, votes
+from ketnap.rules.sources import charter
 from ketnap.rules.verdict import Finding, Severity, Source, Verdict
 from ketnap.vietnamese import fold
 
@@ -65,11 +65,6 @@ def helpers_are_official(people, on: dt.date) -> Verdict:
     return procedure.check_sympathiser_helpers([(p.full_name, official_member(p, on)) for p in people], on)
 
 
-# The written consents of the province standing committee must exist BEFORE the competent committee decides
-# (QĐ 294 điểm 3.5 re-admission; HD 01-HD/TW 2021 điểm 1.1 over 60, điểm 1.2 elders): asked at the decision, not
-# at the chi bộ's meeting, whose resolution comes first.
-DECISION_CONSENTS = {"readmission.consent", "over_60.consent", "age.over_60", "education.elder_consent"}
-DECIDER_CODES = {"over_60.wrong_level"}
 PROVINCE_WORDS = ("tinh uy", "thanh uy", "dang uy khoi", "truc thuoc trung uong")
 
 
@@ -131,80 +126,49 @@ def youth_member_then(person) -> bool | None:
     return None if person.age_on(today()) > eligibility.YOUTH_MAX_YEARS else False
 
 
-def admission_conditions(candidate, on: dt.date, *, decision: dict | None = None) -> Verdict:
-    """Age, education, certificate, introducers, re-admission, over 60: judged on the date of the chi bộ meeting.
-
-    With `decision` (the decision step's data), the written consents those conditions need are judged too, against
-    the decision's date and its recorded consent document; without it they are left for the decision."""
+def admission_facts(candidate, on: dt.date, *, decision: dict | None = None) -> admission.Facts:
+    """What the conditions on the person turn on, gathered from the register as of the chi bộ's meeting (and, with
+    `decision`, the decision step's data: its date, issuer and recorded consent)."""
     person = candidate.person
     unit = person.work_unit
     youth_union, trade_union, area = unit.union_facts() if unit else (True, True, "")
-    verdict = eligibility.check_age(person.birth_date, on)
-    if person.general_education is None:
-        verdict += block(
-            "education.unknown",
-            f"Chưa ghi trình độ giáo dục phổ thông của {person.full_name}.",
-            regulation(on, "điểm 1.2.1"),
-        )
-    else:
-        verdict += eligibility.check_education(
-            eligibility.GENERAL_EDUCATION_CODES[person.general_education.code],
-            on=on,
-            area_kind=area or None,
-            elder_role=person.elder_role or None,
-        )
     certificate = candidate.documents.filter(kind=DocumentKind.CERTIFICATE).order_by("-received_on").first()
     cert_step = first_step(candidate, StepKind.CERTIFICATE)
-    issued = cert_step.on if cert_step else (certificate.received_on if certificate else None)
-    verdict += eligibility.check_certificate(issued, on)
-    verdict += eligibility.check_introducers(
-        _introducers(candidate, on),
-        on,
-        applicant_born=person.birth_date,
+    readmitted = None
+    if candidate.is_readmission:
+        readmitted = admission.Readmission(
+            candidate.left_party_on,
+            candidate.left_cause,
+            candidate.readmitted_before,
+            candidate.conviction_cleared_on,
+        )
+    return admission.Facts(
+        name=person.full_name,
+        born=person.birth_date,
+        meeting=on,
+        education=(
+            eligibility.GENERAL_EDUCATION_CODES[person.general_education.code] if person.general_education else None
+        ),
+        certificate_issued=cert_step.on if cert_step else (certificate.received_on if certificate else None),
+        introducers=_introducers(candidate, on),
         youth_union_member=youth_member_then(person),
         unit_has_youth_union=youth_union,
         unit_has_trade_union=trade_union,
+        area_kind=area or None,
+        elder_role=person.elder_role or None,
+        readmission=readmitted,
+        deciding_level=deciding_level(candidate, (decision or {}).get("issuer", "")),
+        health_and_prestige=candidate.health_and_prestige,
+        place_condition=candidate.place_condition or None,
+        decision_on=decision["on"] if decision else None,
+        consented=bool(decision and (decision.get("consent_document") or "").strip()),
     )
-    consented = bool(decision and (decision.get("consent_document") or "").strip())
-    decision_on = decision["on"] if decision else None
-    consent_on = decision_on if consented else None
-    if eligibility.age_in_months(person.birth_date, on) > eligibility.MAX_AGE_MONTHS:
-        verdict += eligibility.check_over_60_admission(
-            born=person.birth_date,
-            meeting_date=on,
-            deciding_level=deciding_level(candidate, (decision or {}).get("issuer", "")),
-            health_and_prestige=candidate.health_and_prestige,
-            place_condition=candidate.place_condition or None,
-            consent_on=consent_on,
-            decision_on=decision_on,
-        )
-    if candidate.is_readmission:
-        verdict += readmission(candidate, on, consent_on=consent_on, decision_on=decision_on)
-    if decision is None:
-        return Verdict(tuple(f for f in verdict.findings if f.code not in DECISION_CONSENTS | DECIDER_CODES))
-    return verdict
 
 
-def readmission(candidate, on: dt.date, *, consent_on=None, decision_on=None) -> Verdict:
-    source = regulation(on, "điểm 3.5")
-    if candidate.left_party_on is None or not candidate.left_cause:
-        return block(
-            "readmission.facts_missing",
-            "Kết nạp lại: cần ghi ngày ra khỏi Đảng và lý do (để kiểm tra 36 tháng và các trường hợp không được kết "
-            "nạp lại).",
-            source,
-        )
-    if on < candidate.left_party_on:
-        return block("readmission.left_after", "Ngày chi bộ xét trước ngày ra khỏi Đảng.", source)
-    return eligibility.check_readmission(
-        left_on=candidate.left_party_on,
-        meeting_date=on,
-        cause=candidate.left_cause,
-        previously_readmitted=candidate.readmitted_before,
-        conviction_cleared_on=candidate.conviction_cleared_on,
-        consent_on=consent_on,
-        decision_on=decision_on,
-    )
+def admission_conditions(candidate, on: dt.date, *, decision: dict | None = None) -> Verdict:
+    """Age, education, certificate, introducers, re-admission, over 60: judged on the date of the chi bộ meeting
+    (rules.admission.judge); with `decision`, the consents and the deciding level those conditions call for too."""
+    return admission.judge(admission_facts(candidate, on, decision=decision))
 
 
 def vote(transition, data: dict) -> Verdict:
@@ -285,9 +249,7 @@ def decision(candidate, data: dict) -> Verdict:
     # the consents and the deciding level the conditions of the chi bộ's meeting called for (over 60, re-admission,
     # elders): only what is about the decision is kept here, the rest was judged at the meeting
     conditions = admission_conditions(candidate, resolution.on, decision=data)
-    verdict = Verdict(
-        tuple(f for f in conditions.findings if ".consent" in f.code or f.code in DECISION_CONSENTS | DECIDER_CODES)
-    )
+    verdict = Verdict(tuple(f for f in conditions.findings if ".consent" in f.code or f.code in admission.AT_DECISION))
     if on > due.due:
         verdict += notice(
             "decision.late",
