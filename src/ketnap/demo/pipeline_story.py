@@ -53,6 +53,7 @@ from ketnap.pipeline.enums import (
     HelperRole,
     IntroducerKind,
     Stage,
+    StepKind,
 )
 from ketnap.pipeline.models import Candidate, DossierItem, Helper, Introduction, MentorNote, Step
 from ketnap.pipeline.transitions import TRANSITIONS, available
@@ -506,10 +507,10 @@ class Story:
                 raise Infeasible("không có đảng viên chính thức để phân công giúp đỡ")
             for helper in rng.sample(pool, min(len(pool), 1 if rng.random() < 0.7 else 2)):
                 road.helpers.append([helper.person.pk, HelperRole.HELPER, tl.sympathise, None])
-            road.step("sympathise", tl.sympathise, document_number=self.number("NQ/CB"))
+            road.step(StepKind.SYMPATHISE, tl.sympathise, document_number=self.number("NQ/CB"))
         if tl.certificate:
             number, issuer = f"{rng.randint(100, 2999)}", self.course_issuer(plan, tl.certificate)
-            road.step("certificate", tl.certificate, document_number=number, issuer=issuer)
+            road.step(StepKind.CERTIFICATE, tl.certificate, document_number=number, issuer=issuer)
             road.docs.append((DocumentKind.CERTIFICATE, tl.certificate, f"Số {number}, {issuer}"))
         if tl.meeting:
             self.record_meeting(road, tl)
@@ -521,13 +522,13 @@ class Story:
                 ),
                 person.name,
             )
-            road.step("committee_resolution", tl.committee, document_number=self.number("NQ/ĐU"), **vote)
+            road.step(StepKind.COMMITTEE_RESOLUTION, tl.committee, document_number=self.number("NQ/ĐU"), **vote)
         if tl.decision:
             issuer, suffix = self.deciding(plan, tl.decision)
             if tl.decision > self.decision_due(tl.meeting):
                 raise StoryError(f"{person.name}: quyết định kết nạp quá hạn")
             road.step(
-                "decision",
+                StepKind.DECISION,
                 tl.decision,
                 received_on=tl.received,
                 document_number=tl.decision_number or self.number(suffix),
@@ -545,15 +546,18 @@ class Story:
                 if helper[1] == HelperRole.HELPER and helper[3] is None:
                     helper[3] = tl.ceremony
             road.helpers.append([mentor.person.pk, HelperRole.MENTOR, tl.ceremony, None])
-            road.step("ceremony", tl.ceremony, note=f"Phân công đồng chí {mentor.person.name} giúp đỡ")
+            road.step(StepKind.CEREMONY, tl.ceremony, note=f"Phân công đồng chí {mentor.person.name} giúp đỡ")
             self.record_probation(road, tl)
         if tl.end:
             kind, on, reason = tl.end
             issuer, suffix = self.deciding(plan, on)
             data = {"note": reason}
-            if kind != "withdraw":
-                data |= {"document_number": self.number(suffix if kind == "remove" else "TB/ĐU"), "issuer": issuer}
-            if kind == "remove":  # proposed by the chi bộ's vote (Điều lệ Điều 5 khoản 2), then decided
+            if kind != StepKind.WITHDRAW:
+                data |= {
+                    "document_number": self.number(suffix if kind == StepKind.REMOVE else "TB/ĐU"),
+                    "issuer": issuer,
+                }
+            if kind == StepKind.REMOVE:  # proposed by the chi bộ's vote (Điều lệ Điều 5 khoản 2), then decided
                 data |= self.cell_vote(road.cell, on)
             road.step(kind, on, **data)
             road.reason = reason
@@ -632,7 +636,9 @@ class Story:
             on=meeting,
         )
         _allowed(verdict, person.name)
-        road.step("cell_resolution", meeting, document_number=self.number("NQ/CB"), findings=_findings(verdict), **vote)
+        road.step(
+            StepKind.CELL_RESOLUTION, meeting, document_number=self.number("NQ/CB"), findings=_findings(verdict), **vote
+        )
 
     def record_probation(self, road: Road, tl: Timeline) -> None:
         """Papers of the recognition dossier, mentor's notes and the recognition steps that have a date."""
@@ -664,10 +670,10 @@ class Story:
             ),
             person.name,
         )
-        road.step("recognition_cell_resolution", tl.rec_meeting, document_number=self.number("NQ/CB"), **vote)
+        road.step(StepKind.RECOGNITION_CELL_RESOLUTION, tl.rec_meeting, document_number=self.number("NQ/CB"), **vote)
         if tl.rec_committee:
             road.step(
-                "recognition_committee_resolution",
+                StepKind.RECOGNITION_COMMITTEE_RESOLUTION,
                 tl.rec_committee,
                 document_number=self.number("NQ/ĐU"),
                 **self.committee_vote(cell),
@@ -677,7 +683,7 @@ class Story:
                 raise StoryError(f"{person.name}: quyết định công nhận quá hạn")
             issuer, suffix = self.deciding(road.plan, tl.rec_decision)
             road.step(
-                "recognition_decision",
+                StepKind.RECOGNITION_DECISION,
                 tl.rec_decision,
                 received_on=tl.rec_decision,
                 document_number=self.number(suffix),
@@ -1074,7 +1080,8 @@ class Story:
         people = [s for cell in cells for s in self.non_members(cell) if s.joined <= self.today - 3 * 365 * DAY]
         self.rng.shuffle(people)  # from any of the unit's chi bộ
         for i, kind in enumerate(
-            ["withdraw", "withdraw", "not_admitted"] + (["remove"] if plan.code == REMOVED_UNIT else [])
+            [StepKind.WITHDRAW, StepKind.WITHDRAW, StepKind.NOT_ADMITTED]
+            + ([StepKind.REMOVE] if plan.code == REMOVED_UNIT else [])
         ):
             for person in list(people):
                 people.remove(person)
@@ -1087,7 +1094,7 @@ class Story:
     def closed_road(self, person: Staff, cell: Organization, plan: UnitPlan, kind: str, i: int) -> Road | None:
         t = self.today
         try:
-            if kind == "withdraw":
+            if kind == StepKind.WITHDRAW:
                 on = self.workday(t - 700 * DAY, t - 60 * DAY)
                 if i == 0:  # after a certificate
                     certificate = self.workday(on - 300 * DAY, on - 30 * DAY)
@@ -1099,7 +1106,7 @@ class Story:
                     raise Infeasible("mới vào đơn vị")
                 tl = Timeline(started=started, sympathise=sympathise, certificate=certificate)
                 tl.end = (kind, on, WITHDRAW_REASONS[(person.pk + i) % len(WITHDRAW_REASONS)])
-            elif kind == "not_admitted":
+            elif kind == StepKind.NOT_ADMITTED:
                 on = self.workday(t - 600 * DAY, t - 60 * DAY)
                 meeting = self.workday(on - 70 * DAY, on - 30 * DAY)
                 started, sympathise, certificate = self.before_meeting(person, cell, meeting)
@@ -1129,7 +1136,7 @@ class Story:
             return None
         _issuer, suffix = self.deciding(plan, decision)
         tl.decision_number = self.number(suffix)
-        tl.end = ("remove", removed_on, REMOVE_REASON)
+        tl.end = (StepKind.REMOVE, removed_on, REMOVE_REASON)
         road = Road(person, cell, plan, tl.started)
         if self.attempt(road, tl, count=False) is None:
             return None
@@ -1285,7 +1292,7 @@ def build_pipeline(*, plans: list[UnitPlan], rng: random.Random, today: dt.date)
         "due_none": mix["none"],
         "story_course_since_2015": told.get("course_since_2015", 0),
         "story_q1_2021": Step.objects.filter(
-            kind="decision",
+            kind=StepKind.DECISION,
             on__range=STORY_Q1,
             candidate__organization__code__startswith=f"{STORY_CODE}.",
         ).count(),

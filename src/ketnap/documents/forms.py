@@ -34,7 +34,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ketnap.pipeline.enums import IntroducerKind, Stage
+from ketnap.pipeline.enums import IntroducerKind, Stage, StepKind
 from ketnap.pipeline.transitions import ON_PROBATION, under_sub_committee
 from ketnap.registry.enums import MembershipStatus, OrgKind
 from ketnap.rules import deadlines, sources
@@ -411,7 +411,7 @@ def committee_context(candidate, recognition: bool) -> dict:
     }
 
 
-CELL_MEETINGS = {"cell_resolution", "recognition_cell_resolution"}
+CELL_MEETINGS = {StepKind.CELL_RESOLUTION, StepKind.RECOGNITION_CELL_RESOLUTION}
 
 
 def cell_register_on(cell, day: dt.date) -> tuple[int, int] | None:
@@ -530,8 +530,8 @@ def _resolutions(candidate, cell_kind: str, committee_kind: str) -> dict:
 
 
 def _decision(candidate) -> dict:
-    decision = _last_step(candidate, "decision")
-    ceremony = _last_step(candidate, "ceremony")
+    decision = _last_step(candidate, StepKind.DECISION)
+    ceremony = _last_step(candidate, StepKind.CEREMONY)
     issuer = (decision.issuer if decision else "") or committee_name(candidate.organization.deciding_organization())
     return {
         "decision_number": _number(decision, QD_DU),
@@ -592,9 +592,9 @@ def build_context(form: Form, candidate, introduction=None, signer: str = SECRET
 
     recognition = form.for_recognition
     cell_kind, committee_kind = (
-        ("recognition_cell_resolution", "recognition_committee_resolution")
+        (StepKind.RECOGNITION_CELL_RESOLUTION, StepKind.RECOGNITION_COMMITTEE_RESOLUTION)
         if recognition
-        else ("cell_resolution", "committee_resolution")
+        else (StepKind.CELL_RESOLUTION, StepKind.COMMITTEE_RESOLUTION)
     )
     second = None
     if form.joint_introduction:  # 3A-KNĐ: the first two member introducers (oldest introductions) together
@@ -602,7 +602,7 @@ def build_context(form: Form, candidate, introduction=None, signer: str = SECRET
         if len(pair) == 2:
             introduction, second = pair
     step = _last_step(candidate, form.step)
-    ceremony_step = _last_step(candidate, "ceremony")
+    ceremony_step = _last_step(candidate, StepKind.CEREMONY)
     mentor = candidate.helpers.filter(role=HelperRole.MENTOR).select_related("member").order_by("-since").first()
     context = {
         **person_context(candidate),
@@ -629,7 +629,11 @@ def build_context(form: Form, candidate, introduction=None, signer: str = SECRET
     return context
 
 
-RECOGNITION_STEPS = {"recognition_cell_resolution", "recognition_committee_resolution", "recognition_decision"}
+RECOGNITION_STEPS = {
+    StepKind.RECOGNITION_CELL_RESOLUTION,
+    StepKind.RECOGNITION_COMMITTEE_RESOLUTION,
+    StepKind.RECOGNITION_DECISION,
+}
 SOURCE_12HD = "12-HD/BTCTW 2022, phụ lục biểu mẫu (số mẫu theo rules.md §2.5); nội dung dựng lại theo "
 
 SOURCE_MINUTES = (
@@ -711,7 +715,7 @@ FORMS: dict[str, Form] = {
             SOURCE_12HD + "rules.md §2.1 (≥ 2/3 đảng viên chính thức, từng người; đảng viên dự bị không biểu quyết), "
             "§2.2 bước 8. Số đảng viên chính thức, số không tính vào biểu quyết, số tán thành: ghi ở bước; số đảng "
             "viên dự bị: sổ đảng viên của chi bộ vào ngày họp; số có mặt / vắng mặt: ketnap không ghi, để dòng chấm.",
-            step="cell_resolution",
+            step=StepKind.CELL_RESOLUTION,
             number_suffix=NQ_CB,
         ),
         Form(
@@ -720,7 +724,7 @@ FORMS: dict[str, Form] = {
             _("Biên bản họp chi bộ xét đề nghị kết nạp đảng viên"),
             "bien-ban-hop-chi-bo-xet-ket-nap.docx",
             SOURCE_MINUTES + ", §2.2 bước 8 (cuộc họp ra nghị quyết 6-KNĐ). Diễn biến, ý kiến thảo luận để dòng chấm.",
-            step="cell_resolution",
+            step=StepKind.CELL_RESOLUTION,
         ),
         Form(
             "7-knd",
@@ -730,7 +734,7 @@ FORMS: dict[str, Form] = {
             SOURCE_12HD + "rules.md §2.1 (đảng ủy bộ phận thẩm định nghị quyết của chi bộ và báo cáo; không phải cấp "
             "quyết định), §2.2 bước 9. Chỉ có khi chi bộ trực thuộc đảng bộ bộ phận. Giả định: ký hiệu số -BC/ĐU; "
             "bí thư ký T/M Đảng ủy (bộ phận), không ghi đóng dấu.",
-            step="sub_appraisal",
+            step=StepKind.SUB_APPRAISAL,
             number_suffix=BC_DU,
         ),
         Form(
@@ -742,7 +746,7 @@ FORMS: dict[str, Form] = {
             "quyết của mình, HD 06-HD/TW điểm 3.7.a [S]), §2.2 bước 10. Không có với chi bộ cơ sở. Giả định: đảng ủy "
             "được ủy quyền ghi “kết nạp đảng viên” và quyết định, gửi Ban Thường vụ cấp ủy cấp trên để báo cáo; các "
             "trường hợp khác đề nghị và gửi Ban Thường vụ cấp có thẩm quyền (Organization.deciding_organization()).",
-            step="committee_resolution",
+            step=StepKind.COMMITTEE_RESOLUTION,
             number_suffix=NQ_DU,
         ),
         Form(
@@ -754,9 +758,9 @@ FORMS: dict[str, Form] = {
             "làm việc); căn cứ: Điều lệ Đảng, Quy định và Hướng dẫn thi hành Điều lệ có hiệu lực vào ngày quyết định "
             "(ketnap.rules.sources, rules.md §0). Giả định: ký T/M Ban Thường vụ, trừ đảng ủy cơ sở được ủy quyền "
             "(T/M Đảng ủy).",
-            step="decision",
+            step=StepKind.DECISION,
             number_suffix=QD_DU,
-            batch="decision",
+            batch=StepKind.DECISION,
         ),
         Form(
             "chuong-trinh-le-ket-nap",
@@ -765,9 +769,9 @@ FORMS: dict[str, Form] = {
             "chuong-trinh-le-ket-nap.docx",
             "Không phải mẫu đánh số của 12-HD/BTCTW. Trình tự theo HD 01-HD/TW 2016 §3.8 (rules.md §2.2 bước 12); "
             "06-HD/TW giữ nguyên trình tự [U]. Kết nạp từng người một.",
-            step="ceremony",
-            requires="decision",  # the programme is prepared before the ceremony
-            batch="ceremony",
+            step=StepKind.CEREMONY,
+            requires=StepKind.DECISION,  # the programme is prepared before the ceremony
+            batch=StepKind.CEREMONY,
         ),
         Form(
             "giay-moi-le-ket-nap",
@@ -777,9 +781,9 @@ FORMS: dict[str, Form] = {
             "Không phải mẫu đánh số của 12-HD/BTCTW. Lễ kết nạp theo HD 01-HD/TW 2016 §3.8 (rules.md §2.2 bước 12: "
             "giới thiệu đại biểu; đại diện cấp ủy cấp trên phát biểu nếu có); lời mời là giả định. Người được mời, "
             "giờ và địa điểm để dòng chấm.",
-            step="ceremony",
-            requires="decision",  # sent before the ceremony, with its programme
-            batch="ceremony",
+            step=StepKind.CEREMONY,
+            requires=StepKind.DECISION,  # sent before the ceremony, with its programme
+            batch=StepKind.CEREMONY,
         ),
         Form(
             "12-knd",
@@ -799,7 +803,7 @@ FORMS: dict[str, Form] = {
             SOURCE_12HD + "rules.md §2.3 (biểu quyết như khi xét kết nạp; họp sau khi hết 12 tháng dự bị). Số đảng "
             "viên như 6-KNĐ: chính thức ghi ở bước, dự bị từ sổ đảng viên vào ngày họp, có mặt / vắng mặt để dòng "
             "chấm.",
-            step="recognition_cell_resolution",
+            step=StepKind.RECOGNITION_CELL_RESOLUTION,
             number_suffix=NQ_CB,
         ),
         Form(
@@ -809,7 +813,7 @@ FORMS: dict[str, Form] = {
             "bien-ban-hop-chi-bo-xet-cong-nhan.docx",
             SOURCE_MINUTES + ", §2.3 (biểu quyết như khi xét kết nạp; cuộc họp ra nghị quyết 13-KNĐ). "
             "Diễn biến, ý kiến thảo luận để dòng chấm.",
-            step="recognition_cell_resolution",
+            step=StepKind.RECOGNITION_CELL_RESOLUTION,
         ),
         Form(
             "14-knd",
@@ -819,7 +823,7 @@ FORMS: dict[str, Form] = {
             SOURCE_12HD + "rules.md §2.1 (đảng ủy bộ phận thẩm định, báo cáo), §2.3. Chỉ có khi chi bộ trực thuộc đảng "
             "bộ bộ phận (như bước sub_appraisal, pipeline.transitions.under_sub_committee); ketnap không ghi nhận bước "
             "này nên ngày, số để dòng chấm. Giả định: ký hiệu số -BC/ĐU; bí thư ký T/M Đảng ủy (bộ phận).",
-            requires="recognition_cell_resolution",
+            requires=StepKind.RECOGNITION_CELL_RESOLUTION,
             applies=under_sub_committee,
             recognition=True,
             number_suffix=BC_DU,
@@ -831,7 +835,7 @@ FORMS: dict[str, Form] = {
             "15-KND-nghi-quyet-dang-uy-co-so-cong-nhan.docx",
             SOURCE_12HD + "rules.md §2.1 (≥ 2/3 cấp ủy viên), §2.3 (hồ sơ công nhận). Không có với chi bộ cơ sở. "
             "Như 8-KNĐ: đảng ủy được ủy quyền tự quyết định (giả định, cùng căn cứ HD 06-HD/TW điểm 3.7.a).",
-            step="recognition_committee_resolution",
+            step=StepKind.RECOGNITION_COMMITTEE_RESOLUTION,
             number_suffix=NQ_DU,
         ),
         Form(
@@ -842,9 +846,9 @@ FORMS: dict[str, Form] = {
             SOURCE_12HD + "rules.md §2.2 (tuổi đảng từ ngày quyết định kết nạp; ngày chính thức = hết 12 tháng, "
             "QĐ 24 §4.2.2), §2.3; căn cứ: Quy định và Hướng dẫn thi hành Điều lệ có hiệu lực vào ngày quyết định "
             "(ketnap.rules.sources).",
-            step="recognition_decision",
+            step=StepKind.RECOGNITION_DECISION,
             number_suffix=QD_DU,
-            batch="recognition_decision",
+            batch=StepKind.RECOGNITION_DECISION,
         ),
         # blanks written by hand (rules.md §2.2 bước 3–4, §2.3); ketnap tracks them as DossierItem
         Form(
@@ -1049,7 +1053,7 @@ def sympathisers_context(scope, today: dt.date, month: dt.date | None = None) ->
     )
     rows = []
     for n, candidate in enumerate(candidates, 1):
-        since = _last_step(candidate, "sympathise")
+        since = _last_step(candidate, StepKind.SYMPATHISE)
         helpers = candidate.helpers.filter(role=HelperRole.HELPER, until__isnull=True).select_related("member")
         rows.append(
             {
@@ -1076,7 +1080,7 @@ def course_nominations_context(scope, today: dt.date, month: dt.date | None = No
     candidates = (
         scope.candidates()
         .filter(
-            Q(stage__in=[Stage.SOURCE, Stage.SYMPATHISER]) & ~Q(steps__kind="certificate", steps__passed=True)
+            Q(stage__in=[Stage.SOURCE, Stage.SYMPATHISER]) & ~Q(steps__kind=StepKind.CERTIFICATE, steps__passed=True)
             | Q(stage=Stage.DOSSIER)
         )
         .select_related("person", "person__work_unit", "organization")
@@ -1087,13 +1091,13 @@ def course_nominations_context(scope, today: dt.date, month: dt.date | None = No
     for candidate in candidates:
         stage = candidate.get_stage_display()
         if candidate.stage == Stage.DOSSIER:
-            certificate = _last_step(candidate, "certificate")
+            certificate = _last_step(candidate, StepKind.CERTIFICATE)
             expires = certificate_expires_on(certificate.on) if certificate else None
             if expires is None or expires > today:
                 continue  # a valid certificate: nothing to retake
             stage = f"{stage} — giấy chứng nhận hết hạn {fmt(expires)}"
         person = candidate.person
-        since = _last_step(candidate, "sympathise")
+        since = _last_step(candidate, StepKind.SYMPATHISE)
         helpers = candidate.helpers.filter(role=HelperRole.HELPER, until__isnull=True).select_related("member")
         rows.append(
             {

@@ -25,12 +25,17 @@ from ketnap.documents.forms import (
     SIGNERS,
     Form,
 )
+from ketnap.pipeline.enums import StepKind
 from ketnap.pipeline.models import Step
 from ketnap.registry.services.dates import today
 from ketnap.vietnamese import fold
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-BATCH_STEPS = {"decision": "9-knd", "recognition_decision": "16-knd", "ceremony": "chuong-trinh-le-ket-nap"}
+BATCH_STEPS = {
+    StepKind.DECISION: "9-knd",
+    StepKind.RECOGNITION_DECISION: "16-knd",
+    StepKind.CEREMONY: "chuong-trinh-le-ket-nap",
+}
 RECENT_STEPS = 400  # the batch page looks at the latest steps only
 
 
@@ -167,7 +172,7 @@ def batches(request):
     )
     groups: OrderedDict = OrderedDict()
     for step in steps:
-        if step.kind == "ceremony":
+        if step.kind == StepKind.CEREMONY:
             key = (step.kind, step.on, step.candidate.organization_id)
             label = _("Lễ kết nạp ngày %(d)s — %(o)s") % {
                 "d": step.on.strftime("%d/%m/%Y"),
@@ -176,7 +181,7 @@ def batches(request):
         else:
             number = step.document_number.strip()
             key = (step.kind, step.on, number.lower())
-            title = _("Quyết định kết nạp") if step.kind == "decision" else _("Quyết định công nhận chính thức")
+            title = _("Quyết định kết nạp") if step.kind == StepKind.DECISION else _("Quyết định công nhận chính thức")
             label = f"{title} {_('số')} {number or '…'} {_('ngày')} {step.on:%d/%m/%Y}"
         group = groups.setdefault(key, {"label": label, "on": step.on, "candidates": [], "kind": step.kind})
         if step.candidate not in group["candidates"]:

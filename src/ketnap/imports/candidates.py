@@ -94,7 +94,7 @@ from ketnap.imports.engine import Report, RowError, units_within
 from ketnap.imports.layout import HEADER_SEARCH_ROWS, Classifier, find_header
 from ketnap.imports.reader import ImportFileError, Roster
 from ketnap.pipeline import domain
-from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, DocumentKind, IntroducerKind, Stage
+from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, DocumentKind, IntroducerKind, Stage, StepKind
 from ketnap.pipeline.models import Candidate, Introduction
 from ketnap.pipeline.transitions import TRANSITIONS
 from ketnap.registry.enums import MembershipStatus
@@ -106,29 +106,29 @@ SAMPLES = 20
 
 # The road, in order (pipeline.transitions); ending outcomes are not imported.
 ROAD = (
-    "sympathise",
-    "certificate",
-    "cell_resolution",
-    "sub_appraisal",
-    "committee_resolution",
-    "decision",
-    "ceremony",
-    "recognition_cell_resolution",
-    "recognition_committee_resolution",
-    "recognition_decision",
+    StepKind.SYMPATHISE,
+    StepKind.CERTIFICATE,
+    StepKind.CELL_RESOLUTION,
+    StepKind.SUB_APPRAISAL,
+    StepKind.COMMITTEE_RESOLUTION,
+    StepKind.DECISION,
+    StepKind.CEREMONY,
+    StepKind.RECOGNITION_CELL_RESOLUTION,
+    StepKind.RECOGNITION_COMMITTEE_RESOLUTION,
+    StepKind.RECOGNITION_DECISION,
 )
 STEP_NAMES = {
     "create": "Vào danh sách quần chúng ưu tú",
-    "sympathise": "Nghị quyết cảm tình Đảng",
-    "certificate": "Giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng",
-    "cell_resolution": "Nghị quyết chi bộ",
-    "sub_appraisal": "Thẩm định của đảng ủy bộ phận",
-    "committee_resolution": "Nghị quyết đảng ủy cơ sở",
-    "decision": "Quyết định kết nạp",
-    "ceremony": "Lễ kết nạp",
-    "recognition_cell_resolution": "Nghị quyết chi bộ công nhận chính thức",
-    "recognition_committee_resolution": "Nghị quyết đảng ủy cơ sở công nhận chính thức",
-    "recognition_decision": "Quyết định công nhận chính thức",
+    StepKind.SYMPATHISE: "Nghị quyết cảm tình Đảng",
+    StepKind.CERTIFICATE: "Giấy chứng nhận lớp bồi dưỡng nhận thức về Đảng",
+    StepKind.CELL_RESOLUTION: "Nghị quyết chi bộ",
+    StepKind.SUB_APPRAISAL: "Thẩm định của đảng ủy bộ phận",
+    StepKind.COMMITTEE_RESOLUTION: "Nghị quyết đảng ủy cơ sở",
+    StepKind.DECISION: "Quyết định kết nạp",
+    StepKind.CEREMONY: "Lễ kết nạp",
+    StepKind.RECOGNITION_CELL_RESOLUTION: "Nghị quyết chi bộ công nhận chính thức",
+    StepKind.RECOGNITION_COMMITTEE_RESOLUTION: "Nghị quyết đảng ủy cơ sở công nhận chính thức",
+    StepKind.RECOGNITION_DECISION: "Quyết định công nhận chính thức",
 }
 RECOGNITION_PAPERS = (DocumentKind.SELF_REVIEW, DocumentKind.MENTOR_REVIEW, DocumentKind.RECOGNITION_OPINIONS)
 PAPERS = (
@@ -239,7 +239,7 @@ COLUMNS: list[Col] = [
     Col("introducer1.together_since", "Người giới thiệu 1: cùng công tác từ ngày", "date"),
     Col("introducer2.together_since", "Người giới thiệu 2: cùng công tác từ ngày", "date"),
     *_resolution(
-        "cell_resolution",
+        StepKind.CELL_RESOLUTION,
         "Nghị quyết chi bộ",
         "tổng số đảng viên chính thức",
         ("Ngày chi bộ họp xét kết nạp",),
@@ -247,8 +247,8 @@ COLUMNS: list[Col] = [
     ),
     Col("sub_appraisal.on", "Thẩm định đảng ủy bộ phận: ngày", "date", ("Ngày thẩm định của đảng ủy bộ phận",)),
     Col("sub_appraisal.document_number", "Thẩm định đảng ủy bộ phận: số", "text"),
-    *_resolution("committee_resolution", "Nghị quyết đảng ủy cơ sở", "số cấp ủy viên"),
-    *_decision("decision", "Quyết định kết nạp", ("Ngày vào Đảng",), ("Số QĐ kết nạp",)),
+    *_resolution(StepKind.COMMITTEE_RESOLUTION, "Nghị quyết đảng ủy cơ sở", "số cấp ủy viên"),
+    *_decision(StepKind.DECISION, "Quyết định kết nạp", ("Ngày vào Đảng",), ("Số QĐ kết nạp",)),
     Col("ceremony.on", "Ngày lễ kết nạp", "date", ("Ngày tổ chức lễ kết nạp", "Lễ kết nạp")),
     Col("ceremony.mentor", "Đảng viên giúp đỡ đảng viên dự bị", "person", ("Người giúp đỡ đảng viên dự bị",)),
     Col(
@@ -262,10 +262,12 @@ COLUMNS: list[Col] = [
     Col("doc.12-KNĐ", "Ngày tổng hợp ý kiến khi xét chính thức (12-KNĐ)", "date", ("12-KNĐ",)),
     Col("recognition.dossier_on", "Ngày hoàn thiện hồ sơ công nhận chính thức", "date"),
     *_resolution(
-        "recognition_cell_resolution", "Nghị quyết chi bộ công nhận chính thức", "tổng số đảng viên chính thức"
+        StepKind.RECOGNITION_CELL_RESOLUTION, "Nghị quyết chi bộ công nhận chính thức", "tổng số đảng viên chính thức"
     ),
-    *_resolution("recognition_committee_resolution", "Nghị quyết đảng ủy cơ sở công nhận chính thức", "số cấp ủy viên"),
-    *_decision("recognition_decision", "Quyết định công nhận chính thức"),
+    *_resolution(
+        StepKind.RECOGNITION_COMMITTEE_RESOLUTION, "Nghị quyết đảng ủy cơ sở công nhận chính thức", "số cấp ủy viên"
+    ),
+    *_decision(StepKind.RECOGNITION_DECISION, "Quyết định công nhận chính thức"),
 ]
 
 
@@ -845,7 +847,7 @@ class CandidateImporter:
                 self._error(number, "tổng số phải lớn hơn 0.", step=STEP_NAMES[name], on=data["on"])
             elif "votes_for" in data and data["votes_for"] > data["members_total"] - data.get("members_excused", 0):
                 self._error(number, "số tán thành lớn hơn tổng số được tính.", step=STEP_NAMES[name], on=data["on"])
-        if name == "sympathise":
+        if name == StepKind.SYMPATHISE:
             helpers = []
             texts = _SPLIT_PEOPLE.split(row["sympathise.helpers"]) if "sympathise.helpers" in row else []
             texts = [t for t in texts if t.strip()] or ([row["helper_any"]] if "helper_any" in row else [])
@@ -858,7 +860,7 @@ class CandidateImporter:
                 else:
                     helpers.append(member)
             data["helpers"] = helpers
-        if name == "ceremony":
+        if name == StepKind.CEREMONY:
             text = row.get("ceremony.mentor") or row.get("helper_any")
             data["mentor"] = None
             if text:

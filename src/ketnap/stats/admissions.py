@@ -33,7 +33,7 @@ class Admission:
 
 def admissions(period: Period | None = None) -> list[Admission]:
     """Every admission (in `period` if given), from two narrow queries."""
-    from ketnap.pipeline.enums import Stage
+    from ketnap.pipeline.enums import Stage, StepKind
     from ketnap.pipeline.models import Step
 
     first_events: dict[int, tuple] = {}
@@ -60,7 +60,7 @@ def admissions(period: Period | None = None) -> list[Admission]:
         if kind in COUNTED_ENTRIES
     ]
     decided_steps = Step.objects.filter(
-        kind="decision", passed=True, candidate__stage=Stage.DECIDED, candidate__membership__isnull=True
+        kind=StepKind.DECISION, passed=True, candidate__stage=Stage.DECIDED, candidate__membership__isnull=True
     ).values_list("candidate__person_id", "candidate__organization_id", "on", "candidate__is_readmission")
     if period is not None:
         decided_steps = decided_steps.filter(on__range=(period.start, period.end))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from ketnap.pipeline.calendar import app_calendar
-from ketnap.pipeline.enums import Stage
+from ketnap.pipeline.enums import Stage, StepKind
 from ketnap.pipeline.models import Candidate, Step
 from ketnap.registry.models import Organization
 from ketnap.registry.services.dates import today
@@ -27,7 +27,7 @@ ROAD = [s for s in Stage.board() if s != Stage.OFFICIAL]  # the open stages, in 
 RANK = {stage: i for i, stage in enumerate([*ROAD, Stage.OFFICIAL])}
 EXITS = {Stage.WITHDRAWN, Stage.NOT_ADMITTED, Stage.REMOVED}
 MIN_SAMPLE = 5  # fewer finished stays than this: no stall threshold (a percentile of 2 cases says nothing)
-RECOGNITION_STEP = "recognition_cell_resolution"  # the chi bộ's review of the probation (13-KNĐ; rules.md §2.3)
+RECOGNITION_STEP = StepKind.RECOGNITION_CELL_RESOLUTION  # the chi bộ's review of the probation (13-KNĐ; rules.md §2.3)
 
 
 @dataclass
@@ -241,7 +241,7 @@ def probation_on_time(org: Organization, period: Period) -> Table:
         reviews.setdefault(candidate_id, (on, org_id))
     ceremonies: dict[int, dt.date] = {}
     for candidate_id, on in (
-        Step.objects.filter(kind="ceremony", passed=True, candidate_id__in=list(reviews))
+        Step.objects.filter(kind=StepKind.CEREMONY, passed=True, candidate_id__in=list(reviews))
         .order_by("-on", "-id")
         .values_list("candidate_id", "on")
     ):

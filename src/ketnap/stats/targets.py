@@ -554,7 +554,7 @@ class Chance:
 
 def _history(org_paths: dict, org_kinds: dict) -> tuple[dict[str, list[Case]], list[tuple]]:
     """Past stays per stage before the decision, from two narrow queries; and the open candidates."""
-    from ketnap.pipeline.enums import Stage
+    from ketnap.pipeline.enums import Stage, StepKind
     from ketnap.pipeline.models import Candidate, Step
     from ketnap.pipeline.transitions import PRE_DECISION
 
@@ -576,7 +576,7 @@ def _history(org_paths: dict, org_kinds: dict) -> tuple[dict[str, list[Case]], l
             entered[Stage.SOURCE] = started
         decided = None
         for kind, on, before, after, passed in history:
-            if kind == "decision" and passed and decided is None:
+            if kind == StepKind.DECISION and passed and decided is None:
                 decided = on
             if before != after:
                 entered.setdefault(after, on)
