@@ -160,3 +160,15 @@ def test_the_base_committee_cannot_be_skipped(world):
         domain.transition(candidate, "decision", actor=actor, data={"on": dt.date(2024, 3, 1)})
     with pytest.raises(ValidationError, match="Không có bước"):
         domain.transition(candidate, "skip_everything", actor=actor, data={"on": dt.date(2024, 3, 1)})
+
+
+def test_plan_is_the_one_answer_for_the_domain_and_the_demo():
+    from ketnap.pipeline.transitions import NotOnTheRoad, plan
+
+    shape = SimpleNamespace(stage=Stage.CELL_RESOLVED, organization=SHAPES["cell"])
+    assert plan(shape, "committee_resolution").stage_after == Stage.COMMITTEE_RESOLVED
+    assert plan(shape, "pause").stage_after == Stage.CELL_RESOLVED  # the road waits
+    with pytest.raises(NotOnTheRoad, match="không áp dụng"):
+        plan(shape, "decision")  # the base committee's 8-KNĐ comes first
+    with pytest.raises(NotOnTheRoad, match="Không có bước"):
+        plan(shape, "skip")

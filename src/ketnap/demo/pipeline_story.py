@@ -56,7 +56,7 @@ from ketnap.pipeline.enums import (
     StepKind,
 )
 from ketnap.pipeline.models import Candidate, DossierItem, Helper, Introduction, MentorNote, Step
-from ketnap.pipeline.transitions import TRANSITIONS, available
+from ketnap.pipeline.transitions import NotOnTheRoad, plan
 from ketnap.registry.enums import MembershipEventKind, MembershipStatus, OrgKind
 from ketnap.registry.models import Assignment, MembershipEvent, Organization, PartyMembership, Person
 from ketnap.registry.services import people as people_services
@@ -173,16 +173,19 @@ class Road:
     recognised_on: dt.date | None = None
 
     def step(self, kind: str, on: dt.date, **data) -> None:
-        """Record a step as domain.transition() would: only a step the road allows, never before the last one."""
-        shape = SimpleNamespace(stage=self.stage, organization=self.cell)
-        if kind not in {t.name for t in available(shape)}:
-            raise StoryError(f"{self.person.name}: bước {kind} không áp dụng ở giai đoạn {self.stage}")
+        """Record a step as domain.transition() would, through the same plan(): only a step the road allows from
+        where the person stands, never before the last one."""
+        try:
+            planned = plan(SimpleNamespace(stage=self.stage, organization=self.cell), kind)
+        except NotOnTheRoad as exc:
+            raise StoryError(f"{self.person.name}: {exc}") from exc
         last = self.steps[-1]["on"] if self.steps else self.started
         if on < last:
             raise StoryError(f"{self.person.name}: bước {kind} ngày {on} trước bước trước ({last})")
-        target = TRANSITIONS[kind].target
-        self.steps.append({"kind": kind, "on": on, "stage_before": self.stage, "stage_after": target, **data})
-        self.stage = target
+        self.steps.append(
+            {"kind": kind, "on": on, "stage_before": planned.stage_before, "stage_after": planned.stage_after, **data}
+        )
+        self.stage = planned.stage_after
 
     @property
     def stage_since(self) -> dt.date:

@@ -23,7 +23,7 @@ from ketnap.audit.context import acting, current_actor
 from ketnap.pipeline import checks
 from ketnap.pipeline.enums import Stage, StepKind
 from ketnap.pipeline.models import Candidate, DossierItem, Step
-from ketnap.pipeline.transitions import ENDINGS, TRANSITIONS, available
+from ketnap.pipeline.transitions import ENDINGS, NotOnTheRoad, plan
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.services.dates import fmt, not_in_future
 from ketnap.rules import votes
@@ -152,12 +152,11 @@ def preview(candidate: Candidate, name: str, data: dict, *, by_the_register: boo
     """What the rules say, without writing anything (forms show it before the user confirms). A step the table
     does not offer from the candidate's stage, for its organisation's shape, is refused: the one entry point
     never skips a level (a base committee's 8-KNĐ, a sub-committee's appraisal)."""
-    transition = TRANSITIONS.get(name)
-    if transition is None:
-        raise ValidationError(f"Không có bước “{name}”.")
-    if transition not in available(candidate, by_the_register=by_the_register):
-        raise ValidationError(f"Bước “{transition.label}” không áp dụng ở giai đoạn {candidate.get_stage_display()}.")
-    return checks.check(candidate, transition, data)
+    try:
+        planned = plan(candidate, name, by_the_register=by_the_register)
+    except NotOnTheRoad as exc:
+        raise ValidationError(str(exc)) from exc
+    return checks.check(candidate, planned.transition, data)
 
 
 def transition(
@@ -213,8 +212,8 @@ def _transition(
     on = data["on"]
     not_in_future(on)
     verdict = preview(candidate, name, data, by_the_register=by_the_register)  # what the table does not offer: refused
-    transition_ = TRANSITIONS[name]
-    target = candidate.stage if transition_.target is None else transition_.target
+    planned = plan(candidate, name, by_the_register=by_the_register)
+    transition_, target = planned.transition, planned.stage_after
     reason = (data.get("accepted_reason") or "").strip() if back_entry else ""
     consented = bool((data.get("consent_document") or "").strip())
     accepted = (*verdict.blocking, *(() if consented else verdict.needs_consent)) if reason else ()

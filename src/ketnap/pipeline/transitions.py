@@ -306,6 +306,28 @@ def available(candidate, *, by_the_register: bool = False) -> list[Transition]:
     ]
 
 
+class NotOnTheRoad(ValueError):
+    """The step does not follow from where the candidate stands (or is no step at all)."""
+
+
+@dataclass(frozen=True)
+class Planned:
+    transition: Transition
+    stage_before: str
+    stage_after: str
+
+
+def plan(candidate, name: str, *, by_the_register: bool = False) -> Planned:
+    """Whether step `name` may follow where the candidate stands, and the stage it leads to: the one answer
+    domain.transition() and the demo both act on (pure: anything with .stage and .organization will do)."""
+    step = TRANSITIONS.get(name)
+    if step is None:
+        raise NotOnTheRoad(f"Không có bước “{name}”.")
+    if step not in available(candidate, by_the_register=by_the_register):
+        raise NotOnTheRoad(f"Bước “{step.label}” không áp dụng ở giai đoạn {Stage(candidate.stage).label}.")
+    return Planned(step, candidate.stage, candidate.stage if step.target is None else step.target)
+
+
 def road(candidate) -> list[Transition]:
     """The steps from the source to recognition for the candidate's organisation, in order (no endings)."""
     return [
