@@ -20,7 +20,6 @@ What the command line must do (the API these tests define):
 - importing the same file again creates nobody.
 """
 
-import io
 import json
 import re
 import shutil
@@ -28,11 +27,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from ketnap.registry.enums import Gender, MembershipStatus, OrgKind
 from ketnap.registry.models import Person
 from tests import factories as f
+from tests.test_imports import run
 
 CORPUS = Path(__file__).parent / "corpus"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
@@ -62,15 +61,6 @@ def build_hospital():
 @pytest.fixture
 def hospital(db):
     return build_hospital()
-
-
-def run(*args):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import", *map(str, args), stdout=out, stderr=err)
-    except CommandError as exc:
-        return exc.returncode, out.getvalue(), err.getvalue() + str(exc)
-    return 0, out.getvalue(), err.getvalue()
 
 
 def copied(entry, tmp_path) -> Path:

@@ -13,7 +13,6 @@ What these tests define:
 - an error message that quotes a cell quotes at most ~200 characters of it, however long the cell.
 """
 
-import io
 import re
 import subprocess
 import sys
@@ -23,11 +22,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from django.core.management import CommandError, call_command
 
 from ketnap.audit.models import AuditEntry
 from ketnap.registry.models import Person
 from tests.test_import_corpus import build_hospital
+from tests.test_imports import run
 
 ORG = "BVDKT"
 MARK = "ABCDEFGHIJ"  # a huge value is this, repeated: how much of it a message quotes is easy to measure
@@ -150,15 +149,6 @@ def test_the_zip_bomb_is_small_on_disk_and_huge_inflated(hostile):
     assert path.stat().st_size < 2 * 2**20
     with zipfile.ZipFile(path) as archive:
         assert archive.getinfo("xl/worksheets/sheet1.xml").file_size >= BOMB_EXPANDED
-
-
-def run(*args):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import", *map(str, args), stdout=out, stderr=err)
-    except CommandError as exc:
-        return exc.returncode, out.getvalue(), err.getvalue() + str(exc)
-    return 0, out.getvalue(), err.getvalue()
 
 
 def longest_quote(text: str) -> int:

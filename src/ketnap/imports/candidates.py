@@ -73,7 +73,6 @@ admin role over the chi bộ, or a superuser); without a user nothing can be rec
 
 import dataclasses
 import datetime as dt
-import hashlib
 import re
 import time
 from collections.abc import Callable
@@ -87,12 +86,11 @@ from django.db.models import Q
 
 from ketnap.accounts.scope import Scope
 from ketnap.audit.context import acting
-from ketnap.audit.recorder import write_entry
 from ketnap.imports import cells
 from ketnap.imports.columns import Column, alias_table, heading_key
-from ketnap.imports.engine import Report, RowError, units_within
+from ketnap.imports.engine import Report, RowError, record_import, units_within
 from ketnap.imports.layout import HEADER_SEARCH_ROWS, Classifier, find_header
-from ketnap.imports.reader import ImportFileError, Roster
+from ketnap.imports.reader import ImportFileError, Roster, file_sha256
 from ketnap.pipeline import domain
 from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, DocumentKind, IntroducerKind, Stage, StepKind
 from ketnap.pipeline.models import Candidate, Introduction
@@ -436,7 +434,7 @@ class CandidateImporter:
             if not Scope(self.user).can_edit_people_of(self.org):
                 raise ImportFileError(f"Tài khoản {self.user.get_username()} không được ghi hồ sơ của {self.org.name}.")
             roster = Roster(self.path, self.name)
-            report.sha256 = self._sha256()
+            report.sha256 = file_sha256(self.path)
             rows = list(roster.rows())
             data_rows = self._header(rows, roster)
             self._prepare()
@@ -445,13 +443,6 @@ class CandidateImporter:
             report.file_error = str(exc)
         report.seconds = round(time.monotonic() - started, 2)
         return report
-
-    def _sha256(self) -> str:
-        digest = hashlib.sha256()
-        with self.path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-        return digest.hexdigest()
 
     # --- heading --------------------------------------------------------------------------------------------
     def _header(self, rows: list[tuple[int, tuple]], roster) -> list[tuple[int, tuple]]:
@@ -542,26 +533,14 @@ class CandidateImporter:
                 self.progress("check", done, total)
             if report.ok and not self.dry_run:
                 self.progress("write", total, total)
-                write_entry(
-                    "event",
+                record_import(
                     self.org,
-                    {
-                        "import": [
-                            None,
-                            {
-                                "kind": self.kind,
-                                "file": self.name,
-                                "sha256": report.sha256,
-                                "rows": report.rows,
-                                "created": report.created,
-                                "unchanged": report.unchanged,
-                                "accepted": report.accepted,
-                                "reason": self.reason,
-                                "stages": report.stages,
-                            },
-                        ]
-                    },
+                    self.kind,
+                    report,
                     note=note,
+                    accepted=report.accepted,
+                    reason=self.reason,
+                    stages=report.stages,
                 )
                 report.written = True
                 self.on_written(report)

@@ -24,7 +24,6 @@ than the import itself.
 """
 
 import dataclasses
-import hashlib
 import pickle
 import tempfile
 import time
@@ -44,7 +43,7 @@ from ketnap.imports.columns import LEGAL_DATES, STAFF_COLUMNS, Column, heading_k
 from ketnap.imports.layout import HEADER_SEARCH_ROWS, Classifier, Header, find_header, ranges
 from ketnap.imports.models import saved_mapping as load_mapping
 from ketnap.imports.models import saved_values as load_values
-from ketnap.imports.reader import ImportFileError, Roster, quoted
+from ketnap.imports.reader import ImportFileError, Roster, file_sha256, quoted
 from ketnap.registry import codelists
 from ketnap.registry.enums import CodeKind, Gender, MembershipStatus
 from ketnap.registry.models import (
@@ -238,6 +237,21 @@ class Report:
         return lines
 
 
+def record_import(anchor, kind: str, report: "Report", *, note: str, **extra) -> None:
+    """One audit entry for an import: the file (name, sha256), its counts and what else the kind adds. Each person
+    changed has an entry of their own besides (the signals, or Importer._audit_updates for bulk updates)."""
+    counts = {
+        "kind": kind,
+        "file": report.file_name,
+        "sha256": report.sha256,
+        "rows": report.rows,
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+    }
+    write_entry("event", anchor, {"import": [None, {**counts, **extra}]}, note=note)
+
+
 def _group_errors(errors: list[RowError]) -> list[dict]:
     """Groups of the listed errors, for reports whose importer did not group them as it went."""
     groups: dict[tuple[str, str], list[int]] = {}
@@ -384,13 +398,6 @@ class Importer:
             if column.kind == "code":
                 self.catalogues[column.field] = codes[column.code_kind]
 
-    def _sha256(self) -> str:
-        digest = hashlib.sha256()
-        with self.path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-        return digest.hexdigest()
-
     # --- pass 1 --------------------------------------------------------------------------------------
     def run(self) -> Report:
         started = time.monotonic()
@@ -398,7 +405,7 @@ class Importer:
         try:
             roster = Roster(self.path, self.name, include_hidden=self.options.include_hidden)
             report.sheets = roster.visible_sheets() if roster.kind != "text" else []
-            report.sha256 = self._sha256()
+            report.sha256 = file_sha256(self.path)
             self._prepare_lookups()
             with tempfile.TemporaryFile(prefix="ketnap-import-") as spill:
                 self._validate(roster, spill)
@@ -943,26 +950,13 @@ class Importer:
                 self._write_batch(planned)
                 done += len(planned)
                 self.progress("write", done, report.created + report.updated)
-            write_entry(
-                "event",
+            record_import(
                 self.org,
-                {
-                    "import": [
-                        None,
-                        {
-                            "kind": self.kind,
-                            "file": self.name,
-                            "sha256": report.sha256,
-                            "rows": report.rows,
-                            "created": report.created,
-                            "updated": report.updated,
-                            "unchanged": report.unchanged,
-                            "rejected": report.rejected,
-                            "identity_changes": report.identity_change_count,
-                        },
-                    ]
-                },
+                self.kind,
+                report,
                 note=note,
+                rejected=report.rejected,
+                identity_changes=report.identity_change_count,
             )
             report.written = True
             self.on_written(report)

@@ -26,7 +26,6 @@ Policies (said in the report when they apply):
 """
 
 import datetime as dt
-import hashlib
 import itertools
 import re
 import time
@@ -38,12 +37,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ketnap.audit.context import acting
-from ketnap.audit.recorder import write_entry
 from ketnap.imports import cells, matching
 from ketnap.imports.columns import Column, heading_key
-from ketnap.imports.engine import Report, RowError
+from ketnap.imports.engine import Report, RowError, record_import
 from ketnap.imports.layout import HEADER_SEARCH_ROWS, Classifier, find_header
-from ketnap.imports.reader import ImportFileError, Roster
+from ketnap.imports.reader import ImportFileError, Roster, file_sha256
 from ketnap.registry.enums import OrgKind, UnitKind
 from ketnap.registry.models import Organization, UnitCoverage, WorkUnit
 from ketnap.registry.services import organizations as org_services
@@ -339,7 +337,7 @@ class OrganizationImporter:
         report = self.report
         try:
             roster = Roster(self.path, self.name)
-            report.sha256 = self._sha256()
+            report.sha256 = file_sha256(self.path)
             rows = self._read(roster)
             self._load_database()
             self._check(rows)
@@ -351,13 +349,6 @@ class OrganizationImporter:
             report.file_error = str(exc)
         report.seconds = round(time.monotonic() - started, 2)
         return report
-
-    def _sha256(self) -> str:
-        digest = hashlib.sha256()
-        with self.path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-        return digest.hexdigest()
 
     def _error(self, row: int, field_name: str, message: str) -> None:
         self.report.add_error(row, self._heading(field_name), message)
@@ -1156,27 +1147,14 @@ class OrganizationImporter:
                     self._write_row(row, note)
                     self.progress("write", done, total)
                 anchor = self.within or next(r.obj for r in self.order)
-                write_entry(
-                    "event",
+                record_import(
                     anchor,
-                    {
-                        "import": [
-                            None,
-                            {
-                                "kind": self.kind,
-                                "file": self.name,
-                                "sha256": report.sha256,
-                                "rows": report.rows,
-                                "created": report.created,
-                                "updated": report.updated,
-                                "unchanged": report.unchanged,
-                                "units_created": report.units_created,
-                                "departments_created": report.departments_created,
-                                "coverages_created": report.coverages_created,
-                            },
-                        ]
-                    },
+                    self.kind,
+                    report,
                     note=note,
+                    units_created=report.units_created,
+                    departments_created=report.departments_created,
+                    coverages_created=report.coverages_created,
                 )
                 report.written = True
                 self.on_written(report)

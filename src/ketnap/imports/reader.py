@@ -18,6 +18,7 @@ characters, which would otherwise not match the same word typed precomposed.
 
 import codecs
 import csv
+import hashlib
 import io
 import re
 import unicodedata
@@ -39,6 +40,15 @@ _DELIMITERS = (",", ";", "\t")
 
 class ImportFileError(Exception):
     """The file cannot be read as a roster; the message says why, in Vietnamese."""
+
+
+def file_sha256(path: Path) -> str:
+    """The file's fingerprint, kept in the audit trail with each import (read in chunks)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def max_rows() -> int:

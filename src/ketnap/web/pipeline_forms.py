@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ketnap.pipeline import domain
 from ketnap.pipeline.enums import DocumentKind, IntroducerKind
 from ketnap.pipeline.models import Candidate
 from ketnap.registry.enums import MembershipStatus
@@ -165,16 +166,7 @@ class FactsForm(forms.ModelForm):
 
     class Meta:
         model = Candidate
-        fields = [
-            "is_readmission",
-            "left_party_on",
-            "left_cause",
-            "readmitted_before",
-            "conviction_cleared_on",
-            "first_decision_on",
-            "health_and_prestige",
-            "place_condition",
-        ]
+        fields = list(domain.FACTS)
         widgets = {name: DayInput() for name in ("left_party_on", "conviction_cleared_on", "first_decision_on")}
         help_texts = {
             "is_readmission": _(
