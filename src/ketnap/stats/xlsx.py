@@ -58,8 +58,9 @@ def cell_value(value, kind: Kind):
 
 
 def sheet_name(title: str, used: set[str]) -> str:
-    """≤ 31 characters, none of []:*?/\\, unique in the workbook (case-insensitively, as Excel compares)."""
-    base = SHEET_FORBIDDEN.sub(" ", title).strip().strip("'") or "Bảng"
+    """≤ 31 characters, none of []:*?/\\, unique in the workbook (case-insensitively, as Excel compares). The title
+    may be a lazy translation (a stage's label): it is made text first."""
+    base = SHEET_FORBIDDEN.sub(" ", str(title)).strip().strip("'") or "Bảng"
     name, n = base[:31], 1
     while name.lower() in used:
         n += 1
@@ -142,7 +143,7 @@ class _Writer:
         return [self.cell(text, **style)]
 
     def text_line(self, text: str, **style):
-        self.append([self.cell(text, **style)])
+        self.append([self.cell(str(text), **style)])
 
     def header(self, columns: list[Column]):
         align = Alignment(horizontal="center", vertical="center", wrap_text=True)
