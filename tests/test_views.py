@@ -352,3 +352,18 @@ def test_recording_a_member_transferred_in(login, world, personas):
         dt.date(2024, 8, 15),
         "Đảng bộ tỉnh Hải Dương",
     )
+
+
+def test_statistics_say_when_the_organisation_did_not_exist_on_the_day(world, personas, login):
+    from tests import factories as f
+
+    office = f.org("VP-MOI", "Văn phòng Đảng ủy mới", "upper", world.province, on=dt.date(2025, 7, 1))
+    client = login(personas.superuser)
+    body = client.get(f"/thong-ke/{office.code}/?ngay=30/06/2023").content.decode()
+    assert "Văn phòng Đảng ủy mới chưa thành lập tại ngày 30/06/2023 (thành lập ngày 01/07/2025)." in body
+    # the organisations that existed then are offered, at the same day
+    assert f'href="/thong-ke/{world.province.code}/?ngay=30%2F06%2F2023' in body
+    # the reporting period and the yearly report follow the chosen day
+    assert "?nam=2023" in body
+    today_body = client.get(f"/thong-ke/{world.province.code}/").content.decode()
+    assert "chưa thành lập" not in today_body

@@ -136,8 +136,38 @@ def dashboard(request, code):
         ),
         "querystring": querystring(request),
         "period_query": urlencode(period_params),
+        "absent": _absent_on(org, day),
+        "existing": _existing_on(scope, day) if _absent_on(org, day) else [],
     }
     return render(request, "web/stats/dashboard.html", context)
+
+
+def _absent_on(org: Organization, day: dt.date) -> str:
+    """Why the organisation has no figures on `day` ("" when it existed): zeros must not pass for facts."""
+    if org.established_on > day:
+        return _("%(org)s chưa thành lập tại ngày %(d)s (thành lập ngày %(e)s).") % {
+            "org": org.name,
+            "d": f"{day:%d/%m/%Y}",
+            "e": f"{org.established_on:%d/%m/%Y}",
+        }
+    if org.dissolved_on and org.dissolved_on <= day:
+        return _("%(org)s đã kết thúc hoạt động từ ngày %(e)s.") % {
+            "org": org.name,
+            "e": f"{org.dissolved_on:%d/%m/%Y}",
+        }
+    return ""
+
+
+def _existing_on(scope, day: dt.date) -> list[Organization]:
+    """The highest organisations of the user's scope that existed on `day`, to look at instead."""
+    existing = list(
+        scope.organizations()
+        .filter(established_on__lte=day)
+        .exclude(dissolved_on__lte=day)
+        .order_by("depth", "name")[:200]
+    )
+    ids = {o.pk for o in existing}
+    return [o for o in existing if o.parent_id not in ids][:12]
 
 
 def _form_page(request, org: Organization, table: Table, meta: ReportMeta, basename: str, day_field: bool):
