@@ -249,3 +249,38 @@ def test_papers_older_than_twelve_months_are_flagged_not_refused(world, personas
     recorded = step(candidate, "cell_resolution", office, on=D(2024, 6, 3), members_total=4, votes_for=4)
     expired = [f for f in recorded.findings if f["code"].startswith("paper.")]
     assert expired and all(f["severity"] == "notice" for f in expired)
+
+
+def test_a_paper_recorded_after_the_meeting_is_named_and_can_be_corrected_or_withdrawn(world, personas, cell, client):
+    """Back-entering history: the refusal names the date conflict instead of "missing"; the record is corrected
+    (or withdrawn), audited, so nobody records it twice."""
+    from django.urls import reverse
+
+    from ketnap.audit.models import AuditEntry
+    from ketnap.pipeline.enums import ADMISSION_DOCUMENTS
+
+    office = personas.office_a
+    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
+    admit_until_dossier(candidate, office, cell)
+    application = candidate.documents.get(kind=ADMISSION_DOCUMENTS[0])
+    domain.correct_document(application, actor=office, on=D(2023, 6, 20))  # typed as today, so to speak
+    with pytest.raises(domain.TransitionRefused) as refused:
+        vote(candidate, office)
+    assert "đã ghi nhận ngày 20/06/2023, sau ngày 01/06/2023 của bước này" in str(refused.value)
+    client.force_login(office)
+    url = reverse("candidate_document_edit", args=[candidate.pk, application.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and 'value="20/06/2023"' in page.content.decode()
+    assert client.post(url, {"received_on": "10/05/2023", "note": ""}).status_code == 302
+    application.refresh_from_db()
+    assert application.received_on == D(2023, 5, 10)
+    assert vote(candidate, office).passed
+    entry = AuditEntry.objects.filter(model="pipeline.DossierItem", object_id=str(application.pk)).latest("id")
+    assert entry.changes["received_on"] == ["2023-06-20", "2023-05-10"]
+    # withdrawing needs a reason; the audit keeps what the record said
+    other = candidate.documents.get(kind=ADMISSION_DOCUMENTS[1])
+    url = reverse("candidate_document_edit", args=[candidate.pk, other.pk])
+    assert "Cần ghi lý do" in client.post(url, {"received_on": "10/05/2023", "withdraw": "1"}).content.decode()
+    assert client.post(url, {"received_on": "10/05/2023", "withdraw": "1", "reason": "Ghi nhầm"}).status_code == 302
+    assert not candidate.documents.filter(pk=other.pk).exists()
+    assert AuditEntry.objects.filter(model="pipeline.DossierItem", object_id=str(other.pk), action="delete").exists()

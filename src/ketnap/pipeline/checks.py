@@ -49,8 +49,18 @@ def official_member(person, on: dt.date) -> bool:
 
 
 def documents(candidate, required, on: dt.date, source: Source) -> Verdict:
-    have = set(candidate.documents.filter(received_on__lte=on).values_list("kind", flat=True))
-    missing = [str(DocumentKind(kind).label) for kind in required if kind not in have]
+    received: dict[str, dt.date] = {}
+    for kind, day in candidate.documents.values_list("kind", "received_on"):
+        received[kind] = min(day, received.get(kind, day))
+    missing = []
+    for kind in required:
+        if kind not in received:
+            missing.append(str(DocumentKind(kind).label))
+        elif received[kind] > on:  # recorded, but after the day of this step: the dates disagree, say so
+            missing.append(
+                f"{DocumentKind(kind).label} (đã ghi nhận ngày {received[kind]:%d/%m/%Y}, sau ngày {on:%d/%m/%Y} "
+                "của bước này: sửa ngày nhận nếu ghi nhầm)"
+            )
     if not missing:
         return Verdict.of(Finding("dossier.complete", Severity.OK, "Hồ sơ đã đủ giấy tờ.", source))
     if required == list(RECOGNITION_DOCUMENTS) and missing == [DocumentKind.NEW_MEMBER_COURSE.label]:

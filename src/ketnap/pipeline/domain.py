@@ -295,6 +295,30 @@ def follow_succession(sender, *, predecessor, successors, on, **kwargs) -> None:
         candidate.save(update_fields=["organization"])
 
 
+def correct_document(item: DossierItem, *, actor, on: dt.date, note: str = "") -> DossierItem:
+    """A paper's record corrected (a date typed wrong): the audit keeps the old values."""
+    _guard(item.candidate, actor)
+    not_in_future(on)
+    if on < item.candidate.started_on:
+        raise ValidationError(
+            {"received_on": f"Ngày nhận trước ngày đưa vào nguồn ({fmt(item.candidate.started_on)})."}
+        )
+    item.received_on, item.note = on, note
+    with acting(actor):
+        item.save(update_fields=["received_on", "note"])
+    return item
+
+
+def withdraw_document(item: DossierItem, *, actor, reason: str) -> None:
+    """A paper recorded by mistake is withdrawn with a reason; the audit keeps what it said (and the scan stays
+    on disk, referenced by the audit entry)."""
+    _guard(item.candidate, actor)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Cần ghi lý do rút bản ghi."})
+    with acting(actor, note=f"Rút bản ghi giấy tờ: {reason.strip()}"[:500]):
+        item.delete()
+
+
 def receive_document(candidate: Candidate, kind: str, *, actor, on: dt.date, note: str = "", scan=None) -> DossierItem:
     _guard(candidate, actor)
     not_in_future(on)

@@ -96,6 +96,12 @@ class StepForm(forms.Form):
 ALLOWED_SCAN_TYPES = {"application/pdf": b"%PDF", "image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG"}
 
 
+class DocumentCorrectionForm(forms.Form):
+    received_on = day_field(_("Ngày nhận"))
+    note = forms.CharField(label=_("Ghi chú"), max_length=255, required=False)
+    reason = forms.CharField(label=_("Lý do rút (khi rút bản ghi)"), max_length=255, required=False)
+
+
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Giấy tờ"), choices=DocumentKind.choices)
     received_on = day_field(_("Ngày nhận"))

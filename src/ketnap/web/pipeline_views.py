@@ -200,7 +200,7 @@ def candidate_step(request, candidate_pk, name):
 def candidate_document(request, candidate_pk):
     _scope, candidate = _editable(request, candidate_pk)
     form = pipeline_forms.DocumentForm(
-        request.POST or None, request.FILES or None, initial={"kind": request.GET.get("loai"), "received_on": today()}
+        request.POST or None, request.FILES or None, initial={"kind": request.GET.get("loai")}
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -217,6 +217,34 @@ def candidate_document(request, candidate_pk):
         request,
         "web/form.html",
         {"form": form, "title": _("Nhận giấy tờ hồ sơ"), "multipart": True, "back_candidate": candidate},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_document_edit(request, candidate_pk, doc_pk):
+    """Correct a paper's record (its date, its note) or withdraw it, audited: nobody records a paper twice."""
+    _scope, candidate = _editable(request, candidate_pk)
+    item = get_object_or_404(candidate.documents, pk=doc_pk)
+    form = pipeline_forms.DocumentCorrectionForm(
+        request.POST or None, initial={"received_on": item.received_on, "note": item.note}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if "withdraw" in request.POST:
+                domain.withdraw_document(item, actor=request.user, reason=d["reason"])
+                messages.success(request, _("Đã rút bản ghi giấy tờ; nhật ký giữ lại nội dung cũ."))
+            else:
+                domain.correct_document(item, actor=request.user, on=d["received_on"], note=d["note"])
+                messages.success(request, _("Đã sửa bản ghi giấy tờ."))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return redirect("candidate_detail", candidate_pk=candidate.pk)
+    return render(
+        request,
+        "web/document_edit.html",
+        {"form": form, "item": item, "candidate": candidate, "back_candidate": candidate},
     )
 
 

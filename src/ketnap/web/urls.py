@@ -33,6 +33,11 @@ urlpatterns = [
     path("ung-vien/hang-loat/<slug:name>/", pipeline_views.batch_step, name="batch_step"),
     path("ung-vien/<int:candidate_pk>/", pipeline_views.candidate_detail, name="candidate_detail"),
     path("ung-vien/<int:candidate_pk>/dien-dac-biet/", pipeline_views.candidate_facts, name="candidate_facts"),
+    path(
+        "ung-vien/<int:candidate_pk>/giay-to/<int:doc_pk>/sua/",
+        pipeline_views.candidate_document_edit,
+        name="candidate_document_edit",
+    ),
     path("ung-vien/<int:candidate_pk>/buoc/<slug:name>/", pipeline_views.candidate_step, name="candidate_step"),
     path("ung-vien/<int:candidate_pk>/giay-to/", pipeline_views.candidate_document, name="candidate_document"),
     path("ung-vien/<int:candidate_pk>/giay-to/<int:doc_pk>/", pipeline_views.candidate_scan, name="candidate_scan"),
