@@ -284,3 +284,20 @@ def test_a_paper_recorded_after_the_meeting_is_named_and_can_be_corrected_or_wit
     assert client.post(url, {"received_on": "10/05/2023", "withdraw": "1", "reason": "Ghi nhầm"}).status_code == 302
     assert not candidate.documents.filter(pk=other.pk).exists()
     assert AuditEntry.objects.filter(model="pipeline.DossierItem", object_id=str(other.pk), action="delete").exists()
+
+
+def test_the_step_page_says_what_is_missing_before_and_one_box_after(world, personas, cell, client):
+    from django.urls import reverse
+
+    office = personas.office_a
+    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
+    step(candidate, "sympathise", office, on=D(2023, 2, 1), helpers=cell[:1])
+    step(candidate, "certificate", office, on=D(2023, 4, 1))
+    client.force_login(office)
+    url = reverse("candidate_step", args=[candidate.pk, "cell_resolution"])
+    before = client.get(url).content.decode()
+    # before anything is typed: the papers and the introducers the record lacks, with their sources
+    assert "Hồ sơ hiện chưa đủ cho bước này" in before and "Hồ sơ còn thiếu" in before and "12-HD/BTCTW" in before
+    after = client.post(url, {"on": "01/06/2023", "members_total": "4", "votes_for": "2"}).content.decode()
+    assert after.count('class="verdict"') == 1 and 'class="errors"' not in after
+    assert "Chưa ghi nhận được" in after

@@ -30,6 +30,31 @@ def official_members(candidate):
     ).order_by("sort_key")
 
 
+# which form field a refusal concerns, by the finding's code (its start)
+CONCERNS = {
+    "vote.": ("members_total", "votes_for", "members_excused"),
+    "date.": ("on",),
+    "ceremony.": ("on", "consent_document"),
+    "decision.received": ("received_on",),
+    "decision.late": ("on",),
+    "mentor.": ("mentor",),
+    "helpers.": ("helpers",),
+    "reason.": ("reason",),
+    "recognition.too_early": ("on",),
+}
+
+
+def fields_concerned(verdict, form) -> list[str]:
+    """The form fields the refusing findings are about (a consent needed marks the consent's field)."""
+    found = []
+    for finding in (*verdict.blocking, *verdict.needs_consent):
+        names = next((v for k, v in CONCERNS.items() if finding.code.startswith(k)), ())
+        if finding in verdict.needs_consent:
+            names = (*names, "consent_document")
+        found += [n for n in names if n in form.fields and n not in found]
+    return found
+
+
 class StepForm(forms.Form):
     def __init__(self, *args, transition, candidate, **kwargs):
         super().__init__(*args, **kwargs)

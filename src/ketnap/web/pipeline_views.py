@@ -179,8 +179,10 @@ def candidate_step(request, candidate_pk, name):
         try:
             step = domain.transition(candidate, name, actor=request.user, data=data)
         except domain.TransitionRefused as exc:
-            verdict = exc.verdict
-            form.add_error(None, _("Chưa ghi nhận được: quy định chưa cho phép (xem lý do và căn cứ bên dưới)."))
+            verdict = exc.verdict  # one box with the reasons and their sources; the fields they concern marked
+            for field_name in pipeline_forms.fields_concerned(verdict, form):
+                form.fields[field_name].widget.attrs["aria-invalid"] = "true"
+                form.fields[field_name].widget.attrs["class"] = "concerned"
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -192,8 +194,29 @@ def candidate_step(request, candidate_pk, name):
     return render(
         request,
         "web/step_form.html",
-        {"form": form, "title": transition.label, "candidate": candidate, "verdict": verdict},
+        {
+            "form": form,
+            "title": transition.label,
+            "candidate": candidate,
+            "verdict": verdict,
+            # before anything is typed: what the record does not yet satisfy for this step, with its source
+            "needs": None if verdict else _needs(candidate, name),
+        },
     )
+
+
+def _needs(candidate, name: str):
+    """What the rules would refuse if the step were recorded today with the record as it stands, leaving out what
+    the form itself supplies (the date, the vote, the helpers, the mentor, the reason)."""
+    from ketnap.rules.verdict import Verdict
+
+    try:
+        verdict = domain.preview(candidate, name, {"on": today()})
+    except (ValidationError, AttributeError):
+        return None
+    form_codes = ("vote.", "date.", "reason.", "mentor.", "helpers.", "decision.received")
+    kept = tuple(f for f in (*verdict.blocking, *verdict.needs_consent) if not f.code.startswith(form_codes))
+    return Verdict(kept) if kept else None
 
 
 @require_http_methods(["GET", "POST"])
