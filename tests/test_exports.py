@@ -387,6 +387,9 @@ def test_yearly_report_for_office_and_overseer_without_names(world, personas, pi
     assert "bao-cao-phat-trien-dang-vien_BVA_2026.pdf" in response["Content-Disposition"]
     text = pdf_text(response.content, tmp_path)
     assert "BÁO CÁO KẾT QUẢ CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN NĂM 2026" in text
+    assert "\nNăm 2026\n" not in text  # the title says the year once
+    # whole people: "khoảng 2 đảng viên", never "khoảng 1,5 đảng viên"
+    assert not re.search(r"khoảng \d+,\d+ đảng viên", text)
     assert "ĐẢNG BỘ BỆNH VIỆN A" in text and "Chi bộ Khoa Nội" in text
     assert not [name for name in PERSON_NAMES if name in text]
     overseer = login(personas.overseer).get(url)
@@ -416,3 +419,13 @@ def test_filenames_are_ascii():
 
     assert report.bieu2_filename(Org, Period.year(2026), "xlsx") == "bieu-2_BVA_2026-01-01_2026-12-31.xlsx"
     assert report.yearly_filename(Org, 2026).isascii()
+
+
+def test_the_place_on_documents_is_set_in_the_app(db):
+    """Set once by an administrator (registry.Preferences, in /quan-tri/), printed before every date line."""
+    from ketnap.registry.models import Preferences, document_place
+
+    assert document_place() == ""
+    Preferences.objects.create(pk=1, place="Quảng Ninh")
+    assert document_place() == "Quảng Ninh"
+    assert layout.date_line(meta(issued_on=dt.date(2026, 1, 2), place=document_place())).startswith("Quảng Ninh, ngày")

@@ -28,6 +28,7 @@ AUDITED = {
     "registry.WorkUnitVersion": lambda obj: None,
     "registry.UnitCoverage": lambda obj: None,
     "registry.CodeItem": lambda obj: None,
+    "registry.Preferences": lambda obj: None,
     "accounts.Role": lambda obj: None,
     "pipeline.Candidate": lambda obj: obj.person_id,
     "pipeline.Step": lambda obj: obj.candidate.person_id,

@@ -43,6 +43,7 @@ from ketnap.registry.models import (
     Organization,
     PartyMembership,
     Person,
+    Preferences,
     WorkUnit,
 )
 from ketnap.registry.services import organizations as orgs
@@ -130,6 +131,8 @@ def build(*, seed: int = 2026, scale: int = 1, today: dt.date) -> dict:
         _refresh_planner_statistics()
         pipeline["targets"] = demo_targets.create_targets(today)
         _create_users(plans, tree)
+        # the place printed before the date on every form and report, as an administrator sets it in the app
+        Preferences.objects.update_or_create(pk=1, defaults={"place": "Quảng Ninh"})
         counts = _summary(today) | pipeline
     counts["seconds"] = round(time.monotonic() - started, 1)
     return counts

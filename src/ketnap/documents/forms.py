@@ -30,13 +30,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ketnap.pipeline.enums import IntroducerKind, Stage, StepKind
 from ketnap.pipeline.transitions import ON_PROBATION, under_sub_committee
 from ketnap.registry.enums import MembershipStatus, OrgKind
+from ketnap.registry.models import document_place
 from ketnap.rules import deadlines, sources
 
 DOTS = "…………"
@@ -47,7 +47,7 @@ BC_DU = "-BC/ĐU"  # report of the đảng ủy bộ phận (7-KNĐ, 14-KNĐ); t
 
 # --- the fields (documented once; each form lists those its template uses) --------------------------------
 FIELDS: dict[str, str] = {
-    "place": "Địa danh ở dòng ngày tháng (biến môi trường KETNAP_PLACE, mặc định để trống “…………”)",
+    "place": "Địa danh ở dòng ngày tháng (Thiết lập chung do quản trị đặt; mặc định để trống “…………”)",
     "date": "Ngày của bước (họp, quyết định, lễ), dd/mm/yyyy",
     "date_long": "“ngày 01 tháng 6 năm 2023” (ngày < 10 và tháng 1, 2 có số 0 đứng trước)",
     "document_number": "Số văn bản của bước; chỉ có chữ số thì thêm ký hiệu của mẫu (vd. “6” → “6-NQ/CB”)",
@@ -343,7 +343,7 @@ def person_context(candidate) -> dict:
     whole = deciding_by_whole_committee(deciding)
     body = committee_name(deciding) if whole else f"Ban Thường vụ {committee_name(deciding)}"
     return {
-        "place": settings.KETNAP_PLACE.strip() or DOTS,
+        "place": document_place() or DOTS,
         "dots": DOTS,
         "signer_name": DOTS,
         "person_name": person.full_name,
@@ -1005,7 +1005,7 @@ def _list_heading(scope, today: dt.date) -> dict:
     roots = scope.root_organizations()
     root = roots[0] if len(roots) == 1 else None
     return {
-        "place": settings.KETNAP_PLACE.strip() or DOTS,
+        "place": document_place() or DOTS,
         "date_long": long_date(today),
         "month": f"{today.month:02d}/{today.year}",
         "issuer_upper": _upper(committee_name(root)) if root else DOTS,

@@ -4,7 +4,7 @@ product's own pages (which call the services that keep history), so they are rea
 from django.contrib import admin
 
 from ketnap.audit.admin import ReadOnlyAdmin
-from ketnap.registry.models import CodeItem, Organization, WorkUnit
+from ketnap.registry.models import CodeItem, Organization, Preferences, WorkUnit
 
 
 @admin.register(CodeItem)
@@ -37,3 +37,14 @@ class WorkUnitAdmin(ReadOnlyAdmin):
     list_display = ["name", "code", "kind", "parent", "dissolved_on"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
+
+
+@admin.register(Preferences)
+class PreferencesAdmin(admin.ModelAdmin):
+    """One row: the installation's settings an administrator sets in the app."""
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not Preferences.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -464,3 +464,31 @@ class MembershipEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.on:%d/%m/%Y}: {self.membership.person}"
+
+
+class Preferences(models.Model):
+    """What an administrator sets once for the whole installation (one row), in the app rather than the server's
+    environment: the place printed before the date on every form and report ("Quảng Ninh, ngày … tháng … năm …")."""
+
+    place = models.CharField(
+        _("địa danh trên văn bản"),
+        max_length=100,
+        blank=True,
+        help_text=_("In trước ngày tháng trên biểu thống kê, báo cáo và văn bản, ví dụ: Quảng Ninh."),
+    )
+
+    class Meta:
+        verbose_name = _("thiết lập chung")
+        verbose_name_plural = _("thiết lập chung")
+
+    def __str__(self) -> str:
+        return str(_("Thiết lập chung"))
+
+    @classmethod
+    def current(cls) -> "Preferences":
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+def document_place() -> str:
+    """The place on documents: the administrator's setting, else the KETNAP_PLACE variable (older installations)."""
+    return Preferences.current().place.strip() or settings.KETNAP_PLACE.strip()

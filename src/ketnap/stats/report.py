@@ -13,6 +13,7 @@ from collections import Counter
 from django.conf import settings
 from django.utils import translation
 
+from ketnap.registry.models import document_place
 from ketnap.stats import csvfile, xlsx
 from ketnap.stats.periods import Period
 from ketnap.stats.tables import Column, Kind, ReportMeta, Row, Table, format_value, percent
@@ -31,9 +32,9 @@ YEARS_SHOWN = 5  # admissions per year in the report's column chart
 # --- headers and footers ----------------------------------------------------------------------------------------
 def org_meta(org, **fields) -> ReportMeta:
     """The header of a document of `org`: its name and its parent committee's, upper-case as the party header
-    prints them; the place from settings.KETNAP_PLACE when set."""
+    prints them; the place the administrator set (registry.models.Preferences)."""
     parent = org.parent.name.upper() if org.parent_id else ""
-    fields.setdefault("place", getattr(settings, "KETNAP_PLACE", ""))
+    fields.setdefault("place", document_place())
     return ReportMeta(organization=org.name.upper(), parent=parent, **fields)
 
 
@@ -161,7 +162,7 @@ def yearly_meta(org, year: int, *, issued_on: dt.date | None = None, head: str =
     return org_meta(
         org,
         title=f"BÁO CÁO KẾT QUẢ CÔNG TÁC PHÁT TRIỂN ĐẢNG VIÊN NĂM {year}",
-        period=f"Năm {year}",
+        period="",  # the title says the year already
         issued_on=issued_on,
         head=head,
         head_title=fields.pop("head_title", "T/M BAN THƯỜNG VỤ"),
@@ -251,7 +252,8 @@ def yearly_sections(org, year: int, *, today: dt.date) -> list:
         expected = _value(forecast, 0, "forecast")
         if expected is not None:
             first.append(
-                f"Dự báo đến 31/12/{year}: khoảng {format_value(expected, Kind.DECIMAL)} đảng viên được kết nạp "
+                # people are whole: the forecast's expectation is rounded for the sentence (the table keeps it)
+                f"Dự báo đến 31/12/{year}: khoảng {round(expected)} đảng viên được kết nạp "
                 "(theo số người đang trong quy trình và tốc độ các năm trước)."
             )
     first += [progress]
