@@ -89,11 +89,15 @@ def due_list(request):
     scheduled = due.schedule(candidates, today())
     page = Paginator(scheduled, PAGE_SIZE).get_page(request.GET.get("trang"))
     page.object_list = due.rows(page.object_list, today())  # names and actions only for the rows shown
-    return render(
-        request,
-        "web/due_list.html",
-        {"page": page, "counts": due.counts(scheduled), "mine": mine, "querystring": querystring(request)},
-    )
+    context = {
+        "page": page,
+        "counts": due.counts(scheduled),
+        "mine": mine,
+        "querystring": querystring(request),
+        # a secretary of one chi bộ does not need its name on every card
+        "show_cell": len({s.organization_id for s in scheduled}) > 1,
+    }
+    return render(request, "web/due_list.html", context)
 
 
 def candidate_detail(request, candidate_pk):
