@@ -145,7 +145,17 @@ def test_bad_input_names_the_field_in_vietnamese_and_saves_nothing(login, world,
     assert response.status_code == 200 and Person.objects.count() == before
     body = response.content.decode()
     assert "Chưa lưu" in body and "Số CCCD phải gồm đúng 12 chữ số." in body
-    assert "Ngày sinh" in body and "Nhập một ngày hợp lệ." in body
+    assert "Ngày sinh" in body and "nhập theo dạng dd/mm/yyyy" in body  # the format is said, not just "invalid"
+
+
+def test_a_citizen_id_typed_as_printed_is_accepted_and_a_duplicate_names_its_owner(login, world, personas):
+    client = login(personas.office_a)
+    data = {"family_name": "Mai", "given_name": "Lan", "gender": "F", "birth_date": "05/09/1998"}
+    data |= {"work_unit": world.dept_a1.pk, "citizen_id": "022 190 001 234"}
+    assert client.post(reverse("person_create"), data).status_code == 302
+    assert Person.objects.filter(citizen_id="022190001234", given_name="Lan").exists()
+    again = client.post(reverse("person_create"), {**data, "given_name": "Huệ"}).content.decode()
+    assert "Số CCCD 022190001234 đã thuộc Mai Lan (sinh năm 1998)." in again
 
 
 def test_creating_a_person_puts_them_under_the_covering_cell(login, world, personas):

@@ -23,8 +23,13 @@ class DayInput(forms.DateInput):
         )
 
 
+DATE_ERROR = _("Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy, ví dụ 05/03/2024.")
+
+
 def day_field(label, required=True, **kwargs) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DayInput(), **kwargs)
+    return forms.DateField(
+        label=label, required=required, widget=DayInput(), error_messages={"invalid": DATE_ERROR}, **kwargs
+    )
 
 
 class OrgChoiceField(forms.ModelChoiceField):
@@ -80,7 +85,28 @@ class PersonForm(forms.ModelForm):
             del self.fields["work_unit"]  # moving between units has its own dated form
         else:
             self.fields["work_unit"].queryset = units.select_related("parent").order_by("parent__name", "name")
-        self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric", "maxlength": "12"})
+        # typed as printed on the card ("022 190 001 234"): up to 15 characters, the spaces taken out in clean_
+        self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric", "maxlength": "15"})
+        self.fields["citizen_id"].max_length = 15
+        self.fields["citizen_id"].validators = []  # checked on the digits in clean_citizen_id
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.error_messages["invalid"] = DATE_ERROR
+
+    def clean_citizen_id(self):
+        raw = "".join((self.data.get(self.add_prefix("citizen_id")) or "").split()).replace(".", "")
+        if not raw:
+            return None
+        if not raw.isdigit() or len(raw) != 12:
+            raise forms.ValidationError(_("Số CCCD phải gồm đúng 12 chữ số. Dấu cách được bỏ qua."))
+        other = Person.objects.filter(citizen_id=raw).exclude(pk=self.instance.pk).first()
+        if other is not None:
+            # the register's scope decides who may open that person; their name is enough to avoid a duplicate
+            raise forms.ValidationError(
+                _("Số CCCD %(cid)s đã thuộc %(name)s (sinh năm %(year)s).")
+                % {"cid": raw, "name": other.full_name, "year": other.birth_date.year if other.birth_date else "?"}
+            )
+        return raw
 
     def clean(self):
         data = super().clean()
