@@ -301,3 +301,14 @@ def test_the_step_page_says_what_is_missing_before_and_one_box_after(world, pers
     after = client.post(url, {"on": "01/06/2023", "members_total": "4", "votes_for": "2"}).content.decode()
     assert after.count('class="verdict"') == 1 and 'class="errors"' not in after
     assert "Chưa ghi nhận được" in after
+
+
+def test_a_step_form_names_its_date_marks_what_is_required_and_can_be_left(world, personas, cell, client):
+    from django.urls import reverse
+
+    office = personas.office_a
+    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
+    client.force_login(office)
+    body = client.get(reverse("candidate_step", args=[candidate.pk, "sympathise"])).content.decode()
+    assert "Ngày chi bộ ra nghị quyết" in body and 'class="required"' in body
+    assert f'href="{reverse("candidate_detail", args=[candidate.pk])}">Hủy</a>' in body

@@ -93,6 +93,7 @@ class Transition:
     # offered while the candidacy is paused (resume, and the endings), or only while it is not (all the others)
     while_paused: bool = False
     todo: str = ""  # the next action, as the due list says it, when this step is the one awaited
+    date_label: str = ""  # what the step's date is ("Ngày chi bộ họp", "Ngày ký quyết định"); default "Ngày"
     form_help: str = ""
 
     def sources_for(self, candidate) -> frozenset:
@@ -122,6 +123,7 @@ TRANSITIONS: dict[str, Transition] = {
             check=checks.sympathise,
             consequence=consequences.assign_helpers,
             todo="Chi bộ xem xét đưa vào danh sách cảm tình Đảng, phân công đảng viên giúp đỡ",
+            date_label=_("Ngày chi bộ ra nghị quyết"),
         ),
         T(
             StepKind.CERTIFICATE,
@@ -132,6 +134,7 @@ TRANSITIONS: dict[str, Transition] = {
             consequence=consequences.file_certificate,
             clock=Clock(frozenset({Stage.DOSSIER}), _certificate_clock),
             todo="Cử đi học lớp bồi dưỡng nhận thức về Đảng",
+            date_label=_("Ngày cấp giấy chứng nhận"),
         ),
         T(
             StepKind.CELL_RESOLUTION,
@@ -148,6 +151,7 @@ TRANSITIONS: dict[str, Transition] = {
                 _deadline(deadlines.decision_due, "admission"),
             ),
             todo="Hoàn thiện hồ sơ, chi bộ họp xét đề nghị kết nạp",
+            date_label=_("Ngày chi bộ họp xét"),
         ),
         T(
             StepKind.SUB_APPRAISAL,
@@ -156,6 +160,7 @@ TRANSITIONS: dict[str, Transition] = {
             Stage.SUB_APPRAISED,
             ("on", "document_number", "note"),
             applies=under_sub_committee,
+            date_label=_("Ngày đảng ủy bộ phận thẩm định"),
         ),
         T(
             StepKind.COMMITTEE_RESOLUTION,
@@ -166,6 +171,7 @@ TRANSITIONS: dict[str, Transition] = {
             vote="committee",
             applies=has_base_committee,
             routed=_after_sub_or_cell,
+            date_label=_("Ngày đảng ủy cơ sở họp"),
         ),
         T(
             StepKind.DECISION,
@@ -176,6 +182,7 @@ TRANSITIONS: dict[str, Transition] = {
             routed=_after_committee_or_cell(Stage.COMMITTEE_RESOLVED, Stage.CELL_RESOLVED),
             check=checks.decision,
             clock=Clock(frozenset({Stage.DECIDED}), _ceremony_clock),
+            date_label=_("Ngày ký quyết định"),
         ),
         T(
             StepKind.CEREMONY,
@@ -187,6 +194,7 @@ TRANSITIONS: dict[str, Transition] = {
             consequence=consequences.admit,
             clock=Clock(frozenset({Stage.PROBATION}), _deadline(deadlines.recognition_review_due)),
             todo="Tổ chức lễ kết nạp",
+            date_label=_("Ngày tổ chức lễ kết nạp"),
         ),
         T(
             StepKind.RECOGNITION_CELL_RESOLUTION,
@@ -203,6 +211,7 @@ TRANSITIONS: dict[str, Transition] = {
                 _deadline(deadlines.decision_due, "recognition"),
             ),
             todo="Chi bộ xét công nhận đảng viên chính thức",
+            date_label=_("Ngày chi bộ họp xét"),
         ),
         T(
             StepKind.RECOGNITION_COMMITTEE_RESOLUTION,
@@ -213,6 +222,7 @@ TRANSITIONS: dict[str, Transition] = {
             vote="committee",
             purpose="recognition",
             applies=has_base_committee,
+            date_label=_("Ngày đảng ủy cơ sở họp"),
         ),
         T(
             StepKind.RECOGNITION_DECISION,
@@ -224,6 +234,7 @@ TRANSITIONS: dict[str, Transition] = {
             check=checks.recognition_decision,
             consequence=consequences.recognise,
             todo="Cấp ủy có thẩm quyền quyết định công nhận đảng viên chính thức",
+            date_label=_("Ngày ký quyết định"),
         ),
         T(
             StepKind.WITHDRAW,
@@ -257,6 +268,7 @@ TRANSITIONS: dict[str, Transition] = {
             check=checks.reason_given,
             consequence=consequences.remove,
             while_paused=True,
+            date_label=_("Ngày ký quyết định xóa tên"),
         ),
         # A pause (long training, maternity leave, a contract that ended) stops ketnap's reminders, not the law's
         # clocks: no text suspends the certificate's 60 months, the decision's 60 working days or the 12 months of
@@ -269,6 +281,7 @@ TRANSITIONS: dict[str, Transition] = {
             ("on", "reason"),
             check=checks.reason_given,
             consequence=consequences.pause,
+            date_label=_("Tạm dừng từ ngày"),
         ),
         T(
             StepKind.RESUME,
@@ -278,6 +291,7 @@ TRANSITIONS: dict[str, Transition] = {
             ("on", "note"),
             consequence=consequences.resume,
             while_paused=True,
+            date_label=_("Tiếp tục từ ngày"),
         ),
         T(
             StepKind.TRANSFER,

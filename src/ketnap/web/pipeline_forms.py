@@ -62,7 +62,7 @@ class StepForm(forms.Form):
         members = official_members(candidate)
         wanted = transition.fields
         if "on" in wanted:
-            self.fields["on"] = day_field(_("Ngày (họp / ký / tổ chức)"))
+            self.fields["on"] = day_field(transition.date_label or _("Ngày"))
         if "received_on" in wanted:
             self.fields["received_on"] = day_field(
                 _("Ngày chi bộ nhận được"), required=False, help_text=_("Để trống nếu nhận ngay trong ngày.")
