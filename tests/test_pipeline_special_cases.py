@@ -312,3 +312,23 @@ def test_a_step_form_names_its_date_marks_what_is_required_and_can_be_left(world
     body = client.get(reverse("candidate_step", args=[candidate.pk, "sympathise"])).content.decode()
     assert "Ngày chi bộ ra nghị quyết" in body and 'class="required"' in body
     assert f'href="{reverse("candidate_detail", args=[candidate.pk])}">Hủy</a>' in body
+
+
+def test_the_due_list_downloads_in_the_offices_order(world, personas, cell, client):
+    import csv
+    import io
+
+    from django.urls import reverse
+
+    office = personas.office_a
+    domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
+    khoa = applicant(world, "Đặng Văn Khoa", D(1996, 4, 2), unit=world.dept_a2)
+    domain.create_candidate(khoa, actor=office, on=D(2023, 2, 5))
+    client.force_login(office)
+    response = client.get(reverse("due_list") + "?xuat=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Khoa / phòng", "Chi bộ", "Họ và tên"]
+    # unit → chi bộ → name (Khoa Ngoại before Khoa Nội in Vietnamese order)
+    assert [r[2] for r in rows[1:]] == ["Đặng Văn Khoa", "Trần Thị Bình"]
+    xlsx = client.get(reverse("due_list") + "?xuat=xlsx")
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
