@@ -494,3 +494,17 @@ def test_a_corrected_membership_is_audited_with_its_old_values(world, tmp_path):
     entry = AuditEntry.objects.filter(model="registry.PartyMembership", object_id=str(membership.pk)).latest("id")
     assert entry.person_id == world.an.pk
     assert entry.changes["official_date"] == [None, "2019-03-11"]  # f.member() left it empty
+
+
+def test_a_roster_that_moves_a_candidate_takes_the_candidacy_along(world, personas, tmp_path):
+    from ketnap.pipeline import domain
+
+    world.binh.citizen_id = "001190000981"
+    world.binh.save()
+    candidate = domain.create_candidate(world.binh, actor=personas.office_a, on=dt.date(2023, 1, 5))
+    rows = people([world.binh.full_name, "17/05/1990", "Nữ", "001190000981", "Khoa Ngoại", ""])
+    code, _out, err = run("staff", write_xlsx(tmp_path / "chuyen.xlsx", rows, head=HEAD), "--org", "BVA")
+    assert code == 0, err
+    candidate.refresh_from_db()
+    assert candidate.organization == world.cell_a2
+    assert candidate.steps.filter(kind="transfer", from_organization=world.cell_a1).exists()

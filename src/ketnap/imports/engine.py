@@ -57,6 +57,7 @@ from ketnap.registry.models import (
 )
 from ketnap.registry.services.dates import today
 from ketnap.registry.services.people import covering_organization
+from ketnap.registry.signals import person_moved
 from ketnap.vietnamese import normalize_name
 
 BATCH = 1000
@@ -1018,6 +1019,10 @@ class Importer:
                 # attnames (work_unit_id) are accepted by get_field; the keys follow the name
                 names = fields | {"sort_key", "search_text", "family_name", "middle_name", "given_name"}
                 Person.objects.bulk_update(list(people.values()), sorted(names), batch_size=500)
+            # a candidacy follows the person to the new chi bộ, as when the move is made on the person's page
+            # (registry.signals.person_moved → pipeline.domain.follow_person); people on the road are few
+            for person in moved:
+                person_moved.send(sender=Person, person=person, on=start)
         self._after_batch(planned, new_people)
 
     def _audit_updates(self, updates: list, people: dict[int, Person]) -> None:
