@@ -579,9 +579,9 @@ class Story:
             if m.person.joined and max(m.person.joined, person.joined) <= year_before
         ]
         # Điều lệ Điều 4 khoản 1: in youth age where a Youth Union exists (every demo unit has one), only a đoàn viên,
-        # introduced by the Đoàn and one official member (what pipeline.checks.youth_member_then() knows, likewise)
+        # introduced by the Đoàn and one official member (rules.admission.youth_member_then, as the domain asks)
         youth_route = eligibility.youth_age(person.birth, meeting)
-        member_then = True if person.youth else (None if person.age_on(self.today) > 30 else False)
+        member_then = admission.youth_member_then(person.youth, person.birth, self.today)
         if youth_route and member_then is False:
             raise Infeasible("trong độ tuổi thanh niên nhưng chưa là đoàn viên")
         if not pool or (not youth_route and not person.trade and len(pool) < 2):

@@ -423,7 +423,7 @@ class Importer:
         """The sheet and header row of the roster: the chosen sheet, else the first that holds one."""
         wanted = [self.options.sheet] if self.options.sheet else roster.visible_sheets() or [roster.sheets[0].name]
         for sheet in wanted:
-            rows = roster.rows(sheet if roster.kind != "text" else None)
+            rows = roster.rows(sheet)
             head = []
             for item in rows:
                 head.append(item)

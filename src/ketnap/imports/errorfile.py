@@ -24,7 +24,7 @@ def write_error_file(source: Path | str, report, target: Path | str, *, only_row
     written = 0
     width = 0
     last = 0
-    for number, values in roster.rows(report.sheet if roster.kind != "text" else None):
+    for number, values in roster.rows(report.sheet or None):
         width = max(width, len(values))
         if not only_rows:
             for _gap in range(number - last - 1):  # empty rows too, so that "Dòng 12" is row 12 here as well

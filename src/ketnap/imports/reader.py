@@ -277,7 +277,8 @@ class Roster:
 
     # --- rows ---------------------------------------------------------------------------------------------
     def rows(self, sheet: str | None = None) -> Iterator[tuple[int, tuple]]:
-        """(row number as Excel shows it, values) for every non-empty, visible row of `sheet` (default: first)."""
+        """(row number as Excel shows it, values) for every non-empty, visible row of `sheet` (default: first; a
+        text file has one sheet, whatever it is called)."""
         self.merged = []
         self.skipped = Skipped()
         if self.kind == "text":

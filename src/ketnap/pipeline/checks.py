@@ -128,14 +128,6 @@ def _introducers(candidate, on: dt.date) -> list:
     return found
 
 
-def youth_member_then(person) -> bool | None:
-    """Whether the person was a đoàn viên at a meeting: the register keeps today's membership only, so someone no
-    longer in youth age and not a member now may have been one then (None: not known, not judged)."""
-    if person.youth_union_member:
-        return True
-    return None if person.age_on(today()) > eligibility.YOUTH_MAX_YEARS else False
-
-
 def admission_facts(candidate, on: dt.date, *, decision: dict | None = None) -> admission.Facts:
     """What the conditions on the person turn on, gathered from the register as of the chi bộ's meeting (and, with
     `decision`, the decision step's data: its date, issuer and recorded consent)."""
@@ -161,7 +153,7 @@ def admission_facts(candidate, on: dt.date, *, decision: dict | None = None) -> 
         ),
         certificate_issued=cert_step.on if cert_step else (certificate.received_on if certificate else None),
         introducers=_introducers(candidate, on),
-        youth_union_member=youth_member_then(person),
+        youth_union_member=admission.youth_member_then(person.youth_union_member, person.birth_date, today()),
         unit_has_youth_union=youth_union,
         unit_has_trade_union=trade_union,
         area_kind=area or None,

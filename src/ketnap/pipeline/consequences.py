@@ -3,15 +3,12 @@ step, and domain.transition() runs it inside the step's transaction (audited by 
 
 import datetime as dt
 
+from ketnap.pipeline.checks import first_step
 from ketnap.pipeline.enums import DocumentKind, HelperRole, StepKind
 from ketnap.pipeline.models import DossierItem, Helper
 from ketnap.registry.enums import MembershipEventKind, MembershipStatus
 from ketnap.registry.services import people
 from ketnap.rules import deadlines
-
-
-def first_step(candidate, kind: str):
-    return candidate.steps.filter(kind=kind, passed=True).order_by("on", "id").first()
 
 
 def end_helpers(candidate, role: str, on: dt.date) -> None:

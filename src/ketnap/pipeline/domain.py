@@ -152,11 +152,16 @@ def preview(candidate: Candidate, name: str, data: dict, *, by_the_register: boo
     """What the rules say, without writing anything (forms show it before the user confirms). A step the table
     does not offer from the candidate's stage, for its organisation's shape, is refused: the one entry point
     never skips a level (a base committee's 8-KNĐ, a sub-committee's appraisal)."""
+    return _judge(candidate, name, data, by_the_register=by_the_register)[1]
+
+
+def _judge(candidate: Candidate, name: str, data: dict, *, by_the_register: bool = False):
+    """(the plan, what the rules say): a step the table does not offer here is a ValidationError."""
     try:
         planned = plan(candidate, name, by_the_register=by_the_register)
     except NotOnTheRoad as exc:
         raise ValidationError(str(exc)) from exc
-    return checks.check(candidate, planned.transition, data)
+    return planned, checks.check(candidate, planned.transition, data)
 
 
 def transition(
@@ -211,8 +216,7 @@ def _transition(
         _guard(candidate, actor)
     on = data["on"]
     not_in_future(on)
-    verdict = preview(candidate, name, data, by_the_register=by_the_register)  # what the table does not offer: refused
-    planned = plan(candidate, name, by_the_register=by_the_register)
+    planned, verdict = _judge(candidate, name, data, by_the_register=by_the_register)  # not offered here: refused
     transition_, target = planned.transition, planned.stage_after
     reason = (data.get("accepted_reason") or "").strip() if back_entry else ""
     consented = bool((data.get("consent_document") or "").strip())

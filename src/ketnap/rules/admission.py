@@ -24,6 +24,15 @@ AT_DECISION = {
 }
 
 
+def youth_member_then(member_now: bool, born: dt.date, today: dt.date) -> bool | None:
+    """Whether the person was a đoàn viên at a past meeting, from what the register keeps (today's membership):
+    a member now was one; someone past youth age and not a member now may have been one then (None: not known,
+    not judged); someone still of youth age who is not a member was not."""
+    if member_now:
+        return True
+    return None if eligibility.age_in_months(born, today) >= (eligibility.YOUTH_MAX_YEARS + 1) * 12 else False
+
+
 @dataclass(frozen=True)
 class Readmission:
     left_on: dt.date | None

@@ -17,7 +17,7 @@ from ketnap.accounts.scope import scope_for
 from ketnap.pipeline import domain, due
 from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, DocumentKind, HelperRole, Stage, StepKind
 from ketnap.pipeline.models import Helper, Introduction, MentorNote
-from ketnap.pipeline.transitions import TRANSITIONS, available
+from ketnap.pipeline.transitions import TRANSITIONS, NotOnTheRoad, available, plan
 from ketnap.registry.services.dates import today
 from ketnap.stats.tables import Column, Kind
 from ketnap.vietnamese import sort_key
@@ -227,9 +227,10 @@ def candidate_facts(request, candidate_pk):
 @require_http_methods(["GET", "POST"])
 def candidate_step(request, candidate_pk, name):
     _scope, candidate = _editable(request, candidate_pk)
-    transition = TRANSITIONS.get(name)
-    if transition is None or transition not in available(candidate):
-        raise Http404
+    try:
+        transition = plan(candidate, name).transition  # the same answer domain.transition() acts on
+    except NotOnTheRoad:
+        raise Http404 from None
     form = pipeline_forms.StepForm(request.POST or None, transition=transition, candidate=candidate)
     verdict = None
     if request.method == "POST" and form.is_valid():
