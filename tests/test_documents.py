@@ -21,12 +21,12 @@ from ketnap.documents.forms import (
     long_date,
     member_introductions,
 )
-from ketnap.documents.views import DOCX
 from ketnap.pipeline import domain
 from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, DocumentKind, IntroducerKind, Stage
 from ketnap.pipeline.models import Introduction
 from ketnap.registry.models import CodeItem
 from ketnap.vietnamese import fold
+from ketnap.web.exporting import DOCX
 from tests import factories as f
 
 D = dt.date

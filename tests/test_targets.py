@@ -496,3 +496,10 @@ def test_demo_targets_tell_the_seed_stories(demo):
         assert len(bases) == 30 and all(r.values[2] is not None for r in bases)
         assert [r.flag for r in table.rows if r.flag] == []
     assert demo["targets"] == Target.objects.count()
+
+
+def test_the_suggested_split_is_whole_admissions_that_add_up_to_the_target():
+    """Largest remainder: 7 admissions over 50/30/20 members is 4/2/1 (3.5, 2.1, 1.4 → the .5 gets the spare one)."""
+    assert targets.suggest_split(7, {1: 50, 2: 30, 3: 20}) == {1: 4, 2: 2, 3: 1}
+    assert sum(targets.suggest_split(10, {1: 1, 2: 1, 3: 1}).values()) == 10
+    assert targets.suggest_split(5, {1: 0, 2: 0}) == {}

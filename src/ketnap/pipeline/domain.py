@@ -14,6 +14,7 @@ reason is ignored: no form or API can bypass a rule by sending it.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction as db_transaction
@@ -179,6 +180,41 @@ def transition(
     )
     candidate.refresh_from_db()  # the caller's copy follows the locked one that was changed
     return step
+
+
+# One decision or one ceremony day covers several candidates: the office records it once for all of them.
+BATCHABLE = frozenset({StepKind.DECISION, StepKind.CEREMONY, StepKind.RECOGNITION_DECISION})
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    candidate: Candidate
+    done: bool
+    reasons: list[str]
+
+
+def transition_batch(
+    candidates: list[Candidate], name: str, *, actor, data: dict, own: dict[int, dict] | None = None
+) -> list[BatchOutcome]:
+    """Record step `name` for each candidate with the shared `data` (plus `own[candidate.pk]`, e.g. the mentor).
+
+    Each candidate is recorded in its own transaction: one refused (its conditions not met) leaves the others
+    recorded, and its reasons come back with their sources.
+    """
+    if name not in BATCHABLE:
+        raise ValueError(f"{name} is not recorded for several candidates at once")
+    outcomes = []
+    for candidate in candidates:
+        try:
+            transition(candidate, name, actor=actor, data={**data, **(own or {}).get(candidate.pk, {})})
+        except TransitionRefused as exc:
+            reasons = [f"{f.message} ({f.source})" for f in exc.verdict.findings]
+            outcomes.append(BatchOutcome(candidate, False, reasons))
+        except ValidationError as exc:
+            outcomes.append(BatchOutcome(candidate, False, exc.messages))
+        else:
+            outcomes.append(BatchOutcome(candidate, True, []))
+    return outcomes
 
 
 BACK_ENTRY_NOTE = "Ghi nhận bước đã diễn ra trước khi dùng ketnap"

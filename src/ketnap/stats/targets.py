@@ -232,6 +232,19 @@ def split_target(parent_target: Target, shares: dict[Organization, int | None], 
 
 
 # --- the facts every table is computed from ----------------------------------------------------------------
+def suggest_split(total: int, weights: dict[int, int]) -> dict[int, int]:
+    """A split of `total` proportional to `weights` (members per organisation), by largest remainder: whole
+    admissions that add up to the total. A suggestion shown beside each field, never applied."""
+    whole = sum(weights.values())
+    if not whole:
+        return {}
+    shares = {pk: total * w / whole for pk, w in weights.items()}
+    out = {pk: int(v) for pk, v in shares.items()}
+    for pk in sorted(shares, key=lambda k: -(shares[k] - out[k]))[: total - sum(out.values())]:
+        out[pk] += 1
+    return out
+
+
 @dataclass(frozen=True)
 class Admitted:
     node_id: int  # the node of the shown tree it counts for

@@ -21,6 +21,7 @@ from ketnap.stats.tables import Column, ReportMeta, Row, Table
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FORMATS = {"xlsx", "csv", "pdf"}
 
 

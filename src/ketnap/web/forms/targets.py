@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ketnap.stats.models import PeriodKind
-from ketnap.web.forms import day_field
+from ketnap.web.forms.common import day_field
 
 COUNT_ERRORS = {
     "min_value": _("Số chỉ tiêu phải từ 0 trở lên."),

@@ -5,14 +5,12 @@ Reading needs the organisation's people (overseers and outsiders: 404, as everyw
 (the office or admin of the organisation or a committee above it), audited per member by the registry service.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ketnap.accounts.scope import scope_for
 from ketnap.documents import national_db
@@ -20,20 +18,10 @@ from ketnap.documents.national_db import Filter
 from ketnap.registry.services.dates import today
 from ketnap.registry.services.people import record_national_db_entry
 from ketnap.web.exporting import export_rows_response
-from ketnap.web.forms import day_field
-from ketnap.web.views import PAGE_SIZE, _apply_errors, querystring
+from ketnap.web.forms.registry import NationalDbEntryForm
+from ketnap.web.views.common import PAGE_SIZE, apply_errors, querystring
 
 TODO = {Filter.NOT_ENTERED, Filter.CHANGED}
-
-
-class EntryForm(forms.Form):
-    national_db_entered_on = day_field(gettext_lazy("Ngày nhập vào CSDL đảng viên"), required=False)
-
-    def clean(self):
-        data = super().clean()
-        if "clear" not in self.data and not data.get("national_db_entered_on") and not self.errors:
-            self.add_error("national_db_entered_on", _("Hãy nhập ngày (dd/mm/yyyy)."))
-        return data
 
 
 def national_db_list(request, code):
@@ -45,7 +33,7 @@ def national_db_list(request, code):
     state = request.GET.get("tinh-trang", Filter.NOT_ENTERED)
     if state not in Filter.LABELS:
         state = Filter.NOT_ENTERED
-    form = EntryForm(request.POST or None, initial={"national_db_entered_on": today()})
+    form = NationalDbEntryForm(request.POST or None, initial={"national_db_entered_on": today()})
     if request.method == "POST":
         if not can_mark:
             raise PermissionDenied
@@ -58,7 +46,7 @@ def national_db_list(request, code):
             try:
                 changed = record_national_db_entry(chosen, on=on)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 if on:
                     text = _("Đã ghi nhận %(n)s đảng viên nhập vào CSDL đảng viên ngày %(d)s.") % {

@@ -13,14 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ketnap.accounts.scope import scope_for
+from ketnap.registry import indicators
 from ketnap.registry.models import Organization
 from ketnap.registry.services.dates import today
 from ketnap.stats import report, targets
 from ketnap.stats.models import PeriodKind, Target
 from ketnap.stats.tables import ReportMeta
-from ketnap.web import target_forms
 from ketnap.web.exporting import export_response
-from ketnap.web.views import _apply_errors, querystring
+from ketnap.web.forms import targets as target_forms
+from ketnap.web.views.common import apply_errors, querystring
 
 DORMANT_CHOICES = range(1, 11)
 
@@ -111,8 +112,6 @@ def _form_page(request, org, form, *, title, target=None, hint=""):
 
 
 def _members(org: Organization) -> int:
-    from ketnap.registry import indicators
-
     tree = indicators.current_tree([org]) if org.active else []
     return tree[0].totals.members if tree else 0
 
@@ -150,7 +149,7 @@ def _save(request, org: Organization, form, target: Target | None = None):
             target=target,
         )
     except ValidationError as exc:
-        _apply_errors(form, exc)
+        apply_errors(form, exc)
         return None
     messages.success(request, _("Đã lưu chỉ tiêu %(label)s.") % {"label": saved.label})
     period = targets.TargetPeriod.of(saved)
@@ -194,8 +193,6 @@ def edit(request, target_pk):
 
 @require_http_methods(["GET", "POST"])
 def split(request, code):
-    from ketnap.registry import indicators
-
     _scope, org = _manageable(request, lambda s: s.organizations(), code=code)
     own = list(Target.objects.filter(organization=org).order_by("-starts_on", "kind"))
     if not own or not org.active:
@@ -219,7 +216,7 @@ def split(request, code):
         try:
             targets.split_target(parent_target, form.shares(), actor=request.user)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             given = sum(v for v in form.shares().values() if v is not None)
             if given != parent_target.admissions:
@@ -241,7 +238,7 @@ def split(request, code):
     else:
         running = sum(v for v in current.values())
     total_members = sum(members.get(c.pk, 0) for c in children)
-    suggested = _suggest(parent_target.admissions, children, members)
+    suggested = targets.suggest_split(parent_target.admissions, {c.pk: members.get(c.pk, 0) for c in children})
     return render(
         request,
         "web/targets/split.html",
@@ -255,16 +252,3 @@ def split(request, code):
             "rows": [(form[f"org_{c.pk}"], suggested.get(c.pk)) for c in children],
         },
     )
-
-
-def _suggest(total: int, children, members: dict[int, int]) -> dict[int, int]:
-    """A split proportional to members (largest remainder): a suggestion shown beside each field, never applied."""
-    weights = {c.pk: members.get(c.pk, 0) for c in children}
-    whole = sum(weights.values())
-    if not whole:
-        return {}
-    shares = {pk: total * w / whole for pk, w in weights.items()}
-    out = {pk: int(v) for pk, v in shares.items()}
-    for pk in sorted(shares, key=lambda k: -(shares[k] - out[k]))[: total - sum(out.values())]:
-        out[pk] += 1
-    return out

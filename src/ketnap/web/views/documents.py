@@ -29,8 +29,8 @@ from ketnap.pipeline.enums import StepKind
 from ketnap.pipeline.models import Step
 from ketnap.registry.services.dates import today
 from ketnap.vietnamese import fold
+from ketnap.web.exporting import DOCX
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BATCH_STEPS = {
     StepKind.DECISION: "9-knd",
     StepKind.RECOGNITION_DECISION: "16-knd",

@@ -1,14 +1,11 @@
-"""Views. Every object is fetched through the request's Scope (ketnap.accounts.scope): outsiders get 404."""
-
-import datetime as dt
+"""Registry screens: the home tree, organisations, people, memberships, work units. Every object is fetched through
+the request's Scope (ketnap.accounts.scope): outsiders get 404."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -24,7 +21,6 @@ from ketnap.registry.models import (
     MembershipEvent,
     Organization,
     OrganizationSuccession,
-    PartyMembership,
     Person,
     UnitCoverage,
     WorkUnit,
@@ -33,67 +29,17 @@ from ketnap.registry.services import organizations as org_services
 from ketnap.registry.services import people as people_services
 from ketnap.registry.services import units as unit_services
 from ketnap.registry.services.dates import today
-from ketnap.web import forms
+from ketnap.web.forms import registry as forms
+from ketnap.web.views.common import apply_errors, parse_day, people_page
 
-PAGE_SIZE = 50
 HOME_DEPTH = 2  # levels under each root shown on the home page; deeper nodes by drilling down
-
-
-def _parse_day(raw: str | None) -> dt.date | None:
-    for fmt in get_format("DATE_INPUT_FORMATS"):
-        try:
-            return dt.datetime.strptime((raw or "").strip(), fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the named field where it has one, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def people_page(request, queryset):
-    """Search (without diacritics), filter by membership, sort the Vietnamese way, paginate."""
-    query = request.GET.get("q", "").strip()
-    membership = request.GET.get("loai", "")
-    include_gone = request.GET.get("ca_nghi") == "1"
-    qs = queryset if include_gone else queryset.current()
-    if query:
-        qs = qs.search(query)
-    if membership == "dang-vien":
-        qs = qs.filter(memberships__status__in=MembershipStatus.active())
-    elif membership == "quan-chung":
-        qs = qs.exclude(memberships__status__in=MembershipStatus.active())
-    qs = qs.vietnamese_order().select_related("work_unit", "work_unit__parent", "organization", "profession")
-    qs = qs.prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=PartyMembership.objects.filter(status__in=MembershipStatus.active()),
-            to_attr="active_memberships",
-        )
-    )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("trang"))
-    return {"page": page, "q": query, "loai": membership, "ca_nghi": include_gone, "querystring": querystring(request)}
-
-
-def querystring(request, *drop: str) -> str:
-    """The current filters, without the page number (and the `drop` keys), for the pager's and downloads' links."""
-    params = request.GET.copy()
-    for key in ("trang", *drop):
-        params.pop(key, None)
-    return params.urlencode()
 
 
 # --- home and organisations -----------------------------------------------------------------------
 def home(request):
     scope = scope_for(request)
     roots = scope.root_organizations()
-    day = _parse_day(request.GET.get("ngay"))
+    day = parse_day(request.GET.get("ngay"))
     if request.GET.get("ngay") and day is None:
         messages.error(request, _("Ngày không hợp lệ; nhập theo dạng dd/mm/yyyy."))
     if day and day < today():
@@ -166,7 +112,7 @@ def _org_form_view(request, code, *, title, form_class, form_kwargs, perform, he
         try:
             result = perform(org, form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận thay đổi."))
             return redirect("org_detail", code=(result or org).code)
@@ -402,7 +348,7 @@ def person_create(request):
         try:
             person = people_services.create_person(unit=unit, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm %(name)s.") % {"name": person.full_name})
             return redirect("person_detail", pk=person.pk)
@@ -417,7 +363,7 @@ def person_edit(request, pk):
         try:
             people_services.update_person(Person.objects.get(pk=person.pk), **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect("person_detail", pk=person.pk)
@@ -453,7 +399,7 @@ def person_move_unit(request, pk):
         try:
             people_services.change_work_unit(person, d["unit"], on=d["on"], job_title=d["job_title"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Đã chuyển khoa / phòng."))
             return redirect("person_detail", pk=person.pk)
@@ -485,7 +431,7 @@ def membership_register(request, pk):
                 if membership.status == MembershipStatus.PROBATIONARY:
                     adopt_probationary(membership, actor=request.user)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận đảng viên."))
             return redirect("person_detail", pk=person.pk)
@@ -525,7 +471,7 @@ def membership_change(request, membership_pk):
                     membership, d["kind"], on=d["on"], note=d["note"], external_party=d["external_party"]
                 )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận biến động đảng viên."))
             return redirect("person_detail", pk=membership.person_id)
@@ -617,7 +563,7 @@ def unit_rename(request, unit_pk):
         try:
             unit_services.rename_unit(unit, d["name"], on=d["on"], reason=d["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Đã đổi tên; tên cũ vẫn được giữ trong lịch sử."))
             return redirect("unit_detail", unit_pk=unit.pk)
@@ -643,7 +589,7 @@ def unit_add_department(request, unit_pk):
                 if d["covered_by"]:
                     org_services.assign_unit(department, d["covered_by"], on=d["on"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Đã thêm %(name)s.") % {"name": department.name})
             return redirect("unit_detail", unit_pk=unit.pk)

@@ -1,4 +1,4 @@
-"""Statistics dashboard, the statistical forms (biểu 2, biểu 3) and the drill-down to names.
+"""Statistics dashboard, the statistical forms (biểu 2, biểu 3), the drill-down to names and the yearly report.
 
 Every figure comes from ketnap.stats (bieu, funnel, pool) as a Table; this module only picks the organisation, the
 day and the period, and presents. Overseers read every number of their subtree but never a name: drill-down links are
@@ -26,10 +26,11 @@ from ketnap.pipeline.models import Candidate
 from ketnap.registry.models import Organization, Person
 from ketnap.registry.services.dates import today
 from ketnap.stats import bieu, charts, funnel, pool, report
+from ketnap.stats.pdf import PdfUnavailable
 from ketnap.stats.periods import Period
 from ketnap.stats.tables import Column, Kind, ReportMeta, Table
-from ketnap.web.exporting import export_response, export_rows_response
-from ketnap.web.views import PAGE_SIZE, _parse_day, querystring
+from ketnap.web.exporting import PDF, export_response, export_rows_response, file_response
+from ketnap.web.views.common import PAGE_SIZE, parse_day, querystring
 
 CHUNK = 5000
 
@@ -39,12 +40,12 @@ def _when(request) -> tuple[dt.date, Period]:
     now = today()
     day = now
     if raw := request.GET.get("ngay"):
-        parsed = _parse_day(raw)
+        parsed = parse_day(raw)
         if parsed is None:
             messages.error(request, _("Ngày không hợp lệ; nhập theo dạng dd/mm/yyyy."))
         else:
             day = min(parsed, now)
-    start, end = _parse_day(request.GET.get("tu")), _parse_day(request.GET.get("den"))
+    start, end = parse_day(request.GET.get("tu")), parse_day(request.GET.get("den"))
     if (request.GET.get("tu") and start is None) or (request.GET.get("den") and end is None):
         messages.error(request, _("Kỳ báo cáo không hợp lệ; nhập ngày theo dạng dd/mm/yyyy."))
     start, end = start or dt.date(day.year, 1, 1), end or day
@@ -320,3 +321,28 @@ def names(request, code):
         "querystring": querystring(request),
     }
     return render(request, "web/stats/names.html", context)
+
+
+# --- the yearly report (PDF): thong-ke/<code>/bao-cao-nam/?nam=YYYY ------------------------------------
+# Overseers may download it: it holds aggregated figures only (stats.report builds it without names).
+# Optional ?nguoi_ky= (the signatory's name) and ?dia_danh= (place before the date) fill the footer.
+FIRST_YEAR = 1930  # the Party's founding: no earlier report makes sense
+
+
+def yearly_report(request, code):
+    org = get_object_or_404(scope_for(request).organizations(), code=code)
+    now = today()
+    raw = request.GET.get("nam", "").strip() or str(now.year)
+    if not raw.isdigit() or not FIRST_YEAR <= int(raw) <= now.year:
+        raise Http404(_("Năm báo cáo không hợp lệ."))
+    year = int(raw)
+    footer = {"head": request.GET.get("nguoi_ky", "").strip()[:100]}
+    if request.GET.get("dia_danh", "").strip():
+        footer["place"] = request.GET["dia_danh"].strip()[:60]
+    meta = report.yearly_meta(org, year, issued_on=now, **footer)
+    try:
+        content = report.yearly_report(org, year, today=now, meta=meta)
+    except PdfUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect("stats_dashboard", code=org.code)
+    return file_response(content, report.yearly_filename(org, year), PDF)

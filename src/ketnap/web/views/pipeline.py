@@ -21,9 +21,9 @@ from ketnap.pipeline.transitions import TRANSITIONS, NotOnTheRoad, available, pl
 from ketnap.registry.services.dates import today
 from ketnap.stats.tables import Column, Kind
 from ketnap.vietnamese import sort_key
-from ketnap.web import pipeline_forms
 from ketnap.web.exporting import export_rows_response
-from ketnap.web.views import PAGE_SIZE, _apply_errors, querystring
+from ketnap.web.forms import pipeline as pipeline_forms
+from ketnap.web.views.common import PAGE_SIZE, apply_errors, querystring
 
 
 def _candidate(request, candidate_pk) -> tuple:
@@ -64,7 +64,7 @@ def board(request):
         page = Paginator(closed, PAGE_SIZE).get_page(request.GET.get("trang"))
         page.object_list = [due.DueItem(c, "", None, "", None, "none") for c in page.object_list]
     columns = [(s, counts.get(s.value, 0)) for s in Stage.board()]
-    batch = [t for t in TRANSITIONS.values() if t.name in BATCHABLE and stage in t.sources]
+    batch = [t for t in TRANSITIONS.values() if t.name in domain.BATCHABLE and stage in t.sources]
     return render(
         request,
         "web/pipeline_board.html",
@@ -197,7 +197,7 @@ def candidate_create(request, pk):
         try:
             candidate = domain.create_candidate(person, actor=request.user, on=form.cleaned_data["on"], **facts)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Đã đưa %(name)s vào nguồn quần chúng ưu tú.") % {"name": person.full_name})
             return redirect("candidate_detail", candidate_pk=candidate.pk)
@@ -243,7 +243,7 @@ def candidate_step(request, candidate_pk, name):
                 form.fields[field_name].widget.attrs["aria-invalid"] = "true"
                 form.fields[field_name].widget.attrs["class"] = "concerned"
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             if not step.passed:
                 messages.error(request, _("Đã ghi biên bản biểu quyết nhưng chưa đạt tỷ lệ 2/3: chưa chuyển bước."))
@@ -291,7 +291,7 @@ def candidate_document(request, candidate_pk):
                 candidate, d["kind"], actor=request.user, on=d["received_on"], note=d["note"], scan=d["scan"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận giấy tờ."))
             return redirect("candidate_detail", candidate_pk=candidate.pk)
@@ -320,7 +320,7 @@ def candidate_document_edit(request, candidate_pk, doc_pk):
                 domain.correct_document(item, actor=request.user, on=d["received_on"], note=d["note"])
                 messages.success(request, _("Đã sửa bản ghi giấy tờ."))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             return redirect("candidate_detail", candidate_pk=candidate.pk)
     return render(
@@ -400,14 +400,11 @@ def candidate_note(request, candidate_pk):
 
 # Steps that real life batches: one decision covering several people; one ceremony day for several (each person is
 # still admitted, and recorded, one at a time: the ceremony "kết nạp từng người", rules.md §2.2 item 12).
-BATCHABLE = {StepKind.DECISION, StepKind.CEREMONY, StepKind.RECOGNITION_DECISION}
-
-
 @require_http_methods(["GET", "POST"])
 def batch_step(request, name):
     scope = scope_for(request)
     transition = TRANSITIONS.get(name)
-    if name not in BATCHABLE or transition is None or not scope.sees_personal_data:
+    if name not in domain.BATCHABLE or transition is None or not scope.sees_personal_data:
         raise Http404
     ids = [int(i) for i in request.POST.getlist("ids") or request.GET.getlist("ids") if i.isdigit()]
     candidates = list(
@@ -424,19 +421,14 @@ def batch_step(request, name):
     mentors = {c.pk: pipeline_forms.official_members(c) for c in candidates} if name == StepKind.CEREMONY else {}
     results = []
     if request.method == "POST" and form.is_valid():
-        for candidate in candidates:
-            data = dict(form.cleaned_data)
-            if name == StepKind.CEREMONY:
+        own = {}
+        if name == StepKind.CEREMONY:
+            for candidate in candidates:
                 chosen = request.POST.get(f"mentor_{candidate.pk}", "")
-                data["mentor"] = mentors[candidate.pk].filter(pk=int(chosen)).first() if chosen.isdigit() else None
-            try:
-                domain.transition(candidate, name, actor=request.user, data=data)
-            except domain.TransitionRefused as exc:
-                results.append((candidate, False, [f"{f.message} ({f.source})" for f in exc.verdict.findings]))
-            except ValidationError as exc:
-                results.append((candidate, False, exc.messages))
-            else:
-                results.append((candidate, True, []))
+                mentor = mentors[candidate.pk].filter(pk=int(chosen)).first() if chosen.isdigit() else None
+                own[candidate.pk] = {"mentor": mentor}
+        outcomes = domain.transition_batch(candidates, name, actor=request.user, data=form.cleaned_data, own=own)
+        results = [(o.candidate, o.done, o.reasons) for o in outcomes]
     return render(
         request,
         "web/batch_step.html",

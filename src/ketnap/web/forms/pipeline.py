@@ -11,7 +11,7 @@ from ketnap.pipeline.models import Candidate
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import Person
 from ketnap.rules import eligibility
-from ketnap.web.forms import DayInput, day_field
+from ketnap.web.forms.common import DayInput, day_field
 
 
 class PersonChoice(forms.ModelChoiceField):

@@ -1,46 +1,11 @@
-"""Forms of the web interface. Dates are typed dd/mm/yyyy (ketnap/formats/vi)."""
+"""Registry forms: people, memberships, organisations and their restructurings, work units."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ketnap.registry.enums import MembershipEventKind, MembershipStatus, OrgKind, UnitKind
 from ketnap.registry.models import Organization, PartyMembership, Person, WorkUnit
-
-
-class DayInput(forms.DateInput):
-    input_type = "text"
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            format="%d/%m/%Y",
-            attrs={
-                "placeholder": "dd/mm/yyyy",
-                "inputmode": "numeric",
-                "autocomplete": "off",
-                "class": "date",
-            },
-            **kwargs,
-        )
-
-
-DATE_ERROR = _("Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy, ví dụ 05/03/2024.")
-
-
-def day_field(label, required=True, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, widget=DayInput(), error_messages={"invalid": DATE_ERROR}, **kwargs
-    )
-
-
-class OrgChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Organization) -> str:
-        return f"{'— ' * obj.depth}{obj.name}"
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: WorkUnit) -> str:
-        return f"{obj.parent.name} › {obj.name}" if obj.parent_id else obj.name
-
+from ketnap.web.forms.common import DATE_ERROR, DayInput, OrgChoiceField, UnitChoiceField, day_field
 
 DATE_FIELDS = ("birth_date", "youth_union_joined_on", "joined_unit_on", "left_on")
 
@@ -324,3 +289,13 @@ class DepartmentForm(forms.Form):
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["covered_by"].queryset = organizations.filter(dissolved_on__isnull=True)
+
+
+class NationalDbEntryForm(forms.Form):
+    national_db_entered_on = day_field(_("Ngày nhập vào CSDL đảng viên"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if "clear" not in self.data and not data.get("national_db_entered_on") and not self.errors:
+            self.add_error("national_db_entered_on", _("Hãy nhập ngày (dd/mm/yyyy)."))
+        return data

@@ -1,0 +1,54 @@
+"""The layers point down (style.md): rules ← domain apps ← web/api. A domain app never imports a screen, and every
+HTML screen lives in ketnap.web (issue #12: one rule for where screens live)."""
+
+import ast
+from pathlib import Path
+
+import ketnap
+
+SRC = Path(ketnap.__file__).parent
+DOMAIN_APPS = ("accounts", "audit", "registry", "pipeline", "stats", "documents", "imports", "demo")
+
+
+def imported_modules(path: Path) -> list[str]:
+    names = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+def test_no_domain_app_imports_the_web_or_the_api():
+    offenders = []
+    for app in DOMAIN_APPS:
+        for path in sorted((SRC / app).rglob("*.py")):
+            offenders += [
+                f"{path.relative_to(SRC)}: {name}"
+                for name in imported_modules(path)
+                if name.startswith(("ketnap.web", "ketnap.api"))
+            ]
+    assert offenders == []
+
+
+def test_screens_live_in_the_web_package_only():
+    """No domain app keeps views or URLs of its own; the API is the one other interface."""
+    strays = [
+        str(path.relative_to(SRC))
+        for app in DOMAIN_APPS
+        for name in ("views.py", "urls.py")
+        for path in [SRC / app / name]
+        if path.exists()
+    ]
+    assert strays == []
+    assert (SRC / "web" / "views" / "pipeline.py").exists()  # the walk looks where the screens are
+
+
+def test_views_import_no_private_helper_of_another_module():
+    offenders = []
+    for path in sorted((SRC / "web").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ketnap."):
+                offenders += [f"{path.name}: {node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+    assert offenders == []
