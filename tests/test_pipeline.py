@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from ketnap.audit.models import AuditEntry
 from ketnap.pipeline import domain, due
@@ -312,3 +313,27 @@ def test_a_day_off_added_by_an_admin_moves_the_deadline(world, personas, cell):
     after = due.next_action(candidate, D(2023, 7, 26)).due
     # 26/7–31/8/2023 give 27 working days; 1/9 and 4/9/2023 were off; 5, 6, 7/9 make 30. One more day off: 8/9.
     assert (before, after) == (D(2023, 9, 7), D(2023, 9, 8))  # the cached calendar was refreshed on save
+
+
+def test_the_candidate_page_keeps_the_first_entry_and_shows_no_invented_form_codes(login, world, personas, cell):
+    """Issue #12: the road's first entry (put on the list) stays once steps exist; ketnap's own aids (minutes, the
+    ceremony programme) are listed by name, not under codes that look like the 12-HD/BTCTW numbers."""
+    candidate = admit_until_decision(world, personas.office_a, cell, document_number="45-QĐ/ĐU")
+    step(candidate, "ceremony", personas.office_a, on=D(2023, 8, 10), mentor=cell[1])
+    page = login(personas.office_a).get(reverse("candidate_detail", args=[candidate.pk])).content.decode()
+    timeline = page[page.index('class="timeline"') :]
+    assert "05/01/2023</strong> — Đưa vào danh sách quần chúng ưu tú" in timeline
+    assert timeline.index("10/08/2023") < timeline.index("05/01/2023")  # newest first, the first entry last
+    assert "9-KNĐ — " in page and "CT-LKN" not in page and "BB-KN" not in page
+
+
+def test_the_decision_form_names_the_committee_not_the_organisation(login, world, personas, cell):
+    """The body that issues a decision is the Đảng ủy (the committee), not the Đảng bộ (the organisation)."""
+    candidate = domain.create_candidate(world.binh, actor=personas.office_a, on=D(2023, 1, 5))
+    admit_until_dossier(candidate, personas.office_a, cell)
+    step(candidate, "cell_resolution", personas.office_a, on=D(2023, 6, 1), members_total=4, votes_for=4)
+    step(candidate, "committee_resolution", personas.office_a, on=D(2023, 6, 15), members_total=7, votes_for=6)
+    page = login(personas.office_a).get(reverse("candidate_step", args=[candidate.pk, "decision"])).content.decode()
+    deciding = candidate.organization.deciding_organization()
+    assert deciding.name.startswith("Đảng bộ ")
+    assert f'value="Đảng ủy {deciding.name[len("Đảng bộ ") :]}"' in page

@@ -173,6 +173,12 @@ class Form:
     signed_by_office: bool = True  # signed by a secretary / chairman (the signer may be the deputy)
 
     @property
+    def official_code(self) -> str:
+        """The number of the form in the Central Organisation Committee's guidance ("6-KNĐ"); "" for ketnap's own
+        aids (minutes, the ceremony programme and invitation) whose short codes are internal only."""
+        return self.code if self.code.endswith("-KNĐ") else ""
+
+    @property
     def per_introduction(self) -> bool:
         return self.introduction_kind is not None
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ketnap.documents.forms import committee_name
 from ketnap.pipeline import domain
 from ketnap.pipeline.enums import DocumentKind, IntroducerKind
 from ketnap.pipeline.models import Candidate
@@ -72,7 +73,10 @@ class StepForm(forms.Form):
         if "issuer" in wanted:
             deciding = candidate.organization.deciding_organization()
             self.fields["issuer"] = forms.CharField(
-                label=_("Cấp ủy ban hành"), max_length=255, required=False, initial=deciding.name if deciding else ""
+                label=_("Cấp ủy ban hành"),
+                max_length=255,
+                required=False,
+                initial=committee_name(deciding) if deciding else "",
             )
         if "helpers" in wanted:
             self.fields["helpers"] = PeopleChoice(

@@ -156,7 +156,9 @@ def _due_rows(scheduled):
 
 def candidate_detail(request, candidate_pk):
     scope, candidate = _candidate(request, candidate_pk)
-    steps = candidate.steps.select_related("recorded_by").order_by("-on", "-id")
+    steps = list(candidate.steps.select_related("recorded_by").order_by("-on", "-id"))
+    # the road's first entry (put on the list) is no step; a member adopted at the decision never had it
+    began_as_source = not steps or steps[-1].stage_before == Stage.SOURCE
     documents = {d.kind: d for d in candidate.documents.order_by("received_on")}
     phase = (
         RECOGNITION_DOCUMENTS
@@ -170,6 +172,7 @@ def candidate_detail(request, candidate_pk):
         {
             "candidate": candidate,
             "steps": steps,
+            "began_as_source": began_as_source,
             "checklist": checklist,
             "other_documents": [d for k, d in documents.items() if k not in phase],
             "next": due.next_action(candidate, today()) if candidate.open else None,
