@@ -37,7 +37,7 @@ prepare: install
 	$(BIN)/ketnap collectstatic --noinput
 
 demo: prepare
-	$(BIN)/ketnap demo
+	$(BIN)/ketnap demo --host $(HOST) --port $(PORT)
 	$(BIN)/ketnap serve --host $(HOST) --port $(PORT)
 
 serve: prepare

@@ -1,6 +1,7 @@
 """The demo tells the seed stories (../shared/seeds/README.md) — checked on the data the demo really builds."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db.models import Count, Q
@@ -15,11 +16,15 @@ TODAY = dt.date(2026, 11, 24)
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    from ketnap.demo import generator
+    """The demo as `ketnap demo` loads it (its output is the fixture's value)."""
+    from io import StringIO
+
+    from django.core.management import call_command
 
     with django_db_blocker.unblock():
-        summary = generator.build(seed=2026, scale=1, today=TODAY)
-        yield summary
+        out = StringIO()
+        call_command("demo", "--seed", "2026", "--today", TODAY.strftime("%d/%m/%Y"), stdout=out)
+        yield out.getvalue()
         # module-scoped data outlives the per-test transactions: remove it so other tests start clean
         restore_migrated_state()
 
@@ -103,3 +108,29 @@ def test_the_national_database_hand_off_has_work_left_and_work_done(demo):
     assert counts[Filter.ENTERED] > 0.8 * counts[Filter.ALL]
     assert 0 < counts[Filter.NOT_ENTERED] < 0.2 * counts[Filter.ALL]
     assert 0 < counts[Filter.CHANGED] < counts[Filter.ENTERED]
+
+
+@pytest.mark.django_db
+def test_the_demo_users_have_addresses_and_the_demo_shows_a_round_of_reminders(demo, mailoutbox):
+    from io import StringIO
+
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    from ketnap.demo.generator import DEMO_USERS
+
+    addresses = dict(User.objects.filter(username__in=[u for u, _d in DEMO_USERS]).values_list("username", "email"))
+    assert addresses["vp.bvdk"] == "vp.bvdk@ketnap.example" and all(addresses.values())
+    # right after loading, `ketnap demo` ran `ketnap remind` once and said where the mail went
+    assert "Thư nhắc việc cho các tài khoản trình diễn (ketnap remind, chạy một lần):" in demo
+    assert "Thư đi tới:" in demo and "Đường dẫn trong thư:" in demo
+    [(sent, names)] = re.findall(r"đã (?:gửi|lưu) (\d+) thư \(\d+ việc\) cho: (.*)\.", demo)
+    assert int(sent) >= 1 and "vp.ubnd" in names.split(", ")
+    out = StringIO()
+    call_command("remind", "--today", TODAY.strftime("%d/%m/%Y"), stdout=out)
+    mail = next(m for m in mailoutbox if m.to == ["vp.ubnd@ketnap.example"])
+    assert mail.body.startswith("Kính gửi đồng chí Trần Thị Hồng Nhung,") and "/ung-vien/" in mail.body
+    # run again on the loaded database: no second load, but where the mail goes and how to preview it
+    again = StringIO()
+    call_command("demo", stdout=again)
+    assert "không nạp lại" in again.getvalue() and "ketnap remind --dry-run" in again.getvalue()

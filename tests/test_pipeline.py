@@ -337,3 +337,15 @@ def test_the_decision_form_names_the_committee_not_the_organisation(login, world
     deciding = candidate.organization.deciding_organization()
     assert deciding.name.startswith("Đảng bộ ")
     assert f'value="Đảng ủy {deciding.name[len("Đảng bộ ") :]}"' in page
+
+
+def test_the_checklist_asks_for_the_unions_resolution_once_a_union_introduces(login, world, personas, cell):
+    """HD 12-HD/BTCTW Phần II mục 1: the Đoàn introduces by its resolution (4-KNĐ). The chi bộ's step refuses without
+    it; the candidate page lists it as missing as soon as the Đoàn's introduction is recorded, not only then."""
+    candidate = domain.create_candidate(world.binh, actor=personas.office_a, on=D(2023, 1, 5))
+    client = login(personas.office_a)
+    url = reverse("candidate_detail", args=[candidate.pk])
+    assert "đoàn viên ưu tú" not in client.get(url).content.decode()
+    Introduction.objects.create(candidate=candidate, kind=IntroducerKind.YOUTH_UNION, introduced_on=D(2023, 5, 11))
+    checklist = client.get(url).content.decode().split('class="checklist"')[1].split("</ul>")[0]
+    assert 'class="missing">✘ Nghị quyết giới thiệu đoàn viên ưu tú (4-KNĐ)' in checklist

@@ -2,8 +2,10 @@
 
 import datetime as dt
 import os
+import socket
 import subprocess
 import sys
+import time
 from io import StringIO
 
 import icalendar
@@ -255,7 +257,8 @@ def test_a_feed_of_an_inactive_user_is_404(client, personas, due_world):
 
 # -- settings --------------------------------------------------------------------------------------------------
 _SHOW = (
-    "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_PORT, s.EMAIL_USE_TLS, s.KETNAP_BASE_URL)"
+    "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_PORT, s.EMAIL_USE_TLS, "
+    "s.KETNAP_BASE_URL or '-', getattr(s, 'EMAIL_FILE_PATH', '-'))"
 )
 
 
@@ -266,11 +269,80 @@ def _settings(tmp_path, **env):
     return subprocess.run([sys.executable, "-c", code], env=environ, capture_output=True, text=True)
 
 
-def test_mail_goes_to_the_console_unless_a_server_is_named(tmp_path):
-    assert _settings(tmp_path).stdout.split()[0] == "django.core.mail.backends.console.EmailBackend"
+def test_mail_goes_to_files_in_the_data_dir_unless_a_server_is_named(tmp_path):
+    plain = _settings(tmp_path).stdout.split()
+    assert plain[0] == "django.core.mail.backends.filebased.EmailBackend" and plain[-1] == str(tmp_path / "mail")
+    assert plain[3] == "-"  # no KETNAP_BASE_URL: the address ketnap serve runs on (ketnap.siteaddress)
     smtp = _settings(
         tmp_path, KETNAP_EMAIL_HOST="smtp.example.vn", KETNAP_EMAIL_PORT="465", KETNAP_BASE_URL="https://k.vn/"
     )
-    assert smtp.stdout.split() == ["django.core.mail.backends.smtp.EmailBackend", "465", "True", "https://k.vn"]
+    assert smtp.stdout.split() == ["django.core.mail.backends.smtp.EmailBackend", "465", "True", "https://k.vn", "-"]
     bad = _settings(tmp_path, KETNAP_EMAIL_HOST="smtp.example.vn", KETNAP_EMAIL_TLS="maybe")
     assert bad.returncode != 0 and "KETNAP_EMAIL_TLS must be true/false" in bad.stderr
+
+
+# -- where the links point, where the mail goes ----------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_links_follow_the_port_ketnap_serve_runs_on(
+    personas, pipeline_world, due_world, mailoutbox, settings, tmp_path
+):
+    """`make demo PORT=8080` serves on 8080: the reminders link to :8080, not to :8000."""
+    port = _free_port()
+    env = {**os.environ, "KETNAP_DATA_DIR": str(tmp_path), "DATABASE_URL": "", "KETNAP_BASE_URL": ""}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    command = [sys.executable, "-m", "ketnap", "serve", "--port", str(port), "--no-collectstatic"]
+    with (tmp_path / "serve.log").open("w") as log:
+        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 120
+            while not (tmp_path / "served-url").exists() and time.monotonic() < deadline:
+                assert server.poll() is None, (tmp_path / "serve.log").read_text()
+                time.sleep(0.2)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    assert f"Đường dẫn trong thư nhắc việc: http://127.0.0.1:{port}" in (tmp_path / "serve.log").read_text()
+    settings.DATA_DIR = tmp_path
+    settings.KETNAP_BASE_URL = ""
+    output = _remind(today=due_world["today"])
+    office = _mail_to(mailoutbox, personas.office_a)
+    assert f"Xem: http://127.0.0.1:{port}/ung-vien/{pipeline_world.bình.pk}/" in office.body
+    assert f"Toàn bộ việc cần làm: http://127.0.0.1:{port}/viec-can-lam/" in office.body
+    assert f"Đường dẫn trong thư: http://127.0.0.1:{port} (địa chỉ ketnap serve chạy lần gần nhất" in output
+    # behind a reverse proxy the operator's address wins over the recorded one
+    settings.KETNAP_BASE_URL = "https://ketnap.benhvien.vn"
+    mailoutbox.clear()
+    _remind(today=due_world["today"])
+    body = _mail_to(mailoutbox, personas.office_a).body
+    assert "https://ketnap.benhvien.vn/viec-can-lam/" in body and f":{port}" not in body
+
+
+def test_a_server_on_every_interface_is_named_as_the_lan_reaches_it(settings):
+    from ketnap import siteaddress
+
+    assert siteaddress.url_for("127.0.0.1", 8080) == "http://127.0.0.1:8080"
+    assert siteaddress.url_for("::1", 8000) == "http://[::1]:8000"
+    named = siteaddress.url_for("0.0.0.0", 8080, ["127.0.0.1", "localhost", ".ketnap.benhvien.local"])
+    assert named == "http://ketnap.benhvien.local:8080"  # the name Django accepts and the LAN types
+    unnamed = siteaddress.url_for("0.0.0.0", 8080, ["127.0.0.1", "localhost"])
+    assert unnamed.startswith("http://") and unnamed.endswith(":8080") and "0.0.0.0" not in unnamed
+
+
+def test_without_a_mail_server_reminders_are_files_in_the_data_dir(personas, due_world, settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path / "mail"
+    (tmp_path / "mail").mkdir()
+    stale = tmp_path / "mail" / "20250101-070000-1.log"
+    stale.write_text("Kính gửi đồng chí …")
+    old = time.time() - 40 * 86400
+    os.utime(stale, (old, old))
+    output = _remind(today=due_world["today"])
+    [written] = list((tmp_path / "mail").iterdir())  # and the reminders of 40 days ago are gone (they name people)
+    text = written.read_text()
+    assert "To: vp.a@benhvien.example.vn" in text and "Trần Thị Bình" in text and "QUÁ HẠN" in text
+    assert f"tệp trong thư mục {tmp_path / 'mail'}" in output and f"Xem thư vừa lưu: {written}" in output

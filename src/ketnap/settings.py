@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ketnap.audit.middleware.AuditActorMiddleware",
     "axes.middleware.AxesMiddleware",
+    "ketnap.web.middleware.DownloadSignalMiddleware",  # a slow download's link shows it is being made
 ]
 
 ROOT_URLCONF = "ketnap.urls"
@@ -169,7 +170,8 @@ KETNAP_MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # scans of dossier papers
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- E-mail (reminders: `ketnap remind` from cron) -------------------------------------------------
-# Printed to the console unless KETNAP_EMAIL_HOST names an SMTP server.
+# Sent through SMTP when KETNAP_EMAIL_HOST names a server; else written as files into DATA_DIR/mail/ (one file per
+# run of `ketnap remind`), where a newcomer (the demo) reads them and nothing is lost before a server is set.
 EMAIL_HOST = os.environ.get("KETNAP_EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -179,11 +181,13 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = envconfig.env_bool("KETNAP_EMAIL_TLS", True)
     EMAIL_TIMEOUT = 30
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("KETNAP_EMAIL_FROM") or "ketnap <ketnap@localhost>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# The address people open ketnap at: links in reminder e-mails (cron has no request to take it from).
-KETNAP_BASE_URL = (os.environ.get("KETNAP_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+# The address people open ketnap at, for links in reminder e-mails (cron has no request to take it from). Unset:
+# the address `ketnap serve` last ran on (ketnap/siteaddress.py), else http://127.0.0.1:8000.
+KETNAP_BASE_URL = os.environ.get("KETNAP_BASE_URL", "").strip().rstrip("/")
 # Place name printed before the date on forms and reports ("Quảng Ninh, ngày … tháng … năm …").
 KETNAP_PLACE = os.environ.get("KETNAP_PLACE", "")
 # Largest roster (rows) `ketnap import` and the upload page accept.
@@ -193,6 +197,10 @@ KETNAP_IMPORT_MAX_ROWS = int(os.environ.get("KETNAP_IMPORT_MAX_ROWS", "200000"))
 KETNAP_IMPORT_MAX_UNCOMPRESSED = int(os.environ.get("KETNAP_IMPORT_MAX_UNCOMPRESSED", str(256 * 2**20)))
 # seconds an upload waits for its background check before showing the progress page (small files land at once)
 KETNAP_IMPORT_WAIT = 1.5
+# Generated documents (.docx, PDF) kept in DATA_DIR/cache/documents/ (documents/cache.py): days an entry lives
+# (0: no cache) and the cache's size bound in MB.
+KETNAP_DOCUMENT_CACHE_DAYS = envconfig.env_int("KETNAP_DOCUMENT_CACHE_DAYS", 30)
+KETNAP_DOCUMENT_CACHE_MB = envconfig.env_int("KETNAP_DOCUMENT_CACHE_MB", 200)
 
 LOGGING = {
     "version": 1,

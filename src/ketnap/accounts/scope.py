@@ -129,8 +129,44 @@ class Scope:
         """Adding and renaming departments is office work (secretaries and overseers only read)."""
         return self.is_superuser or any(r.kind in {RoleKind.ADMIN, RoleKind.OFFICE} for r in self.roles)
 
+    # -- the audit trail (the Nhật ký page, a person's change log) --------------------------------------
+    @cached_property
+    def audit_paths(self) -> list[str]:
+        """Subtrees whose audit trail this user reads: those of their office and admin roles.
+
+        A chi bộ secretary reads no trail, not even of their own chi bộ: the trail is the đảng ủy's check on how its
+        data is kept, the secretaries' own entries included; it keeps values since overwritten (an earlier birth
+        date, a religion, why someone was archived) and what was recorded about a person before they came to the
+        chi bộ, none of which a chi bộ's work needs: the person and candidate pages show the record as it is now.
+        An overseer reads no names, so no trail either; both get 404 on the page."""
+        return self._paths({RoleKind.OFFICE, RoleKind.ADMIN})
+
     def can_see_audit(self) -> bool:
-        return self.is_superuser or any(r.kind in {RoleKind.OFFICE, RoleKind.ADMIN} for r in self.roles)
+        return self.is_superuser or bool(self.audit_paths)
+
+    def audit_entries(self):
+        """Entries about the people, organisations and units of the audit subtrees (ketnap.audit.reading), plus the
+        user's own actions on objects that concern no person (a code item, a calendar day). Never an entry about a
+        person outside those subtrees, whoever wrote it."""
+        from ketnap.audit import reading
+        from ketnap.audit.models import AuditEntry
+
+        if self.is_superuser:
+            return AuditEntry.objects.all()
+        if not self.audit_paths:
+            return AuditEntry.objects.none()
+        covered = WorkUnit.objects.filter(
+            Q(coverages__valid_to__isnull=True) & _under(self.audit_paths, "coverages__organization__path")
+        ).values("pk")
+        return AuditEntry.objects.filter(
+            reading.concerning(
+                people=Person.objects.filter(_under(self.audit_paths, "organization__path")),
+                organizations=Organization.objects.filter(_under(self.audit_paths)),
+                # the departments its chi bộ cover and the hospital (unit) they belong to
+                units=WorkUnit.objects.filter(Q(pk__in=covered) | Q(children__in=covered)),
+            )
+            | reading.own_actions(self.user)
+        )
 
 
 def scope_for(request) -> Scope:

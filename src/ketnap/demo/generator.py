@@ -51,6 +51,7 @@ from ketnap.registry.services import units as unit_services
 
 NOTE = "Nạp dữ liệu mẫu"
 DEMO_PASSWORD = "ketnap-demo"  # demo only: printed by `ketnap demo` and documented
+DEMO_MAIL_DOMAIN = "ketnap.example"  # reserved for examples (RFC 2606): never a real mailbox, even through SMTP
 DEMO_USERS: list[tuple[str, str]] = [
     ("quantri", "Quản trị hệ thống (có quyền vào trang quản trị Django), toàn tỉnh"),
     ("giamsat.tinhuy", "Ban Tổ chức Tỉnh ủy: chỉ xem số liệu tổng hợp, không xem tên"),
@@ -556,7 +557,14 @@ def _create_users(plans: list[UnitPlan], tree: Tree) -> None:
     User = get_user_model()
     for username, _description in DEMO_USERS:
         (last, first), superuser, roles = users[username]
-        user = User(username=username, first_name=first, last_name=last, is_staff=superuser, is_superuser=superuser)
+        user = User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@{DEMO_MAIL_DOMAIN}",  # reminders (`ketnap remind`) go to the demo's users too
+            is_staff=superuser,
+            is_superuser=superuser,
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
         for kind, org, title in roles:

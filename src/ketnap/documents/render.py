@@ -3,6 +3,9 @@
 Template lookup: KETNAP_DATA_DIR/templates_docx/<file name> (an office's own version) wins over the template
 shipped in ketnap/documents/templates_docx/. The PDF is the .docx converted by LibreOffice, so both show the
 same document (no second layout to keep in step).
+
+`document` and `documents` go through the document cache (documents/cache.py): a document made before from the
+same template, context and format is read back instead of being made again.
 """
 
 import io
@@ -11,9 +14,12 @@ import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from docxtpl import DocxTemplate
+
+from ketnap.documents import cache
 
 SHIPPED = Path(__file__).with_name("templates_docx")
 CONVERT_TIMEOUT = 120  # seconds; a first start of LibreOffice with a fresh profile takes a few
@@ -106,3 +112,59 @@ def zip_files(files: dict[str, bytes]) -> bytes:
         for name, data in files.items():
             archive.writestr(name, data)
     return out.getvalue()
+
+
+class Job(NamedTuple):
+    """One document to make: the template and its context, and where its cached copy goes (documents/cache.py):
+    `owner` its folder (a candidate's: "ung-vien-<pk>"), `slot` which document of the owner's it is ("6-knd.bi-thu").
+    `replaces_older`: a new version of the slot removes the older ones (true when the slot names one document of one
+    record; false for a list, whose slot is shared by every scope)."""
+
+    template: str
+    context: dict
+    owner: str
+    slot: str
+    replaces_older: bool = True
+
+
+def _cached(job: Job, fmt: str) -> tuple[str, bytes | None]:
+    digest = cache.key(template_path(job.template), job.context, fmt)
+    return digest, cache.get(job.owner, job.slot, digest, fmt)
+
+
+def _store(job: Job, fmt: str, digest: str, data: bytes) -> None:
+    cache.put(job.owner, job.slot, digest, fmt, data, replaces_older=job.replaces_older)
+
+
+def document(job: Job, fmt: str) -> bytes:
+    """The filled form as "docx" or "pdf", read from the cache when this very document was made before."""
+    digest, found = _cached(job, fmt)
+    if found is not None:
+        return found
+    if fmt == "docx":
+        data = render_docx(job.template, job.context)
+    else:
+        data = docx_to_pdf(document(job, "docx"))
+    _store(job, fmt, digest, data)
+    return data
+
+
+def documents(jobs: dict[str, Job], fmt: str) -> dict[str, bytes]:
+    """Several documents (file name without extension → job) as "<name>.<fmt>" → bytes; the PDFs not in the cache
+    are converted in ONE LibreOffice run."""
+    result, missing = {}, {}
+    for name, job in jobs.items():
+        digest, found = _cached(job, fmt)
+        if found is not None:
+            result[f"{name}.{fmt}"] = found
+        elif fmt == "docx":
+            result[f"{name}.docx"] = render_docx(job.template, job.context)
+            _store(job, fmt, digest, result[f"{name}.docx"])
+        else:
+            missing[name] = digest
+    if missing:
+        converted = docx_to_pdf_many({f"{name}.docx": document(jobs[name], "docx") for name in missing})
+        for name, digest in missing.items():
+            result[f"{name}.pdf"] = converted[f"{name}.pdf"]
+            _store(jobs[name], fmt, digest, converted[f"{name}.pdf"])
+    return {f"{name}.{fmt}": result[f"{name}.{fmt}"] for name in jobs}

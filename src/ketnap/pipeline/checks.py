@@ -229,16 +229,22 @@ def papers_still_valid(candidate, on: dt.date) -> Verdict:
     return verdict
 
 
-def cell_resolution(candidate, data: dict) -> Verdict:
-    on = data["on"]
+def admission_papers(candidate) -> list[str]:
+    """The papers the chi bộ needs before it meets: the dossier, plus the union's resolution when a union introduces.
+    The candidate page's checklist shows the same list, so what the step will ask for is seen before."""
     required = list(ADMISSION_DOCUMENTS)
     routes = set(candidate.introductions.values_list("kind", flat=True))
     if IntroducerKind.YOUTH_UNION in routes:  # the Youth Union introduces by resolution (4-KNĐ)
         required.append(DocumentKind.YOUTH_UNION)
     if IntroducerKind.TRADE_UNION in routes:  # the Trade Union by resolution (4A-KNĐ)
         required.append(DocumentKind.TRADE_UNION)
+    return required
+
+
+def cell_resolution(candidate, data: dict) -> Verdict:
+    on = data["on"]
     return (
-        documents(candidate, required, on, DOSSIER_SOURCE)
+        documents(candidate, admission_papers(candidate), on, DOSSIER_SOURCE)
         + admission_conditions(candidate, on)
         + papers_still_valid(candidate, on)
     )

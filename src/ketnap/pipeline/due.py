@@ -15,6 +15,7 @@ from ketnap.pipeline.models import Candidate, Step
 from ketnap.pipeline.transitions import ENDINGS, available, clocks
 from ketnap.rules import deadlines
 from ketnap.rules.verdict import Source
+from ketnap.vietnamese import sort_key
 
 # The steps whose dates the deadlines are counted from (those that start a clock in the transition table).
 TIMED_STEPS = tuple(t.name for t in clocks())
@@ -127,9 +128,32 @@ def schedule(candidates, today: dt.date) -> list[Scheduled]:
 def rows(chosen: list[Scheduled], today: dt.date) -> list[DueItem]:
     """Full rows (person, chi bộ, action, deadline) for scheduled entries, in their order."""
     ids = [s.candidate_id for s in chosen]
-    loaded = Candidate.objects.select_related("person", "organization", "organization__parent").in_bulk(ids)
+    loaded = Candidate.objects.select_related(
+        "person", "person__work_unit", "organization", "organization__parent"
+    ).in_bulk(ids)
     dates = step_dates(Candidate.objects.filter(pk__in=ids))
     return [next_action(loaded[i], today, dates.get(i, {})) for i in ids]
+
+
+ROAD_ORDER = {stage: index for index, stage in enumerate(Stage.values)}
+
+
+def office_order(item: DueItem) -> tuple:
+    """The order of the office's spreadsheets: khoa/phòng → chi bộ → name → step (along the road) → due date
+    (the column order party offices ask for: unit, branch, name, step, deadline). Units and chi bộ of the same
+    name in two hospitals stay apart (their ids break the tie)."""
+    candidate = item.candidate
+    unit = candidate.person.work_unit
+    return (
+        sort_key(unit.name) if unit else "",
+        unit.pk if unit else 0,
+        sort_key(candidate.organization.name),
+        candidate.organization_id,
+        candidate.person.sort_key,
+        ROAD_ORDER.get(candidate.stage, len(ROAD_ORDER)),
+        item.due or dt.date.max,
+        candidate.pk,
+    )
 
 
 def counts(items) -> dict[str, int]:

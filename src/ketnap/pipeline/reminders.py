@@ -7,7 +7,9 @@ e-mail per user. The building blocks are pure functions over DueItem lists, so t
 """
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -235,3 +237,49 @@ def gather(today: dt.date, users=None) -> list[Reminder]:
     users = recipients() if users is None else users
     found = (reminder_for(user, today) for user in users.select_related("person"))
     return [r for r in found if r.pressing]
+
+
+# -- where the mail goes ---------------------------------------------------------------------------------------
+MAIL_KEEP_DAYS = 30  # reminders written as files (no SMTP server) name people: older files are deleted
+
+
+def mail_folder() -> Path | None:
+    """The folder reminders are written to when no SMTP server is configured (settings: file backend), else None."""
+    if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+        return Path(settings.EMAIL_FILE_PATH)
+    return None
+
+
+def destination() -> str:
+    """Where `ketnap remind` delivers, in words for the person running it."""
+    backend = settings.EMAIL_BACKEND
+    if backend.endswith("smtp.EmailBackend"):
+        return f"máy chủ thư {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+    if mail_folder() is not None:
+        return (
+            f"tệp trong thư mục {mail_folder()} — chưa cấu hình máy chủ thư (KETNAP_EMAIL_HOST) nên thư được lưu "
+            "thành tệp, không gửi đi"
+        )
+    if backend.endswith("console.EmailBackend"):
+        return "màn hình (console)"
+    return backend
+
+
+def latest_mail_file() -> Path | None:
+    folder = mail_folder()
+    if folder is None or not folder.is_dir():
+        return None
+    files = [p for p in folder.iterdir() if p.is_file() and p.suffix == ".log"]
+    return max(files, key=lambda p: p.stat().st_mtime) if files else None
+
+
+def prune_mail_files(days: int = MAIL_KEEP_DAYS) -> int:
+    """Delete reminder files older than `days` (the file backend only); returns how many went."""
+    folder = mail_folder()
+    if folder is None or not folder.is_dir():
+        return 0
+    limit = time.time() - days * 86400
+    old = [p for p in folder.iterdir() if p.is_file() and p.suffix == ".log" and p.stat().st_mtime < limit]
+    for path in old:
+        path.unlink(missing_ok=True)
+    return len(old)

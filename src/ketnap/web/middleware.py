@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.utils import translation
 
@@ -21,4 +23,27 @@ class ChosenLanguageMiddleware:
             request.LANGUAGE_CODE = language
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class DownloadSignalMiddleware:
+    """Tells a page that the file it asked for has arrived (static/ketnap/downloads.js).
+
+    A click on a slow download link (a PDF) leaves the cookie `ketnap_download=<token>`; when the answer is a file
+    (Content-Disposition: attachment) the response sets `ketnap_downloaded=<token>`, which the page sees and turns
+    the link back from "Đang tạo PDF…". The token is the page's own random value; nothing else is echoed.
+    """
+
+    ASKED, DONE = "ketnap_download", "ketnap_downloaded"
+    TOKEN = re.compile(r"[a-z0-9]{4,40}")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        token = request.COOKIES.get(self.ASKED, "")
+        if self.TOKEN.fullmatch(token) and response.get("Content-Disposition", "").startswith("attachment"):
+            # read by the page's script, hence not HttpOnly; it says only that a download ended
+            response.set_cookie(self.DONE, token, max_age=300, samesite="Lax", secure=request.is_secure())
         return response

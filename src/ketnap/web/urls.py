@@ -5,7 +5,19 @@ domain); the domain apps hold data and logic only. The JSON API is the one other
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from ketnap.web.views import documents, feeds, imports, national_db, pipeline, registry, stats, targets
+from ketnap.web.views import (
+    audit,
+    documents,
+    feeds,
+    guide,
+    imports,
+    national_db,
+    pipeline,
+    registry,
+    search,
+    stats,
+    targets,
+)
 
 JOB = "to-chuc/<str:code>/nhap-danh-sach/tien-do/<str:token>/"  # a background check or import
 
@@ -14,6 +26,8 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", registry.home, name="home"),
+    path("huong-dan/", guide.guide, name="guide"),  # how do I … (per role)
+    path("tim-kiem/", search.search, name="search"),
     path("to-chuc/<str:code>/", registry.org_detail, name="org_detail"),
     path("to-chuc/<str:code>/doi-ten/", registry.org_rename, name="org_rename"),
     path("to-chuc/<str:code>/chuyen/", registry.org_move, name="org_move"),
@@ -80,4 +94,6 @@ urlpatterns = [
     path("don-vi/<int:unit_pk>/doi-ten/", registry.unit_rename, name="unit_rename"),
     path("don-vi/<int:unit_pk>/doan-the-dia-ban/", registry.unit_facts, name="unit_facts"),
     path("don-vi/<int:unit_pk>/them-khoa-phong/", registry.unit_add_department, name="unit_add_department"),
+    # the audit trail as a clerk reads it (offices and admins; see Scope.audit_paths)
+    path("nhat-ky/", audit.audit_list, name="audit_list"),
 ]

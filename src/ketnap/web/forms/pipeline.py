@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ketnap.documents.forms import committee_name
@@ -10,25 +11,43 @@ from ketnap.pipeline import domain
 from ketnap.pipeline.enums import DocumentKind, IntroducerKind
 from ketnap.pipeline.models import Candidate
 from ketnap.registry.enums import MembershipStatus
-from ketnap.registry.models import Person
+from ketnap.registry.models import Organization, PartyMembership, Person
 from ketnap.rules import eligibility
-from ketnap.web.forms.common import DayInput, day_field
-
-
-class PersonChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Person) -> str:
-        return f"{obj.full_name} ({obj.birth_date:%Y})"
-
-
-class PeopleChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Person) -> str:
-        return f"{obj.full_name} ({obj.birth_date:%Y})"
+from ketnap.web.forms.common import DayInput, MemberChoice, MembersChoice, day_field
 
 
 def official_members(candidate):
+    """The official members of the candidate's own chi bộ (the chi bộ's vote counts them)."""
     return Person.objects.filter(
         memberships__organization=candidate.organization, memberships__status=MembershipStatus.OFFICIAL
     ).order_by("sort_key")
+
+
+def party_base(organization: Organization) -> Organization:
+    """The đảng bộ (or chi bộ cơ sở) an organisation is in: the pool introducers, helpers and mentors come from."""
+    return organization.base_organization() or organization
+
+
+def members_of(base: Organization, statuses=(MembershipStatus.OFFICIAL,)):
+    """Members of the đảng bộ `base` in the given statuses, with what their row shows (khoa/phòng, chi bộ): one
+    query for the whole list. Probationary ones, when asked for, are marked (member_label says so)."""
+    members = Person.objects.filter(
+        memberships__status__in=statuses, memberships__organization__path__startswith=base.path
+    ).select_related("work_unit", "organization")
+    if MembershipStatus.PROBATIONARY in statuses:
+        probationary = PartyMembership.objects.filter(person=OuterRef("pk"), status=MembershipStatus.PROBATIONARY)
+        members = members.annotate(probationary=Exists(probationary))
+    return members
+
+
+def member_field(field_class, candidate, base: Organization, queryset, **kwargs):
+    """A searchable member list for a candidate: their chi bộ first, then the rest of the đảng bộ."""
+    return field_class(
+        queryset=queryset,
+        own_organization=candidate.organization,
+        others_label=_("Các chi bộ khác của %(org)s") % {"org": base.name},
+        **kwargs,
+    )
 
 
 # which form field a refusal concerns, by the finding's code (its start)
@@ -62,6 +81,11 @@ class StepForm(forms.Form):
         self.transition = transition
         members = official_members(candidate)
         wanted = transition.fields
+        if "helpers" in wanted or "mentor" in wanted:
+            # helpers are assigned by the chi bộ's resolution, the probation's mentor by its chi ủy (rules.md §3;
+            # Điều lệ Điều 5 khoản 1): the chi bộ's own official members, not the whole đảng bộ's
+            base = candidate.organization
+            pool = members_of(base)
         if "on" in wanted:
             self.fields["on"] = day_field(transition.date_label or _("Ngày"))
         if "received_on" in wanted:
@@ -79,14 +103,12 @@ class StepForm(forms.Form):
                 initial=committee_name(deciding) if deciding else "",
             )
         if "helpers" in wanted:
-            self.fields["helpers"] = PeopleChoice(
-                label=_("Đảng viên chính thức được phân công giúp đỡ"),
-                queryset=members,
-                widget=forms.SelectMultiple(attrs={"size": 8}),
+            self.fields["helpers"] = member_field(
+                MembersChoice, candidate, base, pool, label=_("Đảng viên chính thức được phân công giúp đỡ")
             )
         if "mentor" in wanted:
-            self.fields["mentor"] = PersonChoice(
-                label=_("Đảng viên chính thức giúp đỡ đảng viên dự bị"), queryset=members
+            self.fields["mentor"] = member_field(
+                MemberChoice, candidate, base, pool, label=_("Đảng viên chính thức giúp đỡ đảng viên dự bị")
             )
         if "votes" in wanted:
             cell = transition.vote == "cell"
@@ -154,7 +176,13 @@ class DocumentForm(forms.Form):
 
 class IntroductionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Người / tổ chức giới thiệu"), choices=IntroducerKind.choices)
-    introducer = PersonChoice(label=_("Đảng viên giới thiệu"), queryset=Person.objects.none(), required=False)
+    introducer = MemberChoice(
+        label=_("Đảng viên giới thiệu"),
+        queryset=Person.objects.none(),
+        required=False,
+        blank=True,
+        empty_label=_("Không chọn (Đoàn, Công đoàn giới thiệu)"),
+    )
     together_since = day_field(_("Cùng công tác / sinh hoạt từ ngày"), required=False)
     introduced_on = day_field(_("Ngày giới thiệu"))
     replacement = forms.BooleanField(
@@ -168,15 +196,18 @@ class IntroductionForm(forms.Form):
 
     def __init__(self, *args, candidate, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["introducer"].queryset = (
-            Person.objects.filter(
-                memberships__status__in=MembershipStatus.active(),
-                organization__path__startswith=candidate.organization.parent.path
-                if candidate.organization.parent
-                else candidate.organization.path,
-            )
-            .exclude(pk=candidate.person_id)
-            .order_by("sort_key")
+        base = party_base(candidate.organization)
+        # probationary members are listed (and marked): the rules then refuse them with their source (QĐ 294 3.2.1)
+        members = members_of(base, MembershipStatus.active()).exclude(pk=candidate.person_id)
+        self.fields["introducer"] = member_field(
+            MemberChoice,
+            candidate,
+            base,
+            members,
+            label=self.fields["introducer"].label,
+            required=False,
+            blank=True,
+            empty_label=self.fields["introducer"].empty_label,
         )
 
     def clean(self):
@@ -188,7 +219,40 @@ class IntroductionForm(forms.Form):
                 self.add_error("together_since", _("Nhập ngày bắt đầu cùng công tác (để tính đủ 12 tháng)."))
             if data.get("replacement") and not data.get("replacement_reason"):
                 self.add_error("replacement_reason", _("Ghi lý do thay người giới thiệu."))
+        elif data.get("kind"):
+            data["introducer"] = None  # the Youth Union or the Trade Union introduces, not a member ticked by mistake
         return data
+
+
+class BatchMentorForm(forms.Form):
+    """The ceremony for several people: one mentor each (field mentor_<candidate pk>) from the candidate's own chi
+    bộ. The members of one chi bộ are read once for all its candidates; "not chosen" is
+    allowed here and left to the rules, which refuse that person alone."""
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        pools: dict[int, QuerySet] = {}
+        for candidate in candidates:
+            base = candidate.organization  # the chi ủy assigns one of the chi bộ's own official members
+            if base.pk not in pools:
+                pools[base.pk] = members_of(base)
+            pool = pools[base.pk]
+            self.fields[f"mentor_{candidate.pk}"] = member_field(
+                MemberChoice,
+                candidate,
+                base,
+                pool.all(),
+                people=pool,  # one evaluated list shared by every candidate of the chi bộ
+                label=_("Đảng viên giúp đỡ %(name)s") % {"name": candidate.person.full_name},
+                required=False,
+                blank=True,
+                empty_label=_("Chưa chọn"),
+            )
+
+    def mentors(self) -> dict:
+        """candidate pk → {"mentor": the member chosen or None}, as domain.transition_batch takes it (own=)."""
+        return {c.pk: {"mentor": self.cleaned_data.get(f"mentor_{c.pk}")} for c in self.candidates}
 
 
 class MentorNoteForm(forms.Form):

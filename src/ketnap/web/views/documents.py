@@ -103,22 +103,29 @@ def _unavailable(request, error: docs.DocumentError) -> HttpResponse:
     return render(request, "documents/unavailable.html", {"message": str(error)}, status=503)
 
 
+def _job(spec: Form, candidate, introduction=None, signer: str = SECRETARY) -> docs.Job:
+    """The candidate's form as a rendering job; its cached copies live in the candidate's own folder, one slot per
+    form, signer and introduction (documents/cache.py)."""
+    slot = f"{spec.slug}.{signer}" + (f".gt{introduction.pk}" if introduction is not None else "")
+    return docs.Job(spec.template, spec.context(candidate, introduction, signer), f"ung-vien-{candidate.pk}", slot)
+
+
 def candidate_docx(request, candidate_pk, form):
     candidate, spec, introduction, refused = _candidate_and_form(request, candidate_pk, form)
     if refused:
         return refused
-    data = docs.render_docx(spec.template, spec.context(candidate, introduction, _signer(request)))
+    data = docs.document(_job(spec, candidate, introduction, _signer(request)), "docx")
     return _download(data, _filename(spec, candidate, "docx", introduction=introduction), DOCX)
 
 
 def candidate_pdf(request, candidate_pk, form):
+    """The form as PDF: LibreOffice takes seconds, so an unchanged document is served from the document cache (the
+    page's link shows it is being prepared meanwhile: static/ketnap/downloads.js)."""
     candidate, spec, introduction, refused = _candidate_and_form(request, candidate_pk, form)
     if refused:
         return refused
     try:
-        data = docs.docx_to_pdf(
-            docs.render_docx(spec.template, spec.context(candidate, introduction, _signer(request)))
-        )
+        data = docs.document(_job(spec, candidate, introduction, _signer(request)), "pdf")
     except docs.DocumentError as error:
         return _unavailable(request, error)
     return _download(data, _filename(spec, candidate, "pdf", introduction=introduction), "application/pdf")
@@ -143,16 +150,15 @@ def batch_zip(request, form):
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
     companions = [f for f in FORMS.values() if spec.batch and f.batch == spec.batch] or [spec]
-    files = {
-        _filename(f, c, "docx", with_pk=True): docs.render_docx(f.template, f.context(c, signer=signer))
+    jobs = {
+        _filename(f, c, "docx", with_pk=True).removesuffix(".docx"): _job(f, c, signer=signer)
         for c in candidates
         for f in companions
     }
-    if request.GET.get("dinh-dang") == "pdf":
-        try:
-            files = docs.docx_to_pdf_many(files)
-        except docs.DocumentError as error:
-            return _unavailable(request, error)
+    try:  # each person's file comes from the cache when made before (also on their own page)
+        files = docs.documents(jobs, "pdf" if request.GET.get("dinh-dang") == "pdf" else "docx")
+    except docs.DocumentError as error:
+        return _unavailable(request, error)
     return _download(docs.zip_files(files), f"{spec.slug.upper()}_{len(files)}-nguoi.zip", "application/zip")
 
 
@@ -195,7 +201,7 @@ def batches(request):
 
 
 def _list(request, form):
-    """The list's .docx and its file stem, or a refusal (404 / 405)."""
+    """The list's rendering job and its file stem, or a refusal (404 / 405)."""
     scope = scope_for(request)
     spec = LISTS.get(form)
     if spec is None or not scope.sees_personal_data:
@@ -204,25 +210,26 @@ def _list(request, form):
         return None, None, HttpResponseNotAllowed(["GET"])
     day = today()
     month = _month(request.GET.get("thang")) or day  # ?thang=MM/YYYY: e.g. next month's list, printed ahead
-    data = docs.render_docx(spec.template, LIST_CONTEXTS[spec.slug](scope, day, month))
-    return data, f"{spec.template.removesuffix('.docx')}_{month:%Y-%m}", None
+    # cached by content like the forms; one slot is shared by every scope, so versions age out instead
+    job = docs.Job(spec.template, LIST_CONTEXTS[spec.slug](scope, day, month), "danh-sach", spec.slug, False)
+    return job, f"{spec.template.removesuffix('.docx')}_{month:%Y-%m}", None
 
 
 def list_docx(request, form):
     """A list of the candidates in the user's scope (due this month, sympathisers, course nominations), .docx."""
-    data, stem, refused = _list(request, form)
+    job, stem, refused = _list(request, form)
     if refused:
         return refused
-    return _download(data, f"{stem}.docx", DOCX)
+    return _download(docs.document(job, "docx"), f"{stem}.docx", DOCX)
 
 
 def list_pdf(request, form):
     """The same list converted by LibreOffice, as the per-candidate forms."""
-    data, stem, refused = _list(request, form)
+    job, stem, refused = _list(request, form)
     if refused:
         return refused
     try:
-        pdf = docs.docx_to_pdf(data)
+        pdf = docs.document(job, "pdf")
     except docs.DocumentError as error:
         return _unavailable(request, error)
     return _download(pdf, f"{stem}.pdf", "application/pdf")

@@ -3,6 +3,8 @@
 Every candidate is fetched through Scope.candidates(): outsiders get 404; scans are served only through it.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -14,10 +16,11 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
 from ketnap.accounts.scope import scope_for
-from ketnap.pipeline import domain, due
-from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, DocumentKind, HelperRole, Stage, StepKind
+from ketnap.pipeline import checks, domain, due
+from ketnap.pipeline.enums import RECOGNITION_DOCUMENTS, DocumentKind, HelperRole, Stage, StepKind
 from ketnap.pipeline.models import Helper, Introduction, MentorNote
 from ketnap.pipeline.transitions import TRANSITIONS, NotOnTheRoad, available, plan
+from ketnap.registry.models import Organization, Person
 from ketnap.registry.services.dates import today
 from ketnap.stats.tables import Column, Kind
 from ketnap.vietnamese import sort_key
@@ -41,28 +44,113 @@ def _editable(request, candidate_pk) -> tuple:
     return scope, candidate
 
 
+# The board's and the due list's filters ride along in every link (pager, stage boxes, downloads) as these keys.
+URGENCY_PARAMS = {"qua-han": "overdue", "sap-den-han": "soon", "con-han": "ok"}
+
+
+@dataclass
+class Filters:
+    """What the board and the due list are narrowed to: a name (without diacritics), a chi bộ or đảng bộ of the
+    scope (with everything under it), a stage, an urgency (due list) and "only those I help" (due list)."""
+
+    q: str = ""
+    org: Organization | None = None
+    stage: str = ""
+    urgency: str = ""  # a key of URGENCY_PARAMS
+    mine: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.org or self.stage or self.urgency)
+
+
+def _filters(request, scope) -> Filters:
+    code = request.GET.get("to-chuc", "")
+    stage = request.GET.get("giai-doan", "")
+    urgency = request.GET.get("han", "")
+    return Filters(
+        q=request.GET.get("q", "").strip(),
+        # an organisation outside the scope is 404, as its page would be
+        org=get_object_or_404(scope.personal_organizations(), code=code) if code else None,
+        stage=stage if stage in Stage.values else "",
+        urgency=urgency if urgency in URGENCY_PARAMS else "",
+        mine=request.GET.get("cua-toi") == "1",
+    )
+
+
+def _narrowed(candidates, filters: Filters, user):
+    """The candidates the filters keep, every stage (the board counts by stage; the caller picks the stage)."""
+    if filters.mine:
+        candidates = candidates.filter(helpers__member__user=user, helpers__until__isnull=True).distinct()
+    if filters.org is not None:
+        candidates = candidates.filter(organization__path__startswith=filters.org.path)
+    if filters.q:
+        candidates = candidates.filter(person__in=Person.objects.search(filters.q).values("pk"))
+    return candidates
+
+
+def _org_choices(scope, chosen: Organization | None) -> list[tuple[str, str]]:
+    """The scope's organisations (today's tree, sister organisations by name), indented, for the filter; empty when
+    the scope is one chi bộ (nothing to choose). One query."""
+    orgs = list(scope.personal_organizations().filter(dissolved_on__isnull=True).order_by("depth", "position", "name"))
+    if chosen is not None and chosen.pk not in {o.pk for o in orgs}:
+        orgs.append(chosen)  # a dissolved one reached by its code stays selectable
+    if len(orgs) < 2:
+        return []
+    by_id = {o.pk: o for o in orgs}
+    children: dict[int | None, list[Organization]] = {}
+    for org in orgs:
+        children.setdefault(org.parent_id if org.parent_id in by_id else None, []).append(org)
+    choices: list[tuple[str, str]] = []
+
+    def walk(parent_id, level):
+        for org in sorted(children.get(parent_id, []), key=lambda o: (o.position, sort_key(o.name))):
+            choices.append((org.code, "\u00a0\u00a0" * level + org.name))
+            walk(org.pk, level + 1)
+
+    walk(None, 0)
+    return choices
+
+
+def _filter_context(request, scope, filters: Filters) -> dict:
+    return {
+        "filters": filters,
+        "org_choices": _org_choices(scope, filters.org),
+        "querystring": querystring(request),
+        "download_query": querystring(request, "xuat"),
+        "without_stage": querystring(request, "giai-doan"),
+    }
+
+
 def board(request):
-    """Candidates by stage in the user's scope (optionally one organisation), counts drilling down to names."""
+    """Candidates by stage in the user's scope, counts drilling down to names; narrowed by name and organisation,
+    downloadable (the stage chosen, else everyone on the road) in the office's order."""
     scope = scope_for(request)
     if not scope.sees_personal_data:
         raise PermissionDenied
-    candidates = scope.candidates()
-    org = None
-    if request.GET.get("to-chuc"):
-        org = get_object_or_404(scope.organizations(), code=request.GET["to-chuc"])
-        candidates = candidates.filter(organization__path__startswith=org.path)
-    counts = dict(candidates.values_list("stage").annotate(n=Count("id")))
-    stage = request.GET.get("giai-doan")
+    filters = _filters(request, scope)
+    candidates = _narrowed(scope.candidates(), filters, request.user)
+    stage = filters.stage
+    download = export_rows_response(
+        request,
+        columns=DUE_COLUMNS,
+        rows=_due_rows(_board_items(candidates, stage)),
+        basename=f"phat-trien-dang-vien-{today():%Y-%m-%d}",
+        title=str(_("Phát triển đảng viên")),
+        subtitle=_subtitle(filters),
+    )
+    if download is not None:
+        return download
+    counts = dict(candidates.order_by().values_list("stage").annotate(n=Count("id")))
     page = None
-    if stage in Stage.values and stage not in Stage.terminal():
-        page = Paginator(due.schedule(candidates.filter(stage=stage), today()), PAGE_SIZE).get_page(
-            request.GET.get("trang")
-        )
-        page.object_list = due.rows(page.object_list, today())
-    elif stage in Stage.values:
+    if stage in Stage.terminal():
         closed = candidates.filter(stage=stage).select_related("person", "organization").order_by("person__sort_key")
         page = Paginator(closed, PAGE_SIZE).get_page(request.GET.get("trang"))
         page.object_list = [due.DueItem(c, "", None, "", None, "none") for c in page.object_list]
+    elif stage or filters.q:  # a stage's names; or, for a name searched, where each match stands
+        chosen = candidates.filter(stage=stage) if stage else candidates
+        page = Paginator(due.schedule(chosen, today()), PAGE_SIZE).get_page(request.GET.get("trang"))
+        page.object_list = due.rows(page.object_list, today())
     columns = [(s, counts.get(s.value, 0)) for s in Stage.board()]
     batch = [t for t in TRANSITIONS.values() if t.name in domain.BATCHABLE and stage in t.sources]
     return render(
@@ -70,34 +158,60 @@ def board(request):
         "web/pipeline_board.html",
         {
             "columns": columns,
-            "org": org,
+            "org": filters.org,
             "stage": stage,
-            "stage_label": Stage(stage).label if stage in Stage.values else "",
+            "stage_label": Stage(stage).label if stage else "",
             "page": page,
-            "querystring": querystring(request),
             "batch": batch,
             "closed": [(s, counts.get(s.value, 0)) for s in (Stage.WITHDRAWN, Stage.NOT_ADMITTED, Stage.REMOVED)],
+            **_filter_context(request, scope, filters),
         },
     )
 
 
+def _board_items(candidates, stage: str):
+    """The board's download: the stage chosen, else everyone on the road, with next step and deadline."""
+    if stage in Stage.terminal():
+        closed = candidates.filter(stage=stage).select_related("person", "person__work_unit", "organization")
+        return [due.DueItem(c, "", None, "", None, "none") for c in closed.iterator(chunk_size=2000)]
+    return _loaded(due.schedule(candidates.filter(stage=stage) if stage else candidates, today()))
+
+
+def _subtitle(filters: Filters) -> str:
+    """The date and the filters applied, under the spreadsheet's title: a printed list says what it lists."""
+    parts = [f"{today():%d/%m/%Y}"]
+    if filters.org is not None:
+        parts.append(filters.org.name)
+    if filters.stage:
+        parts.append(str(Stage(filters.stage).label))
+    if filters.urgency:
+        parts.append(str(URGENCY_WORDS[URGENCY_PARAMS[filters.urgency]]))
+    if filters.q:
+        parts.append(f"“{filters.q}”")
+    return " · ".join(parts)
+
+
 def due_list(request):
-    """Việc cần làm: every open candidate in scope with its next action and deadline, overdue first."""
+    """Việc cần làm: every open candidate in scope with its next action and deadline, overdue first; narrowed by
+    name, organisation, stage, urgency and "only those I help"."""
     scope = scope_for(request)
     if not scope.sees_personal_data:
         raise PermissionDenied
-    mine = request.GET.get("cua-toi") == "1"
-    candidates = scope.candidates()
-    if mine:
-        candidates = candidates.filter(helpers__member__user=request.user, helpers__until__isnull=True).distinct()
+    filters = _filters(request, scope)
+    candidates = _narrowed(scope.candidates(), filters, request.user)
+    if filters.stage:
+        candidates = candidates.filter(stage=filters.stage)
     scheduled = due.schedule(candidates, today())
+    counts = due.counts(scheduled)  # before the urgency filter: the badges say what each choice would show
+    if filters.urgency:
+        scheduled = [s for s in scheduled if s.urgency == URGENCY_PARAMS[filters.urgency]]
     download = export_rows_response(
         request,
         columns=DUE_COLUMNS,
-        rows=_due_rows(scheduled),
+        rows=_due_rows(_loaded(scheduled)),
         basename=f"viec-can-lam-{today():%Y-%m-%d}",
         title=str(_("Việc cần làm")),
-        subtitle=f"{today():%d/%m/%Y}",
+        subtitle=_subtitle(filters),
     )
     if download is not None:
         return download
@@ -105,11 +219,16 @@ def due_list(request):
     page.object_list = due.rows(page.object_list, today())  # names and actions only for the rows shown
     context = {
         "page": page,
-        "counts": due.counts(scheduled),
-        "mine": mine,
-        "querystring": querystring(request),
+        "counts": counts,
+        "mine": filters.mine,
+        "stage_choices": [s for s in Stage.board() if s not in Stage.terminal()],
+        # the three badges are the urgency filter: (query value, css class, label, count)
+        "urgencies": [(p, u, URGENCY_LABELS[u], counts[u]) for p, u in URGENCY_PARAMS.items()],
+        "without_urgency": querystring(request, "han"),
+        "without_mine": querystring(request, "cua-toi"),
         # a secretary of one chi bộ does not need its name on every card
         "show_cell": len({s.organization_id for s in scheduled}) > 1,
+        **_filter_context(request, scope, filters),
     }
     return render(request, "web/due_list.html", context)
 
@@ -125,22 +244,25 @@ DUE_COLUMNS = [
     Column("rule", _lazy("Căn cứ")),
 ]
 URGENCY_WORDS = {"overdue": "Quá hạn", "soon": "Sắp đến hạn", "ok": "Còn hạn", "none": ""}
+URGENCY_LABELS = {
+    "overdue": _lazy("Quá hạn"),
+    "soon": _lazy("Sắp đến hạn (≤ 5 ngày làm việc)"),
+    "ok": _lazy("Còn hạn"),
+}
 
 
-def _due_rows(scheduled):
-    """The due list as a table for the office's spreadsheet, ordered unit → chi bộ → name (the list on screen is
-    ordered by urgency), in batches so a province's list never sits whole in memory."""
+def _loaded(scheduled) -> list:
+    """Full rows for scheduled entries, in batches so a province's list is never loaded in one query."""
     items = []
     for start in range(0, len(scheduled), 500):
         items += due.rows(scheduled[start : start + 500], today())
-    items.sort(
-        key=lambda i: (
-            sort_key(i.candidate.person.work_unit.name if i.candidate.person.work_unit else ""),
-            sort_key(i.candidate.organization.name),
-            i.candidate.person.sort_key,
-        )
-    )
-    for i in items:
+    return items
+
+
+def _due_rows(items):
+    """Due items as a table for the office's spreadsheet, in the office's order (due.office_order: khoa/phòng →
+    chi bộ → name → step → due date; the list on screen is ordered by urgency)."""
+    for i in sorted(items, key=due.office_order):
         person = i.candidate.person
         yield [
             person.work_unit.name if person.work_unit else "",
@@ -163,7 +285,7 @@ def candidate_detail(request, candidate_pk):
     phase = (
         RECOGNITION_DOCUMENTS
         if candidate.stage in {Stage.PROBATION, Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE, Stage.OFFICIAL}
-        else [DocumentKind.CERTIFICATE, *ADMISSION_DOCUMENTS]
+        else [DocumentKind.CERTIFICATE, *checks.admission_papers(candidate)]
     )
     checklist = [(DocumentKind(kind), documents.get(kind)) for kind in phase]
     return render(
@@ -421,15 +543,14 @@ def batch_step(request, name):
         return redirect("pipeline_board")
     form = pipeline_forms.StepForm(request.POST or None, transition=transition, candidate=candidates[0])
     form.fields.pop("mentor", None)
-    mentors = {c.pk: pipeline_forms.official_members(c) for c in candidates} if name == StepKind.CEREMONY else {}
+    mentors = (  # one mentor each, from a searchable list of the candidate's đảng bộ, their chi bộ first
+        pipeline_forms.BatchMentorForm(request.POST or None, candidates=candidates)
+        if name == StepKind.CEREMONY
+        else None
+    )
     results = []
-    if request.method == "POST" and form.is_valid():
-        own = {}
-        if name == StepKind.CEREMONY:
-            for candidate in candidates:
-                chosen = request.POST.get(f"mentor_{candidate.pk}", "")
-                mentor = mentors[candidate.pk].filter(pk=int(chosen)).first() if chosen.isdigit() else None
-                own[candidate.pk] = {"mentor": mentor}
+    if request.method == "POST" and form.is_valid() and (mentors is None or mentors.is_valid()):
+        own = mentors.mentors() if mentors is not None else {}
         outcomes = domain.transition_batch(candidates, name, actor=request.user, data=form.cleaned_data, own=own)
         results = [(o.candidate, o.done, o.reasons) for o in outcomes]
     return render(
@@ -441,6 +562,7 @@ def batch_step(request, name):
             "candidates": candidates,
             "results": results,
             "name": name,
-            "mentor_choices": [(c, mentors.get(c.pk)) for c in candidates],
+            "mentors": mentors,
+            "mentor_fields": [(c, mentors[f"mentor_{c.pk}"]) for c in candidates] if mentors is not None else [],
         },
     )

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from ketnap.accounts.scope import scope_for
 from ketnap.audit.context import acting
-from ketnap.audit.models import AuditEntry
+from ketnap.audit.present import present as present_audit
 from ketnap.pipeline import due
 from ketnap.pipeline.domain import adopt_probationary
 from ketnap.pipeline.models import Candidate
@@ -33,6 +33,7 @@ from ketnap.web.forms import registry as forms
 from ketnap.web.views.common import apply_errors, parse_day, people_page
 
 HOME_DEPTH = 2  # levels under each root shown on the home page; deeper nodes by drilling down
+PERSON_AUDIT_ROWS = 50  # change-log entries on a person page; the rest on the Nhật ký page
 
 
 # --- home and organisations -----------------------------------------------------------------------
@@ -320,7 +321,10 @@ def person_detail(request, pk):
         "candidacies": person.candidacies.order_by("-started_on"),
     }
     if scope.can_see_audit():
-        context["audit"] = AuditEntry.objects.filter(person_id=person.pk).select_related("actor")[:200]
+        # the newest entries, readable (ketnap.audit.present); the whole trail, filtered and downloadable, on Nhật ký
+        entries = list(scope.audit_entries().filter(person_id=person.pk)[: PERSON_AUDIT_ROWS + 1])
+        context["audit"] = present_audit(entries[:PERSON_AUDIT_ROWS], people=scope.persons())
+        context["audit_more"] = len(entries) > PERSON_AUDIT_ROWS
     return render(request, "web/person_detail.html", context)
 
 

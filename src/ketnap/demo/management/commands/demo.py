@@ -1,12 +1,24 @@
-"""`ketnap demo [--seed N] [--scale N] [--today dd/mm/yyyy]`: load the demo province (see demo/generator.py)."""
+"""`ketnap demo [--seed N] [--scale N] [--today dd/mm/yyyy] [--host H --port P]`: load the demo province (see
+demo/generator.py), then show one round of reminder e-mails.
+
+The demo's users have e-mail addresses (@ketnap.example, never a real mailbox); right after loading, `ketnap remind`
+runs once so that a newcomer sees what a reminder looks like: without an SMTP server the mail is written into
+DATA_DIR/mail/ and the command says which file to open. `--host/--port` name the address `ketnap serve` is about to
+serve on (`make demo` passes its HOST and PORT), recorded like `serve` records it, so the reminders' links work.
+"""
 
 import datetime as dt
+from io import StringIO
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from ketnap import siteaddress
 from ketnap.demo import generator
+from ketnap.pipeline import reminders
 
 
 def _day(raw: str) -> dt.date:
@@ -30,20 +42,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--today", type=_day, default=None, help="Ngày 'hôm nay' của dữ liệu, dd/mm/yyyy (mặc định: hôm nay)."
         )
+        parser.add_argument("--host", default=None, help="Địa chỉ ketnap serve sẽ nghe (để đường dẫn trong thư đúng).")
+        parser.add_argument("--port", type=int, default=None, help="Cổng ketnap serve sẽ nghe (mặc định 8000).")
 
-    def handle(self, *args, seed: int, scale: int, today: dt.date | None, **options):
+    def handle(self, *args, seed: int, scale: int, today: dt.date | None, host, port, **options):
         if scale < 1:
             raise CommandError("--scale phải từ 1 trở lên.")
         today = today or timezone.localdate()
+        if host is not None or port is not None:
+            siteaddress.record(host or "127.0.0.1", port or 8000)
         if generator.has_data():
             self.stdout.write("Cơ sở dữ liệu đã có dữ liệu; không nạp lại.")
             self._logins()
+            self._mail(None)
             return
         try:
             counts = generator.build(seed=seed, scale=scale, today=today)
         except generator.DemoDataExists:
             self.stdout.write("Cơ sở dữ liệu đã có dữ liệu; không nạp lại.")
             self._logins()
+            self._mail(None)
             return
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
@@ -75,6 +93,21 @@ class Command(BaseCommand):
         seconds = f"{counts['seconds']}".replace(".", ",")
         self.stdout.write(f"  {'Thời gian nạp'.ljust(width)}  {seconds:>7} giây")
         self._logins()
+        self._mail(today)
+
+    def _mail(self, today: dt.date | None) -> None:
+        """Where reminders go; right after loading (`today`), one round of them, unless a real SMTP server is set
+        (the demo's addresses are not real mailboxes: the command to preview them is printed instead)."""
+        self.stdout.write("")
+        if today is None or settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+            self.stdout.write(f"Thư nhắc việc (ketnap remind) đi tới: {reminders.destination()}.")
+            self.stdout.write("Xem trước thư nhắc việc của hôm nay: ketnap remind --dry-run")
+            return
+        self.stdout.write("Thư nhắc việc cho các tài khoản trình diễn (ketnap remind, chạy một lần):")
+        out = StringIO()
+        call_command("remind", "--today", today.strftime("%d/%m/%Y"), stdout=out)
+        for line in out.getvalue().splitlines():
+            self.stdout.write(f"  {line}")
 
     def _logins(self) -> None:
         existing = set(

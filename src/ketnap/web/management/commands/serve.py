@@ -1,8 +1,14 @@
-"""`ketnap serve`: the production WSGI server (waitress: pure Python, multi-threaded, also on Windows)."""
+"""`ketnap serve`: the production WSGI server (waitress: pure Python, multi-threaded, also on Windows).
+
+It records the address it serves on in the data directory (ketnap.siteaddress), so that `ketnap remind` run later
+from cron links to the port really served; KETNAP_BASE_URL, when set (behind a reverse proxy), wins.
+"""
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from ketnap import siteaddress
 
 
 class Command(BaseCommand):
@@ -25,6 +31,8 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         from ketnap.wsgi import application  # after collectstatic: whitenoise indexes STATIC_ROOT when built
 
-        self.stdout.write(f"ketnap đang chạy tại http://{host}:{port}/  (dữ liệu: {settings.DATA_DIR})")
+        served = siteaddress.record(host, port)
+        self.stdout.write(f"ketnap đang chạy tại {served}/  (nghe trên {host}:{port}; dữ liệu: {settings.DATA_DIR})")
+        self.stdout.write(f"Đường dẫn trong thư nhắc việc: {siteaddress.explained()}.")
         self.stdout.write("Nhấn Ctrl+C để dừng.")
         serve(application, host=host, port=port, threads=threads, ident="ketnap")

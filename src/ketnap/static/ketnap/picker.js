@@ -1,0 +1,50 @@
+// Member lists (templates/web/_member_picker.html): a filter box narrows the list as one types, diacritics or not.
+// Each row carries its text folded on the server (ketnap.vietnamese.fold) in data-fold; what is typed is folded by
+// the same rule (đ → d, marks dropped, lower case) and every word typed must appear. Ticked rows stay in view.
+// Without this script the box stays hidden and the whole list works as it is.
+(function () {
+  "use strict";
+
+  function words(text) {
+    return text.replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase().split(/\s+/).filter(Boolean);
+  }
+
+  function wire(picker) {
+    var box = picker.querySelector(".picker-filter");
+    var rows = Array.prototype.slice.call(picker.querySelectorAll(".picker-row[data-fold]"));
+    var groups = picker.querySelectorAll(".picker-group");
+    var nomatch = picker.querySelector(".picker-nomatch");
+    if (!box) { return; }
+    box.hidden = false;
+    function narrow() {
+      var typed = words(box.value);
+      var shown = 0;  // rows that match (ticked ones stay in view anyway)
+      rows.forEach(function (row) {
+        var fold = row.getAttribute("data-fold");
+        var match = typed.every(function (w) { return fold.indexOf(w) !== -1; });
+        row.hidden = !(match || row.querySelector("input").checked);
+        if (match) { shown += 1; }
+      });
+      Array.prototype.forEach.call(groups, function (group) {
+        group.hidden = !group.querySelector(".picker-row[data-fold]:not([hidden])");
+      });
+      if (nomatch) { nomatch.hidden = shown > 0; }
+    }
+    box.addEventListener("input", narrow);
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); }  // Enter filters; it does not send the form
+    });
+    if (box.value) { narrow(); }
+  }
+
+  function start() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-picker]"), wire);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,113 @@
+"""Hướng dẫn (/huong-dan/): each role reads its own answers first, every link on the page opens for its reader."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from ketnap.pipeline.enums import HelperRole
+from ketnap.pipeline.models import Helper
+from ketnap.registry.models import Person
+from tests import factories as f
+
+SECTION = re.compile(r'<(section|details) class="card howto" id="([a-z]+)"')
+HREF = re.compile(r'href="([^"#]+)"')
+
+
+def _help(client, user) -> tuple[list[tuple[str, str]], str]:
+    client.force_login(user)
+    response = client.get("/huong-dan/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    help_part = body[body.index('<div class="help">') :]
+    return SECTION.findall(help_part), help_part
+
+
+@pytest.fixture
+def mentor(world, pipeline_world):
+    """A member without a role, helping Bình: the mentor's page."""
+    user = f.user("dvgiupdo")
+    Person.objects.filter(pk=world.an.pk).update(user=user)
+    Helper.objects.create(
+        candidate=pipeline_world.bình, member=world.an, role=HelperRole.MENTOR, since=dt.date(2024, 3, 1)
+    )
+    return user
+
+
+@pytest.fixture
+def candidate_user(world, pipeline_world):
+    """Bình herself has a login (she is on the road to the Party)."""
+    user = f.user("binh")
+    Person.objects.filter(pk=world.binh.pk).update(user=user)
+    return user
+
+
+@pytest.mark.parametrize(
+    "who, first",
+    [
+        ("office_a", "office"),
+        ("secretary_a1", "secretary"),
+        ("overseer", "overseer"),
+        ("admin_a", "admin"),
+        ("superuser", "admin"),
+        ("mentor", "mentor"),
+        ("candidate_user", "candidate"),
+    ],
+)
+def test_each_role_reads_its_own_section_first(client, personas, mentor, candidate_user, who, first):
+    user = {"mentor": mentor, "candidate_user": candidate_user}.get(who) or getattr(personas, who)
+    sections, _body = _help(client, user)
+    assert sections[0] == ("section", first)
+    assert [kind for kind, key in sections].count("section") == 1  # one role: the other five are folded
+    assert sorted(key for _kind, key in sections) == sorted(
+        ["office", "secretary", "mentor", "candidate", "overseer", "admin"]
+    )
+
+
+def test_someone_with_two_roles_reads_both_open(client, world, personas):
+    from ketnap.accounts.models import Role, RoleKind
+
+    Role.objects.create(user=personas.secretary_a1, organization=world.hospital_a, kind=RoleKind.OFFICE)
+    sections, _body = _help(client, personas.secretary_a1)
+    assert sections[:2] == [("section", "office"), ("section", "secretary")] and sections[2][0] == "details"
+
+
+@pytest.mark.parametrize("who", ["office_a", "secretary_a1", "overseer", "admin_a", "superuser", "mentor"])
+def test_every_link_on_the_page_opens_for_its_reader(client, personas, mentor, who):
+    user = mentor if who == "mentor" else getattr(personas, who)
+    _sections, body = _help(client, user)
+    links = {href.replace("&amp;", "&") for href in HREF.findall(body)}
+    assert links, "the page links the pages it explains"
+    for url in sorted(links):
+        answer = client.get(url)
+        assert answer.status_code in (200, 302), (who, url, answer.status_code)
+    if who in ("overseer", "mentor"):  # no personal data: the lists of people are named, not linked
+        assert "/viec-can-lam/" not in links and "/nhan-su/" not in links
+
+
+def test_the_header_links_the_guide_for_everyone(client, personas, mentor):
+    for user in (personas.office_a, personas.overseer, mentor):
+        client.force_login(user)
+        assert '<a class="link" href="/huong-dan/">Hướng dẫn</a>' in client.get("/").content.decode()
+
+
+def test_admins_read_where_the_reminders_go(client, personas, settings, tmp_path):
+    settings.KETNAP_BASE_URL = "https://ketnap.benhvien.vn"
+    _sections, body = _help(client, personas.admin_a)
+    assert "Đường dẫn trong thư: https://ketnap.benhvien.vn (đặt bằng KETNAP_BASE_URL)" in body
+    _sections, body = _help(client, personas.office_a)
+    assert "https://ketnap.benhvien.vn" not in body  # the server's set-up is for admins
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_guide_fits_a_phone(page, live_server, personas):
+    from tests.test_browser_pipeline import log_in
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server, "bithu.a1")
+    page.click("header >> text=Hướng dẫn")
+    assert page.locator("h1").inner_text().startswith("Hướng dẫn")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.click("summary:has-text('Văn phòng đảng ủy')")  # another role's answers unfold on a tap
+    assert page.locator("#office dt").first.is_visible()
