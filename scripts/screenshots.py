@@ -33,7 +33,7 @@ def main(base: str) -> None:
                 page.screenshot(path=OUT / "phone-due-list.png")
             page.locator("main a[href*='/ung-vien/']").first.click()
             page.wait_for_load_state()
-            page.screenshot(path=OUT / f"{name}-candidate.png", full_page=name == "phone")
+            page.screenshot(path=OUT / f"{name}-candidate.png")  # the first screen, as the user sees it
             page.close()
         browser.close()
     print("\n".join(str(p) for p in sorted(OUT.glob("*.png"))))

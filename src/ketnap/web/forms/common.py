@@ -57,7 +57,7 @@ def member_label(person) -> str:
         parts.append(person.organization.name)
     label = f"{' — '.join(parts)} ({person.birth_date:%Y})"
     if getattr(person, "probationary", False):  # annotated where probationary members are listed too
-        label += f" · {_('đảng viên dự bị')}"
+        label += " · " + str(_("đảng viên dự bị"))
     return label
 
 

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ketnap.accounts.scope import scope_for
 from ketnap.audit import present, reading
@@ -20,15 +20,15 @@ from ketnap.web.views.common import PAGE_SIZE, querystring
 
 EXPORT_BATCH = 500
 AUDIT_COLUMNS = [
-    Column("id", _lazy("Số thứ tự trong nhật ký"), Kind.INT),
-    Column("at", _lazy("Lúc")),
-    Column("who", _lazy("Người thực hiện")),
-    Column("action", _lazy("Thao tác")),
-    Column("kind", _lazy("Đối tượng")),
-    Column("subject", _lazy("Mô tả")),
-    Column("person", _lazy("Nhân sự")),
-    Column("changes", _lazy("Nội dung")),
-    Column("note", _lazy("Ghi chú")),
+    Column("id", gettext_lazy("Số thứ tự trong nhật ký"), Kind.INT),
+    Column("at", gettext_lazy("Lúc")),
+    Column("who", gettext_lazy("Người thực hiện")),
+    Column("action", gettext_lazy("Thao tác")),
+    Column("kind", gettext_lazy("Đối tượng")),
+    Column("subject", gettext_lazy("Mô tả")),
+    Column("person", gettext_lazy("Nhân sự")),
+    Column("changes", gettext_lazy("Nội dung")),
+    Column("note", gettext_lazy("Ghi chú")),
 ]
 
 

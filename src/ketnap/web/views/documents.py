@@ -188,7 +188,11 @@ def batches(request):
             number = step.document_number.strip()
             key = (step.kind, step.on, number.lower())
             title = _("Quyết định kết nạp") if step.kind == StepKind.DECISION else _("Quyết định công nhận chính thức")
-            label = f"{title} {_('số')} {number or '…'} {_('ngày')} {step.on:%d/%m/%Y}"
+            label = _("%(title)s số %(number)s ngày %(on)s") % {
+                "title": title,
+                "number": number or "…",
+                "on": f"{step.on:%d/%m/%Y}",
+            }
         group = groups.setdefault(key, {"label": label, "on": step.on, "candidates": [], "kind": step.kind})
         if step.candidate not in group["candidates"]:
             group["candidates"].append(step.candidate)

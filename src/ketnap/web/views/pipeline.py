@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from ketnap.accounts.scope import scope_for
@@ -234,20 +234,20 @@ def due_list(request):
 
 
 DUE_COLUMNS = [
-    Column("unit", _lazy("Khoa / phòng")),
-    Column("cell", _lazy("Chi bộ")),
-    Column("name", _lazy("Họ và tên")),
-    Column("stage", _lazy("Giai đoạn")),
-    Column("action", _lazy("Việc tiếp theo")),
-    Column("due", _lazy("Hạn"), Kind.DATE),
-    Column("urgency", _lazy("Tình trạng")),
-    Column("rule", _lazy("Căn cứ")),
+    Column("unit", gettext_lazy("Khoa / phòng")),
+    Column("cell", gettext_lazy("Chi bộ")),
+    Column("name", gettext_lazy("Họ và tên")),
+    Column("stage", gettext_lazy("Giai đoạn")),
+    Column("action", gettext_lazy("Việc tiếp theo")),
+    Column("due", gettext_lazy("Hạn"), Kind.DATE),
+    Column("urgency", gettext_lazy("Tình trạng")),
+    Column("rule", gettext_lazy("Căn cứ")),
 ]
 URGENCY_WORDS = {"overdue": "Quá hạn", "soon": "Sắp đến hạn", "ok": "Còn hạn", "none": ""}
 URGENCY_LABELS = {
-    "overdue": _lazy("Quá hạn"),
-    "soon": _lazy("Sắp đến hạn (≤ 5 ngày làm việc)"),
-    "ok": _lazy("Còn hạn"),
+    "overdue": gettext_lazy("Quá hạn"),
+    "soon": gettext_lazy("Sắp đến hạn (≤ 5 ngày làm việc)"),
+    "ok": gettext_lazy("Còn hạn"),
 }
 
 

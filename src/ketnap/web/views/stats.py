@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ketnap.accounts.models import display_name
 from ketnap.accounts.scope import scope_for
@@ -238,12 +238,12 @@ def _ordered(ids: list[int]) -> list[int]:
 
 
 NAME_COLUMNS = [
-    Column("name", _lazy("Họ và tên")),
-    Column("birth", _lazy("Ngày sinh"), Kind.DATE),
-    Column("gender", _lazy("Giới tính")),
-    Column("unit", _lazy("Khoa / phòng")),
-    Column("profession", _lazy("Ngành / chức danh nghề nghiệp")),
-    Column("organization", _lazy("Tổ chức đảng phụ trách")),
+    Column("name", gettext_lazy("Họ và tên")),
+    Column("birth", gettext_lazy("Ngày sinh"), Kind.DATE),
+    Column("gender", gettext_lazy("Giới tính")),
+    Column("unit", gettext_lazy("Khoa / phòng")),
+    Column("profession", gettext_lazy("Ngành / chức danh nghề nghiệp")),
+    Column("organization", gettext_lazy("Tổ chức đảng phụ trách")),
 ]
 
 
