@@ -51,6 +51,7 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--data-dir", help="reuse a data directory (default: a fresh temporary one)")
+    parser.add_argument("--pages", help="only these pages (comma-separated names), e.g. header_search,audit_page")
     args = parser.parse_args()
 
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="ketnap-bench-")
@@ -97,9 +98,30 @@ def main() -> None:
         "yearly_report_pdf": f"/thong-ke/{root}/bao-cao-nam/?nam={year}",
         "national_db_page": f"/to-chuc/{root}/csdl-dang-vien/?tinh-trang=tat-ca",
         "national_db_xlsx_all": f"/to-chuc/{root}/csdl-dang-vien/?tinh-trang=tat-ca&xuat=xlsx",
+        # issue 12: finding and reading
+        "header_search": "/tim-kiem/?q=nguyen+van+an",
+        "board_name_search": "/ung-vien/?q=nguyen+thi",
+        "due_list_overdue": "/viec-can-lam/?han=qua-han",
+        "due_list_xlsx": "/viec-can-lam/?xuat=xlsx",
+        "board_csv_everyone": "/ung-vien/?xuat=csv",
+        "audit_page": "/nhat-ky/",
+        "audit_page_person_search": "/nhat-ky/?q=nguyen+van",
+        "help_page": "/huong-dan/",
     }
+    if args.pages:
+        wanted = set(args.pages.split(","))
+        pages = {name: url for name, url in pages.items() if name in wanted}
     # The dashboard against the bare SQL it needs: the same statements, replayed through a plain cursor.
-    bare_sql_of = {"stats_dashboard", "stats_dashboard_past_day", "bieu2_year", "bieu3_today", "targets_overview"}
+    bare_sql_of = {
+        "stats_dashboard",
+        "stats_dashboard_past_day",
+        "bieu2_year",
+        "bieu3_today",
+        "targets_overview",
+        "header_search",
+        "due_list_overdue",
+        "audit_page",
+    }
     figures = {}
     for name, url in pages.items():
         response = client.get(url)

@@ -549,7 +549,7 @@ def test_ui_progress_page_updates_itself(world, personas, login, data_dir):
         assert "Đang kiểm tra" in body and "45.000 / 100.000 dòng (45%)" in body
         assert '<progress id="import-bar" max="100" value="45"' in body
         assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in body  # without JavaScript
-        assert f'data-status="{status_url}"' in body and "XMLHttpRequest" in body  # with it
+        assert f'data-status="{status_url}"' in body and "ketnap/import-progress.js" in body  # with it
         status = login(user).get(status_url)
         assert status["Cache-Control"].startswith("max-age=0")
         assert status.json() == {

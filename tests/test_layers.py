@@ -7,7 +7,7 @@ from pathlib import Path
 import ketnap
 
 SRC = Path(ketnap.__file__).parent
-DOMAIN_APPS = ("accounts", "audit", "registry", "pipeline", "stats", "documents", "imports", "demo")
+DOMAIN_APPS = ("accounts", "audit", "registry", "pipeline", "stats", "documents", "imports", "demo", "privacy", "ops")
 
 
 def imported_modules(path: Path) -> list[str]:

@@ -52,6 +52,7 @@ def _kwargs(names, org, person, candidate, scans, target):
         "doc_pk": scans[candidate.pk].pk,
         "target_pk": target.pk,  # a target (chỉ tiêu) of the outside organisation
         "form": "6-knd",  # a document form (documents app): refused only by scope
+        "fmt": "xlsx",  # a data subject's export (web.views.personal_data): refused only by scope
         "name": "sympathise",  # a step that exists at the candidate's stage: refused only by scope
         "token": "belongs-to-nobody-" + "x" * 25,  # calendar feed: an unknown token is 404 for everyone
         # Django admin's own patterns (the personas are not staff: admin must send them to its login)

@@ -60,7 +60,8 @@ def _xlsx_names(response) -> list[str]:
     sheet = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     header = next(i for i, r in enumerate(rows) if r and r[0] == "Khoa / phòng")
-    return [r[2] for r in rows[header + 1 :] if r and r[2]]
+    # the rows of people; the last line says who downloaded it (privacy.stamps), in the first column only
+    return [r[2] for r in rows[header + 1 :] if len(r) > 2 and r[2]]
 
 
 @pytest.fixture

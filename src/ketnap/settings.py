@@ -21,6 +21,10 @@ TESTING = "pytest" in sys.modules
 SECRET_KEY = envconfig.secret_key(DATA_DIR)
 ALLOWED_HOSTS = envconfig.env_list("KETNAP_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envconfig.env_list("KETNAP_CSRF_TRUSTED_ORIGINS", [])
+# Reverse proxies whose X-Forwarded-Proto/-Host/-For `ketnap serve` believes (addresses or networks), and how many
+# proxies stand in a row before ketnap (X-Forwarded-For entries taken from the right).
+KETNAP_TRUSTED_PROXY = envconfig.env_list("KETNAP_TRUSTED_PROXY", [])
+KETNAP_TRUSTED_PROXY_COUNT = envconfig.env_int("KETNAP_TRUSTED_PROXY_COUNT", 1)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -41,12 +45,15 @@ INSTALLED_APPS = [
     "ketnap.documents",
     "ketnap.imports",
     "ketnap.api",
+    "ketnap.privacy",  # read log (who read whose data), CCCD masking, download stamps
     "ketnap.demo",
+    "ketnap.ops",  # `ketnap backup` / `ketnap restore`
     "ketnap.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ketnap.web.middleware.ContentSecurityPolicyMiddleware",  # scripts and styles from ketnap's own files only
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ketnap.web.middleware.ChosenLanguageMiddleware",
@@ -118,10 +125,22 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Login throttling: 5 failures lock the (username, IP) pair for 30 minutes.
+# Login throttling: 5 failures lock the *account* (the username typed) for 30 minutes, from whatever address.
+# Keyed by username, not by address: OWASP's Authentication Cheat Sheet ("Account Lockout": the counter belongs
+# to the account, so guessing one password from many addresses is still counted) and NIST SP 800-63B §5.2.2
+# (rate-limit failed attempts *on the subscriber's account*). An address key would lock every user behind the
+# hospital's NAT or reverse proxy at once, and (username, address) pairs let a guesser change address every 5
+# tries. The price, a user locked by someone else's guesses, is bounded: 30 minutes, and an administrator unlocks
+# at once ("Mở khóa đăng nhập" in /quan-tri/ → Người dùng, or `ketnap axes_reset_username TÊN`).
 AXES_FAILURE_LIMIT = envconfig.env_int("KETNAP_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 says an address-free key lets one address try many accounts (password spraying): accepted here, as the
+# validators refuse short and common passwords, and an address limit would lock the whole hospital behind its NAT.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# The address axes records is REMOTE_ADDR: behind a proxy listed in KETNAP_TRUSTED_PROXY, `ketnap serve` (waitress)
+# has already set it to the client's address from X-Forwarded-For; no other header is believed.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -131,6 +150,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 3600  # one working shift
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "ketnap.web.views.errors.csrf_failure"  # in Vietnamese: reload the page
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -140,7 +160,8 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = envconfig.env_bool("KETNAP_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # No SECURE_PROXY_SSL_HEADER: `ketnap serve` lets waitress turn X-Forwarded-Proto into the request's scheme
+    # for the KETNAP_TRUSTED_PROXY addresses only, and drops the header from every other peer.
     SECURE_HSTS_SECONDS = envconfig.env_int("KETNAP_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -201,10 +222,20 @@ KETNAP_IMPORT_WAIT = 1.5
 # (0: no cache) and the cache's size bound in MB.
 KETNAP_DOCUMENT_CACHE_DAYS = envconfig.env_int("KETNAP_DOCUMENT_CACHE_DAYS", 30)
 KETNAP_DOCUMENT_CACHE_MB = envconfig.env_int("KETNAP_DOCUMENT_CACHE_MB", 200)
+# Months the read log (ketnap.privacy: who opened whose page, revealed a CCCD, downloaded a list with names) is
+# kept; `ketnap prune-read-log` (daily, from cron) deletes older rows. 24: two yearly reviews of who read what.
+KETNAP_READ_LOG_MONTHS = envconfig.env_int("KETNAP_READ_LOG_MONTHS", 24)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden_without_traceback": {"()": "ketnap.web.logfilters.ForbiddenWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        # a 403 is a warning line ("Forbidden (Permission denied): /path"), not an ERROR-looking traceback
+        "django.request": {"filters": ["forbidden_without_traceback"]},
+        # password changes, login unlocks: who and when (never a password)
+        "ketnap.security": {"level": "INFO"},
+    },
 }

@@ -1,4 +1,7 @@
-from django.contrib import admin
+import logging
+
+from axes.utils import reset as axes_reset
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
@@ -17,6 +20,18 @@ admin.site.unregister(User)
 @admin.register(User)
 class KetnapUserAdmin(UserAdmin):
     inlines = [RoleInline]
+    actions = ["unlock_login"]
+
+    @admin.action(description="Mở khóa đăng nhập (xóa các lần đăng nhập sai)", permissions=["change"])
+    def unlock_login(self, request, queryset):
+        """Lifts a django-axes lockout now instead of after 30 minutes (settings: lockout keyed by username)."""
+        names = list(queryset.values_list("username", flat=True))
+        for name in names:
+            axes_reset(username=name)
+        logging.getLogger("ketnap.security").info(
+            "%s mở khóa đăng nhập cho %s", request.user.username, ", ".join(names)
+        )
+        self.message_user(request, f"Đã mở khóa đăng nhập cho {len(names)} người dùng.", messages.SUCCESS)
 
 
 @admin.register(Role)

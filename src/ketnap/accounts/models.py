@@ -1,9 +1,11 @@
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from ketnap.audit.recorder import write_entry
 
 
 class RoleKind(models.TextChoices):
@@ -57,7 +59,8 @@ class FeedToken(models.Model):
     """The secret in a user's calendar feed address (/lich-viec/<token>.ics): calendar apps cannot log in.
 
     Whoever holds the address reads the names and due dates of the user's scope, so it can be replaced at any
-    time (rotate); the old address then answers 404. Not audited: the trail must not carry the secret.
+    time (rotate); the old address then answers 404. Rotating is audited (who, when), but the trail carries
+    nothing of the secret, not even a fingerprint: the entry's note says what happened.
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="feed_token")
@@ -77,6 +80,8 @@ class FeedToken(models.Model):
 
     def rotate(self) -> None:
         """A new secret; the old address stops working at once."""
-        self.token = new_feed_token()
-        self.created = timezone.now()
-        self.save(update_fields=["token", "created"])
+        with transaction.atomic():
+            self.token = new_feed_token()
+            self.created = timezone.now()
+            self.save(update_fields=["token", "created"])
+            write_entry("update", self, {}, note="Tạo đường dẫn lịch việc cần làm mới; đường dẫn cũ hết hiệu lực.")

@@ -168,6 +168,22 @@ class Scope:
             | reading.own_actions(self.user)
         )
 
+    def read_entries(self):
+        """The read log (ketnap.privacy) the audit readers may see: reads of the people of their audit subtrees, and
+        downloads (no one person) by users holding a role in those subtrees, plus the user's own downloads."""
+        from ketnap.accounts.models import Role
+        from ketnap.privacy.models import ReadEntry
+
+        if self.is_superuser:
+            return ReadEntry.objects.all()
+        if not self.audit_paths:
+            return ReadEntry.objects.none()
+        people = Person.objects.filter(_under(self.audit_paths, "organization__path")).values("pk")
+        users = Role.objects.filter(_under(self.audit_paths, "organization__path")).values("user_id")
+        return ReadEntry.objects.filter(
+            Q(person_id__in=people) | Q(person_id__isnull=True) & (Q(user_id__in=users) | Q(user_id=self.user.pk))
+        )
+
 
 def scope_for(request) -> Scope:
     """The request's scope, computed once per request."""

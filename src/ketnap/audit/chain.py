@@ -1,9 +1,26 @@
 """The audit chain as a whole: its head (the newest entry's hash, written into backups and logs so that a rewrite
-of the database can be told) and its verification (`ketnap audit verify`)."""
+of the database can be told), its anchors outside the database and its verification (`ketnap audit verify`).
 
-from dataclasses import dataclass
+Three things are checked, each catching what the others cannot:
+- every entry's hash is its own content's (scheme 2 covers every field) and points at the entry before: an entry
+  changed in the database, or removed or inserted in the middle;
+- every entry sealed with this installation's key has a seal that matches (HMAC, key outside the database): a
+  rewrite that recomputed the plain hashes;
+- every anchored head (DATA_DIR/audit-anchors.log, appended by `ketnap audit anchor`/`verify`, cron and backups)
+  is still in the chain with the same hash: the newest entries deleted (a shortened chain is otherwise intact).
+"""
 
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from ketnap.audit import sealing
 from ketnap.audit.models import AuditEntry
+
+ANCHORS_FILE = "audit-anchors.log"
 
 
 @dataclass(frozen=True)
@@ -13,6 +30,20 @@ class ChainReport:
     head: str  # the newest entry's hash ("" for an empty trail)
     first_broken: int | None = None  # id of the first entry that does not check
     reason: str = ""  # why, in Vietnamese, for the operator
+    broken_at: dt.datetime | None = None  # that entry's time (or the anchor's, for removed entries)
+    problem: str = ""  # content | link | removed | seal | key
+    head_id: int | None = None
+    sealed: bool = False  # seals were checked with the key
+    anchors: int = 0  # anchors checked
+    notes: tuple[str, ...] = field(default=())  # what the operator should know although the chain holds
+
+
+@dataclass(frozen=True)
+class Anchor:
+    at: dt.datetime
+    entry_id: int
+    hash: str
+    source: str
 
 
 def head() -> str:
@@ -20,15 +51,149 @@ def head() -> str:
     return AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or ""
 
 
-def verify(chunk: int = 2000) -> ChainReport:
-    """Walk the trail oldest first: each entry's hash must be its own content's, and point at the entry before."""
-    previous = ""
-    checked = 0
-    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=chunk):
-        if entry.previous_hash != previous:
-            return ChainReport(False, checked, head(), entry.pk, "không nối với mục trước (mục bị xóa hoặc chèn)")
+def head_entry() -> tuple[int, str] | None:
+    """(id, hash) of the newest entry, None when the trail is empty."""
+    return AuditEntry.objects.order_by("-id").values_list("id", "hash").first()
+
+
+def anchors_path() -> Path:
+    return Path(settings.DATA_DIR) / ANCHORS_FILE
+
+
+def read_anchors(path: Path | None = None) -> list[Anchor]:
+    path = path or anchors_path()
+    if not path.exists():
+        return []
+    found = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        try:
+            at, entry_id, entry_hash, source = [*line.split("\t"), ""][:4]
+            found.append(Anchor(dt.datetime.fromisoformat(at), int(entry_id), entry_hash, source))
+        except ValueError as exc:
+            raise ValueError(f"tệp mốc neo {path} hỏng ở dòng {number}: {line[:80]!r}") from exc
+    return found
+
+
+def anchor(source: str, path: Path | None = None) -> Anchor | None:
+    """Append the current head to the anchors file (outside the database); None when the trail is empty."""
+    newest = head_entry()
+    if newest is None:
+        return None
+    made = Anchor(timezone.now().astimezone(dt.UTC), newest[0], newest[1], source)
+    path = path or anchors_path()
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"{made.at.isoformat()}\t{made.entry_id}\t{made.hash}\t{source}\n")
+    return made
+
+
+def _when(at: dt.datetime | None) -> str:
+    return f"{timezone.localtime(at):%d/%m/%Y %H:%M:%S}" if at else "?"
+
+
+class _Walk:
+    """State of one verification, oldest entry first."""
+
+    def __init__(self, key: bytes | None, wanted: set[int]):
+        self.key, self.key_id = key, sealing.key_id(key) if key else None
+        self.previous, self.previous_id, self.checked, self.head_id = "", None, 0, None
+        self.foreign = None  # first entry of the newest run sealed by a key this machine lacks
+        self.wanted, self.found, self.notes = wanted, {}, []
+
+    def problem(self, entry: AuditEntry) -> tuple[str, str] | None:
+        if entry.previous_hash != self.previous:
+            return "link", "không nối với mục trước (có mục trước nó bị xóa, chèn hoặc sửa)"
+        if entry.scheme != sealing.SCHEME:
+            return "content", f"cách băm phiên bản {entry.scheme} không được hỗ trợ"
         if entry.compute_hash() != entry.hash:
-            return ChainReport(False, checked, head(), entry.pk, "nội dung không khớp mã băm (mục bị sửa)")
-        previous = entry.hash
-        checked += 1
-    return ChainReport(True, checked, previous)
+            return "content", "nội dung đã bị sửa (không khớp mã băm)"
+        if self.key is not None and entry.key_id == self.key_id:
+            if not sealing.seal_matches(self.key, entry.hash, entry.seal):
+                return "seal", "chữ ký không khớp khóa: mục đã bị viết lại và tính lại mã băm"
+            self._close_foreign(entry)
+        elif self.foreign is None:
+            self.foreign = entry
+        return None
+
+    def _close_foreign(self, entry: AuditEntry) -> None:
+        """A valid seal vouches for everything before it: an earlier run under a lost key is now covered."""
+        if self.foreign is not None:
+            lost = self.foreign.key_id or "(không có)"
+            self.notes.append(
+                f"Các mục #{self.foreign.pk}–#{self.previous_id} được ký bằng khóa {lost} "
+                f"không có trên máy này; mã băm của chúng khớp, và mục #{entry.pk} (ký bằng khóa hiện tại) bảo đảm "
+                f"chúng không bị sửa từ {_when(entry.at)}."
+            )
+            self.foreign = None
+
+    def passed(self, entry: AuditEntry) -> None:
+        self.previous, self.previous_id, self.head_id = entry.hash, entry.pk, entry.pk
+        self.checked += 1
+        if entry.pk in self.wanted:
+            self.found[entry.pk] = entry.hash
+
+
+def verify(chunk: int = 2000, *, check_key: bool = True, check_anchors: bool = True) -> ChainReport:
+    """Walk the trail oldest first (hash, link, seal), then check the anchors. Reads only: creates no key."""
+    key = sealing.load_key(settings.DATA_DIR, create=False) if check_key else None
+    try:
+        anchors = read_anchors() if check_anchors else []
+    except ValueError as exc:
+        return ChainReport(False, 0, head(), reason=str(exc), problem="removed")
+    walk = _Walk(key, {a.entry_id for a in anchors})
+    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=chunk):
+        found = walk.problem(entry)
+        if found:
+            return _broken(walk, entry.pk, entry.at, *found, key=key)
+        walk.passed(entry)
+    if check_key and walk.foreign is not None:
+        return _broken(walk, walk.foreign.pk, walk.foreign.at, "key", _foreign_reason(walk), key=key)
+    for made in anchors:
+        if made.entry_id not in walk.found:
+            reason = (
+                f"mục này đã được neo lúc {_when(made.at)} ({made.source}) nhưng không còn trong nhật ký: "
+                f"các mục từ #{made.entry_id} trở về sau đã bị xóa"
+            )
+            return _broken(walk, made.entry_id, made.at, "removed", reason, key=key)
+        if walk.found[made.entry_id] != made.hash:
+            reason = f"mã băm khác với mốc neo lúc {_when(made.at)} ({made.source}): nhật ký đã bị viết lại"
+            return _broken(walk, made.entry_id, made.at, "content", reason, key=key)
+    return ChainReport(
+        True,
+        walk.checked,
+        walk.previous,
+        head_id=walk.head_id,
+        sealed=key is not None,
+        anchors=len(anchors),
+        notes=tuple(walk.notes),
+    )
+
+
+def _foreign_reason(walk: _Walk) -> str:
+    if walk.key is None:
+        return (
+            "không có khóa ký nhật ký (tệp DATA_DIR/audit_key hoặc biến KETNAP_AUDIT_KEY) nên không kiểm tra được "
+            "chữ ký: phục hồi tệp khóa từ bản sao lưu; không có khóa thì chỉ kiểm tra được mã băm và mốc neo "
+            "(ketnap audit verify --khong-khoa)"
+        )
+    return (
+        f"mục được ký bằng khóa {walk.foreign.key_id or '(không có)'}, khác khóa trên máy này ({walk.key_id}): "
+        "khóa ký nhật ký đã mất hoặc bị thay (phục hồi DATA_DIR/audit_key từ bản sao lưu), hoặc mục đã bị viết lại"
+    )
+
+
+def _broken(walk: _Walk, entry_id, at, problem: str, reason: str, *, key) -> ChainReport:
+    newest = head_entry()
+    return ChainReport(
+        False,
+        walk.checked,
+        newest[1] if newest else "",
+        entry_id,
+        reason,
+        broken_at=at,
+        problem=problem,
+        head_id=newest[0] if newest else None,
+        sealed=key is not None,
+        notes=tuple(walk.notes),
+    )

@@ -8,7 +8,7 @@ import datetime as dt
 import decimal
 
 from django.apps import apps
-from django.db import models, transaction
+from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -66,22 +66,19 @@ def _label(sender) -> str:
 
 
 def write_entry(action: str, obj: models.Model, changes: dict, person_id=None, note: str = "") -> AuditEntry:
-    """Append one entry, chained to the previous one. Runs inside the caller's transaction."""
+    """Append one entry (AuditEntry.save chains, hashes and seals it). Runs inside the caller's transaction."""
     actor = current_actor()
-    with transaction.atomic():
-        previous = AuditEntry.objects.select_for_update().order_by("-id").values_list("hash", flat=True).first()
-        return AuditEntry.objects.create(
-            actor=actor,
-            actor_name=actor.get_username() if actor else "hệ thống",
-            action=action,
-            model=_label(type(obj)),
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:255],
-            person_id=person_id,
-            changes=changes,
-            note=note or current_note(),
-            previous_hash=previous or "",
-        )
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_name=actor.get_username() if actor else "hệ thống",
+        action=action,
+        model=_label(type(obj)),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:255],
+        person_id=person_id,
+        changes=changes,
+        note=note or current_note(),
+    )
 
 
 def _pre_save(sender, instance, raw=False, **kwargs):

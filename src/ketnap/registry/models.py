@@ -8,7 +8,7 @@ Rows change only through ketnap.registry.services (one entry point per change), 
 import datetime as dt
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,7 @@ from ketnap.registry.enums import (
     OrgKind,
     UnitKind,
 )
+from ketnap.registry.privacy_notice import default_privacy_notice
 from ketnap.rules import eligibility
 
 
@@ -335,6 +336,9 @@ class Person(models.Model):
     )
     archived_at = models.DateTimeField(_("lưu trữ lúc"), null=True, blank=True)
     archived_reason = models.CharField(_("lý do lưu trữ"), max_length=255, blank=True)
+    # Set when the retention period ran out (registry.services.retention): the row stays, stripped of who it was,
+    # so that past statistics still count it.
+    purged_at = models.DateTimeField(_("xóa dữ liệu cá nhân lúc"), null=True, blank=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -475,6 +479,31 @@ class Preferences(models.Model):
         max_length=100,
         blank=True,
         help_text=_("In trước ngày tháng trên biểu thống kê, báo cáo và văn bản, ví dụ: Quảng Ninh."),
+    )
+    # Luật Bảo vệ dữ liệu cá nhân 2025: storage limited to what the purpose needs (registry.services.retention).
+    retention_months = models.PositiveSmallIntegerField(
+        _("thời hạn lưu dữ liệu người đã thôi việc (tháng)"),
+        default=60,
+        validators=[MinValueValidator(12)],
+        help_text=_(
+            "Nhân sự đã thôi việc hoặc đã lưu trữ, chưa từng là đảng viên hay người vào Đảng, được xóa dữ liệu cá "
+            "nhân sau số tháng này (lệnh ketnap purge-expired). Tối thiểu 12 tháng."
+        ),
+    )
+    privacy_notice = models.TextField(
+        _("thông báo xử lý dữ liệu cá nhân"),
+        blank=True,
+        default=default_privacy_notice,
+        help_text=_(
+            "Trang /bao-mat/, ai cũng đọc được, kể cả khi chưa đăng nhập: không ghi dữ liệu cá nhân vào đây. Dòng bắt "
+            'đầu bằng "# " là tiêu đề mục; để trống thì dùng nội dung mặc định.'
+        ),
+    )
+    privacy_contact = models.CharField(
+        _("đầu mối liên hệ về dữ liệu cá nhân"),
+        max_length=255,
+        blank=True,
+        help_text=_("Ví dụ: Văn phòng Đảng ủy Bệnh viện Đa khoa tỉnh, phòng 203 nhà A, điện thoại 0203 3825 xxx."),
     )
 
     class Meta:

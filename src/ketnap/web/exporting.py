@@ -15,6 +15,8 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHt
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from ketnap.privacy import readlog, stamps
+from ketnap.privacy.models import ReadKind
 from ketnap.stats import csvfile, xlsx
 from ketnap.stats.tables import Column, ReportMeta, Row, Table
 
@@ -80,14 +82,45 @@ def export_rows_response(
     request, *, columns: list[Column], rows: Iterable[Sequence | Row], basename: str, title: str, subtitle: str = ""
 ):
     """Like export_response for one long list (rows produced lazily, e.g. a queryset iterator): CSV streams row by
-    row; .xlsx is written in write-only mode. None when no download is asked."""
+    row; .xlsx is written in write-only mode. None when no download is asked.
+
+    Every such list carries names: its download is in the read log (ketnap.privacy) with its filters and row count,
+    and the .xlsx says who downloaded it and when (properties and a last line); the CSV is left as data only (see
+    ketnap.privacy.stamps), its row is written when the stream ends (or is cut), with the rows actually sent."""
     fmt = request.GET.get("xuat")
     name = safe_basename(basename)
+    if fmt not in {"csv", "xlsx"}:
+        return None
+    counted = _Counted(rows)
+    log = {"what": f"{title} ({fmt})", "query": without_export(request).partition("?")[2]}
     if fmt == "csv":
-        response = StreamingHttpResponse(csvfile.rows_csv(columns, rows), content_type=CSV)
+        stream = _logged_stream(csvfile.rows_csv(columns, counted), request.user, counted, log)
+        response = StreamingHttpResponse(stream, content_type=CSV)
         response["Content-Disposition"] = content_disposition_header(True, f"{name}.csv")
         response["Cache-Control"] = "private, no-store"
         return response
-    if fmt == "xlsx":
-        return file_response(xlsx.rows_xlsx(title, columns, rows, subtitle=subtitle), f"{name}.xlsx", XLSX)
-    return None
+    stamp = stamps.stamp_for(request.user)
+    content = xlsx.rows_xlsx(
+        title, columns, counted, subtitle=subtitle, note=stamp.line, author=stamp.author, description=stamp.line
+    )
+    readlog.record(request.user, ReadKind.DOWNLOAD, count=counted.n, **log)
+    return file_response(content, f"{name}.xlsx", XLSX)
+
+
+class _Counted:
+    """The rows, counted as they pass (a download's size for the read log, without a second query)."""
+
+    def __init__(self, rows):
+        self.rows, self.n = rows, 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.n += 1
+            yield row
+
+
+def _logged_stream(chunks, user, counted: _Counted, log: dict):
+    try:
+        yield from chunks
+    finally:
+        readlog.record(user, ReadKind.DOWNLOAD, count=counted.n, **log)

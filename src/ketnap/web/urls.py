@@ -6,13 +6,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from ketnap.web.views import (
+    accounts,
     audit,
     documents,
     feeds,
     guide,
     imports,
     national_db,
+    personal_data,
     pipeline,
+    privacy,
     registry,
     search,
     stats,
@@ -24,9 +27,11 @@ JOB = "to-chuc/<str:code>/nhap-danh-sach/tien-do/<str:token>/"  # a background c
 urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("doi-mat-khau/", accounts.PasswordChange.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", registry.home, name="home"),
     path("huong-dan/", guide.guide, name="guide"),  # how do I … (per role)
+    path("bao-mat/", personal_data.privacy_notice, name="privacy_notice"),  # issue #13: anyone, before login too
     path("tim-kiem/", search.search, name="search"),
     path("to-chuc/<str:code>/", registry.org_detail, name="org_detail"),
     path("to-chuc/<str:code>/doi-ten/", registry.org_rename, name="org_rename"),
@@ -40,7 +45,11 @@ urlpatterns = [
     path("nhan-su/", registry.person_list, name="person_list"),
     path("nhan-su/them/", registry.person_create, name="person_create"),
     path("nhan-su/<int:pk>/", registry.person_detail, name="person_detail"),
+    path(
+        "nhan-su/<int:pk>/du-lieu-ca-nhan.<str:fmt>", personal_data.subject_export, name="person_subject_export"
+    ),  # issue #13: a data subject's request
     path("nhan-su/<int:pk>/sua/", registry.person_edit, name="person_edit"),
+    path("nhan-su/<int:pk>/cccd/", privacy.citizen_id_reveal, name="citizen_id_reveal"),  # POST, logged
     path("nhan-su/<int:pk>/luu-tru/", registry.person_archive, name="person_archive"),
     path("nhan-su/<int:pk>/chuyen-khoa/", registry.person_move_unit, name="person_move_unit"),
     path("nhan-su/<int:pk>/dang-vien/", registry.membership_register, name="membership_register"),
@@ -96,4 +105,6 @@ urlpatterns = [
     path("don-vi/<int:unit_pk>/them-khoa-phong/", registry.unit_add_department, name="unit_add_department"),
     # the audit trail as a clerk reads it (offices and admins; see Scope.audit_paths)
     path("nhat-ky/", audit.audit_list, name="audit_list"),
+    # who read whose personal data (ketnap.privacy; same readers as Nhật ký)
+    path("nhat-ky-truy-cap/", privacy.read_log, name="read_log"),
 ]

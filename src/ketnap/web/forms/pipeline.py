@@ -1,5 +1,7 @@
 """Forms for the pipeline: one StepForm built from the transition's field list."""
 
+from pathlib import PurePath
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -145,6 +147,9 @@ class StepForm(forms.Form):
 
 
 ALLOWED_SCAN_TYPES = {"application/pdf": b"%PDF", "image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG"}
+# the stored name's ending follows the type found in the bytes: a PDF sent as "scan.jpg" is kept as "scan.pdf", so
+# whoever opens the file later (download, backup, a file manager) gets what it really is
+SCAN_SUFFIXES = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",)}
 
 
 class DocumentCorrectionForm(forms.Form):
@@ -171,6 +176,9 @@ class DocumentForm(forms.Form):
         if kind is None:  # judged by content, not by the name or the browser's claim
             raise ValidationError(_("Chỉ nhận tệp PDF, JPG hoặc PNG."))
         scan.content_type = kind
+        name = PurePath(scan.name or "")
+        if name.suffix.lower() not in SCAN_SUFFIXES[kind]:
+            scan.name = (name.stem.lstrip(".") or "ban-quet") + SCAN_SUFFIXES[kind][0]
         return scan
 
 

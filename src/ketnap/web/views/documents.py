@@ -27,6 +27,8 @@ from ketnap.documents.forms import (
 )
 from ketnap.pipeline.enums import StepKind
 from ketnap.pipeline.models import Step
+from ketnap.privacy import readlog, stamps
+from ketnap.privacy.models import ReadKind
 from ketnap.registry.services.dates import today
 from ketnap.vietnamese import fold
 from ketnap.web.exporting import DOCX
@@ -39,10 +41,26 @@ BATCH_STEPS = {
 RECENT_STEPS = 400  # the batch page looks at the latest steps only
 
 
-def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+def _download(
+    request, data: bytes, filename: str, content_type: str, *, person_id=None, count=None, stamp=None
+) -> HttpResponse:
+    """The file, stamped with who downloads it and when (ketnap.privacy.stamps; a zip's files are stamped by the
+    caller), its download in the read log: every form and list here carries names."""
+    if stamp is None:
+        data = _stamped(data, filename, stamps.stamp_for(request.user))
+    query = request.GET.urlencode()
+    readlog.record(request.user, ReadKind.DOWNLOAD, person_id=person_id, what=filename, query=query, count=count)
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def _stamped(data: bytes, filename: str, stamp) -> bytes:
+    if filename.endswith(".docx"):
+        return stamps.stamp_docx(data, stamp)
+    if filename.endswith(".pdf"):
+        return stamps.stamp_pdf(data, stamp)
+    return data
 
 
 def _slug(text: str) -> str:
@@ -115,7 +133,8 @@ def candidate_docx(request, candidate_pk, form):
     if refused:
         return refused
     data = docs.document(_job(spec, candidate, introduction, _signer(request)), "docx")
-    return _download(data, _filename(spec, candidate, "docx", introduction=introduction), DOCX)
+    name = _filename(spec, candidate, "docx", introduction=introduction)
+    return _download(request, data, name, DOCX, person_id=candidate.person_id)
 
 
 def candidate_pdf(request, candidate_pk, form):
@@ -128,7 +147,8 @@ def candidate_pdf(request, candidate_pk, form):
         data = docs.document(_job(spec, candidate, introduction, _signer(request)), "pdf")
     except docs.DocumentError as error:
         return _unavailable(request, error)
-    return _download(data, _filename(spec, candidate, "pdf", introduction=introduction), "application/pdf")
+    name = _filename(spec, candidate, "pdf", introduction=introduction)
+    return _download(request, data, name, "application/pdf", person_id=candidate.person_id)
 
 
 def batch_zip(request, form):
@@ -159,7 +179,10 @@ def batch_zip(request, form):
         files = docs.documents(jobs, "pdf" if request.GET.get("dinh-dang") == "pdf" else "docx")
     except docs.DocumentError as error:
         return _unavailable(request, error)
-    return _download(docs.zip_files(files), f"{spec.slug.upper()}_{len(files)}-nguoi.zip", "application/zip")
+    stamp = stamps.stamp_for(request.user)
+    files = {name: _stamped(data, name, stamp) for name, data in files.items()}
+    name = f"{spec.slug.upper()}_{len(files)}-nguoi.zip"
+    return _download(request, docs.zip_files(files), name, "application/zip", count=len(candidates), stamp=stamp)
 
 
 def batches(request):
@@ -224,7 +247,7 @@ def list_docx(request, form):
     job, stem, refused = _list(request, form)
     if refused:
         return refused
-    return _download(docs.document(job, "docx"), f"{stem}.docx", DOCX)
+    return _download(request, docs.document(job, "docx"), f"{stem}.docx", DOCX, count=_rows(job))
 
 
 def list_pdf(request, form):
@@ -236,7 +259,12 @@ def list_pdf(request, form):
         pdf = docs.document(job, "pdf")
     except docs.DocumentError as error:
         return _unavailable(request, error)
-    return _download(pdf, f"{stem}.pdf", "application/pdf")
+    return _download(request, pdf, f"{stem}.pdf", "application/pdf", count=_rows(job))
+
+
+def _rows(job) -> int | None:
+    rows = job.context.get("rows")
+    return len(rows) if rows is not None else None
 
 
 def _month(raw: str | None) -> dt.date | None:

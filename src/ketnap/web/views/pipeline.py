@@ -20,6 +20,8 @@ from ketnap.pipeline import checks, domain, due
 from ketnap.pipeline.enums import RECOGNITION_DOCUMENTS, DocumentKind, HelperRole, Stage, StepKind
 from ketnap.pipeline.models import Helper, Introduction, MentorNote
 from ketnap.pipeline.transitions import TRANSITIONS, NotOnTheRoad, available, plan
+from ketnap.privacy import readlog
+from ketnap.privacy.models import ReadKind
 from ketnap.registry.models import Organization, Person
 from ketnap.registry.services.dates import today
 from ketnap.stats.tables import Column, Kind
@@ -278,6 +280,7 @@ def _due_rows(items):
 
 def candidate_detail(request, candidate_pk):
     scope, candidate = _candidate(request, candidate_pk)
+    readlog.record(request.user, ReadKind.CANDIDATE, person_id=candidate.person_id)  # one INSERT (ketnap.privacy)
     steps = list(candidate.steps.select_related("recorded_by").order_by("-on", "-id"))
     # the road's first entry (put on the list) is no step; a member adopted at the decision never had it
     began_as_source = not steps or steps[-1].stage_before == Stage.SOURCE
@@ -459,6 +462,7 @@ def candidate_scan(request, candidate_pk, doc_pk):
     """A scanned paper, served only to those who may read the candidate (never from a public media URL)."""
     _scope, candidate = _candidate(request, candidate_pk)
     item = get_object_or_404(candidate.documents.exclude(scan=""), pk=doc_pk)
+    readlog.record(request.user, ReadKind.SCAN, person_id=candidate.person_id, what=item.get_kind_display())
     return FileResponse(
         item.scan.open("rb"),
         content_type=item.scan_type or "application/octet-stream",

@@ -15,6 +15,8 @@ from ketnap.audit.present import present as present_audit
 from ketnap.pipeline import due
 from ketnap.pipeline.domain import adopt_probationary
 from ketnap.pipeline.models import Candidate
+from ketnap.privacy import readlog
+from ketnap.privacy.models import ReadKind
 from ketnap.registry import indicators
 from ketnap.registry.enums import MembershipEventKind, MembershipStatus, OrgKind
 from ketnap.registry.models import (
@@ -31,9 +33,11 @@ from ketnap.registry.services import units as unit_services
 from ketnap.registry.services.dates import today
 from ketnap.web.forms import registry as forms
 from ketnap.web.views.common import apply_errors, parse_day, people_page
+from ketnap.web.views.personal_data import may_export
 
 HOME_DEPTH = 2  # levels under each root shown on the home page; deeper nodes by drilling down
 PERSON_AUDIT_ROWS = 50  # change-log entries on a person page; the rest on the Nhật ký page
+PERSON_READ_ROWS = 20  # read-log rows ("Ai đã xem") on a person page; the rest on Nhật ký truy cập
 
 
 # --- home and organisations -----------------------------------------------------------------------
@@ -286,7 +290,9 @@ def person_list(request):
     return render(request, "web/person_list.html", people_page(request, scope.persons()))
 
 
-def person_detail(request, pk):
+def person_detail(request, pk, *, citizen_id_shown: bool = False):
+    """The person's record. Opening it is in the read log (ketnap.privacy, one INSERT); the CCCD shows masked unless
+    the page comes from the "Hiện" button (privacy.citizen_id_reveal), which is logged as such instead."""
     scope = scope_for(request)
     person = get_object_or_404(
         scope.persons().select_related(
@@ -304,6 +310,7 @@ def person_detail(request, pk):
         ),
         pk=pk,
     )
+    readlog.record(request.user, ReadKind.CITIZEN_ID if citizen_id_shown else ReadKind.PERSON, person_id=person.pk)
     memberships = person.memberships.select_related("organization").prefetch_related(
         Prefetch(
             "events",
@@ -319,12 +326,17 @@ def person_detail(request, pk):
         "can_edit": scope.can_edit_people_of(person.organization) and not person.archived_at,
         "age": person.age_on(today()),
         "candidacies": person.candidacies.order_by("-started_on"),
+        "can_export_subject": may_export(scope, person),  # issue #13: a data subject's request
     }
     if scope.can_see_audit():
         # the newest entries, readable (ketnap.audit.present); the whole trail, filtered and downloadable, on Nhật ký
         entries = list(scope.audit_entries().filter(person_id=person.pk)[: PERSON_AUDIT_ROWS + 1])
         context["audit"] = present_audit(entries[:PERSON_AUDIT_ROWS], people=scope.persons())
         context["audit_more"] = len(entries) > PERSON_AUDIT_ROWS
+    context["citizen_id_shown"] = citizen_id_shown
+    if scope.can_see_audit():  # "Ai đã xem": the newest reads of this person, the rest on Nhật ký truy cập
+        reads = scope.read_entries().filter(person_id=person.pk).select_related("user", "user__person")
+        context["readers"] = list(reads[: PERSON_READ_ROWS + 1])
     return render(request, "web/person_detail.html", context)
 
 

@@ -1,0 +1,255 @@
+"""Everything ketnap holds about one person, for a data subject's request (Luật Bảo vệ dữ liệu cá nhân số
+91/2025/QH15: the subject's right to know and to obtain their data), as tables: one section each, which the web turns
+into one .xlsx sheet each (stats.xlsx.tables_xlsx) or one PDF section each (stats.pdf.report_pdf).
+
+Sections: identity and contact fields, work history, memberships and their events, each candidacy with its steps,
+dossier papers (a list: the scans stay on the server, where the export says), introductions, helpers, mentor notes,
+the person's audit trail (readable, ketnap.audit.present) and, when ketnap.privacy is installed, who read their data.
+
+Fields are read from the models' own definitions (every concrete field, by its Vietnamese verbose name), so a field
+added later is exported without touching this module; only keys and internals (sort and search keys) are left out.
+It sits in the registry because it is about a Person; it reads the pipeline through the person's reverse relations
+(no import of ketnap.pipeline) and the audit trail through ketnap.audit.
+"""
+
+import datetime as dt
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.text import capfirst
+
+from ketnap.accounts.models import display_name
+from ketnap.audit import present as audit_present
+from ketnap.audit.models import AuditEntry
+from ketnap.audit.recorder import write_entry
+from ketnap.registry.models import Person
+from ketnap.registry.services.dates import fmt
+from ketnap.stats.tables import Column, Kind, Table
+
+INTERNAL = {"id", "sort_key", "search_text", "person", "candidate", "membership", "findings", "scan_type"}
+YES, NO = "Có", "Không"
+SCANS_NOTE = (
+    "Bản quét không nằm trong tệp này: chúng được lưu trong thư mục dữ liệu của máy chủ (đường dẫn ở cột Bản quét) "
+    "và tải được từng bản trên trang người vào Đảng."
+)
+
+
+def _text(obj: models.Model, field: models.Field):
+    """A field's value as the export shows it: choices by label, related objects by name, dates as dates."""
+    if field.choices:
+        return getattr(obj, f"get_{field.name}_display")() or None
+    value = getattr(obj, field.name)
+    if value is None or value == "":
+        return None
+    if field.is_relation:
+        model = field.related_model
+        if model is not None and model._meta.label == settings.AUTH_USER_MODEL:
+            return display_name(value)
+        return str(value)
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    if isinstance(field, models.FileField):
+        return value.name
+    return value
+
+
+def _fields(model, skip=()) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if f.name not in INTERNAL and f.name not in skip]
+
+
+def _label(field: models.Field) -> str:
+    return capfirst(str(field.verbose_name))
+
+
+def _kv(value):
+    return fmt(value) if isinstance(value, dt.date) else value
+
+
+def record_table(slug: str, title: str, objects: list, *, group: str = "", group_of=None, skip=()) -> Table:
+    """Field-by-field (Mục, Nội dung) rows of one or more objects; several objects get a first column naming each."""
+    columns = [Column("field", "Mục"), Column("value", "Nội dung")]
+    if group:
+        columns.insert(0, Column("group", group))
+    table = Table(slug, title, columns)
+    for obj in objects:
+        for field in _fields(type(obj), skip):
+            values = [_label(field), _kv(_text(obj, field))]
+            table.add(*([group_of(obj)] if group else []), *values)
+    return table
+
+
+def list_table(slug: str, title: str, model, objects, *, skip=(), extra: tuple = (), note: str = "") -> Table:
+    """One row per object, one column per field; `extra`: (label, function of the object) columns appended."""
+    fields = _fields(model, skip)
+    columns = [
+        Column(
+            f.name,
+            _label(f),
+            Kind.DATE if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField) else Kind.TEXT,
+        )
+        for f in fields
+    ] + [Column(f"extra{i}", label) for i, (label, _fn) in enumerate(extra)]
+    table = Table(slug, title, columns, note=note)
+    for obj in objects:
+        table.add(*[_text(obj, f) for f in fields], *[fn(obj) for _label_, fn in extra])
+    return table
+
+
+def _candidacy_label(candidate) -> str:
+    return f"Từ {fmt(candidate.started_on)}"
+
+
+def _scan_place(item) -> str:
+    if not item.scan:
+        return "Chưa có bản quét"
+    return f"Có bản quét: {settings.MEDIA_ROOT}/{item.scan.name}"
+
+
+def _audit_table(person: Person, readable_people) -> Table:
+    entries = AuditEntry.objects.filter(person_id=person.pk).order_by("id")
+    table = Table(
+        "nhat-ky",
+        "Nhật ký thay đổi",
+        [
+            Column("at", "Thời gian"),
+            Column("who", "Người thực hiện"),
+            Column("action", "Hành động"),
+            Column("kind", "Loại dữ liệu"),
+            Column("subject", "Đối tượng"),
+            Column("changes", "Nội dung"),
+            Column("note", "Ghi chú"),
+        ],
+        note="Nhật ký chỉ ghi thêm, không sửa, không xóa được; giá trị trước và sau mỗi lần thay đổi.",
+    )
+    for row in audit_present.present(entries, people=readable_people):
+        table.add(row.when, row.who, row.action, row.kind, row.subject, row.summary, row.note)
+    return table
+
+
+def _read_log_table(person: Person) -> Table | None:
+    """Who read the person's data (ketnap.privacy's read log), if that app is installed."""
+    if not apps.is_installed("ketnap.privacy"):
+        return None
+    model = apps.get_model("privacy", "ReadEntry")
+    names = {f.name for f in model._meta.concrete_fields}
+    rows = model.objects.filter(person_id=person.pk).select_related("user").order_by("at", "id")
+    skip = [n for n in ("person", "query", "count") if n in names]
+    return list_table("nhat-ky-truy-cap", "Nhật ký truy cập (ai đã xem dữ liệu)", model, rows, skip=skip)
+
+
+def subject_tables(person: Person, *, readable_people=None) -> list[Table]:
+    """Every section of the export, in order. `readable_people`: whom the reader may name in the audit rows."""
+    memberships = list(person.memberships.select_related("organization").order_by("decision_date", "pk"))
+    candidacies = list(person.candidacies.select_related("organization").order_by("started_on", "pk"))
+    membership_label = {m.pk: f"Lần {i}" for i, m in enumerate(memberships, 1)}
+    per_candidacy = {c.pk: _candidacy_label(c) for c in candidacies}
+
+    def of_candidacy(obj) -> str:
+        return per_candidacy[obj.candidate_id]
+
+    steps = [
+        s
+        for c in candidacies
+        for s in c.steps.select_related("from_organization", "to_organization", "recorded_by").order_by("on", "id")
+    ]
+    papers = [d for c in candidacies for d in c.documents.select_related("recorded_by").order_by("received_on", "id")]
+    introductions = [
+        i for c in candidacies for i in c.introductions.select_related("introducer").order_by("introduced_on", "id")
+    ]
+    helpers = [h for c in candidacies for h in c.helpers.select_related("member").order_by("since", "id")]
+    notes = [n for c in candidacies for n in c.mentor_notes.select_related("author").order_by("on", "id")]
+    events = [
+        e
+        for m in memberships
+        for e in m.events.select_related("organization_after", "from_organization", "recorded_by").order_by("on", "id")
+    ]
+    candidacy_column = (("Hồ sơ phát triển đảng viên", of_candidacy),) if len(candidacies) > 1 else ()
+    tables = [
+        record_table("nhan-than", "Nhân thân và liên hệ", [person]),
+        list_table(
+            "qua-trinh-cong-tac",
+            "Quá trình công tác",
+            person.assignments.model,
+            person.assignments.select_related("unit").order_by("valid_from", "pk"),
+        ),
+        record_table(
+            "dang-vien", "Đảng viên", memberships, group="Lần kết nạp", group_of=lambda m: membership_label[m.pk]
+        ),
+    ]
+    tables.append(
+        list_table(
+            "bien-dong",
+            "Biến động đảng viên",
+            apps.get_model("registry", "MembershipEvent"),
+            events,
+            extra=(("Lần kết nạp", lambda e: membership_label[e.membership_id]),),
+        )
+    )
+    tables.append(
+        record_table(
+            "phat-trien-dang-vien",
+            "Phát triển đảng viên",
+            candidacies,
+            group="Hồ sơ",
+            group_of=lambda c: per_candidacy[c.pk],
+        )
+    )
+    for slug, title, model, rows, extra in (
+        ("cac-buoc", "Các bước phát triển đảng viên", "Step", steps, ()),
+        ("giay-to", "Giấy tờ trong hồ sơ", "DossierItem", papers, (("Bản quét", _scan_place),)),
+        ("nguoi-gioi-thieu", "Người giới thiệu", "Introduction", introductions, ()),
+        ("giup-do", "Đảng viên giúp đỡ", "Helper", helpers, ()),
+        ("nhan-xet", "Nhận xét của đảng viên giúp đỡ", "MentorNote", notes, ()),
+    ):
+        tables.append(
+            list_table(
+                slug,
+                title,
+                apps.get_model("pipeline", model),
+                rows,
+                skip=("scan",) if slug == "giay-to" else (),
+                extra=(*candidacy_column, *extra),
+                note=SCANS_NOTE if slug == "giay-to" else "",
+            )
+        )
+    tables.append(_audit_table(person, readable_people))
+    read_log = _read_log_table(person)
+    if read_log is not None:
+        tables.append(read_log)
+    return tables
+
+
+def about_table(person: Person, *, reader, fmt_name: str) -> Table:
+    """The first section: what this file is, for whom, made by whom and when."""
+    table = Table("ve-ban-trich-xuat", "Về bản trích xuất này", [Column("field", "Mục"), Column("value", "Nội dung")])
+    table.add("Người có dữ liệu", f"{person.full_name} (mã số {person.pk})")
+    table.add("Trích xuất lúc", timezone.localtime().strftime("%d/%m/%Y %H:%M"))
+    table.add("Người trích xuất", display_name(reader))
+    table.add(
+        "Căn cứ",
+        "Yêu cầu của chủ thể dữ liệu theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15 (quyền được biết và được "
+        "cung cấp dữ liệu cá nhân của mình).",
+    )
+    table.add(
+        "Phạm vi",
+        "Toàn bộ dữ liệu ketnap lưu về người này: nhân thân, quá trình công tác, đảng viên và biến động, phát triển "
+        "đảng viên (các bước, giấy tờ, người giới thiệu, người giúp đỡ, nhận xét), nhật ký thay đổi"
+        + (", nhật ký truy cập" if apps.is_installed("ketnap.privacy") else "")
+        + f". Định dạng: {fmt_name}.",
+    )
+    return table
+
+
+def record_export(person: Person, fmt_name: str) -> AuditEntry:
+    """The export itself goes into the trail: who (the acting user) exported whose data, when, in which format."""
+    return write_entry(
+        "event",
+        person,
+        {},
+        person.pk,
+        note=f"Trích xuất toàn bộ dữ liệu cá nhân ({fmt_name}) theo yêu cầu của chủ thể dữ liệu",
+    )

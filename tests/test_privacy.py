@@ -1,0 +1,232 @@
+"""Personal data (issue #13): the CCCD masked on screens and revealed by a logged POST, the read log (who read whose
+data) with its scope and retention, and downloads with names stamped with who downloaded them."""
+
+import datetime as dt
+import io
+import subprocess
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from ketnap.privacy import readlog
+from ketnap.privacy.masking import mask_citizen_id
+from ketnap.privacy.models import ReadEntry, ReadKind, ReadLogError
+from ketnap.privacy.stamps import Stamp, stamp_docx, stamp_pdf
+
+
+def _entries(**filters):
+    return list(ReadEntry.objects.filter(**filters).order_by("id").values_list("user__username", "kind", "person_id"))
+
+
+# --- 1. the CCCD on screen -------------------------------------------------------------------------------------------
+def test_mask_keeps_the_last_three_digits():
+    assert mask_citizen_id("022112345678") == "•••••••••678"
+    assert mask_citizen_id("") == ""
+    assert mask_citizen_id(None) == ""
+
+
+def test_person_page_masks_the_citizen_id_and_the_button_reveals_it_logged(login, world, personas):
+    client = login(personas.secretary_a1)
+    full = world.an.citizen_id
+    page = client.get(reverse("person_detail", kwargs={"pk": world.an.pk})).content.decode()
+    assert full not in page
+    assert mask_citizen_id(full) in page
+    assert reverse("citizen_id_reveal", kwargs={"pk": world.an.pk}) in page
+    assert _entries() == [("bithu.a1", ReadKind.PERSON, world.an.pk)]
+
+    assert client.get(reverse("citizen_id_reveal", kwargs={"pk": world.an.pk})).status_code == 405  # POST only
+    shown = client.post(reverse("citizen_id_reveal", kwargs={"pk": world.an.pk}))
+    assert shown.status_code == 200
+    assert full in shown.content.decode()
+    assert _entries()[1:] == [("bithu.a1", ReadKind.CITIZEN_ID, world.an.pk)]
+
+
+def test_revealing_an_outsiders_citizen_id_is_404_and_writes_nothing(login, world, personas):
+    client = login(personas.secretary_a1)
+    response = client.post(reverse("citizen_id_reveal", kwargs={"pk": world.outsider.pk}))
+    assert response.status_code == 404
+    assert world.outsider.citizen_id not in response.content.decode()
+    assert _entries() == []
+
+
+def test_the_edit_form_still_shows_the_citizen_id_to_who_edits(login, world, personas):
+    client = login(personas.secretary_a1)
+    assert world.an.citizen_id in client.get(reverse("person_edit", kwargs={"pk": world.an.pk})).content.decode()
+
+
+# --- 2. the read log --------------------------------------------------------------------------------------------
+def test_candidate_page_and_scan_are_logged(login, world, personas, pipeline_world):
+    client = login(personas.secretary_a1)
+    candidate = pipeline_world.bình
+    assert client.get(reverse("candidate_detail", kwargs={"candidate_pk": candidate.pk})).status_code == 200
+    scan = pipeline_world.scans[candidate.pk]
+    response = client.get(reverse("candidate_scan", kwargs={"candidate_pk": candidate.pk, "doc_pk": scan.pk}))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    response.close()
+    assert _entries() == [
+        ("bithu.a1", ReadKind.CANDIDATE, world.binh.pk),
+        ("bithu.a1", ReadKind.SCAN, world.binh.pk),
+    ]
+
+
+def test_reading_a_person_page_costs_one_insert_and_no_query_per_reader(login, world, personas):
+    """Measured: 14 queries before the read log for an office user (audit readers); now + 1 INSERT + 1 SELECT for
+    "Ai đã xem", whatever the number of readers."""
+    client = login(personas.office_a)
+    url = reverse("person_detail", kwargs={"pk": world.an.pk})
+    for user in (personas.secretary_a1, personas.admin_a, personas.superuser):
+        readlog.record(user, ReadKind.PERSON, person_id=world.an.pk)
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url).content.decode()
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert len(sql) == 16
+    assert [s.split()[0] for s in sql if "privacy_readentry" in s] == ["INSERT", "SELECT"]
+    assert page.count("bithu.a1") == 1 and "Ai đã xem" in page
+
+
+def test_secretaries_log_reads_without_seeing_the_log(login, world, personas):
+    client = login(personas.secretary_a1)
+    page = client.get(reverse("person_detail", kwargs={"pk": world.an.pk})).content.decode()
+    assert "Ai đã xem" not in page
+    assert client.get(reverse("read_log")).status_code == 404
+    assert _entries() == [("bithu.a1", ReadKind.PERSON, world.an.pk)]
+
+
+def test_read_log_page_scope_and_filters(login, world, personas):
+    readlog.record(personas.secretary_a1, ReadKind.PERSON, person_id=world.an.pk)
+    readlog.record(personas.secretary_b1, ReadKind.PERSON, person_id=world.outsider.pk)
+    readlog.record(personas.secretary_a1, ReadKind.DOWNLOAD, what="Danh sách A (xlsx)", count=7)
+    readlog.record(personas.secretary_b1, ReadKind.DOWNLOAD, what="Danh sách của B (csv)", count=3)
+    old = readlog.record(personas.secretary_a1, ReadKind.PERSON, person_id=world.binh.pk)
+    with connection.cursor() as cursor:  # the log refuses updates: an old read is made in SQL
+        cursor.execute("UPDATE privacy_readentry SET at = %s WHERE id = %s", [dt.datetime(2025, 1, 5, 3), old.pk])
+    client = login(personas.office_a)
+    body = client.get(reverse("read_log")).content.decode()
+    assert "Nguyễn Văn An" in body and "Danh sách A (xlsx)" in body and "Trần Thị Bình" in body
+    assert world.outsider.full_name not in body and "Danh sách của B" not in body  # hospital B is not office A's
+    narrowed = client.get(reverse("read_log"), {"nhan-su": world.an.pk}).content.decode()
+    assert "Nguyễn Văn An" in narrowed and "Danh sách A" not in narrowed
+    dated = client.get(reverse("read_log"), {"tu-ngay": "01/01/2025", "den-ngay": "31/01/2025"}).content.decode()
+    assert "Trần Thị Bình" in dated and "Nguyễn Văn An" not in dated
+    by_kind = client.get(reverse("read_log"), {"loai": ReadKind.DOWNLOAD}).content.decode()
+    assert "Danh sách A (xlsx)" in by_kind and "Nguyễn Văn An" not in by_kind
+    everything = login(personas.superuser).get(reverse("read_log")).content.decode()
+    assert world.outsider.full_name in everything
+
+
+def test_the_read_log_is_append_only_and_pruned_after_the_retention(settings, world, personas):
+    settings.KETNAP_READ_LOG_MONTHS = 24
+    entry = readlog.record(personas.office_a, ReadKind.PERSON, person_id=world.an.pk)
+    entry.kind = ReadKind.SCAN
+    with pytest.raises(ReadLogError):
+        entry.save()
+    with pytest.raises(ReadLogError):
+        ReadEntry.objects.all().delete()
+    with pytest.raises(ReadLogError):
+        ReadEntry.objects.update(kind=ReadKind.SCAN)
+    kept = readlog.record(personas.office_a, ReadKind.PERSON, person_id=world.binh.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE privacy_readentry SET at = %s WHERE id = %s",
+            [timezone.now() - dt.timedelta(days=2 * 365 + 2), entry.pk],
+        )
+    now = timezone.localtime()
+    assert readlog.retention_start(now).date() in {
+        now.date().replace(year=now.year - 2, day=d) for d in range(min(now.day, 28), now.day + 1)
+    }
+    out = io.StringIO()
+    call_command("prune-read-log", stdout=out)
+    assert "Đã xóa 1 dòng" in out.getvalue()
+    assert list(ReadEntry.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_retention_start_clamps_to_the_end_of_the_month(settings):
+    settings.KETNAP_READ_LOG_MONTHS = 1
+    march_31 = timezone.make_aware(dt.datetime(2026, 3, 31, 10, 0))
+    assert readlog.retention_start(march_31) == timezone.make_aware(dt.datetime(2026, 2, 28, 10, 0))
+
+
+# --- 3. downloads with names: logged and stamped ------------------------------------------------------------------
+def test_a_list_download_as_xlsx_is_stamped_and_logged(login, personas, pipeline_world):
+    from openpyxl import load_workbook
+
+    client = login(personas.secretary_a1)
+    response = client.get(reverse("due_list"), {"xuat": "xlsx", "q": "binh"})
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    author = "bithu.a1"
+    assert author in workbook.properties.creator and author in workbook.properties.lastModifiedBy
+    assert "Tải bởi" in workbook.properties.description
+    last = [row for row in workbook.active.iter_rows(values_only=True) if any(row)][-1]
+    assert last[0].startswith("Tải bởi") and author in last[0] and "không chia sẻ" in last[0]
+    entry = ReadEntry.objects.get()
+    assert (entry.user, entry.kind, entry.person_id, entry.count) == (personas.secretary_a1, "download", None, 1)
+    assert entry.what == "Việc cần làm (xlsx)" and entry.query == "q=binh"
+
+
+def test_a_list_download_as_csv_stays_data_only_and_is_logged_when_sent(login, personas, pipeline_world):
+    client = login(personas.secretary_a1)
+    response = client.get(reverse("due_list"), {"xuat": "csv"})
+    assert ReadEntry.objects.count() == 0  # nothing sent yet
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    response.close()
+    assert "Tải bởi" not in "\n".join(lines) and len(lines) == 2  # the header and Bình: no stamp line to import
+    entry = ReadEntry.objects.get()
+    assert (entry.kind, entry.count, entry.what) == ("download", 1, "Việc cần làm (csv)")
+
+
+def test_a_candidate_form_docx_carries_who_downloaded_it(login, personas, pipeline_world):
+    from docx import Document
+
+    from ketnap.documents.forms import FORMS
+
+    candidate = pipeline_world.bình
+    form = next(f for f in FORMS.values() if f.available(candidate) and not f.per_introduction)
+    client = login(personas.secretary_a1)
+    response = client.get(reverse("documents_docx", kwargs={"candidate_pk": candidate.pk, "form": form.slug}))
+    document = Document(io.BytesIO(response.content))
+    assert "bithu.a1" in document.core_properties.author and "Tải bởi" in document.core_properties.comments
+    footer = "\n".join(p.text for p in document.sections[0].footer.paragraphs)
+    assert "Tải bởi" in footer and "bithu.a1" in footer
+    assert _entries() == [("bithu.a1", ReadKind.DOWNLOAD, candidate.person_id)]
+
+
+def test_stamped_docx_and_pdf_open_with_their_properties(world, personas):
+    from docx import Document
+
+    from ketnap.stats.pdf import html_to_pdf
+
+    stamp = Stamp("Nguyễn Văn Ánh (vp.a)", timezone.make_aware(dt.datetime(2026, 3, 2, 9, 5)))
+    assert stamp.line.startswith("Tải bởi Nguyễn Văn Ánh (vp.a) lúc 02/03/2026 09:05")
+    blank = io.BytesIO()
+    Document().save(blank)
+    stamped = Document(io.BytesIO(stamp_docx(blank.getvalue(), stamp)))
+    assert stamped.core_properties.last_modified_by == "Nguyễn Văn Ánh (vp.a)"
+    try:
+        pdf = html_to_pdf("<p>Danh sách</p>")
+    except Exception as exc:  # WeasyPrint's libraries missing on this machine
+        pytest.skip(f"no PDF writer: {exc}")
+    out = stamp_pdf(pdf, stamp)
+    assert out.startswith(pdf)  # an incremental update: the document itself untouched
+    info = subprocess.run(["pdfinfo", "-"], input=out, capture_output=True, check=True).stdout.decode()
+    assert "Author:          Nguyễn Văn Ánh (vp.a)" in info and "Subject:         Tải bởi" in info
+    text = subprocess.run(["pdftotext", "-", "-"], input=out, capture_output=True, check=True).stdout.decode()
+    assert "Danh sách" in text
+
+
+def test_a_list_of_names_docx_is_stamped_and_logged_with_its_size(login, personas, pipeline_world):
+    from docx import Document
+
+    client = login(personas.secretary_a1)
+    response = client.get(reverse("documents_list_docx", kwargs={"form": "de-nghi-hoc-lop-nhan-thuc"}))
+    document = Document(io.BytesIO(response.content))
+    assert "bithu.a1" in document.core_properties.author
+    assert "Trần Thị Bình" in "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    entry = ReadEntry.objects.get()
+    assert (entry.kind, entry.person_id, entry.count) == ("download", None, 1)
+    assert entry.what.endswith(".docx")
