@@ -313,12 +313,12 @@ def test_people_list_query_count_does_not_grow(client, world, personas, django_a
 
     headers, url = bearer(personas.office_a), reverse("api:people")
     client.get(url, headers=headers)  # the first use writes last_used; later ones within a minute do not
-    # token + user, roles, count, page, memberships of the page (and the session machinery's own)
-    with django_assert_num_queries(5):
+    # token + user, roles, the read log's one INSERT, count, page, memberships of the page
+    with django_assert_num_queries(6):
         assert client.get(url, headers=headers).json()["count"] == 3
     for n in range(6):
         f.person(world.dept_a1, f"Hồ Văn Thêm{n}")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(url, headers=headers).json()["count"] == 9
 
 
@@ -441,3 +441,22 @@ def test_a_token_expires_by_itself_unless_asked_not_to(client, personas):
     assert ApiToken.objects.get(name="mai").expires is None
     with pytest.raises(CommandError, match="--days"):
         call_command("api-token", "create", "--user", "vp.a", "--name", "x", "--days", "0", stdout=out, stderr=err)
+
+
+def test_reads_of_personal_data_through_the_api_go_into_the_read_log(api, world, personas, pipeline_world):
+    """Luật 91/2025/QH15 (issue #13): who read whose data is known whichever way it was read — the API like the
+    pages. An overseer's statistics hold no names and are not logged."""
+    from ketnap.privacy.models import ReadEntry, ReadKind
+
+    assert api(personas.office_a, "person", pk=world.binh.pk)[0] == 200
+    assert api(personas.office_a, "candidate", candidate_pk=pipeline_world.bình.pk)[0] == 200
+    assert api(personas.office_a, "people", {"q": "binh"})[0] == 200
+    logged = list(ReadEntry.objects.order_by("pk").values_list("user_id", "kind", "person_id", "what", "query"))
+    candidate_path = f"API /api/candidates/{pipeline_world.bình.pk}"
+    assert logged == [
+        (personas.office_a.pk, ReadKind.PERSON, world.binh.pk, f"API /api/people/{world.binh.pk}", ""),
+        (personas.office_a.pk, ReadKind.CANDIDATE, world.binh.pk, candidate_path, ""),
+        (personas.office_a.pk, ReadKind.DOWNLOAD, None, "API /api/people", "q=binh"),
+    ]
+    assert api(personas.overseer, "statistics_bieu3", code="SYT")[0] == 200
+    assert ReadEntry.objects.count() == 3

@@ -66,8 +66,8 @@ def test_candidate_page_and_scan_are_logged(login, world, personas, pipeline_wor
     scan = pipeline_world.scans[candidate.pk]
     response = client.get(reverse("candidate_scan", kwargs={"candidate_pk": candidate.pk, "doc_pk": scan.pk}))
     assert response.status_code == 200
+    # consumed, not closed: close() sends request_finished, which ends the PostgreSQL test connection
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    response.close()
     assert _entries() == [
         ("bithu.a1", ReadKind.CANDIDATE, world.binh.pk),
         ("bithu.a1", ReadKind.SCAN, world.binh.pk),
@@ -173,8 +173,7 @@ def test_a_list_download_as_csv_stays_data_only_and_is_logged_when_sent(login, p
     client = login(personas.secretary_a1)
     response = client.get(reverse("due_list"), {"xuat": "csv"})
     assert ReadEntry.objects.count() == 0  # nothing sent yet
-    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
-    response.close()
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()  # to its end: the log is written
     assert "Tải bởi" not in "\n".join(lines) and len(lines) == 2  # the header and Bình: no stamp line to import
     entry = ReadEntry.objects.get()
     assert (entry.kind, entry.count, entry.what) == ("download", 1, "Việc cần làm (csv)")

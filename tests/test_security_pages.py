@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from ketnap.audit.models import AuditEntry
 from ketnap.pipeline.models import DossierItem
 from ketnap.stats.models import Target
 from tests.conftest import PDF
@@ -34,6 +35,9 @@ def test_an_administrator_unlocks_a_locked_login(world, personas, client, caplog
     assert [r.getMessage() for r in caplog.records if r.name == "ketnap.security"] == [
         "root mở khóa đăng nhập cho vp.a"
     ]
+    # every write is audited: the unlock too, by whom, for whom
+    entry = AuditEntry.objects.get(model="auth.User", note="Mở khóa đăng nhập")
+    assert (entry.actor, entry.object_id) == (personas.superuser, str(personas.office_a.pk))
 
 
 def test_a_user_changes_their_own_password(world, personas, login, caplog):
@@ -56,6 +60,8 @@ def test_a_user_changes_their_own_password(world, personas, login, caplog):
     logged = [r.getMessage() for r in caplog.records if r.name == "ketnap.security"]
     assert logged == ["password changed by vp.a from 127.0.0.1"]
     assert not any(secret in r.getMessage() for r in caplog.records for secret in (new, PASSWORD))
+    entry = AuditEntry.objects.get(model="auth.User", note="Đổi mật khẩu")  # in the trail, without any secret
+    assert (entry.actor, entry.changes) == (personas.office_a, {})
 
 
 def test_a_refusal_is_one_warning_line_without_a_traceback(world, personas, login, caplog):

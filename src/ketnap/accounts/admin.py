@@ -6,6 +6,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
 from ketnap.accounts.models import Role
+from ketnap.audit.models import AuditEntry
+from ketnap.audit.recorder import write_entry
 
 
 class RoleInline(admin.TabularInline):
@@ -26,8 +28,9 @@ class KetnapUserAdmin(UserAdmin):
     def unlock_login(self, request, queryset):
         """Lifts a django-axes lockout now instead of after 30 minutes (settings: lockout keyed by username)."""
         names = list(queryset.values_list("username", flat=True))
-        for name in names:
-            axes_reset(username=name)
+        for user in queryset:
+            axes_reset(username=user.username)
+            write_entry(AuditEntry.Action.EVENT, user, {}, note="Mở khóa đăng nhập")
         logging.getLogger("ketnap.security").info(
             "%s mở khóa đăng nhập cho %s", request.user.username, ", ".join(names)
         )

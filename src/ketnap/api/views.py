@@ -33,6 +33,8 @@ from ketnap.api import schemas
 from ketnap.api.auth import TokenAuth
 from ketnap.pipeline import due
 from ketnap.pipeline.enums import Stage
+from ketnap.privacy import readlog
+from ketnap.privacy.models import ReadKind
 from ketnap.registry import indicators
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import PartyMembership
@@ -102,6 +104,14 @@ def _scope(request) -> Scope:
     return Scope(request.auth)
 
 
+def _read(request, scope: Scope, kind: ReadKind, *, person_id: int | None = None) -> None:
+    """Reads of personal data through the API go into the read log like the pages' (ketnap.privacy): a list is a
+    download of names (its filters kept), one person or candidate a page view; "API" says where it came from."""
+    if not scope.sees_personal_data:
+        return  # nothing personal was read
+    readlog.record(request.auth, kind, person_id=person_id, what=f"API {request.path}", query=request.GET.urlencode())
+
+
 def _within(scope: Scope, code: str | None, field: str = "organization__path") -> Q:
     """Rows under the organisation `code`; nothing when the code is unknown or outside the scope (a filter, not a
     lookup: the answer is the same empty list either way, so it tells an outsider nothing)."""
@@ -163,6 +173,7 @@ def people(
 ):
     """Nhân sự trong phạm vi, theo thứ tự tên tiếng Việt."""
     scope = _scope(request)
+    _read(request, scope, ReadKind.DOWNLOAD)
     qs = _people(scope).filter(_within(scope, organization))
     if not include_gone:
         qs = qs.current()
@@ -173,7 +184,10 @@ def people(
 
 @api.get("/people/{pk}", response={200: schemas.PersonDetail, **NOT_FOUND}, url_name="person", tags=["Nhân sự"])
 def person(request, pk: Id):
-    return get_object_or_404(_people(_scope(request)), pk=pk)
+    scope = _scope(request)
+    found = get_object_or_404(_people(scope), pk=pk)
+    _read(request, scope, ReadKind.PERSON, person_id=found.pk)
+    return found
 
 
 @api.get("/members", response=list[schemas.Membership], url_name="members", tags=["Nhân sự"])
@@ -185,6 +199,7 @@ def members(
 ):
     """Đảng viên (các lần kết nạp) trong phạm vi, theo tên."""
     scope = _scope(request)
+    _read(request, scope, ReadKind.DOWNLOAD)
     qs = scope.memberships().filter(_within(scope, organization))
     qs = qs.filter(status=status) if status else qs.filter(status__in=MembershipStatus.active())
     return qs.select_related("person", "organization").order_by("person__sort_key", "person_id", "pk")
@@ -201,6 +216,7 @@ def candidates(
 ):
     """Quần chúng ưu tú đến đảng viên dự bị trong phạm vi, giai đoạn mới đổi trước."""
     scope = _scope(request)
+    _read(request, scope, ReadKind.DOWNLOAD)
     qs = scope.candidates().filter(_within(scope, organization)).select_related("person", "organization")
     if stage:
         qs = qs.filter(stage=stage)
@@ -219,7 +235,9 @@ def candidates(
 )
 def candidate(request, candidate_pk: Id):
     """Một người, các bước đã ghi và việc tiếp theo với hạn của nó."""
-    found = get_object_or_404(_scope(request).candidates().select_related("person", "organization"), pk=candidate_pk)
+    scope = _scope(request)
+    found = get_object_or_404(scope.candidates().select_related("person", "organization"), pk=candidate_pk)
+    _read(request, scope, ReadKind.CANDIDATE, person_id=found.person_id)
     found.next = due.next_action(found, today()) if found.open else None
     return found  # its steps come in Step's own order: newest first
 
@@ -246,6 +264,7 @@ def due_items(
 ):
     """Việc cần làm: việc tiếp theo của từng người còn đang theo dõi, quá hạn trước, rồi theo hạn và tên."""
     scope = _scope(request)
+    _read(request, scope, ReadKind.DOWNLOAD)
     qs = scope.candidates()
     if mine:
         qs = qs.filter(helpers__member__user=request.auth, helpers__until__isnull=True).distinct()
