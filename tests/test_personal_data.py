@@ -116,11 +116,10 @@ def test_export_unknown_format_is_404(world, personas, login):
 
 
 # --- retention -----------------------------------------------------------------------------------------------------
-def _leaver(world, name, *, left, born=dt.date(1995, 6, 15), close=True, **fields):
+def _leaver(world, name, *, left, born=dt.date(1995, 6, 15), **fields):
     person = f.person(world.dept_a1, name, born=born, phone="0912345678", email="x@benhvien.vn", **fields)
-    people.update_person(person, left_on=left)
-    if close:  # the assignment ends when the person left (the registry keeps it open: see README "còn lại")
-        Assignment.objects.filter(person=person).update(valid_to=left)
+    people.update_person(person, left_on=left)  # the registry ends the assignment on that day
+    assert Assignment.objects.get(person=person).valid_to == left
     return person
 
 
@@ -139,7 +138,6 @@ def test_who_is_due_for_purge(world, pipeline_world):
 
 def test_purge_strips_identity_keeps_statistics_and_audits_without_values(world, personas):
     leaver = _leaver(world, "Đỗ Văn Cũ", left=dt.date(2019, 6, 30), staff_code="NV-77", job_title="Điều dưỡng")
-    stays_open = _leaver(world, "Hồ Văn Mở", left=dt.date(2019, 6, 30), close=False)
     past = [dt.date(2017, 3, 1), dt.date(2019, 6, 1), dt.date(2025, 6, 10)]
     before = [_figures(world, d) for d in past]
     old_values = [leaver.full_name, leaver.citizen_id, "0912345678", "NV-77", "Điều dưỡng", "1995-06-15"]
@@ -147,7 +145,7 @@ def test_purge_strips_identity_keeps_statistics_and_audits_without_values(world,
 
     out = io.StringIO()
     call_command("purge-expired", "--dry-run", "--today", "01/12/2026", stdout=out)
-    assert "Đỗ Văn Cũ" in out.getvalue() and "2 người" in out.getvalue() and "Chạy thử" in out.getvalue()
+    assert "Đỗ Văn Cũ" in out.getvalue() and "1 người" in out.getvalue() and "Chạy thử" in out.getvalue()
     assert Person.objects.get(pk=leaver.pk).purged_at is None
 
     call_command("purge-expired", "--today", "01/12/2026", stdout=io.StringIO())
@@ -163,20 +161,18 @@ def test_purge_strips_identity_keeps_statistics_and_audits_without_values(world,
     assert purged.birth_date == dt.date(1995, 1, 1)  # year only: 30 after the last day on the staff
     assert purged.purged_at is not None and purged.archived_at is not None
     assert list(purged.assignments.values_list("job_title", flat=True)) == [""]
-    # an assignment left open counts the person on every later day: the day of birth stays, or 2025 figures move
-    assert Person.objects.get(pk=stays_open.pk).birth_date == dt.date(1995, 6, 15)
     assert [_figures(world, d) for d in past] == before
 
     new = list(AuditEntry.objects.filter(pk__gt=last_entry).order_by("id"))
-    assert [(e.person_id, e.action) for e in new] == [(leaver.pk, "event"), (stays_open.pk, "event"), (None, "event")]
+    assert [(e.person_id, e.action) for e in new] == [(leaver.pk, "event"), (None, "event")]
     assert "Xóa dữ liệu cá nhân: hết thời hạn lưu trữ 60 tháng sau ngày thôi việc 30/06/2019" in new[0].note
-    assert "2 người" in new[2].note
+    assert "1 người" in new[1].note
     for entry in new:
         written = f"{entry.object_repr} {entry.changes} {entry.note}"
         assert not [value for value in old_values if value in written]
-    assert AuditEntry.objects.filter(pk__gt=last_entry).count() == 3
+    assert AuditEntry.objects.filter(pk__gt=last_entry).count() == 2
     call_command("purge-expired", "--today", "01/12/2026", stdout=io.StringIO())  # nobody twice
-    assert AuditEntry.objects.filter(pk__gt=last_entry).count() == 3
+    assert AuditEntry.objects.filter(pk__gt=last_entry).count() == 2
 
 
 def _figures(world, day):

@@ -70,14 +70,35 @@ def create_person(*, unit: WorkUnit, on: dt.date | None = None, **fields) -> Per
 
 
 @transaction.atomic
+@transaction.atomic
 def update_person(person: Person, **fields) -> Person:
-    """Edit personal data (not the work unit: see change_work_unit)."""
+    """Edit personal data (not the work unit: see change_work_unit). A leaving date ends the work at the unit too."""
     fields.pop("work_unit", None)
+    left_before = Person.objects.filter(pk=person.pk).values_list("left_on", flat=True).first() if person.pk else None
     for name, value in fields.items():
         setattr(person, name, value)
     person.full_clean()
     person.save()
+    if person.pk and person.left_on != left_before:
+        _follow_leaving(person, left_before)
     return person
+
+
+def _follow_leaving(person: Person, left_before: dt.date | None) -> None:
+    """Keep the work history in step with the leaving date: statistics for a day count the assignments in force
+    that day, so someone who left must stop being counted from that day (and be counted again if the date is
+    taken back). The assignment that ended on the old date is the one to move or reopen."""
+    if left_before is None:
+        assignment = person.assignments.filter(valid_to__isnull=True).order_by("-valid_from").first()
+    else:
+        assignment = person.assignments.filter(valid_to=left_before).order_by("-valid_from").first()
+    if assignment is None:
+        return
+    if person.left_on is not None and person.left_on <= assignment.valid_from:
+        began = f"{assignment.unit} ({fmt(assignment.valid_from)})"
+        raise ValidationError({"left_on": f"Ngày thôi việc phải sau ngày bắt đầu làm việc tại {began}."})
+    assignment.valid_to = person.left_on
+    assignment.save(update_fields=["valid_to"])
 
 
 @transaction.atomic
