@@ -195,7 +195,7 @@ def soak(pid: int, base: str, args) -> dict:
             took = (time.perf_counter() - began) * 1000
             with lock:
                 statuses[status] += 1
-                latencies[name].append(took)
+                latencies[name if status else f"{name} (timed out / dropped)"].append(took)
 
     threads = [threading.Thread(target=run, args=(s,), daemon=True) for s in sessions]
     for thread in threads:
