@@ -15,3 +15,13 @@ def fmt(day: dt.date) -> str:
 def not_in_future(on: dt.date, field: str = "on") -> None:
     if on > today():
         raise ValidationError({field: f"Ngày hiệu lực {fmt(on)} chưa đến; chỉ ghi nhận thay đổi đã có hiệu lực."})
+
+
+def command_day(raw: str) -> dt.date:
+    """A day typed on a `ketnap` command line (dd/mm/yyyy), as argparse's `type=`: a clear error otherwise."""
+    from django.core.management.base import CommandError
+
+    try:
+        return dt.datetime.strptime(raw, "%d/%m/%Y").date()
+    except ValueError as exc:
+        raise CommandError(f"Ngày không hợp lệ: {raw!r}; nhập theo dạng dd/mm/yyyy.") from exc

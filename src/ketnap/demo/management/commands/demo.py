@@ -19,13 +19,7 @@ from django.utils import timezone
 from ketnap import siteaddress
 from ketnap.demo import generator
 from ketnap.pipeline import reminders
-
-
-def _day(raw: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(raw, "%d/%m/%Y").date()
-    except ValueError as exc:
-        raise CommandError(f"Ngày không hợp lệ: {raw!r}; nhập theo dạng dd/mm/yyyy.") from exc
+from ketnap.registry.services.dates import command_day
 
 
 class Command(BaseCommand):
@@ -40,7 +34,10 @@ class Command(BaseCommand):
             help="Hệ số quy mô: N ≥ 1 nhân bản 19 đơn vị ngoài khối Sở Y tế (khoảng 8.000 × N nhân sự).",
         )
         parser.add_argument(
-            "--today", type=_day, default=None, help="Ngày 'hôm nay' của dữ liệu, dd/mm/yyyy (mặc định: hôm nay)."
+            "--today",
+            type=command_day,
+            default=None,
+            help="Ngày 'hôm nay' của dữ liệu, dd/mm/yyyy (mặc định: hôm nay).",
         )
         parser.add_argument("--host", default=None, help="Địa chỉ ketnap serve sẽ nghe (để đường dẫn trong thư đúng).")
         parser.add_argument("--port", type=int, default=None, help="Cổng ketnap serve sẽ nghe (mặc định 8000).")

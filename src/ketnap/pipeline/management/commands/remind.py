@@ -9,18 +9,12 @@ KETNAP_BASE_URL, else the address `ketnap serve` last ran on).
 import datetime as dt
 
 from django.core.mail import get_connection
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from ketnap import siteaddress
 from ketnap.pipeline import reminders
+from ketnap.registry.services.dates import command_day
 from ketnap.registry.services.dates import today as local_today
-
-
-def _day(raw: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(raw, "%d/%m/%Y").date()
-    except ValueError as exc:
-        raise CommandError(f"Ngày không hợp lệ: {raw!r}; nhập theo dạng dd/mm/yyyy.") from exc
 
 
 class Command(BaseCommand):
@@ -32,7 +26,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="In các thư ra màn hình, không gửi.")
         parser.add_argument(
-            "--today", type=_day, default=None, help="Tính hạn theo ngày này, dd/mm/yyyy (mặc định: hôm nay)."
+            "--today", type=command_day, default=None, help="Tính hạn theo ngày này, dd/mm/yyyy (mặc định: hôm nay)."
         )
 
     def handle(self, *args, dry_run: bool, today: dt.date | None, **options):

@@ -6,20 +6,13 @@ ketnap.registry.services.retention. The period is Preferences.retention_months (
 
 import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from ketnap.audit.context import acting
 from ketnap.registry.models import Preferences
 from ketnap.registry.services import retention
-from ketnap.registry.services.dates import fmt
+from ketnap.registry.services.dates import command_day, fmt
 from ketnap.registry.services.dates import today as local_today
-
-
-def _day(raw: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(raw, "%d/%m/%Y").date()
-    except ValueError as exc:
-        raise CommandError(f"Ngày không hợp lệ: {raw!r}; nhập theo dạng dd/mm/yyyy.") from exc
 
 
 class Command(BaseCommand):
@@ -30,7 +23,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Chỉ liệt kê những người sẽ bị xóa dữ liệu.")
-        parser.add_argument("--today", type=_day, default=None, help="Tính thời hạn theo ngày này, dd/mm/yyyy.")
+        parser.add_argument("--today", type=command_day, default=None, help="Tính thời hạn theo ngày này, dd/mm/yyyy.")
 
     def handle(self, *args, dry_run: bool, today: dt.date | None, **options):
         on = today or local_today()
