@@ -137,13 +137,13 @@ def main() -> None:
     subprocess.run([KETNAP, "migrate", "-v0"], env=env, check=True)
     subprocess.run([KETNAP, "demo", "--scale", str(args.scale)], env=env, check=True, stdout=subprocess.DEVNULL)
     port = free_port()
-    server = subprocess.Popen(
-        [KETNAP, "serve", "--port", str(port), "--threads", "8"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # the server's log goes to a file: an unread pipe fills after 64 kB and then blocks the server's next log line
+    # (the first soaks measured exactly that: every request hung after about 80 s)
+    server_log = Path(data_dir) / "soak-server.log"
+    with server_log.open("w") as log:
+        server = subprocess.Popen(
+            [KETNAP, "serve", "--port", str(port), "--threads", "8"], env=env, stdout=subprocess.DEVNULL, stderr=log
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -155,8 +155,10 @@ def main() -> None:
         result = soak(server.pid, base, args)
     finally:
         server.terminate()
-        _out, errors = server.communicate(timeout=30)
+        server.wait(timeout=30)
+    errors = server_log.read_text(errors="replace")
     result["server_stderr_tracebacks"] = errors.count("Traceback")
+    result["server_log_lines"] = errors.count("\n")
     result["data_dir"] = data_dir
     if args.no_record:
         print(summary(result))
