@@ -148,13 +148,16 @@ def main() -> None:
         "organizations": Organization.objects.count(),
         "demo_build_seconds": build_seconds,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {sys.version.split()[0]}",
+        "load_average_at_end": [round(x, 1) for x in os.getloadavg()],  # other work on the machine skews timings
         "pages": figures,
     }
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    if not args.pages:  # a run of some pages only is kept in history.md, beside the full run it does not replace
+        (RESULTS / "latest.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     lines = [
         f"\n## {result['when']} · scale {args.scale} · {result['database']} · {result['staff']:,} staff, "
-        f"{result['members']:,} members · demo built in {build_seconds} s\n",
+        f"{result['members']:,} members · demo built in {build_seconds} s · load average at the end "
+        f"{result['load_average_at_end']}{' · some pages only' if args.pages else ''}\n",
         "| page | median ms | min | max | queries |",
         "|---|---|---|---|---|",
     ]
