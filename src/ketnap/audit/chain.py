@@ -1,13 +1,18 @@
 """The audit chain as a whole: its head (the newest entry's hash, written into backups and logs so that a rewrite
 of the database can be told), its anchors outside the database and its verification (`ketnap audit verify`).
 
-Three things are checked, each catching what the others cannot:
-- every entry's hash is its own content's (scheme 2 covers every field) and points at the entry before: an entry
-  changed in the database, or removed or inserted in the middle;
+Four things are checked, each catching what the others cannot:
+- every entry's payload (description, changes, note) matches its salted digest, and its hash is its own content's
+  (scheme 3: the metadata and that digest) and points at the entry before: an entry changed in the database, or
+  removed or inserted in the middle;
 - every entry sealed with this installation's key has a seal that matches (HMAC, key outside the database): a
   rewrite that recomputed the plain hashes;
 - every anchored head (DATA_DIR/audit-anchors.log, appended by `ketnap audit anchor`/`verify`, cron and backups)
   is still in the chain with the same hash: the newest entries deleted (a shortened chain is otherwise intact).
+  Anchors written before a re-chaining migration's line (source sealing.RECHAIN_SOURCE, audit 0005) quote hashes of
+  the old chain: their entries must still be there, and the migration's record says whether their hashes matched;
+- every redacted entry (payload and salt removed, ketnap.audit.redaction) is named by a later redaction record of the
+  same person, itself sealed: a payload wiped in the database and marked redacted by hand is told.
 """
 
 import datetime as dt
@@ -19,6 +24,9 @@ from django.utils import timezone
 
 from ketnap.audit import sealing
 from ketnap.audit.models import AuditEntry
+from ketnap.audit.redaction import REDACTION_MODEL, redacted_ids
+
+RECHAIN_MODEL = "audit.AuditEntry"  # the re-chaining migrations' records (audit 0003, 0005)
 
 ANCHORS_FILE = "audit-anchors.log"
 
@@ -36,6 +44,7 @@ class ChainReport:
     sealed: bool = False  # seals were checked with the key
     anchors: int = 0  # anchors checked
     notes: tuple[str, ...] = field(default=())  # what the operator should know although the chain holds
+    redacted: int = 0  # entries whose payload was removed at the end of the retention period
 
 
 @dataclass(frozen=True)
@@ -99,13 +108,18 @@ class _Walk:
         self.key, self.key_id = key, sealing.key_id(key) if key else None
         self.previous, self.previous_id, self.checked, self.head_id = "", None, 0, None
         self.foreign = None  # first entry of the newest run sealed by a key this machine lacks
-        self.wanted, self.found, self.notes = wanted, {}, []
+        self.wanted, self.found, self.kinds, self.notes = wanted, {}, {}, []
+        self.unaccounted: dict[int, tuple] = {}  # redacted entries no redaction record named yet: id -> (person, at)
+        self.redacted = 0
 
     def problem(self, entry: AuditEntry) -> tuple[str, str] | None:
         if entry.previous_hash != self.previous:
             return "link", "không nối với mục trước (có mục trước nó bị xóa, chèn hoặc sửa)"
-        if entry.scheme != sealing.SCHEME:
+        if entry.scheme not in sealing.SCHEMES:
             return "content", f"cách băm phiên bản {entry.scheme} không được hỗ trợ"
+        payload = entry.payload_problem()
+        if payload is not None:
+            return "content", PAYLOAD_REASONS[payload]
         if entry.compute_hash() != entry.hash:
             return "content", "nội dung đã bị sửa (không khớp mã băm)"
         if self.key is not None and entry.key_id == self.key_id:
@@ -131,7 +145,33 @@ class _Walk:
         self.previous, self.previous_id, self.head_id = entry.hash, entry.pk, entry.pk
         self.checked += 1
         if entry.pk in self.wanted:
-            self.found[entry.pk] = entry.hash
+            self.found[entry.pk], self.kinds[entry.pk] = entry.hash, entry.model
+        if entry.redacted:
+            self.redacted += 1
+            self.unaccounted[entry.pk] = (entry.person_id, entry.at)
+        elif entry.model == REDACTION_MODEL:
+            for entry_id in redacted_ids(entry):
+                if entry_id < entry.pk and self.unaccounted.get(entry_id, (None,))[0] == entry.person_id:
+                    del self.unaccounted[entry_id]
+
+    def redaction_notes(self) -> None:
+        if self.redacted:
+            self.notes.append(
+                f"{_number(self.redacted)} mục đã xóa nội dung theo thời hạn lưu trữ (dữ liệu cá nhân của người đã "
+                "hết thời hạn lưu, ketnap purge-expired): còn thời điểm, người thực hiện, loại đối tượng và mã băm "
+                "nội dung; chuỗi, chữ ký và các mục ghi việc xóa đã được kiểm tra."
+            )
+
+
+PAYLOAD_REASONS = {
+    "digest": "nội dung đã bị sửa (không khớp mã băm nội dung)",
+    "left": "mục được đánh dấu đã xóa nội dung nhưng vẫn còn dữ liệu (nội dung đã bị sửa)",
+    "scheme": "mục cách băm phiên bản 2 được đánh dấu đã xóa nội dung: chỉ cách băm phiên bản 3 cho phép xóa",
+}
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
 
 
 def verify(chunk: int = 2000, *, check_key: bool = True, check_anchors: bool = True) -> ChainReport:
@@ -147,18 +187,39 @@ def verify(chunk: int = 2000, *, check_key: bool = True, check_anchors: bool = T
         if found:
             return _broken(walk, entry.pk, entry.at, *found, key=key)
         walk.passed(entry)
+    if walk.unaccounted:
+        entry_id, (_person, at) = min(walk.unaccounted.items())
+        reason = (
+            "nội dung mục đã bị xóa ngoài quy trình: không có mục ghi việc xóa theo thời hạn lưu trữ nào nêu mục này "
+            f"({_number(len(walk.unaccounted))} mục như vậy)"
+        )
+        return _broken(walk, entry_id, at, "content", reason, key=key)
     if check_key and walk.foreign is not None:
         return _broken(walk, walk.foreign.pk, walk.foreign.at, "key", _foreign_reason(walk), key=key)
-    for made in anchors:
+    rechained = max((n for n, made in enumerate(anchors) if _is_rechain(made)), default=-1)
+    for number, made in enumerate(anchors):
         if made.entry_id not in walk.found:
             reason = (
                 f"mục này đã được neo lúc {_when(made.at)} ({made.source}) nhưng không còn trong nhật ký: "
                 f"các mục từ #{made.entry_id} trở về sau đã bị xóa"
             )
             return _broken(walk, made.entry_id, made.at, "removed", reason, key=key)
+        if number < rechained:
+            continue  # a hash of the chain before it was re-chained: checked by the migration (see its record)
         if walk.found[made.entry_id] != made.hash:
             reason = f"mã băm khác với mốc neo lúc {_when(made.at)} ({made.source}): nhật ký đã bị viết lại"
             return _broken(walk, made.entry_id, made.at, "content", reason, key=key)
+        if _is_rechain(made) and walk.kinds[made.entry_id] != RECHAIN_MODEL:
+            reason = f"mốc neo nối lại chuỗi lúc {_when(made.at)} không trỏ tới mục ghi việc nối lại chuỗi"
+            return _broken(walk, made.entry_id, made.at, "content", reason, key=key)
+    if rechained > 0:
+        record = anchors[rechained]
+        walk.notes.append(
+            f"{rechained} mốc neo ghi trước khi nhật ký được nối lại theo cách băm mới (lúc {_when(record.at)}) là "
+            f"mã băm của chuỗi cũ: chỉ kiểm tra được các mục đó còn trong nhật ký; lúc nối lại, chúng đã được đối "
+            f"chiếu với chuỗi cũ, kết quả ghi ở mục #{record.entry_id}."
+        )
+    walk.redaction_notes()
     return ChainReport(
         True,
         walk.checked,
@@ -167,7 +228,12 @@ def verify(chunk: int = 2000, *, check_key: bool = True, check_anchors: bool = T
         sealed=key is not None,
         anchors=len(anchors),
         notes=tuple(walk.notes),
+        redacted=walk.redacted,
     )
+
+
+def _is_rechain(made: Anchor) -> bool:
+    return made.source.startswith(sealing.RECHAIN_SOURCE)
 
 
 def _foreign_reason(walk: _Walk) -> str:
@@ -196,4 +262,5 @@ def _broken(walk: _Walk, entry_id, at, problem: str, reason: str, *, key) -> Cha
         head_id=newest[0] if newest else None,
         sealed=key is not None,
         notes=tuple(walk.notes),
+        redacted=walk.redacted,
     )

@@ -48,11 +48,17 @@ class AuditEntry(models.Model):
     note = models.CharField(max_length=500, blank=True)
     previous_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, editable=False)
-    # Which hashing scheme (ketnap.audit.sealing) the entry follows; 2 since issue #13.
+    # Which hashing scheme (ketnap.audit.sealing) the entry follows; 3 since the retention redaction.
     scheme = models.PositiveSmallIntegerField(default=sealing.SCHEME, editable=False)
     # HMAC-SHA256 of `hash` under the key outside the database, and that key's public id.
     seal = models.CharField(max_length=64, blank=True, editable=False)
     key_id = models.CharField(max_length=16, blank=True, editable=False)
+    # Scheme 3: the hash covers payload_digest = SHA-256(payload_salt, object_repr, changes, note), not the payload.
+    # A redacted entry (ketnap.audit.redaction: the person's retention ran out) has lost its payload and its salt and
+    # keeps the digest. The database defaults let an older migration's model insert rows (audit 0003).
+    payload_salt = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
+    payload_digest = models.CharField(max_length=64, blank=True, default="", db_default="", editable=False)
+    redacted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -64,8 +70,29 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
 
+    @property
+    def redacted(self) -> bool:
+        return self.redacted_at is not None
+
     def payload(self) -> bytes:
-        return sealing.payload(
+        """What `hash` is the SHA-256 of, by the entry's scheme."""
+        if self.scheme == 2:
+            return sealing.payload(
+                id=self.id,
+                at=self.at,
+                actor_id=self.actor_id,
+                actor_name=self.actor_name,
+                action=self.action,
+                model=self.model,
+                object_id=self.object_id,
+                object_repr=self.object_repr,
+                person_id=self.person_id,
+                changes=self.changes,
+                note=self.note,
+                previous_hash=self.previous_hash,
+                key_id=self.key_id,
+            )
+        return sealing.payload_3(
             id=self.id,
             at=self.at,
             actor_id=self.actor_id,
@@ -73,16 +100,26 @@ class AuditEntry(models.Model):
             action=self.action,
             model=self.model,
             object_id=self.object_id,
-            object_repr=self.object_repr,
             person_id=self.person_id,
-            changes=self.changes,
-            note=self.note,
+            payload_digest=self.payload_digest,
             previous_hash=self.previous_hash,
             key_id=self.key_id,
         )
 
     def compute_hash(self) -> str:
         return sealing.digest(self.payload())
+
+    def compute_payload_digest(self) -> str:
+        return sealing.payload_digest(self.payload_salt, self.object_repr, self.changes, self.note)
+
+    def payload_problem(self) -> str | None:
+        """Why the stored payload does not check against the entry (None: it does). "digest": the payload or the salt
+        was changed; "left": marked redacted but values remain; "scheme": redacted under a scheme without a digest."""
+        if self.scheme < 3:
+            return "scheme" if self.redacted else None  # scheme 2 hashes the payload itself
+        if self.redacted:
+            return "left" if (self.payload_salt or self.object_repr or self.changes or self.note) else None
+        return "digest" if self.compute_payload_digest() != self.payload_digest else None
 
     def save(self, *args, **kwargs):
         """Append: lock the chain, take the next id, link to the head, hash every field and seal the hash."""
@@ -91,7 +128,7 @@ class AuditEntry(models.Model):
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
         key = current_key()
         with transaction.atomic(using=using):
-            head = _lock_head(using)
+            head = lock_chain(using)
             if head is not None and head[2] != sealing.key_id(key):
                 head = _record_key_change(using, head, key)
             self._chain_after(using, head, key)
@@ -109,6 +146,9 @@ class AuditEntry(models.Model):
         self.previous_hash = head[1] if head else ""
         self.scheme = sealing.SCHEME
         self.key_id = sealing.key_id(key)
+        self.redacted_at = None
+        self.payload_salt = sealing.new_salt()
+        self.payload_digest = self.compute_payload_digest()
         self.hash = self.compute_hash()
         self.seal = sealing.seal(key, self.hash)
 
@@ -127,8 +167,9 @@ def current_key() -> bytes:
     return _keys[where]
 
 
-def _lock_head(using: str):
-    """(id, hash, key_id) of the newest entry, with the chain locked until the transaction ends."""
+def lock_chain(using: str):
+    """(id, hash, key_id) of the newest entry, with the chain locked until the transaction ends (call it inside
+    transaction.atomic): appends, and ketnap.audit.redaction, wait for each other."""
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -171,10 +212,11 @@ def _record_key_change(using: str, head, key: bytes):
 
 
 def verify_chain() -> list[int]:
-    """Ids of entries whose hash or link to the previous entry does not match (empty = intact)."""
+    """Ids of entries whose payload, hash or link to the previous entry does not match (empty = intact). The full
+    check (seals, anchors, redactions accounted for) is ketnap.audit.chain.verify."""
     broken, previous = [], ""
     for entry in AuditEntry.objects.order_by("id").iterator():
-        if entry.previous_hash != previous or entry.hash != entry.compute_hash():
+        if entry.previous_hash != previous or entry.payload_problem() or entry.hash != entry.compute_hash():
             broken.append(entry.id)
         previous = entry.hash
     return broken

@@ -9,7 +9,8 @@ on the batch (people, units, organisations, code items, users …), never one pe
 they are now (a chi bộ renamed since reads by its new name); the object's own description is as it was written.
 
 A field or a kind this module does not know (added later, or gone from the code) still reads: its label falls back
-to the field's name and its value to a plain rendering.
+to the field's name and its value to a plain rendering. An entry emptied at the end of the person's retention period
+(ketnap.audit.redaction) reads "(đã xóa theo thời hạn lưu trữ)" where its description and values were.
 """
 
 import datetime as dt
@@ -31,6 +32,7 @@ from django.utils.translation import gettext_lazy
 
 from ketnap.accounts.models import display_name
 from ketnap.audit.models import AuditEntry
+from ketnap.audit.redaction import REDACTED_KEY, REDACTION_MODEL
 from ketnap.pipeline.enums import Stage, StepKind
 from ketnap.registry.models import Person
 from ketnap.vietnamese import fold
@@ -52,6 +54,7 @@ KIND_NAMES = {
     "pipeline.Introduction": gettext_lazy("Người giới thiệu"),
     "pipeline.Helper": gettext_lazy("Đảng viên giúp đỡ"),
     "pipeline.MentorNote": gettext_lazy("Nhận xét của đảng viên giúp đỡ"),
+    REDACTION_MODEL: gettext_lazy("Nhật ký thay đổi"),
 }
 
 # Labels of fields declared without a verbose name (or whose verbose name is unclear out of its form), by
@@ -160,6 +163,10 @@ def empty() -> str:
     return _("(trống)")
 
 
+def redacted_text() -> str:
+    return _("(đã xóa theo thời hạn lưu trữ)")
+
+
 @dataclass(frozen=True)
 class Change:
     label: str
@@ -186,6 +193,7 @@ class ReadableEntry:
     person_name: str  # "" when the reader may not read the person (or the entry concerns nobody)
     note: str
     changes: list[Change] = field(default_factory=list)
+    redacted: bool = False  # emptied at the end of the person's retention period: no description, no values
 
     @property
     def when(self) -> str:
@@ -193,6 +201,8 @@ class ReadableEntry:
 
     @property
     def summary(self) -> str:
+        if self.redacted:
+            return redacted_text()
         return "; ".join(change.text for change in self.changes)
 
 
@@ -411,12 +421,26 @@ def _import_changes(value) -> list[Change]:
     return changes
 
 
+def _redaction_changes(value) -> list[Change]:
+    """A redaction record's {"entries": n, "ids": [...]}: how many entries, from which to which."""
+    ids = value.get("ids") if isinstance(value, dict) else None
+    if not isinstance(ids, list) or not ids:
+        return [Change(_("Các mục đã xóa nội dung"), "", _plain(value), False)]
+    text = _("%(count)s mục, từ #%(first)s đến #%(last)s") % {"count": len(ids), "first": ids[0], "last": ids[-1]}
+    return [Change(_("Các mục đã xóa nội dung"), "", text, False)]
+
+
 def _changes(entry: AuditEntry, model, names: Names) -> list[Change]:
+    if entry.redacted:
+        return []
     label = entry.model
     shown = set(_shown_keys(entry))
     out: list[Change] = []
     for key, before, after in _pairs(entry):
         if key not in shown:
+            continue
+        if entry.model == REDACTION_MODEL and key == REDACTED_KEY:
+            out += _redaction_changes(after)
             continue
         if key == "import":
             out += _import_changes(after)
@@ -454,6 +478,8 @@ def _want_names(entry: AuditEntry, model, names: Names) -> None:
 
 def action_words(entry: AuditEntry) -> str:
     changes = entry.changes or {}
+    if entry.model == REDACTION_MODEL:
+        return _("Xóa nội dung nhật ký theo thời hạn lưu trữ")
     if "import" in changes:
         return _("Nhập danh sách")
     if "demo" in changes:
@@ -468,7 +494,9 @@ def action_words(entry: AuditEntry) -> str:
 
 def subject(entry: AuditEntry) -> str:
     """What the entry is about, as recorded (str of the object then); a step's stored code ("sympathise 02/02/2024: …")
-    reads as the step's name, a date as dd/mm/yyyy."""
+    reads as the step's name, a date as dd/mm/yyyy; an emptied entry says so."""
+    if entry.redacted:
+        return redacted_text()
     text = entry.object_repr
     if entry.model == "pipeline.Step":
         code, _sep, rest = text.partition(" ")
@@ -503,6 +531,7 @@ def present(entries: Iterable[AuditEntry], *, people=None) -> list[ReadableEntry
                 person_name=person_name,
                 note=entry.note,
                 changes=_changes(entry, kinds[entry.model], names),
+                redacted=entry.redacted,
             )
         )
     return rows

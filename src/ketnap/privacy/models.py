@@ -4,12 +4,21 @@ religion and ethnicity are sensitive data; the controller must be able to say wh
 Separate from the audit trail (ketnap.audit), which records changes and is kept for ever: reads are many times more
 numerous, so a row is lean (no hash chain, no copy of names), writing one is a single INSERT, and rows older than
 settings.KETNAP_READ_LOG_MONTHS are pruned (`ketnap prune-read-log`). Rows are never edited; the prune is the one way
-they go (ReadQuerySet.delete refuses everything else)."""
+they go (ReadQuerySet.delete refuses everything else), and ReadQuerySet.forget the one edit: when a person's retention
+period runs out (ketnap.registry.services.retention), the file names and filters that carry their name, CCCD or
+contacts are emptied; the row (who read, when, what kind, how many rows) stays."""
+
+from urllib.parse import quote, quote_plus
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from ketnap.vietnamese import fold
+
+SHORTEST = 5  # shorter values (a short staff code) would match other people's rows
 
 
 class ReadLogError(Exception):
@@ -35,6 +44,30 @@ class ReadQuerySet(models.QuerySet):
         """Delete the rows read before `before` (the retention period's start): the one deletion allowed."""
         deleted, _counts = models.QuerySet.delete(self.filter(at__lt=before))
         return deleted
+
+    def forget(self, values) -> int:
+        """Empty `what` and `query` of the rows that hold one of `values` (a purged person's full name, CCCD, phone,
+        e-mail, staff code) as typed, as a URL carries it (with or without diacritics) or as a file name does: the
+        one edit allowed. The number of rows emptied. A fragment typed in a filter (a given name alone) is not
+        found: the rows still go when the read log's own retention ends."""
+        match = Q()
+        for needle in _needles(values):
+            match |= Q(what__icontains=needle) | Q(query__icontains=needle)
+        if not match:
+            return 0
+        return models.QuerySet.update(self.filter(match), what="", query="")
+
+
+def _needles(values) -> set[str]:
+    needles = set()
+    for value in values:
+        text = " ".join(str(value or "").split())
+        if len(text) < SHORTEST:
+            continue
+        folded = fold(text)
+        for form in (text, folded):
+            needles |= {form, quote_plus(form), quote(form), form.replace(" ", "-"), form.replace(" ", "_")}
+    return needles
 
 
 class ReadEntry(models.Model):

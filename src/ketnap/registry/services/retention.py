@@ -12,19 +12,24 @@ Who: Person.left_on (else the day of archiving) at least `months` before today; 
 ended ones too), no candidacy (the Party's own dossier rules keep those), not purged already.
 
 The writes bypass the audit signals on purpose (queryset.update): the signal would copy every purged value into the
-append-only trail. Instead one entry per person names the fields cleared, without their values, and one summary entry
-names the run. Entries written before the purge still hold old values: the hash-chained trail cannot be edited
-(README: "còn lại").
+append-only trail. The entries written before the purge are emptied through the trail's one sanctioned path
+(ketnap.audit.redaction.redact_person: description, changes and note go, the chain still verifies) and the read log
+forgets the file names and filters that carry the person's name, CCCD or contacts (privacy.ReadEntry.forget). Then
+one entry per person names the fields cleared, without their values, and one summary entry names the run. Backups
+taken before the purge still hold the old values (README "Vận hành và tin cậy").
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from ketnap.audit.context import current_actor
 from ketnap.audit.recorder import write_entry
+from ketnap.audit.redaction import redact_person
 from ketnap.registry.models import Assignment, Person, Preferences
 from ketnap.registry.services.dates import fmt, today
 
@@ -123,16 +128,31 @@ def coarse_birth_date(person: Person) -> dt.date:
 class Purged:
     person_id: int
     ended_on: dt.date
+    redacted: int = 0  # audit entries emptied
+    reads_forgotten: int = 0  # read-log rows whose file name or filters named the person
 
 
 def _labels(names) -> str:
     return ", ".join(str(Person._meta.get_field(name).verbose_name) for name in names)
 
 
+def _identifying(person: Person) -> list[str]:
+    """What a file name or a filter in the read log could carry of the person (before the purge clears it)."""
+    return [person.full_name, person.citizen_id or "", person.phone, person.email, person.staff_code]
+
+
+def _forget_reads(values: list[str]) -> int:
+    if not apps.is_installed("ketnap.privacy"):
+        return 0
+    return apps.get_model("privacy", "ReadEntry").objects.forget(values)
+
+
 def purge(person: Person, *, months: int) -> Purged:
-    """Strip one person's identifying data (see the module docstring); one audit entry without the values."""
+    """Strip one person's identifying data (see the module docstring), empty the audit entries about them and the
+    read-log fields naming them; one audit entry without the values."""
     ended = ended_on(person)
     birth = coarse_birth_date(person)
+    identifying = _identifying(person)
     person.family_name, person.given_name = PURGED_FAMILY_NAME, f"#{person.pk}"
     for name, value in CLEARED.items():
         setattr(person, name, value)
@@ -155,6 +175,12 @@ def purge(person: Person, *, months: int) -> Purged:
     values.update(CLEARED)
     Person.objects.filter(pk=person.pk).update(**values)  # no signal: the trail must not copy the old values
     Assignment.objects.filter(person_id=person.pk).update(job_title="")
+    redaction = redact_person(
+        person.pk,
+        actor=current_actor(),
+        reason=f"hết thời hạn lưu trữ {months} tháng sau ngày thôi việc {fmt(ended)}",
+    )
+    forgotten = _forget_reads(identifying)
     kept_birth = (
         "năm sinh" if birth.month == 1 and birth.day == 1 else "tháng, năm sinh" if birth.day == 1 else "ngày sinh"
     )
@@ -165,10 +191,11 @@ def purge(person: Person, *, months: int) -> Purged:
         person.pk,
         note=(
             f"Xóa dữ liệu cá nhân: hết thời hạn lưu trữ {months} tháng sau ngày thôi việc {fmt(ended)}. Đã xóa: "
-            f"họ và tên, {_labels(CLEARED)}, chức danh trong quá trình công tác; ngày sinh chỉ giữ {kept_birth}."
+            f"họ và tên, {_labels(CLEARED)}, chức danh trong quá trình công tác; ngày sinh chỉ giữ {kept_birth}. "
+            f"Nhật ký: xóa nội dung {redaction.entries} mục cũ; nhật ký truy cập: {forgotten} dòng."
         )[:500],
     )
-    return Purged(person.pk, ended)
+    return Purged(person.pk, ended, redaction.entries, forgotten)
 
 
 def purge_expired(*, on: dt.date | None = None, months: int | None = None) -> list[Purged]:

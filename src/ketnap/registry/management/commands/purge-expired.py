@@ -42,4 +42,8 @@ class Command(BaseCommand):
             return
         with acting(None, "ketnap purge-expired"):
             done = retention.purge_expired(on=on, months=months)
-        self.stdout.write(f"Đã xóa dữ liệu cá nhân của {len(done)} người; mỗi người một dòng nhật ký.")
+        self.stdout.write(
+            f"Đã xóa dữ liệu cá nhân của {len(done)} người; mỗi người một dòng nhật ký. Nhật ký thay đổi: xóa nội dung "
+            f"{sum(p.redacted for p in done)} mục cũ về họ; nhật ký truy cập: {sum(p.reads_forgotten for p in done)} "
+            "dòng nêu tên hoặc số giấy tờ của họ. Bản sao lưu trước hôm nay vẫn còn dữ liệu cũ."
+        )
