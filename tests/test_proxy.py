@@ -1,6 +1,7 @@
 """Production behind a TLS reverse proxy, the whole hop: a real `ketnap serve` (waitress) in production mode, talked
 to from 127.0.0.1 as nginx/Caddy would (X-Forwarded-Proto/-Host/-For), and from 127.0.0.2 as a client reaching the
-port directly, whose forwarded headers must count for nothing. Also: login lockout keyed by the account."""
+port directly, whose forwarded headers must count for nothing. Also: login lockout keyed by the account, and the
+address limit keyed by the client behind the proxy."""
 
 import http.client
 import os
@@ -53,6 +54,7 @@ def served(tmp_path_factory):
         "KETNAP_ALLOWED_HOSTS": f"{PUBLIC},127.0.0.1",
         "KETNAP_CSRF_TRUSTED_ORIGINS": f"https://{PUBLIC}",
         "KETNAP_LOGIN_FAILURE_LIMIT": "3",
+        "KETNAP_LOGIN_ADDRESS_LIMIT": "3",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     subprocess.run([sys.executable, "-m", "ketnap", "migrate", "-v0"], env=env, check=True)
@@ -143,4 +145,15 @@ def test_guessing_one_password_from_many_addresses_locks_that_account_only(serve
     assert locked.status == 429, locked.status
     # … while everyone else behind the same proxy (and the same last address) still logs in
     _form, other = _login(served, "chi", PASSWORD, client_address="198.51.100.3")
+    assert (other.status, other.headers["Location"]) == (302, "/")
+
+
+def test_spraying_from_one_client_behind_the_proxy_blocks_that_client_only(served):
+    sprayer = "203.0.113.9"
+    statuses = [_login(served, name, "Mua-xuan-2026", client_address=sprayer)[1].status for name in ("an", "chi", "x")]
+    assert statuses == [200, 200, 429]  # KETNAP_LOGIN_ADDRESS_LIMIT=3 different usernames from one client
+    _form, refused = _login(served, "an", PASSWORD, client_address=sprayer)
+    assert refused.status == 429 and f"Từ địa chỉ {sprayer} đã có đăng nhập sai" in refused.text
+    # the client's address, from X-Forwarded-For: the next client behind the same proxy still logs in
+    _form, other = _login(served, "an", PASSWORD, client_address="203.0.113.10")
     assert (other.status, other.headers["Location"]) == (302, "/")

@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ketnap.audit.recorder import write_entry
@@ -85,3 +86,42 @@ class FeedToken(models.Model):
             self.created = timezone.now()
             self.save(update_fields=["token", "created"])
             write_entry("update", self, {}, note="Tạo đường dẫn lịch việc cần làm mới; đường dẫn cũ hết hiệu lực.")
+
+
+class AddressBlock(models.Model):
+    """A client address refused at login for a while: it failed for too many different usernames (password spraying).
+
+    Made and read by ketnap.accounts.throttle; in the database so that every server process refuses the same
+    addresses. Never deleted: lifting one early (admin) only sets `lifted_at`, so the list also tells what happened.
+    """
+
+    address = models.GenericIPAddressField(gettext_lazy("địa chỉ IP"), db_index=True)
+    started = models.DateTimeField(gettext_lazy("khóa từ"))
+    until = models.DateTimeField(gettext_lazy("khóa đến"))
+    usernames = models.PositiveIntegerField(gettext_lazy("số tên đăng nhập sai"))
+    refused = models.PositiveIntegerField(gettext_lazy("số lần bị từ chối"), default=0)
+    lifted_at = models.DateTimeField(gettext_lazy("mở khóa lúc"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("người mở khóa"),
+    )
+
+    class Meta:
+        ordering = ["-started"]
+        verbose_name = gettext_lazy("khóa đăng nhập theo địa chỉ")
+        verbose_name_plural = gettext_lazy("khóa đăng nhập theo địa chỉ")
+
+    def __str__(self) -> str:
+        return f"{self.address} — {timezone.localtime(self.started):%d/%m/%Y %H:%M}"
+
+    @property
+    def ended(self):
+        """When the block stopped (or will stop) refusing logins."""
+        return self.lifted_at or self.until
+
+    def is_active(self, now=None) -> bool:
+        return self.lifted_at is None and self.until > (now or timezone.now())
