@@ -8,7 +8,11 @@ Bệnh viện Đa khoa tỉnh's office (vp.bvdk) and, for admitted candidates, t
 the first .docx and PDF of a form (nothing cached: docxtpl fills the template, LibreOffice converts it), the
 same document asked again (served from the document cache when there is one), the document after its record
 changed (a different document: rendered again), and a batch .zip of PDFs for several people, first and again.
-Figures go to benchmarks/results/documents.json and are appended to benchmarks/results/history.md.
+Every PDF download is stamped with who downloaded it (ketnap.privacy.stamps): to see what that costs, the cached PDF
+is also read alone (the unstamped cache read, no HTTP) and stamped alone (the line rendered by WeasyPrint once per
+page size, laid on every page by pypdf).
+Figures go to benchmarks/results/documents.json and are appended to benchmarks/results/history.md (--results DIR:
+elsewhere).
 """
 
 import argparse
@@ -36,7 +40,9 @@ def main() -> None:
     parser.add_argument("--data-dir", help="reuse a data directory holding the demo (default: a fresh one)")
     parser.add_argument("--forms", default="6-knd,9-knd", help="forms to time (slugs), comma separated")
     parser.add_argument("--repeat", type=int, default=3, help="candidates per form (a fresh one each time)")
+    parser.add_argument("--results", default=str(RESULTS), help="folder for documents.json and history.md")
     args = parser.parse_args()
+    results = Path(args.results)
 
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="ketnap-bench-docs-")
     os.environ["KETNAP_DATA_DIR"] = data_dir
@@ -62,6 +68,9 @@ def main() -> None:
         cache = None
     if cache is not None:
         cache.clear()
+    from ketnap.documents import render as docs
+    from ketnap.privacy import stamps
+    from ketnap.web.views import documents as document_views
 
     user = User.objects.get(username="vp.bvdk")
     client = Client(HTTP_HOST="127.0.0.1")  # an allowed host; the default "testserver" is not
@@ -82,7 +91,7 @@ def main() -> None:
     cases: dict[str, list[float]] = {}
 
     def record(name: str, value: float) -> None:
-        cases.setdefault(name, []).append(round(value, 3))
+        cases.setdefault(name, []).append(round(value, 4))
 
     slugs = [s for s in args.forms.split(",") if s]
     for number, slug in enumerate(slugs):
@@ -94,6 +103,12 @@ def main() -> None:
             record(f"{slug}.docx again", seconds(lambda b=base: get(f"{b}.docx")))
             record(f"{slug}.pdf first", seconds(lambda b=base: get(f"{b}.pdf")))
             record(f"{slug}.pdf again", seconds(lambda b=base: get(f"{b}.pdf")))
+            # the same download in its two parts: the cached PDF read as made, then stamped for this user
+            job = document_views._job(form, candidate)  # the cache slot the page's link uses
+            record(f"{slug}.pdf again: cache read alone (unstamped)", seconds(lambda j=job: docs.document(j, "pdf")))
+            pdf = docs.document(job, "pdf")
+            stamp = stamps.stamp_for(user)
+            record(f"{slug}.pdf again: stamping alone", seconds(lambda d=pdf, s=stamp: stamps.stamp_pdf(d, s)))
             person = candidate.person
             original = person.given_name
             person.given_name = original + "a"  # an edit of the record (put back below)
@@ -116,14 +131,14 @@ def main() -> None:
         "load_average": round(os.getloadavg()[0], 1),
         "document_cache": cache is not None and cache.enabled(),
         "cases": {
-            name: {"median_s": round(statistics.median(v), 3), "min_s": min(v), "max_s": max(v), "runs": len(v)}
+            name: {"median_s": round(statistics.median(v), 4), "min_s": min(v), "max_s": max(v), "runs": len(v)}
             for name, v in cases.items()
         },
     }
     if cache is not None:
         result["cache"] = cache.usage()
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "documents.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    results.mkdir(parents=True, exist_ok=True)
+    (results / "documents.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     lines = [
         f"\n## Documents · {result['when']} · demo scale 1 · document cache "
         f"{'on' if result['document_cache'] else 'off'} · load average {result['load_average']} at start\n",
@@ -133,7 +148,7 @@ def main() -> None:
     lines += [
         f"| {n} | {c['median_s']} | {c['min_s']} | {c['max_s']} | {c['runs']} |" for n, c in result["cases"].items()
     ]
-    with (RESULTS / "history.md").open("a") as history:
+    with (results / "history.md").open("a") as history:
         history.write("\n".join(lines) + "\n")
     print(json.dumps(result, indent=2, ensure_ascii=False))
 

@@ -3,7 +3,10 @@ data) with its scope and retention, and downloads with names stamped with who do
 
 import datetime as dt
 import io
+import os
+import shutil
 import subprocess
+import zipfile
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader, PdfWriter
 
 from ketnap.privacy import readlog
 from ketnap.privacy.masking import mask_citizen_id
@@ -206,16 +210,49 @@ def test_stamped_docx_and_pdf_open_with_their_properties(world, personas):
     Document().save(blank)
     stamped = Document(io.BytesIO(stamp_docx(blank.getvalue(), stamp)))
     assert stamped.core_properties.last_modified_by == "Nguyễn Văn Ánh (vp.a)"
-    try:
-        pdf = html_to_pdf("<p>Danh sách</p>")
+    try:  # a portrait page, then a landscape one: the line is made once per page size
+        pdf = html_to_pdf(
+            "<style>@page { size: A4 } @page wide { size: A4 landscape } .wide { page: wide }</style>"
+            '<p>Danh sách</p><p class="wide">Bảng ngang</p>'
+        )
     except Exception as exc:  # WeasyPrint's libraries missing on this machine
         pytest.skip(f"no PDF writer: {exc}")
-    out = stamp_pdf(pdf, stamp)
-    assert out.startswith(pdf)  # an incremental update: the document itself untouched
+    overlays = {}
+    out = stamp_pdf(pdf, stamp, overlays)
+    assert len(overlays) == 2
     info = subprocess.run(["pdfinfo", "-"], input=out, capture_output=True, check=True).stdout.decode()
     assert "Author:          Nguyễn Văn Ánh (vp.a)" in info and "Subject:         Tải bởi" in info
     text = subprocess.run(["pdftotext", "-", "-"], input=out, capture_output=True, check=True).stdout.decode()
-    assert "Danh sách" in text
+    assert "Danh sách" in text and "Bảng ngang" in text
+    reader = PdfReader(io.BytesIO(out))
+    assert reader.metadata["/ModDate"] == "D:20260302090500+07'00'"
+    for page in reader.pages:
+        assert stamp.line in " ".join(page.extract_text().split())
+        # printed in the bottom margin (the documents' is 20 mm), below the page number, not over the text
+        assert 0 < _line_height(page) < 12 / 25.4 * 72
+    # another file of the same download (a zip) reuses the lines made; a page turned by /Rotate gets it at the bottom
+    # of the page as seen
+    turned = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    turned.pages[0].rotate(90)
+    written = io.BytesIO()
+    turned.write(written)
+    pages = PdfReader(io.BytesIO(stamp_pdf(written.getvalue(), stamp, overlays))).pages
+    assert len(overlays) == 2
+    assert [(p.rotation, round(float(p.mediabox.width))) for p in pages] == [(0, 842), (0, 842)]
+    assert all(stamp.line in " ".join(p.extract_text().split()) and _line_height(p) < 34 for p in pages)
+
+
+def _line_height(page) -> float:
+    """How high above the page's bottom edge the stamp line is printed, in points."""
+    heights = []
+
+    def visit(text, cm, tm, *_):
+        if "Tải bởi" in text:
+            heights.append(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+
+    page.extract_text(visitor_text=visit)
+    assert heights
+    return max(heights)
 
 
 def test_a_list_of_names_docx_is_stamped_and_logged_with_its_size(login, personas, pipeline_world):
@@ -229,3 +266,181 @@ def test_a_list_of_names_docx_is_stamped_and_logged_with_its_size(login, persona
     entry = ReadEntry.objects.get()
     assert (entry.kind, entry.person_id, entry.count) == ("download", None, 1)
     assert entry.what.endswith(".docx")
+
+
+# --- 4. PDFs with names: the line on every page, the downloader in the properties ---------------------------------
+@pytest.fixture
+def data_dir(settings, tmp_path):
+    """A data directory of the test's own (an empty document cache, the imports' files)."""
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
+    settings.KETNAP_IMPORT_WAIT = 30  # as in test_imports: the job ends before the test's next request
+    return settings.DATA_DIR
+
+
+@pytest.fixture
+def named(personas):
+    """The office and the secretary with Vietnamese names: the stamps show them with their diacritics."""
+    for user, (family, given) in (
+        (personas.office_a, ("Nguyễn Thị", "Ánh")),
+        (personas.secretary_a1, ("Đỗ Văn", "Hùng")),
+    ):
+        user.last_name, user.first_name = family, given
+        user.save()
+    return {"vp.a": "Nguyễn Thị Ánh (vp.a)", "bithu.a1": "Đỗ Văn Hùng (bithu.a1)"}
+
+
+def _download(client, url, **params):
+    """The response and the stamp lines it may carry: one per minute the request spanned."""
+    before = timezone.localtime()
+    response = client.get(url, params)
+    after = timezone.localtime()
+    return response, {f"lúc {t:%d/%m/%Y %H:%M} — tài liệu có dữ liệu cá nhân" for t in (before, after)}
+
+
+def _pages(data: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def _assert_stamped(data: bytes, author: str, times: set[str]) -> None:
+    """Every page shows "Tải bởi <author> lúc <time> — …", and the PDF's Author is the downloader."""
+    pages = _pages(data)
+    assert pages
+    for text in pages:
+        assert any(f"Tải bởi {author} {at}" in text for at in times), text[-300:]
+        assert "chỉ dùng cho công tác đảng, không chia sẻ ra ngoài." in text
+    metadata = PdfReader(io.BytesIO(data)).metadata
+    assert metadata.author == author and metadata.subject.startswith(f"Tải bởi {author} lúc ")
+
+
+def _libreoffice():
+    if not (shutil.which("soffice") and shutil.which("pdftotext")):
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice or pdftotext is missing on CI: install libreoffice-writer-nogui, poppler-utils")
+        pytest.skip("LibreOffice (soffice) or pdftotext is not installed")
+
+
+def test_a_candidate_form_pdf_shows_who_downloaded_it_on_every_page(login, world, personas, cell, named, data_dir):
+    from tests.test_documents import admit
+
+    _libreoffice()
+    decided = admit(world.binh, personas.office_a, cell)
+    client = login(personas.office_a)
+    for form in ("6-knd", "9-knd"):
+        response, times = _download(client, f"/ung-vien/{decided.pk}/van-ban/{form}.pdf")
+        assert response.status_code == 200
+        _assert_stamped(response.content, named["vp.a"], times)
+        assert "Trần Thị Bình" in " ".join(_pages(response.content))
+    assert [e[1:] for e in _entries()] == [(ReadKind.DOWNLOAD, world.binh.pk)] * 2
+
+
+def test_a_cached_pdf_carries_the_stamp_of_each_user_who_downloads_it(
+    login, world, personas, cell, named, data_dir, monkeypatch, tmp_path
+):
+    from tests.test_documents import admit
+
+    _libreoffice()
+    decided = admit(world.binh, personas.office_a, cell)
+    url = f"/ung-vien/{decided.pk}/van-ban/9-knd.pdf"
+    first, first_times = _download(login(personas.office_a), url)
+    _assert_stamped(first.content, named["vp.a"], first_times)
+    [cached] = (data_dir / "cache" / "documents" / f"ung-vien-{decided.pk}").glob("9-knd*.pdf")
+    assert "Tải bởi" not in " ".join(_pages(cached.read_bytes()))  # the cache keeps the document as it was made
+    empty = tmp_path / "no-programs"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # from now on a PDF can only come from the cache
+    client = login(personas.secretary_a1)
+    second, second_times = _download(client, url)
+    assert second.status_code == 200
+    _assert_stamped(second.content, named["bithu.a1"], second_times)
+    assert "Nguyễn Thị Ánh" not in " ".join(_pages(second.content))
+    batch, batch_times = _download(client, "/van-ban/hang-loat/9-knd.zip", ids=decided.pk, **{"dinh-dang": "pdf"})
+    assert batch.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(batch.content)) as archive:
+        [name] = archive.namelist()
+        _assert_stamped(archive.read(name), named["bithu.a1"], batch_times)
+    assert "Tải bởi" not in " ".join(_pages(cached.read_bytes()))
+    assert [e[0] for e in _entries()] == ["vp.a", "bithu.a1", "bithu.a1"]
+    # without WeasyPrint the line cannot be written: the PDF does not leave unstamped
+    from ketnap.stats import pdf
+
+    def unavailable(html):
+        raise pdf.PdfUnavailable("thiếu Pango")
+
+    monkeypatch.setattr(pdf, "html_to_pdf", unavailable)
+    refused = client.get(url)
+    assert refused.status_code == 503 and "không ghi được người tải" in refused.content.decode()
+    assert len(_entries()) == 3
+
+
+def test_statistics_pdfs_with_names_are_stamped_and_logged_figures_alone_are_not(login, world, personas, named):
+    client = login(personas.office_a)
+    try:
+        response, times = _download(client, reverse("target_overview", kwargs={"code": "BVA"}), xuat="pdf")
+    except Exception as exc:  # WeasyPrint's libraries missing on this machine
+        pytest.skip(f"no PDF writer: {exc}")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "Danh sách đã kết nạp" in " ".join(_pages(response.content))  # the office reads the names
+    _assert_stamped(response.content, named["vp.a"], times)
+    entry = ReadEntry.objects.get()
+    assert (entry.user, entry.kind) == (personas.office_a, "download")
+    assert entry.what.startswith("chi-tieu-BVA-") and entry.what.endswith(".pdf")
+    assert entry.query == ""
+    # the overseer's copy holds figures only, and so does the dashboard's: neither stamped nor logged
+    figures = login(personas.overseer).get(reverse("target_overview", kwargs={"code": "BVA"}), {"xuat": "pdf"})
+    dashboard = client.get(reverse("stats_dashboard", kwargs={"code": "BVA"}), {"xuat": "pdf"})
+    for response in (figures, dashboard):
+        assert response.status_code == 200
+        assert "Tải bởi" not in " ".join(_pages(response.content))
+        assert PdfReader(io.BytesIO(response.content)).metadata.author != named["vp.a"]
+    assert ReadEntry.objects.count() == 1
+
+
+def test_the_personal_data_export_pdf_is_stamped_on_every_page(login, world, personas, named):
+    client = login(personas.office_a)
+    response, times = _download(client, f"/nhan-su/{world.binh.pk}/du-lieu-ca-nhan.pdf")
+    assert response.status_code == 200, response.content[:300]
+    assert len(_pages(response.content)) > 1
+    _assert_stamped(response.content, named["vp.a"], times)
+
+
+# --- 5. the import's rows with errors: stamped where the importer does not read, and logged ------------------------
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_import_error_files_are_stamped_outside_the_cells_and_logged(world, personas, login, named, data_dir):
+    import openpyxl
+
+    from tests.test_import_decisions import HEAD, people
+    from tests.test_imports import _finished, _job_urls, _post_file, run, write_xlsx
+
+    rows = people(
+        ["Lò Văn Một", "01/01/1990", "Nam", "001190000801", "Khoa Nội", ""],
+        ["Lò Văn Hai", "01/01/2990", "Nam", "001190000802", "Khoa Nội", ""],
+    )
+    client = login(personas.office_a)
+    job, preview = _finished(client, _post_file(client, world.hospital_a, write_xlsx(data_dir / "e.xlsx", rows, HEAD)))
+    checked = client.get(reverse("import_job_errors", kwargs={"code": "BVA", "token": job.token}))
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(checked.streaming_content)))
+    assert book.properties.creator == named["vp.a"] and book.properties.lastModifiedBy == named["vp.a"]
+    assert book.properties.description.startswith("Tải bởi Nguyễn Thị Ánh (vp.a) lúc ")
+    assert book.active.oddFooter.center.text.startswith("Tải bởi Nguyễn Thị Ánh (vp.a) lúc ")
+    cells = [list(r) for r in book.active.iter_rows(values_only=True)]
+    assert "Tải bởi" not in repr(cells) and [r[1] for r in cells[-2:]] == ["Lò Văn Một", "Lò Văn Hai"]
+    entry = ReadEntry.objects.get()
+    assert (entry.user, entry.kind, entry.count, entry.what) == (personas.office_a, "download", 2, "e-kem-loi.xlsx")
+
+    token = preview.context["token"]
+    job2, _done = _finished(client, client.post(_job_urls(job)[0], {"token": token, "partial": "1"}))
+    rejected = login(personas.admin_a).get(reverse("import_job_errors", kwargs={"code": "BVA", "token": job2.token}))
+    content = b"".join(rejected.streaming_content)
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    assert book.properties.creator == "quantri.a (quantri.a)"
+    assert book.active.oddFooter.center.text.startswith("Tải bởi quantri.a (quantri.a) lúc ")
+    stored = openpyxl.load_workbook(data_dir / "imports" / f"{job2.token}-tra-lai.xlsx")
+    assert stored.properties.creator != book.properties.creator  # the kept file is stamped per download only
+    entry = ReadEntry.objects.order_by("id").last()
+    assert (entry.user, entry.count, entry.what) == (personas.admin_a, 1, "e-dong-chua-nhap.xlsx")
+    # the office corrects the file and imports it again: the stamp adds no row to read
+    corrected = data_dir / "sua.xlsx"
+    corrected.write_bytes(content)
+    _code, out, err = run("staff", corrected, "--org", "BVA", "--dry-run")
+    assert out.startswith("Tóm tắt: 1 dòng"), out + err

@@ -12,9 +12,11 @@ from ketnap.imports.reader import Roster
 ERROR_HEADING = "Lỗi (ketnap)"
 
 
-def write_error_file(source: Path | str, report, target: Path | str, *, only_rows: bool) -> int:
+def write_error_file(source: Path | str, report, target: Path | str, *, only_rows: bool, stamp=None) -> int:
     """Write `target` (.xlsx); returns the number of rows with errors written. `only_rows`: the header and the
-    rows with errors only (what a partial import left out); else every row of the sheet."""
+    rows with errors only (what a partial import left out); else every row of the sheet. `stamp`: who downloads it
+    (ketnap.privacy.stamps.Stamp), written in the properties and the printed footer, never in a cell: the office
+    corrects this very file and imports it again."""
     import openpyxl
 
     roster = Roster(Path(source), report.file_name)
@@ -43,5 +45,9 @@ def write_error_file(source: Path | str, report, target: Path | str, *, only_row
             sheet.append([*values, *([""] * (width - len(values))), "; ".join(found)])
         elif not only_rows:
             sheet.append(list(values))
+    if stamp is not None:
+        from ketnap.privacy.stamps import stamp_workbook
+
+        stamp_workbook(workbook, stamp)
     workbook.save(target)
     return written

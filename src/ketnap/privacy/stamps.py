@@ -1,13 +1,16 @@
 """Who downloaded a file with names, and when, written into the file: its properties and a footer line.
 
-A file that leaves the office (a USB stick, an e-mail) then still says whose copy it is. CSV gets no stamp: it is read
-by the CSDL đảng viên import and by spreadsheets, and any line before or after the header would be read as data; its
-download is in the read log like every other."""
+A file that leaves the office (a USB stick, an e-mail) then still says whose copy it is. .docx: core properties and
+a line in every footer; PDF: Author, Subject and ModDate, and the line printed at the bottom of every page; .xlsx:
+properties, and a last line (a list) or the printed footer (a roster to correct and import again). Stamping is done
+per download on a copy: a cached document stays as it was made (ketnap.documents.cache). CSV gets no stamp: it is
+read by the CSDL đảng viên import and by spreadsheets, and any line before or after the header would be read as data;
+its download is in the read log like every other."""
 
 import datetime as dt
 import io
-import re
 from dataclasses import dataclass
+from html import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,42 +57,96 @@ def stamp_docx(data: bytes, stamp: Stamp) -> bytes:
     return out.getvalue()
 
 
-def _pdf_text(text: str) -> bytes:
-    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">"
+EXCEL_FOOTER_TEXT_MAX = 200  # Excel refuses a header or footer over 255 characters, its formatting codes included
 
 
-def stamp_pdf(data: bytes, stamp: Stamp) -> bytes:
-    """The PDF with Author and Subject in its document information, by an incremental update (the original bytes
-    kept, a new Info object and trailer appended): no PDF library needed, and a cached document is not re-rendered.
-    A PDF whose trailer cannot be read is returned unchanged."""
-    start = data.rfind(b"startxref")
-    root = re.findall(rb"/Root\s+(\d+\s+\d+\s+R)", data)
-    sizes = re.findall(rb"/Size\s+(\d+)", data)
-    if start < 0 or not root or not sizes:
-        return data
-    previous = int(data[start + len(b"startxref") :].split()[0])
-    number = max(int(s) for s in sizes)
-    when = timezone.localtime(stamp.at).strftime("D:%Y%m%d%H%M%S")
-    body = b"\n%d 0 obj\n<< /Author %s /Subject %s /ModDate (%s) /Producer (ketnap) >>\nendobj\n" % (
-        number,
-        _pdf_text(stamp.author),
-        _pdf_text(stamp.line),
-        when.encode(),
+def stamp_workbook(workbook, stamp: Stamp) -> None:
+    """An openpyxl workbook (write-only too, before it is saved) with the stamp in its properties and in the printed
+    footer of every sheet. A printed footer is no cell: a roster handed back to be corrected and imported again
+    (ketnap.imports.errorfile) gains no row the importer would read."""
+    props = workbook.properties
+    props.creator = props.lastModifiedBy = stamp.author
+    props.description = stamp.line
+    text = stamp.line.replace("&", "&&")  # "&" starts a formatting code in an Excel footer
+    if len(text) > EXCEL_FOOTER_TEXT_MAX:
+        text = text[: EXCEL_FOOTER_TEXT_MAX - 1].rstrip("&") + "…"
+    for sheet in workbook.worksheets:
+        footer = sheet.oddFooter.center
+        footer.text, footer.size, footer.font, footer.color = text, 7, "Times New Roman,Italic", "808080"
+
+
+def stamp_xlsx(data: bytes, stamp: Stamp) -> bytes:
+    """A stored .xlsx (e.g. the rows a partial import left out) read, stamped (`stamp_workbook`) and written again."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data))
+    stamp_workbook(workbook, stamp)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# The visible line on a PDF page: small italic grey, centred in the bottom margin, below the page number of the
+# statistical forms (stats/pdf.py: in the middle of a 20 mm margin) and above what a printer cannot reach.
+PDF_LINE_BOTTOM_MM = 4
+PDF_LINE_SIDE_MM = 12
+PDF_LINE_CSS = (
+    "@page {{ size: {width:.2f}pt {height:.2f}pt; margin: 0; }}\n"
+    'html {{ font-family: "Times New Roman", "Liberation Serif", "DejaVu Serif", serif; }}\n'
+    "body {{ margin: 0; }}\n"
+    "p {{ position: absolute; bottom: {bottom}mm; left: {side}mm; right: {side}mm; margin: 0; text-align: center; "
+    "font-size: 7pt; font-style: italic; line-height: 1.15; color: #666; }}"
+)
+
+
+def _pdf_overlay(stamp: Stamp, width: float, height: float):
+    """One page of `width` × `height` points with nothing but the stamp line, made by WeasyPrint with the fonts of
+    the printed documents (Liberation Serif: Vietnamese glyphs, embedded); stats.pdf.PdfUnavailable without it."""
+    from pypdf import PdfReader
+
+    from ketnap.stats.pdf import html_to_pdf
+
+    css = PDF_LINE_CSS.format(width=width, height=height, bottom=PDF_LINE_BOTTOM_MM, side=PDF_LINE_SIDE_MM)
+    html = (
+        f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><style>{css}</style></head>'
+        f"<body><p>{escape(stamp.line)}</p></body></html>"
     )
-    offset = len(data) + body.index(b"%d 0 obj" % number)
-    xref = len(data) + len(body)
-    ids = re.findall(rb"/ID\s*(\[[^\]]*\])", data)
-    tail = (
-        b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d 00000 n \n"
-        b"trailer\n<< /Size %d /Root %s /Info %d 0 R /Prev %d%s >>\nstartxref\n%d\n%%%%EOF\n"
-    ) % (
-        number,
-        offset,
-        number + 1,
-        root[-1],
-        number,
-        previous,
-        b" /ID " + ids[-1] if ids else b"",
-        xref,
+    return PdfReader(io.BytesIO(html_to_pdf(html))).pages[0]
+
+
+def _pdf_date(at: dt.datetime) -> str:
+    """A PDF date in local time with its offset: D:20260302090500+07'00'."""
+    local = timezone.localtime(at)
+    offset = local.strftime("%z")
+    return f"{local:D:%Y%m%d%H%M%S}{offset[0]}{offset[1:3]}'{offset[3:5]}'"
+
+
+def stamp_pdf(data: bytes, stamp: Stamp, overlays: dict | None = None) -> bytes:
+    """The PDF with the stamp line at the bottom of every page and Author, Subject (the line) and ModDate in its
+    document information. The line is rendered once per page size (`overlays`: pass one dict to share the renderings
+    between the files of one download, e.g. a zip) and laid over each page; the document itself is not re-rendered,
+    so a cached PDF is stamped in milliseconds. Raises stats.pdf.PdfUnavailable when WeasyPrint cannot run."""
+    from pypdf import PdfReader, PdfWriter, Transformation
+
+    overlays = {} if overlays is None else overlays
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    for page in writer.pages:
+        if page.rotation:
+            page.transfer_rotation_to_content()  # the overlay then lies on the page as it is seen
+        box = page.cropbox
+        size = (round(float(box.width), 2), round(float(box.height), 2))
+        if (stamp, size) not in overlays:
+            overlays[stamp, size] = _pdf_overlay(stamp, *size)
+        origin = (float(box.left), float(box.bottom))
+        page.merge_transformed_page(overlays[stamp, size], Transformation().translate(*origin), over=True)
+        page.compress_content_streams()
+    writer.add_metadata(
+        {
+            "/Author": stamp.author,
+            "/Subject": stamp.line,
+            "/ModDate": _pdf_date(stamp.at),
+        }
     )
-    return data + body + tail
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

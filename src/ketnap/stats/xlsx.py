@@ -239,15 +239,18 @@ def _table_sheet(wb: Workbook, table: Table, meta: ReportMeta | None, used: set[
         w.text_line(table.note, font=_font(italic=True, size=11))
 
 
-def tables_xlsx(tables: list[Table], meta: ReportMeta | None = None) -> bytes:
-    """One sheet per table: (organisation,) title, subtitle, the frozen header row, the rows, the note."""
+def tables_xlsx(
+    tables: list[Table], meta: ReportMeta | None = None, *, author: str = "", description: str = ""
+) -> bytes:
+    """One sheet per table: (organisation,) title, subtitle, the frozen header row, the rows, the note. `author`,
+    `description`: who downloaded tables with names (as rows_xlsx)."""
     wb = Workbook(write_only=True)
     used: set[str] = set()
     for table in tables:
         _table_sheet(wb, table, meta, used)
     if not tables:
         _Writer(wb, _("Bảng"), used).text_line(_("Không có số liệu."))
-    return _save(wb)
+    return _save(wb, author=author, description=description)
 
 
 def rows_xlsx(

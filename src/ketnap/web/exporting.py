@@ -8,7 +8,7 @@ A page listing tens of thousands of rows uses `export_rows_response`, which stre
 """
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
@@ -45,8 +45,14 @@ def without_export(request) -> str:
     return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
-def export_response(request, tables: list[Table], *, basename: str, meta: ReportMeta | None = None):
-    """The file response asked for by request.GET['xuat'] ('xlsx', 'csv' or 'pdf'), or None when none is asked."""
+def export_response(
+    request, tables: list[Table], *, basename: str, meta: ReportMeta | None = None, names: Collection[str] = ()
+):
+    """The file response asked for by request.GET['xuat'] ('xlsx', 'csv' or 'pdf'), or None when none is asked.
+
+    `names`: the slugs of the tables that list people. A download holding one of them is in the read log, and says
+    who downloaded it and when (ketnap.privacy.stamps): the .xlsx in its properties, the PDF in its properties and on
+    every page; tables of figures only are neither logged nor stamped."""
     fmt = request.GET.get("xuat")
     if fmt not in FORMATS:
         return None
@@ -61,21 +67,36 @@ def export_response(request, tables: list[Table], *, basename: str, meta: Report
     if fmt == "csv":
         if not chosen:
             raise Http404(_("Không có bảng nào."))
-        return file_response(csvfile.table_csv(chosen[0]), f"{name}.csv", CSV)
-    if fmt == "xlsx":
-        content = xlsx.form_xlsx(chosen[0], meta) if is_form else xlsx.tables_xlsx(chosen, meta)
-        return file_response(content, f"{name}.xlsx", XLSX)
-    from ketnap.stats import pdf
-
-    try:
+        chosen = chosen[:1]  # a CSV holds one table
+    listed = [t for t in chosen if t.slug in names]
+    stamp = stamps.stamp_for(request.user) if listed else None
+    if fmt == "csv":
+        content, content_type = csvfile.table_csv(chosen[0]), CSV
+    elif fmt == "xlsx":
+        content_type = XLSX
         if is_form:
-            content = pdf.form_pdf(chosen[0], meta)
+            content = xlsx.form_xlsx(chosen[0], meta)
         else:
-            content = pdf.tables_pdf(chosen, meta or ReportMeta(organization=""))
-    except pdf.PdfUnavailable as exc:
-        messages.error(request, str(exc))
-        return HttpResponseRedirect(without_export(request))
-    return file_response(content, f"{name}.pdf", PDF)
+            signed = {"author": stamp.author, "description": stamp.line} if stamp else {}
+            content = xlsx.tables_xlsx(chosen, meta, **signed)
+    else:
+        from ketnap.stats import pdf
+
+        content_type = PDF
+        try:
+            if is_form:
+                content = pdf.form_pdf(chosen[0], meta)
+            else:
+                content = pdf.tables_pdf(chosen, meta or ReportMeta(organization=""))
+            if stamp:
+                content = stamps.stamp_pdf(content, stamp)
+        except pdf.PdfUnavailable as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(without_export(request))
+    if listed:
+        query, count = without_export(request).partition("?")[2], sum(len(t.rows) for t in listed)
+        readlog.record(request.user, ReadKind.DOWNLOAD, what=f"{name}.{fmt}", query=query, count=count)
+    return file_response(content, f"{name}.{fmt}", content_type)
 
 
 def export_rows_response(

@@ -30,6 +30,7 @@ from ketnap.pipeline.models import Step
 from ketnap.privacy import readlog, stamps
 from ketnap.privacy.models import ReadKind
 from ketnap.registry.services.dates import today
+from ketnap.stats.pdf import PdfUnavailable
 from ketnap.vietnamese import fold
 from ketnap.web.exporting import DOCX
 
@@ -47,7 +48,10 @@ def _download(
     """The file, stamped with who downloads it and when (ketnap.privacy.stamps; a zip's files are stamped by the
     caller), its download in the read log: every form and list here carries names."""
     if stamp is None:
-        data = _stamped(data, filename, stamps.stamp_for(request.user))
+        try:
+            data = _stamped(data, filename, stamps.stamp_for(request.user))
+        except PdfUnavailable:
+            return _unstampable(request)
     query = request.GET.urlencode()
     readlog.record(request.user, ReadKind.DOWNLOAD, person_id=person_id, what=filename, query=query, count=count)
     response = HttpResponse(data, content_type=content_type)
@@ -55,11 +59,13 @@ def _download(
     return response
 
 
-def _stamped(data: bytes, filename: str, stamp) -> bytes:
+def _stamped(data: bytes, filename: str, stamp, overlays: dict | None = None) -> bytes:
+    """A copy of the (maybe cached) file with the stamp; `overlays`: the PDF stamp lines already rendered for this
+    download (one zip's PDFs share them)."""
     if filename.endswith(".docx"):
         return stamps.stamp_docx(data, stamp)
     if filename.endswith(".pdf"):
-        return stamps.stamp_pdf(data, stamp)
+        return stamps.stamp_pdf(data, stamp, overlays)
     return data
 
 
@@ -121,6 +127,15 @@ def _unavailable(request, error: docs.DocumentError) -> HttpResponse:
     return render(request, "documents/unavailable.html", {"message": str(error)}, status=503)
 
 
+def _unstampable(request) -> HttpResponse:
+    """A PDF with names leaves only with its stamp: without WeasyPrint the line cannot be written on its pages."""
+    message = _(
+        "Máy chủ thiếu thư viện WeasyPrint/Pango nên không ghi được người tải và thời điểm tải vào bản PDF. Hãy tải "
+        "bản .docx, hoặc nhờ quản trị cài gói libpango-1.0-0 và libpangoft2-1.0-0."
+    )
+    return render(request, "documents/unavailable.html", {"message": message}, status=503)
+
+
 def _job(spec: Form, candidate, introduction=None, signer: str = SECRETARY) -> docs.Job:
     """The candidate's form as a rendering job; its cached copies live in the candidate's own folder, one slot per
     form, signer and introduction (documents/cache.py)."""
@@ -179,8 +194,11 @@ def batch_zip(request, form):
         files = docs.documents(jobs, "pdf" if request.GET.get("dinh-dang") == "pdf" else "docx")
     except docs.DocumentError as error:
         return _unavailable(request, error)
-    stamp = stamps.stamp_for(request.user)
-    files = {name: _stamped(data, name, stamp) for name, data in files.items()}
+    stamp, overlays = stamps.stamp_for(request.user), {}
+    try:
+        files = {name: _stamped(data, name, stamp, overlays) for name, data in files.items()}
+    except PdfUnavailable:
+        return _unstampable(request)
     name = f"{spec.slug.upper()}_{len(files)}-nguoi.zip"
     return _download(request, docs.zip_files(files), name, "application/zip", count=len(candidates), stamp=stamp)
 

@@ -32,6 +32,8 @@ from ketnap.imports.kinds import ROSTERS, report_from_json
 from ketnap.imports.models import ColumnMapping, ImportJob, JobState, RosterKind, save_mapping
 from ketnap.imports.reader import max_rows
 from ketnap.imports.template import template_workbook
+from ketnap.privacy import readlog, stamps
+from ketnap.privacy.models import ReadKind
 from ketnap.vietnamese import fold
 from ketnap.web.forms.imports import UploadForm
 
@@ -314,24 +316,31 @@ def rejected_rows_path(job: ImportJob) -> Path:
 @never_cache
 def job_errors(request, code, token):
     """The uploaded sheet with an error column: every row, the problem beside the row that has one (a check), or
-    only the rows a partial import left out (kept after the import)."""
+    only the rows a partial import left out (kept after the import). Both hold names: the download is in the read
+    log, and the file says who downloaded it and when in its properties and printed footer (ketnap.privacy.stamps;
+    no cell is added, so the corrected file imports as it is)."""
     org, job = _job(request, code, token)
     if job.report is None:
         raise Http404
     report = report_from_json(job.kind, job.report)
     stem = Path(job.file_name).stem[:60]
+    stamp = stamps.stamp_for(request.user)
     if report.written:
         path = rejected_rows_path(job)
         if not path.exists():
             raise Http404
-        return FileResponse(path.open("rb"), as_attachment=True, filename=f"{stem}-dong-chua-nhap.xlsx")
-    entry = _pending(request, job.upload, org)
-    if entry is None:
-        raise Http404
-    buffer = io.BytesIO()
-    write_error_file(Path(entry["path"]), report, buffer, only_rows=False)
-    buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, filename=f"{stem}-kem-loi.xlsx")
+        filename, count = f"{stem}-dong-chua-nhap.xlsx", report.rejected
+        buffer = io.BytesIO(stamps.stamp_xlsx(path.read_bytes(), stamp))  # the stored file stays unstamped
+    else:
+        entry = _pending(request, job.upload, org)
+        if entry is None:
+            raise Http404
+        filename, count = f"{stem}-kem-loi.xlsx", report.rows
+        buffer = io.BytesIO()
+        write_error_file(Path(entry["path"]), report, buffer, only_rows=False, stamp=stamp)
+        buffer.seek(0)
+    readlog.record(request.user, ReadKind.DOWNLOAD, what=filename, count=count)
+    return FileResponse(buffer, as_attachment=True, filename=filename)
 
 
 def template(request, code):

@@ -65,6 +65,7 @@ def overview(request, code):
         list(tables.values()),
         basename=f"chi-tieu-{org.code}-{period.slug}",
         meta=_meta(org, period.label, day),
+        names=[tables[k].slug for k in ("admitted_names", "pipeline_names") if k in tables],
     )
     if response is not None:
         return response
