@@ -111,3 +111,20 @@ def test_the_guide_fits_a_phone(page, live_server, personas):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.click("summary:has-text('Văn phòng đảng ủy')")  # another role's answers unfold on a tap
     assert page.locator("#office dt").first.is_visible()
+
+
+VIETNAMESE_LETTER = re.compile("[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]", re.IGNORECASE)
+KEPT_IN_ENGLISH = re.compile(r"\d+[A-Z]?-KNĐ|Biểu \d-BTCTW")  # the official forms' own names
+QUESTIONS_AND_ANSWERS = re.compile(r"<(dt|dd)>(.*?)</\1>", re.S)
+
+
+def test_the_english_help_page_answers_in_english(client, personas, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    _sections, body = _help(client, personas.office_a)
+    sections = dict(re.findall(r'class="card howto" id="([a-z]+)">(.*?)</(?:section|details)>', body, re.S))
+    assert sorted(sections) == sorted(["office", "secretary", "mentor", "candidate", "overseer", "admin"])
+    for key in ("office", "secretary", "mentor", "candidate", "overseer"):  # admin's quotes a printed Vietnamese line
+        texts = [re.sub(r"<[^>]+>", "", text) for _tag, text in QUESTIONS_AND_ANSWERS.findall(sections[key])]
+        assert len(texts) >= 6, (key, texts)
+        vietnamese = [text for text in texts if VIETNAMESE_LETTER.search(KEPT_IN_ENGLISH.sub("", text))]
+        assert vietnamese == [], key

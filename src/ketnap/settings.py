@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from ketnap import envconfig
 
@@ -135,14 +136,36 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = envconfig.env_int("KETNAP_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 says an address-free key lets one address try many accounts (password spraying): accepted here, as the
-# validators refuse short and common passwords, and an address limit would lock the whole hospital behind its NAT.
+# axes.W006 says an address-free key lets one address try many accounts (password spraying): axes' own address key
+# would lock the whole hospital behind its NAT at the same 5 failures (and a login would wipe that address's count
+# for everyone), so spraying has its own, much higher, limit below instead.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Second limit, per client address, against password spraying (a few passwords tried on many accounts): when
+# failures for KETNAP_LOGIN_ADDRESS_LIMIT *different usernames* come from one address within
+# KETNAP_LOGIN_ADDRESS_WINDOW_MINUTES, every login from that address is refused, right password or not, for
+# KETNAP_LOGIN_ADDRESS_BLOCK_MINUTES (ketnap/accounts/throttle.py; state in the database, so all server processes
+# agree). Names, not failures, are counted: one person (or one guesser) failing again and again on one account is
+# the username limit's business and counts once here, so a locked colleague never blocks the hospital. A name that
+# then logs in stops counting (AXES_RESET_ON_SUCCESS), so mistyped passwords leave nothing; what honest traffic
+# behind one NAT leaves is a mistyped username or a forgotten password given up on: a handful of names in half an
+# hour, even at a shift change. 20 names leaves several times that room, and holds a sprayer to 19 accounts × 4
+# guesses (under the username limit) per half hour from one address, instead of 4 guesses on every account; past
+# it, 30 minutes of refusals (as long as an account lock). An administrator lifts a block at once (/quan-tri/ →
+# Khóa đăng nhập theo địa chỉ, or `ketnap unlock-address ĐỊA_CHỈ`). 0 turns the limit off. The window cannot be
+# longer than AXES_COOLOFF_TIME: axes deletes older failures.
+KETNAP_LOGIN_ADDRESS_LIMIT = envconfig.env_int("KETNAP_LOGIN_ADDRESS_LIMIT", 20)
+KETNAP_LOGIN_ADDRESS_WINDOW_MINUTES = envconfig.env_int("KETNAP_LOGIN_ADDRESS_WINDOW_MINUTES", 30)
+KETNAP_LOGIN_ADDRESS_BLOCK_MINUTES = envconfig.env_int("KETNAP_LOGIN_ADDRESS_BLOCK_MINUTES", 30)
+if not 0 < KETNAP_LOGIN_ADDRESS_WINDOW_MINUTES <= AXES_COOLOFF_TIME * 60:
+    raise ImproperlyConfigured(f"KETNAP_LOGIN_ADDRESS_WINDOW_MINUTES must be 1 to {AXES_COOLOFF_TIME * 60:.0f}")
+if KETNAP_LOGIN_ADDRESS_BLOCK_MINUTES < 1:
+    raise ImproperlyConfigured("KETNAP_LOGIN_ADDRESS_BLOCK_MINUTES must be at least 1")
+AXES_HANDLER = "ketnap.accounts.throttle.AddressLimitHandler"
 # The address axes records is REMOTE_ADDR: behind a proxy listed in KETNAP_TRUSTED_PROXY, `ketnap serve` (waitress)
 # has already set it to the client's address from X-Forwarded-For; no other header is believed.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "ketnap.web.views.errors.locked_out"  # the account locked, or the address blocked: which
 AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True

@@ -480,7 +480,8 @@ class Preferences(models.Model):
         blank=True,
         help_text=_("In trước ngày tháng trên biểu thống kê, báo cáo và văn bản, ví dụ: Quảng Ninh."),
     )
-    # Luật Bảo vệ dữ liệu cá nhân 2025: storage limited to what the purpose needs (registry.services.retention).
+    # Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15: kept only as long as the purpose needs (Điều 3 khoản 3), deleted
+    # when the storage period ends (Điều 14 khoản 1 điểm c) — registry.services.retention.
     retention_months = models.PositiveSmallIntegerField(
         _("thời hạn lưu dữ liệu người đã thôi việc (tháng)"),
         default=60,

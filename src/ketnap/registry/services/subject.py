@@ -1,10 +1,13 @@
 """Everything ketnap holds about one person, for a data subject's request (Luật Bảo vệ dữ liệu cá nhân số
-91/2025/QH15: the subject's right to know and to obtain their data), as tables: one section each, which the web turns
-into one .xlsx sheet each (stats.xlsx.tables_xlsx) or one PDF section each (stats.pdf.report_pdf).
+91/2025/QH15: the right to know, to view and to ask for one's data, Điều 4 khoản 1 điểm a, c, d; the controller gives
+it to the subject on request, Điều 15 khoản 2 điểm a), as tables: one section each, which the web turns into one .xlsx
+sheet each (stats.xlsx.tables_xlsx) or one PDF section each (stats.pdf.report_pdf).
 
 Sections: identity and contact fields, work history, memberships and their events, each candidacy with its steps,
 dossier papers (a list: the scans stay on the server, where the export says), introductions, helpers, mentor notes,
 the person's audit trail (readable, ketnap.audit.present) and, when ketnap.privacy is installed, who read their data.
+A step's findings (what the rules said about the person when it was recorded) are data about them too: they come as a
+readable column, not as the stored JSON.
 
 Fields are read from the models' own definitions (every concrete field, by its Vietnamese verbose name), so a field
 added later is exported without touching this module; only keys and internals (sort and search keys) are left out.
@@ -19,12 +22,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from ketnap.accounts.models import display_name
 from ketnap.audit import present as audit_present
 from ketnap.audit.models import AuditEntry
 from ketnap.audit.recorder import write_entry
-from ketnap.registry.models import Person
+from ketnap.registry.models import Person, Preferences
 from ketnap.registry.services.dates import fmt
 from ketnap.stats.tables import Column, Kind, Table
 
@@ -106,7 +110,26 @@ def _candidacy_label(candidate) -> str:
 def _scan_place(item) -> str:
     if not item.scan:
         return "Chưa có bản quét"
-    return f"Có bản quét: {settings.MEDIA_ROOT}/{item.scan.name}"
+    # the name inside ketnap's data (what a backup holds), not the server's directory: the file leaves the office
+    return f"Có bản quét (lưu trong ketnap, tệp {item.scan.name})"
+
+
+def _findings_text(step) -> str | None:
+    """A step's findings as the person reads them: each message with its source, and the reason when it was accepted
+    despite the rule."""
+    parts = []
+    for finding in step.findings or []:
+        text = str(finding.get("message", "")).strip()
+        if finding.get("source") and finding.get("source") != "ketnap":
+            text = f"{text} ({finding['source']})"
+        if finding.get("accepted_reason") and finding.get("code") != "back_entry.accepted":
+            text = gettext("%(finding)s — được chấp nhận, lý do: %(reason)s") % {
+                "finding": text,
+                "reason": finding["accepted_reason"],
+            }
+        if text:
+            parts.append(text)
+    return "; ".join(parts) or None
 
 
 def _audit_table(person: Person, readable_people) -> Table:
@@ -199,7 +222,13 @@ def subject_tables(person: Person, *, readable_people=None) -> list[Table]:
         )
     )
     for slug, title, model, rows, extra in (
-        ("cac-buoc", "Các bước phát triển đảng viên", "Step", steps, ()),
+        (
+            "cac-buoc",
+            "Các bước phát triển đảng viên",
+            "Step",
+            steps,
+            ((gettext("Kết quả đối chiếu quy định khi ghi nhận"), _findings_text),),
+        ),
         ("giay-to", "Giấy tờ trong hồ sơ", "DossierItem", papers, (("Bản quét", _scan_place),)),
         ("nguoi-gioi-thieu", "Người giới thiệu", "Introduction", introductions, ()),
         ("giup-do", "Đảng viên giúp đỡ", "Helper", helpers, ()),
@@ -231,8 +260,18 @@ def about_table(person: Person, *, reader, fmt_name: str) -> Table:
     table.add("Người trích xuất", display_name(reader))
     table.add(
         "Căn cứ",
-        "Yêu cầu của chủ thể dữ liệu theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15 (quyền được biết và được "
-        "cung cấp dữ liệu cá nhân của mình).",
+        gettext(
+            "Yêu cầu của chủ thể dữ liệu cá nhân theo Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15: quyền được biết "
+            "về hoạt động xử lý, được xem và yêu cầu cung cấp dữ liệu cá nhân của mình (điểm a, c, d khoản 1 Điều 4); "
+            "bên kiểm soát dữ liệu cá nhân cung cấp dữ liệu cho chủ thể theo yêu cầu (điểm a khoản 2 Điều 15)."
+        ),
+    )
+    table.add(
+        gettext("Dữ liệu nhạy cảm"),
+        gettext(
+            "Tệp này có dữ liệu cá nhân nhạy cảm (khoản 3 Điều 2 của Luật): dân tộc, tôn giáo, việc là đảng viên và "
+            "con đường vào Đảng. Chỉ giao cho chính người có dữ liệu; không gửi qua kênh không bảo mật."
+        ),
     )
     table.add(
         "Phạm vi",
@@ -240,6 +279,18 @@ def about_table(person: Person, *, reader, fmt_name: str) -> Table:
         "đảng viên (các bước, giấy tờ, người giới thiệu, người giúp đỡ, nhận xét), nhật ký thay đổi"
         + (", nhật ký truy cập" if apps.is_installed("ketnap.privacy") else "")
         + f". Định dạng: {fmt_name}.",
+    )
+    contact = Preferences.current().privacy_contact.strip() or gettext(
+        "Văn phòng cấp ủy nơi anh/chị sinh hoạt hoặc công tác."
+    )
+    table.add(
+        gettext("Quyền khác"),
+        gettext(
+            "Người có dữ liệu có quyền yêu cầu chỉnh sửa dữ liệu sai (Điều 13), yêu cầu xóa (Điều 14), yêu cầu hạn chế "
+            "xử lý, rút lại sự đồng ý (Điều 10), gửi yêu cầu phản đối xử lý; khiếu nại, tố cáo, khởi kiện, yêu cầu "
+            "bồi thường thiệt hại (khoản 1 Điều 4 của Luật). Gửi yêu cầu bằng văn bản đến: %(contact)s"
+        )
+        % {"contact": contact},
     )
     return table
 

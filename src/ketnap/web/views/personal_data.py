@@ -1,6 +1,8 @@
 """Personal data screens (issue #13): the privacy notice everyone may read, and the export of everything held about
 one person for a data subject's request (Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15)."""
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
@@ -9,8 +11,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from ketnap.accounts.scope import Scope, scope_for
+from ketnap.privacy import stamps
 from ketnap.registry.models import Person, Preferences
-from ketnap.registry.privacy_notice import DEFAULT_PRIVACY_NOTICE
+from ketnap.registry.privacy_notice import notice_text
 from ketnap.registry.services import subject
 from ketnap.registry.services.dates import today
 from ketnap.stats.tables import ReportMeta
@@ -43,10 +46,12 @@ def subject_export(request, pk, fmt):
         *subject.subject_tables(person, readable_people=scope.persons()),
     ]
     name = f"du-lieu-ca-nhan-{person.pk}-{today():%Y%m%d}"
+    stamp = stamps.stamp_for(request.user)  # whose copy it is, in the file (ketnap.privacy.stamps)
     if fmt == "xlsx":
         from ketnap.stats import xlsx
 
-        return file_response(xlsx.tables_xlsx(tables), f"{name}.xlsx", XLSX)
+        content = xlsx.tables_xlsx(tables, author=stamp.author, description=stamp.line)
+        return file_response(content, f"{name}.xlsx", XLSX)
     from ketnap.stats import pdf
 
     meta = ReportMeta(
@@ -57,7 +62,7 @@ def subject_export(request, pk, fmt):
         head_title="NGƯỜI TRÍCH XUẤT",
     )
     try:
-        content = pdf.report_pdf(meta, [pdf.Section(t.title, [t]) for t in tables])
+        content = stamps.stamp_pdf(pdf.report_pdf(meta, [pdf.Section(t.title, [t]) for t in tables]), stamp)
     except pdf.PdfUnavailable as exc:
         messages.error(request, str(exc))
         return HttpResponseRedirect(reverse("person_detail", args=[person.pk]))
@@ -91,9 +96,10 @@ def privacy_notice(request):
         request,
         "web/privacy_notice.html",
         {
-            "blocks": notice_blocks(prefs.privacy_notice.strip() or DEFAULT_PRIVACY_NOTICE),
+            "blocks": notice_blocks(notice_text(prefs.privacy_notice)),
             "retention_months": months,
             "retention_years": months // 12 if months % 12 == 0 else None,
             "contact": prefs.privacy_contact.strip(),
+            "read_log_months": settings.KETNAP_READ_LOG_MONTHS if apps.is_installed("ketnap.privacy") else None,
         },
     )
