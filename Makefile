@@ -20,7 +20,7 @@ help:
 	@echo "make demo [HOST=127.0.0.1] [PORT=8000]  venv + install + migrate + demo data + serve"
 	@echo "make test [TEST_ARGS=...]               static checks + tests on SQLite and PostgreSQL (scripts/test.sh)"
 	@echo "make lint | fmt                         ruff check + format --check | ruff format + check --fix"
-	@echo "make bench                              python benchmarks/run.py"
+	@echo "make bench [BENCH_DIR=/tmp/ketnap-bench] pages, scope, load, export (SQLite) + growth (PostgreSQL)"
 	@echo "make constraints                        re-pin requirements/constraints.txt in a fresh venv"
 	@echo "make clean                              remove .venv and caches (never var/)"
 
@@ -55,8 +55,16 @@ fmt: install-dev
 	$(BIN)/ruff format $(LINT_PATHS)
 	$(BIN)/ruff check --fix $(LINT_PATHS)
 
+# Issue 14's benchmarks, each figure beside its baseline, into benchmarks/results (about an hour on 2 cores; the
+# demos are built once into BENCH_DIR/scale-N and kept for the next run).
+BENCH_DIR ?= /tmp/ketnap-bench
+export BENCH_DIR
 bench: install-dev
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --scale 10 --repeat 5 --user vp.ubnd
+	$(BIN)/python benchmarks/scope.py --scales 1,10
+	$(BIN)/python benchmarks/export.py --data-dir $(BENCH_DIR)/scale-10
+	$(BIN)/python benchmarks/load.py --data-dir $(BENCH_DIR)/scale-10 --users 50 --seconds 120
+	$(BIN)/python benchmarks/growth.py --scales 1,10,50
 
 constraints:
 	bash scripts/constraints.sh

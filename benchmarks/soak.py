@@ -2,13 +2,14 @@
 
     python benchmarks/soak.py [--seconds 600] [--sessions 12] [--data-dir DIR] [--scale 1]
 
-A real server (waitress, as in production) on a free port of 127.0.0.1, with the demo's data (built in a fresh data
-directory unless --data-dir names one). Each session logs in as one of the demo's users and loops over what people
-do: the home tree, the due list, the board, a search, a person's page, a candidate's page, the statistics, the audit
-page, and a write (a mentor's note on a candidate, through the form with its CSRF token). Recorded, never asserted:
-requests and their status codes (any 5xx is a failure of the run: exit 1), latency per action (median, p95), and
-the server's resident memory sampled every 10 s (flat after warm-up is the goal). Figures go to
-benchmarks/results/soak.json and are appended to benchmarks/results/history.md.
+A real server (`ketnap serve` as in production: gunicorn's workers on Linux) on a free port of 127.0.0.1, with the
+demo's data (built in a fresh data directory unless --data-dir names one). Each session logs in as one of the demo's
+users and loops over what people do: the home tree, the due list, the board, a search, a person's page, a
+candidate's page, the statistics, the audit page, and a write (a mentor's note on a candidate, through the form with
+its CSRF token). Recorded, never asserted: requests and their status codes (any 5xx is a failure of the run: exit 1),
+latency per action (median, p95), and the server's resident memory (all its processes) sampled every 10 s (flat
+after warm-up is the goal). Figures go to benchmarks/results/soak.json and are appended to
+benchmarks/results/history.md.
 """
 
 import argparse
@@ -46,11 +47,20 @@ def free_port() -> int:
 
 
 def rss_kb(pid: int) -> int:
-    """Resident memory of the server process (Linux /proc), in kB."""
+    """Resident memory of one process (Linux /proc), in kB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
+
+
+def server_rss_kb(pid: int) -> int:
+    """Resident memory of the server: its process and its worker processes (gunicorn), in kB."""
+    try:
+        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        return sum(rss_kb(p) for p in [pid, *children])
+    except (FileNotFoundError, ProcessLookupError):  # a worker replaced between the two reads
+        return 0
 
 
 class Session:
@@ -178,7 +188,7 @@ def soak(pid: int, base: str, args) -> dict:
     statuses: collections.Counter = collections.Counter()
     latencies: dict[str, list[float]] = collections.defaultdict(list)
     lock = threading.Lock()
-    memory: list[tuple[int, int]] = [(0, rss_kb(pid))]
+    memory: list[tuple[int, int]] = [(0, server_rss_kb(pid))]
     start = time.monotonic()
     stop = start + args.seconds
 
@@ -204,7 +214,7 @@ def soak(pid: int, base: str, args) -> dict:
         thread.start()
     while any(t.is_alive() for t in threads):
         time.sleep(10)
-        memory.append((round(time.monotonic() - start), rss_kb(pid)))
+        memory.append((round(time.monotonic() - start), server_rss_kb(pid)))
     elapsed = time.monotonic() - start
     requests = sum(statuses.values())
     warm = [kb for t, kb in memory if t >= min(60, args.seconds // 3)]

@@ -19,6 +19,7 @@ from django.test import RequestFactory
 from ketnap.stats import bieu, charts, csvfile, layout, pdf, report, xlsx
 from ketnap.stats.periods import Period
 from ketnap.stats.tables import Column, Kind, ReportMeta, Table
+from ketnap.web import listxlsx
 from ketnap.web.exporting import export_response
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -189,10 +190,11 @@ def test_form_csv_has_no_column_numbers_row():
     ]
 
 
-def test_rows_xlsx_streams_an_iterable_of_rows():
+def test_long_lists_are_written_from_an_iterable_of_rows():
     columns = [Column("name", "Họ và tên"), Column("born", "Ngày sinh", Kind.DATE), Column("n", "Số", Kind.INT)]
     rows = ((f"Người số {i}", dt.date(1990, 1, 1) + dt.timedelta(days=i), i) for i in range(3000))
-    wb = openpyxl.load_workbook(io.BytesIO(xlsx.rows_xlsx("Danh sách", columns, rows)), read_only=True)
+    with listxlsx.rows_xlsx_file("Danh sách", columns, rows) as written:
+        wb = openpyxl.load_workbook(io.BytesIO(written.read()), read_only=True)
     values = list(wb.active.iter_rows(values_only=True))
     assert values[2] == ("Họ và tên", "Ngày sinh", "Số")
     assert len(values) == 3 + 3000 and values[-1][2] == 2999 and values[3][1] == dt.datetime(1990, 1, 1)

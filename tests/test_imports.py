@@ -6,6 +6,7 @@ transactional (the thread's own connection must see committed data) and wait for
 
 import datetime as dt
 import io
+import os
 import re
 import unicodedata
 import zipfile
@@ -608,6 +609,24 @@ def test_ui_stale_job_is_shown_failed(world, personas, login, data_dir):
         page = client.get(reverse("import_upload", kwargs={"code": code})).content.decode()
         assert "Mỗi tổ chức chỉ nhập một tệp một lúc" not in page
     assert set(ImportJob.objects.values_list("state", flat=True)) == {JobState.FAILED}
+
+
+def test_another_workers_job_is_alive_while_it_writes_and_each_forked_worker_is_a_runner_of_its_own(world, personas):
+    # `ketnap serve` runs several processes: the write is one transaction, during which the record cannot move
+    writing = _running_job(world, personas.office_a, heartbeat_age=600, phase="write", dry_run=False)
+    checking = _running_job(world, personas.office_a, heartbeat_age=600, organization=world.cell_a1)
+    assert (runner.alive(writing), runner.alive(checking)) == (True, False)
+    # the workers are forked from a process that imported the runner: each child takes an id of its own
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: say its id, and leave without running anything of pytest's
+        os.write(write, runner.RUNNER_ID.encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    with os.fdopen(read, "rb") as answer:
+        child = answer.read().decode()
+    assert child != runner.RUNNER_ID and f":{pid}:" in child
 
 
 def test_ui_second_import_for_the_same_organisation_is_refused(world, personas, login, roster, data_dir):

@@ -75,7 +75,7 @@ def test_the_download_follows_the_member_form_and_holds_what_ketnap_knows(world,
     client = login(personas.office_a)
     response = client.get(url(world.hospital_a, **{"tinh-trang": "tat-ca", "xuat": "xlsx"}))
     assert response.status_code == 200
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active  # sent from a temporary file
     rows = list(sheet.iter_rows(values_only=True))
     header = next(i for i, row in enumerate(rows) if row and row[0] == "STT")
     assert list(rows[header][: len(national_db.COLUMNS)]) == [c.label for c in national_db.COLUMNS]

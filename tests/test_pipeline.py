@@ -315,6 +315,26 @@ def test_a_day_off_added_by_an_admin_moves_the_deadline(world, personas, cell):
     assert (before, after) == (D(2023, 9, 7), D(2023, 9, 8))  # the cached calendar was refreshed on save
 
 
+def test_a_day_off_saved_by_another_worker_process_reaches_this_one(
+    world, personas, cell, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    """`ketnap serve` runs several processes, each keeping its calendar: the saving one replaces a stamp file after the
+    commit, and the others rebuild theirs when they see it (simulated here by putting back this process's old
+    calendar, as a process that never saw the save signal would still hold it)."""
+    from ketnap.pipeline import calendar
+    from ketnap.pipeline.models import CalendarOverride
+
+    settings.DATA_DIR = tmp_path
+    candidate = admit_until_decision(world, personas.office_a, cell, received_on=D(2023, 7, 25))
+    stale = calendar.app_calendar()
+    stale_stamp = calendar._cached_stamp
+    with django_capture_on_commit_callbacks(execute=True):
+        CalendarOverride.objects.create(day=D(2023, 8, 1), kind="off", reason="Nghỉ bù (ví dụ)", source="CV thử")
+    calendar._cached, calendar._cached_stamp = stale, stale_stamp  # the other process's memory
+    assert due.next_action(candidate, D(2023, 7, 26)).due == D(2023, 9, 8)  # not the stale 07/09/2023
+    assert calendar._cached is not stale
+
+
 def test_the_candidate_page_keeps_the_first_entry_and_shows_no_invented_form_codes(login, world, personas, cell):
     """Issue #12: the road's first entry (put on the list) stays once steps exist; ketnap's own aids (minutes, the
     ceremony programme) are listed by name, not under codes that look like the 12-HD/BTCTW numbers."""

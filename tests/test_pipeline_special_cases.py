@@ -332,3 +332,4 @@ def test_the_due_list_downloads_in_the_offices_order(world, personas, cell, clie
     assert [r[2] for r in rows[1:]] == ["Đặng Văn Khoa", "Trần Thị Bình"]
     xlsx = client.get(reverse("due_list") + "?xuat=xlsx")
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert xlsx.getvalue()[:2] == b"PK"  # a zip, sent from a temporary file (read to the end, which closes it)

@@ -162,7 +162,7 @@ def test_a_list_download_as_xlsx_is_stamped_and_logged(login, personas, pipeline
 
     client = login(personas.secretary_a1)
     response = client.get(reverse("due_list"), {"xuat": "xlsx", "q": "binh"})
-    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    workbook = load_workbook(io.BytesIO(response.getvalue()), read_only=True)  # sent from a temporary file
     author = "bithu.a1"
     assert author in workbook.properties.creator and author in workbook.properties.lastModifiedBy
     assert "Tải bởi" in workbook.properties.description

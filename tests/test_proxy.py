@@ -1,6 +1,7 @@
-"""Production behind a TLS reverse proxy, the whole hop: a real `ketnap serve` (waitress) in production mode, talked
-to from 127.0.0.1 as nginx/Caddy would (X-Forwarded-Proto/-Host/-For), and from 127.0.0.2 as a client reaching the
-port directly, whose forwarded headers must count for nothing. Also: login lockout keyed by the account, and the
+"""Production behind a TLS reverse proxy, the whole hop: a real `ketnap serve` in production mode (gunicorn, and
+waitress, the Windows server: the same proxy-header parser in front of both), talked to from 127.0.0.1 as
+nginx/Caddy would (X-Forwarded-Proto/-Host/-For), and from 127.0.0.2 as a client reaching the port directly, whose
+forwarded headers must count for nothing. Also: login lockout keyed by the account, and the
 address limit keyed by the client behind the proxy."""
 
 import http.client
@@ -42,8 +43,8 @@ class Served:
             return db.execute("SELECT username, ip_address FROM axes_accessattempt ORDER BY id").fetchall()
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
+@pytest.fixture(scope="module", params=["gunicorn", "waitress"])
+def served(tmp_path_factory, request):
     data_dir = tmp_path_factory.mktemp("proxy")
     env = {
         **os.environ,
@@ -63,7 +64,7 @@ def served(tmp_path_factory):
     subprocess.run([sys.executable, "-m", "ketnap", "shell", "-c", script], env=env, check=True)
     port = _free_port()
     with (data_dir / "serve.log").open("w") as log:
-        command = [sys.executable, "-m", "ketnap", "serve", "--port", str(port)]
+        command = [sys.executable, "-m", "ketnap", "serve", "--port", str(port), "--server", request.param]
         server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             site = Served(port, data_dir)
@@ -79,7 +80,7 @@ def served(tmp_path_factory):
             yield site
         finally:
             server.terminate()
-            server.wait(timeout=10)
+            server.wait(timeout=60)  # gunicorn's workers finish, then its master
 
 
 def _cookies(response) -> dict[str, str]:

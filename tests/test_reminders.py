@@ -14,11 +14,11 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from ketnap.accounts.models import FeedToken
-from ketnap.pipeline import reminders
+from ketnap.pipeline import due, reminders
 from ketnap.pipeline.calendar import app_calendar
 from ketnap.pipeline.due import DueItem
 from ketnap.pipeline.enums import HelperRole, Stage
-from ketnap.pipeline.models import Helper, Step
+from ketnap.pipeline.models import Candidate, Helper, Step
 from ketnap.registry.models import Person
 from ketnap.rules import deadlines
 from tests import factories as f
@@ -42,6 +42,7 @@ def _decided(candidate, received):
     candidate.stage = Stage.DECIDED
     candidate.stage_since = received
     candidate.save()
+    due.store(Candidate.objects.filter(pk=candidate.pk))  # written beside the domain: keep its deadline as it would
     return deadlines.ceremony_due(received, calendar=app_calendar()).due
 
 

@@ -49,8 +49,26 @@ def secret_key(directory: Path) -> str:
     """KETNAP_SECRET_KEY, else a key generated once into the data directory (so the demo needs no set-up)."""
     if os.environ.get("KETNAP_SECRET_KEY"):
         return os.environ["KETNAP_SECRET_KEY"]
-    key_file = directory / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(64))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    return create_once(directory / "secret_key", secrets.token_urlsafe(64)).strip()
+
+
+def create_once(path: Path, content: str) -> str:
+    """The file's content; when missing, written first with `content` (mode 0600) so that no reader ever sees it
+    half-written: several worker processes start at once on a fresh install, and the first one to link its
+    complete temporary file wins; the others read that one."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(content)
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:
+                os.link(temp, path)  # atomic, and refuses to replace a file another process linked first
+            except FileExistsError:
+                pass
+        finally:
+            temp.unlink(missing_ok=True)
+    return path.read_text()

@@ -26,6 +26,8 @@ CSRF_TRUSTED_ORIGINS = envconfig.env_list("KETNAP_CSRF_TRUSTED_ORIGINS", [])
 # proxies stand in a row before ketnap (X-Forwarded-For entries taken from the right).
 KETNAP_TRUSTED_PROXY = envconfig.env_list("KETNAP_TRUSTED_PROXY", [])
 KETNAP_TRUSTED_PROXY_COUNT = envconfig.env_int("KETNAP_TRUSTED_PROXY_COUNT", 1)
+# `ketnap serve`: worker processes (gunicorn; 0: two per core, 2 to 8). Windows runs one waitress process.
+KETNAP_WORKERS = envconfig.env_int("KETNAP_WORKERS", 0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -161,8 +163,9 @@ if not 0 < KETNAP_LOGIN_ADDRESS_WINDOW_MINUTES <= AXES_COOLOFF_TIME * 60:
 if KETNAP_LOGIN_ADDRESS_BLOCK_MINUTES < 1:
     raise ImproperlyConfigured("KETNAP_LOGIN_ADDRESS_BLOCK_MINUTES must be at least 1")
 AXES_HANDLER = "ketnap.accounts.throttle.AddressLimitHandler"
-# The address axes records is REMOTE_ADDR: behind a proxy listed in KETNAP_TRUSTED_PROXY, `ketnap serve` (waitress)
-# has already set it to the client's address from X-Forwarded-For; no other header is believed.
+# The address axes records is REMOTE_ADDR: behind a proxy listed in KETNAP_TRUSTED_PROXY, `ketnap serve` (waitress's
+# proxy-header parser, under gunicorn or waitress) has already set it to the client's address from X-Forwarded-For;
+# no other header is believed.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ketnap.web.views.errors.locked_out"  # the account locked, or the address blocked: which
@@ -183,8 +186,8 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = envconfig.env_bool("KETNAP_SSL_REDIRECT", True)
-    # No SECURE_PROXY_SSL_HEADER: `ketnap serve` lets waitress turn X-Forwarded-Proto into the request's scheme
-    # for the KETNAP_TRUSTED_PROXY addresses only, and drops the header from every other peer.
+    # No SECURE_PROXY_SSL_HEADER: `ketnap serve` lets waitress's parser turn X-Forwarded-Proto into the request's
+    # scheme for the KETNAP_TRUSTED_PROXY addresses only, and drops the header from every other peer.
     SECURE_HSTS_SECONDS = envconfig.env_int("KETNAP_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

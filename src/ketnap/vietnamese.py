@@ -7,6 +7,7 @@ a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y, tones only bre
 ICU would do this, but PyICU needs a compiled ICU; this module is small and fully tested instead.
 """
 
+import re
 import unicodedata
 
 # The Vietnamese alphabet, with the Latin letters it lacks (f j w z) at their usual places for foreign names.
@@ -74,6 +75,16 @@ def fold(text: str) -> str:
         if not unicodedata.combining(ch)
     )
     return " ".join(stripped.lower().split())
+
+
+_WORD = re.compile(r"[^\W_]+")  # letters and digits of any script: what SQLite FTS5's unicode61 calls a token
+
+
+def words(text: str) -> list[str]:
+    """The words of a text as search sees them: folded (see fold), split at anything not a letter or a digit.
+
+    "Nguyễn-Văn Ân" → ["nguyen", "van", "an"]; "BVĐK-T-0001" → ["bvdk", "t", "0001"]."""
+    return _WORD.findall(fold(text))
 
 
 def normalize_name(text: str) -> str:

@@ -11,6 +11,7 @@ from functools import cached_property
 from django.db.models import Q, QuerySet
 
 from ketnap.accounts.models import RoleKind
+from ketnap.registry.enums import OrgKind
 from ketnap.registry.models import Organization, PartyMembership, Person, WorkUnit
 
 
@@ -41,6 +42,13 @@ class Scope:
     @cached_property
     def personal_paths(self) -> list[str]:
         return self._paths(RoleKind.personal_data())
+
+    @cached_property
+    def _wide_personal_scope(self) -> bool:
+        """Names read above the grassroots (a province or an upper committee's office): a large share of everyone.
+        SQLite's planner cannot tell a chi bộ from a province by the SQL alone (_within_personal_scope)."""
+        above_base = {OrgKind.PROVINCE, OrgKind.UPPER}
+        return any(r.organization.kind in above_base for r in self.roles if r.kind in RoleKind.personal_data())
 
     @property
     def sees_personal_data(self) -> bool:
@@ -77,7 +85,7 @@ class Scope:
         """People whose names and personal data this user may read (none for an overseer)."""
         if self.is_superuser:
             return Person.objects.all()
-        return Person.objects.filter(_under(self.personal_paths, "organization__path"))
+        return self._within_personal_scope(Person.objects.all())
 
     def memberships(self) -> QuerySet[PartyMembership]:
         if self.is_superuser:
@@ -90,7 +98,17 @@ class Scope:
 
         if self.is_superuser:
             return Candidate.objects.all()
-        return Candidate.objects.filter(_under(self.personal_paths, "organization__path"))
+        return self._within_personal_scope(Candidate.objects.all())
+
+    def _within_personal_scope(self, rows: QuerySet) -> QuerySet:
+        """Rows whose `organization` lies in the personal-data subtrees, in the SQL that suits the scope's size (#14).
+        A grassroots committee or a chi bộ: its organisations by their path index, then their rows by the
+        organisation's index, so its lists and searches read its own rows, not every row of the database. Above the
+        grassroots, most of the register: a join on the path, so that a list is read in name order by that index,
+        skipping the few outside."""
+        if self._wide_personal_scope:
+            return rows.filter(_under(self.personal_paths, "organization__path"))
+        return rows.filter(organization__in=self.personal_organizations())
 
     def work_units(self) -> QuerySet[WorkUnit]:
         """Units covered (now) by an organisation in the personal-data scope."""

@@ -35,11 +35,10 @@ from ketnap.pipeline import due
 from ketnap.pipeline.enums import Stage
 from ketnap.privacy import readlog
 from ketnap.privacy.models import ReadKind
-from ketnap.registry import indicators
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import PartyMembership
 from ketnap.registry.services.dates import today
-from ketnap.stats import bieu
+from ketnap.stats import bieu, figures
 from ketnap.stats.periods import Period
 
 MAX_LIMIT = 200
@@ -143,7 +142,7 @@ def organization(request, code: str):
     org = get_object_or_404(_scope(request).organizations().select_related("parent"), code=code)
     org.counts = None
     if org.active:
-        tree = indicators.current_tree([org])
+        tree = figures.current_tree([org])  # the counts kept per organisation (stats.figures)
         if tree:
             totals = tree[0].totals
             org.counts = {
@@ -243,17 +242,18 @@ def candidate(request, candidate_pk: Id):
 
 
 class _DueRows(Sequence):
-    """The scheduled items, loading names and actions only for the page sliced out (as the web page does)."""
+    """The open candidates by kept deadline, counted and sliced in SQL, loading names and actions only for the page
+    sliced out (as the web page does)."""
 
-    def __init__(self, scheduled: list[due.Scheduled], day: dt.date):
-        self.scheduled, self.day = scheduled, day
+    def __init__(self, candidates, day: dt.date):
+        self.ordered, self.day = due.ordered(candidates).select_related(*due.ROW_RELATED), day
 
     def __len__(self) -> int:
-        return len(self.scheduled)
+        return self.ordered.count()
 
     def __getitem__(self, index):
-        chosen = self.scheduled[index] if isinstance(index, slice) else [self.scheduled[index]]
-        found = due.rows(chosen, self.day)
+        chosen = list(self.ordered[index] if isinstance(index, slice) else self.ordered[index : index + 1])
+        found = due.rows_of(chosen, self.day)
         return found if isinstance(index, slice) else found[0]
 
 
@@ -269,7 +269,7 @@ def due_items(
     if mine:
         qs = qs.filter(helpers__member__user=request.auth, helpers__until__isnull=True).distinct()
     day = today()
-    return _DueRows(due.schedule(qs, day), day)
+    return _DueRows(qs, day)
 
 
 # --- statistics (aggregate: overseers too; figures only, never names) ---------------------------------

@@ -27,6 +27,8 @@ import os
 import secrets
 from pathlib import Path
 
+from ketnap.envconfig import create_once
+
 SCHEME = 3
 SCHEMES = (2, 3)  # what verification reads: scheme 2 entries only exist where migration 0005 did not run
 # The source of the anchors-file line a re-chaining migration writes (ketnap.audit.chain reads the anchors before
@@ -158,15 +160,6 @@ def load_key(data_dir: Path, *, create: bool) -> bytes | None:
     if os.environ.get(KEY_ENV):
         return os.environ[KEY_ENV].strip().encode()
     path = key_path(data_dir)
-    if not path.exists():
-        if not create:
-            return None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first: use theirs
-            pass
-        else:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_urlsafe(48))
-    return path.read_text().strip().encode()
+    if not path.exists() and not create:
+        return None
+    return create_once(path, secrets.token_urlsafe(48)).strip().encode()

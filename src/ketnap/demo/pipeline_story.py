@@ -1282,6 +1282,7 @@ def build_pipeline(*, plans: list[UnitPlan], rng: random.Random, today: dt.date)
             if by_base.get(code):
                 story.open_candidates(by_base[code], story=code == STORY_CODE)
     story.write()
+    due.store(Candidate.objects.all())  # the roads were bulk-written: their deadlines are kept through the one writer
     open_ = Candidate.objects.exclude(stage__in=Stage.terminal())
     by_stage = dict(Counter(Candidate.objects.values_list("stage", flat=True)))
     mix = due.counts(due.schedule(Candidate.objects.all(), today))

@@ -44,7 +44,7 @@ from ketnap.imports.layout import HEADER_SEARCH_ROWS, Classifier, Header, find_h
 from ketnap.imports.models import saved_mapping as load_mapping
 from ketnap.imports.models import saved_values as load_values
 from ketnap.imports.reader import ImportFileError, Roster, file_sha256, quoted
-from ketnap.registry import codelists
+from ketnap.registry import codelists, counted
 from ketnap.registry.enums import CodeKind, Gender, MembershipStatus
 from ketnap.registry.models import (
     Assignment,
@@ -982,8 +982,13 @@ class Importer:
             ],
             batch_size=500,
         )
+        if new_people:  # bulk writes send no signal: say what the kept counts must follow (registry.counted)
+            counted.announce(
+                counted.people_changes([p.pk for p in new_people], min(p.joined_unit_on or start for p in new_people))
+            )
         if updates:
             people = Person.objects.in_bulk([p[3] for p in updates])
+            before = {pk: (person.organization_id, person.work_unit_id) for pk, person in people.items()}
             self._audit_updates(updates, people)
             members = set(
                 PartyMembership.objects.filter(
@@ -1004,6 +1009,10 @@ class Importer:
                         fields.add("organization_id")
                 person.prepare()
             if moved:
+                counted.announce(
+                    counted.today_only(chain.from_iterable((before[p.pk][0], p.organization_id) for p in moved)),
+                    counted.coverers({unit: start for p in moved for unit in (before[p.pk][1], p.work_unit_id)}),
+                )
                 # the work-unit history: close the current assignment, open one at the new unit from today
                 Assignment.objects.filter(person__in=moved, valid_to__isnull=True, valid_from__lt=start).update(
                     valid_to=start

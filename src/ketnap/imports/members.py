@@ -10,6 +10,7 @@ from ketnap.audit.recorder import write_entry
 from ketnap.imports import cells, matching
 from ketnap.imports.columns import MEMBER_COLUMNS, Column
 from ketnap.imports.engine import UNMATCHED, Importer, audit_value
+from ketnap.registry import counted
 from ketnap.registry.enums import MembershipEventKind, MembershipStatus, OrgKind
 from ketnap.registry.models import MembershipEvent, Organization, PartyMembership, Person
 from ketnap.vietnamese import fold
@@ -173,6 +174,9 @@ class MemberImporter(Importer):
                 ],
                 batch_size=500,
             )
+            # bulk writes send no signal: the cells, the staff-who-are-members where they work, their organisations
+            first = min(m.ceremony_date or m.decision_date or self.today for m in made)
+            counted.announce(counted.people_changes([m.person_id for m in made], first))
             # the person belongs to the membership's cell from now on (people.responsible_organization)
             by_cell: dict[int, list[int]] = {}
             for m in made:

@@ -1,23 +1,25 @@
 """Running a roster check or import in the background, with its progress on a page that updates itself.
 
 Why a thread in the web process, and not a task queue: ketnap runs on one hospital PC or LAN server with no
-broker (no Redis, no RabbitMQ, no second service to install, start and watch), and `ketnap serve` is ONE
-waitress process with a pool of threads. A check or import is one long job that touches only the database and a
+broker (no Redis, no RabbitMQ, no second service to install, start and watch), and `ketnap serve` is a few
+processes with a pool of threads each. A check or import is one long job that touches only the database and a
 temporary file, so a plain thread next to the request threads is enough: the upload request starts it and
 returns, the browser polls a small JSON status (or refreshes the page without JavaScript), and the thread closes
 its own database connection when it ends. The cost is the GIL: while a 100,000-row file is parsed (~30 s of
-Python for the check, ~60 s for the import) the request threads get a share of one core, so pages answer a
-little slower but still answer; and only one job per organisation runs at a time (a partial unique constraint
-on ImportJob), so a hospital cannot pile up imports.
+Python for the check, ~60 s for the import) the request threads of that process get a share of one core, so its
+pages answer a little slower but still answer (the other processes are not held); and only one job per
+organisation runs at a time (a partial unique constraint on ImportJob), so a hospital cannot pile up imports.
 
 A job has nothing to resume after a crash: the import writes in ONE transaction (engine.Importer._write), and the
 record says "done" inside that same transaction (Importer.on_written), so a job that never reached "done" wrote
 nothing. Its heartbeat is refreshed while the file is checked; a job whose process is gone (server restarted) is
 shown as failed, with "nothing was written", instead of spinning forever:
 - a job run by this process is alive while its thread is registered here (the registry below);
-- a job run by another process (an earlier run of the server) is alive while its heartbeat is under STALE_AFTER.
-  During the write transaction the record cannot move (SQLite has one writer, and it is that transaction), so
-  with several web processes a long write could be taken for stale by another process; `ketnap serve` runs one.
+- a job run by another process (another worker, or an earlier run of the server) is alive while its heartbeat is
+  under STALE_AFTER; while it writes, under STALE_WRITING_AFTER: the write is one transaction, during which the
+  record cannot move (SQLite has one writer, and it is that transaction), so its heartbeat stops until it commits.
+Each process has its own RUNNER_ID, renewed in a forked child: `ketnap serve`'s workers are forked from a process
+that imported this module, and would otherwise all claim each other's jobs as their own (and find no thread).
 
 Small files feel instant: the request that starts a job waits for it up to KETNAP_IMPORT_WAIT seconds (1.5 by
 default), so a roster of a few hundred rows lands on its preview at once, through the same code path and pages
@@ -50,9 +52,25 @@ logger = logging.getLogger(__name__)
 OPTION_NAMES = {f.name for f in dataclasses.fields(Options)}
 PHASES = {"": "Đang chờ", "check": "Đang kiểm tra", "write": "Đang ghi"}
 STALE_AFTER = 30  # seconds without a heartbeat from another process: that process is gone
+STALE_WRITING_AFTER = 30 * 60  # the same while it writes (no heartbeat inside the write transaction)
 SAVE_EVERY = 1.0  # seconds between two saves of the progress while checking
 KEEP_DAYS = 7  # finished jobs (their reports name people) are deleted after this
-RUNNER_ID = f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def _runner_id() -> str:
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+RUNNER_ID = _runner_id()
+
+
+def _renew_runner_id() -> None:
+    global RUNNER_ID
+    RUNNER_ID = _runner_id()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows, where nothing forks
+    os.register_at_fork(after_in_child=_renew_runner_id)
 
 _lock = threading.Lock()
 _threads: dict[int, threading.Thread] = {}  # jobs of this process, from start() until their thread ends
@@ -139,7 +157,7 @@ def alive(job: ImportJob) -> bool:
         with _lock:
             return job.pk in _threads
     beat = job.heartbeat_at or job.created_at
-    return (timezone.now() - beat).total_seconds() < STALE_AFTER
+    return (timezone.now() - beat).total_seconds() < (STALE_WRITING_AFTER if job.phase == "write" else STALE_AFTER)
 
 
 def stale_message(job: ImportJob) -> str:

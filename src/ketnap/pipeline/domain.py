@@ -21,7 +21,7 @@ from django.db import transaction as db_transaction
 
 from ketnap.accounts.scope import Scope
 from ketnap.audit.context import acting, current_actor
-from ketnap.pipeline import checks
+from ketnap.pipeline import checks, due
 from ketnap.pipeline.enums import Stage, StepKind
 from ketnap.pipeline.models import Candidate, DossierItem, Step
 from ketnap.pipeline.transitions import ENDINGS, NotOnTheRoad, plan
@@ -104,6 +104,7 @@ def create_candidate(person, *, actor, on: dt.date, is_readmission: bool = False
     _guard(candidate, actor)
     with acting(actor):
         candidate.save()
+    due.store(Candidate.objects.filter(pk=candidate.pk))
     return candidate
 
 
@@ -146,6 +147,8 @@ def adopt_probationary(membership, *, actor) -> Candidate:
             stage_after=Stage.PROBATION,
             recorded_by=actor,
         )
+    due.store(Candidate.objects.filter(pk=candidate.pk))
+    candidate.refresh_from_db(fields=["due_on", "due_soon_on"])
     return candidate
 
 
@@ -301,6 +304,7 @@ def _transition(
         if name in ENDINGS:
             candidate.outcome_reason = data.get("reason", "")
         candidate.save()
+    due.store(Candidate.objects.filter(pk=candidate.pk))  # the next deadline, from the steps now recorded
     return step
 
 
@@ -329,10 +333,13 @@ def follow_person(sender, *, person, on: dt.date, **kwargs) -> None:
 def follow_succession(sender, *, predecessor, successors, on, **kwargs) -> None:
     """Open candidates of a merged or split chi bộ go on in the successor their workplace now belongs to."""
     successor_ids = {s.pk for s in successors}
+    moved = []
     for candidate in Candidate.objects.filter(organization=predecessor).exclude(stage__in=Stage.terminal()):
         person_org = candidate.person.organization
         candidate.organization = person_org if person_org and person_org.pk in successor_ids else successors[0]
         candidate.save(update_fields=["organization"])
+        moved.append(candidate.pk)
+    due.store(Candidate.objects.filter(pk__in=moved))  # the clock goes along unchanged: kept as it was
 
 
 def correct_document(item: DossierItem, *, actor, on: dt.date, note: str = "") -> DossierItem:

@@ -1,5 +1,6 @@
 """Candidates and their road. Each recorded step is a row (who, when, votes, document, consent); the stage is
-set only by ketnap.pipeline.domain.transition(); deadlines are derived from step dates at read time."""
+set only by ketnap.pipeline.domain.transition(); the next deadline is derived from step dates when they change
+and kept on the candidate (ketnap.pipeline.due.store)."""
 
 from django.conf import settings
 from django.db import models
@@ -38,12 +39,24 @@ class Candidate(models.Model):
     # a pause (long training, maternity leave, contract ended): the road waits; the legal clocks do not stop
     paused_since = models.DateField(_("tạm dừng từ ngày"), null=True, blank=True)
     pause_reason = models.CharField(_("lý do tạm dừng"), max_length=500, blank=True)
+    # The deadline of the next action, kept (not recomputed per request) so that "overdue" and "soon" are indexed
+    # comparisons with today. Derived from the step dates and the working-day calendar and written only by
+    # ketnap.pipeline.due.store() (every transition, a calendar change, `ketnap rebuild-deadlines`); empty when no
+    # clock runs and once the road has ended. Not audited: the steps it is derived from are.
+    due_on = models.DateField(_("hạn việc tiếp theo"), null=True, blank=True, editable=False)
+    due_soon_on = models.DateField(_("sắp đến hạn từ ngày"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-stage_since", "pk"]
         verbose_name = _("quần chúng ưu tú / đảng viên dự bị")
         verbose_name_plural = _("phát triển đảng viên")
-        indexes = [models.Index(fields=["organization", "stage"])]
+        indexes = [
+            models.Index(fields=["organization", "stage"]),
+            # the overdue counts per organisation (home page) and the due list of a chi bộ, by deadline
+            models.Index(fields=["organization", "due_on"], name="pipeline_candidate_org_due"),
+            # a scope of many chi bộ ordered by deadline, and a calendar change (the deadlines from a day on)
+            models.Index(fields=["due_on"], name="pipeline_candidate_due"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["person"],

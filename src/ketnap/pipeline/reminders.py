@@ -1,9 +1,10 @@
 """Reminder e-mails of what is due (`ketnap remind`, run daily from cron).
 
-Nothing here is kept in sync: each run derives the due items afresh (ketnap.pipeline.due) for every user who
-may read names (office, secretary, admin roles, through Scope, the one scoping mechanism) and for every member
-assigned as mentor (đảng viên giúp đỡ đảng viên dự bị) of a probationary member, then writes one plain-text
-e-mail per user. The building blocks are pure functions over DueItem lists, so they are tested without mail.
+Cron only sends: each run reads the deadlines kept on the candidates (ketnap.pipeline.due keeps them as steps are
+recorded) for every user who may read names (office, secretary, admin roles, through Scope, the one scoping
+mechanism) and for every member assigned as mentor (đảng viên giúp đỡ đảng viên dự bị) of a probationary member,
+then writes one plain-text e-mail per user. The building blocks are pure functions over DueItem lists, so they
+are tested without mail.
 """
 
 import datetime as dt
@@ -213,9 +214,11 @@ def reminder_for(user, today: dt.date) -> Reminder:
     """The due items one user is told about (always built through Scope; mentoring adds the mentees)."""
     scope = Scope(user)
     has_scope = any(role.kind in RoleKind.personal_data() for role in scope.roles)
-    scoped = due_items(scope.candidates(), today) if has_scope else []
+    # only what a section can hold: the kept deadline on or before the horizon (overdue and soon come before it)
+    told = Q(due_on__lte=today + dt.timedelta(days=UPCOMING_DAYS))
+    scoped = due_items(scope.candidates().filter(told), today) if has_scope else []
     mentees = Candidate.objects.filter(
-        helpers__member__user=user, helpers__role=HelperRole.MENTOR, helpers__until__isnull=True
+        told, helpers__member__user=user, helpers__role=HelperRole.MENTOR, helpers__until__isnull=True
     ).distinct()
     mentoring = due_items(mentees, today)
     pks = [i.candidate.pk for i in mentoring]

@@ -3,9 +3,13 @@ source pool (non-members), for today or for any past date on the tree as it stoo
 
 One grouped query per source table, then a roll-up over the tree in Python: the tree has hundreds of
 nodes, the tables tens of thousands of rows, so the database does the counting and Python the summing.
+
+These from-scratch counts are the truth; pages read the same counts kept per organisation and day
+(ketnap.stats.figures passes them in as `own`), and the tests check the kept against these.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -69,11 +73,16 @@ class Node:
         return OrgKind(self.kind).label
 
 
+# Own counts (people attached directly to each organisation) of the given organisation ids.
+OwnCounts = Callable[[list[int]], dict[int, Counts]]
+
+
 def _roll_up(nodes: dict[int, Node], own: dict[int, Counts], roots: list[Node]) -> None:
     def visit(node: Node, depth: int) -> Counts:
         node.depth = depth
         total = Counts()
-        total.add(own.get(node.org_id, Counts()))
+        if node.org_id in own:
+            total.add(own[node.org_id])
         for child in node.children:
             total.add(visit(child, depth + 1))
         node.totals = total
@@ -111,18 +120,18 @@ def _current_own_counts() -> dict[int, Counts]:
     return own
 
 
-def current_tree(roots: list[Organization]) -> list[Node]:
-    """Today's tree under `roots` (active organisations), with counts."""
+def current_tree(roots: list[Organization], own: OwnCounts | None = None) -> list[Node]:
+    """Today's tree under `roots` (active organisations), with counts (`own`: kept ones; default: from scratch)."""
     query = Q(pk__in=[])
     for root in roots:
         query |= Q(path__startswith=root.path)
     orgs = Organization.objects.filter(query, dissolved_on__isnull=True).order_by("depth", "position", "name")
-    nodes = {o.pk: Node(o.pk, o.code, o.name, o.kind, o.parent_id) for o in orgs}
+    nodes = {row[0]: Node(*row) for row in orgs.values_list("pk", "code", "name", "kind", "parent_id")}
     for node in nodes.values():
         if node.parent_id in nodes:
             nodes[node.parent_id].children.append(node)
     top = [nodes[r.pk] for r in roots if r.pk in nodes]
-    _roll_up(nodes, _current_own_counts(), top)
+    _roll_up(nodes, own(list(nodes)) if own else _current_own_counts(), top)
     return top
 
 
@@ -165,13 +174,14 @@ def _own_counts_on(day: dt.date) -> dict[int, Counts]:
     return own
 
 
-def tree_on_day(roots: list[Organization], day: dt.date) -> list[Node]:
-    """The tree under `roots` as it stood on `day` (names, parents), with the counts of that day.
+def tree_on_day(roots: list[Organization], day: dt.date, own: OwnCounts | None = None) -> list[Node]:
+    """The tree under `roots` as it stood on `day` (names, parents), with the counts of that day (`own`: kept ones
+    of the organisations in the tree; default: from scratch).
 
     A root that did not exist then is left out; a node that was under a root then is shown under it
     even if it has moved since.
     """
-    versions, _children = tree_on(day)
+    versions, _children = tree_on(day, roots)
     nodes = {
         v.organization_id: Node(v.organization_id, v.organization.code, v.name, v.kind, v.parent_id) for v in versions
     }
@@ -181,7 +191,7 @@ def tree_on_day(roots: list[Organization], day: dt.date) -> list[Node]:
     for node in nodes.values():
         node.children.sort(key=lambda n: (n.name,))
     top = [nodes[r.pk] for r in roots if r.pk in nodes]
-    _roll_up(nodes, _own_counts_on(day), top)
+    _roll_up(nodes, own([n.org_id for n in flatten(top)]) if own else _own_counts_on(day), top)
     return top
 
 

@@ -24,6 +24,7 @@ from ketnap.registry.enums import (
     UnitKind,
 )
 from ketnap.registry.privacy_notice import default_privacy_notice
+from ketnap.registry.search import indexed_text, matching
 from ketnap.rules import eligibility
 
 
@@ -266,11 +267,9 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True, left_on__isnull=True)
 
     def search(self, text: str):
-        """Every word of the query, without diacritics, must appear in the name or the CCCD."""
-        qs = self
-        for token in vietnamese.fold(text).split():
-            qs = qs.filter(search_text__contains=token)
-        return qs
+        """The people `text` finds: every word typed begins a word of the name, CCCD or staff code, tones and case
+        aside (ketnap.registry.search, the one search of ketnap)."""
+        return matching(self, text)
 
     def vietnamese_order(self):
         return self.order_by("sort_key", "pk")
@@ -362,7 +361,7 @@ class Person(models.Model):
         self.given_name = vietnamese.normalize_name(self.given_name)
         self.citizen_id = self.citizen_id or None
         self.sort_key = vietnamese.sort_key(self.given_name, self.family_name, self.middle_name)
-        self.search_text = vietnamese.fold(f"{self.full_name} {self.citizen_id or ''} {self.staff_code}")
+        self.search_text = indexed_text(self.full_name, self.citizen_id or "", self.staff_code)
         return self
 
     def save(self, *args, **kwargs):

@@ -10,3 +10,8 @@ organization_succeeded = Signal()
 # Sent when a person's responsible organisation may have changed: another work unit, or a membership moved to
 # another chi bộ. Arguments: person (Person), on (date).
 person_moved = Signal()
+
+# Sent when what ketnap.registry.indicators counts per organisation (staff, members) may have changed: the
+# organisations' own counts today and, from the day given, on every later day. Argument: changes
+# ({organization id: day | None}; None = today's counts only). ketnap.registry.counted builds and sends it.
+counts_changed = Signal()

@@ -17,7 +17,7 @@ from typing import Literal
 
 from ketnap.rules.sources import charter, regulation
 from ketnap.rules.verdict import Confidence, Source
-from ketnap.rules.workdays import Calendar, add_working_days, working_days_between
+from ketnap.rules.workdays import Calendar, add_working_days, is_working_day, working_days_between
 
 DecisionKind = Literal["admission", "recognition"]
 
@@ -146,6 +146,19 @@ def seniority_start(decision_date: dt.date) -> dt.date:
     QĐ 29 §4.5) is subtracted where seniority is computed from a member's history, not here.
     """
     return decision_date
+
+
+def soon_from(due: dt.date, calendar: Calendar | None = None) -> dt.date:
+    """The first day on which urgency(due, day) is "soon": the 6th working day counted back from `due` (`due`
+    included when it is one), since from that day on at most 5 working days lie in (day, due]. A deadline kept
+    with this date makes "soon" a comparison with today (due_soon_on <= today <= due) instead of a count."""
+    day, seen = due, 0
+    while True:
+        if is_working_day(day, calendar):
+            seen += 1
+            if seen > SOON_WORKING_DAYS:
+                return day
+        day -= dt.timedelta(days=1)
 
 
 def urgency(due: dt.date, today: dt.date, calendar: Calendar | None = None) -> Urgency:

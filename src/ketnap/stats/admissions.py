@@ -10,10 +10,16 @@ reports all count with.
 - A candidate whose decision is recorded but whose ceremony is still to come (stage DECIDED: no membership yet)
   counts on the decision step's date, with the candidate's chi bộ.
 - Ended memberships still count: the admission happened (a later removal is a decrease, not an un-admission).
+
+Reading costs what the tree asked about holds: `Attribution.org_q` narrows every query to the organisations that can
+count in the tree (its nodes, what lies under them by path, and the predecessors whose successions lead into it).
 """
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 
 from ketnap.registry.enums import MembershipEventKind
 from ketnap.registry.models import MembershipEvent, Organization, OrganizationSuccession
@@ -31,40 +37,85 @@ class Admission:
     is_readmission: bool
 
 
-def admissions(period: Period | None = None) -> list[Admission]:
-    """Every admission (in `period` if given), from two narrow queries."""
+@dataclass(frozen=True)
+class Source:
+    """One of the two kinds of admission as a queryset, with the lookups of what the counting reads from it."""
+
+    rows: QuerySet
+    person: str  # the admitted Person ("membership__person")
+    decided: str  # the decision date
+    organization: str  # the admitting chi bộ's id
+    readmission: str
+    membership: str | None  # the membership's id (None: no membership yet)
+
+
+def sources(period: Period | None = None, within: "Attribution | None" = None) -> list[Source]:
+    """Every admission (in `period`; of the organisations that may count in `within`'s tree) as two querysets: the
+    first event of each membership with a decision date when it is an entry (ADMITTED, REGISTERED), and the passed
+    decision steps of candidates still waiting for their ceremony."""
     from ketnap.pipeline.enums import Stage, StepKind
     from ketnap.pipeline.models import Step
 
-    first_events: dict[int, tuple] = {}
-    events = (
-        MembershipEvent.objects.order_by("membership_id", "on", "id")
-        .values_list(
-            "membership_id",
-            "kind",
-            "organization_after_id",
-            "on",
-            "membership__person_id",
-            "membership__decision_date",
-            "membership__is_readmission",
-        )
-        .filter(membership__decision_date__isnull=False)
+    earlier = MembershipEvent.objects.filter(membership_id=OuterRef("membership_id")).filter(
+        Q(on__lt=OuterRef("on")) | Q(on=OuterRef("on"), id__lt=OuterRef("id"))
+    )
+    events = MembershipEvent.objects.filter(
+        ~Exists(earlier), kind__in=COUNTED_ENTRIES, membership__decision_date__isnull=False
+    ).order_by("membership_id")
+    steps = Step.objects.filter(
+        kind=StepKind.DECISION, passed=True, candidate__stage=Stage.DECIDED, candidate__membership__isnull=True
     )
     if period is not None:
         events = events.filter(membership__decision_date__range=(period.start, period.end))
-    for row in events:
-        first_events.setdefault(row[0], row)
-    out = [
-        Admission(person_id, org_id, decided, membership_id, readmission)
-        for membership_id, kind, org_id, _on, person_id, decided, readmission in first_events.values()
-        if kind in COUNTED_ENTRIES
+        steps = steps.filter(on__range=(period.start, period.end))
+    if within is not None:
+        events = events.filter(within.org_q("organization_after"))
+        steps = steps.filter(within.org_q("candidate__organization"))
+    return [
+        Source(
+            events,
+            "membership__person",
+            "membership__decision_date",
+            "organization_after_id",
+            "membership__is_readmission",
+            "membership_id",
+        ),
+        Source(steps, "candidate__person", "on", "candidate__organization_id", "candidate__is_readmission", None),
     ]
-    decided_steps = Step.objects.filter(
-        kind=StepKind.DECISION, passed=True, candidate__stage=Stage.DECIDED, candidate__membership__isnull=True
-    ).values_list("candidate__person_id", "candidate__organization_id", "on", "candidate__is_readmission")
-    if period is not None:
-        decided_steps = decided_steps.filter(on__range=(period.start, period.end))
-    out += [Admission(person_id, org_id, on, None, readmission) for person_id, org_id, on, readmission in decided_steps]
+
+
+def admissions(period: Period | None = None, within: "Attribution | None" = None) -> list[Admission]:
+    """Every admission (in `period` if given; only of the organisations that may count in `within`'s tree)."""
+    events, steps = sources(period, within)
+    fields = ["a_person", "a_organization", "a_decided", "a_membership", "a_readmission"]
+    out = [Admission(*row) for row in _columns(events).values_list(*fields)]
+    return out + [Admission(*row) for row in _columns(steps).values_list(*fields)]
+
+
+def _columns(source: Source) -> QuerySet:
+    """The source's rows with an Admission's fields (prefixed a_: the models have fields of those names)."""
+    return source.rows.annotate(
+        a_person=F(f"{source.person}_id"),
+        a_organization=F(source.organization),
+        a_decided=F(source.decided),
+        a_membership=F(source.membership) if source.membership else Value(None, IntegerField()),
+        a_readmission=F(source.readmission),
+    )
+
+
+def counts(period: Period | None = None, within: "Attribution | None" = None, by_year: bool = False) -> Counter:
+    """The number of admissions per admitting organisation (per (organisation, year) with `by_year`), counted in
+    SQL."""
+    from ketnap.stats.sqldates import Year
+
+    out: Counter = Counter()
+    for source in sources(period, within):
+        keys = [source.organization] + (["year"] if by_year else [])
+        rows = source.rows.order_by()
+        if by_year:
+            rows = rows.annotate(year=Year(source.decided))
+        for *key, n in rows.values(*keys).annotate(n=Count("pk")).values_list(*keys, "n"):
+            out[tuple(key) if by_year else key[0]] += n
     return out
 
 
@@ -75,17 +126,80 @@ class Attribution:
     merge; for a split, the successor that holds the member now, else the first. An organisation outside the shown
     tree and without a successor in it counts for its nearest ancestor in the tree, if any (paths are kept when an
     organisation ends).
+
+    Only what can lead into the tree is read: the predecessors of its nodes (and theirs) with all their successions,
+    and the paths of the organisations asked about (`prepare` reads many at once).
     """
 
-    def __init__(self, node_ids: set[int]):
-        self.node_ids = node_ids
-        self.successors: dict[int, list[int]] = {}
-        for pred, succ in OrganizationSuccession.objects.order_by("on", "id").values_list(
-            "predecessor_id", "successor_id"
-        ):
-            self.successors.setdefault(pred, []).append(succ)
-        self._paths = dict(Organization.objects.values_list("pk", "path"))
+    def __init__(self, node_ids: set[int], root: Organization | None = None, by_path: bool = False):
+        """`root`: the tree's root when known; then only the nodes moved in from elsewhere are read for their paths
+        (none when `by_path`: the nodes are what lies under the root's path today)."""
+        self.node_ids = set(node_ids)
+        self.root = root if root is not None and root.pk in self.node_ids else None
+        self._paths: dict[int, str] = {}
         self._cache: dict[int, int | None] = {}
+        self.predecessors: set[int] = set()  # outside the tree, with a chain of successions into it
+        self.successors: dict[int, list[int]] = {}  # of each of them, all (a split's other parts too), in order
+        frontier = self.node_ids
+        while frontier:  # a query per link of the longest chain, and one that finds nothing more
+            into = OrganizationSuccession.objects.filter(successor_id__in=sorted(frontier)).values("predecessor_id")
+            edges = (
+                OrganizationSuccession.objects.filter(predecessor_id__in=into)
+                .order_by("on", "id")
+                .values_list("predecessor_id", "successor_id")
+            )
+            frontier = set()
+            for pred, succ in edges:
+                if pred not in self.node_ids and pred not in self.predecessors:
+                    self.successors.setdefault(pred, []).append(succ)
+                    frontier.add(pred)
+            self.predecessors |= frontier
+        self._prefixes: list[str] | None = [self.root.path] if by_path and self.root is not None else None
+
+    def prefixes(self) -> list[str]:
+        """The paths under which every node of the tree lies (a node moved in since keeps its own)."""
+        if self._prefixes is None:
+            if self.root is None:
+                self.prepare(self.node_ids)
+                found = [self._paths[n] for n in self.node_ids if n in self._paths]
+            else:  # the root's path, and the paths of the nodes that lie elsewhere now (moved in since)
+                elsewhere = Organization.objects.filter(pk__in=sorted(self.node_ids)).exclude(
+                    path__startswith=self.root.path
+                )
+                found = [self.root.path, *elsewhere.values_list("path", flat=True)]
+            out: list[str] = []
+            for path in sorted(found):
+                if not out or not path.startswith(out[-1]):
+                    out.append(path)
+            self._prefixes = out
+        return self._prefixes
+
+    def organizations(self) -> QuerySet:
+        """The organisations whose rows can count in the tree: under a node by path (the ancestor fallback), or a
+        predecessor of one."""
+        query = Q(pk__in=sorted(self.predecessors))
+        for prefix in self.prefixes():
+            query |= Q(path__startswith=prefix)
+        return Organization.objects.filter(query).values("pk")
+
+    def org_q(self, field: str) -> Q:
+        """A filter on the organisation `field` (e.g. "organization_after") keeping what can count in the tree: an
+        IN (subquery), so that the database starts from the few organisations and their index."""
+        return Q(**{f"{field}__in": self.organizations()})
+
+    def prepare(self, org_ids) -> None:
+        """Read the paths of these organisations at once (node_for reads a missing one alone)."""
+        missing = [o for o in set(org_ids) if o is not None and o not in self._paths]
+        if missing:
+            self._paths.update(Organization.objects.filter(pk__in=missing).values_list("pk", "path"))
+            self._paths.update((o, "") for o in missing if o not in self._paths)
+
+    def path(self, org_id: int | None, default: str = "") -> str:
+        """An organisation's path (read once; `default` for none)."""
+        if org_id is None:
+            return default
+        self.prepare([org_id])
+        return self._paths[org_id] or default
 
     def node_for(self, org_id: int, current_org_id: int | None = None) -> int | None:
         if org_id in self._cache:  # only answers that did not depend on the member (no split on the way)
@@ -103,13 +217,30 @@ class Attribution:
             if len(nexts) > 1:
                 split = True
                 if current_org_id is not None:
-                    holder = self._paths.get(current_org_id, "")
-                    nexts = [n for n in nexts if holder.startswith(self._paths.get(n, "\0"))] or nexts
+                    holder = self.path(current_org_id)
+                    nexts = [n for n in nexts if holder.startswith(self.path(n, "\0"))] or nexts
             org_id = nexts[0] if nexts else None
         if found is None:
             # dissolved without successor: its nearest ancestor in the tree (by the path it keeps) counts it
-            ancestors = [int(part) for part in self._paths.get(start, "").strip("/").split("/")[:-1] if part]
+            ancestors = [int(part) for part in self.path(start).strip("/").split("/")[:-1] if part]
             found = next((a for a in reversed(ancestors) if a in self.node_ids), None)
         if not split:
             self._cache[start] = found
         return found
+
+    def holder_dependent(self) -> list[int]:
+        """The predecessors whose rows count in the tree or not depending on who holds the member now (a split)."""
+        self.prepare(self.predecessors)
+        return sorted(p for p in self.predecessors if self.depends_on_holder(p))
+
+    def counted_q(self, field: str) -> Q:
+        """org_q less the organisations whose rows never count here or count only depending on who holds the member
+        now (holder_dependent): every row it keeps counts in the tree, whoever holds the member."""
+        self.prepare(self.predecessors)
+        skip = [p for p in sorted(self.predecessors) if self.depends_on_holder(p) or self.node_for(p) is None]
+        return self.org_q(field) & ~Q(**{f"{field}__in": skip}) if skip else self.org_q(field)
+
+    def depends_on_holder(self, org_id: int) -> bool:
+        """Whether node_for(org_id, …) can depend on who holds the member now (a split on the way)."""
+        self.node_for(org_id)
+        return org_id not in self._cache

@@ -2,8 +2,10 @@
 biểu 3 (the membership on a day), each with "Kỳ này | Cùng kỳ năm trước | %".
 
 The screen, the .xlsx, the .csv and the PDF all present the Table these two functions return: there is no other code
-path for these figures. A handful of narrow queries (values_list over the needed columns); the counting is done in
-Python over plain tuples, which stays fast at tens of thousands of members.
+path for these figures. The counting is done by the database: one aggregate query per column of the form and kind of
+row (members on a day; admissions by membership event or by decision step), over the organisations that can count in
+the subtree (stats.admissions.Attribution); only the people of an organisation split since, whose place depends on
+where they are now, are read one by one and counted in Python (Tally), with the same rules.
 
 Row structure: rules.md §5, checked row by row against two third-party implementations of the 2021 forms that agree
 (github thanhvu16/quan_ly_can_bo, Modules/BaoCaoThongKe/Resources/views/mau-bao-cao-excel/{2a,3}.blade.php, and a
@@ -34,6 +36,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
@@ -42,6 +45,7 @@ from ketnap.registry.enums import CodeKind, Gender, MembershipStatus, OrgKind
 from ketnap.registry.models import CodeItem, MembershipEvent, Organization, OrganizationVersion, PartyMembership, Person
 from ketnap.registry.services.dates import today
 from ketnap.stats import admissions as admissions_
+from ketnap.stats import figures, sqldates
 from ketnap.stats.periods import Period
 from ketnap.stats.tables import Column, Kind, Table, percent
 
@@ -107,21 +111,17 @@ class TreeNode:
 
 def subtree_on(org: Organization, day: dt.date) -> dict[int, TreeNode]:
     """`org` and everything under it as the tree stood on `day` (names, kinds, parents of that day); empty when the
-    organisation did not exist then."""
-    rows = OrganizationVersion.objects.on(day).values_list(
-        "organization_id", "parent_id", "kind", "name", "organization__code"
-    )
-    nodes = {r[0]: TreeNode(*r) for r in rows}
-    if org.pk not in nodes:
-        return {}
-    children: dict[int | None, list[int]] = {}
-    for node in nodes.values():
-        children.setdefault(node.parent_id, []).append(node.org_id)
-    out, frontier = {}, [org.pk]
-    while frontier:
-        org_id = frontier.pop()
-        out[org_id] = nodes[org_id]
-        frontier.extend(children.get(org_id, []))
+    organisation did not exist then. Read level by level from the versions in force that day: a query per level
+    (a chi bộ has nothing under it: Điều lệ Đảng Điều 24)."""
+    fields = ("organization_id", "parent_id", "kind", "name", "organization__code")
+    versions = OrganizationVersion.objects.on(day)
+    out: dict[int, TreeNode] = {}
+    level = [TreeNode(*r) for r in versions.filter(organization_id=org.pk).values_list(*fields)]
+    while level:
+        out.update((node.org_id, node) for node in level)
+        parents = [node.org_id for node in level if node.kind not in OrgKind.cell_kinds()]
+        rows = versions.filter(parent_id__in=parents).values_list(*fields) if parents else []
+        level = [TreeNode(*r) for r in rows if r[0] not in out]
     return out
 
 
@@ -231,6 +231,114 @@ def age_group(age: int) -> str:
         if age <= high:
             return str(low)  # under 18 cannot be admitted; an odd birth date counts with the youngest group
     return "61"
+
+
+# --- counting in the database ---------------------------------------------------------------------
+class Counted:
+    """A form's column counted by the database: Tally's keys and the average age, plus the people that had to be
+    counted one by one (a Tally, added with `add`)."""
+
+    def __init__(self) -> None:
+        self.n: Counter = Counter()
+        self.age_sum = 0
+        self.ages = 0
+
+    def add(self, other: "Tally | Counted") -> None:
+        self.n.update(other.n)
+        if isinstance(other, Tally):
+            self.age_sum, self.ages = self.age_sum + sum(other.ages), self.ages + len(other.ages)
+        else:
+            self.age_sum, self.ages = self.age_sum + other.age_sum, self.ages + other.ages
+
+    def value(self, key: str):
+        if key == "age:avg":  # = round(fmean(ages), 1): the sum of whole ages is exact
+            return round(self.age_sum / self.ages, 1) if self.ages else None
+        return self.n[key]
+
+
+def _ids(codes: dict[int, tuple[str, str, str]], test) -> list[int]:
+    """The code items (any list: as person_keys reads them) whose (kind, code, stat_group) pass `test`."""
+    return sorted(pk for pk, item in codes.items() if test(*item))
+
+
+def _age_band(key: str, on: dt.date | str, person: str) -> Q:
+    """The rows in the age group `key` ("age:31") on `on`: birth dates against a fixed day, else the age expression
+    (annotated as a_age)."""
+    bounds = {str(low): (None if i == 0 else low, high) for i, (low, high) in enumerate(AGE_GROUPS)}
+    low, high = bounds.get(key.partition(":")[2], (AGE_GROUPS[-1][1] + 1, None))
+    query = Q()
+    if isinstance(on, dt.date):
+        birth = f"{person}__birth_date"
+        if low is not None:
+            query &= Q(**{f"{birth}__lte": sqldates.born_by(on, low)})
+        if high is not None:
+            query &= Q(**{f"{birth}__gt": sqldates.born_by(on, high + 1)})
+        return query
+    if low is not None:
+        query &= Q(a_age__gte=low)
+    if high is not None:
+        query &= Q(a_age__lte=high)
+    return query
+
+
+def _conditions(keys: set[str], codes: dict[int, tuple[str, str, str]], person: str, on) -> dict[str, Q]:
+    """The SQL condition of each Tally key of person_keys and of the age groups (Q(): every row); a key no row can
+    have is left out (it counts 0)."""
+    p = f"{person}__"
+    jobs: dict[str, list[int]] = {}
+    for pk, (_kind, code, _group) in codes.items():
+        jobs.setdefault(occupation_of(code), []).append(pk)
+    out: dict[str, Q] = {}
+    for key in sorted(keys):
+        name, _sep, arg = key.partition(":")
+        ids: list[int] | None = None
+        if key == "total":
+            out[key] = Q()
+        elif key == "female":
+            out[key] = Q(**{f"{p}gender": Gender.FEMALE})
+        elif key == "youth":
+            out[key] = Q(**{f"{p}youth_union_member": True})
+        elif key == "minority":
+            field, ids = "ethnicity_id", _ids(codes, lambda _k, code, _g: code != KINH)
+        elif key == "religion":
+            field, ids = "religion_id", _ids(codes, lambda _k, code, _g: code != NO_RELIGION)
+        elif name == "occ":
+            field, ids = "employment_type_id", sorted(jobs.get(arg, []))
+            if arg == hospital_occupation():  # nothing recorded counts there too
+                out[key] = Q(**{f"{p}{field}__isnull": True}) | (Q(**{f"{p}{field}__in": ids}) if ids else Q())
+                continue
+        elif name == "edu":
+            field, ids = "general_education_id", _ids(codes, lambda _k, code, _g, arg=arg: code == arg)
+        elif name == "lvl":
+            field, ids = "professional_level_id", _ids(codes, lambda _k, _c, group, arg=arg: group == arg)
+        elif name == "title":
+            field, ids = "academic_title_id", _ids(codes, lambda _k, code, _g, arg=arg: code == arg)
+        elif name == "theory":
+            field, ids = (
+                "political_theory_id",
+                _ids(codes, lambda _k, code, _g, arg=arg: THEORY_GROUPS.get(code) == arg),
+            )
+        elif name == "age" and arg != "avg":
+            out[key] = _age_band(key, on, person)
+        if ids:
+            out[key] = Q(**{f"{p}{field}__in": ids})
+    return out
+
+
+def _count(rows: QuerySet, keys: set[str], codes, person: str, on, flags: dict[str, Q]) -> Counted:
+    """One aggregate query: each key's count over `rows` (`person`: the lookup of the Person; `on`: the day ages are
+    counted on, or the lookup of a date column), the flags' counts and the sum of the ages."""
+    person_age = sqldates.age(f"{person}__birth_date", on)
+    if not isinstance(on, dt.date):
+        rows = rows.annotate(a_age=person_age)
+    conditions = {**_conditions(keys, codes, person, on), **flags}
+    names = {f"k{i}": key for i, key in enumerate(conditions)}
+    aggregates = {alias: Count("pk", filter=conditions[key] or None) for alias, key in names.items()}
+    found = rows.order_by().aggregate(n=Count("pk"), age_sum=Sum(person_age), **aggregates)
+    out = Counted()
+    out.n.update({key: found[alias] for alias, key in names.items()})
+    out.ages, out.age_sum = found["n"], found["age_sum"] or 0
+    return out
 
 
 # --- layout ---------------------------------------------------------------------------------------
@@ -414,26 +522,25 @@ def _form_table(slug: str, title: str, subtitle: str, note: str) -> FormTable:
 
 # --- biểu 2 ---------------------------------------------------------------------------------------
 def _end_tree(org: Organization, day: dt.date) -> list[indicators.Node]:
-    """The subtree with its staff/member counts on `day` (today's counts when the day is today or later)."""
-    if day >= today():
-        return indicators.current_tree([org]) if org.active else []
-    return indicators.tree_on_day([org], day)
+    """The subtree with its staff/member counts on `day` (today's counts when the day is today or later), as kept per
+    organisation and day (ketnap.stats.figures)."""
+    return figures.tree(org, day)
 
 
 BASE_KINDS = {"committee": OrgKind.BASE_COMMITTEE, "cell": OrgKind.BASE_CELL}
 
 
-def _base_figures(org: Organization, period: Period, found: list) -> Counter:
+def _base_figures(org: Organization, period: Period) -> Counter:
     """Mục III: the base organisations of each kind (đảng bộ cơ sở "base:committee", chi bộ cơ sở "base:cell") in the
     subtree at the end of the period; of them with an admission in the period (":admitted"); of them with no
     non-member left, every staff member being a member (":no_pool")."""
     tree = _end_tree(org, period.end)
     nodes = indicators.flatten(tree)
     node_ids = {n.org_id for n in nodes}
-    attribution = admissions_.Attribution(node_ids)
+    attribution = admissions_.Attribution(node_ids, org, by_path=period.end >= today())  # today's tree: by path
     admitted: set[int] = set()
-    for admission in found:
-        node = attribution.node_for(admission.organization_id)
+    for org_id in admissions_.counts(period, attribution):  # admissions per admitting organisation
+        node = attribution.node_for(org_id)
         if node is not None:
             admitted.add(node)
 
@@ -460,30 +567,43 @@ def _base_lines() -> list[Line]:
     return lines
 
 
+def _data_keys(lines: list[Line]) -> set[str]:
+    return {line.key for line in lines if line.role == DATA and line.key and not line.key.startswith("base:")}
+
+
+def _admitted(attribution: admissions_.Attribution, period: Period, keys: set[str], codes) -> Counted:
+    """Biểu 2's column for `period`: the admissions that count in the tree, by the admitted person's rows and age on
+    the decision date."""
+    out = Counted()
+    depends = attribution.holder_dependent()
+    for source in admissions_.sources(period):
+        field = source.organization.removesuffix("_id")
+        flags = {"readmitted": Q(**{source.readmission: True})}
+        rows = source.rows.filter(attribution.counted_q(field))
+        out.add(_count(rows, keys, codes, source.person, source.decided, flags))
+        if depends:  # a split chi bộ: where the member is now decides which part counts the admission
+            rows = source.rows.filter(**{f"{source.organization}__in": depends})
+            found = list(
+                rows.values_list(f"{source.person}_id", source.organization, source.decided, source.readmission)
+            )
+            people = people_rows({person_id for person_id, *_rest in found})
+            tally = Tally(codes)
+            for person_id, org_id, decided, readmission in found:
+                if attribution.node_for(org_id, people[person_id][-1]) is not None:
+                    tally.add(people[person_id], decided, readmitted=readmission)
+            out.add(tally)
+    return out
+
+
 def new_members(org: Organization, period: Period) -> FormTable:
     """Biểu 2-BTCTW: members admitted in `period` in the organisation's subtree (as it stood at the period's end), with
     the same period a year earlier, by the one definition of an admission (stats.admissions)."""
     previous = period.same_period_last_year()
     nodes = subtree_on(org, min(period.end, today()))
-    attribution = admissions_.Attribution(set(nodes))
-    current_list, previous_list = admissions_.admissions(period), admissions_.admissions(previous)
-    people = people_rows({a.person_id for a in current_list} | {a.person_id for a in previous_list})
+    attribution = admissions_.Attribution(set(nodes), org)
     codes = code_items()
-
-    keys: dict[int, tuple[str, ...]] = {}
-
-    def tally(found) -> Tally:
-        out = Tally(codes, keys)
-        for admission in found:
-            person = people.get(admission.person_id)
-            if person is None or attribution.node_for(admission.organization_id, person[-1]) is None:
-                continue
-            out.add(person, admission.decided_on, readmitted=admission.is_readmission)
-        return out
-
-    now, before = tally(current_list), tally(previous_list)
-    base_now = _base_figures(org, period, current_list)
-    base_before = _base_figures(org, previous, previous_list)
+    base_now = _base_figures(org, period)
+    base_before = _base_figures(org, previous)
     table = _form_table(
         "bieu-2", _("Biểu 2-BTCTW: Đảng viên mới kết nạp"), f"{org.name} · {period.label}", _note(_(NOTE_BIEU2))
     )
@@ -503,7 +623,10 @@ def new_members(org: Organization, period: Period) -> FormTable:
         *_base_lines(),
     ]
 
-    def value(figures: Tally, base: Counter):
+    keys = _data_keys(lines)
+    now, before = _admitted(attribution, period, keys, codes), _admitted(attribution, previous, keys, codes)
+
+    def value(figures: Counted, base: Counter):
         return lambda key: base[key] if key.startswith("base:") else figures.value(key)
 
     _fill(table, lines, value(now, base_now), value(before, base_before))
@@ -511,22 +634,66 @@ def new_members(org: Organization, period: Period) -> FormTable:
 
 
 # --- biểu 3 ---------------------------------------------------------------------------------------
-def members_on(days: list[dt.date]) -> list[dict[int, tuple[str, int, int]]]:
-    """For each day: membership id -> (status, chi bộ, person id) of the memberships active that day, from the dated
-    events (the state after each membership's last event on or before the day). One query for all the days."""
-    last = max(days)
-    states: list[dict[int, tuple[str, int, int]]] = [{} for _d in days]
-    events = (
-        MembershipEvent.objects.filter(on__lte=last)
-        .order_by("membership_id", "on", "id")
-        .values_list("membership_id", "on", "status_after", "organization_after_id", "membership__person_id")
+def _joined(decided: dt.date) -> str:
+    """The Tally key of the period of a first admission decision (Thời kỳ vào Đảng)."""
+    return f"joined:{next(i for i, (until, _l) in enumerate(JOINING_PERIODS) if decided <= until)}"
+
+
+def _first_decisions(person_ids) -> dict[int, dt.date]:
+    """Each person's first admission decision (party seniority counts from it)."""
+    rows = PartyMembership.objects.filter(person_id__in=list(person_ids), decision_date__isnull=False)
+    return dict(rows.values("person_id").annotate(first=Min("decision_date")).values_list("person_id", "first"))
+
+
+def _decided(**condition) -> QuerySet:
+    """The outer row's member's memberships with a decision date meeting `condition`."""
+    return PartyMembership.objects.filter(person_id=OuterRef("membership__person_id"), **condition)
+
+
+def _members(attribution: admissions_.Attribution, day: dt.date, keys: set[str], codes) -> Counted:
+    """Biểu 3's column for `day`: the memberships active that day (the state after each one's last event on or before
+    it) in an organisation that counts in the tree, by the member's rows, age on the day and first admission."""
+    later = MembershipEvent.objects.filter(membership_id=OuterRef("membership_id"), on__lte=day).filter(
+        Q(on__gt=OuterRef("on")) | Q(on=OuterRef("on"), id__gt=OuterRef("id"))
     )
-    for membership_id, on, status, org_id, person_id in events:
-        for i, day in enumerate(days):
-            if on <= day:
-                states[i][membership_id] = (status, org_id, person_id)
-    active = MembershipStatus.active()
-    return [{m: s for m, s in state.items() if s[0] in active} for state in states]
+    last = MembershipEvent.objects.filter(~Exists(later), on__lte=day, status_after__in=MembershipStatus.active())
+    depends = attribution.holder_dependent()
+    # Thời kỳ vào Đảng by the first decision: the last period (from 01/5/1975) in SQL; the few decided before it
+    # are read one by one
+    early_until = JOINING_PERIODS[-2][0]
+    rows = last.filter(attribution.counted_q("organization_after")).annotate(
+        decided=Exists(_decided(decision_date__isnull=False)),
+        decided_early=Exists(_decided(decision_date__lte=early_until)),
+    )
+    flags = {
+        "probationary": Q(status_after=MembershipStatus.PROBATIONARY),
+        "exempt": Q(membership__exempt_from_activities=True),
+        f"joined:{len(JOINING_PERIODS) - 1}": Q(decided=True, decided_early=False),
+        "joined:early": Q(decided_early=True),
+    }
+    out = _count(rows, keys, codes, "membership__person", day, flags)
+    if out.n.pop("joined:early"):
+        early = list(rows.filter(decided_early=True).values_list("membership__person_id", flat=True))
+        first_decision = _first_decisions(early)
+        for person_id in early:  # a row per membership, as Tally counts
+            out.n[_joined(first_decision[person_id])] += 1
+    if depends:  # a split chi bộ (a year back): where the member is now decides which part counts them
+        found = list(
+            last.filter(organization_after_id__in=depends).values_list(
+                "membership__person_id", "organization_after_id", "status_after", "membership__exempt_from_activities"
+            )
+        )
+        people = people_rows({person_id for person_id, *_rest in found})
+        first_decision = _first_decisions(people)
+        tally = Tally(codes)
+        for person_id, org_id, status, exempt in found:
+            if attribution.node_for(org_id, people[person_id][-1]) is None:
+                continue
+            tally.add(people[person_id], day, probationary=status == MembershipStatus.PROBATIONARY, exempt=exempt)
+            if (decided := first_decision.get(person_id)) is not None:
+                tally.n[_joined(decided)] += 1
+        out.add(tally)
+    return out
 
 
 def membership(org: Organization, day: dt.date) -> FormTable:
@@ -534,39 +701,8 @@ def membership(org: Organization, day: dt.date) -> FormTable:
     year earlier (its members counted for the organisations that became today's subtree: merges follow successors)."""
     before_day = Period(day, day).same_period_last_year().start
     nodes = subtree_on(org, min(day, today()))
-    attribution = admissions_.Attribution(set(nodes))
-    state_now, state_before = members_on([day, before_day])
-    rows = PartyMembership.objects.values_list("pk", "person_id", "decision_date", "exempt_from_activities")
-    exempt_ids: dict[int, bool] = {}
-    first_decision: dict[int, dt.date] = {}
-    for pk, person_id, decided, exempt in rows:
-        exempt_ids[pk] = exempt
-        if decided and (person_id not in first_decision or decided < first_decision[person_id]):
-            first_decision[person_id] = decided
-    people = {
-        row[0]: row
-        for row in Person.objects.filter(pk__in=PartyMembership.objects.values("person_id")).values_list(*PERSON_FIELDS)
-    }
+    attribution = admissions_.Attribution(set(nodes), org)
     codes = code_items()
-    joined = {
-        person_id: "joined:" + next(str(i) for i, (until, _l) in enumerate(JOINING_PERIODS) if decided <= until)
-        for person_id, decided in first_decision.items()
-    }
-    keys: dict[int, tuple[str, ...]] = {}
-
-    def tally(state: dict[int, tuple[str, int, int]], on: dt.date) -> Tally:
-        out = Tally(codes, keys)
-        for membership_id, (status, org_id, person_id) in state.items():
-            exempt = exempt_ids.get(membership_id, False)
-            person = people[person_id]
-            if attribution.node_for(org_id, person[-1]) is None:
-                continue
-            out.add(person, on, probationary=status == MembershipStatus.PROBATIONARY, exempt=exempt)
-            if person_id in joined:
-                out.n[joined[person_id]] += 1
-        return out
-
-    now, before = tally(state_now, day), tally(state_before, before_day)
     table = _form_table(
         "bieu-3",
         _("Biểu 3-BTCTW: Đội ngũ đảng viên"),
@@ -600,17 +736,17 @@ def membership(org: Organization, day: dt.date) -> FormTable:
         heading(_("Phân tích đội ngũ đảng viên"), code="II"),
         *breakdowns,
     ]
+    keys = _data_keys(lines)
+    now, before = _members(attribution, day, keys, codes), _members(attribution, before_day, keys, codes)
     _fill(table, lines, now.value, before.value)
     return table
 
 
 def admitted_people(org: Organization, period: Period) -> list[int]:
     """Ids of the people counted as admitted in `period` in the organisation's subtree (the drill-down's list)."""
-    attribution = admissions_.Attribution(set(subtree_on(org, min(period.end, today()))))
-    found = admissions_.admissions(period)
-    people = people_rows({a.person_id for a in found})
-    return [
-        a.person_id
-        for a in found
-        if a.person_id in people and attribution.node_for(a.organization_id, people[a.person_id][-1]) is not None
-    ]
+    attribution = admissions_.Attribution(set(subtree_on(org, min(period.end, today()))), org)
+    found = admissions_.admissions(period, attribution)
+    attribution.prepare({a.organization_id for a in found})
+    split = {a.person_id for a in found if attribution.depends_on_holder(a.organization_id)}
+    holders = {pk: row[-1] for pk, row in people_rows(split).items()}
+    return [a.person_id for a in found if attribution.node_for(a.organization_id, holders.get(a.person_id)) is not None]

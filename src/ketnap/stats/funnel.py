@@ -3,7 +3,9 @@ stage went on, how long each stage takes, who has stalled, and whether probation
 
 Everything is read from the recorded steps (Step: date, stage before, stage after), as of the day shown: a candidate's
 stage on day D is the stage after their last step on or before D. Candidates belong to the subtree through their
-chi bộ (merged or split ones follow the successor, stats.admissions.Attribution).
+chi bộ (merged or split ones follow the successor, stats.admissions.Attribution). Only the candidates of the
+organisations that can count in the subtree are read, with their steps up to the day: a road's durations and the
+stages it reached are what the tables are made of (medians and percentiles of the stays).
 """
 
 import datetime as dt
@@ -54,15 +56,23 @@ def _p75(values: list[int]) -> float | None:
 class Funnel:
     """The roads of the candidates of an organisation's subtree (as it stood on `day`), up to `day`."""
 
-    def __init__(self, org: Organization, day: dt.date):
+    def __init__(self, org: Organization, day: dt.date, subtree: dict | None = None):
+        """`subtree`: subtree_on(org, day) when the caller has it."""
         self.org, self.day = org, day
-        attribution = admissions_.Attribution(set(subtree_on(org, day)))
-        candidates = list(Candidate.objects.values_list("pk", "person_id", "organization_id", "started_on", "stage"))
+        attribution = admissions_.Attribution(set(subtree_on(org, day) if subtree is None else subtree), org)
+        candidates = list(
+            Candidate.objects.filter(attribution.org_q("organization"), started_on__lte=day).values_list(
+                "pk", "person_id", "organization_id", "started_on", "stage"
+            )
+        )
         orgs = {org_id for _pk, _person, org_id, _s, _st in candidates}
+        attribution.prepare(orgs)
         inside = {org_id for org_id in orgs if attribution.node_for(org_id) is not None}
         steps: dict[int, list[tuple]] = {}
         rows = (
-            Step.objects.filter(candidate__organization_id__in=inside, on__lte=day)
+            Step.objects.filter(
+                candidate__organization_id__in=sorted(inside), candidate__started_on__lte=day, on__lte=day
+            )
             .order_by("candidate_id", "on", "id")
             .values_list("candidate_id", "on", "stage_before", "stage_after")
         )
@@ -226,19 +236,27 @@ class Funnel:
         return table
 
 
-def probation_on_time(org: Organization, period: Period) -> Table:
+def probation_on_time(org: Organization, period: Period, subtree: dict | None = None) -> Table:
     """Recognition reviews in the period (the chi bộ's resolution, 13-KNĐ) made within their legal deadline: 30 working
-    days after the 12 months of probation (QĐ điểm 4.2.1; ketnap.rules.deadlines.recognition_review_due)."""
+    days after the 12 months of probation (QĐ điểm 4.2.1; ketnap.rules.deadlines.recognition_review_due).
+    `subtree`: subtree_on(org, period.end) when the caller has it."""
     previous = period.same_period_last_year()
-    attribution = admissions_.Attribution(set(subtree_on(org, period.end)))
+    nodes = subtree_on(org, period.end) if subtree is None else subtree  # the tree at the period's end
+    attribution = admissions_.Attribution(set(nodes), org)
     reviews: dict[int, tuple[dt.date, int]] = {}
     rows = (
-        Step.objects.filter(kind=RECOGNITION_STEP, passed=True, on__range=(previous.start, period.end))
+        Step.objects.filter(
+            attribution.org_q("candidate__organization"),
+            kind=RECOGNITION_STEP,
+            passed=True,
+            on__range=(previous.start, period.end),
+        )
         .order_by("on", "id")
         .values_list("candidate_id", "on", "candidate__organization_id")
     )
     for candidate_id, on, org_id in rows:
         reviews.setdefault(candidate_id, (on, org_id))
+    attribution.prepare({org_id for _on, org_id in reviews.values()})
     ceremonies: dict[int, dt.date] = {}
     for candidate_id, on in (
         Step.objects.filter(kind=StepKind.CEREMONY, passed=True, candidate_id__in=list(reviews))

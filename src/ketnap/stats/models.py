@@ -86,3 +86,37 @@ class Target(models.Model):
     def period_key(self) -> tuple[dt.date, dt.date]:
         """Targets of different organisations are for "the same period" when their dates are the same."""
         return (self.starts_on, self.ends_on)
+
+
+class OrgFigures(models.Model):
+    """An organisation's own counts (registry.indicators' past-day counting: the assignments in force through the unit
+    coverage in force, each membership's state after its last event) from `day` until its next row: a row only where a
+    value changes, so the counts on day D are the row with the greatest day <= D (none: all zero). Kept by
+    ketnap.stats.figures after every write the registry announces; `ketnap rebuild-figures` recomputes them."""
+
+    organization = models.ForeignKey(Organization, models.CASCADE, related_name="+")
+    day = models.DateField()
+    staff = models.PositiveIntegerField()
+    staff_members = models.PositiveIntegerField()
+    official = models.PositiveIntegerField()
+    probationary = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "day"], name="orgfigures_one_row_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} từ {self.day:%d/%m/%Y}: {self.staff}/{self.official}+{self.probationary}"
+
+
+class CurrentOrgFigures(models.Model):
+    """An organisation's own counts today (registry.indicators' counting of today: the current people by their
+    responsible organisation, the active memberships by chi bộ); no row: all zero. Kept with OrgFigures."""
+
+    organization = models.OneToOneField(Organization, models.CASCADE, primary_key=True, related_name="+")
+    staff = models.PositiveIntegerField()
+    staff_members = models.PositiveIntegerField()
+    official = models.PositiveIntegerField()
+    probationary = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.staff}/{self.official}+{self.probationary}"

@@ -4,13 +4,18 @@ are not members) with its profile — today, or on any past day on the tree and 
 Today: the staff are the current people, each counted for their responsible organisation (Person.organization, as
 ketnap.registry.indicators counts them). A past day: the assignments in force that day, each counted for the
 organisation covering the unit that day, and membership from the dated events.
+
+The database does the counting and reads only the subtree: the people whose organisation lies under it by path, or
+the assignments in the units its organisations covered that day; it returns counts per work unit and per organisation
+(per unit on a past day: a unit has one organisation that day), and Python sums them up the tree.
 """
 
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
-from typing import NamedTuple
+from functools import cached_property
 
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from ketnap.registry import indicators
@@ -18,6 +23,7 @@ from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import (
     Assignment,
     CodeItem,
+    MembershipEvent,
     Organization,
     PartyMembership,
     Person,
@@ -27,28 +33,16 @@ from ketnap.registry.models import (
 )
 from ketnap.registry.services.dates import today
 from ketnap.stats import admissions as admissions_
-from ketnap.stats.bieu import UNIVERSITY_AND_ABOVE, age_on, members_on, subtree_on
+from ketnap.stats import figures
+from ketnap.stats.bieu import UNIVERSITY_AND_ABOVE, subtree_on
 from ketnap.stats.periods import Period
+from ketnap.stats.sqldates import born_by
 from ketnap.stats.tables import Column, Kind, Table, percent
 
 DEPTH = 2  # levels under the organisation shown as rows; deeper ones are reached from their own dashboard
 YOUNG = 30  # "dưới 30 tuổi": the Youth Union age and the target group of source building
 Link = Callable[..., str | None] | None
-
-
-class Staff(NamedTuple):  # a tuple: tens of thousands are built per page
-    person_id: int
-    unit_id: int
-    org_id: int | None
-    member: bool
-    birth: dt.date
-    level_id: int | None
-    youth: bool
-    planning: bool
-    profession_id: int | None
-
-
-PROFILE = ("birth_date", "professional_level_id", "youth_union_member", "in_cadre_planning", "profession_id")
+PROFILE = ("pool", "young", "university", "youth", "planning")
 
 
 def _is_today(day: dt.date) -> bool:
@@ -56,50 +50,138 @@ def _is_today(day: dt.date) -> bool:
 
 
 def tree(org: Organization, day: dt.date) -> list[indicators.Node]:
-    """The organisation's subtree with the staff and member counts of `day` (ketnap.registry.indicators)."""
-    if _is_today(day):
-        return indicators.current_tree([org]) if org.active else []
-    return indicators.tree_on_day([org], day)
+    """The organisation's subtree with the staff and member counts of `day` (ketnap.registry.indicators' counts, as
+    kept per organisation and day by ketnap.stats.figures)."""
+    return figures.tree(org, day)
 
 
-def staff_on(org: Organization, day: dt.date) -> list[Staff]:
-    """The staff of the organisation's subtree on `day`, with what the pool profile needs."""
-    if _is_today(day):
-        members = set(
-            PartyMembership.objects.filter(
-                status__in=MembershipStatus.active(), person__organization__path__startswith=org.path
-            ).values_list("person_id", flat=True)
-        )
-        rows = (
-            Person.objects.current()
-            .filter(organization__path__startswith=org.path)
-            .values_list("pk", "work_unit_id", "organization_id", *PROFILE)
-        )
-        return [Staff(pk, unit, org_id, pk in members, *rest) for pk, unit, org_id, *rest in rows]
-    node_ids = set(subtree_on(org, day))
-    covering = unit_coverage_on(day)
-    units = [unit for unit, org_id in covering.items() if org_id in node_ids]
-    members = {person for _status, _org, person in members_on([day])[0].values()}
-    rows = (
-        Assignment.objects.on(day)
-        .filter(unit_id__in=units)
-        .values_list("person_id", "unit_id", *[f"person__{field}" for field in PROFILE])
+def member_on(day: dt.date, person: str = "person_id") -> Exists:
+    """Whether the person (`person`: the outer query's lookup of their id) had an active membership on `day`: the state
+    after a membership's last event on or before the day."""
+    later = MembershipEvent.objects.filter(membership_id=OuterRef("membership_id"), on__lte=day).filter(
+        Q(on__gt=OuterRef("on")) | Q(on=OuterRef("on"), id__gt=OuterRef("id"))
     )
-    return [Staff(pk, unit, covering[unit], pk in members, *rest) for pk, unit, *rest in rows]
+    return Exists(
+        MembershipEvent.objects.filter(
+            ~Exists(later),
+            membership__person_id=OuterRef(person),
+            on__lte=day,
+            status_after__in=MembershipStatus.active(),
+        )
+    )
 
 
-def unit_coverage_on(day: dt.date) -> dict[int, int]:
-    """Every unit -> the organisation covering it on `day` (its own coverage, else its parent unit's)."""
-    own = dict(UnitCoverage.objects.on(day).values_list("unit_id", "organization_id"))
-    parents = dict(WorkUnit.objects.values_list("pk", "parent_id"))
-    out: dict[int, int] = {}
-    for unit in parents:
-        current = unit
-        while current is not None and current not in own:
-            current = parents.get(current)
-        if current is not None:
-            out[unit] = own[current]
-    return out
+def units_covered(org: Organization, day: dt.date) -> dict[int, int]:
+    """The work units the organisations of the subtree (as it stood on `day`) covered that day -> which of them: a
+    unit's own coverage in force (the latest begun), else its parent unit's. Read from those organisations down."""
+    node_ids = list(subtree_on(org, day))
+    in_force = UnitCoverage.objects.on(day)
+    ours = in_force.filter(organization_id__in=node_ids).values("unit_id")
+    own: dict[int, int] = {}
+    for unit_id, org_id in (
+        in_force.filter(unit_id__in=ours)
+        .order_by("unit_id", "valid_from", "pk")
+        .values_list("unit_id", "organization_id")
+    ):
+        own[unit_id] = org_id  # the latest begun wins
+    nodes = set(node_ids)
+    covered = {unit_id: org_id for unit_id, org_id in own.items() if org_id in nodes}
+    frontier = dict(covered)
+    while frontier:  # departments without a coverage of their own follow their unit
+        children = (
+            WorkUnit.objects.filter(parent_id__in=list(frontier))
+            .exclude(Exists(in_force.filter(unit_id=OuterRef("pk"))))
+            .values_list("pk", "parent_id")
+        )
+        frontier = {unit_id: covered[parent] for unit_id, parent in children if unit_id not in covered}
+        covered.update(frontier)
+    return covered
+
+
+class Staff:
+    """The staff of an organisation's subtree on a day, counted by the database: per work unit (staff, members) and
+    per organisation the source pool's size and profile (PROFILE, and "profession:<id>" / "profession:" for none)."""
+
+    def __init__(self, org: Organization, day: dt.date):
+        self.org, self.day, self.today = org, day, _is_today(day)
+
+    @cached_property
+    def tree(self) -> list[indicators.Node]:
+        """The subtree with the staff and member counts of the day (tree())."""
+        return tree(self.org, self.day)
+
+    @cached_property
+    def units(self) -> dict[int, int]:
+        """A past day: unit -> the organisation covering it."""
+        return units_covered(self.org, self.day)
+
+    def rows(self) -> tuple[QuerySet, str, str]:
+        """The staff rows (people today, assignments on a past day) with `member`, the lookup of the person and of
+        the work unit."""
+        if self.today:
+            member = Exists(
+                PartyMembership.objects.filter(person_id=OuterRef("pk"), status__in=MembershipStatus.active())
+            )
+            under = Organization.objects.filter(path__startswith=self.org.path).values("pk")
+            people = Person.objects.current().filter(organization_id__in=under)
+            return people.annotate(member=member), "", "work_unit_id"
+        assignments = Assignment.objects.on(self.day).filter(unit_id__in=list(self.units))
+        return assignments.annotate(member=member_on(self.day)), "person__", "unit_id"
+
+    def _profile(self, person: str) -> dict:
+        """The pool's counts over rows of non-members: their number, under 30 on the day, university and above, youth
+        union, cadre planning, and by profession."""
+        groups = [pk for pk, group in CodeItem.objects.values_list("pk", "stat_group") if group in UNIVERSITY_AND_ABOVE]
+        out = {
+            "pool": Count("pk"),
+            "young": Count("pk", filter=Q(**{f"{person}birth_date__gt": born_by(self.day, YOUNG)})),
+            "university": Count("pk", filter=Q(**{f"{person}professional_level_id__in": groups})),
+            "youth": Count("pk", filter=Q(**{f"{person}youth_union_member": True})),
+            "planning": Count("pk", filter=Q(**{f"{person}in_cadre_planning": True})),
+            "prof_": Count("pk", filter=Q(**{f"{person}profession_id__isnull": True})),
+        }
+        for pk, _name in self.professions:
+            out[f"prof_{pk}"] = Count("pk", filter=Q(**{f"{person}profession_id": pk}))
+        return out
+
+    @cached_property
+    def professions(self) -> list[tuple[int, str]]:
+        """The profession code list (id, name), in its order."""
+        return list(CodeItem.objects.filter(kind="profession").order_by("position").values_list("pk", "name"))
+
+    @staticmethod
+    def _counter(row: dict) -> Counter:
+        out = Counter({key: row[key] for key in PROFILE})
+        out.update({f"profession:{key[5:]}": n for key, n in row.items() if key.startswith("prof_")})
+        return out
+
+    @cached_property
+    def per_unit(self) -> dict[int, tuple[int, int]]:
+        """Work unit -> (staff, members)."""
+        rows, _person, unit = self.rows()
+        counted = rows.order_by().values(unit).annotate(staff=Count("pk"), members=Count("pk", filter=Q(member=True)))
+        return {row[unit]: (row["staff"], row["members"]) for row in counted}
+
+    @cached_property
+    def per_org(self) -> dict[int, Counter]:
+        """Organisation -> the pool's profile (PROFILE and professions)."""
+        rows, person, unit = self.rows()
+        out: dict[int, Counter] = {}
+        key = "organization_id" if self.today else unit  # a past day: per unit, whose organisation is known
+        for row in rows.filter(member=False).order_by().values(key).annotate(**self._profile(person)):
+            org_id = row[key] if self.today else self.units[row[key]]
+            out.setdefault(org_id, Counter()).update(self._counter(row))
+        return out
+
+    def pool_people(self) -> list[int]:
+        rows, _person, _unit = self.rows()
+        return list(rows.filter(member=False).values_list("pk" if self.today else "person_id", flat=True))
+
+
+def staff_on(org: Organization, day: dt.date) -> Staff:
+    """The staff of the organisation's subtree on `day`, counted when first asked (read once for the unit and the
+    pool tables of a page)."""
+    return Staff(org, day)
 
 
 def _shown(nodes: list[indicators.Node]) -> tuple[list[indicators.Node], dict[int, indicators.Node]]:
@@ -141,10 +223,13 @@ def _per_row(shown, row_of, values: dict[int, Counter]) -> dict[int, Counter]:
     return totals
 
 
-def member_share(org: Organization, day: dt.date, period: Period | None = None, link: Link = None) -> Table:
+def member_share(
+    org: Organization, day: dt.date, period: Period | None = None, link: Link = None, staff: Staff | None = None
+) -> Table:
     """Members as % of staff per organisation (the organisation, then DEPTH levels under it), on `day`; with the
-    admissions of `period` and of the same period a year earlier when a period is given."""
-    nodes = tree(org, day)
+    admissions of `period` and of the same period a year earlier when a period is given. `staff`: staff_on(org, day)
+    when the caller has it (its tree is read once for this and the pool tables)."""
+    nodes = (staff_on(org, day) if staff is None else staff).tree
     shown, row_of = _shown(nodes)
     columns = [
         Column("name", _("Tổ chức đảng")),
@@ -159,15 +244,12 @@ def member_share(org: Organization, day: dt.date, period: Period | None = None, 
             Column("admitted", _("Kết nạp trong kỳ"), Kind.INT),
             Column("admitted_before", _("Cùng kỳ năm trước"), Kind.INT),
         ]
-        attribution = admissions_.Attribution(set(row_of))
-        for key, found in (
-            ("now", admissions_.admissions(period)),
-            ("before", admissions_.admissions(period.same_period_last_year())),
-        ):
-            for admission in found:
-                node = attribution.node_for(admission.organization_id)
+        attribution = admissions_.Attribution(set(row_of), org, by_path=_is_today(day))
+        for key, span in (("now", period), ("before", period.same_period_last_year())):
+            for org_id, n in admissions_.counts(span, attribution).items():  # per admitting organisation
+                node = attribution.node_for(org_id)
                 if node is not None:
-                    admitted.setdefault(node, Counter())[key] += 1
+                    admitted.setdefault(node, Counter())[key] += n
     per_row = _per_row(shown, row_of, admitted)
     table = Table(
         "dang-vien-theo-to-chuc",
@@ -188,14 +270,27 @@ def member_share(org: Organization, day: dt.date, period: Period | None = None, 
     return table
 
 
-def unit_share(org: Organization, day: dt.date, staff: list[Staff] | None = None) -> Table:
+def _unit_tree(unit_ids, day: dt.date) -> tuple[dict[int, int | None], dict[int, str]]:
+    """These units and the units above them: parent and name (the name of that day on a past day)."""
+    parents: dict[int, int | None] = {}
+    names: dict[int, str] = {}
+    missing = set(unit_ids)
+    while missing:
+        rows = list(WorkUnit.objects.filter(pk__in=list(missing)).values_list("pk", "parent_id", "name"))
+        parents.update((pk, parent) for pk, parent, _name in rows)
+        names.update((pk, name) for pk, _parent, name in rows)
+        missing = {parent for _pk, parent, _name in rows if parent is not None and parent not in parents}
+    if not _is_today(day):  # the names of that day (hospitals were renamed in 2025)
+        names.update(WorkUnitVersion.objects.on(day).filter(unit_id__in=list(parents)).values_list("unit_id", "name"))
+    return parents, names
+
+
+def unit_share(org: Organization, day: dt.date, staff: Staff | None = None) -> Table:
     """Members as % of staff per work unit (đơn vị sự nghiệp), and per department when the subtree covers one unit.
     `staff`: staff_on(org, day) when the caller already has it (the dashboard reads it once for two tables)."""
     staff = staff_on(org, day) if staff is None else staff
-    parents = dict(WorkUnit.objects.values_list("pk", "parent_id"))
-    names = dict(WorkUnit.objects.values_list("pk", "name"))
-    if not _is_today(day):  # the names of that day (hospitals were renamed in 2025)
-        names.update(WorkUnitVersion.objects.on(day).values_list("unit_id", "name"))
+    per_unit = staff.per_unit
+    parents, names = _unit_tree(per_unit, day)
 
     tops: dict[int, int] = {}
 
@@ -207,15 +302,14 @@ def unit_share(org: Organization, day: dt.date, staff: list[Staff] | None = None
             tops[unit] = current
         return tops[unit]
 
-    # plain dict increments: Counter.update per person is the slowest part at 80,000 staff
     n_staff: dict[int, int] = {}
     n_members: dict[int, int] = {}
-    for s in staff:
-        for unit in (top(s.unit_id), s.unit_id) if top(s.unit_id) != s.unit_id else (s.unit_id,):
-            n_staff[unit] = n_staff.get(unit, 0) + 1
-            n_members[unit] = n_members.get(unit, 0) + s.member
+    for unit_id, (n, members) in per_unit.items():
+        for unit in (top(unit_id), unit_id) if top(unit_id) != unit_id else (unit_id,):
+            n_staff[unit] = n_staff.get(unit, 0) + n
+            n_members[unit] = n_members.get(unit, 0) + members
     counts = {unit: {"staff": n, "members": n_members[unit]} for unit, n in n_staff.items()}
-    top_units = sorted({top(s.unit_id) for s in staff}, key=lambda u: names.get(u, ""))
+    top_units = sorted({top(unit) for unit in per_unit}, key=lambda u: names.get(u, ""))
     table = Table(
         "dang-vien-theo-don-vi",
         _("Đảng viên so với nhân sự, theo đơn vị"),
@@ -253,42 +347,18 @@ def unit_share(org: Organization, day: dt.date, staff: list[Staff] | None = None
 
 def pool_people(org: Organization, day: dt.date) -> list[int]:
     """Ids of the non-members among the staff of the subtree on `day` (the drill-down's list)."""
-    return [s.person_id for s in staff_on(org, day) if not s.member]
+    return staff_on(org, day).pool_people()
 
 
-def _pool_counts(org: Organization, day: dt.date, staff: list[Staff] | None):
-    nodes = tree(org, day)
-    shown, row_of = _shown(nodes)
-    groups = {pk for pk, group in CodeItem.objects.values_list("pk", "stat_group") if group in UNIVERSITY_AND_ABOVE}
-    per_org: dict[int, list[int]] = {}  # pool, young, university, youth, planning
-    professions: dict[tuple[int, int | None], int] = {}
-    for s in staff_on(org, day) if staff is None else staff:
-        if s.member or s.org_id is None:
-            continue
-        counts = per_org.get(s.org_id)
-        if counts is None:
-            counts = per_org[s.org_id] = [0, 0, 0, 0, 0]
-        counts[0] += 1
-        counts[1] += age_on(s.birth, day) < YOUNG
-        counts[2] += s.level_id in groups
-        counts[3] += s.youth
-        counts[4] += s.planning
-        key = (s.org_id, s.profession_id)
-        professions[key] = professions.get(key, 0) + 1
-    counters = {
-        org_id: Counter(dict(zip(("pool", "young", "university", "youth", "planning"), c, strict=True)))
-        for org_id, c in per_org.items()
-    }
-    for (org_id, profession), n in professions.items():
-        counters[org_id][f"profession:{profession or ''}"] += n
-    per_org = counters
-    return shown, _per_row(shown, row_of, per_org)
+def _pool_counts(org: Organization, day: dt.date, staff: Staff | None):
+    staff = staff_on(org, day) if staff is None else staff
+    shown, row_of = _shown(staff.tree)
+    return shown, _per_row(shown, row_of, staff.per_org)
 
 
-def pool_profile(
-    org: Organization, day: dt.date, link: Link = None, staff: list[Staff] | None = None
-) -> tuple[Table, Table]:
+def pool_profile(org: Organization, day: dt.date, link: Link = None, staff: Staff | None = None) -> tuple[Table, Table]:
     """The source pool per organisation (first row: the whole subtree): its size and profile, and by profession."""
+    staff = staff_on(org, day) if staff is None else staff
     shown, per_row = _pool_counts(org, day, staff)
     subtitle = f"{org.name} · " + _("ngày %(d)s") % {"d": f"{day:%d/%m/%Y}"}
     profile = Table(
@@ -325,10 +395,7 @@ def pool_profile(
     used = Counter()
     for c in per_row.values():
         used.update({k: v for k, v in c.items() if k.startswith("profession:")})
-    professions = [
-        (pk, name)
-        for pk, name in CodeItem.objects.filter(kind="profession").order_by("position").values_list("pk", "name")
-    ]
+    professions = staff.professions
     keys = [(f"profession:{pk}", name) for pk, name in professions if used[f"profession:{pk}"]]
     if used["profession:"]:
         keys.append(("profession:", _("Chưa ghi")))

@@ -85,9 +85,14 @@ def admissions_by_year(org, year: int, years: int = YEARS_SHOWN) -> Table:
     """Members admitted per year, the `years` years up to `year`, by the one definition (stats.admissions)."""
     from ketnap.stats import admissions
 
-    attribution = admissions.Attribution(_subtree_ids(org))
-    found = admissions.admissions(Period(dt.date(year - years + 1, 1, 1), dt.date(year, 12, 31)))
-    counts = Counter(a.decided_on.year for a in found if attribution.node_for(a.organization_id) is not None)
+    attribution = admissions.Attribution(_subtree_ids(org), org, by_path=True)
+    span = Period(dt.date(year - years + 1, 1, 1), dt.date(year, 12, 31))
+    found = admissions.counts(span, attribution, by_year=True)  # (admitting organisation, year) -> admissions
+    attribution.prepare({org_id for org_id, _year in found})
+    counts: Counter = Counter()
+    for (org_id, decided_year), n in found.items():
+        if attribution.node_for(org_id) is not None:
+            counts[decided_year] += n
     table = Table(
         "ket-nap-theo-nam",
         "Kết nạp đảng viên qua các năm",
@@ -297,8 +302,9 @@ def yearly_sections(org, year: int, *, today: dt.date) -> list:
     road += [road_figures.stages(), road_figures.durations(), funnel.probation_on_time(org, period)]
     sections.append(Section("II. Quy trình phát triển đảng viên", road))
 
-    share = _top_levels(pool.member_share(org, day, period))
-    profile = _top_levels(pool.pool_profile(org, day)[0])  # by profession: too wide to print, on screen only
+    staff = pool.staff_on(org, day)
+    share = _top_levels(pool.member_share(org, day, period, staff=staff))
+    profile = _top_levels(pool.pool_profile(org, day, staff=staff)[0])  # by profession: too wide to print
     root = share.rows[0].values if share.rows else None
     ratio = []
     if root:

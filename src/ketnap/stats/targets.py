@@ -15,6 +15,7 @@ counts for exactly one term (a term that starts on 01/07/2025 counts its years f
 organisation that has since merged or split counts for its successor, as its admissions do (Attribution).
 """
 
+import bisect
 import contextlib
 import datetime as dt
 from collections import Counter, defaultdict
@@ -23,6 +24,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import BooleanField, Case, Count, F, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Least
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -31,8 +34,10 @@ from ketnap.audit.context import acting, current_note
 from ketnap.registry import indicators
 from ketnap.registry.enums import OrgKind
 from ketnap.registry.models import Organization, PartyMembership
+from ketnap.stats import figures
 from ketnap.stats.admissions import Attribution, admissions
 from ketnap.stats.models import PeriodKind, Target, period_label
+from ketnap.stats.sqldates import DayNumber
 from ketnap.stats.tables import Column, Kind, Table, percent
 
 NQ21_SOURCE = gettext_lazy("NQ 21-NQ/TW (16/6/2022): kết nạp 3–4 % tổng số đảng viên mỗi năm")
@@ -263,8 +268,6 @@ class Facts:
     targets: list[Target]  # of the subtree's organisations (ended ones too) and of the organisation's ancestors
     target_by_node: dict = field(default_factory=dict)  # period key -> {node id: summed targets}
     kind_by_key: dict = field(default_factory=dict)  # period key -> kind (of the organisation's own target first)
-    org_paths: dict = field(default_factory=dict)  # id -> path, every organisation
-    org_kinds: dict = field(default_factory=dict)  # id -> kind, every organisation
     _chances: list | None = None
 
     @property
@@ -316,34 +319,28 @@ def _base_of(org_id: int, paths: dict, kinds: dict) -> int | None:
 
 
 def load(org: Organization, today: dt.date) -> Facts:
-    """Gather the facts for `org`'s subtree (see the module docstring): about ten queries, none per node."""
-    tree = indicators.current_tree([org]) if org.active else []
+    """Gather the facts for `org`'s subtree (see the module docstring): about ten queries, none per node, reading only
+    the organisations that can count in the subtree (stats.admissions.Attribution)."""
+    tree = figures.current_tree([org]) if org.active else []  # the counts kept per organisation (stats.figures)
     nodes = {n.org_id: n for n in indicators.flatten(tree)}
     node_ids = set(nodes)
-    attribution = Attribution(node_ids)
-    paths = attribution._paths
-    kinds = dict(Organization.objects.values_list("pk", "kind"))
+    attribution = Attribution(node_ids, org, by_path=True)  # today's tree: what lies under its path
     root_path = org.path
-
-    def reaches(org_id: int) -> bool:
-        # outside the subtree and never merged or split: it cannot count here (saves Attribution's slow fallback)
-        return org_id in node_ids or org_id in attribution.successors or paths.get(org_id, "").startswith(root_path)
-
-    current_org: dict[int, int] | None = None
+    found = admissions(within=attribution) if node_ids else []
+    attribution.prepare({a.organization_id for a in found})
+    # only to follow a split: where each such member is now
+    splits = [
+        a.membership_id for a in found if a.membership_id and len(attribution.successors.get(a.organization_id, [])) > 1
+    ]
+    current_org = (
+        dict(PartyMembership.objects.filter(pk__in=splits).values_list("pk", "organization_id")) if splits else {}
+    )
     admitted: list[Admitted] = []
-    for a in admissions():
-        if not reaches(a.organization_id):
-            continue
-        holder = None
+    for a in found:
         if a.organization_id in node_ids:
             node = a.organization_id
         else:
-            if a.membership_id and len(attribution.successors.get(a.organization_id, [])) > 1:
-                if current_org is None:  # only needed to follow a split: one query, only then
-                    current_org = dict(
-                        PartyMembership.objects.filter(decision_date__isnull=False).values_list("pk", "organization_id")
-                    )
-                holder = current_org.get(a.membership_id)
+            holder = current_org.get(a.membership_id) if a.membership_id in current_org else None
             node = attribution.node_for(a.organization_id, holder)
         if node in node_ids:
             admitted.append(Admitted(node, a.organization_id, a.person_id, a.decided_on))
@@ -351,15 +348,16 @@ def load(org: Organization, today: dt.date) -> Facts:
     targets = list(
         Target.objects.filter(organization__path__startswith=root_path).order_by("starts_on", "kind", "pk")
     ) + list(Target.objects.filter(organization_id__in=org.ancestor_ids()))
+    attribution.prepare({t.organization_id for t in targets})
     target_by_node: dict = defaultdict(dict)
     kind_by_key: dict = {}
     for t in sorted(targets, key=lambda t: t.organization_id != org.pk):
         kind_by_key.setdefault(t.period_key, t.kind)
         node = t.organization_id if t.organization_id in node_ids else attribution.node_for(t.organization_id)
-        if node in node_ids and paths.get(t.organization_id, "").startswith(root_path):
+        if node in node_ids and attribution.path(t.organization_id).startswith(root_path):
             per = target_by_node[t.period_key]
             per[node] = per.get(node, 0) + t.admissions
-    return Facts(org, today, tree, nodes, admitted, targets, dict(target_by_node), kind_by_key, paths, kinds)
+    return Facts(org, today, tree, nodes, admitted, targets, dict(target_by_node), kind_by_key)
 
 
 # --- progress against a target ----------------------------------------------------------------------------
@@ -541,17 +539,6 @@ POOL_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Case:
-    """One past stay of a candidate in a stage: when it began, when it ended (None: still there), the decision."""
-
-    org_id: int
-    base_id: int | None
-    entered: dt.date
-    left: dt.date | None
-    decided: dt.date | None
-
-
 @dataclass
 class Chance:
     candidate_id: int
@@ -565,68 +552,139 @@ class Chance:
     cases: int  # past cases the probability rests on
 
 
-def _history(org_paths: dict, org_kinds: dict) -> tuple[dict[str, list[Case]], list[tuple]]:
-    """Past stays per stage before the decision, from two narrow queries; and the open candidates."""
-    from ketnap.pipeline.enums import Stage, StepKind
-    from ketnap.pipeline.models import Candidate, Step
-    from ketnap.pipeline.transitions import PRE_DECISION
-
-    steps: dict[int, list[tuple]] = defaultdict(list)
-    for row in Step.objects.order_by("candidate_id", "on", "id").values_list(
-        "candidate_id", "kind", "on", "stage_before", "stage_after", "passed"
-    ):
-        steps[row[0]].append(row[1:])
-    cases: dict[str, list[Case]] = defaultdict(list)
-    open_ = []
-    bases: dict[int, int | None] = {}
-    for pk, person_id, org_id, started, stage, since in Candidate.objects.values_list(
-        "pk", "person_id", "organization_id", "started_on", "stage", "stage_since"
-    ):
-        history = steps.get(pk, [])
-        entered: dict[str, dt.date] = {}
-        left: dict[str, dt.date] = {}
-        if history[0][2] == Stage.SOURCE if history else stage == Stage.SOURCE:  # put on the list, not adopted
-            entered[Stage.SOURCE] = started
-        decided = None
-        for kind, on, before, after, passed in history:
-            if kind == StepKind.DECISION and passed and decided is None:
-                decided = on
-            if before != after:
-                entered.setdefault(after, on)
-                left.setdefault(before, on)
-        if org_id not in bases:
-            bases[org_id] = _base_of(org_id, org_paths, org_kinds)
-        for s, on in entered.items():
-            if s in PRE_DECISION:
-                cases[s].append(Case(org_id, bases[org_id], on, left.get(s), decided))
-        if stage in PRE_DECISION:
-            open_.append((pk, person_id, org_id, stage, since))
-    return cases, open_
-
-
 NEVER = 10**9  # a stay that has not ended, a decision that did not come
 
 
-def _stay(case: Case) -> tuple[int, int, int]:
-    """A past stay as plain numbers for the hot loop of _rate: entry day, days in the stage, days to the decision."""
-    entered = case.entered.toordinal()
-    return (
-        entered,
-        NEVER if case.left is None else (case.left - case.entered).days,
-        NEVER if case.decided is None else case.decided.toordinal() - entered,
+def _road_facts(stages=None) -> dict:
+    """Per candidate, from its steps (a grouped query): the first day it entered and left each stage before the
+    decision (or each of `stages`; a step that changed the stage), the first passed decision, and how many steps it
+    has."""
+    from ketnap.pipeline.enums import StepKind
+    from ketnap.pipeline.transitions import PRE_DECISION
+
+    changed = ~Q(steps__stage_before=F("steps__stage_after"))
+    out: dict = {"n_steps": Count("steps")}
+    for stage in sorted(PRE_DECISION if stages is None else stages):
+        out[f"in_{stage}"] = Min("steps__on", filter=Q(steps__stage_after=stage) & changed)
+        out[f"out_{stage}"] = Min("steps__on", filter=Q(steps__stage_before=stage) & changed)
+    out["decided"] = Min("steps__on", filter=Q(steps__kind=StepKind.DECISION, steps__passed=True))
+    return out
+
+
+def _first_stage_before():
+    from ketnap.pipeline.models import Step
+
+    return Subquery(Step.objects.filter(candidate_id=OuterRef("pk")).order_by("on", "id").values("stage_before")[:1])
+
+
+class _Pool:
+    """The past stays of one pool, ready to answer _rate for any number of days: a stay is comparable to a candidate
+    that has waited d days when it began at least d + horizon days ago and lasted at least d days, i.e. when
+    d <= reach = min(today - horizon - entered, stayed); it ended in a decision within d + horizon days when
+    d >= decided - horizon. Counting both is a binary search in sorted lists."""
+
+    def __init__(self, stays: list[tuple[int, int, int]], horizon: int, today: dt.date):
+        latest = today.toordinal() - horizon
+        reaches = [(min(latest - entered, stayed), decided - horizon) for entered, stayed, decided in stays]
+        self.reach = sorted(r for r, _d in reaches)
+        hits = [(d, r) for r, d in reaches if d <= r]  # the days d for which the stay counts as decided
+        self.starts, self.ends = sorted(d for d, _r in hits), sorted(r for _d, r in hits)
+
+    def rate(self, days: int) -> tuple[float, int]:
+        n = len(self.reach) - bisect.bisect_left(self.reach, days)
+        decided = bisect.bisect_right(self.starts, days) - bisect.bisect_left(self.ends, days)
+        return (decided / n if n else 0.0), n
+
+
+def _stays(row: dict) -> dict[str, tuple[int, int, int]]:
+    """A candidate's stays before the decision, from _road_facts, as (entered, days stayed, days to the decision).
+    The SOURCE stage is entered on the day put on the list (unless the first step says the road began further on)."""
+    from ketnap.pipeline.enums import Stage
+    from ketnap.pipeline.transitions import PRE_DECISION
+
+    entered = {stage: row[f"in_{stage}"] for stage in PRE_DECISION if row[f"in_{stage}"] is not None}
+    if (row["first_before"] == Stage.SOURCE) if row["n_steps"] else (row["stage"] == Stage.SOURCE):
+        entered[Stage.SOURCE] = row["started_on"]
+    out = {}
+    for stage, on in entered.items():
+        left, decided = row[f"out_{stage}"], row["decided"]
+        start = on.toordinal()
+        out[stage] = (
+            start,
+            NEVER if left is None else left.toordinal() - start,
+            NEVER if decided is None else decided.toordinal() - start,
+        )
+    return out
+
+
+def _whole_register(needed: set[tuple[str, int]], horizon: int, today: dt.date) -> dict[tuple[str, int], tuple]:
+    """The rates of the "all" pool for these (stage, days), counted by the database over every candidate (one
+    query per 200 of them): no candidate's row leaves it."""
+    from ketnap.pipeline.enums import Stage
+    from ketnap.pipeline.models import Candidate, Step
+
+    latest = today.toordinal() - horizon
+    stages = {stage for stage, _days in needed}
+    per_candidate = Candidate.objects.order_by().values("pk")
+    if Stage.SOURCE in stages:  # entered on the day put on the list, unless the first step says otherwise
+        per_candidate = per_candidate.annotate(first_before=_first_stage_before())
+    else:  # only who ever entered one of these stages
+        entered = Step.objects.filter(stage_after__in=stages).exclude(stage_before=F("stage_after"))
+        per_candidate = per_candidate.filter(pk__in=entered.values("candidate_id"))
+    per_candidate = per_candidate.annotate(**_road_facts(stages))
+    columns: dict = {}
+    for stage in sorted(stages):
+        entered = DayNumber(F(f"in_{stage}"))
+        if stage == Stage.SOURCE:
+            source_first = Case(
+                When(n_steps__gt=0, then=Q(first_before=Stage.SOURCE)),
+                default=Q(stage=Stage.SOURCE),
+                output_field=BooleanField(),
+            )
+            entered = Case(When(source_first, then=DayNumber(F("started_on"))), default=entered)
+        stayed = Coalesce(DayNumber(F(f"out_{stage}")) - entered, Value(NEVER))
+        decided = Coalesce(DayNumber(F("decided")) - entered, Value(NEVER))
+        columns[f"e_{stage}"] = entered
+        columns[f"r_{stage}"] = Least(Value(latest) - entered, stayed)
+        columns[f"d_{stage}"] = decided - Value(horizon)
+    per_candidate = per_candidate.annotate(**columns)
+    out: dict[tuple[str, int], tuple] = {}
+    ordered = sorted(needed)
+    for start in range(0, len(ordered), 200):
+        counts = {}
+        for i, (stage, days) in enumerate(ordered[start : start + 200]):
+            comparable = Q(**{f"e_{stage}__isnull": False, f"r_{stage}__gte": days})
+            counts[f"n{i}"] = Count("pk", filter=comparable)
+            counts[f"h{i}"] = Count("pk", filter=comparable & Q(**{f"d_{stage}__lte": days}))
+        found = per_candidate.aggregate(**counts)
+        for i, key in enumerate(ordered[start : start + 200]):
+            n, decided = found[f"n{i}"], found[f"h{i}"]
+            out[key] = ((decided / n if n else 0.0), n)
+    return out
+
+
+def _pool_rows(facts: Facts) -> tuple[list[dict], dict[int, int | None]]:
+    """The candidates whose stays can answer for the open ones of the subtree (the candidates of its base
+    organisations), one row each with its road's facts; and the base organisation of each of their organisations."""
+    from ketnap.pipeline.models import Candidate
+
+    org = facts.org
+    above = org.ancestor_ids()
+    kinds = dict(Organization.objects.filter(pk__in=above).values_list("pk", "kind"))
+    paths = {org.pk: org.path}
+    kinds[org.pk] = org.kind
+    base = _base_of(org.pk, paths, kinds)
+    # the base organisations of the subtree lie under it, or one is at or above it (they do not nest)
+    prefix = org.path if base is None else org.path[: org.path.index(f"/{base}/") + len(f"/{base}/")]
+    for pk, path, kind in Organization.objects.filter(path__startswith=prefix).values_list("pk", "path", "kind"):
+        paths[pk], kinds[pk] = path, kind
+    rows = list(
+        Candidate.objects.filter(organization__in=Organization.objects.filter(path__startswith=prefix).values("pk"))
+        .order_by()
+        .values("pk", "organization_id", "started_on", "stage")
+        .annotate(first_before=_first_stage_before(), **_road_facts())
     )
-
-
-def _rate(stays: list[tuple[int, int, int]], days: int, horizon: int, today: dt.date) -> tuple[float, int]:
-    """Share of comparable past stays decided within `horizon` more days, and how many stays that is.
-
-    Comparable: entered the stage long enough ago that the whole window (days + horizon) is in the past, and were
-    still in the stage after `days` days (like the candidate now)."""
-    latest = today.toordinal() - days - horizon
-    window = days + horizon
-    comparable = [decided for entered, stayed, decided in stays if entered <= latest and stayed >= days]
-    n = len(comparable)
-    return (sum(1 for decided in comparable if decided <= window) / n if n else 0.0), n
+    return rows, {pk: _base_of(pk, paths, kinds) for pk in paths}
 
 
 def forecast(facts: Facts) -> list[Chance]:
@@ -638,44 +696,72 @@ def forecast(facts: Facts) -> list[Chance]:
     holds fewer than MIN_CASES such stays, its base organisation; then all organisations. Entering S is the date of
     the step that moved the candidate into S (the SOURCE stage: the day put on the list). Candidates already decided
     are not here: their decision is counted as an admission (ketnap.stats.admissions).
+
+    Read: the open candidates of the subtree; one row per candidate of the base organisations they belong to (its
+    stays worked out by the database from its steps); and, only when those pools are too small, the whole register's
+    counts for the stages and waits that need them (_whole_register).
     """
+    from ketnap.pipeline.models import Candidate
+    from ketnap.pipeline.transitions import PRE_DECISION
+
     if facts._chances is not None:
         return facts._chances
-    cases, open_ = _history(facts.org_paths, facts.org_kinds)
-    node_ids = set(facts.nodes)
+    if not facts.nodes:
+        facts._chances = []
+        return facts._chances
+    active = Organization.objects.filter(path__startswith=facts.org.path, dissolved_on__isnull=True).values("pk")
+    open_ = list(
+        Candidate.objects.filter(organization__in=active, stage__in=PRE_DECISION).values_list(
+            "pk", "person_id", "organization_id", "stage", "stage_since"
+        )
+    )
+    if not open_:
+        facts._chances = []
+        return facts._chances
     year_end = dt.date(facts.today.year, 12, 31)
     horizon = (year_end - facts.today).days
-    # the pools indexed once: a province has thousands of open candidates and tens of thousands of past stays
-    pools: dict[tuple, list[tuple[int, int, int]]] = defaultdict(list)
-    for stage, stays in cases.items():
-        for case in stays:
-            stay = _stay(case)
-            pools[("all", stage, None)].append(stay)
-            pools[("org", stage, case.org_id)].append(stay)
-            if case.base_id:
-                pools[("base", stage, case.base_id)].append(stay)
+    rows, bases = _pool_rows(facts)
+    stays: dict[tuple, list[tuple[int, int, int]]] = defaultdict(list)
+    for row in rows:
+        for stage, stay in _stays(row).items():
+            stays[("org", stage, row["organization_id"])].append(stay)
+            if base := bases.get(row["organization_id"]):
+                stays[("base", stage, base)].append(stay)
+            stays[("all", stage, None)].append(stay)
+    whole = Candidate.objects.count() == len(rows)  # the rows are the whole register: its pool is here too
+    pools: dict[tuple, _Pool] = {}
     rates: dict[tuple, tuple[float, int]] = {}
-    bases: dict[int, int | None] = {}
+
+    def rate(key: tuple, days: int) -> tuple[float, int]:
+        if (key, days) not in rates:
+            if key not in pools:
+                pools[key] = _Pool(stays.get(key, []), horizon, facts.today)
+            rates[key, days] = pools[key].rate(days)
+        return rates[key, days]
+
+    waits = [(c, max(0, (facts.today - c[4]).days)) for c in open_]
+    if not whole:  # the stages and waits that no chi bộ or base organisation answers: asked of the whole register
+        needed = {
+            (stage, days)
+            for (_pk, _person, org_id, stage, _since), days in waits
+            if rate(("org", stage, org_id), days)[1] < MIN_CASES
+            and not (bases[org_id] and rate(("base", stage, bases[org_id]), days)[1] >= MIN_CASES)
+        }
+        if needed:
+            for (stage, days), found in _whole_register(needed, horizon, facts.today).items():
+                rates[("all", stage, None), days] = found
     out = []
-    for pk, person_id, org_id, stage, since in open_:
-        if org_id not in node_ids:
-            continue
-        days = max(0, (facts.today - since).days)
-        if org_id not in bases:
-            bases[org_id] = _base_of(org_id, facts.org_paths, facts.org_kinds)
+    for (pk, person_id, org_id, stage, _since), days in waits:
         found = (0.0, 0, "none")
         for name, owner in (("org", org_id), ("base", bases[org_id]), ("all", None)):
             if name == "base" and not owner:
                 continue
-            key = (name, stage, owner)
-            if (key, days) not in rates:
-                rates[key, days] = _rate(pools.get(key, []), days, horizon, facts.today)
-            rate, n = rates[key, days]
+            probability, n = rate((name, stage, owner), days)
             if n >= MIN_CASES or (name == "all" and n):
-                found = (rate, n, name)
+                found = (probability, n, name)
                 break
-        rate, n, pool = found
-        out.append(Chance(pk, person_id, org_id, org_id, stage, days, rate, pool, n))
+        probability, n, pool = found
+        out.append(Chance(pk, person_id, org_id, org_id, stage, days, probability, pool, n))
     facts._chances = out
     return out
 
@@ -917,12 +1003,18 @@ def report_tables(org: Organization, year: int, today: dt.date) -> list[Table]:
 
 
 # --- names (only for users who may read the people of the organisation: the views check) ---------------------
-def admitted_names_table(facts: Facts, period: TargetPeriod, *, link=None) -> Table:
-    """Who was admitted in the period in the subtree, with the chi bộ and the decision date."""
+def _full_names(person_ids) -> dict[int, str]:
+    """Person.full_name of each, read as three columns (a province's list holds thousands)."""
     from ketnap.registry.models import Person
 
+    rows = Person.objects.filter(pk__in=set(person_ids)).values_list("pk", "family_name", "middle_name", "given_name")
+    return {pk: " ".join(part for part in parts if part) for pk, *parts in rows}
+
+
+def admitted_names_table(facts: Facts, period: TargetPeriod, *, link=None) -> Table:
+    """Who was admitted in the period in the subtree, with the chi bộ and the decision date."""
     rows = sorted(facts.admitted_in(period.start, period.end), key=lambda a: (a.decided_on, a.person_id))
-    people = Person.objects.in_bulk([a.person_id for a in rows])
+    names = _full_names(a.person_id for a in rows)
     table = Table(
         slug="danh-sach-ket-nap",
         title=_("Danh sách đã kết nạp — %(period)s") % {"period": period.label},
@@ -935,10 +1027,9 @@ def admitted_names_table(facts: Facts, period: TargetPeriod, *, link=None) -> Ta
         note=str(ADMISSION_NOTE),
     )
     for a in rows:
-        person = people.get(a.person_id)
         node = facts.nodes.get(a.node_id)
         table.add(
-            person.full_name if person else "",
+            names.get(a.person_id, ""),
             node.name if node else "",
             a.decided_on,
             link=link(a.person_id) if link else None,
@@ -949,10 +1040,11 @@ def admitted_names_table(facts: Facts, period: TargetPeriod, *, link=None) -> Ta
 def pipeline_names_table(facts: Facts, *, link=None) -> Table:
     """Who is in the pipeline before the decision, with the chance of a decision by 31/12 (the forecast's basis)."""
     from ketnap.pipeline.enums import Stage
-    from ketnap.registry.models import Person
 
     chances = sorted(forecast(facts), key=lambda c: (-c.probability, c.days))
-    people = Person.objects.in_bulk([c.person_id for c in chances])
+    names = _full_names(c.person_id for c in chances)
+    stages = {stage.value: str(stage.label) for stage in Stage}
+    sources: dict[tuple[str, int], str] = {}  # the history used, said once per (pool, cases)
     table = Table(
         slug="danh-sach-trong-quy-trinh",
         title=_("Quần chúng đang trong quy trình, chưa có quyết định kết nạp"),
@@ -971,15 +1063,18 @@ def pipeline_names_table(facts: Facts, *, link=None) -> Table:
         ],
     )
     for c in chances:
-        person, node = people.get(c.person_id), facts.nodes.get(c.node_id)
+        node = facts.nodes.get(c.node_id)
+        if (c.pool, c.cases) not in sources:
+            sources[c.pool, c.cases] = ngettext(
+                "%(pool)s (%(n)s trường hợp)", "%(pool)s (%(n)s trường hợp)", c.cases
+            ) % {"pool": POOL_LABELS[c.pool], "n": c.cases}
         table.add(
-            person.full_name if person else "",
+            names.get(c.person_id, ""),
             node.name if node else "",
-            str(Stage(c.stage).label),
+            stages[c.stage],
             c.days,
             round(100 * c.probability, 1),
-            ngettext("%(pool)s (%(n)s trường hợp)", "%(pool)s (%(n)s trường hợp)", c.cases)
-            % {"pool": POOL_LABELS[c.pool], "n": c.cases},
+            sources[c.pool, c.cases],
             link=link(c.candidate_id) if link else None,
         )
     return table

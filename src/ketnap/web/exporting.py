@@ -4,14 +4,14 @@ return its response when it gives one.
 
 A page that shows a statistical form passes its ReportMeta (with a form_code): its single table then downloads in the
 form's layout (stats.xlsx.form_xlsx, stats.pdf.form_pdf) with the party header and the signature footer.
-A page listing tens of thousands of rows uses `export_rows_response`, which streams.
+A page listing tens of thousands of rows uses `export_rows_response`: CSV streamed, .xlsx from a temporary file.
 """
 
 import re
 from collections.abc import Collection, Iterable, Sequence
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from ketnap.privacy import readlog, stamps
 from ketnap.privacy.models import ReadKind
 from ketnap.stats import csvfile, xlsx
 from ketnap.stats.tables import Column, ReportMeta, Row, Table
+from ketnap.web import listxlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -103,7 +104,8 @@ def export_rows_response(
     request, *, columns: list[Column], rows: Iterable[Sequence | Row], basename: str, title: str, subtitle: str = ""
 ):
     """Like export_response for one long list (rows produced lazily, e.g. a queryset iterator): CSV streams row by
-    row; .xlsx is written in write-only mode. None when no download is asked.
+    row; .xlsx is written to a temporary file by the fast writer of web.listxlsx, then sent from it. None when no
+    download is asked.
 
     Every such list carries names: its download is in the read log (ketnap.privacy) with its filters and row count,
     and the .xlsx says who downloaded it and when (properties and a last line); the CSV is left as data only (see
@@ -121,11 +123,14 @@ def export_rows_response(
         response["Cache-Control"] = "private, no-store"
         return response
     stamp = stamps.stamp_for(request.user)
-    content = xlsx.rows_xlsx(
+    written = listxlsx.rows_xlsx_file(
         title, columns, counted, subtitle=subtitle, note=stamp.line, author=stamp.author, description=stamp.line
     )
     readlog.record(request.user, ReadKind.DOWNLOAD, count=counted.n, **log)
-    return file_response(content, f"{name}.xlsx", XLSX)
+    # sent from the temporary file in blocks, which is deleted when the response closes it
+    response = FileResponse(written, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 class _Counted:

@@ -6,6 +6,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from ketnap.registry import counted
 from ketnap.registry.enums import MembershipStatus, OrgChange, OrgKind
 from ketnap.registry.models import (
     Organization,
@@ -205,6 +206,9 @@ def assign_unit(unit: WorkUnit, org: Organization, *, on: dt.date) -> UnitCovera
     if current:
         if on < current.valid_from:
             raise ValidationError({"on": f"Ngày hiệu lực phải từ {fmt(current.valid_from)} trở đi."})
+    # whoever covered the unit (or its parent unit) from `on` loses its staff and departments to `org`
+    counted.announce(counted.coverers({unit.pk: on}), {org.pk: on})
+    if current:
         current.valid_to = on
         current.save(update_fields=["valid_to"])
     coverage = UnitCoverage.objects.create(unit=unit, organization=org, valid_from=on)
@@ -280,11 +284,25 @@ def split(
     dissolve(source, on=on, reason=reason, change=OrgChange.SPLIT)
 
 
-def tree_on(day: dt.date) -> tuple[list[OrganizationVersion], dict[int | None, list[OrganizationVersion]]]:
-    """The tree as it stood on `day`: (all versions in force, children by parent organisation id)."""
-    versions = list(
+def tree_on(
+    day: dt.date, roots: list[Organization] | None = None
+) -> tuple[list[OrganizationVersion], dict[int | None, list[OrganizationVersion]]]:
+    """The tree as it stood on `day`: (all versions in force, children by parent organisation id). With `roots`, only
+    the subtrees under them as they stood that day, read level by level (a query per level, not the whole register)."""
+    in_force = (
         OrganizationVersion.objects.on(day).select_related("organization").order_by("organization__position", "name")
     )
+    if roots is None:
+        versions = list(in_force)
+    else:
+        versions, seen = [], set()
+        level = list(in_force.filter(organization_id__in=[root.pk for root in roots]))
+        while level:
+            level = [v for v in level if v.organization_id not in seen]
+            seen.update(v.organization_id for v in level)
+            versions += level
+            parents = [v.organization_id for v in level if v.kind not in OrgKind.cell_kinds()]  # chi bộ: leaves
+            level = list(in_force.filter(parent_id__in=parents)) if parents else []
     children: dict[int | None, list[OrganizationVersion]] = {}
     for version in versions:
         children.setdefault(version.parent_id, []).append(version)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ketnap.audit.recorder import write_entry
+from ketnap.registry import counted
 from ketnap.registry.enums import MembershipEventKind, MembershipStatus
 from ketnap.registry.models import (
     Assignment,
@@ -50,11 +51,14 @@ def refresh_organizations(*, unit_ids: list[int] | None = None, person_ids: list
         qs = qs.filter(work_unit_id__in=all_ids)
     if person_ids is not None:
         qs = qs.filter(pk__in=person_ids)
+    moved_between: set[int] = set()
     for person in qs.select_related("work_unit"):
         org = responsible_organization(person)
         if org is not None and org.pk != person.organization_id:
+            moved_between |= {org.pk, person.organization_id}
             person.organization = org
             person.save(update_fields=["organization"])
+    counted.announce(counted.today_only(moved_between))
 
 
 @transaction.atomic
@@ -63,9 +67,9 @@ def create_person(*, unit: WorkUnit, on: dt.date | None = None, **fields) -> Per
     person.organization = covering_organization(unit)
     person.full_clean()
     person.save()
-    Assignment.objects.create(
-        person=person, unit=unit, job_title=person.job_title, valid_from=person.joined_unit_on or today()
-    )
+    start = person.joined_unit_on or today()
+    Assignment.objects.create(person=person, unit=unit, job_title=person.job_title, valid_from=start)
+    counted.announce(counted.today_only([person.organization_id]), counted.coverers({unit.pk: start}))
     return person
 
 
@@ -88,6 +92,7 @@ def _follow_leaving(person: Person, left_before: dt.date | None) -> None:
     """Keep the work history in step with the leaving date: statistics for a day count the assignments in force
     that day, so someone who left must stop being counted from that day (and be counted again if the date is
     taken back). The assignment that ended on the old date is the one to move or reopen."""
+    counted.announce(counted.today_only([person.organization_id]))  # today's staff: the current people
     if left_before is None:
         assignment = person.assignments.filter(valid_to__isnull=True).order_by("-valid_from").first()
     else:
@@ -99,6 +104,8 @@ def _follow_leaving(person: Person, left_before: dt.date | None) -> None:
         raise ValidationError({"left_on": f"Ngày thôi việc phải sau ngày bắt đầu làm việc tại {began}."})
     assignment.valid_to = person.left_on
     assignment.save(update_fields=["valid_to"])
+    changed_from = min(day for day in (left_before, person.left_on) if day is not None)
+    counted.announce(counted.coverers({assignment.unit_id: changed_from}))
 
 
 @transaction.atomic
@@ -114,6 +121,7 @@ def change_work_unit(person: Person, unit: WorkUnit, *, on: dt.date, job_title: 
         current.valid_to = on
         current.save(update_fields=["valid_to"])
     Assignment.objects.create(person=person, unit=unit, job_title=job_title or person.job_title, valid_from=on)
+    counted.announce(counted.coverers({unit.pk: on, current.unit_id if current else person.work_unit_id: on}))
     person.work_unit = unit
     if job_title:
         person.job_title = job_title
@@ -134,13 +142,14 @@ def archive_person(person: Person, *, reason: str) -> Person:
     person.archived_reason = reason.strip()
     person.save(update_fields=["archived_at", "archived_reason"])
     write_entry("archive", person, {"archived_reason": [None, person.archived_reason]}, person.pk)
+    counted.announce(counted.today_only([person.organization_id]))
     return person
 
 
 def _event(membership: PartyMembership, kind: str, on: dt.date, **extra) -> MembershipEvent:
     from ketnap.audit.context import current_actor
 
-    return MembershipEvent.objects.create(
+    event = MembershipEvent.objects.create(
         membership=membership,
         kind=kind,
         on=on,
@@ -149,6 +158,10 @@ def _event(membership: PartyMembership, kind: str, on: dt.date, **extra) -> Memb
         recorded_by=current_actor(),
         **extra,
     )
+    # the cells of the membership's history, and the staff-who-are-members of wherever the person works
+    previous = extra.get("from_organization")
+    counted.announce(counted.people_changes([membership.person_id], on), {previous.pk: on} if previous else {})
+    return event
 
 
 @transaction.atomic

@@ -30,6 +30,7 @@ from django.utils import timezone
 from ketnap.audit.context import current_actor
 from ketnap.audit.recorder import write_entry
 from ketnap.audit.redaction import redact_person
+from ketnap.registry import counted, search
 from ketnap.registry.models import Assignment, Person, Preferences
 from ketnap.registry.services.dates import fmt, today
 
@@ -174,6 +175,7 @@ def purge(person: Person, *, months: int) -> Purged:
     values = {name: getattr(person, name) for name in fields}
     values.update(CLEARED)
     Person.objects.filter(pk=person.pk).update(**values)  # no signal: the trail must not copy the old values
+    counted.announce(counted.today_only([person.organization_id]))  # archived now, if they were not yet
     Assignment.objects.filter(person_id=person.pk).update(job_title="")
     redaction = redact_person(
         person.pk,
@@ -216,4 +218,6 @@ def purge_expired(*, on: dt.date | None = None, months: int | None = None) -> li
                     "người vào Đảng."
                 ),
             )
+    if done:  # the search index keeps the former words marked deleted until merged (registry.search)
+        search.compact_index()
     return done

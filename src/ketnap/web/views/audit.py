@@ -3,7 +3,6 @@ person, user, dates and kind, newest first, downloadable. Who reads what is Scop
 admins their subtrees (and their own actions), nobody else (404)."""
 
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,7 +15,8 @@ from ketnap.audit.recorder import AUDITED
 from ketnap.stats.tables import Column, Kind
 from ketnap.web.exporting import export_rows_response
 from ketnap.web.forms.audit import AuditFilterForm
-from ketnap.web.views.common import PAGE_SIZE, querystring
+from ketnap.web.paging import keyset_page
+from ketnap.web.views.common import querystring
 
 EXPORT_BATCH = 500
 AUDIT_COLUMNS = [
@@ -70,7 +70,7 @@ def audit_list(request):
     )
     if download is not None:
         return download
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("trang"))
+    page = keyset_page(request, entries, ("-pk",))  # newest first; the id is the whole key
     page.object_list = present.present(page.object_list, people=people)
     context = {
         "form": form,

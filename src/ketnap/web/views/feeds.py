@@ -90,7 +90,7 @@ def feed(request, token):
         raise Http404
     if request.method not in {"GET", "HEAD"}:
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    items = due.due_items(scope.candidates(), today())
+    items = due.due_items(scope.candidates().filter(due_on__isnull=False), today())  # only what has a date
     host = urlsplit(request.build_absolute_uri("/")).hostname or "ketnap"
 
     def link(item: DueItem) -> str:

@@ -7,7 +7,6 @@ Reading needs the organisation's people (overseers and outsiders: 404, as everyw
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +18,8 @@ from ketnap.registry.services.dates import today
 from ketnap.registry.services.people import record_national_db_entry
 from ketnap.web.exporting import export_rows_response
 from ketnap.web.forms.registry import NationalDbEntryForm
-from ketnap.web.views.common import PAGE_SIZE, apply_errors, querystring
+from ketnap.web.paging import keyset_page
+from ketnap.web.views.common import apply_errors, querystring
 
 TODO = {Filter.NOT_ENTERED, Filter.CHANGED}
 
@@ -69,8 +69,8 @@ def national_db_list(request, code):
     )
     if response is not None:
         return response
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("trang"))
-    rows = list(national_db.entries(page.object_list, page.start_index()))
+    page = keyset_page(request, members, anchors=national_db.members(scope, org, Filter.ALL))  # in the list's order
+    rows = list(national_db.entries(page.object_list, page.start_index))
     # the two to-do counts beside their choice (the office's work left)
     states = [
         (key, label, national_db.members(scope, org, key).count() if key in TODO else None)

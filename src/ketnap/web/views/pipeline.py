@@ -22,12 +22,14 @@ from ketnap.pipeline.models import Helper, Introduction, MentorNote
 from ketnap.pipeline.transitions import TRANSITIONS, NotOnTheRoad, available, plan
 from ketnap.privacy import readlog
 from ketnap.privacy.models import ReadKind
-from ketnap.registry.models import Organization, Person
+from ketnap.registry.models import Organization
+from ketnap.registry.search import matching
 from ketnap.registry.services.dates import today
 from ketnap.stats.tables import Column, Kind
 from ketnap.vietnamese import sort_key
 from ketnap.web.exporting import export_rows_response
 from ketnap.web.forms import pipeline as pipeline_forms
+from ketnap.web.paging import keyset_page
 from ketnap.web.views.common import PAGE_SIZE, apply_errors, querystring
 
 
@@ -87,7 +89,7 @@ def _narrowed(candidates, filters: Filters, user):
     if filters.org is not None:
         candidates = candidates.filter(organization__path__startswith=filters.org.path)
     if filters.q:
-        candidates = candidates.filter(person__in=Person.objects.search(filters.q).values("pk"))
+        candidates = matching(candidates, filters.q, person="person")
     return candidates
 
 
@@ -146,13 +148,14 @@ def board(request):
     counts = dict(candidates.order_by().values_list("stage").annotate(n=Count("id")))
     page = None
     if stage in Stage.terminal():
-        closed = candidates.filter(stage=stage).select_related("person", "organization").order_by("person__sort_key")
-        page = Paginator(closed, PAGE_SIZE).get_page(request.GET.get("trang"))
+        closed = candidates.filter(stage=stage).select_related("person", "organization")
+        page = keyset_page(request, closed, ("person__sort_key", "pk"), anchors=scope.candidates())
         page.object_list = [due.DueItem(c, "", None, "", None, "none") for c in page.object_list]
     elif stage or filters.q:  # a stage's names; or, for a name searched, where each match stands
         chosen = candidates.filter(stage=stage) if stage else candidates
-        page = Paginator(due.schedule(chosen, today()), PAGE_SIZE).get_page(request.GET.get("trang"))
-        page.object_list = due.rows(page.object_list, today())
+        ordered = due.ordered(chosen).select_related(*due.ROW_RELATED)  # by the kept deadline, paged in SQL
+        page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("trang"))
+        page.object_list = due.rows_of(list(page.object_list), today())
     columns = [(s, counts.get(s.value, 0)) for s in Stage.board()]
     batch = [t for t in TRANSITIONS.values() if t.name in domain.BATCHABLE and stage in t.sources]
     return render(
@@ -172,11 +175,18 @@ def board(request):
 
 
 def _board_items(candidates, stage: str):
-    """The board's download: the stage chosen, else everyone on the road, with next step and deadline."""
+    """The board's download: the stage chosen, else everyone on the road, with next step and deadline. A generator:
+    nothing is read unless a download iterates it (the page itself shows one page)."""
     if stage in Stage.terminal():
         closed = candidates.filter(stage=stage).select_related("person", "person__work_unit", "organization")
-        return [due.DueItem(c, "", None, "", None, "none") for c in closed.iterator(chunk_size=2000)]
-    return _loaded(due.schedule(candidates.filter(stage=stage) if stage else candidates, today()))
+        yield from (due.DueItem(c, "", None, "", None, "none") for c in closed.iterator(chunk_size=2000))
+        return
+    yield from due.loaded(candidates.filter(stage=stage) if stage else candidates, today())
+
+
+def _due_items(candidates):
+    """The due list's download, read only when a download iterates it."""
+    yield from due.loaded(candidates, today())
 
 
 def _subtitle(filters: Filters) -> str:
@@ -203,22 +213,24 @@ def due_list(request):
     candidates = _narrowed(scope.candidates(), filters, request.user)
     if filters.stage:
         candidates = candidates.filter(stage=filters.stage)
-    scheduled = due.schedule(candidates, today())
-    counts = due.counts(scheduled)  # before the urgency filter: the badges say what each choice would show
+    counts = due.counts_of(candidates, today())  # before the urgency filter: the badges say what each choice shows
     if filters.urgency:
-        scheduled = [s for s in scheduled if s.urgency == URGENCY_PARAMS[filters.urgency]]
+        candidates = candidates.filter(due.urgency_q(URGENCY_PARAMS[filters.urgency], today()))
     download = export_rows_response(
         request,
         columns=DUE_COLUMNS,
-        rows=_due_rows(_loaded(scheduled)),
+        rows=_due_rows(_due_items(candidates)),
         basename=f"viec-can-lam-{today():%Y-%m-%d}",
         title=str(_("Việc cần làm")),
         subtitle=_subtitle(filters),
     )
     if download is not None:
         return download
-    page = Paginator(scheduled, PAGE_SIZE).get_page(request.GET.get("trang"))
-    page.object_list = due.rows(page.object_list, today())  # names and actions only for the rows shown
+    # the kept deadlines ordered and paged in SQL; names and actions only for the rows shown
+    page = Paginator(due.ordered(candidates).select_related(*due.ROW_RELATED), PAGE_SIZE).get_page(
+        request.GET.get("trang")
+    )
+    page.object_list = due.rows_of(list(page.object_list), today())
     context = {
         "page": page,
         "counts": counts,
@@ -229,7 +241,7 @@ def due_list(request):
         "without_urgency": querystring(request, "han"),
         "without_mine": querystring(request, "cua-toi"),
         # a secretary of one chi bộ does not need its name on every card
-        "show_cell": len({s.organization_id for s in scheduled}) > 1,
+        "show_cell": len(due.open_candidates(candidates).order_by().values("organization_id").distinct()[:2]) > 1,
         **_filter_context(request, scope, filters),
     }
     return render(request, "web/due_list.html", context)
@@ -251,14 +263,6 @@ URGENCY_LABELS = {
     "soon": gettext_lazy("Sắp đến hạn (≤ 5 ngày làm việc)"),
     "ok": gettext_lazy("Còn hạn"),
 }
-
-
-def _loaded(scheduled) -> list:
-    """Full rows for scheduled entries, in batches so a province's list is never loaded in one query."""
-    items = []
-    for start in range(0, len(scheduled), 500):
-        items += due.rows(scheduled[start : start + 500], today())
-    return items
 
 
 def _due_rows(items):

@@ -5,15 +5,15 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from ketnap.accounts.scope import scope_for
 from ketnap.web.forms.privacy import ReadLogFilterForm
+from ketnap.web.paging import keyset_page
 from ketnap.web.views import registry
-from ketnap.web.views.common import PAGE_SIZE, querystring
+from ketnap.web.views.common import querystring
 
 
 def citizen_id_reveal(request, pk):
@@ -38,9 +38,7 @@ def read_log(request):
     entries = visible.none()
     if form.is_valid():
         entries = _filtered(visible, form.cleaned_data)
-    page = Paginator(entries.select_related("user", "user__person", "person"), PAGE_SIZE).get_page(
-        request.GET.get("trang")
-    )
+    page = keyset_page(request, entries.select_related("user", "user__person", "person"), ("-pk",))
     context = {
         "form": form,
         "page": page,

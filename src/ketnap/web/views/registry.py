@@ -31,6 +31,7 @@ from ketnap.registry.services import organizations as org_services
 from ketnap.registry.services import people as people_services
 from ketnap.registry.services import units as unit_services
 from ketnap.registry.services.dates import today
+from ketnap.stats import figures
 from ketnap.web.forms import registry as forms
 from ketnap.web.views.common import apply_errors, parse_day, people_page
 from ketnap.web.views.personal_data import may_export
@@ -48,29 +49,29 @@ def home(request):
     if request.GET.get("ngay") and day is None:
         messages.error(request, _("Ngày không hợp lệ; nhập theo dạng dd/mm/yyyy."))
     if day and day < today():
-        tree = indicators.tree_on_day(roots, day)
+        tree = figures.tree_on_day(roots, day)  # the counts kept per organisation and day (stats.figures)
         rows = indicators.flatten(tree, HOME_DEPTH + 1)
     else:
         day = None
-        tree = indicators.current_tree(roots)
-        # overdue steps are flagged on every level above them (counts only: overseers see them too)
-        scheduled = due.schedule(Candidate.objects.filter(organization__in=scope.organizations()), today())
-        overdue, recognitions = due.overdue_by_organization(scheduled)
+        tree = figures.current_tree(roots)
+        # overdue steps are flagged on every level above them (counts only: overseers see them too); one GROUP BY
+        # over the kept deadlines of the scope
+        overdue, recognitions = due.overdue_counts(
+            Candidate.objects.filter(organization__in=scope.organizations()), today()
+        )
         indicators.attach(tree, "overdue", overdue)
         indicators.attach(tree, "overdue_recognitions", recognitions)
         rows = indicators.flatten(tree, HOME_DEPTH)
     context = {"rows": rows, "tree": tree, "day": day, "roots": roots}
     if scope.sees_personal_data and not day:
-        same_scope = scope.is_superuser or scope.personal_paths == scope.aggregate_paths
-        mine = scheduled if same_scope else due.schedule(scope.candidates(), today())
-        context["due_counts"] = due.counts(mine)
+        context["due_counts"] = due.counts_of(scope.candidates(), today())
     return render(request, "web/home.html", context)
 
 
 def org_detail(request, code):
     scope = scope_for(request)
     org = get_object_or_404(scope.organizations().select_related("parent", "competent_org"), code=code)
-    tree = indicators.current_tree([org]) if org.active else []
+    tree = figures.current_tree([org]) if org.active else []
     node = tree[0] if tree else None
     ancestors = [
         o

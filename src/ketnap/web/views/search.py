@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 
 from ketnap.accounts.scope import scope_for
 from ketnap.pipeline import due
-from ketnap.registry.models import Person
+from ketnap.registry.search import matching
 from ketnap.registry.services.dates import today
 from ketnap.web.views.common import PAGE_SIZE, people_page
 
@@ -29,9 +29,9 @@ def search(request):
     context = people_page(request, scope.persons())
     people = context["page"]
     # a CCCD names one person: their page is the answer (no list to read through)
-    if CITIZEN_ID.fullmatch(query) and people.paginator.count == 1:
-        return redirect("person_detail", pk=people[0].pk)
-    found = scope.candidates().filter(person__in=Person.objects.search(query).values("pk"))
+    if CITIZEN_ID.fullmatch(query) and people.count == 1 and people.object_list:
+        return redirect("person_detail", pk=people.object_list[0].pk)
+    found = matching(scope.candidates(), query, person="person")
     scheduled = sorted(due.schedule(found, today()), key=lambda s: (s.sort_name, s.candidate_id))  # open ones only
     context["candidates"] = due.rows(scheduled[:PAGE_SIZE], today())
     context["more_candidates"] = max(len(scheduled) - PAGE_SIZE, 0)  # the board, searched by the same name, lists all

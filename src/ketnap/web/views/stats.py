@@ -86,12 +86,15 @@ def dashboard(request, code):
     names = scope.can_read_people_of(org)
     fixed = {"ngay": f"{day:%d/%m/%Y}" if past else ""}
     period_params = {"tu": f"{period.start:%d/%m/%Y}", "den": f"{period.end:%d/%m/%Y}"}
-    share = pool.member_share(org, day, period, link=_names_link(org, "admitted", **period_params) if names else None)
-    staff = pool.staff_on(org, day)  # read once for the unit and the pool tables
+    staff = pool.staff_on(org, day)  # counted once for the share, unit and pool tables
+    share = pool.member_share(
+        org, day, period, link=_names_link(org, "admitted", **period_params) if names else None, staff=staff
+    )
     profile, by_profession = pool.pool_profile(
         org, day, link=_names_link(org, "pool", **fixed) if names else None, staff=staff
     )
-    road = funnel.Funnel(org, day)
+    subtree = bieu.subtree_on(org, day)  # the tree of that day, read once
+    road = funnel.Funnel(org, day, subtree)
     stages = road.stages(link=_names_link(org, "stage", **fixed) if names else None)
     tables = [
         share,
@@ -101,7 +104,7 @@ def dashboard(request, code):
         stages,
         road.conversion(period),
         road.durations(link=_names_link(org, "stalled", **fixed) if names else None),
-        funnel.probation_on_time(org, period),
+        funnel.probation_on_time(org, period, subtree if period.end == day else None),
     ]
     meta = report.org_meta(org, title=_("Thống kê phát triển đảng viên"), period=period.label, **_footer(request))
     response = export_response(request, tables, basename=f"thong-ke-{org.code}", meta=meta)
@@ -132,9 +135,7 @@ def dashboard(request, code):
         "headline": headline,
         "sections": [(t, drawn.get(t.slug)) for t in tables],
         # the organisations under it on the day shown, with the names of that day
-        "children": sorted(
-            (n for n in bieu.subtree_on(org, day).values() if n.parent_id == org.pk), key=lambda n: n.name
-        ),
+        "children": sorted((n for n in subtree.values() if n.parent_id == org.pk), key=lambda n: n.name),
         "querystring": querystring(request),
         "period_query": urlencode(period_params),
         "absent": _absent_on(org, day),

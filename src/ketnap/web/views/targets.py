@@ -16,7 +16,7 @@ from ketnap.accounts.scope import scope_for
 from ketnap.registry import indicators
 from ketnap.registry.models import Organization
 from ketnap.registry.services.dates import today
-from ketnap.stats import report, targets
+from ketnap.stats import figures, report, targets
 from ketnap.stats.models import PeriodKind, Target
 from ketnap.stats.tables import ReportMeta
 from ketnap.web.exporting import export_response
@@ -113,7 +113,7 @@ def _form_page(request, org, form, *, title, target=None, hint=""):
 
 
 def _members(org: Organization) -> int:
-    tree = indicators.current_tree([org]) if org.active else []
+    tree = figures.current_tree([org]) if org.active else []  # the counts kept per organisation
     return tree[0].totals.members if tree else 0
 
 
@@ -201,7 +201,7 @@ def split(request, code):
         return redirect("target_overview", code=org.code)
     chosen = request.GET.get("chi-tieu") or request.POST.get("chi-tieu")
     parent_target = next((t for t in own if str(t.pk) == chosen), own[0])
-    tree = indicators.current_tree([org])
+    tree = figures.current_tree([org])
     members = {n.org_id: n.totals.members for n in indicators.flatten(tree, 1)}
     children = list(Organization.objects.filter(parent=org, dissolved_on__isnull=True).order_by("position", "name"))
     if not children:

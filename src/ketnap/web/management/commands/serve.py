@@ -1,15 +1,30 @@
-"""`ketnap serve`: the production WSGI server (waitress: pure Python, multi-threaded, also on Windows).
+"""`ketnap serve`: the production web server, the one command on every platform.
+
+Linux and other Unix systems: gunicorn, several worker processes (KETNAP_WORKERS, `--workers`; default two per core)
+with a few threads each (`--threads`), so that one long request (the province's statistics, a large export) holds
+one process and the others go on answering. Windows, where gunicorn does not run: waitress, one process with a pool
+of threads (`--server waitress` chooses it anywhere, e.g. to compare). The static files are collected once, before
+the workers start; the workers are forked from a process that has loaded ketnap (preload), so they share its start.
 
 It records the address it serves on in the data directory (ketnap.siteaddress), so that `ketnap remind` run later
 from cron links to the port really served; KETNAP_BASE_URL, when set (behind a reverse proxy), wins.
 
 Behind a TLS reverse proxy (nginx, Caddy) KETNAP_TRUSTED_PROXY names the proxy's addresses: from those peers only,
-waitress's own parser turns X-Forwarded-Proto / -Host / -For into the request's scheme (wsgi.url_scheme), host
-(HTTP_HOST) and client address (REMOTE_ADDR, which django-axes reads). From any other peer these headers are
-dropped before Django sees them, so a client talking to the port directly cannot claim https or another address.
+waitress's proxy-header parser (run in front of ketnap under either server, so both behave alike) turns
+X-Forwarded-Proto / -Host / -For into the request's scheme (wsgi.url_scheme), host (HTTP_HOST) and client address
+(REMOTE_ADDR, which django-axes reads). From any other peer these headers are dropped before Django sees them, so a
+client talking to the port directly cannot claim https or another address. gunicorn's own handling of
+X-Forwarded-Proto (forwarded_allow_ips, secure_scheme_headers) is switched off: it would believe 127.0.0.1 by
+default, and it never sets the client address.
+
+Logging: warnings and errors (a failed request's traceback, once) on stderr; one line per request only with
+`--access-log` (gunicorn).
 """
 
+import importlib.util
 import ipaddress
+import os
+import sys
 
 from django.conf import settings
 from django.core.management import call_command
@@ -19,6 +34,10 @@ from ketnap import siteaddress
 
 # X-Forwarded-Port is left out: the proxy's public port follows from the scheme (or is part of X-Forwarded-Host).
 PROXY_HEADERS = {"x-forwarded-proto", "x-forwarded-host", "x-forwarded-for"}
+SERVERS = ("auto", "gunicorn", "waitress")
+GUNICORN_THREADS = 4  # per worker process
+WAITRESS_THREADS = 8  # one process
+MAX_DEFAULT_WORKERS = 8  # on a big server: each worker holds its own copy of ketnap (~150-200 MB at scale 10)
 
 
 def trusted_networks(addresses: list[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
@@ -35,10 +54,12 @@ def trusted_networks(addresses: list[str]) -> list[ipaddress.IPv4Network | ipadd
 
 
 def behind_proxies(application, networks, count: int):
-    """The WSGI application seeing, from a trusted proxy only, the public scheme, host and client address.
+    """The WSGI application seeing, from a trusted proxy only, the public scheme, host and client address; from
+    every other peer (all of them when `networks` is empty) the forwarded headers are removed.
 
     waitress's `trusted_proxy` takes a single address; this dispatches per peer to waitress's own header parser
-    (the same code `trusted_proxy` would run), so several proxies or a proxy network can be trusted.
+    (the same code `trusted_proxy` would run), so several proxies or a proxy network can be trusted, and gunicorn
+    gets the same parser.
     """
     from waitress.proxy_headers import proxy_headers_middleware
 
@@ -58,8 +79,87 @@ def behind_proxies(application, networks, count: int):
     return from_peer
 
 
+def without_head_bodies(application):
+    """A HEAD answer has no body (RFC 9110); Django writes one anyway, which gunicorn drops with a warning line per
+    request (a monitor asking every minute would fill the log). The body is closed unread, as a server would."""
+
+    def app(environ, start_response):
+        result = application(environ, start_response)
+        if environ.get("REQUEST_METHOD") != "HEAD":
+            return result
+        if hasattr(result, "close"):
+            result.close()  # a file response's file; Django's end-of-request signal
+        return []
+
+    return app
+
+
+def cores() -> int:
+    """The cores this process may run on (a container or taskset may allow fewer than the machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def default_workers(n_cores: int) -> int:
+    """Two processes per core: while one waits on the disk or holds the GIL in a long request, the core still has
+    another to run; on a 2-core hospital PC, 4 processes × 4 threads."""
+    return max(2, min(2 * n_cores, MAX_DEFAULT_WORKERS))
+
+
+def choose_server(asked: str, platform: str, has_gunicorn: bool) -> str:
+    """Which server runs: gunicorn wherever it can (not on Windows, and installed), else waitress."""
+    if asked == "waitress":
+        return "waitress"
+    can = platform != "win32" and has_gunicorn
+    if asked == "gunicorn" and not can:
+        why = "không chạy trên Windows" if platform == "win32" else "chưa được cài (pip install gunicorn)"
+        raise CommandError(f"--server gunicorn: gunicorn {why}. Bỏ --server để dùng waitress.")
+    return "gunicorn" if can else "waitress"
+
+
+def bind_address(host: str, port: int) -> str:
+    return f"[{host.strip('[]')}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def run_gunicorn(application, *, host: str, port: int, workers: int, threads: int, access_log: bool) -> None:
+    """gunicorn with gthread workers forked from this process, which has ketnap loaded already."""
+    from gunicorn.app.base import BaseApplication
+
+    options = {
+        "bind": [bind_address(host, port)],
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "preload_app": True,  # collectstatic, settings and the URL map once, in this process, before the fork
+        # the heartbeat of a worker's main thread (it beats while its threads run requests): a worker silent for
+        # 2 minutes is hung and replaced; a busy 2-core PC must not mistake a long export for that
+        "timeout": 120,
+        "graceful_timeout": 30,
+        "forwarded_allow_ips": "",  # see the module's docstring: behind_proxies decides, per peer
+        "secure_scheme_headers": {},
+        "limit_request_line": 8190,  # gunicorn's largest (default 4094): a batch step's GET carries a page of ids
+        "control_socket_disable": True,  # no socket in the home directory, shared by every server on the machine
+        "proc_name": "ketnap",
+        "errorlog": "-",
+        "loglevel": "warning",
+        "accesslog": "-" if access_log else None,
+    }
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for name, value in options.items():
+                self.cfg.set(name, value)
+
+        def load(self):
+            return application
+
+    Server().run()
+
+
 class Command(BaseCommand):
-    help = "Chạy ketnap bằng máy chủ WSGI waitress (mặc định http://127.0.0.1:8000)."
+    help = "Chạy ketnap (mặc định http://127.0.0.1:8000): gunicorn nhiều tiến trình; trên Windows: waitress."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -68,22 +168,50 @@ class Command(BaseCommand):
             help="Địa chỉ lắng nghe (0.0.0.0 để máy khác trong mạng LAN truy cập).",
         )
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="Số tiến trình phục vụ (gunicorn; mặc định KETNAP_WORKERS, không đặt thì 2 × số lõi, 2 đến 8).",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=None,
+            help=f"Số luồng mỗi tiến trình (mặc định gunicorn {GUNICORN_THREADS}, waitress {WAITRESS_THREADS}).",
+        )
+        parser.add_argument(
+            "--server",
+            choices=SERVERS,
+            default="auto",
+            help="auto (mặc định): gunicorn, trên Windows waitress; waitress: một tiến trình nhiều luồng.",
+        )
+        parser.add_argument("--access-log", action="store_true", help="Ghi mỗi yêu cầu một dòng (gunicorn).")
         parser.add_argument("--no-collectstatic", action="store_true")
 
-    def handle(self, *args, host, port, threads, no_collectstatic, **options):
-        from waitress import serve
-
+    def handle(self, *args, host, port, workers, threads, server, access_log, no_collectstatic, **options):
         networks = trusted_networks(settings.KETNAP_TRUSTED_PROXY)
+        server = choose_server(server, sys.platform, importlib.util.find_spec("gunicorn") is not None)
+        workers = workers or settings.KETNAP_WORKERS or default_workers(cores())
+        if workers < 1 or (threads is not None and threads < 1):
+            raise CommandError("--workers và --threads phải từ 1 trở lên.")
+        threads = threads or (GUNICORN_THREADS if server == "gunicorn" else WAITRESS_THREADS)
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
         from ketnap.wsgi import application  # after collectstatic: whitenoise indexes STATIC_ROOT when built
 
         served = siteaddress.record(host, port)
         self.stdout.write(f"ketnap đang chạy tại {served}/  (nghe trên {host}:{port}; dữ liệu: {settings.DATA_DIR})")
+        if server == "gunicorn":
+            self.stdout.write(f"Máy chủ: gunicorn, {workers} tiến trình × {threads} luồng.")
+        else:
+            note = " (gunicorn không chạy trên Windows)" if sys.platform == "win32" else ""
+            self.stdout.write(f"Máy chủ: waitress, 1 tiến trình × {threads} luồng{note}.")
+        if access_log and server == "waitress":
+            self.stdout.write(self.style.WARNING("--access-log: waitress không ghi nhật ký từng yêu cầu."))
         self.stdout.write(f"Đường dẫn trong thư nhắc việc: {siteaddress.explained()}.")
+        application = behind_proxies(without_head_bodies(application), networks, settings.KETNAP_TRUSTED_PROXY_COUNT)
         if networks:
-            application = behind_proxies(application, networks, settings.KETNAP_TRUSTED_PROXY_COUNT)
             proxies = ", ".join(str(n) for n in networks)
             self.stdout.write(f"Tin X-Forwarded-Proto/-Host/-For chỉ từ reverse proxy: {proxies}.")
         elif settings.PRODUCTION and getattr(settings, "SECURE_SSL_REDIRECT", False):
@@ -94,12 +222,21 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write("Nhấn Ctrl+C để dừng.")
-        # with our own dispatcher in front, waitress must not clear the headers before it reads them
+        self.stdout.flush()
+        if server == "gunicorn":
+            from django.db import connections
+
+            connections.close_all()  # no connection may cross the fork into the workers
+            run_gunicorn(application, host=host, port=port, workers=workers, threads=threads, access_log=access_log)
+            return
+        from waitress import serve
+
+        # behind_proxies reads and clears the forwarded headers itself: waitress must leave them to it
         serve(
             application,
             host=host,
             port=port,
             threads=threads,
             ident="ketnap",
-            clear_untrusted_proxy_headers=not networks,
+            clear_untrusted_proxy_headers=False,
         )

@@ -1,0 +1,367 @@
+"""Load: many logged-in people at once against a real `ketnap serve` on loopback, for a bounded time.
+
+    python benchmarks/load.py --data-dir /tmp/kd-bench10 [--users 50] [--seconds 120] [--servers waitress:1x8,gunicorn]
+
+The data directory (the scale-10 demo: 80,000 staff, 31,620 members) is copied into a temporary directory first and
+migrated there, so the one given is never written to (--in-place uses it as it is); without --data-dir a demo is
+built at --scale. Every server configuration is started at once on the same copy, each on a free port of
+127.0.0.1: by default the single waitress process with 8 threads (what `ketnap serve` was, and is on Windows) as the
+baseline, and `ketnap serve` as it starts by default (gunicorn, KETNAP_WORKERS or two processes per core, 4 threads
+each). They are driven in turn, --slice seconds each, until each has had --seconds: the machine is shared with other
+work whose load comes and goes, and alternating slices spread it over every configuration alike.
+
+Each simulated person logs in as one of the demo's users (province office, hospital office, chi bộ secretaries) and
+asks, without pause, for what people open: the home tree, the due list, the board, a search, a person's page, a
+candidate's page, the statistics; 5 % of the requests are writes (a mentor's note on a candidate, through the form
+with its CSRF token, then the candidate's page it leads to: three requests, one action). The first --warmup seconds
+are not counted.
+
+Recorded, never asserted (targets of issue 14: ≥ 100 requests/s, p95 ≤ 1 s, 0 errors, on 2 cores): requests/s,
+p50 and p95 per page and overall, HTTP errors (≥ 400), timeouts and dropped connections, the server's memory (all its
+processes), the load average at each slice's start and end (other work on the machine slows everything: compare
+the configurations of one invocation, not runs across days), and the git state measured. Figures go to
+benchmarks/results/load.json and a section of benchmarks/results/history.md. The load generator runs on the same
+cores as the server.
+"""
+
+import argparse
+import collections
+import contextlib
+import datetime as dt
+import os
+import random
+import re
+import statistics
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from common import git_state, machine, record, scratch_copy
+from soak import CSRF, KETNAP, PASSWORD, USERS, Session, free_port, server_rss_kb
+
+WRITE_SHARE = 5  # percent of requests
+READS = [  # (page, weight): 95 in all
+    ("home", 15),
+    ("due_list", 15),
+    ("board", 10),
+    ("search", 15),
+    ("person", 22),
+    ("candidate", 16),
+    ("statistics", 2),
+]
+TARGETS = {"requests_per_second": ">= 100", "p95_ms": "<= 1000", "errors": "0"}
+SEARCHES = ["nguyen van", "tran thi", "le thi hoa", "pham", "hoang van nam", "do thi"]
+
+
+def parse_servers(text: str) -> list[dict]:
+    """'waitress:1x8,gunicorn,gunicorn:3x4' → configurations (workers × threads; gunicorn alone: its defaults)."""
+    out = []
+    for item in text.split(","):
+        name, _, shape = item.strip().partition(":")
+        if name not in {"waitress", "gunicorn"}:
+            raise SystemExit(f"--servers: {name!r} is neither waitress nor gunicorn")
+        workers, _, threads = shape.partition("x")
+        out.append({"server": name, "workers": int(workers) if workers else None, "threads": int(threads or 0)})
+    return out
+
+
+def serve_command(config: dict, port: int) -> list[str]:
+    command = [str(KETNAP), "serve", "--port", str(port), "--server", config["server"], "--no-collectstatic"]
+    if config["workers"] and config["server"] == "gunicorn":
+        command += ["--workers", str(config["workers"])]
+    if config["threads"]:
+        command += ["--threads", str(config["threads"])]
+    return command
+
+
+def discover(base: str) -> dict[str, dict]:
+    """Per demo user, once: the candidates, people and statistics page their sessions pick from."""
+    found = {}
+    for username in USERS:
+        session = Session(base, username)
+        status = session.post_form("/dang-nhap/", {"username": username, "password": PASSWORD})
+        if status != 200:
+            raise RuntimeError(f"{username}: login answered {status}")
+        _status, board = session.request("/ung-vien/?giai-doan=probation")
+        _status, people = session.request("/nhan-su/")
+        _status, stats = session.request("/thong-ke/")
+        found[username] = {
+            "candidates": sorted(set(re.findall(r'href="/ung-vien/(\d+)/"', board))),
+            "people": sorted(set(re.findall(r'href="/nhan-su/(\d+)/"', people))),
+            "stats": next(iter(re.findall(r'href="(/thong-ke/[^/"]+/)"', stats)), "/thong-ke/"),
+        }
+    return found
+
+
+def actions(session: Session, known: dict) -> dict:
+    """page → a callable returning (status, requests made)."""
+    today = dt.date.today().strftime("%d/%m/%Y")
+
+    def get(path_of):
+        return lambda: (session.request(path_of())[0], 1)
+
+    def pick(kind: str, prefix: str):
+        return lambda: f"{prefix}{random.choice(known[kind])}/" if known[kind] else "/"
+
+    def note():
+        if not known["candidates"]:
+            return 200, 0
+        path = f"/ung-vien/{random.choice(known['candidates'])}/nhan-xet/"
+        status, page = session.request(path)
+        token = CSRF.search(page)
+        if status != 200 or not token:
+            return status, 1
+        data = {"on": today, "text": "Tiến bộ, gương mẫu (load).", "csrfmiddlewaretoken": token.group(1)}
+        status = session.request(path, data)[0]
+        return status, 3 if status == 200 else 2  # saved: redirected to the candidate's page, which is read too
+
+    return {
+        "home": get(lambda: "/"),
+        "due_list": get(lambda: "/viec-can-lam/"),
+        "board": get(lambda: "/ung-vien/?giai-doan=probation"),
+        "search": get(lambda: "/tim-kiem/?q=" + random.choice(SEARCHES).replace(" ", "+")),
+        "person": get(pick("people", "/nhan-su/")),
+        "candidate": get(pick("candidates", "/ung-vien/")),
+        "statistics": get(lambda: known["stats"]),
+        "mentor_note_write": note,
+    }
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[max(0, min(len(ordered) - 1, int(len(ordered) * share + 0.5) - 1))], 1)
+
+
+class Tally:
+    """What one server configuration answered, over all its slices."""
+
+    def __init__(self):
+        self.statuses: collections.Counter = collections.Counter()  # per action: a write is one, of three requests
+        self.latencies: dict[str, list[float]] = collections.defaultdict(list)
+        self.requests = 0
+        self.seconds = 0.0
+        self.load: list[float] = []  # the 1-minute load average at the start and end of each slice
+        self.lock = threading.Lock()
+
+    def add(self, name: str, status: int, made: int, took_ms: float) -> None:
+        with self.lock:
+            self.statuses[status] += 1
+            self.requests += made
+            self.latencies[name].append(took_ms)
+
+    def figures(self) -> dict:
+        every = [v for values in self.latencies.values() for v in values]
+        return {
+            "requests": self.requests,
+            "requests_per_second": round(self.requests / self.seconds, 1) if self.seconds else None,
+            "counted_seconds": round(self.seconds, 1),
+            "actions": sum(self.statuses.values()),
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},  # of actions
+            "errors": sum(v for k, v in self.statuses.items() if k >= 400),
+            "timeouts_or_drops": self.statuses.get(0, 0),
+            "p50_ms": percentile(every, 0.5) if every else None,
+            "p95_ms": percentile(every, 0.95) if every else None,
+            "load_average_1min_mean": round(statistics.mean(self.load), 1) if self.load else None,
+            "load_average_1min_range": [min(self.load), max(self.load)] if self.load else None,
+            "pages": {
+                name: {"n": len(v), "p50_ms": percentile(v, 0.5), "p95_ms": percentile(v, 0.95)}
+                for name, v in sorted(self.latencies.items())
+            },
+        }
+
+
+def log_in(base: str, users: int) -> list[Session]:
+    """The people of one server, logged in before anything is timed."""
+    sessions = []
+    for n in range(users):
+        session = Session(base, USERS[n % len(USERS)])
+        if session.post_form("/dang-nhap/", {"username": session.username, "password": PASSWORD}) != 200:
+            raise RuntimeError(f"{session.username}: login failed")
+        sessions.append(session)
+    return sessions
+
+
+def drive(sessions: list[Session], known: dict, tally: Tally, seconds: float, warmup: float) -> None:
+    """Everyone asks without pause for `seconds` (after `warmup` seconds not counted); a request still running at
+    the end finishes and counts, and the slice is as long as the last one took."""
+    pages = [name for name, _w in READS] + ["mentor_note_write"]
+    weights = [w for _name, w in READS] + [WRITE_SHARE]
+    counted_from = time.monotonic() + warmup
+    stop = counted_from + seconds
+    tally.load.append(round(os.getloadavg()[0], 1))
+
+    def person(session: Session) -> None:
+        calls = actions(session, known[session.username])
+        while time.monotonic() < stop:
+            name = random.choices(pages, weights)[0]
+            began = time.monotonic()
+            try:
+                status, made = calls[name]()
+            except (OSError, urllib.error.URLError):  # a timeout or a dropped connection: a failure, counted
+                status, made = 0, 1
+            if began >= counted_from:
+                tally.add(name, status, made, (time.monotonic() - began) * 1000)
+
+    threads = [threading.Thread(target=person, args=(s,), daemon=True) for s in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    tally.seconds += max(time.monotonic() - counted_from, seconds)
+    tally.load.append(round(os.getloadavg()[0], 1))
+
+
+def start_server(config: dict, env: dict, data_dir: str) -> dict:
+    port = free_port()
+    log_path = Path(data_dir) / f"load-server-{config['server']}-{port}.log"
+    # the server's log goes to a file: an unread pipe fills after 64 kB and then blocks the server (soak.py)
+    with log_path.open("w") as log:
+        process = subprocess.Popen(serve_command(config, port), env=env, stdout=log, stderr=log)
+    return {**config, "base": f"http://127.0.0.1:{port}", "process": process, "log": log_path, "rss": []}
+
+
+def wait_until_answering(base: str) -> None:
+    for _ in range(240):
+        try:
+            urllib.request.urlopen(base + "/dang-nhap/", timeout=5).close()
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{base} does not answer")
+
+
+def compare(configs: list[dict], env: dict, data_dir: str, args) -> list[dict]:
+    """Every configuration started at once (each idle while another is driven), then driven in turn, slice after
+    slice: a change of the machine's load in the middle of the run hits every configuration alike."""
+    servers = [start_server(config, env, data_dir) for config in configs]
+    try:
+        for server in servers:
+            wait_until_answering(server["base"])
+        known = discover(servers[0]["base"])
+        for server in servers:
+            server["sessions"], server["tally"] = log_in(server["base"], args.users), Tally()
+        slices = max(1, round(args.seconds / args.slice))
+        for number in range(slices):
+            for server in servers:
+                warmup = args.warmup if number == 0 else 2  # later slices: the previous server's requests drain
+                drive(server["sessions"], known, server["tally"], args.seconds / slices, warmup)
+                server["rss"].append(round(server_rss_kb(server["process"].pid) / 1024, 1))
+                figures = server["tally"].figures()
+                print(f"  slice {number + 1}/{slices}, {server['server']}: {figures['requests_per_second']}/s so far")
+    finally:
+        for server in servers:
+            server["process"].terminate()
+        for server in servers:
+            server["process"].wait(timeout=120)
+    runs = []
+    for server in servers:
+        text = server["log"].read_text(errors="replace")
+        shape = next((line for line in text.splitlines() if line.startswith("Máy chủ:")), "")
+        runs.append(
+            {
+                "server": server["server"],
+                "shape": shape.removeprefix("Máy chủ: ").rstrip("."),
+                **server["tally"].figures(),
+                "server_rss_mb_max": max(server["rss"]) if server["rss"] else None,
+                "server_tracebacks": text.count("Traceback"),
+                "database_locked": text.count("database is locked"),
+            }
+        )
+    return runs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=int, default=120, help="counted time per server configuration")
+    parser.add_argument("--warmup", type=int, default=10, help="seconds run first and not counted")
+    parser.add_argument("--slice", type=int, default=30, help="seconds each server is driven before the next")
+    parser.add_argument("--servers", default="waitress:1x8,gunicorn", help="e.g. waitress:1x8,gunicorn,gunicorn:3x4")
+    parser.add_argument("--data-dir", help="a data directory with the demo loaded (copied first; default: build one)")
+    parser.add_argument("--in-place", action="store_true", help="use --data-dir as it is (it is written to)")
+    parser.add_argument("--scale", type=int, default=10, help="the demo's scale when no --data-dir is given")
+    parser.add_argument("--no-record", action="store_true", help="print the figures only (a trial run)")
+    args = parser.parse_args()
+    configs = parse_servers(args.servers)
+
+    with contextlib.ExitStack() as stack:
+        if args.data_dir and args.in_place:
+            data_dir = args.data_dir
+        else:
+            data_dir = stack.enter_context(scratch_copy(args.data_dir, "ketnap-load-"))
+        result = measure(configs, data_dir, args)
+    if args.no_record:
+        print(summary(result))
+    else:
+        record("load.json", result, summary(result))
+
+
+def measure(configs: list[dict], data_dir: str, args) -> dict:
+    env = {**os.environ, "KETNAP_DATA_DIR": data_dir}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    subprocess.run([KETNAP, "migrate", "-v0"], env=env, check=True)
+    if not args.data_dir:
+        subprocess.run([KETNAP, "demo", "--scale", str(args.scale)], env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([KETNAP, "collectstatic", "--noinput", "-v0"], env=env, check=True)
+    result = {
+        "when": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "git": git_state(),
+        "data": args.data_dir or f"demo scale {args.scale}",
+        "users": args.users,
+        "seconds": args.seconds,
+        "warmup_seconds": args.warmup,
+        "slice_seconds": args.slice,
+        "write_share_percent": WRITE_SHARE,
+        "targets": TARGETS,
+        "runs": [],
+    }
+    result["runs"] = compare(configs, env, data_dir, args)
+    for run in result["runs"]:
+        print(summary_line(run), flush=True)
+    return result
+
+
+def summary_line(run: dict) -> str:
+    return (
+        f"{run['shape'] or run['server']}: {run['requests_per_second']} requests/s, p50 {run['p50_ms']} ms, "
+        f"p95 {run['p95_ms']} ms, errors {run['errors']}, timeouts/drops {run['timeouts_or_drops']}, "
+        f"load average (1 min) mean {run['load_average_1min_mean']}, range {run['load_average_1min_range']}"
+    )
+
+
+def summary(result: dict) -> str:
+    git = result["git"]
+    lines = [
+        f"\n## Load · {result['when']} · {result['users']} users · {result['seconds']} s each (after "
+        f"{result['warmup_seconds']} s warm-up) · {result['write_share_percent']} % writes · {result['data']} · "
+        f"{result['machine']} · git {git['commit']} + {git['uncommitted_files']} uncommitted files\n",
+        "Targets (recorded, not asserted): ≥ 100 requests/s, p95 ≤ 1 s, 0 errors. Rows: servers up at once on the "
+        f"same data copy, driven in turn in slices of {result['slice_seconds']} s; the first is the baseline.\n",
+        "| server | requests/s | p50 ms | p95 ms | errors | timeouts | memory MB (max) | load average (1 min): mean "
+        "(range) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for run in result["runs"]:
+        lines.append(
+            f"| {run['shape'] or run['server']} | {run['requests_per_second']} | {run['p50_ms']} | {run['p95_ms']} | "
+            f"{run['errors']} | {run['timeouts_or_drops']} | {run['server_rss_mb_max']} | "
+            f"{run['load_average_1min_mean']} ({run['load_average_1min_range']}) |"
+        )
+    pages = sorted({name for run in result["runs"] for name in run["pages"]})
+    heads = " | ".join(f"{run['shape'] or run['server']} p50 / p95 ms (n)" for run in result["runs"])
+    lines += ["", f"| page | {heads} |", "|---|" + "---|" * len(result["runs"])]
+    for name in pages:
+        cells = []
+        for run in result["runs"]:
+            page = run["pages"].get(name)
+            cells.append(f"{page['p50_ms']} / {page['p95_ms']} ({page['n']})" if page else "—")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
