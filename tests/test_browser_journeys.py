@@ -24,8 +24,13 @@ def sized(request, page):
 
 
 def fits(page) -> None:
+    page.wait_for_load_state()
     width = page.viewport_size["width"]
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+    scroll = page.evaluate("document.documentElement ? document.documentElement.scrollWidth : null")
+    if scroll is None:  # caught between two documents (a click's navigation had just begun): measure the new one
+        page.wait_for_load_state()
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, page.url
 
 
 def open_menu(page, label: str) -> None:
@@ -48,7 +53,8 @@ def choose(page, name: str, *members) -> None:
 
 
 def record(page, label: str, fields: dict, members: dict | None = None) -> None:
-    page.locator(".next a.button", has_text=label).click()
+    with page.expect_navigation():
+        page.locator(".next a.button", has_text=label).click()
     fits(page)
     for name, chosen in (members or {}).items():
         choose(page, name, *chosen)
