@@ -19,6 +19,7 @@
 # Knobs (environment):
 #   KETNAP_TEST_LEGS     comma list of legs to run (default: static,sqlite,browser,postgres)
 #   KETNAP_TEST_WORKERS  pytest-xdist workers (default: 2)
+#   KETNAP_TEST_GOLDEN   1 (default) runs tests/test_stats_golden.py (the statistics against recorded figures), 0 skips
 #   KETNAP_TEST_PG_PORT  port for the throwaway PostgreSQL (default: 54329 if free, else any free port)
 #   CI=true              a PostgreSQL leg that cannot run fails instead of being skipped (as do the
 #                        browser tests without chromium: that rule lives in the tests)
@@ -46,6 +47,9 @@ unset DATABASE_URL
 while read -r var; do
     case "$var" in KETNAP_TEST_*) ;; KETNAP_*) unset "$var" ;; esac
 done < <(compgen -e)
+
+# The statistics' golden figures build a demo (half a minute): part of every run unless a caller says 0.
+export KETNAP_TEST_GOLDEN="${KETNAP_TEST_GOLDEN:-1}"
 
 bold() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 warn() { printf '\033[1;33mWARNING: %s\033[0m\n' "$*" >&2; }

@@ -9,6 +9,8 @@ import time
 import zipfile
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from docx import Document
 
 from ketnap.documents import build_templates, render
@@ -17,6 +19,7 @@ from ketnap.documents.forms import (
     FORMS,
     LIST_FIELDS,
     LISTS,
+    Loaded,
     generated_for,
     long_date,
     member_introductions,
@@ -397,6 +400,40 @@ def test_candidate_page_links_the_generated_forms(client, personas, official):
         assert f"/ung-vien/{official.pk}/van-ban/{slug}.docx" in page
         assert f"/ung-vien/{official.pk}/van-ban/{slug}.pdf" in page
     assert "van-ban/10-knd-mau-trang.docx" in page
+
+
+def test_the_forms_offered_from_one_read_are_those_each_form_finds_alone(world, personas, members, official):
+    """The candidate page decides every form from the steps and introductions read once (documents.forms.Loaded);
+    documents.py still asks one form at a time: both answer alike, at every stage and with union introductions."""
+    dossier = to_dossier(f.person(world.dept_a1, "Ngô Thị Hạnh", born=D(1990, 6, 6)), personas.office_a, members)
+    Introduction.objects.create(candidate=official, kind=IntroducerKind.YOUTH_UNION, introduced_on=D(2023, 5, 10))
+    Introduction.objects.create(candidate=official, kind=IntroducerKind.MEMBER, introduced_on=D(2023, 5, 9))  # no one
+    for candidate in (dossier, official):
+        loaded = Loaded.of(candidate)
+        for form in FORMS.values():
+            assert form.available(candidate, loaded) == form.available(candidate), (candidate, form.slug)
+            if form.per_introduction:
+                alone = list(form.introductions(candidate))
+                assert loaded.introductions_of(form.introduction_kind) == alone, form.slug
+
+
+def test_the_candidate_page_costs_the_same_queries_for_one_form_or_all(client, world, personas, members, official):
+    """Issue #14: one query per form and per kind of introduction before (29 on a recognised member's page); now the
+    forms are decided from one read of the steps and one of the introductions."""
+    dossier = to_dossier(f.person(world.dept_a1, "Ngô Thị Hạnh", born=D(1990, 6, 6)), personas.office_a, members)
+    Introduction.objects.create(candidate=official, kind=IntroducerKind.YOUTH_UNION, introduced_on=D(2023, 5, 10))
+    Introduction.objects.create(candidate=official, kind=IntroducerKind.TRADE_UNION, introduced_on=D(2023, 5, 11))
+    client.force_login(personas.office_a)
+    counts = {}
+    for candidate in (dossier, official):
+        client.get(f"/ung-vien/{candidate.pk}/")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/ung-vien/{candidate.pk}/").status_code == 200
+        counts[candidate.stage] = len(queries)
+    assert len(generated_for(official)) > len(generated_for(dossier)) + 10
+    # session, user, roles, candidate, the read log's INSERT, steps, papers, helpers, introductions, notes;
+    # the forms: passed steps, introductions (+ a dossier's checklist asks which unions introduce)
+    assert counts == {Stage.DOSSIER: 13, Stage.OFFICIAL: 12}
 
 
 def test_an_office_template_in_the_data_dir_wins(client, settings, tmp_path, personas, official):

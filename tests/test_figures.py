@@ -18,12 +18,21 @@ from hypothesis import strategies as st
 
 from ketnap.registry import indicators
 from ketnap.registry.enums import MembershipEventKind, MembershipStatus, OrgKind
-from ketnap.registry.models import Assignment, MembershipEvent, Organization, Person, UnitCoverage, WorkUnit
+from ketnap.registry.models import (
+    Assignment,
+    CodeItem,
+    MembershipEvent,
+    Organization,
+    Person,
+    UnitCoverage,
+    WorkUnit,
+)
 from ketnap.registry.services import organizations, people
 from ketnap.registry.services.dates import today
 from ketnap.stats import figures
 from ketnap.stats.models import CurrentOrgFigures, OrgFigures
 from tests import factories as f
+from tests.test_kept_rows import assert_kept_rows_equal_the_naive_ones, assert_the_pool_is_the_pool_of_the_people
 
 TODAY = today()
 # few distinct days, so that changes fall on the same day, before and after one another (back-dated changes)
@@ -46,6 +55,7 @@ operations = st.one_of(
     st.tuples(st.just("merge"), index, index, day),
     st.tuples(st.just("split"), index, day),
     st.tuples(st.just("import"), index, index),
+    st.tuples(st.just("edit"), index, index, st.sampled_from(DAYS), st.booleans()),
 )
 serial = itertools.count(1)
 
@@ -119,7 +129,22 @@ def _merge(staff, units, n, source, into, on):
     organizations.merge([_pick(_cells(), source)], into=_pick(_cells(), into), on=on)
 
 
+def _edit(staff, units, n, person, code, born, flag):
+    """What the pool's profile is counted from: profession, professional level, birth date, youth union, planning."""
+    professions = list(CodeItem.objects.filter(kind="profession").order_by("pk"))
+    levels = list(CodeItem.objects.filter(kind="professional_level").order_by("pk"))
+    people.update_person(
+        _pick(staff, person),
+        profession=_pick(professions, code),
+        professional_level=_pick(levels, code),
+        birth_date=born.replace(year=born.year - 20 - code % 25),
+        youth_union_member=flag,
+        in_cadre_planning=not flag,
+    )
+
+
 WRITES = {
+    "edit": _edit,
     "hire": _hire,
     "leave": _leave,
     "change_unit": _change_unit,
@@ -213,6 +238,10 @@ def assert_kept_equals_from_scratch() -> None:
     for when in sorted(_days_that_matter()):
         assert _plain(figures.counts_on(org_ids, when)) == _plain(indicators._own_counts_on(when)), when
     assert figures.differences() == []
+    # the admissions and the members' spans, against their naive computation from the events, and today's pool
+    # against the people (tests/test_kept_rows)
+    assert_kept_rows_equal_the_naive_ones(sorted(_days_that_matter()))
+    assert_the_pool_is_the_pool_of_the_people(Organization.objects.filter(parent__isnull=True))
 
 
 @pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from ketnap.pipeline import domain
 from ketnap.pipeline.enums import Stage
-from ketnap.registry.enums import Gender
+from ketnap.registry.enums import Gender, OrgKind
 from ketnap.registry.services.dates import today
 from ketnap.rules import deadlines, eligibility
 from tests import factories as f
@@ -215,6 +215,36 @@ def test_the_board_filters_combine(login, personas, road, world):
     assert world.cell_a1.code in codes and world.cell_b1.code not in codes
     # one chi bộ in scope: nothing to choose
     assert login(personas.secretary_a1).get(board).context["org_choices"] == []
+
+
+def test_the_board_filter_lists_the_scope_indented_escaped_and_chosen_in_the_same_queries(login, personas, road, world):
+    """Issue #14: the chi bộ choice is written as <option>s in Python (1,400 of them for a province office cost more
+    than the rest of the board through the template engine); what it shows is unchanged, and its cost in queries
+    does not grow with the organisations listed."""
+    world.cell_a1.name = "Chi bộ Nội <1> & Ngoại"
+    world.cell_a1.save()
+    client = login(personas.office_a)
+    board = reverse("pipeline_board")
+    query = {"to-chuc": world.cell_a1.code, "giai-doan": Stage.DOSSIER}
+
+    def queries_and_page():
+        client.get(board, query)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(board, query).content.decode()
+        return len(queries), page
+
+    few, page = queries_and_page()
+    options = page.count("<option value=")
+    chosen = f'<option value="{world.cell_a1.code}" selected>\u00a0\u00a0Chi bộ Nội &lt;1&gt; &amp; Ngoại</option>'
+    assert chosen in page and f'<option value="{world.hospital_a.code}">Đảng bộ' in page
+    assert page.count(" selected>") == 1 and world.cell_b1.code not in page
+    assert f"<td>{Stage.DOSSIER.label}</td>" in page  # the stage's name in each row (the stage_label filter)
+    for n in range(30):
+        f.org(f"BVA-T{n:02d}", f"Chi bộ Tổ {n}", OrgKind.CELL, world.hospital_a)
+    many, page = queries_and_page()
+    assert page.count("<option value=") == options + 30 and "Chi bộ Tổ 29" in page
+    # session, user, roles, the chi bộ chosen, stage counts, page count, the page, step dates, the organisations
+    assert many == few == 9
 
 
 def test_the_board_downloads_in_the_offices_order_with_its_filters(login, personas, road, world):

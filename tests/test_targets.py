@@ -17,11 +17,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from ketnap.accounts.models import RoleKind
 from ketnap.audit.models import AuditEntry
 from ketnap.pipeline.enums import Stage
 from ketnap.pipeline.models import Candidate, Step
 from ketnap.registry.enums import OrgKind
 from ketnap.registry.services import organizations as org_services
+from ketnap.registry.services.dates import today
 from ketnap.stats import figures, targets
 from ketnap.stats.models import PeriodKind, Target
 from ketnap.stats.targets import TargetPeriod
@@ -301,6 +303,11 @@ def _overview(client, org, **query):
     return client.get(reverse("target_overview", kwargs={"code": org.code}), query)
 
 
+def _names_url(org, which: str) -> str:
+    name = {"da-ket-nap": "target_admitted_names", "trong-quy-trinh": "target_pipeline_names"}[which]
+    return reverse(name, kwargs={"code": org.code})
+
+
 def test_office_sets_a_target_through_the_page_and_it_is_audited(world, personas, login):
     client = login(personas.office_a)
     url = reverse("target_create", kwargs={"code": world.hospital_a.code})
@@ -400,10 +407,17 @@ def test_overseer_sees_the_numbers_and_no_name(counted, personas, login):
     assert reverse("target_overview", kwargs={"code": "BVA"}) + "?ky=2024" in body  # drill-down to the hospital
     for name in ("Hà Văn Một", "Lý Thị Năm", "Mai Thị Sáu", "Nguyễn Văn An"):
         assert name not in body
-    assert "danh-sach-ket-nap" not in body
-    # the office of hospital A reads the names of its own, with links to the people
-    body = _overview(login(personas.office_a), counted.hospital_a, ky="2024").content.decode()
-    assert "Hà Văn Một" in body and "Lý Thị Năm" in body and "Mai Thị Sáu" not in body
+    assert "danh-sach" not in body  # not even the links to the lists of names
+    for which in ("da-ket-nap", "trong-quy-trinh"):
+        assert client.get(_names_url(counted.upper, which), {"ky": "2024"}).status_code == 404
+    # the office of hospital A reads the names of its own on their own page, with links to the people; the overview
+    # holds the figures and says how many names each list has
+    office = login(personas.office_a)
+    body = _overview(office, counted.hospital_a, ky="2024").content.decode()
+    assert "Hà Văn Một" not in body and "Lý Thị Năm" not in body
+    assert _names_url(counted.hospital_a, "da-ket-nap") + "?ky=2024" in body and "5 người" in body
+    names = office.get(_names_url(counted.hospital_a, "da-ket-nap"), {"ky": "2024"}).content.decode()
+    assert "Hà Văn Một" in names and "Lý Thị Năm" in names and "Mai Thị Sáu" not in names
 
 
 def test_the_page_in_english_says_the_results_in_english(counted, personas, login):
@@ -455,6 +469,69 @@ def test_overview_queries_do_not_grow_with_the_tree(counted, personas, login):
         _admit(counted, dept, f"Đinh Văn Thêm{'i' * i}", D(2024, 7, 1))
     assert count() == before
     assert before <= 30
+
+
+def test_the_pipeline_list_is_paged_most_likely_first(counted, history, personas, login, monkeypatch):
+    """The names behind the forecast, a page at a time, the page chosen by the database; the download holds them all,
+    and is in the read log."""
+    from ketnap.privacy.models import ReadEntry
+    from ketnap.web.views import targets as views
+
+    monkeypatch.setattr(views, "NAMES_PAGE", 2)
+    monkeypatch.setattr("ketnap.web.views.targets.today", lambda: D(2024, 11, 1))
+    client = login(personas.office_a)
+    url = _names_url(counted.hospital_a, "trong-quy-trinh")
+    first = client.get(url)
+    assert first.status_code == 200
+    assert [r.values[0] for r in first.context["table"].rows] == ["Tôn Văn Yên", "Tôn Văn Giáp"]  # 8/11, then 0
+    assert first.context["page"].paginator.count == 2 and not first.context["page"].has_other_pages()
+    whole = client.get(_names_url(counted.upper, "trong-quy-trinh"))
+    assert whole.status_code == 404  # the office of hospital A reads only its own people
+    client = login(f.user("vp.syt", (RoleKind.OFFICE, counted.upper)))
+    url = _names_url(counted.upper, "trong-quy-trinh")
+    pages = [client.get(url, {"trang": n}).context for n in (1, 2, 9)]
+    assert [[r.values[0] for r in page["table"].rows] for page in pages] == [
+        ["Tôn Thị Xuân", "Tôn Văn Yên"],  # both 8/11: the shorter wait first, then the later in their stage
+        ["Tôn Văn Giáp"],
+        ["Tôn Văn Giáp"],  # past the end: the last page
+    ]
+    assert pages[0]["page"].paginator.num_pages == 2 and "Trang 1/2" in client.get(url).content.decode()
+    download = client.get(url, {"xuat": "csv"})
+    assert download.status_code == 200 and "Tôn Văn Giáp" in download.content.decode("utf-8-sig")
+    assert ReadEntry.objects.filter(user__username="vp.syt", kind="download").count() == 1
+
+
+def test_the_overview_reads_counts_not_rows_whatever_the_number_of_candidates(counted, personas, login):
+    """The overview's queries and the rows they fetch stay the same when the subtree gains candidates, candidates'
+    steps and admissions: everything it shows is counted by the database (the forecast too)."""
+    from tests.test_stats_scope import counting
+
+    client = login(personas.office_a)
+
+    def cost() -> tuple[int, int]:
+        figures.catch_up()  # the kept counts catch up what was written, as its commit would (stats.figures)
+        assert _overview(client, counted.hospital_a).status_code == 200  # warm
+        with counting() as log:
+            assert _overview(client, counted.hospital_a).status_code == 200
+        return len(log), sum(rows for _sql, rows in log)
+
+    def more(n: int, start: int) -> None:
+        for k in range(start, start + n):
+            candidate = _open_candidate(counted.dept_a1, f"Phan Văn Mới{'i' * k}", Stage.CELL_RESOLVED, D(2024, 3, 4))
+            Step.objects.create(
+                candidate=candidate,
+                kind="sympathise",
+                on=D(2023, 1, 9),
+                stage_before=Stage.SOURCE,
+                stage_after=Stage.SYMPATHISER,
+            )
+            _admit(counted, counted.dept_a1, f"Phan Thị Vào{'i' * k}", D(today().year, 1, 2))
+
+    more(2, 0)
+    before = cost()
+    more(12, 2)
+    assert cost() == before
+    assert before[0] <= 30
 
 
 # --- the demo tells the seed stories ---------------------------------------------------------------------------

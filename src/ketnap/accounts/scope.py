@@ -162,6 +162,31 @@ class Scope:
     def can_see_audit(self) -> bool:
         return self.is_superuser or bool(self.audit_paths)
 
+    def audits_person(self, person: Person) -> bool:
+        """Whether the person's own trail and reads are this user's: the person is now in an audit subtree. It is what
+        audit_entries() and read_entries() keep of the rows about one person, told without their subqueries."""
+        if self.is_superuser:
+            return True
+        org = person.organization
+        return org is not None and any(org.path.startswith(path) for path in self.audit_paths)
+
+    def audit_entries_about(self, person: Person):
+        """audit_entries() about one person (their page): only an entry's person ties it to the tree then, so this is
+        one indexed read of their entries, not a filter over every person of the subtrees (#14)."""
+        from ketnap.audit.models import AuditEntry
+
+        if not self.audits_person(person):
+            return AuditEntry.objects.none()
+        return AuditEntry.objects.filter(person_id=person.pk)
+
+    def read_entries_about(self, person: Person):
+        """read_entries() about one person ("Ai đã xem" on their page), the same way as audit_entries_about."""
+        from ketnap.privacy.models import ReadEntry
+
+        if not self.audits_person(person):
+            return ReadEntry.objects.none()
+        return ReadEntry.objects.filter(person_id=person.pk)
+
     def audit_entries(self):
         """Entries about the people, organisations and units of the audit subtrees (ketnap.audit.reading), plus the
         user's own actions on objects that concern no person (a code item, a calendar day). Never an entry about a

@@ -135,8 +135,8 @@ class AuditEntry(models.Model):
             kwargs.update(using=using, force_insert=True)  # the id is chosen: no UPDATE attempt first
             super().save(*args, **kwargs)
 
-    def _chain_after(self, using: str, head, key: bytes) -> None:
-        self.id = _next_id(using, head)
+    def _chain_after(self, using: str, head, key: bytes, id: int | None = None) -> None:
+        self.id = id if id is not None else _next_id(using, head)
         self.at = timezone.now()  # under the lock: time order is chain order
         self.object_id = str(self.object_id)
         self.actor_name = self.actor_name[:150]
@@ -178,6 +178,41 @@ def lock_chain(using: str):
     else:  # SQLite serialises writers itself; a second writer on a stale head fails on the id, never forks
         entries = AuditEntry.objects.using(using).select_for_update()
     return entries.order_by("-id").values_list("id", "hash", "key_id").first()
+
+
+def chain(entries: list[AuditEntry], using: str = "default") -> None:
+    """Give these new entries, in order, what save() gives one: the next ids, the link to the head (locked until the
+    transaction ends), the hash and the seal. The caller inserts them (bulk loads: recorder.collected, the demo)."""
+    key = current_key()
+    head = lock_chain(using)
+    if head is not None and head[2] != sealing.key_id(key):
+        head = _record_key_change(using, head, key)
+    ids = _next_ids(using, head, len(entries))
+    for entry, id in zip(entries, ids, strict=True):
+        entry._chain_after(using, head, key, id)
+        head = (entry.id, entry.hash, entry.key_id)
+
+
+def _next_ids(using: str, head, count: int) -> list[int]:
+    """_next_id for `count` entries at once: one query for all on PostgreSQL (a query each cost minutes at 90,000)."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [AuditEntry._meta.db_table, count],
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+    first = (head[0] if head else 0) + 1
+    return list(range(first, first + count))
+
+
+def append_all(entries: list[AuditEntry], using: str = "default") -> None:
+    """Append these new entries in order, chained like save() one by one does, with one bulk insert."""
+    if entries:
+        with transaction.atomic(using=using):
+            chain(entries, using)
+            AuditEntry.objects.using(using).bulk_create(entries, batch_size=500)
 
 
 def _next_id(using: str, head) -> int:

@@ -4,6 +4,8 @@ Signals rather than calls in each service, so that no write path can forget the 
 signals: the few that exist (demo loading, imports) record one entry for the batch themselves.
 """
 
+import contextlib
+import contextvars
 import datetime as dt
 import decimal
 
@@ -13,7 +15,7 @@ from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from ketnap.audit.context import current_actor, current_note
-from ketnap.audit.models import AuditEntry
+from ketnap.audit.models import AuditEntry, append_all
 
 # model label -> how to find the person an entry concerns
 AUDITED = {
@@ -65,10 +67,27 @@ def _label(sender) -> str:
     return f"{sender._meta.app_label}.{sender.__name__}"
 
 
+_collected: contextvars.ContextVar[list[AuditEntry] | None] = contextvars.ContextVar("audit_collected", default=None)
+
+
+@contextlib.contextmanager
+def collected():
+    """Inside the block (and one transaction), entries are kept in memory and appended together when it ends, in the
+    order written: one insert instead of a lock, a read and an insert each (the demo's load, thousands of service
+    calls). Nothing is appended if the block fails. Entries written inside have no id until then."""
+    entries: list[AuditEntry] = []
+    token = _collected.set(entries)
+    try:
+        yield
+    finally:
+        _collected.reset(token)
+    append_all(entries)
+
+
 def write_entry(action: str, obj: models.Model, changes: dict, person_id=None, note: str = "") -> AuditEntry:
     """Append one entry (AuditEntry.save chains, hashes and seals it). Runs inside the caller's transaction."""
     actor = current_actor()
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         actor=actor,
         actor_name=actor.get_username() if actor else "hệ thống",
         action=action,
@@ -79,6 +98,12 @@ def write_entry(action: str, obj: models.Model, changes: dict, person_id=None, n
         changes=changes,
         note=note or current_note(),
     )
+    pending = _collected.get()
+    if pending is None:
+        entry.save(force_insert=True)
+    else:
+        pending.append(entry)
+    return entry
 
 
 def _pre_save(sender, instance, raw=False, **kwargs):

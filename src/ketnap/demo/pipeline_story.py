@@ -42,6 +42,7 @@ from types import SimpleNamespace
 
 from django.db.models import Count, Exists, Min, OuterRef
 
+from ketnap.demo import bulk
 from ketnap.demo import catalogue as cat
 from ketnap.demo.plan import AUTHORISED_ON, DISTRICT_END_ON, UnitPlan
 from ketnap.pipeline import due
@@ -1187,7 +1188,7 @@ class Story:
             )
             for road in self.roads
         ]
-        Candidate.objects.bulk_create(candidates, batch_size=BATCH)
+        bulk.insert(candidates)
         steps, docs, intros, helpers, notes = [], [], [], [], []
         for road, candidate in zip(self.roads, candidates, strict=True):
             for data in road.steps:
@@ -1209,11 +1210,11 @@ class Story:
                 helpers.append(Helper(candidate=candidate, member_id=member, role=role, since=since, until=until))
             for on, text in road.notes:
                 notes.append(MentorNote(candidate=candidate, on=on, text=text))
-        Step.objects.bulk_create(steps, batch_size=BATCH)
-        DossierItem.objects.bulk_create(docs, batch_size=BATCH)
-        Introduction.objects.bulk_create(intros, batch_size=BATCH)
-        Helper.objects.bulk_create(helpers, batch_size=BATCH)
-        MentorNote.objects.bulk_create(notes, batch_size=BATCH)
+        bulk.insert(steps)
+        bulk.insert(docs)
+        bulk.insert(intros)
+        bulk.insert(helpers)
+        bulk.insert(notes)
         self.write_registry()
 
     def write_registry(self) -> None:

@@ -92,7 +92,9 @@ def create_targets(today: dt.date) -> int:
         )
 
     bases = list(Organization.objects.filter(kind__in=OrgKind.base_kinds(), dissolved_on__isnull=True).order_by("path"))
-    tree = indicators.current_tree(bases)
+    # the whole tree from its top (its totals are the bases' and their chi bộ's): one root, not an OR of every base's
+    # path, which at scale 50 (1,500 bases) passes SQLite's limit on the depth of an expression
+    tree = indicators.current_tree(list(Organization.objects.filter(parent__isnull=True, dissolved_on__isnull=True)))
     members = {n.org_id: n.totals.members for n in indicators.flatten(tree)}
     children: dict[int, list] = {}
     for cell in Organization.objects.filter(parent__in=bases, dissolved_on__isnull=True).order_by("position", "name"):

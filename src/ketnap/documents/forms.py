@@ -188,19 +188,29 @@ class Form:
             return candidate.introductions.none()
         return introductions_of(candidate, self.introduction_kind)
 
-    def available(self, candidate) -> bool:
+    def available(self, candidate, loaded: "Loaded | None" = None) -> bool:
+        """Whether the form can be written for the candidate now. `loaded`: their steps and introductions read once
+        (a page deciding every form); without it, this form's own queries."""
         if self.handwritten:
             return True
         if self.per_introduction:
+            if loaded is not None:
+                return bool(loaded.introductions_of(self.introduction_kind))
             return self.introductions(candidate).exists()
         if self.joint_introduction:
+            if loaded is not None:
+                return len(loaded.introductions_of(IntroducerKind.MEMBER)) >= 2
             return member_introductions(candidate).count() >= 2
         if self.stages is not None and candidate.stage not in self.stages:
             return False
         if self.applies is not None and not self.applies(candidate):
             return False
         kind = self.requires or self.step
-        return kind is None or _last_step(candidate, kind) is not None
+        if kind is None:
+            return True
+        if loaded is not None:
+            return kind in loaded.last_steps
+        return _last_step(candidate, kind) is not None
 
     @property
     def for_recognition(self) -> bool:
@@ -216,6 +226,31 @@ def introductions_of(candidate, kind: str):
     if kind == IntroducerKind.MEMBER:
         found = found.filter(introducer__isnull=False)
     return found.select_related("introducer", "introducer__work_unit").order_by("introduced_on", "pk")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A candidate's passed steps and introductions, read in two queries, from which every form's availability is
+    decided (the candidate page lists them all: one query per form and per introduction kind before, #14)."""
+
+    last_steps: dict  # step kind → the newest passed step of that kind (as _last_step)
+    introductions: list  # oldest first, introducer and their unit selected (as introductions_of)
+
+    @classmethod
+    def of(cls, candidate) -> "Loaded":
+        last_steps = {}
+        for step in candidate.steps.filter(passed=True).order_by("-on", "-id"):
+            last_steps.setdefault(step.kind, step)
+        introductions = candidate.introductions.select_related("introducer", "introducer__work_unit")
+        return cls(last_steps, list(introductions.order_by("introduced_on", "pk")))
+
+    def introductions_of(self, kind: str) -> list:
+        """introductions_of(candidate, kind), from memory."""
+        return [
+            i
+            for i in self.introductions
+            if i.kind == kind and (kind != IntroducerKind.MEMBER or i.introducer_id is not None)
+        ]
 
 
 def member_introductions(candidate):
@@ -908,8 +943,9 @@ def blanks_for(candidate) -> list[Form]:
     return [f for f in FORMS.values() if f.handwritten and f.code in wanted]
 
 
-def generated_for(candidate) -> list[Form]:
-    return [f for f in FORMS.values() if not f.handwritten and f.available(candidate)]
+def generated_for(candidate, loaded: Loaded | None = None) -> list[Form]:
+    loaded = loaded or Loaded.of(candidate)
+    return [f for f in FORMS.values() if not f.handwritten and f.available(candidate, loaded)]
 
 
 @dataclass(frozen=True)
@@ -946,9 +982,10 @@ def offers_for(candidate) -> list[Offer]:
     """generated_for(), with the per-introduction forms spread out: one 3-KNĐ letter per member introducer, one
     4-KNĐ / 4A-KNĐ per Youth / Trade Union introduction."""
     offers = []
-    for form in generated_for(candidate):
+    loaded = Loaded.of(candidate)
+    for form in generated_for(candidate, loaded):
         if form.per_introduction:
-            offers.extend(Offer(form, i) for i in form.introductions(candidate))
+            offers.extend(Offer(form, i) for i in loaded.introductions_of(form.introduction_kind))
         else:
             offers.append(Offer(form))
     return offers

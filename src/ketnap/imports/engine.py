@@ -1028,6 +1028,8 @@ class Importer:
                 # attnames (work_unit_id) are accepted by get_field; the keys follow the name
                 names = fields | {"sort_key", "search_text", "family_name", "middle_name", "given_name"}
                 Person.objects.bulk_update(list(people.values()), sorted(names), batch_size=500)
+                # no signal either: the pool's profile kept for today reads the fields just edited (stats.figures)
+                counted.announce(counted.today_only({p.organization_id for p in people.values()}))
             # a candidacy follows the person to the new chi bộ, as when the move is made on the person's page
             # (registry.signals.person_moved → pipeline.domain.follow_person); people on the road are few
             for person in moved:

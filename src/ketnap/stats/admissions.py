@@ -19,10 +19,11 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
 
 from ketnap.registry.enums import MembershipEventKind
-from ketnap.registry.models import MembershipEvent, Organization, OrganizationSuccession
+from ketnap.registry.models import Organization, OrganizationSuccession
+from ketnap.stats.models import KeptAdmission
 from ketnap.stats.periods import Period
 
 COUNTED_ENTRIES = (MembershipEventKind.ADMITTED, MembershipEventKind.REGISTERED)
@@ -42,7 +43,7 @@ class Source:
     """One of the two kinds of admission as a queryset, with the lookups of what the counting reads from it."""
 
     rows: QuerySet
-    person: str  # the admitted Person ("membership__person")
+    person: str  # the admitted Person ("person")
     decided: str  # the decision date
     organization: str  # the admitting chi bộ's id
     readmission: str
@@ -51,35 +52,26 @@ class Source:
 
 def sources(period: Period | None = None, within: "Attribution | None" = None) -> list[Source]:
     """Every admission (in `period`; of the organisations that may count in `within`'s tree) as two querysets: the
-    first event of each membership with a decision date when it is an entry (ADMITTED, REGISTERED), and the passed
-    decision steps of candidates still waiting for their ceremony."""
+    first event of each membership with a decision date when it is an entry (ADMITTED, REGISTERED), as kept by
+    stats.figures (KeptAdmission: an index range over the decision dates), and the passed decision steps of
+    candidates still waiting for their ceremony."""
     from ketnap.pipeline.enums import Stage, StepKind
     from ketnap.pipeline.models import Step
+    from ketnap.stats import figures
 
-    earlier = MembershipEvent.objects.filter(membership_id=OuterRef("membership_id")).filter(
-        Q(on__lt=OuterRef("on")) | Q(on=OuterRef("on"), id__lt=OuterRef("id"))
-    )
-    events = MembershipEvent.objects.filter(
-        ~Exists(earlier), kind__in=COUNTED_ENTRIES, membership__decision_date__isnull=False
-    ).order_by("membership_id")
+    figures.catch_up()  # a transaction reads the admissions it wrote
+    events = KeptAdmission.objects.order_by("membership_id")
     steps = Step.objects.filter(
         kind=StepKind.DECISION, passed=True, candidate__stage=Stage.DECIDED, candidate__membership__isnull=True
     )
     if period is not None:
-        events = events.filter(membership__decision_date__range=(period.start, period.end))
+        events = events.filter(decided_on__range=(period.start, period.end))
         steps = steps.filter(on__range=(period.start, period.end))
     if within is not None:
-        events = events.filter(within.org_q("organization_after"))
+        events = events.filter(within.org_q("organization"))
         steps = steps.filter(within.org_q("candidate__organization"))
     return [
-        Source(
-            events,
-            "membership__person",
-            "membership__decision_date",
-            "organization_after_id",
-            "membership__is_readmission",
-            "membership_id",
-        ),
+        Source(events, "person", "decided_on", "organization_id", "is_readmission", "membership_id"),
         Source(steps, "candidate__person", "on", "candidate__organization_id", "candidate__is_readmission", None),
     ]
 

@@ -36,16 +36,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
 from ketnap.registry import codelists, indicators
 from ketnap.registry.enums import CodeKind, Gender, MembershipStatus, OrgKind
-from ketnap.registry.models import CodeItem, MembershipEvent, Organization, OrganizationVersion, PartyMembership, Person
+from ketnap.registry.models import CodeItem, Organization, OrganizationVersion, Person
 from ketnap.registry.services.dates import today
 from ketnap.stats import admissions as admissions_
 from ketnap.stats import figures, sqldates
+from ketnap.stats.models import KeptMemberSpan
 from ketnap.stats.periods import Period
 from ketnap.stats.tables import Column, Kind, Table, percent
 
@@ -521,10 +522,48 @@ def _form_table(slug: str, title: str, subtitle: str, note: str) -> FormTable:
 
 
 # --- biểu 2 ---------------------------------------------------------------------------------------
-def _end_tree(org: Organization, day: dt.date) -> list[indicators.Node]:
-    """The subtree with its staff/member counts on `day` (today's counts when the day is today or later), as kept per
-    organisation and day (ketnap.stats.figures)."""
-    return figures.tree(org, day)
+@dataclass
+class _Base:
+    """An organisation of the tree at the end of a period, for mục III: its kind, the staff and non-members of its
+    subtree, and its subtree's organisations."""
+
+    kind: str
+    staff: int
+    non_members: int
+    subtree: list[int]
+
+
+def _end_tree(org: Organization, day: dt.date) -> list[_Base]:
+    """Every organisation of the subtree on `day` (today's tree from today on), with the staff/member counts of that
+    day as kept per organisation and day (ketnap.stats.figures). A past day reads the tree's versions as plain rows
+    (subtree_on) and the kept counts of that day: no model instances for a province's 1,400 versions."""
+    if day >= today():
+        return [
+            _Base(n.kind, n.totals.staff, n.totals.non_members, [d.org_id for d in indicators.flatten([n])])
+            for n in indicators.flatten(figures.tree(org, day))
+        ]
+    nodes = subtree_on(org, day)
+    own = figures.counts_on(list(nodes), day)
+    children: dict[int, list[int]] = {}
+    for node in nodes.values():
+        if node.parent_id in nodes and node.org_id != org.pk:
+            children.setdefault(node.parent_id, []).append(node.org_id)
+    out: list[_Base] = []
+
+    def visit(org_id: int) -> tuple[int, int, list[int]]:
+        counts = own.get(org_id)
+        staff, staff_members = (counts.staff, counts.staff_members) if counts else (0, 0)
+        subtree = [org_id]
+        for child in children.get(org_id, []):
+            child_staff, child_members, child_subtree = visit(child)
+            staff, staff_members = staff + child_staff, staff_members + child_members
+            subtree += child_subtree
+        out.append(_Base(nodes[org_id].kind, staff, staff - staff_members, subtree))
+        return staff, staff_members, subtree
+
+    if org.pk in nodes:
+        visit(org.pk)
+    return out
 
 
 BASE_KINDS = {"committee": OrgKind.BASE_COMMITTEE, "cell": OrgKind.BASE_CELL}
@@ -534,9 +573,8 @@ def _base_figures(org: Organization, period: Period) -> Counter:
     """Mục III: the base organisations of each kind (đảng bộ cơ sở "base:committee", chi bộ cơ sở "base:cell") in the
     subtree at the end of the period; of them with an admission in the period (":admitted"); of them with no
     non-member left, every staff member being a member (":no_pool")."""
-    tree = _end_tree(org, period.end)
-    nodes = indicators.flatten(tree)
-    node_ids = {n.org_id for n in nodes}
+    nodes = _end_tree(org, period.end)
+    node_ids = {node.subtree[0] for node in nodes}  # a subtree starts with its organisation
     attribution = admissions_.Attribution(node_ids, org, by_path=period.end >= today())  # today's tree: by path
     admitted: set[int] = set()
     for org_id in admissions_.counts(period, attribution):  # admissions per admitting organisation
@@ -544,15 +582,12 @@ def _base_figures(org: Organization, period: Period) -> Counter:
         if node is not None:
             admitted.add(node)
 
-    def has_admission(node) -> bool:
-        return node.org_id in admitted or any(has_admission(c) for c in node.children)
-
     out: Counter = Counter()
     for name, kind in BASE_KINDS.items():
         base = [n for n in nodes if n.kind == kind]
         out[f"base:{name}"] = len(base)
-        out[f"base:{name}:admitted"] = sum(has_admission(n) for n in base)
-        out[f"base:{name}:no_pool"] = sum(n.totals.staff > 0 and n.totals.non_members == 0 for n in base)
+        out[f"base:{name}:admitted"] = sum(any(o in admitted for o in n.subtree) for n in base)
+        out[f"base:{name}:no_pool"] = sum(n.staff > 0 and n.non_members == 0 for n in base)
     return out
 
 
@@ -639,58 +674,39 @@ def _joined(decided: dt.date) -> str:
     return f"joined:{next(i for i, (until, _l) in enumerate(JOINING_PERIODS) if decided <= until)}"
 
 
-def _first_decisions(person_ids) -> dict[int, dt.date]:
-    """Each person's first admission decision (party seniority counts from it)."""
-    rows = PartyMembership.objects.filter(person_id__in=list(person_ids), decision_date__isnull=False)
-    return dict(rows.values("person_id").annotate(first=Min("decision_date")).values_list("person_id", "first"))
-
-
-def _decided(**condition) -> QuerySet:
-    """The outer row's member's memberships with a decision date meeting `condition`."""
-    return PartyMembership.objects.filter(person_id=OuterRef("membership__person_id"), **condition)
+def _joining(i: int) -> Q:
+    """The members whose first admission decision falls in the i-th period of JOINING_PERIODS (_joined)."""
+    until = JOINING_PERIODS[i][0]
+    query = Q(first_decided_on__gt=JOINING_PERIODS[i - 1][0]) if i else Q(first_decided_on__isnull=False)
+    return query & Q(first_decided_on__lte=until) if until != dt.date.max else query
 
 
 def _members(attribution: admissions_.Attribution, day: dt.date, keys: set[str], codes) -> Counted:
     """Biểu 3's column for `day`: the memberships active that day (the state after each one's last event on or before
-    it) in an organisation that counts in the tree, by the member's rows, age on the day and first admission."""
-    later = MembershipEvent.objects.filter(membership_id=OuterRef("membership_id"), on__lte=day).filter(
-        Q(on__gt=OuterRef("on")) | Q(on=OuterRef("on"), id__gt=OuterRef("id"))
-    )
-    last = MembershipEvent.objects.filter(~Exists(later), on__lte=day, status_after__in=MembershipStatus.active())
+    it) in an organisation that counts in the tree, by the member's rows, age on the day and first admission. Read
+    from the member spans kept by stats.figures: the spans in force that day, no search for last events."""
+    figures.catch_up()  # a transaction reads the members it wrote
+    spans = KeptMemberSpan.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day), starts_on__lte=day)
     depends = attribution.holder_dependent()
-    # Thời kỳ vào Đảng by the first decision: the last period (from 01/5/1975) in SQL; the few decided before it
-    # are read one by one
-    early_until = JOINING_PERIODS[-2][0]
-    rows = last.filter(attribution.counted_q("organization_after")).annotate(
-        decided=Exists(_decided(decision_date__isnull=False)),
-        decided_early=Exists(_decided(decision_date__lte=early_until)),
-    )
     flags = {
-        "probationary": Q(status_after=MembershipStatus.PROBATIONARY),
+        "probationary": Q(status=MembershipStatus.PROBATIONARY),
         "exempt": Q(membership__exempt_from_activities=True),
-        f"joined:{len(JOINING_PERIODS) - 1}": Q(decided=True, decided_early=False),
-        "joined:early": Q(decided_early=True),
+        **{f"joined:{i}": _joining(i) for i in range(len(JOINING_PERIODS))},
     }
-    out = _count(rows, keys, codes, "membership__person", day, flags)
-    if out.n.pop("joined:early"):
-        early = list(rows.filter(decided_early=True).values_list("membership__person_id", flat=True))
-        first_decision = _first_decisions(early)
-        for person_id in early:  # a row per membership, as Tally counts
-            out.n[_joined(first_decision[person_id])] += 1
+    out = _count(spans.filter(attribution.counted_q("organization")), keys, codes, "person", day, flags)
     if depends:  # a split chi bộ (a year back): where the member is now decides which part counts them
         found = list(
-            last.filter(organization_after_id__in=depends).values_list(
-                "membership__person_id", "organization_after_id", "status_after", "membership__exempt_from_activities"
+            spans.filter(organization_id__in=depends).values_list(
+                "person_id", "organization_id", "status", "membership__exempt_from_activities", "first_decided_on"
             )
         )
         people = people_rows({person_id for person_id, *_rest in found})
-        first_decision = _first_decisions(people)
         tally = Tally(codes)
-        for person_id, org_id, status, exempt in found:
+        for person_id, org_id, status, exempt, decided in found:
             if attribution.node_for(org_id, people[person_id][-1]) is None:
                 continue
             tally.add(people[person_id], day, probationary=status == MembershipStatus.PROBATIONARY, exempt=exempt)
-            if (decided := first_decision.get(person_id)) is not None:
+            if decided is not None:
                 tally.n[_joined(decided)] += 1
         out.add(tally)
     return out

@@ -14,6 +14,22 @@ A read inside the transaction that wrote recomputes first (it reads its own writ
 reads only what can count there: the units it covered and their departments, the assignments in them, the
 memberships that were ever in it or belong to people who worked there.
 
+Rows kept per membership, for the statistical forms: KeptAdmission (the first source of stats.admissions: a
+membership whose first event is an entry with a decision date, for the chi bộ of that event) and KeptMemberSpan (a
+membership while active, between its event days, with the member's first decision). The same announcements carry
+them: every event announces, from its day, every chi bộ the membership was ever in, so recomputing the memberships
+that have an event in the announced (dated) organisations catches every membership whose events changed.
+(Decisions still waiting for their ceremony are few and read from the pipeline's steps, as before.)
+
+Today's people per responsible organisation and work unit (CurrentUnitFigures, for stats.pool): staff, members and
+the source pool's profile. Recomputed with today's counts for the announced organisations and for every unit they
+cover (a member who changes unit keeps their chi bộ, which is not announced; the units' coverers are), and after every
+save of a person (an edited profession, birth date, youth union or planning changes the profile, not the counts).
+
+The candidates' roads (KeptStay, for stats.funnel): the stays of each candidate, from its steps. The pipeline writes
+a step or a candidate through save() (domain.transition and the other writers); stats listens to those saves (and to
+a step's deletion) and recomputes the candidate's stays once its transaction commits, with the announced counts.
+
 Reads: current_tree / tree_on_day / tree return registry.indicators' Node trees with these counts: the tree's
 queries plus one for the counts, whatever the number of people.
 """
@@ -27,8 +43,10 @@ from typing import NamedTuple
 
 from django.apps import apps as global_apps
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 
+from ketnap.pipeline.enums import Stage
+from ketnap.pipeline.models import Candidate, Step
 from ketnap.registry import counted, indicators
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import (
@@ -41,7 +59,15 @@ from ketnap.registry.models import (
     WorkUnit,
 )
 from ketnap.registry.services.dates import fmt, today
-from ketnap.stats.models import CurrentOrgFigures, OrgFigures
+from ketnap.stats.admissions import COUNTED_ENTRIES
+from ketnap.stats.models import (
+    CurrentOrgFigures,
+    CurrentUnitFigures,
+    KeptAdmission,
+    KeptMemberSpan,
+    KeptStay,
+    OrgFigures,
+)
 
 BEGINNING, END = dt.date.min, dt.date.max  # END stands for an open end (valid_to empty)
 ACTIVE = sorted(MembershipStatus.active())
@@ -78,6 +104,12 @@ class _Models(NamedTuple):
     MembershipEvent: type
     OrgFigures: type
     CurrentOrgFigures: type
+    KeptAdmission: type | None  # None in the migrations before they existed
+    KeptMemberSpan: type | None
+    KeptStay: type | None
+    CurrentUnitFigures: type | None
+    Candidate: type | None
+    Step: type | None
 
 
 LIVE = _Models(
@@ -90,14 +122,27 @@ LIVE = _Models(
     MembershipEvent,
     OrgFigures,
     CurrentOrgFigures,
+    KeptAdmission,
+    KeptMemberSpan,
+    KeptStay,
+    CurrentUnitFigures,
+    Candidate,
+    Step,
 )
+APPS = {"Candidate": "pipeline", "Step": "pipeline", **{name: "stats" for name in _Models._fields[7:13]}}
 
 
 def _models(apps) -> _Models:
     if apps is global_apps:
         return LIVE
-    labels = [f"registry.{name}" for name in _Models._fields[:7]] + [f"stats.{name}" for name in _Models._fields[7:]]
-    return _Models(*(apps.get_model(label) for label in labels))
+    labels = [f"{APPS.get(name, 'registry')}.{name}" for name in _Models._fields]
+    found = []
+    for label in labels:
+        try:
+            found.append(apps.get_model(label))
+        except LookupError:  # a migration older than the model: it is filled by its own migration
+            found.append(None)
+    return _Models(*found)
 
 
 # --- reading ----------------------------------------------------------------------------------------------------
@@ -130,8 +175,11 @@ def current_tree(roots: list[Organization]) -> list[indicators.Node]:
     1,400 ids of a province costs Django more to build than SQLite to run)."""
     under = Q(pk__in=[])
     for root in roots:
-        under |= Q(organization__path__startswith=root.path)
-    return indicators.current_tree(roots, own=lambda _org_ids: _current_rows(CurrentOrgFigures.objects.filter(under)))
+        under |= Q(path__startswith=root.path)
+    # IN (the subtrees' ids by path): the path index first, then this table's primary key (a join on the path
+    # scans every kept row)
+    rows = CurrentOrgFigures.objects.filter(organization_id__in=Organization.objects.filter(under).values("pk"))
+    return indicators.current_tree(roots, own=lambda _org_ids: _current_rows(rows))
 
 
 def tree_on_day(roots: list[Organization], day: dt.date) -> list[indicators.Node]:
@@ -152,6 +200,7 @@ class _Batch:
 
     def __init__(self) -> None:
         self.changes: counted.Changes = {}
+        self.candidates: set[int] = set()  # whose stays to recompute
         self.done = False
 
 
@@ -181,10 +230,28 @@ def follow(sender, *, changes: counted.Changes, **kwargs) -> None:
     transaction.on_commit(_Recompute(batch), robust=True)  # a failure is logged; `rebuild-figures --check` finds it
 
 
+def follow_person(sender, instance, **kwargs) -> None:
+    """post_save of a Person: today's figures of their organisation (the pool's profile reads what was edited)."""
+    counted.announce(counted.today_only([instance.organization_id]))
+
+
+def follow_candidate(sender, instance, **kwargs) -> None:
+    """post_save / post_delete of a Candidate or a Step: recompute the candidate's stays once this transaction
+    commits (with what it announced)."""
+    batch = next((callback.batch for callback in _waiting()), None) or _Batch()
+    batch.candidates.add(instance.pk if isinstance(instance, Candidate) else instance.candidate_id)
+    transaction.on_commit(_Recompute(batch), robust=True)
+
+
 def _run(batch: _Batch) -> None:
     if not batch.done:
         batch.done = True
-        recompute(batch.changes)
+        if batch.changes:
+            recompute(batch.changes)
+        if batch.candidates:
+            with transaction.atomic():
+                _lock()
+                _write_stays(LIVE, batch.candidates)
 
 
 def catch_up() -> None:
@@ -209,8 +276,10 @@ def recompute(changes: counted.Changes) -> None:
     with transaction.atomic():
         _lock()
         _write_current(m, set(changes))
+        _write_units(m, set(changes))
         dated = {org_id: day for org_id, day in changes.items() if day is not None}
-        if dated:
+        if dated:  # only a dated change can touch a membership's events (today's: people archived, leaving …)
+            _write_kept_rows(m, set(dated))
             timelines = _timelines(m, set(dated), min(dated.values()))
             _write_dated(m, timelines, dated)
 
@@ -234,7 +303,30 @@ def rebuild(apps=global_apps) -> int:
             for day, figures in _rows(timeline, BEGINNING, ZERO)
         ]
         _insert_dated(m, rows)
+        _rebuild_kept_rows(m)
     return len(rows)
+
+
+def rebuild_kept_rows(apps=global_apps) -> None:
+    """Every kept admission, member span, candidate's stay and today's unit figures from scratch (the migration that
+    made the tables fills them so)."""
+    m = _models(apps)
+    with transaction.atomic():
+        _lock()
+        _rebuild_kept_rows(m)
+
+
+def _rebuild_kept_rows(m: _Models) -> None:
+    if m.KeptAdmission is None:
+        return
+    m.KeptAdmission.objects.all().delete()
+    _insert_admissions(m, _admissions(m, None))
+    m.KeptMemberSpan.objects.all().delete()
+    _insert_spans(m, _spans(m, None))
+    m.KeptStay.objects.all().delete()
+    _insert_stays(m, _stays(m, None))
+    m.CurrentUnitFigures.objects.all().delete()
+    _insert_units(m, _unit_figures(m, None, None))
 
 
 def differences(apps=global_apps) -> list[str]:
@@ -268,7 +360,85 @@ def differences(apps=global_apps) -> list[str]:
         if day is not None:
             kept, truth = _value_on(kept_rows.get(org_id, []), day), _value_on(truth_rows.get(org_id, []), day)
             found.append(f"{codes.get(org_id, org_id)}, từ ngày {fmt(day)}: đang giữ {kept}; tính lại {truth}.")
+    if m.KeptAdmission is not None:
+        found += _admission_differences(m, codes)
+        found += _span_differences(m, codes)
+        found += _stay_differences(m, codes)
+        found += _unit_differences(m, codes)
     return found
+
+
+def _unit_differences(m: _Models, codes: dict[int, str]) -> list[str]:
+    kept = {
+        (org_id, unit_id): tuple(values)
+        for org_id, unit_id, *values in m.CurrentUnitFigures.objects.values_list(
+            "organization_id", "unit_id", *UNIT_FIELDS
+        )
+    }
+    truth = _unit_figures(m, None, None)
+    wrong: dict[int, int] = defaultdict(int)  # organisation -> units whose kept figures differ
+    for key in set(kept) | set(truth):
+        if kept.get(key) != truth.get(key):
+            wrong[key[0]] += 1
+    return [
+        f"{codes.get(org_id, org_id)}, hôm nay theo khoa/phòng: {n} khoa/phòng không khớp."
+        for org_id, n in sorted(wrong.items(), key=lambda item: codes.get(item[0], ""))
+    ]
+
+
+def _stay_differences(m: _Models, codes: dict[int, str]) -> list[str]:
+    kept: dict[int, list[tuple]] = defaultdict(list)
+    for candidate_id, *values in m.KeptStay.objects.order_by("candidate_id", "position").values_list(
+        "candidate_id", *STAY_FIELDS
+    ):
+        kept[candidate_id].append(tuple(values))
+    truth = _stays(m, None)
+    wrong: dict[int, int] = defaultdict(int)  # organisation -> candidates whose kept road differs
+    for candidate_id in set(kept) | set(truth):
+        if kept.get(candidate_id, []) != truth.get(candidate_id, []):
+            rows = truth.get(candidate_id) or kept[candidate_id]
+            wrong[rows[0][1]] += 1
+    return [
+        f"{codes.get(org_id, org_id)}, quá trình phát triển đảng viên: {n} người không khớp."
+        for org_id, n in sorted(wrong.items(), key=lambda item: codes.get(item[0], ""))
+    ]
+
+
+def _span_differences(m: _Models, codes: dict[int, str]) -> list[str]:
+    kept: dict[int, set[tuple]] = defaultdict(set)
+    for membership_id, *values in m.KeptMemberSpan.objects.values_list("membership_id", *SPAN_FIELDS):
+        kept[membership_id].add(tuple(values))
+    truth = {membership_id: set(spans) for membership_id, spans in _spans(m, None).items()}
+    wrong: dict[int, int] = defaultdict(int)  # organisation -> memberships whose kept spans differ
+    for membership_id in set(kept) | set(truth):
+        mine, right = kept.get(membership_id, set()), truth.get(membership_id, set())
+        if mine != right:
+            for org_id in {span[1] for span in mine ^ right}:
+                wrong[org_id] += 1
+    return [
+        f"{codes.get(org_id, org_id)}, đảng viên theo ngày: {n} đảng viên không khớp."
+        for org_id, n in sorted(wrong.items(), key=lambda item: codes.get(item[0], ""))
+    ]
+
+
+def _admission_differences(m: _Models, codes: dict[int, str]) -> list[str]:
+    kept = {
+        membership_id: tuple(values)
+        for membership_id, *values in m.KeptAdmission.objects.values_list(
+            "membership_id", "person_id", "organization_id", "decided_on", "is_readmission"
+        )
+    }
+    truth = _admissions(m, None)
+    wrong: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # organisation -> [kept, computed] rows that differ
+    for membership_id in set(kept) | set(truth):
+        if kept.get(membership_id) != truth.get(membership_id):
+            for side, rows in enumerate((kept, truth)):
+                if membership_id in rows:
+                    wrong[rows[membership_id][1]][side] += 1
+    return [
+        f"{codes.get(org_id, org_id)}, kết nạp: {k} dòng đang giữ, {t} dòng tính lại không khớp nhau."
+        for org_id, (k, t) in sorted(wrong.items(), key=lambda item: codes.get(item[0], ""))
+    ]
 
 
 def _value_on(rows: Timeline, day: dt.date) -> Figures:
@@ -310,6 +480,257 @@ def _write_current(m: _Models, org_ids: set[int]) -> None:
     m.CurrentOrgFigures.objects.bulk_create(
         [m.CurrentOrgFigures(organization_id=o, **f._asdict()) for o, f in figures.items() if f != ZERO]
     )
+
+
+AdmissionRows = dict[int, tuple[int, int, dt.date, bool]]  # membership -> (person, chi bộ, decided on, readmission)
+
+
+def _admissions(m: _Models, org_ids: set[int] | None) -> AdmissionRows:
+    """The admissions of the register (of the chi bộ in org_ids), as stats.admissions defines them: the first event
+    of each membership (by day, then id) when it is an entry and the membership has a decision date."""
+    earlier = m.MembershipEvent.objects.filter(membership_id=OuterRef("membership_id")).filter(
+        Q(on__lt=OuterRef("on")) | Q(on=OuterRef("on"), id__lt=OuterRef("id"))
+    )
+    events = m.MembershipEvent.objects.filter(
+        ~Exists(earlier), kind__in=COUNTED_ENTRIES, membership__decision_date__isnull=False
+    )
+    if org_ids is not None:
+        events = events.filter(organization_after_id__in=sorted(org_ids))
+    rows = events.values_list(
+        "membership_id",
+        "membership__person_id",
+        "organization_after_id",
+        "membership__decision_date",
+        "membership__is_readmission",
+    )
+    return {membership_id: tuple(values) for membership_id, *values in rows}
+
+
+def _write_kept_rows(m: _Models, org_ids: set[int]) -> None:
+    """The kept admissions and member spans of the memberships with an event in these chi bộ, recomputed: a
+    membership's events announce all its chi bộ, so its former rows (elsewhere) are among them."""
+    admissions = _admissions(m, org_ids)
+    spans = _spans(m, org_ids)
+    m.KeptAdmission.objects.filter(organization_id__in=sorted(org_ids)).delete()
+    memberships = sorted(set(admissions) | set(spans))
+    for start in range(0, len(memberships), BATCH):
+        chunk = memberships[start : start + BATCH]
+        m.KeptAdmission.objects.filter(membership_id__in=chunk).delete()
+        m.KeptMemberSpan.objects.filter(membership_id__in=chunk).delete()
+    _insert_admissions(m, admissions)
+    _insert_spans(m, spans)
+
+
+SPAN_FIELDS = ("person_id", "organization_id", "status", "starts_on", "ends_on", "first_decided_on")
+SpanRows = dict[int, list[tuple]]  # membership -> its active spans: SPAN_FIELDS
+
+
+def _spans(m: _Models, org_ids: set[int] | None) -> SpanRows:
+    """The active spans of the memberships (with an event in org_ids), as registry.indicators reads a day: the state
+    after the last event of a day holds until the next event day; with each member's first admission decision."""
+    events = m.MembershipEvent.objects.all()
+    if org_ids is not None:
+        ours = m.MembershipEvent.objects.filter(organization_after_id__in=sorted(org_ids)).values("membership_id")
+        events = events.filter(membership_id__in=ours)
+    rows = events.order_by("membership_id", "on", "id").values_list(
+        "membership_id", "membership__person_id", "on", "status_after", "organization_after_id"
+    )
+    found: SpanRows = defaultdict(list)
+    for membership_id, person_id, start, end, status, org_id in _spans_of(rows):
+        if status in ACTIVE:
+            found[membership_id].append([person_id, org_id, status, start, None if end == END else end])
+    people = sorted({span[0] for spans in found.values() for span in spans})
+    decisions = m.PartyMembership.objects.filter(decision_date__isnull=False)
+    first: dict[int, dt.date] = {}
+    for start in range(0, len(people), BATCH) if org_ids is not None else [None]:
+        chosen = decisions if start is None else decisions.filter(person_id__in=people[start : start + BATCH])
+        first.update(chosen.values("person_id").annotate(first=Min("decision_date")).values_list("person_id", "first"))
+    return {membership_id: [(*span, first.get(span[0])) for span in spans] for membership_id, spans in found.items()}
+
+
+UNIT_FIELDS = ("staff", "members", "pool", "youth", "planning", "levels", "professions", "births")
+UnitRows = dict[tuple[int, int], tuple]  # (organisation, unit) -> UNIT_FIELDS
+
+
+def _unit_figures(m: _Models, org_ids: set[int] | None, unit_ids: set[int] | None) -> UnitRows:
+    """Today's current people by responsible organisation and work unit (of these organisations, or in these
+    units): staff, members, and the pool's counts that stats.pool's profile is made of."""
+    people = m.Person.objects.filter(archived_at__isnull=True, left_on__isnull=True, organization_id__isnull=False)
+    if org_ids is not None:
+        people = people.filter(Q(organization_id__in=sorted(org_ids)) | Q(work_unit_id__in=sorted(unit_ids or ())))
+    member = Exists(m.PartyMembership.objects.filter(person_id=OuterRef("pk"), status__in=ACTIVE))
+    found: dict[tuple[int, int], list] = {}
+    for org_id, unit_id, is_member, birth, youth, planning, level, profession in (
+        people.annotate(member=member)
+        .order_by()
+        .values_list(
+            "organization_id",
+            "work_unit_id",
+            "member",
+            "birth_date",
+            "youth_union_member",
+            "in_cadre_planning",
+            "professional_level_id",
+            "profession_id",
+        )
+    ):
+        row = found.setdefault((org_id, unit_id), [0, 0, 0, 0, 0, {}, {}, {}])
+        row[0] += 1
+        if is_member:
+            row[1] += 1
+            continue
+        row[2] += 1
+        row[3] += bool(youth)
+        row[4] += bool(planning)
+        for counts, key in ((row[5], level), (row[6], profession), (row[7], birth.isoformat() if birth else None)):
+            key = "" if key is None else str(key)
+            counts[key] = counts.get(key, 0) + 1
+    return {key: tuple(row) for key, row in found.items()}
+
+
+def _write_units(m: _Models, org_ids: set[int]) -> None:
+    """The figures of these organisations' people and of the people in the units they cover (or covered)."""
+    if m.CurrentUnitFigures is None:
+        return
+    unit_ids = set(_units(m, org_ids))
+    rows = _unit_figures(m, org_ids, unit_ids)
+    m.CurrentUnitFigures.objects.filter(
+        Q(organization_id__in=sorted(org_ids)) | Q(unit_id__in=sorted(unit_ids))
+    ).delete()
+    _insert_units(m, rows)
+
+
+def _insert_units(m: _Models, rows: UnitRows) -> None:
+    _insert(
+        m.CurrentUnitFigures, ("organization_id", "unit_id", *UNIT_FIELDS), [(*key, *row) for key, row in rows.items()]
+    )
+
+
+STAY_FIELDS = (
+    "person_id",
+    "organization_id",
+    "started_on",
+    "position",
+    "stage",
+    "rank",
+    "entered_on",
+    "left_on",
+    "without_steps",
+    "days",
+    "reached_after",
+    "final_stage",
+    "last_entered_on",
+)
+StayRows = dict[int, list[tuple]]  # candidate -> its stays, in order: STAY_FIELDS
+
+
+def _stays(m: _Models, candidate_ids: set[int] | None) -> StayRows:
+    """The road of each candidate (of candidate_ids) from all its steps, as stats.funnel reads it: the start in the
+    source when the first step leaves it; then a stay for each step that changes the stage (a failed vote leaves it
+    as it was; a member adopted from the register enters at the decision). No step: the recorded stage."""
+    from ketnap.stats.funnel import RANK
+
+    candidates = m.Candidate.objects.order_by("pk")
+    steps = m.Step.objects.order_by("candidate_id", "on", "id")
+    chunks: list = [None]
+    if candidate_ids is not None:
+        ids = sorted(candidate_ids)
+        chunks = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+    out: StayRows = {}
+    for chunk in chunks:
+        mine = candidates if chunk is None else candidates.filter(pk__in=chunk)
+        own_steps: dict[int, list[tuple]] = defaultdict(list)
+        step_rows = steps if chunk is None else steps.filter(candidate_id__in=chunk)
+        for candidate_id, *rest in step_rows.values_list("candidate_id", "on", "stage_before", "stage_after"):
+            own_steps[candidate_id].append(rest)
+        for pk, person_id, org_id, started_on, stage in mine.values_list(
+            "pk", "person_id", "organization_id", "started_on", "stage"
+        ):
+            own = own_steps.get(pk, [])
+            entries: list[tuple[str, dt.date]] = []
+            if not own:
+                entries.append((stage, started_on))
+            elif own[0][1] == Stage.SOURCE:
+                entries.append((Stage.SOURCE, started_on))
+            for on, _before, after in own:
+                if not entries or after != entries[-1][0]:
+                    entries.append((after, on))
+            ranks = [RANK.get(entered, -1) for entered, _on in entries]
+            rows = []
+            for position, (entered, on) in enumerate(entries):
+                left_on = entries[position + 1][1] if position + 1 < len(entries) else None
+                rows.append(
+                    (
+                        person_id,
+                        org_id,
+                        started_on,
+                        position,
+                        entered,
+                        ranks[position],
+                        on,
+                        left_on,
+                        not own,
+                        None if left_on is None else (left_on - on).days,
+                        max(ranks[position + 1 :], default=-1),
+                        entries[-1][0],
+                        entries[-1][1],
+                    )
+                )
+            out[pk] = rows
+    return out
+
+
+def _write_stays(m: _Models, candidate_ids: set[int]) -> None:
+    rows = _stays(m, candidate_ids)
+    ids = sorted(candidate_ids)
+    for start in range(0, len(ids), BATCH):
+        m.KeptStay.objects.filter(candidate_id__in=ids[start : start + BATCH]).delete()
+    _insert_stays(m, rows)
+
+
+def _insert_stays(m: _Models, rows: StayRows) -> None:
+    _insert(m.KeptStay, ("candidate_id", *STAY_FIELDS), [(pk, *stay) for pk, stays in rows.items() for stay in stays])
+
+
+def _insert_spans(m: _Models, rows: SpanRows) -> None:
+    _insert(
+        m.KeptMemberSpan, ("membership_id", *SPAN_FIELDS), [(pk, *span) for pk, spans in rows.items() for span in spans]
+    )
+
+
+def _insert_admissions(m: _Models, rows: AdmissionRows) -> None:
+    columns = ("membership_id", "person_id", "organization_id", "decided_on", "is_readmission")
+    _insert(m.KeptAdmission, columns, [(pk, *row) for pk, row in rows.items()])
+
+
+def _insert(model, fields: tuple[str, ...], rows: list[tuple]) -> None:
+    """INSERT … VALUES through the cursor, BATCH rows a statement batch (as _insert_dated): bulk_create prepares each
+    value through its field and splits a batch by the database's parameter limit, so that a recompute's statements
+    would grow with the rows it writes. Dates and JSON are adapted as their fields would."""
+    if not rows:
+        return
+    connection = transaction.get_connection()
+    meta, quote = model._meta, connection.ops.quote_name
+    columns = [meta.get_field(name.removesuffix("_id") if name.endswith("_id") else name) for name in fields]
+    adapters = []
+    for field in columns:
+        if field.get_internal_type() == "DateField":
+            adapters.append(connection.ops.adapt_datefield_value)
+        elif field.get_internal_type() == "JSONField":
+            adapters.append(lambda value, field=field: field.get_db_prep_save(value, connection))
+        else:
+            adapters.append(None)
+    names = ", ".join(quote(field.column) for field in columns)
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(
+                sql,
+                [
+                    [value if adapt is None else adapt(value) for value, adapt in zip(row, adapters, strict=True)]
+                    for row in rows[start : start + BATCH]
+                ],
+            )
 
 
 def _rows(timeline: Timeline, since: dt.date, previous: Figures) -> Timeline:
@@ -441,16 +862,22 @@ def _pieces(timeline: list[tuple[dt.date, int | None]], lo: dt.date, hi: dt.date
 def _membership_spans(events) -> Iterator[tuple[int, dt.date, dt.date, str, int]]:
     """(person, from, to, status, organisation) of each membership between its event days: the state after the last
     event of a day holds until the next event day (registry.indicators._own_counts_on)."""
+    for _membership_id, *span in _spans_of(events):
+        yield tuple(span)
+
+
+def _spans_of(events) -> Iterator[tuple[int, int, dt.date, dt.date, str, int]]:
+    """_membership_spans with the membership first: (membership, person, from, to, status, organisation)."""
     by_membership: dict[int, list] = defaultdict(list)
     for membership_id, person_id, on, status, org_id in events:
         states = by_membership[membership_id]
         if states and states[-1][1] == on:
             states.pop()
         states.append((person_id, on, status, org_id))
-    for states in by_membership.values():
+    for membership_id, states in by_membership.items():
         for index, (person_id, on, status, org_id) in enumerate(states):
             end = states[index + 1][1] if index + 1 < len(states) else END
-            yield person_id, on, end, status, org_id
+            yield membership_id, person_id, on, end, status, org_id
 
 
 def _union(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:

@@ -3,25 +3,34 @@ stage went on, how long each stage takes, who has stalled, and whether probation
 
 Everything is read from the recorded steps (Step: date, stage before, stage after), as of the day shown: a candidate's
 stage on day D is the stage after their last step on or before D. Candidates belong to the subtree through their
-chi bộ (merged or split ones follow the successor, stats.admissions.Attribution). Only the candidates of the
-organisations that can count in the subtree are read, with their steps up to the day: a road's durations and the
-stages it reached are what the tables are made of (medians and percentiles of the stays).
+chi bộ (merged or split ones follow the successor, stats.admissions.Attribution). The roads are read from the stays
+kept by stats.figures (KeptStay: a row per stage a candidate entered, from its steps), and counted in SQL: stages per
+day, stays per number of days (medians and percentiles are computed on those counts), conversions per stage. A
+province's 20,000 steps are never read one by one.
 """
 
 import datetime as dt
+import functools
+import math
+import operator
 import statistics
-from dataclasses import dataclass, field
+from functools import cached_property
 
+from django.db.models import CharField, Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import Case, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 
 from ketnap.pipeline.calendar import app_calendar
 from ketnap.pipeline.enums import Stage, StepKind
-from ketnap.pipeline.models import Candidate, Step
+from ketnap.pipeline.models import Step
 from ketnap.registry.models import Organization
 from ketnap.registry.services.dates import today
 from ketnap.rules.deadlines import recognition_review_due
 from ketnap.stats import admissions as admissions_
+from ketnap.stats import figures
 from ketnap.stats.bieu import subtree_on
+from ketnap.stats.models import KeptStay
 from ketnap.stats.periods import Period
 from ketnap.stats.tables import Column, Kind, Table, percent
 
@@ -32,99 +41,110 @@ MIN_SAMPLE = 5  # fewer finished stays than this: no stall threshold (a percenti
 RECOGNITION_STEP = StepKind.RECOGNITION_CELL_RESOLUTION  # the chi bộ's review of the probation (13-KNĐ; rules.md §2.3)
 
 
-@dataclass
-class Road:
-    candidate_id: int
-    person_id: int
-    entries: list[tuple[str, dt.date]] = field(default_factory=list)  # (stage entered, on), in order
-
-    @property
-    def stage(self) -> str:
-        return self.entries[-1][0]
-
-    @property
-    def since(self) -> dt.date:
-        return self.entries[-1][1]
-
-
 def _p75(values: list[int]) -> float | None:
     if len(values) < MIN_SAMPLE:
         return None
     return statistics.quantiles(values, n=4, method="inclusive")[2]
 
 
+def _expanded(histogram: dict[int, int]) -> list[int]:
+    """The values a histogram {value: count} counts, in order (medians and percentiles are computed on them)."""
+    return [value for value in sorted(histogram) for _n in range(histogram[value])]
+
+
 class Funnel:
-    """The roads of the candidates of an organisation's subtree (as it stood on `day`), up to `day`."""
+    """The roads of the candidates of an organisation's subtree (as it stood on `day`), up to `day`: counted in SQL
+    from the candidates' stays kept by stats.figures (KeptStay, one row per stage entered), read only as counts
+    per stage and per number of days."""
 
     def __init__(self, org: Organization, day: dt.date, subtree: dict | None = None):
         """`subtree`: subtree_on(org, day) when the caller has it."""
         self.org, self.day = org, day
+        figures.catch_up()  # a transaction reads the steps it recorded
         attribution = admissions_.Attribution(set(subtree_on(org, day) if subtree is None else subtree), org)
-        candidates = list(
-            Candidate.objects.filter(attribution.org_q("organization"), started_on__lte=day).values_list(
-                "pk", "person_id", "organization_id", "started_on", "stage"
+        # the candidates of the organisations that count in the tree: those under its paths always do (their nearest
+        # ancestor in the tree at least), a predecessor when its successions lead into it (Attribution.node_for)
+        attribution.prepare(attribution.predecessors)
+        outside = sorted(p for p in attribution.predecessors if attribution.node_for(p) is None)
+        self.stays = (
+            KeptStay.objects.filter(attribution.org_q("organization"), started_on__lte=day)
+            .exclude(organization_id__in=outside)
+            .order_by()
+        )
+        # no step recorded: the recorded stage today, still the source on a past day
+        self.stage = (
+            F("stage")
+            if day >= today()
+            else Case(When(without_steps=True, then=Value(Stage.SOURCE)), default=F("stage"), output_field=CharField())
+        )
+        self.rank = (
+            F("rank")
+            if day >= today()
+            else Case(
+                When(without_steps=True, then=Value(RANK[Stage.SOURCE])), default=F("rank"), output_field=IntegerField()
             )
         )
-        orgs = {org_id for _pk, _person, org_id, _s, _st in candidates}
-        attribution.prepare(orgs)
-        inside = {org_id for org_id in orgs if attribution.node_for(org_id) is not None}
-        steps: dict[int, list[tuple]] = {}
-        rows = (
-            Step.objects.filter(
-                candidate__organization_id__in=sorted(inside), candidate__started_on__lte=day, on__lte=day
-            )
-            .order_by("candidate_id", "on", "id")
-            .values_list("candidate_id", "on", "stage_before", "stage_after")
+        # the stays entered by the day; a road whose first step (an adopted member's decision) came later is still
+        # at its start in the source (`before`)
+        self.entered = self.stays.filter(entered_on__lte=day)
+        self.current = self.entered.filter(Q(left_on__isnull=True) | Q(left_on__gt=day)).annotate(at=self.stage)
+        self.before = self.stays.filter(position=0, entered_on__gt=day)
+        histogram: dict[str, dict[int, int]] = {stage: {} for stage in ROAD}
+        finished = (
+            self.stays.filter(left_on__lte=day, stage__in=ROAD)
+            .values("stage", "days")
+            .annotate(n=Count("pk"))
+            .values_list("stage", "days", "n")
         )
-        for candidate_id, *rest in rows:
-            steps.setdefault(candidate_id, []).append(rest)
-        self.roads: list[Road] = []
-        is_today = day >= today()
-        for pk, person_id, org_id, started_on, stage in candidates:
-            if org_id not in inside or started_on > day:
-                continue
-            road = Road(pk, person_id)
-            own = steps.get(pk, [])
-            if not own:
-                # no step yet: on a past day still where the road starts; today, whatever stage was recorded
-                road.entries.append((stage if is_today else Stage.SOURCE, started_on))
-            elif own[0][1] == Stage.SOURCE:
-                road.entries.append((Stage.SOURCE, started_on))
-            for on, _before, after in own:
-                # a failed vote leaves the stage as it was; a member adopted from the register enters at the decision
-                if not road.entries or after != road.stage:
-                    road.entries.append((after, on))
-            self.roads.append(road)
-        self.spans = self._spans()
+        for stage, days, n in finished:
+            histogram[stage][days] = n
+        self.spans = {stage: _expanded(histogram[stage]) for stage in ROAD}
 
     # -- figures -----------------------------------------------------------------------------------
-    def _spans(self) -> dict[str, list[int]]:
-        """Days spent in each stage by every finished stay (entry into the stage to the next change)."""
-        spans: dict[str, list[int]] = {stage: [] for stage in ROAD}
-        for road in self.roads:
-            for (stage, start), (_next, end) in zip(road.entries, road.entries[1:], strict=False):
-                if stage in spans:
-                    spans[stage].append((end - start).days)
-        return spans
-
-    def open_roads(self) -> list[Road]:
-        return [r for r in self.roads if r.stage in ROAD]
-
     def thresholds(self) -> dict[str, float | None]:
         return {stage: _p75(self.spans[stage]) for stage in ROAD}
 
-    def stalled(self) -> list[Road]:
-        """Open candidates in their stage longer than the 75th percentile of the finished stays of that stage here."""
+    def _stalled_q(self, limits: dict[str, float | None], stage: str) -> Q | None:
+        """Open at `stage` longer than its threshold: (day - since) > limit, i.e. since <= day - (floor(limit) + 1)."""
+        if limits[stage] is None:
+            return None
+        return Q(at=stage, entered_on__lte=self.day - dt.timedelta(days=math.floor(limits[stage]) + 1))
+
+    @cached_property
+    def _open(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Open candidates per stage on the day, and of them those past the stall threshold: one grouped query (and
+        the roads still at their start)."""
         limits = self.thresholds()
-        return [
-            r for r in self.open_roads() if limits[r.stage] is not None and (self.day - r.since).days > limits[r.stage]
-        ]
+        stalled = [q for stage in ROAD if (q := self._stalled_q(limits, stage)) is not None]
+        late = Count("pk", filter=functools.reduce(operator.or_, stalled)) if stalled else Value(0)
+        counts = {stage: 0 for stage in ROAD}
+        past = {stage: 0 for stage in ROAD if limits[stage] is not None}
+        rows = self.current.filter(at__in=ROAD).values("at").annotate(n=Count("pk"), late=late)
+        for stage, n, n_late in rows.values_list("at", "n", "late"):
+            counts[stage] = n
+            if stage in past:
+                past[stage] = n_late
+        counts[Stage.SOURCE] += self.before.count()
+        if Stage.SOURCE in past:  # the roads still at their start count from it
+            limit = self.day - dt.timedelta(days=math.floor(limits[Stage.SOURCE]) + 1)
+            past[Stage.SOURCE] += self.before.filter(started_on__lte=limit).count()
+        return counts, past
 
     def people_at(self, stage: str) -> list[int]:
-        return [r.person_id for r in self.open_roads() if r.stage == stage]
+        people = list(self.current.filter(at=stage).values_list("person_id", flat=True))
+        if stage == Stage.SOURCE:
+            people += list(self.before.values_list("person_id", flat=True))
+        return people
 
     def stalled_people(self, stage: str) -> list[int]:
-        return [r.person_id for r in self.stalled() if r.stage == stage]
+        condition = self._stalled_q(self.thresholds(), stage)
+        if condition is None:
+            return []
+        people = list(self.current.filter(condition).values_list("person_id", flat=True))
+        if stage == Stage.SOURCE:
+            limit = self.day - dt.timedelta(days=math.floor(self.thresholds()[stage]) + 1)
+            people += list(self.before.filter(started_on__lte=limit).values_list("person_id", flat=True))
+        return people
 
     # -- tables ------------------------------------------------------------------------------------
     def _subtitle(self) -> str:
@@ -139,9 +159,7 @@ class Funnel:
             subtitle=self._subtitle(),
             note=_("Giai đoạn tại ngày xem, theo các bước đã ghi nhận đến ngày đó."),
         )
-        counts = {stage: 0 for stage in ROAD}
-        for road in self.open_roads():
-            counts[road.stage] += 1
+        counts = dict(self._open[0])
         for stage in ROAD:
             table.add(Stage(stage).label, counts[stage], link=link(giai_doan=stage) if link and counts[stage] else None)
         table.add(_("Tổng số đang theo dõi"), sum(counts.values()), strong=True)
@@ -167,38 +185,71 @@ class Funnel:
                 "đến ngày xem."
             ),
         )
-        figures = {stage: [0, 0, 0, 0] for stage in ROAD}  # entered, went on, still there, left the road
-        for road in self.roads:
-            seen: set[str] = set()
-            reached = 0  # the furthest rank reached after each entry, read from the end of the road
-            later: list[int] = []
-            for s, _on in reversed(road.entries):
-                later.append(reached)
-                reached = max(reached, RANK.get(s, -1))
-            later.reverse()
-            for (stage, on), furthest in zip(road.entries, later, strict=True):
-                if stage not in figures or stage in seen or (period is not None and not period.contains(on)):
-                    continue
-                seen.add(stage)
-                counts = figures[stage]
-                counts[0] += 1
-                if furthest > RANK[stage]:
-                    counts[1] += 1
-                elif road.stage == stage:
-                    counts[2] += 1
-                elif road.stage in EXITS:
-                    counts[3] += 1
+        counts = {stage: [0, 0, 0, 0] for stage in ROAD}  # entered, went on, still there, left the road
+        for stage, *values in self._conversion_rows(period):
+            counts[stage] = values
+        before = self.before if period is None else self.before.filter(started_on__range=(period.start, period.end))
+        if started := before.count():  # a road still at its start in the source: entered it, is still there
+            counts[Stage.SOURCE] = [
+                counts[Stage.SOURCE][0] + started,
+                counts[Stage.SOURCE][1],
+                counts[Stage.SOURCE][2] + started,
+                counts[Stage.SOURCE][3],
+            ]
         for stage in ROAD:
-            entered, went_on, still, left = figures[stage]
+            entered, went_on, still, left = counts[stage]
             table.add(Stage(stage).label, entered, went_on, percent(went_on, entered), still, left)
         return table
+
+    def _conversion_rows(self, period: Period | None):
+        """(stage, entered, went on, still there, left the road) of the first entry of each road into each stage in
+        the period (ever, without one), up to the day: what the road reached after it, where it is on the day."""
+        day = self.day
+        road = KeptStay.objects.filter(candidate_id=OuterRef("candidate_id"), entered_on__lte=day).order_by()
+        entries = self.entered
+        earlier = road.filter(position__lt=OuterRef("position"), stage=OuterRef("stage"))
+        if period is not None:
+            entries = entries.filter(entered_on__range=(period.start, period.end))
+            earlier = earlier.filter(entered_on__range=(period.start, period.end))
+        # a road whose last stay began by the day: what it reached after each stay and where it is are kept on its
+        # rows; a road that went on after the day (a past day) is read back to the day
+        furthest = road.filter(position__gt=OuterRef("position")).values("candidate_id").annotate(m=Max("rank"))
+        last = road.order_by("-position").annotate(at=self.stage).values("at")[:1]
+        kept = (
+            Greatest(F("reached_after"), Value(0), output_field=IntegerField()),
+            Case(When(without_steps=True, then=self.stage), default=F("final_stage"), output_field=CharField()),
+        )
+        if self.entered.filter(last_entered_on__gt=day).exists():  # a past day some roads went on from
+            whole = Q(last_entered_on__lte=day)
+            read_back = (
+                Coalesce(Subquery(furthest.values("m")), Value(0), output_field=IntegerField()),
+                Subquery(last),
+            )
+            kept = tuple(
+                Case(When(whole, then=mine), default=back, output_field=mine.output_field)
+                for mine, back in zip(kept, read_back, strict=True)
+            )
+        rows = (
+            entries.filter(~Exists(earlier))
+            .annotate(at=self.stage, at_rank=self.rank, reached=kept[0], now=kept[1])
+            .filter(at__in=ROAD)
+        )
+        on = Q(reached__gt=F("at_rank"))
+        return (
+            rows.values("at")
+            .annotate(
+                entered=Count("pk"),
+                went_on=Count("pk", filter=on),
+                still=Count("pk", filter=~on & Q(now=F("at"))),
+                left=Count("pk", filter=~on & Q(now__in=sorted(EXITS))),
+            )
+            .values_list("at", "entered", "went_on", "still", "left")
+        )
 
     def durations(self, link=None) -> Table:
         """Median days per stage (finished stays), the stall threshold (75th percentile) and who is past it now."""
         limits = self.thresholds()
-        stalled: dict[str, int] = {}
-        for road in self.stalled():
-            stalled[road.stage] = stalled.get(road.stage, 0) + 1
+        open_counts, stalled = self._open
         table = Table(
             "thoi-gian",
             _("Thời gian ở mỗi giai đoạn và trường hợp chậm"),
@@ -217,9 +268,6 @@ class Funnel:
             )
             % {"n": MIN_SAMPLE},
         )
-        open_counts: dict[str, int] = {}
-        for road in self.open_roads():
-            open_counts[road.stage] = open_counts.get(road.stage, 0) + 1
         for stage in ROAD:
             spans = self.spans[stage]
             n_stalled = stalled.get(stage, 0)

@@ -120,3 +120,108 @@ class CurrentOrgFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id}: {self.staff}/{self.official}+{self.probationary}"
+
+
+class KeptAdmission(models.Model):
+    """An admission recorded in the register, as stats.admissions defines it: the first event of a membership, when it
+    is an entry (ADMITTED, REGISTERED) and the membership has a decision date; counted on that date for the chi bộ of
+    that event. One row per such membership, kept by ketnap.stats.figures with the organisation counts (the events
+    are announced by the registry the same way), so that counting a period's admissions is an index range over the
+    decision dates instead of finding each membership's first event among all of a province's events."""
+
+    membership = models.OneToOneField("registry.PartyMembership", models.CASCADE, primary_key=True, related_name="+")
+    person = models.ForeignKey("registry.Person", models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, models.CASCADE, related_name="+")  # the admitting chi bộ
+    decided_on = models.DateField()
+    is_readmission = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["decided_on"], name="keptadmission_decided"),
+            models.Index(fields=["organization", "decided_on"], name="keptadmission_org_decided"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} vào {self.organization_id} ngày {self.decided_on:%d/%m/%Y}"
+
+
+class KeptMemberSpan(models.Model):
+    """A membership while it is active (official or probationary), between two of its event days: the state after the
+    last event of `starts_on` holds until the next event day `ends_on` (None: still), in the chi bộ of that event —
+    registry.indicators' reading of a day, kept by ketnap.stats.figures from the same announcements as the counts.
+    Biểu 3 counts the members of any day from these rows (an index range, no search for each membership's last
+    event). `first_decided_on`: the member's first admission decision, from which party seniority runs."""
+
+    membership = models.ForeignKey("registry.PartyMembership", models.CASCADE, related_name="+")
+    person = models.ForeignKey("registry.Person", models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True)
+    first_decided_on = models.DateField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["membership", "starts_on"], name="keptmemberspan_one_a_day")]
+        indexes = [models.Index(fields=["organization", "starts_on"], name="keptmemberspan_org_starts")]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} ở {self.organization_id} từ {self.starts_on:%d/%m/%Y}: {self.status}"
+
+
+class KeptStay(models.Model):
+    """One stay of a candidate on the road: the stage entered (a step whose stage after differs from the stage before
+    it, or the start in the source), the day, and the day the next stay began (None: still there) — the road
+    stats.funnel reads, from all the candidate's steps. The road up to a day D is the stays entered on or before D.
+    Kept by ketnap.stats.figures after every save of a step or a candidate (batched per transaction), so that the
+    funnel counts stages, stays and conversions in SQL instead of reading every step of a province."""
+
+    candidate = models.ForeignKey("pipeline.Candidate", models.CASCADE, related_name="+")
+    person = models.ForeignKey("registry.Person", models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, models.CASCADE, related_name="+")  # the candidate's chi bộ now
+    started_on = models.DateField()  # the candidate's start in the source
+    position = models.PositiveSmallIntegerField()
+    stage = models.CharField(max_length=24)
+    rank = models.SmallIntegerField()  # stats.funnel.RANK (the order on the road; -1: left it)
+    entered_on = models.DateField()
+    left_on = models.DateField(null=True)
+    # no step recorded: the stage is the candidate's recorded stage today, the source on a past day
+    without_steps = models.BooleanField(default=False)
+    # of the whole road, for the days after its last stay began: the days of this stay (None: open), the highest
+    # rank reached after it (-1: none), the stage the road is at, the day its last stay began
+    days = models.IntegerField(null=True)
+    reached_after = models.SmallIntegerField()
+    final_stage = models.CharField(max_length=24)
+    last_entered_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["candidate", "position"], name="keptstay_one_a_position")]
+        indexes = [models.Index(fields=["organization", "entered_on"], name="keptstay_org_entered")]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id} #{self.position}: {self.stage} từ {self.entered_on:%d/%m/%Y}"
+
+
+class CurrentUnitFigures(models.Model):
+    """Today's current people (registry Person.objects.current()) of one responsible organisation in one work unit:
+    staff, members, and the source pool (the non-members) with what its profile is counted from — youth union,
+    cadre planning, and counts per professional level, per profession and per birth date (the age groups change
+    with the day: stats.pool compares the dates with the day's cut when it reads them). No row: none.
+    Kept by ketnap.stats.figures with CurrentOrgFigures, recomputed for the announced organisations and the units
+    they cover (a member keeps their chi bộ when changing unit), and after every save of a person."""
+
+    organization = models.ForeignKey(Organization, models.CASCADE, related_name="+")
+    unit = models.ForeignKey("registry.WorkUnit", models.CASCADE, related_name="+")
+    staff = models.PositiveIntegerField()
+    members = models.PositiveIntegerField()
+    pool = models.PositiveIntegerField()
+    youth = models.PositiveIntegerField()
+    planning = models.PositiveIntegerField()
+    levels = models.JSONField(default=dict)  # {"<professional level id>": pool count}
+    professions = models.JSONField(default=dict)  # {"<profession id>" or "": pool count}
+    births = models.JSONField(default=dict)  # {"<birth date, ISO>": pool count}: a row holds some ten people
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "unit"], name="currentunitfigures_one")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/{self.unit_id}: {self.staff}/{self.members}, quần chúng {self.pool}"

@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils import translation
 
 from ketnap.registry.models import document_place
@@ -113,8 +114,17 @@ def overdue_by_suborganization(org, today: dt.date) -> Table:
     from ketnap.pipeline.models import Candidate
     from ketnap.registry.models import Organization
 
-    scheduled = due.schedule(Candidate.objects.filter(organization__path__startswith=org.path), today)
-    overdue, recognitions = due.overdue_by_organization(scheduled)
+    # counted in SQL over the kept deadlines (pipeline.due): a province has thousands of open candidates
+    candidates = Candidate.objects.filter(organization__path__startswith=org.path)
+    on_probation = [Stage.PROBATION, Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE]
+    open_counts = (
+        due.open_candidates(candidates)
+        .order_by()
+        .values("organization_id")
+        .annotate(n=Count("pk"), probation=Count("pk", filter=Q(stage__in=on_probation)))
+        .values_list("organization_id", "n", "probation")
+    )
+    overdue, recognitions = due.overdue_counts(candidates, today)
     children = list(Organization.objects.filter(parent=org, dissolved_on__isnull=True).order_by("position", "name"))
     paths = dict(Organization.objects.filter(path__startswith=org.path).values_list("pk", "path"))
 
@@ -123,12 +133,11 @@ def overdue_by_suborganization(org, today: dt.date) -> Table:
         return next((c for c in children if path.startswith(c.path)), None)
 
     rows: dict[int | None, list[int]] = {c.pk: [0, 0, 0, 0] for c in children}
-    for entry in scheduled:
-        child = holder(entry.organization_id)
-        key = child.pk if child else None
-        counts = rows.setdefault(key, [0, 0, 0, 0])
-        counts[0] += 1
-        counts[1] += entry.stage in {Stage.PROBATION, Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE}
+    for org_id, n, probation in open_counts:
+        child = holder(org_id)
+        counts = rows.setdefault(child.pk if child else None, [0, 0, 0, 0])
+        counts[0] += n
+        counts[1] += probation
     for org_id, n in overdue.items():
         child = holder(org_id)
         rows.setdefault(child.pk if child else None, [0, 0, 0, 0])[2] += n

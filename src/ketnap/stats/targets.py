@@ -3,11 +3,13 @@
 Writing: `set_target` and `split_target` are the only entry points (validated, atomic, audited through the
 recorder's signals, attributed to the actor).
 
-Reading: `load(org, today)` gathers, in a fixed number of queries whatever the size of the tree, everything the
-tables need: the current tree under `org` with its counts, every admission ever made (ketnap.stats.admissions, the one
-definition) attributed to a node of that tree through merges and splits, and the targets of the subtree. The table
-functions below are then pure Python over those facts and return `stats.tables.Table` objects, so the screen, the
-.xlsx/.csv downloads and the yearly report show the same numbers.
+Reading: `load(org, today)` reads the current tree under `org` with its kept counts; the tables then ask the Facts for
+counts, which the database groups (#14: a province's page reads counts per organisation, never a row per admission or
+per candidate): admissions per organisation for a batch of periods (ketnap.stats.admissions, the one definition,
+attributed to a node of the tree through merges and splits), the subtree's targets of a period per organisation, and
+the forecast, scored candidate by candidate in one SQL statement and summed per organisation and per stage
+(`_forecast_sql`). Only the lists of names read rows, a page at a time. The table functions return
+`stats.tables.Table` objects, so the screen, the .xlsx/.csv downloads and the yearly report show the same numbers.
 
 Which targets are compared: targets of different organisations are "for the same period" when their dates are the
 same (a split copies the parent's dates). A year target belongs to the term that contains its 1 January, so each year
@@ -15,17 +17,17 @@ counts for exactly one term (a term that starts on 01/07/2025 counts its years f
 organisation that has since merged or split counts for its successor, as its admissions do (Attribution).
 """
 
-import bisect
 import contextlib
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import BooleanField, Case, Count, F, Min, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Least
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, Max, Min, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -35,8 +37,9 @@ from ketnap.registry import indicators
 from ketnap.registry.enums import OrgKind
 from ketnap.registry.models import Organization, PartyMembership
 from ketnap.stats import figures
-from ketnap.stats.admissions import Attribution, admissions
+from ketnap.stats.admissions import Attribution, admissions, sources
 from ketnap.stats.models import PeriodKind, Target, period_label
+from ketnap.stats.periods import Period
 from ketnap.stats.sqldates import DayNumber
 from ketnap.stats.tables import Column, Kind, Table, percent
 
@@ -260,15 +263,21 @@ class Admitted:
 
 @dataclass
 class Facts:
+    """The tree, its targets, and the admissions made in it, read as counts: `admitted_counts` and `last_admitted`
+    are grouped by organisation in SQL (a batch of ranges per query, see `prefetch`); only `admitted_in`, for a list of
+    names, reads one row per admission."""
+
     org: Organization
     today: dt.date
     tree: list  # [root Node] (empty when the organisation has ended)
     nodes: dict  # node id -> Node
-    admitted: list[Admitted]  # every admission ever made in the subtree
-    targets: list[Target]  # of the subtree's organisations (ended ones too) and of the organisation's ancestors
-    target_by_node: dict = field(default_factory=dict)  # period key -> {node id: summed targets}
+    attribution: Attribution | None  # admitting organisation -> node of the tree (merges, splits)
+    targets: list[Target]  # the organisation's own and its ancestors'
+    target_by_node: dict = field(default_factory=dict)  # period key -> {node id: summed targets}, as asked
     kind_by_key: dict = field(default_factory=dict)  # period key -> kind (of the organisation's own target first)
-    _chances: list | None = None
+    _counts: dict = field(default_factory=dict)  # (start, end) -> Counter(node id -> admissions)
+    _last: dict | None = None  # node id -> last decision on or before today
+    _forecast: "Forecast | None" = None
 
     @property
     def root(self):
@@ -280,10 +289,73 @@ class Facts:
         )
 
     def target_of(self, node_id: int, period: TargetPeriod) -> int | None:
-        return self.target_by_node.get(period.key, {}).get(node_id)
+        self.prefetch_targets([period.key])
+        return self.target_by_node[period.key].get(node_id)
+
+    def prefetch_targets(self, keys) -> None:
+        """Sum the subtree's targets of these periods ((start, end) keys) per node, in one query: a target of an
+        organisation that has since merged or split counts for its successor (Attribution)."""
+        wanted = [k for k in dict.fromkeys(keys) if k not in self.target_by_node]
+        if not wanted:
+            return
+        for key in wanted:
+            self.target_by_node[key] = {}
+        if not self.nodes:
+            return
+        periods = Q()
+        for start, end in wanted:
+            periods |= Q(starts_on=start, ends_on=end)
+        rows = list(
+            Target.objects.filter(periods, organization__path__startswith=self.org.path)
+            .order_by()
+            .values_list("organization_id", "starts_on", "ends_on", "admissions")
+        )
+        self.attribution.prepare({org_id for org_id, *_rest in rows})
+        for org_id, starts_on, ends_on, admissions_ in rows:
+            node = self.attribution.node_for(org_id)
+            if node in self.nodes:
+                per = self.target_by_node[starts_on, ends_on]
+                per[node] = per.get(node, 0) + admissions_
+
+    def prefetch(self, ranges, last: bool = False) -> None:
+        """Count the admissions of these (start, end) ranges (and, with `last`, each node's latest one) together:
+        one grouped query per kind of admission, whatever the number of ranges."""
+        wanted = [r for r in dict.fromkeys(ranges) if r not in self._counts]
+        if last and self._last is not None:
+            last = False
+        if not wanted and not last:
+            return
+        counts, latest = _admission_counts(self, wanted, last)
+        self._counts.update(zip(wanted, counts, strict=True))
+        if last:
+            self._last = latest
+
+    def admitted_counts(self, start: dt.date, end: dt.date) -> Counter:
+        """Admissions decided from `start` to `end` per node of the tree (each counted where it was made)."""
+        self.prefetch([(start, end)])
+        return self._counts[start, end]
+
+    def admitted_total(self, start: dt.date, end: dt.date) -> int:
+        return sum(self.admitted_counts(start, end).values())
+
+    def last_admitted(self) -> dict[int, dt.date]:
+        """The latest admission decided on or before today, per node (where it was made)."""
+        self.prefetch([], last=True)
+        return self._last
 
     def admitted_in(self, start: dt.date, end: dt.date) -> list[Admitted]:
-        return [a for a in self.admitted if start <= a.decided_on <= end]
+        """Each admission decided from `start` to `end`, a row each: for the list of names only."""
+        if not self.nodes:
+            return []
+        found = admissions(Period(start, end), within=self.attribution)
+        self.attribution.prepare({a.organization_id for a in found})
+        holders = _holders(self.attribution, [a.membership_id for a in found], [a.organization_id for a in found])
+        out = []
+        for a in found:
+            node = self.attribution.node_for(a.organization_id, holders.get(a.membership_id))
+            if node in self.nodes:
+                out.append(Admitted(node, a.organization_id, a.person_id, a.decided_on))
+        return out
 
     def periods(self) -> list[TargetPeriod]:
         """Periods to choose from: those of this organisation's and its ancestors' targets, and this year and last."""
@@ -312,6 +384,61 @@ class Facts:
         return period
 
 
+def _holders(attribution: Attribution, memberships, orgs) -> dict[int, int]:
+    """Where each member admitted by a split chi bộ is now (which part counts the admission): membership ->
+    organisation, read only for the memberships of such chi bộ."""
+    splits = [m for m, o in zip(memberships, orgs, strict=True) if m and len(attribution.successors.get(o, [])) > 1]
+    if not splits:
+        return {}
+    return dict(PartyMembership.objects.filter(pk__in=splits).values_list("pk", "organization_id"))
+
+
+def _admission_counts(facts: Facts, ranges: list[tuple], last: bool) -> tuple[list[Counter], dict]:
+    """Per range, the admissions per node; and (with `last`) each node's latest admission up to today. Grouped by the
+    admitting organisation in SQL; only the admissions of a split chi bộ (counted where the member is now) are read a
+    row each."""
+    counts = [Counter() for _range in ranges]
+    latest: dict[int, dt.date] = {}
+    if not facts.nodes:
+        return counts, latest
+    attribution = facts.attribution
+    depends = attribution.holder_dependent()
+
+    def add(node, values) -> None:
+        if node not in facts.nodes:
+            return
+        for i, n in enumerate(values[: len(ranges)]):
+            counts[i][node] += n
+        if last and values[-1] is not None and (node not in latest or values[-1] > latest[node]):
+            latest[node] = values[-1]
+
+    for source in sources(within=attribution):
+        field_ = source.organization.removesuffix("_id")
+        aggregates = {
+            f"c{i}": Count("pk", filter=Q(**{f"{source.decided}__range": (start, end)}))
+            for i, (start, end) in enumerate(ranges)
+        }
+        if last:
+            aggregates["last"] = Max(source.decided, filter=Q(**{f"{source.decided}__lte": facts.today}))
+        columns = [*aggregates]
+        grouped = source.rows.filter(attribution.counted_q(field_)).order_by().values(source.organization)
+        found = list(grouped.annotate(**aggregates).values_list(source.organization, *columns))
+        attribution.prepare({org_id for org_id, *_values in found})  # the paths, read at once
+        for org_id, *values in found:
+            add(attribution.node_for(org_id), values)
+        if depends:  # a split chi bộ: the part that holds the member now counts the admission
+            fields = [source.organization, source.decided] + ([source.membership] if source.membership else [])
+            rows = list(source.rows.filter(**{f"{source.organization}__in": depends}).values_list(*fields))
+            attribution.prepare({row[0] for row in rows})
+            holders = _holders(attribution, [r[2] if len(r) > 2 else None for r in rows], [r[0] for r in rows])
+            for row in rows:
+                org_id, decided = row[0], row[1]
+                node = attribution.node_for(org_id, holders.get(row[2]) if len(row) > 2 else None)
+                values = [int(start <= decided <= end) for start, end in ranges]
+                add(node, [*values, decided if decided <= facts.today else None])
+    return counts, latest
+
+
 def _base_of(org_id: int, paths: dict, kinds: dict) -> int | None:
     """The base organisation (đảng bộ cơ sở / chi bộ cơ sở) an organisation belongs to."""
     ids = [int(p) for p in paths.get(org_id, "").strip("/").split("/") if p]
@@ -319,45 +446,30 @@ def _base_of(org_id: int, paths: dict, kinds: dict) -> int | None:
 
 
 def load(org: Organization, today: dt.date) -> Facts:
-    """Gather the facts for `org`'s subtree (see the module docstring): about ten queries, none per node, reading only
-    the organisations that can count in the subtree (stats.admissions.Attribution)."""
+    """The tree under `org` with its kept counts (stats.figures), its own and its ancestors' targets, and the periods
+    the subtree's targets are set for: a few queries, none per node. The subtree's targets are summed per node when a
+    table asks for a period (Facts.prefetch_targets), admissions counted likewise (Facts.prefetch), the forecast too
+    (forecast_figures)."""
     tree = figures.current_tree([org]) if org.active else []  # the counts kept per organisation (stats.figures)
     nodes = {n.org_id: n for n in indicators.flatten(tree)}
-    node_ids = set(nodes)
-    attribution = Attribution(node_ids, org, by_path=True)  # today's tree: what lies under its path
-    root_path = org.path
-    found = admissions(within=attribution) if node_ids else []
-    attribution.prepare({a.organization_id for a in found})
-    # only to follow a split: where each such member is now
-    splits = [
-        a.membership_id for a in found if a.membership_id and len(attribution.successors.get(a.organization_id, [])) > 1
-    ]
-    current_org = (
-        dict(PartyMembership.objects.filter(pk__in=splits).values_list("pk", "organization_id")) if splits else {}
-    )
-    admitted: list[Admitted] = []
-    for a in found:
-        if a.organization_id in node_ids:
-            node = a.organization_id
-        else:
-            holder = current_org.get(a.membership_id) if a.membership_id in current_org else None
-            node = attribution.node_for(a.organization_id, holder)
-        if node in node_ids:
-            admitted.append(Admitted(node, a.organization_id, a.person_id, a.decided_on))
-
-    targets = list(
-        Target.objects.filter(organization__path__startswith=root_path).order_by("starts_on", "kind", "pk")
-    ) + list(Target.objects.filter(organization_id__in=org.ancestor_ids()))
-    attribution.prepare({t.organization_id for t in targets})
-    target_by_node: dict = defaultdict(dict)
+    attribution = Attribution(set(nodes), org, by_path=True)  # today's tree: what lies under its path
+    own = list(Target.objects.filter(organization=org).order_by("starts_on", "kind", "pk"))
+    above = list(Target.objects.filter(organization_id__in=org.ancestor_ids()))
+    # a period's kind: the organisation's own target's, else the first of the subtree's (by kind), else an ancestor's
     kind_by_key: dict = {}
-    for t in sorted(targets, key=lambda t: t.organization_id != org.pk):
+    for t in own:
         kind_by_key.setdefault(t.period_key, t.kind)
-        node = t.organization_id if t.organization_id in node_ids else attribution.node_for(t.organization_id)
-        if node in node_ids and attribution.path(t.organization_id).startswith(root_path):
-            per = target_by_node[t.period_key]
-            per[node] = per.get(node, 0) + t.admissions
-    return Facts(org, today, tree, nodes, admitted, targets, dict(target_by_node), kind_by_key)
+    subtree_kinds = (
+        Target.objects.filter(organization__path__startswith=org.path)
+        .order_by("starts_on", "ends_on", "kind")
+        .values_list("starts_on", "ends_on", "kind")
+        .distinct()
+    )
+    for starts_on, ends_on, kind in subtree_kinds:
+        kind_by_key.setdefault((starts_on, ends_on), kind)
+    for t in above:
+        kind_by_key.setdefault(t.period_key, t.kind)
+    return Facts(org, today, tree, nodes, attribution, own + above, {}, kind_by_key)
 
 
 # --- progress against a target ----------------------------------------------------------------------------
@@ -417,6 +529,12 @@ def _year_targets_flag(facts: Facts, node, period: TargetPeriod) -> str:
     return ""
 
 
+def target_keys(period: TargetPeriod) -> list[tuple[dt.date, dt.date]]:
+    """The periods whose targets a table of `period` compares: itself and, for a term, the years it counts."""
+    years = period.years_counted() if period.kind == PeriodKind.TERM else []
+    return [period.key, *(TargetPeriod.year(y).key for y in years)]
+
+
 def _subtitle(facts: Facts, start: dt.date, end: dt.date) -> str:
     return _("%(org)s; từ %(start)s đến %(end)s") % {"org": facts.org.name, "start": _fmt(start), "end": _fmt(end)}
 
@@ -446,8 +564,8 @@ def progress_table(facts: Facts, period: TargetPeriod, *, max_depth: int = 1, li
         note=_("%(admissions)s Chỉ tiêu: nghị quyết đại hội, kế hoạch của cấp ủy; %(source)s.")
         % {"admissions": ADMISSION_NOTE, "source": NQ21_SOURCE},
     )
-    own = Counter(a.node_id for a in facts.admitted_in(period.start, period.end))
-    done = _roll_up(facts.tree, own)
+    facts.prefetch_targets(target_keys(period))
+    done = _roll_up(facts.tree, facts.admitted_counts(period.start, period.end))
     ended = facts.today > period.end
     for node in indicators.flatten(facts.tree, max_depth):
         target = facts.target_of(node.org_id, period)
@@ -487,8 +605,15 @@ def term_years_table(facts: Facts, term: TargetPeriod) -> Table:
     )
     if facts.root is None:
         return table
-    node_ids = {n.org_id for n in indicators.flatten(facts.tree)}
     counted = term.years_counted()
+    facts.prefetch_targets(
+        [*target_keys(term), *(TargetPeriod.year(y).key for y in range(term.start.year, term.end.year + 1))]
+    )
+    segments = [
+        (max(term.start, dt.date(year, 1, 1)), min(term.end, dt.date(year, 12, 31)))
+        for year in range(term.start.year, term.end.year + 1)
+    ]
+    facts.prefetch([*segments, (term.start, term.end)])
     for year in range(term.start.year, term.end.year + 1):
         start, end = max(term.start, dt.date(year, 1, 1)), min(term.end, dt.date(year, 12, 31))
         label = str(year)
@@ -502,10 +627,10 @@ def term_years_table(facts: Facts, term: TargetPeriod) -> Table:
         flag = ""
         if year not in counted and target is not None:
             flag, target = _("chỉ tiêu năm %(year)s tính cho nhiệm kỳ trước") % {"year": year}, None
-        admitted = sum(1 for a in facts.admitted_in(start, end) if a.node_id in node_ids)
+        admitted = facts.admitted_total(start, end)
         table.add(label, target, admitted, verdict(admitted, target, facts.today > end), level=1, flag=flag)
     term_target = facts.target_of(facts.org.pk, term)
-    admitted = sum(1 for a in facts.admitted_in(term.start, term.end) if a.node_id in node_ids)
+    admitted = facts.admitted_total(term.start, term.end)
     years_flag = _year_targets_flag(facts, facts.root, term)
     year_flags = [years_flag] if years_flag else []
     set_years = [y for y in counted if facts.target_of(facts.org.pk, TargetPeriod.year(y)) is not None]
@@ -571,124 +696,274 @@ def _road_facts(stages=None) -> dict:
     return out
 
 
-def _first_stage_before():
-    from ketnap.pipeline.models import Step
-
-    return Subquery(Step.objects.filter(candidate_id=OuterRef("pk")).order_by("on", "id").values("stage_before")[:1])
+STEP_IDS = 10**10  # above any step id: day number * STEP_IDS + id orders steps by day, then id (fits 64 bits)
 
 
-class _Pool:
-    """The past stays of one pool, ready to answer _rate for any number of days: a stay is comparable to a candidate
-    that has waited d days when it began at least d + horizon days ago and lasted at least d days, i.e. when
-    d <= reach = min(today - horizon - entered, stayed); it ended in a decision within d + horizon days when
-    d >= decided - horizon. Counting both is a binary search in sorted lists."""
-
-    def __init__(self, stays: list[tuple[int, int, int]], horizon: int, today: dt.date):
-        latest = today.toordinal() - horizon
-        reaches = [(min(latest - entered, stayed), decided - horizon) for entered, stayed, decided in stays]
-        self.reach = sorted(r for r, _d in reaches)
-        hits = [(d, r) for r, d in reaches if d <= r]  # the days d for which the stay counts as decided
-        self.starts, self.ends = sorted(d for d, _r in hits), sorted(r for _d, r in hits)
-
-    def rate(self, days: int) -> tuple[float, int]:
-        n = len(self.reach) - bisect.bisect_left(self.reach, days)
-        decided = bisect.bisect_right(self.starts, days) - bisect.bisect_left(self.ends, days)
-        return (decided / n if n else 0.0), n
-
-
-def _stays(row: dict) -> dict[str, tuple[int, int, int]]:
-    """A candidate's stays before the decision, from _road_facts, as (entered, days stayed, days to the decision).
-    The SOURCE stage is entered on the day put on the list (unless the first step says the road began further on)."""
-    from ketnap.pipeline.enums import Stage
-    from ketnap.pipeline.transitions import PRE_DECISION
-
-    entered = {stage: row[f"in_{stage}"] for stage in PRE_DECISION if row[f"in_{stage}"] is not None}
-    if (row["first_before"] == Stage.SOURCE) if row["n_steps"] else (row["stage"] == Stage.SOURCE):
-        entered[Stage.SOURCE] = row["started_on"]
-    out = {}
-    for stage, on in entered.items():
-        left, decided = row[f"out_{stage}"], row["decided"]
-        start = on.toordinal()
-        out[stage] = (
-            start,
-            NEVER if left is None else left.toordinal() - start,
-            NEVER if decided is None else decided.toordinal() - start,
-        )
-    return out
-
-
-def _whole_register(needed: set[tuple[str, int]], horizon: int, today: dt.date) -> dict[tuple[str, int], tuple]:
-    """The rates of the "all" pool for these (stage, days), counted by the database over every candidate (one
-    query per 200 of them): no candidate's row leaves it."""
+def _road(stages: list[str]):
+    """The candidates of the register whose road can hold a stay in one of `stages`, with the facts of their road
+    (_road_facts) for those stages: when they entered and left each, their decision, their first step. A queryset,
+    run inside the forecast's statement."""
     from ketnap.pipeline.enums import Stage
     from ketnap.pipeline.models import Candidate, Step
 
-    latest = today.toordinal() - horizon
-    stages = {stage for stage, _days in needed}
-    per_candidate = Candidate.objects.order_by().values("pk")
-    if Stage.SOURCE in stages:  # entered on the day put on the list, unless the first step says otherwise
-        per_candidate = per_candidate.annotate(first_before=_first_stage_before())
-    else:  # only who ever entered one of these stages
-        entered = Step.objects.filter(stage_after__in=stages).exclude(stage_before=F("stage_after"))
-        per_candidate = per_candidate.filter(pk__in=entered.values("candidate_id"))
-    per_candidate = per_candidate.annotate(**_road_facts(stages))
-    columns: dict = {}
-    for stage in sorted(stages):
-        entered = DayNumber(F(f"in_{stage}"))
-        if stage == Stage.SOURCE:
-            source_first = Case(
-                When(n_steps__gt=0, then=Q(first_before=Stage.SOURCE)),
-                default=Q(stage=Stage.SOURCE),
-                output_field=BooleanField(),
-            )
-            entered = Case(When(source_first, then=DayNumber(F("started_on"))), default=entered)
-        stayed = Coalesce(DayNumber(F(f"out_{stage}")) - entered, Value(NEVER))
-        decided = Coalesce(DayNumber(F("decided")) - entered, Value(NEVER))
-        columns[f"e_{stage}"] = entered
-        columns[f"r_{stage}"] = Least(Value(latest) - entered, stayed)
-        columns[f"d_{stage}"] = decided - Value(horizon)
-    per_candidate = per_candidate.annotate(**columns)
-    out: dict[tuple[str, int], tuple] = {}
-    ordered = sorted(needed)
-    for start in range(0, len(ordered), 200):
-        counts = {}
-        for i, (stage, days) in enumerate(ordered[start : start + 200]):
-            comparable = Q(**{f"e_{stage}__isnull": False, f"r_{stage}__gte": days})
-            counts[f"n{i}"] = Count("pk", filter=comparable)
-            counts[f"h{i}"] = Count("pk", filter=comparable & Q(**{f"d_{stage}__lte": days}))
-        found = per_candidate.aggregate(**counts)
-        for i, key in enumerate(ordered[start : start + 200]):
-            n, decided = found[f"n{i}"], found[f"h{i}"]
-            out[key] = ((decided / n if n else 0.0), n)
-    return out
+    road = Candidate.objects.order_by()
+    if Stage.SOURCE not in stages:  # a stay elsewhere begins with a step into the stage
+        entering = Step.objects.filter(stage_after__in=stages).exclude(stage_before=F("stage_after"))
+        road = road.filter(pk__in=entering.values("candidate_id"))
+    facts = _road_facts(stages)
+    if Stage.SOURCE in stages:
+        # the first step, by day then as recorded: its day number and id in one integer, so that MIN finds it
+        facts["first_step"] = Min(DayNumber(F("steps__on")) * Value(STEP_IDS) + F("steps__id"))
+    return road.values("pk", "organization_id", "stage", "started_on").annotate(**facts)
 
 
-def _pool_rows(facts: Facts) -> tuple[list[dict], dict[int, int | None]]:
-    """The candidates whose stays can answer for the open ones of the subtree (the candidates of its base
-    organisations), one row each with its road's facts; and the base organisation of each of their organisations."""
+def _day(column: str) -> str:
+    """SQL for a date column's day number (stats.sqldates.DayNumber, as this database writes it)."""
     from ketnap.pipeline.models import Candidate
 
-    org = facts.org
+    compiler = Candidate.objects.none().query.get_compiler(connection=connection)
+    sql, params = compiler.compile(DayNumber(RawSQL(column, ())))
+    assert not params
+    return sql
+
+
+def _stays_sql(today: dt.date, horizon: int, stages: list[str]) -> tuple[str, str]:
+    """The CTE bodies `entered` (per candidate: day numbers of its decision, and of entering and leaving each stage)
+    and `stays` (per candidate and stage it entered before the decision: its organisation, the stage, r and k): a stay
+    is comparable to a wait of d days when d <= r (it began at least d + horizon days ago and lasted at least d days),
+    and its decision came within d + horizon days when d >= k."""
+    from ketnap.pipeline.enums import Stage
+    from ketnap.pipeline.models import Step
+    from ketnap.pipeline.transitions import PRE_DECISION
+
+    numbers = {stage: number for number, stage in enumerate(sorted(PRE_DECISION))}
+    assert all(stage.isidentifier() for stage in stages)  # written into the statement as names and literals
+    latest = today.toordinal() - horizon
+    steps = connection.ops.quote_name(Step._meta.db_table)
+    before = connection.ops.quote_name(Step._meta.get_field("stage_before").column)
+    # the road began at the source when its first step left the source (no step: when it is still there)
+    source_first = f"CASE WHEN n_steps > 0 THEN fs.{before} = '{Stage.SOURCE}' ELSE road.stage = '{Stage.SOURCE}' END"
+    columns = ["organization_id AS org", f"{_day('decided')} AS d_decided"]
+    for stage in stages:
+        entered = _day(f"in_{stage}")
+        if stage == Stage.SOURCE:  # entered on the day put on the list, unless the first step says otherwise
+            entered = f"CASE WHEN {source_first} THEN {_day('started_on')} ELSE {entered} END"
+        columns += [f"{entered} AS e_{stage}", f"{_day(f'out_{stage}')} AS o_{stage}"]
+    entered_sql = f"SELECT {', '.join(columns)} FROM road"
+    if Stage.SOURCE in stages:
+        entered_sql += f" LEFT JOIN {steps} fs ON fs.id = road.first_step %% {STEP_IDS}"
+    parts = []
+    for stage in stages:  # stages by number: the pools are partitioned by integers only
+        waited, stayed = f"({latest} - e_{stage})", f"COALESCE(o_{stage} - e_{stage}, {NEVER})"
+        parts.append(
+            f"SELECT org, {numbers[stage]} AS stage, "
+            f"CASE WHEN {waited} < {stayed} THEN {waited} ELSE {stayed} END AS reach, "
+            f"COALESCE(d_decided - e_{stage}, {NEVER}) - {horizon} AS decided FROM entered WHERE e_{stage} IS NOT NULL"
+        )
+    return entered_sql, "\n  UNION ALL ".join(parts)
+
+
+def _base_of_sql(org: Organization) -> tuple[str, list]:
+    """(pk, base_id) for every organisation that can share a pool with the subtree's: those of the base organisations
+    the subtree lies in or holds (they do not nest). The base is found up the parents (a join per level of the tree,
+    on the primary key), so that the database can index the result for the joins that use it."""
     above = org.ancestor_ids()
     kinds = dict(Organization.objects.filter(pk__in=above).values_list("pk", "kind"))
     paths = {org.pk: org.path}
     kinds[org.pk] = org.kind
     base = _base_of(org.pk, paths, kinds)
-    # the base organisations of the subtree lie under it, or one is at or above it (they do not nest)
     prefix = org.path if base is None else org.path[: org.path.index(f"/{base}/") + len(f"/{base}/")]
-    for pk, path, kind in Organization.objects.filter(path__startswith=prefix).values_list("pk", "path", "kind"):
-        paths[pk], kinds[pk] = path, kind
-    rows = list(
-        Candidate.objects.filter(organization__in=Organization.objects.filter(path__startswith=prefix).values("pk"))
-        .order_by()
-        .values("pk", "organization_id", "started_on", "stage")
-        .annotate(first_before=_first_stage_before(), **_road_facts())
+    under = Organization.objects.filter(path__startswith=prefix)
+    levels = (under.aggregate(deepest=Max("depth"))["deepest"] or 0) - (prefix.count("/") - 2)
+    bases = OrgKind.base_kinds()
+    whens, up = [When(kind__in=bases, then=F("pk"))], ""
+    for _level in range(max(levels, 0)):
+        up += "parent__"
+        whens.append(When(**{f"{up}kind__in": bases}, then=F(f"{up}id")))
+    rows = under.order_by().annotate(base_id=Case(*whens, default=None)).values("pk", "base_id")
+    return rows.query.sql_with_params()
+
+
+def _open(facts: Facts):
+    """The candidates the forecast is for: in the pipeline before the decision, in the subtree's active
+    organisations."""
+    from ketnap.pipeline.models import Candidate
+    from ketnap.pipeline.transitions import PRE_DECISION
+
+    active = Organization.objects.filter(path__startswith=facts.org.path, dissolved_on__isnull=True).values("pk")
+    return Candidate.objects.filter(organization__in=active, stage__in=PRE_DECISION).order_by()
+
+
+def _forecast_sql(facts: Facts, select: str, stages: list[str]) -> tuple[str, list]:
+    """One statement that scores every open candidate of the subtree (CTE `scored`: id, person_id, org, stage, days,
+    position, pool, cases, p) and ends with `select` over it.
+
+    For each pool the past stays of a stage are events on the axis of days waited: a stay stops being comparable
+    after r (at r + 1), and, when its decision can count at all (k <= r), counts as decided from k to r. A running
+    sum over each pool's events, ordered by day, answers every wait asked of it in one pass: how many stays are
+    comparable (all less those gone) and how many of them decided. The pools: the candidate's chi bộ (1), its base
+    organisation (2) — each only where it holds MIN_CASES stays of the stage at all, else it can never be used — and
+    the whole register (3, used with any comparable stay). Only the stages the candidates are at are read (`stages`).
+    """
+    from ketnap.pipeline.models import Candidate
+    from ketnap.pipeline.transitions import PRE_DECISION
+
+    today = facts.today
+    horizon = (dt.date(today.year, 12, 31) - today).days
+    open_ = _open(facts).annotate(days=Greatest(Value(0), Value(today.toordinal()) - DayNumber(F("stage_since"))))
+    open_sql, open_params = open_.values("pk", "organization_id", "stage", "days").query.sql_with_params()
+    base_sql, base_params = _base_of_sql(facts.org)
+    road_sql, road_params = _road(stages).query.sql_with_params()
+    entered_sql, stays_sql = _stays_sql(today, horizon, stages)
+    quote, fields = connection.ops.quote_name, {f.name: f.column for f in Candidate._meta.concrete_fields}
+    candidates = quote(Candidate._meta.db_table)
+    c_id, c_person, c_org, c_stage, c_since = (
+        quote(fields[name]) for name in ("id", "person", "organization", "stage", "stage_since")
     )
-    return rows, {pk: _base_of(pk, paths, kinds) for pk in paths}
+    waited = f"({today.toordinal()} - {_day(f'c.{c_since}')})"
+    stage_numbers = " ".join(f"WHEN '{stage}' THEN {number}" for number, stage in enumerate(sorted(PRE_DECISION)))
+    sql = f"""WITH base_of AS MATERIALIZED (SELECT pk AS org_id, base_id FROM ({base_sql}) b),
+road AS ({road_sql}),
+entered AS ({entered_sql}),
+open_ AS MATERIALIZED (
+  SELECT o.pk AS id, o.organization_id AS org, b.base_id AS base, CASE o.stage {stage_numbers} END AS stage, o.days
+  FROM ({open_sql}) o LEFT JOIN base_of b ON b.org_id = o.organization_id
+),
+stays AS MATERIALIZED (
+  {stays_sql}
+),
+by_base AS MATERIALIZED (
+  SELECT b.base_id AS pkey, s.stage, s.reach, s.decided FROM stays s JOIN base_of b ON b.org_id = s.org
+  WHERE b.base_id IN (SELECT base FROM open_)
+),
+parts AS MATERIALIZED (
+  SELECT 1 AS pool, org AS pkey, stage FROM stays WHERE org IN (SELECT org FROM open_)
+  GROUP BY org, stage HAVING COUNT(*) >= %s
+  UNION ALL
+  SELECT 2, pkey, stage FROM by_base GROUP BY pkey, stage HAVING COUNT(*) >= %s
+  UNION ALL
+  SELECT DISTINCT 3, 0, stage FROM open_
+),
+pooled AS MATERIALIZED (
+  SELECT 1 AS pool, org AS pkey, stage, reach, decided FROM stays
+  WHERE (org, stage) IN (SELECT pkey, stage FROM parts WHERE pool = 1)
+  UNION ALL
+  SELECT 2, pkey, stage, reach, decided FROM by_base
+  WHERE (pkey, stage) IN (SELECT pkey, stage FROM parts WHERE pool = 2)
+  UNION ALL
+  SELECT 3, 0, stage, reach, decided FROM stays WHERE stage IN (SELECT stage FROM open_)
+),
+asked AS (
+  SELECT id, 1 AS pool, org AS pkey, stage, days FROM open_
+  UNION ALL SELECT id, 2, base, stage, days FROM open_ WHERE base IS NOT NULL
+  UNION ALL SELECT id, 3, 0, stage, days FROM open_
+),
+events AS (
+  SELECT pool, pkey, stage, x, 0 AS asked, SUM(gone) AS gone, SUM(hit) AS hit, NULL AS id FROM (
+    SELECT pool, pkey, stage, reach + 1 AS x, 1 AS gone, CASE WHEN decided <= reach THEN -1 ELSE 0 END AS hit
+    FROM pooled
+    UNION ALL SELECT pool, pkey, stage, decided, 0, 1 FROM pooled WHERE decided <= reach
+  ) e GROUP BY pool, pkey, stage, x
+  UNION ALL SELECT pool, pkey, stage, days, 1, 0, 0, id FROM asked
+),
+running AS (
+  SELECT id, pool, asked, SUM(gone) OVER (PARTITION BY pool, pkey, stage) AS total,
+    SUM(gone) OVER w AS gone, SUM(hit) OVER w AS h
+  FROM events
+  WINDOW w AS (PARTITION BY pool, pkey, stage ORDER BY x, asked ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+),
+pools AS (
+  SELECT id,
+    MAX(CASE WHEN pool = 1 THEN total - gone END) AS n1, MAX(CASE WHEN pool = 1 THEN h END) AS h1,
+    MAX(CASE WHEN pool = 2 THEN total - gone END) AS n2, MAX(CASE WHEN pool = 2 THEN h END) AS h2,
+    MAX(CASE WHEN pool = 3 THEN total - gone END) AS n3, MAX(CASE WHEN pool = 3 THEN h END) AS h3
+  FROM running WHERE asked = 1 GROUP BY id
+),
+chances AS (
+  SELECT c.{c_id} AS id, c.{c_person} AS person_id, c.{c_org} AS org, c.{c_stage} AS stage,
+    CASE WHEN {waited} > 0 THEN {waited} ELSE 0 END AS days,
+    -- the list's order when chances tie: the model's (latest in their stage first)
+    ROW_NUMBER() OVER (ORDER BY c.{c_since} DESC, c.{c_id}) AS position,
+    CASE WHEN n1 >= %s THEN 'org' WHEN n2 >= %s THEN 'base' WHEN n3 > 0 THEN 'all' ELSE 'none' END AS pool,
+    CASE WHEN n1 >= %s THEN n1 WHEN n2 >= %s THEN n2 WHEN n3 > 0 THEN n3 ELSE 0 END AS cases,
+    CASE WHEN n1 >= %s THEN h1 WHEN n2 >= %s THEN h2 WHEN n3 > 0 THEN h3 ELSE 0 END AS hits
+  FROM pools JOIN {candidates} c ON c.{c_id} = pools.id
+),
+scored AS (
+  SELECT id, person_id, org, stage, days, position, pool, cases,
+    CASE WHEN cases > 0 THEN CAST(hits AS DOUBLE PRECISION) / cases ELSE 0.0 END AS p
+  FROM chances
+)
+{select}"""
+    params = [*base_params, *road_params, *open_params, *[MIN_CASES] * 8]
+    return sql, params
 
 
-def forecast(facts: Facts) -> list[Chance]:
-    """Each open candidate of the subtree not yet decided, with the probability of a decision by 31/12 this year.
+@dataclass
+class Forecast:
+    """The forecast's figures, summed by the database: per organisation (candidates, expected admissions) and per
+    (stage, pool) (candidates, expected, days waited, the position of its first candidate in the list)."""
+
+    by_org: dict[int, tuple[int, float]]
+    by_stage: list[tuple[str, str, int, float, int, int]]
+
+    @property
+    def candidates(self) -> int:
+        return sum(n for n, _e in self.by_org.values())
+
+    @property
+    def expected(self) -> float:
+        return sum(e for _n, e in self.by_org.values())
+
+    def pools(self, stage: str | None = None) -> dict[str, int]:
+        """Candidates per pool (of one stage), in the order the candidates' list first meets them."""
+        first: dict[str, int] = {}
+        count: Counter = Counter()
+        for s, pool, n, _e, _d, position in self.by_stage:
+            if stage is None or s == stage:
+                count[pool] += n
+                first[pool] = min(first.get(pool, position), position)
+        return {pool: count[pool] for pool in sorted(count, key=lambda p: first[p])}
+
+
+def forecast_figures(facts: Facts) -> Forecast:
+    """The forecast summed per organisation and per stage and pool, in one statement (see `forecast`)."""
+    if facts._forecast is None:
+        by_org: dict[int, tuple[int, float]] = {}
+        by_stage = []
+        if stages := _stages(facts):
+            sql, params = _forecast_sql(
+                facts,
+                "SELECT 'org', org, NULL, NULL, COUNT(*), SUM(p), NULL, NULL FROM scored GROUP BY org\n"
+                "UNION ALL\n"
+                "SELECT 'stage', NULL, stage, pool, COUNT(*), SUM(p), SUM(days), MIN(position) FROM scored "
+                "GROUP BY stage, pool",
+                stages,
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                for kind, org_id, stage, pool, n, expected, days, first in cursor.fetchall():
+                    if kind == "org":
+                        by_org[org_id] = (int(n), float(expected))
+                    else:
+                        by_stage.append((stage, pool, int(n), float(expected), int(days), int(first)))
+        facts._forecast = Forecast(by_org, by_stage)
+    return facts._forecast
+
+
+def pipeline_count(facts: Facts) -> int:
+    """How many open candidates of the subtree are not yet decided (the forecast's list), counted alone."""
+    return _open(facts).count() if facts.nodes else 0
+
+
+def _stages(facts: Facts) -> list[str]:
+    """The stages the subtree's open candidates are at (the forecast reads the history of those only)."""
+    return sorted(set(_open(facts).values_list("stage", flat=True).distinct())) if facts.nodes else []
+
+
+def forecast(facts: Facts, *, offset: int = 0, limit: int | None = None) -> list[Chance]:
+    """Each open candidate of the subtree not yet decided, with the probability of a decision by 31/12 this year, most
+    likely first (then shortest wait; then the model's order); `offset` and `limit` page it in the database.
 
     Method: for a candidate who has spent d days in stage S, with h days left in the year, look at every past stay
     in S that lasted at least d days and began at least d + h days ago, and count the share that reached the admission
@@ -697,73 +972,24 @@ def forecast(facts: Facts) -> list[Chance]:
     the step that moved the candidate into S (the SOURCE stage: the day put on the list). Candidates already decided
     are not here: their decision is counted as an admission (ketnap.stats.admissions).
 
-    Read: the open candidates of the subtree; one row per candidate of the base organisations they belong to (its
-    stays worked out by the database from its steps); and, only when those pools are too small, the whole register's
-    counts for the stages and waits that need them (_whole_register).
+    All of it is counted by the database (_forecast_sql): only the candidates asked for leave it.
     """
-    from ketnap.pipeline.models import Candidate
-    from ketnap.pipeline.transitions import PRE_DECISION
-
-    if facts._chances is not None:
-        return facts._chances
-    if not facts.nodes:
-        facts._chances = []
-        return facts._chances
-    active = Organization.objects.filter(path__startswith=facts.org.path, dissolved_on__isnull=True).values("pk")
-    open_ = list(
-        Candidate.objects.filter(organization__in=active, stage__in=PRE_DECISION).values_list(
-            "pk", "person_id", "organization_id", "stage", "stage_since"
-        )
+    stages = _stages(facts)
+    if not stages:
+        return []
+    page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    sql, params = _forecast_sql(
+        facts,
+        f"SELECT id, person_id, org, stage, days, p, pool, cases FROM scored ORDER BY p DESC, days, position{page}",
+        stages,
     )
-    if not open_:
-        facts._chances = []
-        return facts._chances
-    year_end = dt.date(facts.today.year, 12, 31)
-    horizon = (year_end - facts.today).days
-    rows, bases = _pool_rows(facts)
-    stays: dict[tuple, list[tuple[int, int, int]]] = defaultdict(list)
-    for row in rows:
-        for stage, stay in _stays(row).items():
-            stays[("org", stage, row["organization_id"])].append(stay)
-            if base := bases.get(row["organization_id"]):
-                stays[("base", stage, base)].append(stay)
-            stays[("all", stage, None)].append(stay)
-    whole = Candidate.objects.count() == len(rows)  # the rows are the whole register: its pool is here too
-    pools: dict[tuple, _Pool] = {}
-    rates: dict[tuple, tuple[float, int]] = {}
-
-    def rate(key: tuple, days: int) -> tuple[float, int]:
-        if (key, days) not in rates:
-            if key not in pools:
-                pools[key] = _Pool(stays.get(key, []), horizon, facts.today)
-            rates[key, days] = pools[key].rate(days)
-        return rates[key, days]
-
-    waits = [(c, max(0, (facts.today - c[4]).days)) for c in open_]
-    if not whole:  # the stages and waits that no chi bộ or base organisation answers: asked of the whole register
-        needed = {
-            (stage, days)
-            for (_pk, _person, org_id, stage, _since), days in waits
-            if rate(("org", stage, org_id), days)[1] < MIN_CASES
-            and not (bases[org_id] and rate(("base", stage, bases[org_id]), days)[1] >= MIN_CASES)
-        }
-        if needed:
-            for (stage, days), found in _whole_register(needed, horizon, facts.today).items():
-                rates[("all", stage, None), days] = found
-    out = []
-    for (pk, person_id, org_id, stage, _since), days in waits:
-        found = (0.0, 0, "none")
-        for name, owner in (("org", org_id), ("base", bases[org_id]), ("all", None)):
-            if name == "base" and not owner:
-                continue
-            probability, n = rate((name, stage, owner), days)
-            if n >= MIN_CASES or (name == "all" and n):
-                found = (probability, n, name)
-                break
-        probability, n, pool = found
-        out.append(Chance(pk, person_id, org_id, org_id, stage, days, probability, pool, n))
-    facts._chances = out
-    return out
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [  # PostgreSQL sums integers as numeric: plain numbers here
+        Chance(pk, person_id, org_id, org_id, stage, int(days), float(p), pool, int(cases))
+        for pk, person_id, org_id, stage, days, p, pool, cases in rows
+    ]
 
 
 @dataclass
@@ -804,17 +1030,17 @@ def _dec(value: float) -> str:
 def forecast_summary(facts: Facts) -> ForecastSummary:
     year = facts.today.year
     period = TargetPeriod.year(year)
-    chances = forecast(facts)
-    admitted = len(facts.admitted_in(period.start, facts.today))
-    expected = round(sum(c.probability for c in chances), 1)
+    found = forecast_figures(facts)
+    admitted = facts.admitted_total(period.start, facts.today)
+    expected = round(found.expected, 1)
     return ForecastSummary(
         year_end=period.end,
         admitted=admitted,
         expected=expected,
         forecast=round(admitted + expected, 1),
-        candidates=len(chances),
+        candidates=found.candidates,
         target=facts.target_of(facts.org.pk, period),
-        pools=dict(Counter(c.pool for c in chances)),
+        pools=found.pools(),
     )
 
 
@@ -837,10 +1063,10 @@ def forecast_table(facts: Facts, *, max_depth: int = 1, link=None) -> Table:
         ],
         note=summary.explanation,
     )
-    admitted = _roll_up(facts.tree, Counter(a.node_id for a in facts.admitted_in(period.start, facts.today)))
-    chances = forecast(facts)
-    expected = _roll_up(facts.tree, _sum_by(chances, lambda c: c.probability))
-    waiting = _roll_up(facts.tree, Counter(c.org_id for c in chances))
+    admitted = _roll_up(facts.tree, facts.admitted_counts(period.start, facts.today))
+    found = forecast_figures(facts).by_org
+    expected = _roll_up(facts.tree, {org_id: e for org_id, (_n, e) in found.items()})
+    waiting = _roll_up(facts.tree, {org_id: n for org_id, (n, _e) in found.items()})
     for node in indicators.flatten(facts.tree, max_depth):
         target = facts.target_of(node.org_id, period)
         total = round(admitted.get(node.org_id, 0) + expected.get(node.org_id, 0), 1)
@@ -868,18 +1094,11 @@ def forecast_table(facts: Facts, *, max_depth: int = 1, link=None) -> Table:
     return table
 
 
-def _sum_by(items, value) -> dict[int, float]:
-    out: dict[int, float] = defaultdict(float)
-    for item in items:
-        out[item.org_id] += value(item)
-    return out
-
-
 def forecast_stage_table(facts: Facts) -> Table:
     """The forecast by stage: how many, how long they have waited, their average chance, which history was used."""
     from ketnap.pipeline.enums import Stage
 
-    chances = forecast(facts)
+    found = forecast_figures(facts)
     table = Table(
         slug="du-bao-theo-giai-doan",
         title=_("Dự báo theo giai đoạn"),
@@ -896,25 +1115,27 @@ def forecast_stage_table(facts: Facts) -> Table:
         % {"n": MIN_CASES},
     )
     for stage in Stage:
-        here = [c for c in chances if c.stage == stage]
+        here = [row for row in found.by_stage if row[0] == stage]
         if not here:
             continue
-        pools = Counter(c.pool for c in here)
+        n = sum(row[2] for row in here)
+        expected = sum(row[3] for row in here)
+        pools = sorted(found.pools(stage).items(), key=lambda item: -item[1])  # stable: ties in the list's order
         table.add(
             str(stage.label),
-            len(here),
-            round(sum(c.days for c in here) / len(here), 1),
-            round(100 * sum(c.probability for c in here) / len(here), 1),
-            round(sum(c.probability for c in here), 1),
-            ", ".join(f"{POOL_LABELS[k]} ({v})" for k, v in pools.most_common()),
+            n,
+            round(sum(row[4] for row in here) / n, 1),
+            round(100 * expected / n, 1),
+            round(expected, 1),
+            ", ".join(f"{POOL_LABELS[k]} ({v})" for k, v in pools),
         )
-    if chances:
+    if found.by_stage:
         table.add(
             _("Cộng"),
-            len(chances),
+            found.candidates,
             None,
             None,
-            round(sum(c.probability for c in chances), 1),
+            round(found.expected, 1),
             "",
             strong=True,
         )
@@ -932,10 +1153,7 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 def dormant_table(facts: Facts, years: int = DORMANT_YEARS, *, link=None) -> Table:
     """Active chi bộ of the subtree with no admission in the last `years` years, with their last admission."""
     since = _years_before(facts.today, years)
-    last: dict[int, dt.date] = {}
-    for a in facts.admitted:
-        if a.decided_on <= facts.today and (a.node_id not in last or a.decided_on > last[a.node_id]):
-            last[a.node_id] = a.decided_on
+    last = facts.last_admitted()
     table = Table(
         slug="chi-bo-chua-ket-nap",
         title=ngettext(
@@ -1011,9 +1229,13 @@ def _full_names(person_ids) -> dict[int, str]:
     return {pk: " ".join(part for part in parts if part) for pk, *parts in rows}
 
 
-def admitted_names_table(facts: Facts, period: TargetPeriod, *, link=None) -> Table:
-    """Who was admitted in the period in the subtree, with the chi bộ and the decision date."""
+def admitted_names_table(
+    facts: Facts, period: TargetPeriod, *, link=None, offset: int = 0, limit: int | None = None
+) -> Table:
+    """Who was admitted in the period in the subtree, with the chi bộ and the decision date (`offset` and `limit`:
+    one page of the list; the names are read for that page only)."""
     rows = sorted(facts.admitted_in(period.start, period.end), key=lambda a: (a.decided_on, a.person_id))
+    rows = rows[offset:] if limit is None else rows[offset : offset + limit]
     names = _full_names(a.person_id for a in rows)
     table = Table(
         slug="danh-sach-ket-nap",
@@ -1037,11 +1259,12 @@ def admitted_names_table(facts: Facts, period: TargetPeriod, *, link=None) -> Ta
     return table
 
 
-def pipeline_names_table(facts: Facts, *, link=None) -> Table:
-    """Who is in the pipeline before the decision, with the chance of a decision by 31/12 (the forecast's basis)."""
+def pipeline_names_table(facts: Facts, *, link=None, offset: int = 0, limit: int | None = None) -> Table:
+    """Who is in the pipeline before the decision, with the chance of a decision by 31/12 (the forecast's basis), most
+    likely first; `offset` and `limit`: one page of the list, chosen by the database."""
     from ketnap.pipeline.enums import Stage
 
-    chances = sorted(forecast(facts), key=lambda c: (-c.probability, c.days))
+    chances = forecast(facts, offset=offset, limit=limit)
     names = _full_names(c.person_id for c in chances)
     stages = {stage.value: str(stage.label) for stage in Stage}
     sources: dict[tuple[str, int], str] = {}  # the history used, said once per (pool, cases)

@@ -23,6 +23,7 @@ from ketnap.registry.models import (
     MembershipEvent,
     Organization,
     OrganizationSuccession,
+    PartyMembership,
     Person,
     UnitCoverage,
     WorkUnit,
@@ -295,8 +296,11 @@ def person_detail(request, pk, *, citizen_id_shown: bool = False):
     """The person's record. Opening it is in the read log (ketnap.privacy, one INSERT); the CCCD shows masked unless
     the page comes from the "Hiện" button (privacy.citizen_id_reveal), which is logged as such instead."""
     scope = scope_for(request)
+    events = MembershipEvent.objects.select_related("organization_after", "from_organization").order_by("-on", "-id")
+    memberships = PartyMembership.objects.select_related("organization").prefetch_related(Prefetch("events", events))
     person = get_object_or_404(
-        scope.persons().select_related(
+        scope.persons()
+        .select_related(
             "work_unit",
             "work_unit__parent",
             "organization",
@@ -308,36 +312,29 @@ def person_detail(request, pk, *, citizen_id_shown: bool = False):
             "academic_title",
             "political_theory",
             "employment_type",
-        ),
+        )
+        .prefetch_related(Prefetch("memberships", memberships)),  # read once: the list and person.membership
         pk=pk,
     )
     readlog.record(request.user, ReadKind.CITIZEN_ID if citizen_id_shown else ReadKind.PERSON, person_id=person.pk)
-    memberships = person.memberships.select_related("organization").prefetch_related(
-        Prefetch(
-            "events",
-            queryset=MembershipEvent.objects.select_related("organization_after", "from_organization").order_by(
-                "-on", "-id"
-            ),
-        )
-    )
     context = {
         "person": person,
-        "memberships": memberships,
+        "memberships": person.memberships.all(),
         "assignments": person.assignments.select_related("unit", "unit__parent").order_by("-valid_from"),
         "can_edit": scope.can_edit_people_of(person.organization) and not person.archived_at,
         "age": person.age_on(today()),
         "candidacies": person.candidacies.order_by("-started_on"),
         "can_export_subject": may_export(scope, person),  # issue #13: a data subject's request
     }
-    if scope.can_see_audit():
+    if scope.can_see_audit():  # of this person: none unless in an audit subtree (Scope.audit_entries_about)
         # the newest entries, readable (ketnap.audit.present); the whole trail, filtered and downloadable, on Nhật ký
-        entries = list(scope.audit_entries().filter(person_id=person.pk)[: PERSON_AUDIT_ROWS + 1])
+        entries = list(scope.audit_entries_about(person)[: PERSON_AUDIT_ROWS + 1])
         context["audit"] = present_audit(entries[:PERSON_AUDIT_ROWS], people=scope.persons())
         context["audit_more"] = len(entries) > PERSON_AUDIT_ROWS
-    context["citizen_id_shown"] = citizen_id_shown
-    if scope.can_see_audit():  # "Ai đã xem": the newest reads of this person, the rest on Nhật ký truy cập
-        reads = scope.read_entries().filter(person_id=person.pk).select_related("user", "user__person")
+        # "Ai đã xem": the newest reads of this person, the rest on Nhật ký truy cập
+        reads = scope.read_entries_about(person).select_related("user", "user__person")
         context["readers"] = list(reads[: PERSON_READ_ROWS + 1])
+    context["citizen_id_shown"] = citizen_id_shown
     return render(request, "web/person_detail.html", context)
 
 

@@ -119,8 +119,9 @@ def dashboard(request, code):
         "open": stages.rows[-1].values[1],
     }
     if not past:
-        scheduled = due.schedule(Candidate.objects.filter(organization__path__startswith=org.path), today())
-        headline["overdue"] = due.counts(scheduled)["overdue"]
+        # one indexed count over the kept deadlines (pipeline.due), not every open candidate's row
+        candidates = Candidate.objects.filter(organization__path__startswith=org.path)
+        headline["overdue"] = due.counts_of(candidates, today())["overdue"]
     funnel_rows = Table(stages.slug, stages.title, stages.columns, stages.rows[:-1])
     drawn = {  # every chart is drawn from the table shown under it
         share.slug: charts.bar_chart(share, "name", ["percent"], title=_("% đảng viên / nhân sự")),

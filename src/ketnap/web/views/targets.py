@@ -1,12 +1,17 @@
 """Admission targets (chỉ tiêu kết nạp): progress rolled up the tree, the split, the forecast, dormant chi bộ.
 
 Organisations are fetched through the request's Scope (outsiders get 404). Every reader of an organisation's
-indicators sees the numbers; names (who was admitted, who is in the pipeline) only those who may read its people;
+indicators sees the numbers; names (who was admitted, who is in the pipeline) only those who may read its people, on
+pages of their own (the overview of a province would otherwise list thousands);
 setting and splitting targets is for the office or admin of the organisation or a committee above it.
 """
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,19 +35,37 @@ def _meta(org: Organization, period_label: str, day) -> ReportMeta:
     return report.org_meta(org, title=_("CHỈ TIÊU VÀ KẾT QUẢ KẾT NẠP ĐẢNG VIÊN"), period=period_label, issued_on=day)
 
 
-def overview(request, code):
+def _overview_facts(request, code):
+    """The organisation (through the request's scope), its facts, the chosen period and today."""
     scope = scope_for(request)
     org = get_object_or_404(scope.organizations().select_related("parent"), code=code)
     day = today()
     facts = targets.load(org, day)
-    periods = facts.periods()
     period = facts.period_from(request.GET.get("ky")) or targets.TargetPeriod.year(day.year)
+    return scope, org, day, facts, period
+
+
+def overview(request, code):
+    """Figures only: progress, the term's years, the forecast and the dormant chi bộ, each counted in SQL. The names
+    behind them are on their own paged pages (`names`); a download of the page still holds them, for those who may
+    read them."""
+    scope, org, day, facts, period = _overview_facts(request, code)
+    periods = facts.periods()
     try:
         years = int(request.GET.get("so-nam", targets.DORMANT_YEARS))
     except ValueError:
         years = targets.DORMANT_YEARS
     years = min(max(years, DORMANT_CHOICES[0]), DORMANT_CHOICES[-1])
     can_read_people = scope.can_read_people_of(org)
+    # every admission count the page shows, in one grouped query
+    ranges = [(period.start, period.end), (targets.TargetPeriod.year(day.year).start, day)]
+    if period.kind == PeriodKind.TERM:
+        ranges += [
+            (max(period.start, dt.date(y, 1, 1)), min(period.end, dt.date(y, 12, 31)))
+            for y in range(period.start.year, period.end.year + 1)
+        ]
+    facts.prefetch(ranges, last=True)
+    facts.prefetch_targets([*targets.target_keys(period), targets.TargetPeriod.year(day.year).key])
 
     def org_link(node):
         return reverse("target_overview", kwargs={"code": node.code}) + (f"?ky={period.slug}")
@@ -53,7 +76,7 @@ def overview(request, code):
     tables["forecast"] = targets.forecast_table(facts, link=org_link)
     tables["stages"] = targets.forecast_stage_table(facts)
     tables["dormant"] = targets.dormant_table(facts, years)
-    if can_read_people:
+    if can_read_people and request.GET.get("xuat"):  # the names, in the download only
         tables["admitted_names"] = targets.admitted_names_table(
             facts, period, link=lambda pk: reverse("person_detail", kwargs={"pk": pk})
         )
@@ -76,6 +99,7 @@ def overview(request, code):
     ancestors = list(
         scope.organizations().filter(pk__in=org.ancestor_ids()).order_by("depth").only("code", "name", "depth")
     )
+    summary = targets.forecast_summary(facts) if root else None
     context = {
         "org": org,
         "ancestors": ancestors,
@@ -84,16 +108,101 @@ def overview(request, code):
         "tables": tables,
         "export_base": querystring(request, "xuat", "bang"),
         "own_targets": [(t, targets.TargetPeriod.of(t).slug) for t in facts.own_targets()],
-        "summary": targets.forecast_summary(facts) if root else None,
+        "summary": summary,
         "hint": targets.nq21_hint(members, term_years) if root and period.kind != PeriodKind.PLAN else "",
         "years": years,
         "year_choices": DORMANT_CHOICES,
         "can_manage": scope.can_manage_within(org) and org.active,
         "can_read_people": can_read_people,
+        "admitted_count": facts.admitted_total(period.start, period.end) if root else 0,
         "has_children": bool(root and root.children),
         "querystring": querystring(request),
     }
     return render(request, "web/targets/overview.html", context)
+
+
+NAMES_PAGE = 100
+
+
+class _Counted(Paginator):
+    """A paginator over a list whose size is counted apart and whose page is read alone (the rows stay in the
+    database until asked for)."""
+
+    def __init__(self, count: int, per_page: int):
+        super().__init__([], per_page)
+        self._total = count
+
+    @property
+    def count(self) -> int:
+        return self._total
+
+
+def admitted_names(request, code):
+    return _names(request, code, "admitted")
+
+
+def pipeline_names(request, code):
+    return _names(request, code, "pipeline")
+
+
+def _names(request, code, kind):
+    """The people behind the overview's figures, a page at a time: who was admitted in the period, or who is in the
+    pipeline with their chance of a decision by 31/12 (most likely first). Only for those who may read the
+    organisation's people (others: 404); the download holds the whole list, stamped and in the read log."""
+    scope, org, day, facts, period = _overview_facts(request, code)
+    if not scope.can_read_people_of(org):
+        raise Http404
+
+    def build(offset: int = 0, limit: int | None = None):
+        if kind == "admitted":
+            return targets.admitted_names_table(
+                facts,
+                period,
+                link=lambda pk: reverse("person_detail", kwargs={"pk": pk}),
+                offset=offset,
+                limit=limit,
+            )
+        return targets.pipeline_names_table(
+            facts,
+            link=lambda pk: reverse("candidate_detail", kwargs={"candidate_pk": pk}),
+            offset=offset,
+            limit=limit,
+        )
+
+    if request.GET.get("xuat"):
+        table = build()
+        response = export_response(
+            request,
+            [table],
+            basename=f"chi-tieu-{org.code}-"
+            + (f"da-ket-nap-{period.slug}" if kind == "admitted" else "trong-quy-trinh"),
+            meta=_meta(org, period.label, day),
+            names=[table.slug],
+        )
+        if response is not None:
+            return response
+    if kind == "admitted":
+        total = facts.admitted_total(period.start, period.end)
+    else:
+        total = targets.pipeline_count(facts)
+    paginator = _Counted(total, NAMES_PAGE)
+    number = paginator.get_page(request.GET.get("trang")).number  # a page that exists
+    table = build((number - 1) * NAMES_PAGE, NAMES_PAGE)
+    page = Page(table.rows, number, paginator)
+    ancestors = list(
+        scope.organizations().filter(pk__in=org.ancestor_ids()).order_by("depth").only("code", "name", "depth")
+    )
+    context = {
+        "org": org,
+        "ancestors": ancestors,
+        "period": period,
+        "kind": kind,
+        "table": table,
+        "page": page,
+        "querystring": querystring(request),
+        "export_base": querystring(request, "xuat", "bang"),
+    }
+    return render(request, "web/targets/names.html", context)
 
 
 def _manageable(request, org_qs, **lookup):

@@ -89,6 +89,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label.ljust(width)}  {f'{number:,}'.replace(',', '.'):>7}")
         seconds = f"{counts['seconds']}".replace(".", ",")
         self.stdout.write(f"  {'Thời gian nạp'.ljust(width)}  {seconds:>7} giây")
+        if options["verbosity"] >= 2:
+            self.stdout.write("  " + ", ".join(f"{name} {s}".replace(".", ",") for name, s in counts["phases"].items()))
+            self.stdout.write("  MB: " + ", ".join(f"{name} {mb}" for name, mb in counts["peak_mb"].items()))
         self._logins()
         self._mail(today)
 

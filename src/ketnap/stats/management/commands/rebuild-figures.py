@@ -18,8 +18,9 @@ SHOWN = 20  # differences listed; the rest are counted
 
 class Command(BaseCommand):
     help = (
-        "Tính lại số liệu giữ sẵn của cây tổ chức (nhân sự, đảng viên chính thức, dự bị của từng tổ chức theo ngày) "
-        "từ dữ liệu gốc; --check chỉ so sánh và liệt kê chỗ khác, không ghi gì."
+        "Tính lại số liệu giữ sẵn của cây tổ chức (nhân sự, đảng viên chính thức, dự bị của từng tổ chức theo ngày; "
+        "nhân sự và nguồn quần chúng hôm nay theo khoa/phòng; đảng viên kết nạp; đảng viên theo ngày; quá trình phát "
+        "triển đảng viên của từng người) từ dữ liệu gốc; --check chỉ so sánh và liệt kê chỗ khác, không ghi gì."
     )
 
     def add_arguments(self, parser):
