@@ -72,6 +72,24 @@ def demo_dir(scale: int, env: dict | None = None) -> tuple[Path, float | None]:
     return path, built
 
 
+def time_pages(data_dir: str, user: str, pages: list[str], repeat: int, env: dict | None = None) -> dict:
+    """benchmarks/run.py's figures for these pages as `user`, in a process of its own (Django binds one database per
+    process): the data directory as it is, the database of env's DATABASE_URL when given."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        subprocess.run(
+            [
+                sys.executable,
+                str(Path(__file__).with_name("run.py")),
+                *("--data-dir", data_dir, "--user", user, "--pages", ",".join(pages)),
+                *("--repeat", str(repeat), "--json-out", out.name, "--no-record"),
+            ],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        return json.loads(Path(out.name).read_text())
+
+
 def record(json_name: str | None, result: dict, summary: str) -> None:
     """benchmarks/results/<json_name> (the newest run; None keeps the file as it is) and a section of history.md."""
     RESULTS.mkdir(exist_ok=True)

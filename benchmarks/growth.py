@@ -13,17 +13,14 @@ Recorded, never asserted: benchmarks/results/growth.json and a section of histor
 
 import argparse
 import datetime as dt
-import json
 import math
 import os
 import subprocess
-import sys
 import tempfile
 import time
-from pathlib import Path
 
 import pgcluster
-from common import KETNAP, git_state, load_average, machine, record
+from common import KETNAP, git_state, load_average, machine, record, time_pages
 
 USERS = {"vp.ubnd": "văn phòng đảng ủy cấp tỉnh", "quantri": "toàn bộ cơ sở dữ liệu"}
 PAGES = ["home_tree", "due_list", "header_search", "stats_dashboard", "bieu2_year", "bieu3_today", "targets_overview"]
@@ -39,22 +36,6 @@ def fill(cluster: pgcluster.Cluster, scale: int, data_dir: str) -> tuple[dict, d
     built = round(time.perf_counter() - start, 1)
     cluster.psql("VACUUM ANALYZE", database=f"ketnap_s{scale}")
     return env, {"demo_built_seconds": built, "load_average_after_build": load_average()}
-
-
-def time_pages(env: dict, user: str, repeat: int) -> dict:
-    with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        subprocess.run(
-            [
-                sys.executable,
-                str(Path(__file__).with_name("run.py")),
-                *("--data-dir", env["KETNAP_DATA_DIR"], "--user", user, "--pages", ",".join(PAGES)),
-                *("--repeat", str(repeat), "--json-out", out.name, "--no-record"),
-            ],
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        return json.loads(Path(out.name).read_text())
 
 
 def fit(points: list[tuple[float, float]]) -> tuple[float, float]:
@@ -87,7 +68,7 @@ def main() -> None:
                 env, built = fill(cluster, scale, data_dir)
                 run = result["runs"][str(scale)] = {**built, "users": {}}
                 for user in USERS:
-                    figures = time_pages(env, user, args.repeat)
+                    figures = time_pages(env["KETNAP_DATA_DIR"], user, PAGES, args.repeat, env)
                     run["members"], run["staff"] = figures["members"], figures["staff"]
                     run["users"][user] = {
                         "pages": {name: page["median_ms"] for name, page in figures["pages"].items()},

@@ -11,13 +11,8 @@ copy. Recorded, never asserted: benchmarks/results/scope.json and a section of h
 
 import argparse
 import datetime as dt
-import json
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
-from common import demo_dir, git_state, load_average, machine, record, scratch_copy
+from common import demo_dir, git_state, load_average, machine, record, scratch_copy, time_pages
 
 USERS = {  # user: (who, the target ratio of the larger scale to the smaller)
     "bithu.noi": ("bí thư chi bộ", 1.5),
@@ -35,21 +30,6 @@ PAGES = [
     "bieu3_today",
     "targets_overview",
 ]
-
-
-def time_pages(data_dir: Path, user: str, repeat: int) -> dict:
-    with scratch_copy(str(data_dir), "ketnap-scope-") as copy, tempfile.NamedTemporaryFile(suffix=".json") as out:
-        subprocess.run(
-            [
-                sys.executable,
-                str(Path(__file__).with_name("run.py")),
-                *("--data-dir", copy, "--user", user, "--pages", ",".join(PAGES)),
-                *("--repeat", str(repeat), "--json-out", out.name, "--no-record"),
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        return json.loads(Path(out.name).read_text())
 
 
 def main() -> None:
@@ -71,7 +51,8 @@ def main() -> None:
         data_dir, built = demo_dir(scale)
         result[f"demo_built_seconds_scale_{scale}"] = built
         for user in USERS:
-            figures = time_pages(data_dir, user, args.repeat)
+            with scratch_copy(str(data_dir), "ketnap-scope-") as copy:
+                figures = time_pages(copy, user, PAGES, args.repeat)
             result["runs"][f"{scale}/{user}"] = {
                 "staff": figures["staff"],
                 "members": figures["members"],
