@@ -6,7 +6,7 @@ import itertools
 from django.contrib.auth.models import User
 
 from ketnap.accounts.models import Role
-from ketnap.registry.enums import Gender, MembershipStatus, UnitKind
+from ketnap.registry.enums import Gender, MembershipEventKind, MembershipStatus, UnitKind
 from ketnap.registry.models import CodeItem
 from ketnap.registry.services import organizations, people, units
 
@@ -63,6 +63,20 @@ def member(person_, cell, *, status=MembershipStatus.OFFICIAL, decision=dt.date(
         decision_date=decision,
         ceremony_date=ceremony,
         official_date=official,
+    )
+
+
+def admitted(person_, cell, decision: dt.date, *, readmission: bool = False):
+    """A probationary member admitted by a decision of `decision`, the ceremony nine days later (the event's day)."""
+    return people.register_membership(
+        person_,
+        organization=cell,
+        status=MembershipStatus.PROBATIONARY,
+        decision_date=decision,
+        ceremony_date=decision + dt.timedelta(days=9),
+        is_readmission=readmission,
+        kind=MembershipEventKind.ADMITTED,
+        on=decision + dt.timedelta(days=9),
     )
 
 

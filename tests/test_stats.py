@@ -25,7 +25,7 @@ import pytest
 from ketnap.pipeline import domain
 from ketnap.pipeline.enums import Stage
 from ketnap.pipeline.models import Step
-from ketnap.registry.enums import Gender, MembershipEventKind, MembershipStatus, OrgKind
+from ketnap.registry.enums import Gender, MembershipEventKind, OrgKind
 from ketnap.registry.models import CodeItem, Person
 from ketnap.registry.services import organizations, people
 from ketnap.stats import bieu, funnel, pool
@@ -48,19 +48,6 @@ def staff(unit, name, *, born, gender=Gender.FEMALE, **coded):
     plain = {k: coded.pop(k) for k in ("youth_union_member", "in_cadre_planning") if k in coded}
     fields = {kind: code(kind, value) for kind, value in coded.items()}
     return f.person(unit, name, born=born, gender=gender, **fields, **plain)
-
-
-def admit(person, cell, decision, *, readmission=False):
-    return people.register_membership(
-        person,
-        organization=cell,
-        status=MembershipStatus.PROBATIONARY,
-        decision_date=decision,
-        ceremony_date=decision + dt.timedelta(days=9),
-        is_readmission=readmission,
-        kind=MembershipEventKind.ADMITTED,
-        on=decision + dt.timedelta(days=9),
-    )
 
 
 def walk(candidate, steps):
@@ -93,7 +80,7 @@ def data(world, personas):
         employment_type="vien_chuc",
         **common,
     )
-    admit(mai, a1, D(2025, 4, 1))
+    f.admitted(mai, a1, D(2025, 4, 1))
     hung = staff(
         world.dept_a2,
         "Lương Văn Hùng",
@@ -106,7 +93,7 @@ def data(world, personas):
         employment_type="cong_chuc",
         **common,
     )
-    admit(hung, a2, D(2025, 6, 15), readmission=True)
+    f.admitted(hung, a2, D(2025, 6, 15), readmission=True)
     lan = staff(
         dept_a3,
         "Đỗ Thị Lan",
@@ -117,12 +104,12 @@ def data(world, personas):
         political_theory="none",
         employment_type="hdld_xac_dinh",
     )
-    admit(lan, a3, D(2025, 7, 1))
+    f.admitted(lan, a3, D(2025, 7, 1))
     organizations.merge([a3], into=a1, on=D(2025, 9, 1))
     thu = staff(
         world.dept_a2, "Trịnh Thị Thu", born=D(1970, 2, 2), ethnicity="01", professional_level="dai_hoc", **common
     )
-    thu_membership = admit(thu, a2, D(2024, 3, 3))
+    thu_membership = f.admitted(thu, a2, D(2024, 3, 3))
     people.recognise_official(thu_membership, official_date=D(2025, 3, 13), on=D(2025, 3, 20))
     son = staff(
         world.dept_a1,
@@ -134,9 +121,9 @@ def data(world, personas):
         political_theory="cao_cap",
         **common,
     )
-    admit(son, a1, D(2024, 10, 10))
+    f.admitted(son, a1, D(2024, 10, 10))
     tu = staff(world.dept_b1, "Phan Văn Tú", born=D(1985, 5, 5), gender=Gender.MALE)
-    admit(tu, world.cell_b1, D(2025, 5, 5))
+    f.admitted(tu, world.cell_b1, D(2025, 5, 5))
     bao = staff(world.dept_a1, "Ngô Văn Bảo", born=D(1960, 1, 1), gender=Gender.MALE)
     bao_membership = f.member(bao, a1, decision=D(2000, 1, 1))
     bao_membership.exempt_from_activities = True
@@ -369,7 +356,7 @@ def test_bieu2_counts_base_committees_and_base_cells_apart(data):
     On top of the dataset: a chi bộ cơ sở under the Sở whose only staff member, Hoa, is admitted on 03/03/2025."""
     cell = f.org("TTKS", "Chi bộ Trung tâm Kiểm soát bệnh tật", OrgKind.BASE_CELL, data.upper)
     unit = f.unit("UTTKS", "Trung tâm Kiểm soát bệnh tật", covered_by=cell)
-    admit(staff(unit, "Mạc Thị Hoa", born=D(1990, 2, 2)), cell, D(2025, 3, 3))
+    f.admitted(staff(unit, "Mạc Thị Hoa", born=D(1990, 2, 2)), cell, D(2025, 3, 3))
     table = bieu.new_members(data.upper, Y2025)
     got = figures(table)
     assert {key: value for key, value in got.items() if key[0] == III} == {

@@ -14,8 +14,7 @@ from django.db import connection
 
 from ketnap.pipeline.enums import Stage, StepKind
 from ketnap.pipeline.models import Candidate, Step
-from ketnap.registry.enums import Gender, MembershipEventKind, MembershipStatus, OrgKind
-from ketnap.registry.services import people
+from ketnap.registry.enums import Gender, OrgKind
 from ketnap.registry.services.dates import today
 from ketnap.stats import targets
 from ketnap.stats.models import PeriodKind
@@ -73,19 +72,6 @@ def counting():
         yield log
 
 
-def admit(person, cell, decision: dt.date):
-    return people.register_membership(
-        person,
-        organization=cell,
-        status=MembershipStatus.PROBATIONARY,
-        decision_date=decision,
-        ceremony_date=decision + dt.timedelta(days=9),
-        is_readmission=False,
-        kind=MembershipEventKind.ADMITTED,
-        on=decision + dt.timedelta(days=9),
-    )
-
-
 def road(person, cell, started: dt.date, stages: list[tuple[str, str, int]]) -> Candidate:
     """A candidate put on the list on `started`, then each (step kind, stage after, days later) as recorded rows."""
     candidate = Candidate.objects.create(
@@ -116,7 +102,7 @@ def people_of(unit, prefix: str, n: int, *, members: int, cell, candidates: int)
         f.person(unit, f"{prefix} Văn Số{'i' * k}", gender=Gender.MALE, born=D(1990 + k % 9, 1, 2)) for k in range(n)
     ]
     for k, person in enumerate(staff[:members]):
-        admit(person, cell, D(2019 + k % 7, 3, 1 + k % 20))
+        f.admitted(person, cell, D(2019 + k % 7, 3, 1 + k % 20))
     for k, person in enumerate(staff[members : members + candidates]):
         road(person, cell, today() - dt.timedelta(days=700 - 37 * k), ROAD[: 1 + k % len(ROAD)])
     return staff
@@ -128,7 +114,7 @@ def cell(world, personas):
     hospital B too (so that the register is wider than hospital A from the start)."""
     people_of(world.dept_a1, "Đỗ", 14, members=5, cell=world.cell_a1, candidates=6)
     people_of(world.dept_b1, "Lý", 3, members=1, cell=world.cell_b1, candidates=1)
-    admit(f.person(world.dept_a1, "Mạc Thị Nay"), world.cell_a1, today() - dt.timedelta(days=30))
+    f.admitted(f.person(world.dept_a1, "Mạc Thị Nay"), world.cell_a1, today() - dt.timedelta(days=30))
     targets.set_target(
         world.cell_a1,
         kind=PeriodKind.YEAR,
@@ -206,7 +192,7 @@ def test_a_split_chi_bo_counts_for_the_part_that_holds_the_member_now(world):
     kept = {}
     for unit, name in ((u1, "Châu Thị Một"), (u2, "Châu Thị Hai")):
         kept[unit.pk] = f.person(unit, name, born=D(1995, 6, 1))
-        admit(kept[unit.pk], nhi, decided)
+        f.admitted(kept[unit.pk], nhi, decided)
     parts = [f.org(f"BVA-NHI{k}", f"Chi bộ Nhi {k}", OrgKind.CELL, world.hospital_a, on=split_on) for k in (1, 2)]
     organizations.split(nhi, [(parts[0], [u1]), (parts[1], [u2])], on=split_on)
 
