@@ -35,6 +35,7 @@ queries plus one for the counts, whatever the number of people.
 """
 
 import bisect
+import contextlib
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -43,7 +44,7 @@ from typing import NamedTuple
 
 from django.apps import apps as global_apps
 from django.db import transaction
-from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
 
 from ketnap.pipeline.enums import Stage
 from ketnap.pipeline.models import Candidate, Step
@@ -66,6 +67,7 @@ from ketnap.stats.models import (
     KeptAdmission,
     KeptMemberSpan,
     KeptStay,
+    KeptVersion,
     OrgFigures,
 )
 
@@ -261,6 +263,29 @@ def catch_up() -> None:
         _run(callback.batch)
 
 
+@contextlib.contextmanager
+def exclusive() -> Iterator[None]:
+    """A transaction that no recompute of the kept rows runs beside (what is computed from them, consistently)."""
+    with transaction.atomic():
+        _lock()
+        yield
+
+
+STAYS = "stays"
+
+
+def stays_version() -> int:
+    """The version of the kept stays (KeptVersion "stays"), after this transaction's own writes are kept."""
+    catch_up()
+    return KeptVersion.objects.filter(name=STAYS).values_list("value", flat=True).first() or 0
+
+
+def _stays_moved(m: _Models) -> None:
+    if m is LIVE:  # a migration's rebuild runs before the counter exists: nothing is computed from it yet
+        if not KeptVersion.objects.filter(name=STAYS).update(value=F("value") + 1):
+            KeptVersion.objects.create(name=STAYS, value=1)
+
+
 def _lock() -> None:
     """One recompute at a time: the last to commit reads what every earlier one wrote. SQLite's writers queue already
     (transaction_mode IMMEDIATE); PostgreSQL takes a transaction-scoped advisory lock that nothing else uses."""
@@ -325,6 +350,7 @@ def _rebuild_kept_rows(m: _Models) -> None:
     _insert_spans(m, _spans(m, None))
     m.KeptStay.objects.all().delete()
     _insert_stays(m, _stays(m, None))
+    _stays_moved(m)
     m.CurrentUnitFigures.objects.all().delete()
     _insert_units(m, _unit_figures(m, None, None))
 
@@ -686,6 +712,7 @@ def _write_stays(m: _Models, candidate_ids: set[int]) -> None:
     for start in range(0, len(ids), BATCH):
         m.KeptStay.objects.filter(candidate_id__in=ids[start : start + BATCH]).delete()
     _insert_stays(m, rows)
+    _stays_moved(m)
 
 
 def _insert_stays(m: _Models, rows: StayRows) -> None:

@@ -225,3 +225,35 @@ class CurrentUnitFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id}/{self.unit_id}: {self.staff}/{self.members}, quần chúng {self.pool}"
+
+
+class KeptVersion(models.Model):
+    """A counter moved by every write of the kept rows it names ("stays": KeptStay, after any change of a candidate or
+    a step), so that what is computed from them once (ForecastBase) knows when it is out of date."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value}"
+
+
+class ForecastBase(models.Model):
+    """The whole register's past stays of the stages before the decision, as the forecast's events on the axis of days
+    waited (stats.targets, pool "toàn bộ dữ liệu"), for one day and one version of the stays. Computed by the first
+    forecast of the day that needs them (and again after a change of any candidate's road), so that a chi bộ's
+    forecast reads its own history, not every candidate of the register. `stage` -1: the rows of (day, version) are
+    complete."""
+
+    day = models.DateField()
+    version = models.BigIntegerField()
+    stage = models.SmallIntegerField()  # stats.targets: the stage's number in sorted(PRE_DECISION)
+    x = models.IntegerField()
+    gone = models.IntegerField()
+    hit = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "version", "stage"], name="forecastbase_day_version")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} v{self.version} {self.stage}@{self.x}: -{self.gone} +{self.hit}"

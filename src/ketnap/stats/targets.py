@@ -794,6 +794,56 @@ def _open(facts: Facts):
     return Candidate.objects.filter(organization__in=active, stage__in=PRE_DECISION).order_by()
 
 
+MARKER = -1  # ForecastBase.stage of the row that says a (day, version) is complete
+
+
+def _events_sql(stays: str, pools: str = "") -> str:
+    """The events of the stays of CTE `stays` on the axis of days waited, per (`pools` columns,) stage and day x: how
+    many stop being comparable (gone) and how many start or stop counting as decided (hit) — see `_forecast_sql`."""
+    return (
+        f"SELECT {pools}stage, x, SUM(gone) AS gone, SUM(hit) AS hit FROM (\n"
+        f"  SELECT {pools}stage, reach + 1 AS x, 1 AS gone, CASE WHEN decided <= reach THEN -1 ELSE 0 END AS hit\n"
+        f"  FROM {stays}\n"
+        f"  UNION ALL SELECT {pools}stage, decided, 0, 1 FROM {stays} WHERE decided <= reach\n"
+        f") e GROUP BY {pools}stage, x"
+    )
+
+
+def register_events(today: dt.date) -> tuple:
+    """(day, version) of the whole register's events for a forecast on `today` (stats.models.ForecastBase), computed
+    first if this version of the candidates' roads has none for the day: every stage before the decision in one
+    statement, under the lock of the kept rows so that no change of a road falls between the version and the rows.
+    Rows of versions before the previous one are dropped (a forecast still reading the previous one finds it)."""
+    from ketnap.pipeline.transitions import PRE_DECISION
+    from ketnap.stats.models import ForecastBase
+
+    day = connection.ops.adapt_datefield_value(today)
+    version = figures.stays_version()
+    ready = ForecastBase.objects.filter(day=today, version=version, stage=MARKER)
+    if ready.exists():
+        return day, version
+    with figures.exclusive():
+        version = figures.stays_version()
+        ready = ForecastBase.objects.filter(day=today, version=version, stage=MARKER)
+        if not ready.exists():
+            ForecastBase.objects.filter(version__lt=version - 1).delete()
+            ForecastBase.objects.filter(day=today, version=version).delete()
+            stages = sorted(PRE_DECISION)
+            horizon = (dt.date(today.year, 12, 31) - today).days
+            road_sql, road_params = _road(stages).query.sql_with_params()
+            entered_sql, stays_sql = _stays_sql(today, horizon, stages)
+            table = connection.ops.quote_name(ForecastBase._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"WITH road AS ({road_sql}),\nentered AS ({entered_sql}),\nstays AS ({stays_sql})\n"
+                    f"INSERT INTO {table} (day, version, stage, x, gone, hit)\n"
+                    f"SELECT %s, %s, stage, x, gone, hit FROM ({_events_sql('stays')}) events",
+                    [*road_params, day, version],
+                )
+            ForecastBase.objects.create(day=today, version=version, stage=MARKER, x=0, gone=0, hit=0)
+    return day, version
+
+
 def _forecast_sql(facts: Facts, select: str, stages: list[str]) -> tuple[str, list]:
     """One statement that scores every open candidate of the subtree (CTE `scored`: id, person_id, org, stage, days,
     position, pool, cases, p) and ends with `select` over it.
@@ -803,17 +853,23 @@ def _forecast_sql(facts: Facts, select: str, stages: list[str]) -> tuple[str, li
     sum over each pool's events, ordered by day, answers every wait asked of it in one pass: how many stays are
     comparable (all less those gone) and how many of them decided. The pools: the candidate's chi bộ (1), its base
     organisation (2) — each only where it holds MIN_CASES stays of the stage at all, else it can never be used — and
-    the whole register (3, used with any comparable stay). Only the stages the candidates are at are read (`stages`).
+    the whole register (3, used with any comparable stay). Only the roads of the base organisations the subtree lies
+    in or holds are read, and only for the stages the candidates are at (`stages`); the whole register's events are
+    computed once a day and version of the roads (`register_events`).
     """
     from ketnap.pipeline.models import Candidate
     from ketnap.pipeline.transitions import PRE_DECISION
+    from ketnap.stats.models import ForecastBase
 
     today = facts.today
     horizon = (dt.date(today.year, 12, 31) - today).days
     open_ = _open(facts).annotate(days=Greatest(Value(0), Value(today.toordinal()) - DayNumber(F("stage_since"))))
     open_sql, open_params = open_.values("pk", "organization_id", "stage", "days").query.sql_with_params()
     base_sql, base_params = _base_of_sql(facts.org)
-    road_sql, road_params = _road(stages).query.sql_with_params()
+    day, version = register_events(today)
+    # pools 1 and 2 are the roads of the organisations in base_of (the CTE): no other road is read
+    nearby = _road(stages).filter(organization_id__in=RawSQL("SELECT org_id FROM base_of", ()))
+    road_sql, road_params = nearby.query.sql_with_params()
     entered_sql, stays_sql = _stays_sql(today, horizon, stages)
     quote, fields = connection.ops.quote_name, {f.name: f.column for f in Candidate._meta.concrete_fields}
     candidates = quote(Candidate._meta.db_table)
@@ -821,6 +877,7 @@ def _forecast_sql(facts: Facts, select: str, stages: list[str]) -> tuple[str, li
         quote(fields[name]) for name in ("id", "person", "organization", "stage", "stage_since")
     )
     waited = f"({today.toordinal()} - {_day(f'c.{c_since}')})"
+    register = quote(ForecastBase._meta.db_table)
     stage_numbers = " ".join(f"WHEN '{stage}' THEN {number}" for number, stage in enumerate(sorted(PRE_DECISION)))
     sql = f"""WITH base_of AS MATERIALIZED (SELECT pk AS org_id, base_id FROM ({base_sql}) b),
 road AS ({road_sql}),
@@ -841,8 +898,6 @@ parts AS MATERIALIZED (
   GROUP BY org, stage HAVING COUNT(*) >= %s
   UNION ALL
   SELECT 2, pkey, stage FROM by_base GROUP BY pkey, stage HAVING COUNT(*) >= %s
-  UNION ALL
-  SELECT DISTINCT 3, 0, stage FROM open_
 ),
 pooled AS MATERIALIZED (
   SELECT 1 AS pool, org AS pkey, stage, reach, decided FROM stays
@@ -850,8 +905,6 @@ pooled AS MATERIALIZED (
   UNION ALL
   SELECT 2, pkey, stage, reach, decided FROM by_base
   WHERE (pkey, stage) IN (SELECT pkey, stage FROM parts WHERE pool = 2)
-  UNION ALL
-  SELECT 3, 0, stage, reach, decided FROM stays WHERE stage IN (SELECT stage FROM open_)
 ),
 asked AS (
   SELECT id, 1 AS pool, org AS pkey, stage, days FROM open_
@@ -859,11 +912,9 @@ asked AS (
   UNION ALL SELECT id, 3, 0, stage, days FROM open_
 ),
 events AS (
-  SELECT pool, pkey, stage, x, 0 AS asked, SUM(gone) AS gone, SUM(hit) AS hit, NULL AS id FROM (
-    SELECT pool, pkey, stage, reach + 1 AS x, 1 AS gone, CASE WHEN decided <= reach THEN -1 ELSE 0 END AS hit
-    FROM pooled
-    UNION ALL SELECT pool, pkey, stage, decided, 0, 1 FROM pooled WHERE decided <= reach
-  ) e GROUP BY pool, pkey, stage, x
+  SELECT pool, pkey, stage, x, 0 AS asked, gone, hit, NULL AS id FROM ({_events_sql("pooled", "pool, pkey, ")}) e
+  UNION ALL SELECT 3, 0, stage, x, 0, gone, hit, NULL FROM {register}
+  WHERE day = %s AND version = %s AND stage IN (SELECT stage FROM open_)
   UNION ALL SELECT pool, pkey, stage, days, 1, 0, 0, id FROM asked
 ),
 running AS (
@@ -895,7 +946,7 @@ scored AS (
   FROM chances
 )
 {select}"""
-    params = [*base_params, *road_params, *open_params, *[MIN_CASES] * 8]
+    params = [*base_params, *road_params, *open_params, MIN_CASES, MIN_CASES, day, version, *[MIN_CASES] * 6]
     return sql, params
 
 
