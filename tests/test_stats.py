@@ -484,6 +484,24 @@ def test_source_pool_profile_and_member_share(data):
     )
 
 
+def test_a_long_tree_shows_one_level_and_says_so(data, monkeypatch):
+    """Issue 14: a province's tables list its hospitals' committees, not every chi bộ of every hospital (some 1,400 rows
+    at scale 10, 700 KB of page on a phone); each row links to its own page, and the totals are the same."""
+    day = dt.date.today()
+    full = pool.member_share(data.upper, day, Y2025)
+    full_profile, _ = pool.pool_profile(data.upper, day)
+    assert any(r.level == 2 for r in full.rows) and "dài hơn" not in full.note
+    monkeypatch.setattr(pool, "MAX_ROWS", len(full.rows) - 1)
+    short = pool.member_share(data.upper, day, Y2025)
+    profile, by_profession = pool.pool_profile(data.upper, day)
+    assert [r.level for r in short.rows] == [r.level for r in full.rows if r.level < 2]
+    assert short.rows[0].values == full.rows[0].values and profile.rows[0].values == full_profile.rows[0].values
+    levels_one = {r.values[0]: r.values for r in full.rows if r.level == 1}
+    assert {r.values[0]: r.values for r in short.rows if r.level == 1} == levels_one  # a row still counts its chi bộ
+    for table in (short, profile, by_profession):
+        assert f"dài hơn {len(full.rows) - 1} dòng" in table.note
+
+
 def test_past_dashboard_shows_the_tree_of_that_day(data, personas, login):
     client = login(personas.office_a)
     then = client.get(f"/thong-ke/{data.hospital_a.code}/?ngay=01/08/2025").content.decode()

@@ -17,7 +17,8 @@ from collections import Counter
 from collections.abc import Callable
 from functools import cached_property
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from ketnap.registry import indicators
@@ -43,6 +44,7 @@ from ketnap.stats.sqldates import born_by
 from ketnap.stats.tables import Column, Kind, Table, percent
 
 DEPTH = 2  # levels under the organisation shown as rows; deeper ones are reached from their own dashboard
+MAX_ROWS = 200  # … fewer levels when a table would be longer: it is read on a phone too
 YOUNG = 30  # "dưới 30 tuổi": the Youth Union age and the target group of source building
 Link = Callable[..., str | None] | None
 PROFILE = ("pool", "young", "university", "youth", "planning")
@@ -158,25 +160,19 @@ class Staff:
         out.update({f"profession:{key[5:]}": n for key, n in row.items() if key.startswith("prof_")})
         return out
 
-    @cached_property
-    def kept(self) -> list[tuple]:
-        """Today: the figures kept per organisation of the subtree and work unit (stats.figures.CurrentUnitFigures):
-        (organisation, unit, *UNIT_FIELDS)."""
+    def kept(self) -> QuerySet:
+        """Today: the figures kept per organisation of the subtree and work unit (stats.figures.CurrentUnitFigures)."""
         figures.catch_up()
         # IN (the subtree's ids by path): the path index first, then this table's index on the organisation
         under = Organization.objects.filter(path__startswith=self.org.path).values("pk")
-        rows = CurrentUnitFigures.objects.filter(organization_id__in=under)
-        return list(rows.values_list("organization_id", "unit_id", *figures.UNIT_FIELDS))
+        return CurrentUnitFigures.objects.filter(organization_id__in=under).order_by()
 
     @cached_property
     def per_unit(self) -> dict[int, tuple[int, int]]:
         """Work unit -> (staff, members)."""
         if self.today:
-            out: dict[int, tuple[int, int]] = {}
-            for _org, unit_id, staff, members, *_rest in self.kept:
-                before = out.get(unit_id, (0, 0))
-                out[unit_id] = (before[0] + staff, before[1] + members)
-            return out
+            counted = self.kept().values("unit_id").annotate(staff=Sum("staff"), members=Sum("members"))
+            return {row["unit_id"]: (row["staff"], row["members"]) for row in counted}
         rows, _person, unit = self.rows()
         counted = rows.order_by().values(unit).annotate(staff=Count("pk"), members=Count("pk", filter=Q(member=True)))
         return {row[unit]: (row["staff"], row["members"]) for row in counted}
@@ -195,28 +191,61 @@ class Staff:
         return out
 
     def _kept_per_org(self) -> dict[int, Counter]:
-        """per_org from the kept figures: the pool's counts summed per organisation; "young": born after the day's
-        cut (ISO dates compare as text)."""
-        cut = born_by(self.day, YOUNG).isoformat()
-        university = {
-            str(pk) for pk, group in CodeItem.objects.values_list("pk", "stat_group") if group in UNIVERSITY_AND_ABOVE
-        }
-        professions = [str(pk) for pk, _name in self.professions]
+        """per_org from the kept figures, summed per organisation by the database: the counts, and the entries of the
+        JSON columns — "young": born after the day's cut (ISO dates compare as text), "university": the levels of
+        UNIVERSITY_AND_ABOVE, and per profession."""
+        rows = self.kept()
         out: dict[int, Counter] = {}
-        for org_id, _unit, _staff, _members, pool, youth, planning, levels, jobs, births in self.kept:
-            counter = out.setdefault(org_id, Counter({key: 0 for key in PROFILE}))
-            counter["pool"] += pool
-            counter["youth"] += youth
-            counter["planning"] += planning
-            counter["university"] += sum(n for level, n in levels.items() if level in university)
-            counter["young"] += sum(n for born, n in births.items() if born > cut)
-            for key in ["", *professions]:
-                counter[f"profession:{key}"] += jobs.get(key, 0)
+        professions = {str(pk) for pk, _name in self.professions} | {""}
+        for org_id, pool_, youth, planning in (
+            rows.values("organization_id")
+            .annotate(p=Sum("pool"), y=Sum("youth"), c=Sum("planning"))
+            .values_list("organization_id", "p", "y", "c")
+        ):
+            counter = out[org_id] = Counter({key: 0 for key in PROFILE})
+            counter.update(pool=pool_, youth=youth, planning=planning)
+        university = [
+            str(pk) for pk, group in CodeItem.objects.values_list("pk", "stat_group") if group in UNIVERSITY_AND_ABOVE
+        ]
+        for org_id, what, key, n in _json_sums(rows, born_by(self.day, YOUNG).isoformat(), university):
+            if what == "profession":
+                if key in professions:
+                    out[org_id][f"profession:{key}"] += n
+            else:
+                out[org_id][what] += n
         return out
 
     def pool_people(self) -> list[int]:
         rows, _person, _unit = self.rows()
         return list(rows.filter(member=False).values_list("pk" if self.today else "person_id", flat=True))
+
+
+def _json_sums(rows: QuerySet, cut: str, university: list[str]) -> list[tuple[int, str, str | None, int]]:
+    """Over the kept unit rows `rows` (CurrentUnitFigures), the entries of their JSON counts summed per organisation
+    by the database: ("young", births after `cut`), ("university", levels in `university`), ("profession", each
+    key). SQLite's json_each and PostgreSQL's jsonb_each_text read the same objects."""
+    table_sql, params = rows.values("pk").query.sql_with_params()
+    each = "jsonb_each_text(u.{0}) AS j(key, value)" if connection.vendor == "postgresql" else "json_each(u.{0}) AS j"
+    table = connection.ops.quote_name(CurrentUnitFigures._meta.db_table)
+
+    def part(what: str, column: str, where: str, key: str) -> str:
+        by = "u.organization_id" if key == "NULL" else f"u.organization_id, {key}"
+        return (
+            f"SELECT u.organization_id, '{what}', {key}, SUM(CAST(j.value AS INTEGER)) FROM {table} u "
+            f"CROSS JOIN {each.format(column)} WHERE u.id IN ({table_sql}) {where} GROUP BY {by}"
+        )
+
+    levels = ", ".join(["%s"] * len(university))
+    sql = " UNION ALL ".join(
+        [
+            part("young", "births", "AND j.key > %s", "NULL"),
+            *([part("university", "levels", f"AND j.key IN ({levels})", "NULL")] if university else []),
+            part("profession", "professions", "", "j.key"),
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, cut, *([*params, *university] if university else []), *params])
+        return [(org_id, what, key, int(n)) for org_id, what, key, n in cursor.fetchall()]
 
 
 def staff_on(org: Organization, day: dt.date) -> Staff:
@@ -225,13 +254,24 @@ def staff_on(org: Organization, day: dt.date) -> Staff:
     return Staff(org, day)
 
 
+def shown_depth(nodes: list[indicators.Node]) -> int:
+    """How many levels under the organisation the tables show: DEPTH, or fewer while that would pass MAX_ROWS rows (a
+    province office sees its hospitals' party committees, each linking to its own page with its chi bộ)."""
+    depth = DEPTH
+    while depth > 1 and len(indicators.flatten(nodes, depth)) > MAX_ROWS:
+        depth -= 1
+    return depth
+
+
 def _shown(nodes: list[indicators.Node]) -> tuple[list[indicators.Node], dict[int, indicators.Node]]:
-    """The rows (the organisation and DEPTH levels under it) and, for each node of the subtree, the row it counts in."""
-    shown = indicators.flatten(nodes, DEPTH)
+    """The rows (the organisation and shown_depth levels under it) and, for each node of the subtree, the row it counts
+    in."""
+    depth = shown_depth(nodes)
+    shown = indicators.flatten(nodes, depth)
     row_of: dict[int, indicators.Node] = {}
 
     def walk(node: indicators.Node, row: indicators.Node) -> None:
-        here = node if node.depth <= DEPTH else row
+        here = node if node.depth <= depth else row
         row_of[node.org_id] = here
         for child in node.children:
             walk(child, here)
@@ -239,6 +279,16 @@ def _shown(nodes: list[indicators.Node]) -> tuple[list[indicators.Node], dict[in
     for node in nodes:
         walk(node, node)
     return shown, row_of
+
+
+def _depth_note(nodes: list[indicators.Node]) -> str:
+    """Said under a table that shows fewer levels than DEPTH (shown_depth)."""
+    if shown_depth(nodes) == DEPTH:
+        return ""
+    return " " + _(
+        "Bảng chỉ liệt kê các tổ chức trực thuộc (kể cả các chi bộ, bảng sẽ dài hơn %(n)s dòng): bấm tên một tổ chức "
+        "để xem các chi bộ của tổ chức đó."
+    ) % {"n": MAX_ROWS}
 
 
 def _per_row(shown, row_of, values: dict[int, Counter]) -> dict[int, Counter]:
@@ -253,7 +303,7 @@ def _per_row(shown, row_of, values: dict[int, Counter]) -> dict[int, Counter]:
     def visit(node) -> Counter:
         total = Counter(own.get(node.org_id, Counter()))
         for child in node.children:
-            if child.depth <= DEPTH:
+            if row_of.get(child.org_id) is child:  # a row of its own
                 total.update(visit(child))
         totals[node.org_id] = total
         return total
@@ -300,7 +350,8 @@ def member_share(
         note=_(
             "Nhân sự: viên chức, người lao động đang làm việc tại khoa/phòng do tổ chức phụ trách; % = nhân sự là đảng "
             "viên / nhân sự. Kết nạp: theo ngày quyết định kết nạp, vào tổ chức đã kết nạp. Cây tổ chức tại ngày xem."
-        ),
+        )
+        + _depth_note(nodes),
     )
     for node in shown:
         c = node.totals
@@ -418,7 +469,8 @@ def pool_profile(org: Organization, day: dt.date, link: Link = None, staff: Staf
             "Quần chúng: nhân sự chưa là đảng viên. Tuổi tính tại ngày xem; đại học trở lên gồm đại học, thạc sĩ, "
             "tiến sĩ (BS chuyên khoa I, II, nội trú tính theo nhóm tương ứng). Đoàn viên, quy hoạch: thông tin "
             "hiện tại."
-        ),
+        )
+        + _depth_note(staff.tree),
     )
     for node in shown:
         c = per_row.get(node.org_id, Counter())
@@ -446,7 +498,8 @@ def pool_profile(org: Organization, day: dt.date, link: Link = None, staff: Staf
         [Column("name", _("Tổ chức đảng")), Column("pool", _("Quần chúng"), Kind.INT)]
         + [Column(f"p{i}", name, Kind.INT) for i, (_key, name) in enumerate(keys)],
         subtitle=subtitle,
-        note=_("Theo ngành / chức danh nghề nghiệp ghi ở hồ sơ nhân sự (thông tin hiện tại)."),
+        note=_("Theo ngành / chức danh nghề nghiệp ghi ở hồ sơ nhân sự (thông tin hiện tại).")
+        + _depth_note(staff.tree),
     )
     for node in shown:
         c = per_row.get(node.org_id, Counter())
