@@ -143,11 +143,17 @@ class Tally:
         self.latencies: dict[str, list[float]] = collections.defaultdict(list)
         self.requests = 0
         self.seconds = 0.0
+        self.every_request = 0  # warm-up included: what the CPU seconds below were spent on
+        self.server_cpu = 0.0  # seconds of CPU: the server's processes, and this load generator's
+        self.client_cpu = 0.0
         self.load: list[float] = []  # the 1-minute load average at the start and end of each slice
         self.lock = threading.Lock()
 
-    def add(self, name: str, status: int, made: int, took_ms: float) -> None:
+    def add(self, name: str, status: int, made: int, took_ms: float | None) -> None:
         with self.lock:
+            self.every_request += made
+            if took_ms is None:  # warm-up
+                return
             self.statuses[status] += 1
             self.requests += made
             self.latencies[name].append(took_ms)
@@ -164,6 +170,13 @@ class Tally:
             "timeouts_or_drops": self.statuses.get(0, 0),
             "p50_ms": percentile(every, 0.5) if every else None,
             "p95_ms": percentile(every, 0.95) if every else None,
+            # where the two cores went: the server's CPU per request, and the load generator's (on the same cores)
+            "server_cpu_ms_per_request": round(1000 * self.server_cpu / self.every_request, 1)
+            if self.every_request
+            else None,
+            "client_cpu_ms_per_request": round(1000 * self.client_cpu / self.every_request, 1)
+            if self.every_request
+            else None,
             "load_average_1min_mean": round(statistics.mean(self.load), 1) if self.load else None,
             "load_average_1min_range": [min(self.load), max(self.load)] if self.load else None,
             "pages": {
@@ -184,7 +197,20 @@ def log_in(base: str, users: int) -> list[Session]:
     return sessions
 
 
-def drive(sessions: list[Session], known: dict, tally: Tally, seconds: float, warmup: float) -> None:
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of a server: its process and its worker processes (/proc/PID/stat, fields 14 and 15)."""
+    total = 0
+    try:
+        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        for process in [pid, *children]:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    except (FileNotFoundError, ProcessLookupError):  # a worker replaced between the reads
+        pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def drive(sessions: list[Session], known: dict, tally: Tally, seconds: float, warmup: float, server_pid: int) -> None:
     """Everyone asks without pause for `seconds` (after `warmup` seconds not counted); a request still running at
     the end finishes and counts, and the slice is as long as the last one took."""
     pages = [name for name, _w in READS] + ["mentor_note_write"]
@@ -202,14 +228,16 @@ def drive(sessions: list[Session], known: dict, tally: Tally, seconds: float, wa
                 status, made = calls[name]()
             except (OSError, urllib.error.URLError):  # a timeout or a dropped connection: a failure, counted
                 status, made = 0, 1
-            if began >= counted_from:
-                tally.add(name, status, made, (time.monotonic() - began) * 1000)
+            tally.add(name, status, made, (time.monotonic() - began) * 1000 if began >= counted_from else None)
 
     threads = [threading.Thread(target=person, args=(s,), daemon=True) for s in sessions]
+    server_before, client_before = cpu_seconds(server_pid), sum(os.times()[:2])
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    tally.server_cpu += cpu_seconds(server_pid) - server_before
+    tally.client_cpu += sum(os.times()[:2]) - client_before
     tally.seconds += max(time.monotonic() - counted_from, seconds)
     tally.load.append(round(os.getloadavg()[0], 1))
 
@@ -247,7 +275,7 @@ def compare(configs: list[dict], env: dict, data_dir: str, args) -> list[dict]:
         for number in range(slices):
             for server in servers:
                 warmup = args.warmup if number == 0 else 2  # later slices: the previous server's requests drain
-                drive(server["sessions"], known, server["tally"], args.seconds / slices, warmup)
+                drive(server["sessions"], known, server["tally"], args.seconds / slices, warmup, server["process"].pid)
                 server["rss"].append(round(server_rss_kb(server["process"].pid) / 1024, 1))
                 figures = server["tally"].figures()
                 print(f"  slice {number + 1}/{slices}, {server['server']}: {figures['requests_per_second']}/s so far")
@@ -329,6 +357,8 @@ def summary_line(run: dict) -> str:
     return (
         f"{run['shape'] or run['server']}: {run['requests_per_second']} requests/s, p50 {run['p50_ms']} ms, "
         f"p95 {run['p95_ms']} ms, errors {run['errors']}, timeouts/drops {run['timeouts_or_drops']}, "
+        f"CPU per request: server {run.get('server_cpu_ms_per_request')} ms, load generator "
+        f"{run.get('client_cpu_ms_per_request')} ms, "
         f"load average (1 min) mean {run['load_average_1min_mean']}, range {run['load_average_1min_range']}"
     )
 
@@ -341,14 +371,15 @@ def summary(result: dict) -> str:
         f"{result['machine']} · git {git['commit']} + {git['uncommitted_files']} uncommitted files\n",
         "Targets (recorded, not asserted): ≥ 100 requests/s, p95 ≤ 1 s, 0 errors. Rows: servers up at once on the "
         f"same data copy, driven in turn in slices of {result['slice_seconds']} s; the first is the baseline.\n",
-        "| server | requests/s | p50 ms | p95 ms | errors | timeouts | memory MB (max) | load average (1 min): mean "
-        "(range) |",
-        "|---|---|---|---|---|---|---|---|",
+        "| server | requests/s | p50 ms | p95 ms | errors | timeouts | CPU ms per request: server / load generator "
+        "| memory MB (max) | load average (1 min): mean (range) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for run in result["runs"]:
         lines.append(
             f"| {run['shape'] or run['server']} | {run['requests_per_second']} | {run['p50_ms']} | {run['p95_ms']} | "
-            f"{run['errors']} | {run['timeouts_or_drops']} | {run['server_rss_mb_max']} | "
+            f"{run['errors']} | {run['timeouts_or_drops']} | {run.get('server_cpu_ms_per_request')} / "
+            f"{run.get('client_cpu_ms_per_request')} | {run['server_rss_mb_max']} | "
             f"{run['load_average_1min_mean']} ({run['load_average_1min_range']}) |"
         )
     pages = sorted({name for run in result["runs"] for name in run["pages"]})

@@ -484,9 +484,9 @@ def test_source_pool_profile_and_member_share(data):
     )
 
 
-def test_a_long_tree_shows_one_level_and_says_so(data, monkeypatch):
-    """Issue 14: a province's tables list its hospitals' committees, not every chi bộ of every hospital (some 1,400 rows
-    at scale 10, 700 KB of page on a phone); each row links to its own page, and the totals are the same."""
+def test_a_long_tree_leaves_the_chi_bo_inside_base_organisations_out_and_says_so(data, monkeypatch):
+    """Issue 14: past MAX_ROWS rows a table lists the base organisations, not every chi bộ inside them; each row links
+    to its own page, and the totals are the same."""
     day = dt.date.today()
     full = pool.member_share(data.upper, day, Y2025)
     full_profile, _ = pool.pool_profile(data.upper, day)

@@ -50,6 +50,20 @@ def test_home_shows_the_tree_with_counts(login, world, personas):
     assert "66,7%" in body  # members as % of staff, Vietnamese decimal comma
 
 
+def test_a_long_home_tree_leaves_the_chi_bo_inside_base_organisations_out(login, world, personas, monkeypatch):
+    """Issue 14: a province office's home listed every chi bộ of 300 hospitals (1,372 rows, 530 kB on a phone); past
+    HOME_ROWS rows the tree stops at the base organisations, each with the number of organisations under it."""
+    from ketnap.web.views import registry as views
+
+    client = login(personas.office_a)
+    assert [n.code for n in client.get(reverse("home")).context["rows"]] == ["BVA", "BVA-NGOAI", "BVA-NOI"]
+    monkeypatch.setattr(views, "HOME_ROWS", 2)
+    response = client.get(reverse("home"))
+    assert [n.code for n in response.context["rows"]] == ["BVA"]  # the root stays, whatever its kind
+    assert response.context["rows"][0].totals.staff == 3  # the counts still hold the whole subtree
+    assert "2 tổ chức trực thuộc" in response.content.decode()
+
+
 def test_home_as_of_a_past_date_shows_that_days_tree(login, world, personas):
     from ketnap.registry.services import organizations
 

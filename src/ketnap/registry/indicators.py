@@ -207,6 +207,19 @@ def attach(nodes: list[Node], name: str, per_org: dict[int, int]) -> None:
         visit(node)
 
 
+def rows_within(nodes: list[Node], max_depth: int, max_rows: int) -> list[Node]:
+    """flatten(nodes, max_depth), or, when that passes `max_rows`, without what lies inside a base organisation (its
+    chi bộ trực thuộc and đảng bộ bộ phận): a province's page lists its hospitals' committees, each a link to its
+    own page with its chi bộ, rather than some 1,400 rows (530 kB on a phone)."""
+    from ketnap.registry.enums import OrgKind
+
+    rows = flatten(nodes, max_depth)
+    if len(rows) <= max_rows:
+        return rows
+    inside = {OrgKind.CELL, OrgKind.SUB_COMMITTEE}
+    return [node for node in rows if node.depth == 0 or node.kind not in inside]
+
+
 def flatten(nodes: list[Node], max_depth: int | None = None) -> list[Node]:
     out: list[Node] = []
 

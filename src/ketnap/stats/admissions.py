@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 
 from ketnap.registry.enums import MembershipEventKind
 from ketnap.registry.models import Organization, OrganizationSuccession
@@ -111,6 +112,12 @@ def counts(period: Period | None = None, within: "Attribution | None" = None, by
     return out
 
 
+def id_list(ids) -> RawSQL:
+    """The right side of an `__in` filter for many ids, written as integer literals: Django prepares each parameter
+    of a list in Python (some 10 µs each: 40 ms for a province's 1,400 organisations, three times a page)."""
+    return RawSQL(",".join(str(int(pk)) for pk in sorted(ids)) or "NULL", ())
+
+
 class Attribution:
     """Maps the organisation an admission was made in to a node of the tree being shown.
 
@@ -134,7 +141,7 @@ class Attribution:
         self.successors: dict[int, list[int]] = {}  # of each of them, all (a split's other parts too), in order
         frontier = self.node_ids
         while frontier:  # a query per link of the longest chain, and one that finds nothing more
-            into = OrganizationSuccession.objects.filter(successor_id__in=sorted(frontier)).values("predecessor_id")
+            into = OrganizationSuccession.objects.filter(successor_id__in=id_list(frontier)).values("predecessor_id")
             edges = (
                 OrganizationSuccession.objects.filter(predecessor_id__in=into)
                 .order_by("on", "id")
@@ -155,7 +162,7 @@ class Attribution:
                 self.prepare(self.node_ids)
                 found = [self._paths[n] for n in self.node_ids if n in self._paths]
             else:  # the root's path, and the paths of the nodes that lie elsewhere now (moved in since)
-                elsewhere = Organization.objects.filter(pk__in=sorted(self.node_ids)).exclude(
+                elsewhere = Organization.objects.filter(pk__in=id_list(self.node_ids)).exclude(
                     path__startswith=self.root.path
                 )
                 found = [self.root.path, *elsewhere.values_list("path", flat=True)]
@@ -169,7 +176,7 @@ class Attribution:
     def organizations(self) -> QuerySet:
         """The organisations whose rows can count in the tree: under a node by path (the ancestor fallback), or a
         predecessor of one."""
-        query = Q(pk__in=sorted(self.predecessors))
+        query = Q(pk__in=id_list(self.predecessors))
         for prefix in self.prefixes():
             query |= Q(path__startswith=prefix)
         return Organization.objects.filter(query).values("pk")

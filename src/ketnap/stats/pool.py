@@ -109,6 +109,7 @@ class Staff:
 
     def __init__(self, org: Organization, day: dt.date):
         self.org, self.day, self.today = org, day, _is_today(day)
+        self.unit_rows: dict[int, tuple[int | None, str]] = {}  # unit -> (parent, name), when read with per_unit
 
     @cached_property
     def tree(self) -> list[indicators.Node]:
@@ -171,8 +172,13 @@ class Staff:
     def per_unit(self) -> dict[int, tuple[int, int]]:
         """Work unit -> (staff, members)."""
         if self.today:
-            counted = self.kept().values("unit_id").annotate(staff=Sum("staff"), members=Sum("members"))
-            return {row["unit_id"]: (row["staff"], row["members"]) for row in counted}
+            counted = self.kept().values("unit_id", "unit__parent_id", "unit__name")
+            counted = counted.annotate(staff=Sum("staff"), members=Sum("members"))
+            out = {}
+            for row in counted:  # the units' parents and names come along (_unit_tree reads only those above)
+                out[row["unit_id"]] = (row["staff"], row["members"])
+                self.unit_rows[row["unit_id"]] = (row["unit__parent_id"], row["unit__name"])
+            return out
         rows, _person, unit = self.rows()
         counted = rows.order_by().values(unit).annotate(staff=Count("pk"), members=Count("pk", filter=Q(member=True)))
         return {row[unit]: (row["staff"], row["members"]) for row in counted}
@@ -254,24 +260,15 @@ def staff_on(org: Organization, day: dt.date) -> Staff:
     return Staff(org, day)
 
 
-def shown_depth(nodes: list[indicators.Node]) -> int:
-    """How many levels under the organisation the tables show: DEPTH, or fewer while that would pass MAX_ROWS rows (a
-    province office sees its hospitals' party committees, each linking to its own page with its chi bộ)."""
-    depth = DEPTH
-    while depth > 1 and len(indicators.flatten(nodes, depth)) > MAX_ROWS:
-        depth -= 1
-    return depth
-
-
 def _shown(nodes: list[indicators.Node]) -> tuple[list[indicators.Node], dict[int, indicators.Node]]:
-    """The rows (the organisation and shown_depth levels under it) and, for each node of the subtree, the row it counts
-    in."""
-    depth = shown_depth(nodes)
-    shown = indicators.flatten(nodes, depth)
+    """The rows (the organisation and DEPTH levels under it, within MAX_ROWS: indicators.rows_within) and, for each
+    node of the subtree, the row it counts in."""
+    shown = indicators.rows_within(nodes, DEPTH, MAX_ROWS)
+    ids = {node.org_id for node in shown}
     row_of: dict[int, indicators.Node] = {}
 
     def walk(node: indicators.Node, row: indicators.Node) -> None:
-        here = node if node.depth <= depth else row
+        here = node if node.org_id in ids else row
         row_of[node.org_id] = here
         for child in node.children:
             walk(child, here)
@@ -281,13 +278,13 @@ def _shown(nodes: list[indicators.Node]) -> tuple[list[indicators.Node], dict[in
     return shown, row_of
 
 
-def _depth_note(nodes: list[indicators.Node]) -> str:
-    """Said under a table that shows fewer levels than DEPTH (shown_depth)."""
-    if shown_depth(nodes) == DEPTH:
+def _rows_note(nodes: list[indicators.Node]) -> str:
+    """Said under a table that leaves out the chi bộ inside base organisations (indicators.rows_within)."""
+    if len(indicators.rows_within(nodes, DEPTH, MAX_ROWS)) == len(indicators.flatten(nodes, DEPTH)):
         return ""
     return " " + _(
-        "Bảng chỉ liệt kê các tổ chức trực thuộc (kể cả các chi bộ, bảng sẽ dài hơn %(n)s dòng): bấm tên một tổ chức "
-        "để xem các chi bộ của tổ chức đó."
+        "Bảng không liệt kê các chi bộ trực thuộc đảng ủy cơ sở (kể cả chúng, bảng sẽ dài hơn %(n)s dòng): bấm tên "
+        "một tổ chức để xem các chi bộ của tổ chức đó."
     ) % {"n": MAX_ROWS}
 
 
@@ -351,7 +348,7 @@ def member_share(
             "Nhân sự: viên chức, người lao động đang làm việc tại khoa/phòng do tổ chức phụ trách; % = nhân sự là đảng "
             "viên / nhân sự. Kết nạp: theo ngày quyết định kết nạp, vào tổ chức đã kết nạp. Cây tổ chức tại ngày xem."
         )
-        + _depth_note(nodes),
+        + _rows_note(nodes),
     )
     for node in shown:
         c = node.totals
@@ -362,11 +359,14 @@ def member_share(
     return table
 
 
-def _unit_tree(unit_ids, day: dt.date) -> tuple[dict[int, int | None], dict[int, str]]:
-    """These units and the units above them: parent and name (the name of that day on a past day)."""
-    parents: dict[int, int | None] = {}
-    names: dict[int, str] = {}
-    missing = set(unit_ids)
+def _unit_tree(unit_ids, day: dt.date, known=None) -> tuple[dict[int, int | None], dict[int, str]]:
+    """These units and the units above them: parent and name (the name of that day on a past day). `known`: unit ->
+    (parent, name) already read."""
+    known = known or {}
+    parents: dict[int, int | None] = {pk: parent for pk, (parent, _name) in known.items()}
+    names: dict[int, str] = {pk: name for pk, (_parent, name) in known.items()}
+    missing = {pk for pk in unit_ids if pk not in known}
+    missing |= {parent for parent in parents.values() if parent is not None and parent not in parents}
     while missing:
         rows = list(WorkUnit.objects.filter(pk__in=list(missing)).values_list("pk", "parent_id", "name"))
         parents.update((pk, parent) for pk, parent, _name in rows)
@@ -382,7 +382,7 @@ def unit_share(org: Organization, day: dt.date, staff: Staff | None = None) -> T
     `staff`: staff_on(org, day) when the caller already has it (the dashboard reads it once for two tables)."""
     staff = staff_on(org, day) if staff is None else staff
     per_unit = staff.per_unit
-    parents, names = _unit_tree(per_unit, day)
+    parents, names = _unit_tree(per_unit, day, staff.unit_rows)
 
     tops: dict[int, int] = {}
 
@@ -470,7 +470,7 @@ def pool_profile(org: Organization, day: dt.date, link: Link = None, staff: Staf
             "tiến sĩ (BS chuyên khoa I, II, nội trú tính theo nhóm tương ứng). Đoàn viên, quy hoạch: thông tin "
             "hiện tại."
         )
-        + _depth_note(staff.tree),
+        + _rows_note(staff.tree),
     )
     for node in shown:
         c = per_row.get(node.org_id, Counter())
@@ -498,8 +498,7 @@ def pool_profile(org: Organization, day: dt.date, link: Link = None, staff: Staf
         [Column("name", _("Tổ chức đảng")), Column("pool", _("Quần chúng"), Kind.INT)]
         + [Column(f"p{i}", name, Kind.INT) for i, (_key, name) in enumerate(keys)],
         subtitle=subtitle,
-        note=_("Theo ngành / chức danh nghề nghiệp ghi ở hồ sơ nhân sự (thông tin hiện tại).")
-        + _depth_note(staff.tree),
+        note=_("Theo ngành / chức danh nghề nghiệp ghi ở hồ sơ nhân sự (thông tin hiện tại).") + _rows_note(staff.tree),
     )
     for node in shown:
         c = per_row.get(node.org_id, Counter())

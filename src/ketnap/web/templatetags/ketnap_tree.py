@@ -29,20 +29,21 @@ def _grouped():
 
 @register.simple_tag
 def tree_rows(rows, day=None):
-    """<tr>s of the home page's tree: name (a link today), kind, and for nodes of depth 2 with children their number;
-    the counts of web/_counts_cells.html; today, the overdue steps."""
+    """<tr>s of the home page's tree: name (a link today), kind, and for nodes whose children are not shown their
+    number; the counts of web/_counts_cells.html; today, the overdue steps."""
     esc = conditional_escape
     grouped = _grouped()
     prefix, _sep, suffix = reverse("org_detail", args=[PLACEHOLDER]).partition(PLACEHOLDER)
     under, recognitions = gettext("tổ chức trực thuộc"), gettext("trong đó quá hạn xét công nhận chính thức")
     converted = gettext("chuyển chính thức")
     out = []
+    shown = {n.org_id for n in rows}
     for n in rows:
         name = esc(n.name)
         if not day:
             name = f'<a href="{esc(quote(prefix + str(n.code) + suffix, safe=URL_SAFE))}">{name}</a>'
         kind = esc(n.kind_label())
-        if n.children and n.depth == 2 and not day:
+        if n.children and n.children[0].org_id not in shown and not day:
             kind += f" · {len(n.children)} {esc(under)}"
         c = n.totals
         percent = f"{esc(floatformat(c.member_percent, 1))}%" if c.member_percent is not None else "—"

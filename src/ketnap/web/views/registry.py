@@ -38,6 +38,7 @@ from ketnap.web.views.common import apply_errors, parse_day, people_page
 from ketnap.web.views.personal_data import may_export
 
 HOME_DEPTH = 2  # levels under each root shown on the home page; deeper nodes by drilling down
+HOME_ROWS = 200  # … without the chi bộ inside base organisations when the tree would be longer (indicators)
 PERSON_AUDIT_ROWS = 50  # change-log entries on a person page; the rest on the Nhật ký page
 PERSON_READ_ROWS = 20  # read-log rows ("Ai đã xem") on a person page; the rest on Nhật ký truy cập
 
@@ -51,7 +52,7 @@ def home(request):
         messages.error(request, _("Ngày không hợp lệ; nhập theo dạng dd/mm/yyyy."))
     if day and day < today():
         tree = figures.tree_on_day(roots, day)  # the counts kept per organisation and day (stats.figures)
-        rows = indicators.flatten(tree, HOME_DEPTH + 1)
+        rows = indicators.rows_within(tree, HOME_DEPTH + 1, HOME_ROWS)
     else:
         day = None
         tree = figures.current_tree(roots)
@@ -62,7 +63,7 @@ def home(request):
         )
         indicators.attach(tree, "overdue", overdue)
         indicators.attach(tree, "overdue_recognitions", recognitions)
-        rows = indicators.flatten(tree, HOME_DEPTH)
+        rows = indicators.rows_within(tree, HOME_DEPTH, HOME_ROWS)
     context = {"rows": rows, "tree": tree, "day": day, "roots": roots}
     if scope.sees_personal_data and not day:
         context["due_counts"] = due.counts_of(scope.candidates(), today())
