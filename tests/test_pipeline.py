@@ -369,3 +369,30 @@ def test_the_checklist_asks_for_the_unions_resolution_once_a_union_introduces(lo
     Introduction.objects.create(candidate=candidate, kind=IntroducerKind.YOUTH_UNION, introduced_on=D(2023, 5, 11))
     checklist = client.get(url).content.decode().split('class="checklist"')[1].split("</ul>")[0]
     assert 'class="missing">✘ Nghị quyết giới thiệu đoàn viên ưu tú (4-KNĐ)' in checklist
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_note_and_its_audit_entry_are_written_together(login, world, personas):
+    """Nothing half-written: the forms that write a row straight from the view (a mentor's note, an introducer, a
+    unit's facts) write it and its audit entry in one transaction (they were two autocommits: a failed audit append
+    left a row without its entry). Watched at the row's post_save, where the audit entry is appended."""
+    from django.db import transaction
+    from django.db.models.signals import post_save
+
+    from ketnap.pipeline.models import MentorNote
+
+    candidate = domain.create_candidate(world.binh, actor=personas.office_a, on=D(2026, 1, 5))
+    inside: list[bool] = []
+
+    def watch(sender, **kwargs):
+        inside.append(transaction.get_connection().in_atomic_block)
+
+    post_save.connect(watch, sender=MentorNote, dispatch_uid="test-note-atomic")
+    try:
+        response = login(personas.office_a).post(
+            reverse("candidate_note", args=[candidate.pk]), {"on": "05/02/2026", "text": "Tiến bộ."}
+        )
+    finally:
+        post_save.disconnect(sender=MentorNote, dispatch_uid="test-note-atomic")
+    assert response.status_code == 302 and inside == [True]
+    assert AuditEntry.objects.filter(model="pipeline.MentorNote").count() == 1

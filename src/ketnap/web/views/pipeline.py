@@ -10,6 +10,7 @@ from html import escape
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -518,7 +519,7 @@ def candidate_introduction(request, candidate_pk):
         d = form.cleaned_data
         from ketnap.audit.context import acting
 
-        with acting(request.user):
+        with acting(request.user), transaction.atomic():  # the row and its audit entry, or neither
             Introduction.objects.create(
                 candidate=candidate,
                 kind=d["kind"],
@@ -556,7 +557,7 @@ def candidate_note(request, candidate_pk):
     if request.method == "POST" and form.is_valid():
         from ketnap.audit.context import acting
 
-        with acting(request.user):
+        with acting(request.user), transaction.atomic():  # the note and its audit entry, or neither
             MentorNote.objects.create(candidate=candidate, author=request.user, **form.cleaned_data)
         messages.success(request, _("Đã lưu nhận xét."))
         return redirect("candidate_detail", candidate_pk=candidate.pk)

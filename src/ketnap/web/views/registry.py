@@ -558,7 +558,7 @@ def unit_facts(request, unit_pk):
     _scope, unit = _managed_unit(request, unit_pk)
     form = forms.UnitFactsForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
-        with acting(request.user):
+        with acting(request.user), transaction.atomic():  # the unit and its audit entry, or neither
             form.save()
         messages.success(request, _("Đã lưu."))
         return redirect("unit_detail", unit_pk=unit.pk)
