@@ -1,8 +1,8 @@
 """`ketnap serve`: the production web server, the one command on every platform.
 
 Linux and other Unix systems: gunicorn, several worker processes (KETNAP_WORKERS, `--workers`; default one per core,
-at least two) with two threads each (`--threads`), so that one long request (the province's statistics, a large export) holds
-one process and the others go on answering. Windows, where gunicorn does not run: waitress, one process with a pool
+at least two) with two threads each (`--threads`), so that one long request (the province's statistics, a large
+export) holds one thread and the others go on answering. Windows, where gunicorn does not run: waitress, one process with a pool
 of threads (`--server waitress` chooses it anywhere, e.g. to compare). The static files are collected once, before
 the workers start; the workers are forked from a process that has loaded ketnap (preload), so they share its start.
 
