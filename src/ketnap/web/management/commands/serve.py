@@ -2,9 +2,10 @@
 
 Linux and other Unix systems: gunicorn, several worker processes (KETNAP_WORKERS, `--workers`; default one per core,
 at least two) with two threads each (`--threads`), so that one long request (the province's statistics, a large
-export) holds one thread and the others go on answering. Windows, where gunicorn does not run: waitress, one process with a pool
-of threads (`--server waitress` chooses it anywhere, e.g. to compare). The static files are collected once, before
-the workers start; the workers are forked from a process that has loaded ketnap (preload), so they share its start.
+export) holds one thread and the others go on answering. Windows, where gunicorn does not run: waitress, one process
+with a pool of threads (`--server waitress` chooses it anywhere, e.g. to compare). The static files are collected once,
+before the workers start; the workers are forked from a process that has loaded ketnap (preload), so they share its
+start.
 
 It records the address it serves on in the data directory (ketnap.siteaddress), so that `ketnap remind` run later
 from cron links to the port really served; KETNAP_BASE_URL, when set (behind a reverse proxy), wins.
