@@ -912,8 +912,9 @@ asked AS (
   UNION ALL SELECT id, 3, 0, stage, days FROM open_
 ),
 events AS (
-  SELECT pool, pkey, stage, x, 0 AS asked, gone, hit, NULL AS id FROM ({_events_sql("pooled", "pool, pkey, ")}) e
-  UNION ALL SELECT 3, 0, stage, x, 0, gone, hit, NULL FROM {register}
+  SELECT pool, pkey, stage, x, 0 AS asked, gone, hit, CAST(NULL AS BIGINT) AS id
+  FROM ({_events_sql("pooled", "pool, pkey, ")}) e
+  UNION ALL SELECT 3, 0, stage, x, 0, gone, hit, CAST(NULL AS BIGINT) FROM {register}
   WHERE day = %s AND version = %s AND stage IN (SELECT stage FROM open_)
   UNION ALL SELECT pool, pkey, stage, days, 1, 0, 0, id FROM asked
 ),
