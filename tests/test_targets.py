@@ -261,6 +261,25 @@ def test_forecast_from_the_history_of_the_stage(counted, history):
     assert rows["Đảng bộ Sở Y tế"]["candidates"] == 3
 
 
+def test_the_register_wide_history_is_kept_per_day_and_follows_every_road(counted, history):
+    """Issue 14: the "toàn bộ dữ liệu" pool is read from events kept per day and version of the roads
+    (stats.ForecastBase), so that a chi bộ's forecast reads only its own organisations' roads; a road changed anywhere
+    in the register (here a new past stay in chi bộ Sản, outside the asking chi bộ's hospital) is in the next forecast.
+    """
+    from ketnap.stats.models import ForecastBase
+
+    cell = targets.load(counted.cell_a1, D(2024, 11, 1))  # chi bộ Nội: y waits there, with no history of its own
+    y = next(c for c in targets.forecast(cell) if c.candidate_id == history["y"].pk)
+    assert (y.pool, y.cases, y.probability) == ("all", 11, pytest.approx(8 / 11))
+    kept = ForecastBase.objects.filter(day=D(2024, 11, 1))
+    assert kept.filter(stage=-1).count() == 1
+    assert targets.forecast(cell)[0].cases == 11 and kept.filter(stage=-1).count() == 1  # read again, not recomputed
+
+    _history_case(counted, 20, D(2023, 3, 1), decided_after=200)  # comparable, not decided within 10 + 60 days
+    y = next(c for c in targets.forecast(cell) if c.candidate_id == history["y"].pk)
+    assert (y.pool, y.cases, y.probability) == ("all", 12, pytest.approx(8 / 12))
+
+
 # --- writing ------------------------------------------------------------------------------------------
 def test_set_target_validates_in_vietnamese_naming_the_field(world):
     with pytest.raises(ValidationError) as caught:
