@@ -6,7 +6,6 @@ the same way."""
 from urllib.parse import quote
 
 from django import template
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.formats import get_format, number_format
 from django.utils.html import conditional_escape
@@ -27,12 +26,19 @@ def _grouped():
     return lambda n: number_format(int(n), use_l10n=True, force_grouping=True)
 
 
+def _one_decimal():
+    """floatformat(x, 1) for the percentages (already rounded to one decimal): the separator looked up once."""
+    separator = get_format("DECIMAL_SEPARATOR")
+    return lambda x: f"{x:.1f}".replace(".", separator)
+
+
 @register.simple_tag
 def tree_rows(rows, day=None):
     """<tr>s of the home page's tree: name (a link today), kind, and for nodes whose children are not shown their
     number; the counts of web/_counts_cells.html; today, the overdue steps."""
     esc = conditional_escape
     grouped = _grouped()
+    one_decimal = _one_decimal()
     prefix, _sep, suffix = reverse("org_detail", args=[PLACEHOLDER]).partition(PLACEHOLDER)
     under, recognitions = gettext("tổ chức trực thuộc"), gettext("trong đó quá hạn xét công nhận chính thức")
     converted = gettext("chuyển chính thức")
@@ -46,7 +52,7 @@ def tree_rows(rows, day=None):
         if n.children and n.children[0].org_id not in shown and not day:
             kind += f" · {len(n.children)} {esc(under)}"
         c = n.totals
-        percent = f"{esc(floatformat(c.member_percent, 1))}%" if c.member_percent is not None else "—"
+        percent = f"{one_decimal(c.member_percent)}%" if c.member_percent is not None else "—"
         cells = (
             f'<td class="num">{grouped(c.staff)}</td><td class="num">{grouped(c.official)}</td>'
             f'<td class="num">{grouped(c.probationary)}</td><td class="num"><strong>{grouped(c.members)}</strong></td>'
