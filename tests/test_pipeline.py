@@ -371,7 +371,7 @@ def test_the_checklist_asks_for_the_unions_resolution_once_a_union_introduces(lo
     assert 'class="missing">✘ Nghị quyết giới thiệu đoàn viên ưu tú (4-KNĐ)' in checklist
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_note_and_its_audit_entry_are_written_together(login, world, personas):
     """Nothing half-written: the forms that write a row straight from the view (a mentor's note, an introducer, a
     unit's facts) write it and its audit entry in one transaction (they were two autocommits: a failed audit append

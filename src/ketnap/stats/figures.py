@@ -44,7 +44,7 @@ from typing import NamedTuple
 
 from django.apps import apps as global_apps
 from django.db import transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 
 from ketnap.pipeline.enums import Stage
 from ketnap.pipeline.models import Candidate, Step
@@ -281,9 +281,16 @@ def stays_version() -> int:
 
 
 def _stays_moved(m: _Models) -> None:
+    """KeptVersion "stays" + 1, in one statement whether the row is there or not (SQLite and PostgreSQL upsert)."""
     if m is LIVE:  # a migration's rebuild runs before the counter exists: nothing is computed from it yet
-        if not KeptVersion.objects.filter(name=STAYS).update(value=F("value") + 1):
-            KeptVersion.objects.create(name=STAYS, value=1)
+        connection = transaction.get_connection()
+        table = connection.ops.quote_name(KeptVersion._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (name, value) VALUES (%s, 1) "
+                f"ON CONFLICT (name) DO UPDATE SET value = {table}.value + 1",
+                [STAYS],
+            )
 
 
 def _lock() -> None:

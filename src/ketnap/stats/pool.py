@@ -44,7 +44,7 @@ from ketnap.stats.sqldates import born_by
 from ketnap.stats.tables import Column, Kind, Table, percent
 
 DEPTH = 2  # levels under the organisation shown as rows; deeper ones are reached from their own dashboard
-MAX_ROWS = 200  # … fewer levels when a table would be longer: it is read on a phone too
+MAX_ROWS = 200  # … longer tables leave out the chi bộ inside base organisations (indicators.rows_within)
 YOUNG = 30  # "dưới 30 tuổi": the Youth Union age and the target group of source building
 Link = Callable[..., str | None] | None
 PROFILE = ("pool", "young", "university", "youth", "planning")
@@ -203,13 +203,13 @@ class Staff:
         rows = self.kept()
         out: dict[int, Counter] = {}
         professions = {str(pk) for pk, _name in self.professions} | {""}
-        for org_id, pool_, youth, planning in (
+        for org_id, size, youth, planning in (
             rows.values("organization_id")
             .annotate(p=Sum("pool"), y=Sum("youth"), c=Sum("planning"))
             .values_list("organization_id", "p", "y", "c")
         ):
             counter = out[org_id] = Counter({key: 0 for key in PROFILE})
-            counter.update(pool=pool_, youth=youth, planning=planning)
+            counter.update(pool=size, youth=youth, planning=planning)
         university = [
             str(pk) for pk, group in CodeItem.objects.values_list("pk", "stat_group") if group in UNIVERSITY_AND_ABOVE
         ]
