@@ -169,6 +169,20 @@ def cell(world):
     return members
 
 
+@pytest.fixture
+def road_world(world, personas, cell):
+    """For the random-history tests of the kept rows (test_kept_rows, test_due_kept): Bình and three more non-members
+    in chi bộ A1/A2/B1 (persons), and their departments; Dũng (probationary in A2) can be adopted."""
+    import datetime as dt
+
+    others = [
+        f.person(world.dept_a1, "Đỗ Thị Hạnh", born=dt.date(1995, 1, 1)),
+        f.person(world.dept_a2, "Ngô Văn Lực", born=dt.date(1994, 2, 2)),
+        f.person(world.dept_b1, "Bùi Thị Mai", born=dt.date(1996, 3, 3)),
+    ]
+    return [world.binh, *others], [world.dept_a1, world.dept_a2, world.dept_b1]
+
+
 @dataclass
 class PipelineWorld:
     bình: object  # candidate: Trần Thị Bình (cell A1)

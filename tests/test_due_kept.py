@@ -156,17 +156,6 @@ def _a_transfer(draw, departments) -> None:
         pass
 
 
-@pytest.fixture
-def road_world(world, personas, cell):
-    """Bình and three more non-members in chi bộ A1/A2/B1, and Dũng (probationary in A2) to be adopted."""
-    others = [
-        f.person(world.dept_a1, "Đỗ Thị Hạnh", born=D(1995, 1, 1)),
-        f.person(world.dept_a2, "Ngô Văn Lực", born=D(1994, 2, 2)),
-        f.person(world.dept_b1, "Bùi Thị Mai", born=D(1996, 3, 3)),
-    ]
-    return [world.binh, *others], [world.dept_a1, world.dept_a2, world.dept_b1]
-
-
 @settings(
     max_examples=30,
     deadline=None,

@@ -140,16 +140,6 @@ def assert_the_funnel_is_the_funnel_of_the_steps(orgs) -> None:
                 assert kept_tables(org, day, period) == reference_tables(org, day, period), (org.code, day, period)
 
 
-@pytest.fixture
-def road_world(world, personas, cell):
-    others = [
-        f.person(world.dept_a1, "Đỗ Thị Hạnh", born=D(1995, 1, 1)),
-        f.person(world.dept_a2, "Ngô Văn Lực", born=D(1994, 2, 2)),
-        f.person(world.dept_b1, "Bùi Thị Mai", born=D(1996, 3, 3)),
-    ]
-    return [world.binh, *others], [world.dept_a1, world.dept_a2, world.dept_b1]
-
-
 @settings(
     max_examples=12,
     deadline=None,
