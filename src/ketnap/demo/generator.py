@@ -221,8 +221,7 @@ class TreeRows:
             established_on=on,
             position=position,
         )
-        org.path = f"{parent.path if parent else '/'}{org.pk}/"
-        org.depth = parent.depth + 1 if parent else 0
+        orgs.set_path(org)
         version = OrganizationVersion(
             organization=org,
             valid_from=on,

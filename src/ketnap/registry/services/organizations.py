@@ -68,7 +68,9 @@ def _new_version(org: Organization, on: dt.date, change: str, reason: str) -> No
     OrganizationVersion.objects.create(organization=org, valid_from=on, change=change, reason=reason, **values)
 
 
-def _set_path(org: Organization) -> None:
+def set_path(org: Organization) -> None:
+    """The organisation's place in the tree (path of ids, depth) from its parent's: the one formula, for the services
+    here and the demo's bulk builder."""
     parent = org.parent
     org.path = f"{parent.path if parent else '/'}{org.pk}/"
     org.depth = parent.depth + 1 if parent else 0
@@ -105,7 +107,7 @@ def create_organization(
         path="/",
     )
     org.save()
-    _set_path(org)
+    set_path(org)
     org.save(update_fields=["path", "depth"])
     OrganizationVersion.objects.create(
         organization=org,
@@ -138,7 +140,7 @@ def move(org: Organization, new_parent: Organization, *, on: dt.date, reason: st
     _check_parent(org.kind, new_parent)
     old_path = org.path
     org.parent = new_parent
-    _set_path(org)
+    set_path(org)
     org.save(update_fields=["parent", "path", "depth"])
     _new_version(org, on, OrgChange.MOVED, reason)
     descendants = list(Organization.objects.filter(path__startswith=old_path).exclude(pk=org.pk))
