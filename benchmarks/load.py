@@ -40,7 +40,7 @@ import urllib.request
 from pathlib import Path
 
 from common import git_state, machine, record, scratch_copy
-from soak import CSRF, KETNAP, PASSWORD, USERS, Session, free_port, server_rss_kb
+from soak import CSRF, KETNAP, PASSWORD, USERS, Session, free_port, server_cpu_seconds, server_rss_kb
 
 WRITE_SHARE = 5  # percent of requests
 READS = [  # (page, weight): 95 in all
@@ -197,19 +197,6 @@ def log_in(base: str, users: int) -> list[Session]:
     return sessions
 
 
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU of a server: its process and its worker processes (/proc/PID/stat, fields 14 and 15)."""
-    total = 0
-    try:
-        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-        for process in [pid, *children]:
-            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-    except (FileNotFoundError, ProcessLookupError):  # a worker replaced between the reads
-        pass
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 def drive(sessions: list[Session], known: dict, tally: Tally, seconds: float, warmup: float, server_pid: int) -> None:
     """Everyone asks without pause for `seconds` (after `warmup` seconds not counted); a request still running at
     the end finishes and counts, and the slice is as long as the last one took."""
@@ -231,12 +218,12 @@ def drive(sessions: list[Session], known: dict, tally: Tally, seconds: float, wa
             tally.add(name, status, made, (time.monotonic() - began) * 1000 if began >= counted_from else None)
 
     threads = [threading.Thread(target=person, args=(s,), daemon=True) for s in sessions]
-    server_before, client_before = cpu_seconds(server_pid), sum(os.times()[:2])
+    server_before, client_before = server_cpu_seconds(server_pid), sum(os.times()[:2])
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    tally.server_cpu += cpu_seconds(server_pid) - server_before
+    tally.server_cpu += server_cpu_seconds(server_pid) - server_before
     tally.client_cpu += sum(os.times()[:2]) - client_before
     tally.seconds += max(time.monotonic() - counted_from, seconds)
     tally.load.append(round(os.getloadavg()[0], 1))

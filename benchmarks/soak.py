@@ -54,13 +54,29 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
+def server_processes(pid: int) -> list[int]:
+    """The server's process and its worker processes (gunicorn), from /proc."""
+    return [pid, *(int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+
+
 def server_rss_kb(pid: int) -> int:
     """Resident memory of the server: its process and its worker processes (gunicorn), in kB."""
     try:
-        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-        return sum(rss_kb(p) for p in [pid, *children])
+        return sum(rss_kb(p) for p in server_processes(pid))
     except (FileNotFoundError, ProcessLookupError):  # a worker replaced between the two reads
         return 0
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User and system CPU of the server's processes (/proc/PID/stat, fields 14 and 15)."""
+    total = 0
+    try:
+        for process in server_processes(pid):
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    except (FileNotFoundError, ProcessLookupError):  # a worker replaced between the reads
+        pass
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 class Session:
