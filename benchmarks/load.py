@@ -1,6 +1,6 @@
 """Load: many logged-in people at once against a real `ketnap serve` on loopback, for a bounded time.
 
-    python benchmarks/load.py --data-dir /tmp/kd-bench10 [--users 50] [--seconds 120] [--servers waitress:1x8,gunicorn]
+    python benchmarks/load.py --data-dir DIR [--users 50] [--seconds 120] [--servers waitress,gunicorn@alike]
 
 The data directory (the scale-10 demo: 80,000 staff, 31,620 members) is copied into a temporary directory first and
 migrated there, so the one given is never written to (--in-place uses it as it is); without --data-dir a demo is
@@ -10,18 +10,23 @@ baseline, and `ketnap serve` as it starts by default (gunicorn, KETNAP_WORKERS o
 each). They are driven in turn, --slice seconds each, until each has had --seconds: the machine is shared with other
 work whose load comes and goes, and alternating slices spread it over every configuration alike.
 
-Each simulated person logs in as one of the demo's users (province office, hospital office, chi bộ secretaries) and
-asks, without pause, for what people open: the home tree, the due list, the board, a search, a person's page, a
-candidate's page, the statistics; 5 % of the requests are writes (a mentor's note on a candidate, through the form
-with its CSRF token, then the candidate's page it leads to: three requests, one action). The first --warmup seconds
-are not counted.
+Each simulated person logs in as one of the demo's users and asks, without pause, for what people open: the home
+tree, the due list, the board, a search, a person's page, a candidate's page, the statistics; 5 % of the actions are
+writes (a mentor's note on a candidate: the form is opened, then saved with its CSRF token, which leads back to the
+candidate's page — three requests, two clicks, each click's wait timed on its own). The first --warmup seconds are
+not counted. Who is logged in (the server configuration's population, `gunicorn@alike`):
+- `province` (default): as in a province's deployment, where most of those at work are chi bộ secretaries — of 50
+  people 36 secretaries, 10 hospital offices and 4 province-level offices (twice Đảng ủy Sở Y tế, twice Đảng ủy UBND
+  tỉnh; in proportion to the accounts there would be none: 2 offices for some 1,400 organisations);
+- `alike`: the six demo users alike, so a third of the people are province-level offices, whose pages cost three
+  times a chi bộ's (the heavy case).
 
 Recorded, never asserted (targets of issue 14: ≥ 100 requests/s, p95 ≤ 1 s, 0 errors, on 2 cores): requests/s,
-p50 and p95 per page and overall, HTTP errors (≥ 400), timeouts and dropped connections, the server's memory (all its
-processes), the load average at each slice's start and end (other work on the machine slows everything: compare
-the configurations of one invocation, not runs across days), and the git state measured. Figures go to
-benchmarks/results/load.json and a section of benchmarks/results/history.md. The load generator runs on the same
-cores as the server.
+p50 and p95 of the waits per page and overall, HTTP errors (≥ 400), timeouts and dropped connections, the server's
+memory (all its processes), the load average at each slice's start and end (other work on the machine slows
+everything: compare the configurations of one invocation, not runs across days), and the git state measured. Figures
+go to benchmarks/results/load.json and a section of benchmarks/results/history.md. The load generator runs on the
+same cores as the server.
 """
 
 import argparse
@@ -42,6 +47,19 @@ from pathlib import Path
 from common import git_state, machine, record, scratch_copy
 from soak import CSRF, KETNAP, PASSWORD, USERS, Session, free_port, server_cpu_seconds, server_rss_kb
 
+# Who is logged in, per 50 people (the module docstring says why); USERS are the demo's six accounts.
+POPULATIONS = {
+    "province": {
+        "bithu.noi": 18,  # chi bộ secretaries
+        "bithu.dongtrieu": 18,
+        "vp.bvdk": 5,  # a hospital's party office
+        "vp.dongtrieu": 5,
+        "vp.syt": 2,  # province level
+        "vp.ubnd": 2,
+    },
+    "alike": {username: 1 for username in USERS},
+}
+
 WRITE_SHARE = 5  # percent of requests
 READS = [  # (page, weight): 95 in all
     ("home", 15),
@@ -57,15 +75,37 @@ SEARCHES = ["nguyen van", "tran thi", "le thi hoa", "pham", "hoang van nam", "do
 
 
 def parse_servers(text: str) -> list[dict]:
-    """'waitress:1x8,gunicorn,gunicorn:3x4' → configurations (workers × threads; gunicorn alone: its defaults)."""
+    """'waitress:1x8,gunicorn,gunicorn:3x4@alike' → configurations (workers × threads, gunicorn alone: its defaults;
+    @population: who is logged in, POPULATIONS, "province" unless said)."""
     out = []
     for item in text.split(","):
-        name, _, shape = item.strip().partition(":")
+        item, _, population = item.strip().partition("@")
+        name, _, shape = item.partition(":")
         if name not in {"waitress", "gunicorn"}:
             raise SystemExit(f"--servers: {name!r} is neither waitress nor gunicorn")
+        if (population or "province") not in POPULATIONS:
+            raise SystemExit(f"--servers: {population!r} is none of {', '.join(POPULATIONS)}")
         workers, _, threads = shape.partition("x")
-        out.append({"server": name, "workers": int(workers) if workers else None, "threads": int(threads or 0)})
+        out.append(
+            {
+                "server": name,
+                "workers": int(workers) if workers else None,
+                "threads": int(threads or 0),
+                "population": population or "province",
+            }
+        )
     return out
+
+
+def people(population: str, users: int) -> list[str]:
+    """`users` usernames in the population's proportions (largest remainders, so 50 gives the counts above)."""
+    weights = POPULATIONS[population]
+    total = sum(weights.values())
+    shares = {name: users * weight / total for name, weight in weights.items()}
+    counts = {name: int(share) for name, share in shares.items()}
+    for name in sorted(shares, key=lambda n: counts[n] - shares[n])[: users - sum(counts.values())]:
+        counts[name] += 1
+    return [name for name, count in counts.items() for _ in range(count)]
 
 
 def serve_command(config: dict, port: int) -> list[str]:
@@ -97,35 +137,43 @@ def discover(base: str) -> dict[str, dict]:
 
 
 def actions(session: Session, known: dict) -> dict:
-    """page → a callable returning (status, requests made)."""
+    """action → a callable returning its clicks: (page, status, requests made, when clicked, when answered)."""
     today = dt.date.today().strftime("%d/%m/%Y")
 
-    def get(path_of):
-        return lambda: (session.request(path_of())[0], 1)
+    def get(name, path_of):
+        def click():
+            began = time.monotonic()
+            return [(name, session.request(path_of())[0], 1, began, time.monotonic())]
+
+        return click
 
     def pick(kind: str, prefix: str):
         return lambda: f"{prefix}{random.choice(known[kind])}/" if known[kind] else "/"
 
     def note():
+        """Two clicks: the form opened, then saved (answered by a redirect to the candidate's page, read too)."""
         if not known["candidates"]:
-            return 200, 0
+            return []
         path = f"/ung-vien/{random.choice(known['candidates'])}/nhan-xet/"
+        began = time.monotonic()
         status, page = session.request(path)
+        opened = ("mentor_note_form", status, 1, began, time.monotonic())
         token = CSRF.search(page)
         if status != 200 or not token:
-            return status, 1
+            return [opened]
         data = {"on": today, "text": "Tiến bộ, gương mẫu (load).", "csrfmiddlewaretoken": token.group(1)}
+        began = time.monotonic()
         status = session.request(path, data)[0]
-        return status, 3 if status == 200 else 2  # saved: redirected to the candidate's page, which is read too
+        return [opened, ("mentor_note_save", status, 2 if status == 200 else 1, began, time.monotonic())]
 
     return {
-        "home": get(lambda: "/"),
-        "due_list": get(lambda: "/viec-can-lam/"),
-        "board": get(lambda: "/ung-vien/?giai-doan=probation"),
-        "search": get(lambda: "/tim-kiem/?q=" + random.choice(SEARCHES).replace(" ", "+")),
-        "person": get(pick("people", "/nhan-su/")),
-        "candidate": get(pick("candidates", "/ung-vien/")),
-        "statistics": get(lambda: known["stats"]),
+        "home": get("home", lambda: "/"),
+        "due_list": get("due_list", lambda: "/viec-can-lam/"),
+        "board": get("board", lambda: "/ung-vien/?giai-doan=probation"),
+        "search": get("search", lambda: "/tim-kiem/?q=" + random.choice(SEARCHES).replace(" ", "+")),
+        "person": get("person", pick("people", "/nhan-su/")),
+        "candidate": get("candidate", pick("candidates", "/ung-vien/")),
+        "statistics": get("statistics", lambda: known["stats"]),
         "mentor_note_write": note,
     }
 
@@ -139,7 +187,7 @@ class Tally:
     """What one server configuration answered, over all its slices."""
 
     def __init__(self):
-        self.statuses: collections.Counter = collections.Counter()  # per action: a write is one, of three requests
+        self.statuses: collections.Counter = collections.Counter()  # per click: a write's save is one, of two requests
         self.latencies: dict[str, list[float]] = collections.defaultdict(list)
         self.requests = 0
         self.seconds = 0.0
@@ -164,8 +212,8 @@ class Tally:
             "requests": self.requests,
             "requests_per_second": round(self.requests / self.seconds, 1) if self.seconds else None,
             "counted_seconds": round(self.seconds, 1),
-            "actions": sum(self.statuses.values()),
-            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},  # of actions
+            "clicks": sum(self.statuses.values()),
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},  # of clicks
             "errors": sum(v for k, v in self.statuses.items() if k >= 400),
             "timeouts_or_drops": self.statuses.get(0, 0),
             "p50_ms": percentile(every, 0.5) if every else None,
@@ -186,11 +234,11 @@ class Tally:
         }
 
 
-def log_in(base: str, users: int) -> list[Session]:
+def log_in(base: str, users: int, population: str) -> list[Session]:
     """The people of one server, logged in before anything is timed."""
     sessions = []
-    for n in range(users):
-        session = Session(base, USERS[n % len(USERS)])
+    for username in people(population, users):
+        session = Session(base, username)
         if session.post_form("/dang-nhap/", {"username": session.username, "password": PASSWORD}) != 200:
             raise RuntimeError(f"{session.username}: login failed")
         sessions.append(session)
@@ -212,10 +260,11 @@ def drive(sessions: list[Session], known: dict, tally: Tally, seconds: float, wa
             name = random.choices(pages, weights)[0]
             began = time.monotonic()
             try:
-                status, made = calls[name]()
+                clicks = calls[name]()
             except (OSError, urllib.error.URLError):  # a timeout or a dropped connection: a failure, counted
-                status, made = 0, 1
-            tally.add(name, status, made, (time.monotonic() - began) * 1000 if began >= counted_from else None)
+                clicks = [(name, 0, 1, began, time.monotonic())]
+            for page, status, made, clicked, answered in clicks:
+                tally.add(page, status, made, (answered - clicked) * 1000 if clicked >= counted_from else None)
 
     threads = [threading.Thread(target=person, args=(s,), daemon=True) for s in sessions]
     server_before, client_before = server_cpu_seconds(server_pid), sum(os.times()[:2])
@@ -257,7 +306,7 @@ def compare(configs: list[dict], env: dict, data_dir: str, args) -> list[dict]:
             wait_until_answering(server["base"])
         known = discover(servers[0]["base"])
         for server in servers:
-            server["sessions"], server["tally"] = log_in(server["base"], args.users), Tally()
+            server["sessions"], server["tally"] = log_in(server["base"], args.users, server["population"]), Tally()
         slices = max(1, round(args.seconds / args.slice))
         for number in range(slices):
             for server in servers:
@@ -265,7 +314,7 @@ def compare(configs: list[dict], env: dict, data_dir: str, args) -> list[dict]:
                 drive(server["sessions"], known, server["tally"], args.seconds / slices, warmup, server["process"].pid)
                 server["rss"].append(round(server_rss_kb(server["process"].pid) / 1024, 1))
                 figures = server["tally"].figures()
-                print(f"  slice {number + 1}/{slices}, {server['server']}: {figures['requests_per_second']}/s so far")
+                print(f"  slice {number + 1}/{slices}, {label(server)}: {figures['requests_per_second']}/s so far")
     finally:
         for server in servers:
             server["process"].terminate()
@@ -279,6 +328,8 @@ def compare(configs: list[dict], env: dict, data_dir: str, args) -> list[dict]:
             {
                 "server": server["server"],
                 "shape": shape.removeprefix("Máy chủ: ").rstrip("."),
+                "population": server["population"],
+                "people": dict(collections.Counter(people(server["population"], args.users))),
                 **server["tally"].figures(),
                 "server_rss_mb_max": max(server["rss"]) if server["rss"] else None,
                 "server_tracebacks": text.count("Traceback"),
@@ -294,7 +345,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=120, help="counted time per server configuration")
     parser.add_argument("--warmup", type=int, default=10, help="seconds run first and not counted")
     parser.add_argument("--slice", type=int, default=30, help="seconds each server is driven before the next")
-    parser.add_argument("--servers", default="waitress:1x8,gunicorn", help="e.g. waitress:1x8,gunicorn,gunicorn:3x4")
+    parser.add_argument(
+        "--servers",
+        default="waitress:1x8,gunicorn,gunicorn@alike",
+        help="e.g. waitress:1x8,gunicorn,gunicorn:3x4@alike (@: who is logged in, province unless said)",
+    )
     parser.add_argument("--data-dir", help="a data directory with the demo loaded (copied first; default: build one)")
     parser.add_argument("--in-place", action="store_true", help="use --data-dir as it is (it is written to)")
     parser.add_argument("--scale", type=int, default=10, help="the demo's scale when no --data-dir is given")
@@ -340,9 +395,13 @@ def measure(configs: list[dict], data_dir: str, args) -> dict:
     return result
 
 
+def label(run: dict) -> str:
+    return f"{run.get('shape') or run['server']} · {run['population']}"
+
+
 def summary_line(run: dict) -> str:
     return (
-        f"{run['shape'] or run['server']}: {run['requests_per_second']} requests/s, p50 {run['p50_ms']} ms, "
+        f"{label(run)}: {run['requests_per_second']} requests/s, p50 {run['p50_ms']} ms, "
         f"p95 {run['p95_ms']} ms, errors {run['errors']}, timeouts/drops {run['timeouts_or_drops']}, "
         f"CPU per request: server {run.get('server_cpu_ms_per_request')} ms, load generator "
         f"{run.get('client_cpu_ms_per_request')} ms, "
@@ -357,20 +416,22 @@ def summary(result: dict) -> str:
         f"{result['warmup_seconds']} s warm-up) · {result['write_share_percent']} % writes · {result['data']} · "
         f"{result['machine']} · git {git['commit']} + {git['uncommitted_files']} uncommitted files\n",
         "Targets (recorded, not asserted): ≥ 100 requests/s, p95 ≤ 1 s, 0 errors. Rows: servers up at once on the "
-        f"same data copy, driven in turn in slices of {result['slice_seconds']} s; the first is the baseline.\n",
+        f"same data copy, driven in turn in slices of {result['slice_seconds']} s; the first is the baseline; "
+        "after the dot, who is logged in (province: mostly chi bộ secretaries; alike: the six demo users alike). "
+        "p50/p95: the wait after each click (a mentor's note: opening the form, then saving it).\n",
         "| server | requests/s | p50 ms | p95 ms | errors | timeouts | CPU ms per request: server / load generator "
         "| memory MB (max) | load average (1 min): mean (range) |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for run in result["runs"]:
         lines.append(
-            f"| {run['shape'] or run['server']} | {run['requests_per_second']} | {run['p50_ms']} | {run['p95_ms']} | "
+            f"| {label(run)} | {run['requests_per_second']} | {run['p50_ms']} | {run['p95_ms']} | "
             f"{run['errors']} | {run['timeouts_or_drops']} | {run.get('server_cpu_ms_per_request')} / "
             f"{run.get('client_cpu_ms_per_request')} | {run['server_rss_mb_max']} | "
             f"{run['load_average_1min_mean']} ({run['load_average_1min_range']}) |"
         )
     pages = sorted({name for run in result["runs"] for name in run["pages"]})
-    heads = " | ".join(f"{run['shape'] or run['server']} p50 / p95 ms (n)" for run in result["runs"])
+    heads = " | ".join(f"{label(run)} p50 / p95 ms (n)" for run in result["runs"])
     lines += ["", f"| page | {heads} |", "|---|" + "---|" * len(result["runs"])]
     for name in pages:
         cells = []
