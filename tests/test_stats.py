@@ -620,3 +620,10 @@ def test_dashboard_query_count_does_not_grow_with_rows(data, personas, login, dj
         assert client.get(f"/thong-ke/{data.upper.code}/bieu-2/").status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(f"/thong-ke/{data.upper.code}/bieu-3/").status_code == 200
+
+
+def test_a_form_count_takes_only_the_operators_it_writes_into_its_sql():
+    """stats.bieu.Test's operator is written into the count's SQL as text; anything else is refused when built."""
+    assert bieu.Test("person__gender", "=", Gender.FEMALE).op == "="
+    with pytest.raises(ValueError, match="unknown operator"):
+        bieu.Test("person__gender", "= 'F' OR 1 = 1 --", None)

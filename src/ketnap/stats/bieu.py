@@ -270,8 +270,15 @@ class Test:
     Django filters cost a chi bộ's biểu 2 three quarters of its time, resolving them in each of its queries (#14)."""
 
     lookup: str  # from the counted rows ("person__gender"), or AGE
-    op: str  # "=", "in", "null_or_in" (NULL or one of the ids), "<=", ">", ">=", "not_null"
+    op: str  # one of OPERATORS: a comparison with the value, "in" / "null_or_in" (NULL or) one of the ids, "not_null"
     value: object = None
+
+    def __post_init__(self):
+        if self.op not in OPERATORS:  # written into the SQL as it is
+            raise ValueError(f"Test: unknown operator {self.op!r}")
+
+
+OPERATORS = frozenset({"=", "<=", ">", ">=", "in", "null_or_in", "not_null"})
 
 
 AGE = "a_age"  # the person's age on the day counted (a fixed day, or each row's date column), as _count reads it
