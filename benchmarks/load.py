@@ -60,7 +60,7 @@ POPULATIONS = {
     "alike": {username: 1 for username in USERS},
 }
 
-WRITE_SHARE = 5  # percent of requests
+WRITE_SHARE = 5  # percent of actions (a write is two clicks, three requests)
 READS = [  # (page, weight): 95 in all
     ("home", 15),
     ("due_list", 15),
