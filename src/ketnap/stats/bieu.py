@@ -42,7 +42,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
-from ketnap.registry import codelists, indicators
+from ketnap.registry import codelists
 from ketnap.registry.enums import CodeKind, Gender, MembershipStatus, OrgKind
 from ketnap.registry.models import CodeItem, Organization, OrganizationVersion, Person
 from ketnap.registry.services.dates import today
@@ -586,30 +586,33 @@ class _Base:
 
 def _end_tree(org: Organization, day: dt.date) -> list[_Base]:
     """Every organisation of the subtree on `day` (today's tree from today on), with the staff/member counts of that
-    day as kept per organisation and day (ketnap.stats.figures). A past day reads the tree's versions as plain rows
-    (subtree_on) and the kept counts of that day: no model instances for a province's 1,400 versions."""
+    day as kept per organisation and day (ketnap.stats.figures), read as plain rows: the kinds and parents of the
+    organisations (today's, or the versions in force that day: subtree_on) and their own staff counts — no tree of
+    model instances or count objects for a province's 1,400 organisations."""
     if day >= today():
-        return [
-            _Base(n.kind, n.totals.staff, n.totals.non_members, [d.org_id for d in indicators.flatten([n])])
-            for n in indicators.flatten(figures.tree(org, day))
-        ]
-    nodes = subtree_on(org, day)
-    own = figures.counts_on(list(nodes), day)
+        if not org.active:
+            return []
+        orgs = Organization.objects.filter(path__startswith=org.path, dissolved_on__isnull=True)
+        nodes = {pk: (kind, parent_id) for pk, kind, parent_id in orgs.values_list("pk", "kind", "parent_id")}
+        own = figures.current_staff(orgs.values("pk"))
+    else:
+        versions = subtree_on(org, day)
+        nodes = {pk: (node.kind, node.parent_id) for pk, node in versions.items()}
+        own = {pk: (c.staff, c.staff_members) for pk, c in figures.counts_on(list(versions), day).items()}
     children: dict[int, list[int]] = {}
-    for node in nodes.values():
-        if node.parent_id in nodes and node.org_id != org.pk:
-            children.setdefault(node.parent_id, []).append(node.org_id)
+    for org_id, (_kind, parent_id) in nodes.items():
+        if parent_id in nodes and org_id != org.pk:
+            children.setdefault(parent_id, []).append(org_id)
     out: list[_Base] = []
 
     def visit(org_id: int) -> tuple[int, int, list[int]]:
-        counts = own.get(org_id)
-        staff, staff_members = (counts.staff, counts.staff_members) if counts else (0, 0)
+        staff, staff_members = own.get(org_id, (0, 0))
         subtree = [org_id]
         for child in children.get(org_id, []):
             child_staff, child_members, child_subtree = visit(child)
             staff, staff_members = staff + child_staff, staff_members + child_members
             subtree += child_subtree
-        out.append(_Base(nodes[org_id].kind, staff, staff - staff_members, subtree))
+        out.append(_Base(nodes[org_id][0], staff, staff - staff_members, subtree))
         return staff, staff_members, subtree
 
     if org.pk in nodes:

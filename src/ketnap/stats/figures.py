@@ -153,6 +153,13 @@ def current_counts(org_ids: list[int]) -> dict[int, indicators.Counts]:
     return _current_rows(CurrentOrgFigures.objects.filter(organization_id__in=org_ids))
 
 
+def current_staff(org_ids) -> dict[int, tuple[int, int]]:
+    """Today's own (staff, staff members) of these organisations (ids, or a query of them), as plain pairs."""
+    catch_up()
+    rows = CurrentOrgFigures.objects.filter(organization_id__in=org_ids)
+    return {org_id: (staff, members) for org_id, staff, members in rows.values_list("organization_id", *FIELDS[:2])}
+
+
 def _current_rows(rows) -> dict[int, indicators.Counts]:
     catch_up()
     return {org_id: indicators.Counts(*values) for org_id, *values in rows.values_list("organization_id", *FIELDS)}
