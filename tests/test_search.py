@@ -16,6 +16,7 @@ from django.urls import reverse
 from ketnap.pipeline import domain
 from ketnap.pipeline.enums import Stage
 from ketnap.registry.enums import Gender, OrgKind
+from ketnap.registry.services import organizations
 from ketnap.registry.services.dates import today
 from ketnap.rules import deadlines, eligibility
 from tests import factories as f
@@ -214,7 +215,18 @@ def test_the_board_filters_combine(login, personas, road, world):
     codes = [code for code, _label in response.context["org_choices"]]
     assert world.cell_a1.code in codes and world.cell_b1.code not in codes
     # one chi bộ in scope: nothing to choose
-    assert login(personas.secretary_a1).get(board).context["org_choices"] == []
+    assert not login(personas.secretary_a1).get(board).context["org_choices"]  # one chi bộ: nothing to choose
+
+
+def test_the_chi_bo_choice_follows_a_rename_at_once(login, personas, world):
+    """The filter's options are remembered per process (web.views.pipeline._indented), keyed by the rows read: a
+    renamed chi bộ shows its new name on the next page, in every process."""
+    client = login(personas.office_a)
+    board, before = reverse("pipeline_board"), world.cell_a1.name
+    assert f">{before}</option>" in client.get(board).content.decode().replace("\u00a0", "")
+    organizations.rename(world.cell_a1, "Chi bộ Khoa Hồi sức", on=today())
+    page = client.get(board).content.decode().replace("\u00a0", "")
+    assert ">Chi bộ Khoa Hồi sức</option>" in page and f">{before}</option>" not in page
 
 
 def test_the_board_filter_lists_the_scope_indented_escaped_and_chosen_in_the_same_queries(login, personas, road, world):

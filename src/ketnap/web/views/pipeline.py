@@ -102,7 +102,7 @@ def _narrowed(candidates, filters: Filters, user):
 _org_name_key = functools.lru_cache(maxsize=8192)(sort_key)
 
 
-def _org_choices(scope, chosen: Organization | None) -> list[tuple[str, str]]:
+def _org_choices(scope, chosen: Organization | None) -> tuple[tuple[str, str], ...]:
     """The scope's organisations (today's tree, sister organisations by name), indented, for the filter; empty when
     the scope is one chi bộ (nothing to choose). One query, of plain values: a province office has 1,400 of them."""
     fields = ("pk", "parent_id", "code", "name", "position")
@@ -114,8 +114,14 @@ def _org_choices(scope, chosen: Organization | None) -> list[tuple[str, str]]:
     )
     if chosen is not None and chosen.pk not in {o[0] for o in orgs}:
         orgs.append(tuple(getattr(chosen, f) for f in fields))  # a dissolved one reached by its code stays selectable
-    if len(orgs) < 2:
-        return []
+    return _indented(tuple(orgs)) if len(orgs) >= 2 else ()
+
+
+@functools.lru_cache(maxsize=32)
+def _indented(orgs: tuple[tuple, ...]) -> tuple[tuple[str, str], ...]:
+    """(code, indented name) in tree order of these (pk, parent_id, code, name, position) rows: a pure function of the
+    rows read, so remembered per process — the same tree on every board and due list of an office (#14: 4 ms of a
+    province office's 30)."""
     ids = {o[0] for o in orgs}
     children: dict[int | None, list[tuple]] = {}
     for org in orgs:
@@ -130,19 +136,23 @@ def _org_choices(scope, chosen: Organization | None) -> list[tuple[str, str]]:
             walk(pk, level + 1)
 
     walk(None, 0)
-    return choices
+    return tuple(choices)
 
 
-def _org_options(choices: list[tuple[str, str]], chosen: Organization | None) -> str:
+@functools.lru_cache(maxsize=32)
+def _option_tags(choices: tuple[tuple[str, str], ...], picked: str | None) -> str:
     """The filter's <option>s, escaped here: through the template engine (or format_html) 1,400 of them cost a province
-    office's board and due list more than the rest of the page (#14)."""
-    picked = chosen.code if chosen is not None else None
+    office's board and due list more than the rest of the page (#14); remembered as _indented is."""
     return mark_safe(  # every value is escaped on the line below
         "".join(
             f'<option value="{escape(code)}"{" selected" if code == picked else ""}>{escape(label)}</option>'
             for code, label in choices
         )
     )
+
+
+def _org_options(choices: tuple[tuple[str, str], ...], chosen: Organization | None) -> str:
+    return _option_tags(choices, chosen.code if chosen is not None else None)
 
 
 def _filter_context(request, scope, filters: Filters) -> dict:
