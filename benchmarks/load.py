@@ -80,10 +80,11 @@ def parse_servers(text: str) -> list[dict]:
     out = []
     for item in text.split(","):
         item, _, population = item.strip().partition("@")
+        population = population or "province"
         name, _, shape = item.partition(":")
         if name not in {"waitress", "gunicorn"}:
             raise SystemExit(f"--servers: {name!r} is neither waitress nor gunicorn")
-        if (population or "province") not in POPULATIONS:
+        if population not in POPULATIONS:
             raise SystemExit(f"--servers: {population!r} is none of {', '.join(POPULATIONS)}")
         workers, _, threads = shape.partition("x")
         out.append(
@@ -91,7 +92,7 @@ def parse_servers(text: str) -> list[dict]:
                 "server": name,
                 "workers": int(workers) if workers else None,
                 "threads": int(threads or 0),
-                "population": population or "province",
+                "population": population,
             }
         )
     return out

@@ -215,7 +215,7 @@ def test_the_board_filters_combine(login, personas, road, world):
     codes = [code for code, _label in response.context["org_choices"]]
     assert world.cell_a1.code in codes and world.cell_b1.code not in codes
     # one chi bộ in scope: nothing to choose
-    assert not login(personas.secretary_a1).get(board).context["org_choices"]  # one chi bộ: nothing to choose
+    assert not login(personas.secretary_a1).get(board).context["org_choices"]
 
 
 def test_the_chi_bo_choice_follows_a_rename_at_once(login, personas, world):

@@ -157,7 +157,8 @@ def current_staff(org_ids) -> dict[int, tuple[int, int]]:
     """Today's own (staff, staff members) of these organisations (ids, or a query of them), as plain pairs."""
     catch_up()
     rows = CurrentOrgFigures.objects.filter(organization_id__in=org_ids)
-    return {org_id: (staff, members) for org_id, staff, members in rows.values_list("organization_id", *FIELDS[:2])}
+    pairs = rows.values_list("organization_id", "staff", "staff_members")
+    return {org_id: (staff, members) for org_id, staff, members in pairs}
 
 
 def _current_rows(rows) -> dict[int, indicators.Counts]:
