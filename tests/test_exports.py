@@ -244,6 +244,23 @@ def test_funnel_and_column_charts_draw_one_bar_per_row():
         assert "Cảm tình Đảng" in [t.text for t in root.iter(f"{SVG}text")]
 
 
+def test_a_province_bar_chart_draws_its_total_and_the_largest_organisations_and_says_so():
+    table = Table("ty-le", "Tỷ lệ", [Column("name", "Tổ chức đảng"), Column("staff", "Nhân sự", Kind.INT)])
+    table.add("Đảng bộ Sở Y tế", 10_000)
+    for n in range(charts.BARS + 10):  # 40 hospitals, the staff 100 … 139: the 30 largest are 110 … 139
+        table.add(f"Đảng bộ Bệnh viện {n}", 100 + n)
+    root = ET.fromstring(charts.bar_chart(table, "name", ["staff"], title="Nhân sự", largest_by="staff"))
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert len([r for r in root.iter(f"{SVG}rect") if r.get("class") == "bar"]) == 1 + charts.BARS
+    assert "Đảng bộ Sở Y tế" in texts and "Đảng bộ Bệnh viện 10" in texts and "Đảng bộ Bệnh viện 9" not in texts
+    assert root.find(f"{SVG}title").text == "Nhân sự — 30 tổ chức nhiều nhân sự nhất (của 40)"
+    # a chi bộ's few rows are all drawn, under the title as given
+    table.rows = table.rows[:5]
+    root = ET.fromstring(charts.bar_chart(table, "name", ["staff"], title="Nhân sự", largest_by="staff"))
+    assert len([r for r in root.iter(f"{SVG}rect") if r.get("class") == "bar"]) == 5
+    assert root.find(f"{SVG}title").text == "Nhân sự"
+
+
 # --- PDF ----------------------------------------------------------------------------------------------------------
 def test_form_pdf_has_the_vietnamese_text_layer_and_embedded_fonts(tmp_path):
     content = pdf.form_pdf(sample(), meta())

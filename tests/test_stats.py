@@ -627,3 +627,27 @@ def test_a_form_count_takes_only_the_operators_it_writes_into_its_sql():
     assert bieu.Test("person__gender", "=", Gender.FEMALE).op == "="
     with pytest.raises(ValueError, match="unknown operator"):
         bieu.Test("person__gender", "= 'F' OR 1 = 1 --", None)
+
+
+@pytest.mark.django_db
+def test_ages_counted_in_the_database_are_the_forms_ages():
+    """stats.sqldates.age (biểu 2 and 3 count ages inside their SQL, on a fixed day or on each row's own date) agrees
+    with bieu.age_on, the forms' rule (years, less one before the birthday), at birthdays and on 29/02."""
+    from ketnap.stats import sqldates
+
+    unit = f.unit("K-TUOI", "Khoa Tuổi")
+    births = [dt.date(1990, 5, 17), dt.date(1992, 2, 29), dt.date(2000, 12, 31), dt.date(1966, 1, 1)]
+    days = [dt.date(2026, 5, 16), dt.date(2026, 5, 17), dt.date(2028, 2, 28), dt.date(2028, 2, 29), dt.date(2026, 3, 1)]
+    for i, born in enumerate(births):
+        for k, day in enumerate(days):
+            f.person(unit, f"Nguyễn Văn T{i}x{k}", born=born, joined_unit_on=day)
+    rows = Person.objects.filter(work_unit=unit)
+    for day in days:  # on a fixed day
+        found = rows.annotate(age=sqldates.age("birth_date", day)).values_list("birth_date", "age")
+        assert sorted(found) == sorted((born, bieu.age_on(born, day)) for born, _age in found)
+    # on each row's own date (biểu 2: the age on the admission decision)
+    found = rows.annotate(age=sqldates.age("birth_date", "joined_unit_on")).values_list(
+        "birth_date", "joined_unit_on", "age"
+    )
+    assert len(found) == len(births) * len(days)
+    assert all(age == bieu.age_on(born, day) for born, day, age in found)

@@ -12,10 +12,12 @@ outline; every bar carries its value as a label, so no reading depends on colour
 "Khoa Tai & Mũi <Họng>" are safe to embed with `{{ svg }}` (the result is a SafeString) or in a PDF.
 """
 
+import dataclasses
 import itertools
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from ketnap.stats.tables import Kind, Table, format_value
 
@@ -27,6 +29,8 @@ BAR = 16
 GAP = 8
 SOLID = "#a3161a"  # the product's red: a dark grey in black-and-white print
 INK = "#1d2327"
+
+BARS = 30  # a bar chart of a province's 300 hospitals is 4 metres of bars: it draws the largest ones (largest())
 
 _ids = itertools.count(1)  # ids are document-global when several SVGs are inlined in one page: keep them unique
 
@@ -94,14 +98,41 @@ def _desc(table: Table, label_index: int, columns, indexes) -> str:
     return "; ".join(parts)
 
 
+def _largest(table: Table, key: str, n: int) -> tuple[list, str]:
+    """The rows to draw and what the title adds: all rows, or when there are more than n besides the first (the whole
+    organisation), that row and the n rows with the largest `key`, in the table's order (ties: the earlier)."""
+    first, rest = table.rows[:1], table.rows[1:]
+    if len(rest) <= n:
+        return table.rows, ""
+    (column,), (i,) = _columns(table, [key])
+    kept = set(sorted(range(len(rest)), key=lambda k: -_num(rest[k].values[i]))[:n])
+    said = _(" — %(n)s tổ chức nhiều %(column)s nhất (của %(all)s)") % {
+        "n": n,
+        "column": column.label.lower(),
+        "all": len(rest),
+    }
+    return [*first, *(row for k, row in enumerate(rest) if k in kept)], said
+
+
 def bar_chart(
-    table: Table, label_key: str, value_keys: list[str], *, title: str | None = None, max_label_chars: int = 34
+    table: Table,
+    label_key: str,
+    value_keys: list[str],
+    *,
+    title: str | None = None,
+    max_label_chars: int = 34,
+    largest_by: str | None = None,
 ) -> SafeString:
     """Horizontal bars, one group per row of `table`: the first value column solid, a second one hatched (e.g.
-    admitted vs target). Values are printed at the end of each bar in the Vietnamese format of their column."""
+    admitted vs target). Values are printed at the end of each bar in the Vietnamese format of their column.
+    `largest_by`: a long table (a province's hospitals) draws its first row and the BARS rows largest in that column;
+    the title says so and the table under the chart keeps every row."""
     if not 1 <= len(value_keys) <= 2:
         raise ValueError("bar_chart draws one or two series")
     title = title or table.title
+    if largest_by:
+        rows, said = _largest(table, largest_by, BARS)
+        table, title = dataclasses.replace(table, rows=rows), title + said
     _label, (label_i,) = _columns(table, [label_key])
     columns, indexes = _columns(table, value_keys)
     chart_id = f"c{next(_ids)}-{table.slug}"

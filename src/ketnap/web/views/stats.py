@@ -124,8 +124,10 @@ def dashboard(request, code):
         headline["overdue"] = due.counts_of(candidates, today())["overdue"]
     funnel_rows = Table(stages.slug, stages.title, stages.columns, stages.rows[:-1])
     drawn = {  # every chart is drawn from the table shown under it
-        share.slug: charts.bar_chart(share, "name", ["percent"], title=_("% đảng viên / nhân sự")),
-        profile.slug: charts.bar_chart(profile, "name", ["pool", "young"], title=_("Quần chúng và dưới 30 tuổi")),
+        share.slug: charts.bar_chart(share, "name", ["percent"], title=_("% đảng viên / nhân sự"), largest_by="staff"),
+        profile.slug: charts.bar_chart(
+            profile, "name", ["pool", "young"], title=_("Quần chúng và dưới 30 tuổi"), largest_by="pool"
+        ),
         stages.slug: charts.funnel_chart(funnel_rows, "stage", "count", title=_("Số người theo giai đoạn")),
     }
     context = {
