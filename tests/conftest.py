@@ -217,6 +217,33 @@ def pipeline_world(world, settings, tmp_path) -> PipelineWorld:
     return PipelineWorld(*candidates, scans)
 
 
+@pytest.fixture
+def mentor(world, pipeline_world):
+    """An (an official member of A1) signs in without any role, helping Bình since 01/03/2024: a mentor's own page."""
+    import datetime as dt
+
+    from ketnap.pipeline.enums import HelperRole
+    from ketnap.pipeline.models import Helper
+    from ketnap.registry.models import Person
+
+    user = f.user("dvgiupdo")
+    Person.objects.filter(pk=world.an.pk).update(user=user)
+    Helper.objects.create(
+        candidate=pipeline_world.bình, member=world.an, role=HelperRole.MENTOR, since=dt.date(2024, 3, 1)
+    )
+    return user
+
+
+@pytest.fixture
+def candidate_user(world, pipeline_world):
+    """Bình herself has a login (she is on the road to the Party)."""
+    from ketnap.registry.models import Person
+
+    user = f.user("binh")
+    Person.objects.filter(pk=world.binh.pk).update(user=user)
+    return user
+
+
 def restore_migrated_state() -> None:
     """Empty the test database after module-scoped data (the demo) and put back what the migrations left.
 

@@ -1,14 +1,8 @@
 """Hướng dẫn (/huong-dan/): each role reads its own answers first, every link on the page opens for its reader."""
 
-import datetime as dt
 import re
 
 import pytest
-
-from ketnap.pipeline.enums import HelperRole
-from ketnap.pipeline.models import Helper
-from ketnap.registry.models import Person
-from tests import factories as f
 
 SECTION = re.compile(r'<(section|details) class="card howto" id="([a-z]+)"')
 HREF = re.compile(r'href="([^"#]+)"')
@@ -21,25 +15,6 @@ def _help(client, user) -> tuple[list[tuple[str, str]], str]:
     body = response.content.decode()
     help_part = body[body.index('<div class="help">') :]
     return SECTION.findall(help_part), help_part
-
-
-@pytest.fixture
-def mentor(world, pipeline_world):
-    """A member without a role, helping Bình: the mentor's page."""
-    user = f.user("dvgiupdo")
-    Person.objects.filter(pk=world.an.pk).update(user=user)
-    Helper.objects.create(
-        candidate=pipeline_world.bình, member=world.an, role=HelperRole.MENTOR, since=dt.date(2024, 3, 1)
-    )
-    return user
-
-
-@pytest.fixture
-def candidate_user(world, pipeline_world):
-    """Bình herself has a login (she is on the road to the Party)."""
-    user = f.user("binh")
-    Person.objects.filter(pk=world.binh.pk).update(user=user)
-    return user
 
 
 @pytest.mark.parametrize(
@@ -88,7 +63,7 @@ def test_every_link_on_the_page_opens_for_its_reader(client, personas, mentor, w
 def test_the_header_links_the_guide_for_everyone(client, personas, mentor):
     for user in (personas.office_a, personas.overseer, mentor):
         client.force_login(user)
-        assert '<a class="link" href="/huong-dan/">Hướng dẫn</a>' in client.get("/").content.decode()
+        assert '<a class="link" href="/huong-dan/">Hướng dẫn</a>' in client.get("/", follow=True).content.decode()
 
 
 def test_admins_read_where_the_reminders_go(client, personas, settings, tmp_path):

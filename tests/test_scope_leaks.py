@@ -38,6 +38,9 @@ def _outside(world, pipeline, persona_name):
         "secretary_a1": (world.cell_a2, world.dung, pipeline.khoa),
         "secretary_b1": (world.cell_a1, world.an, pipeline.bình),
         "overseer": (world.province, world.an, pipeline.bình),  # an overseer may read no person at all
+        # issue #15: members without a role — An helps Bình only; Bình reads her own road only
+        "mentor": (world.cell_a1, world.outsider, pipeline.khoa),
+        "candidate_user": (world.cell_a1, world.dung, pipeline.khoa),
     }[persona_name]
 
 
@@ -67,7 +70,7 @@ def _kwargs(names, org, person, candidate, scans, target):
     return {n: known[n] for n in names}
 
 
-PERSONAS = ["office_a", "admin_a", "secretary_a1", "secretary_b1", "overseer"]
+PERSONAS = ["office_a", "admin_a", "secretary_a1", "secretary_b1", "overseer", "mentor", "candidate_user"]
 
 
 def _personal_markers(person):
@@ -75,8 +78,10 @@ def _personal_markers(person):
 
 
 @pytest.mark.parametrize("persona_name", PERSONAS)
-def test_every_url_refuses_out_of_scope_objects(client, world, personas, pipeline_world, persona_name):
-    user = getattr(personas, persona_name)
+def test_every_url_refuses_out_of_scope_objects(
+    client, world, personas, pipeline_world, mentor, candidate_user, persona_name
+):
+    user = {"mentor": mentor, "candidate_user": candidate_user}.get(persona_name) or getattr(personas, persona_name)
     org, person, candidate = _outside(world, pipeline_world, persona_name)
     markers = [*_personal_markers(person), *_personal_markers(candidate.person)]
     if persona_name == "overseer":

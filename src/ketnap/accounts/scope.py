@@ -50,6 +50,39 @@ class Scope:
         above_base = {OrgKind.PROVINCE, OrgKind.UPPER}
         return any(r.organization.kind in above_base for r in self.roles if r.kind in RoleKind.personal_data())
 
+    @cached_property
+    def person(self) -> Person | None:
+        """The staff record linked to this login (Person.user; read with the user, accounts.backends): a member sees
+        their own page — the people they help, their own road — whatever role they hold, or none."""
+        if not (self.user and self.user.is_authenticated):
+            return None
+        try:
+            return self.user.person
+        except Person.DoesNotExist:
+            return None
+
+    def helped_candidates(self):
+        """The candidates this user's staff record helps now (assignments in force, roads still open): all a mentor
+        without a role may open, and only through their own page (web.views.mine)."""
+        from ketnap.pipeline.enums import Stage
+        from ketnap.pipeline.models import Candidate
+
+        if self.person is None:
+            return Candidate.objects.none()
+        return (
+            Candidate.objects.filter(helpers__member=self.person, helpers__until__isnull=True)
+            .exclude(stage__in=Stage.terminal())
+            .distinct()
+        )
+
+    def own_candidacies(self):
+        """The user's own roads to the Party (a candidate reads theirs, nothing of anyone else's)."""
+        from ketnap.pipeline.models import Candidate
+
+        if self.person is None:
+            return Candidate.objects.none()
+        return Candidate.objects.filter(person=self.person)
+
     @property
     def sees_personal_data(self) -> bool:
         return self.is_superuser or bool(self.personal_paths)

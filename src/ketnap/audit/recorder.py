@@ -39,6 +39,7 @@ AUDITED = {
     "pipeline.Helper": lambda obj: obj.candidate.person_id,
     "pipeline.MentorNote": lambda obj: obj.candidate.person_id,
     "pipeline.CalendarOverride": lambda obj: None,
+    "pipeline.NotePlan": lambda obj: None,
     "stats.Target": lambda obj: None,
     "api.ApiToken": lambda obj: None,
 }

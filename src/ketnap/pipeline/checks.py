@@ -6,7 +6,14 @@ The rules themselves live in ketnap.rules (pure, cited); this module only transl
 import datetime as dt
 
 from ketnap.pipeline.calendar import app_calendar
-from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, DocumentKind, IntroducerKind, StepKind
+from ketnap.pipeline.enums import (
+    ADMISSION_DOCUMENTS,
+    RECOGNITION_DOCUMENTS,
+    DocumentKind,
+    IntroducerKind,
+    Stage,
+    StepKind,
+)
 from ketnap.registry.enums import MembershipStatus, OrgKind
 from ketnap.registry.services.dates import today
 from ketnap.rules import admission, deadlines, eligibility, procedure, votes
@@ -239,6 +246,14 @@ def admission_papers(candidate) -> list[str]:
     if IntroducerKind.TRADE_UNION in routes:  # the Trade Union by resolution (4A-KNĐ)
         required.append(DocumentKind.TRADE_UNION)
     return required
+
+
+def papers_for(candidate) -> list[str]:
+    """The papers of the candidate's present phase, in order: the admission dossier until the ceremony, then the
+    recognition dossier (the candidate page's checklist; the candidate's own page)."""
+    if candidate.stage in {Stage.PROBATION, Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE, Stage.OFFICIAL}:
+        return list(RECOGNITION_DOCUMENTS)
+    return [DocumentKind.CERTIFICATE, *admission_papers(candidate)]
 
 
 def cell_resolution(candidate, data: dict) -> Verdict:

@@ -3,12 +3,13 @@ set only by ketnap.pipeline.domain.transition(); the next deadline is derived fr
 and kept on the candidate (ketnap.pipeline.due.store)."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ketnap.pipeline.enums import DocumentKind, HelperRole, IntroducerKind, Stage, StepKind
 from ketnap.registry.models import Organization, PartyMembership, Person
-from ketnap.rules import eligibility
+from ketnap.rules import eligibility, notes
 
 
 class Candidate(models.Model):
@@ -191,6 +192,28 @@ class MentorNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on:%d/%m/%Y} {self.candidate.person}"
+
+
+class NotePlan(models.Model):
+    """How often each helper in a chi bộ writes a note on the person they help (ketnap.rules.notes): the chi bộ's own
+    plan, set by its secretary or the office. No row: rules.notes.EVERY_MONTHS."""
+
+    organization = models.OneToOneField(
+        Organization, models.CASCADE, primary_key=True, related_name="note_plan", verbose_name=_("chi bộ")
+    )
+    every_months = models.PositiveSmallIntegerField(
+        _("nhận xét mấy tháng một lần"),
+        default=notes.EVERY_MONTHS,
+        validators=[MinValueValidator(notes.MONTHS_RANGE[0]), MaxValueValidator(notes.MONTHS_RANGE[1])],
+        help_text=_("Từ 1 đến 12 tháng; thường là 3 tháng (mỗi quý)."),
+    )
+
+    class Meta:
+        verbose_name = _("kế hoạch nhận xét của người giúp đỡ")
+        verbose_name_plural = _("kế hoạch nhận xét của người giúp đỡ")
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.every_months} tháng"
 
 
 class CalendarOverride(models.Model):

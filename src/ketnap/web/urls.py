@@ -12,6 +12,7 @@ from ketnap.web.views import (
     feeds,
     guide,
     imports,
+    mine,
     national_db,
     personal_data,
     pipeline,
@@ -30,7 +31,9 @@ urlpatterns = [
     path("doi-mat-khau/", accounts.PasswordChange.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", registry.home, name="home"),
-    path("huong-dan/", guide.guide, name="guide"),  # how do I … (per role)
+    path("huong-dan/", guide.guide, name="guide"),
+    path("cua-toi/", mine.mine, name="mine"),  # issue #15: a member's own page (people they help, their own road)
+    path("cua-toi/nhan-xet/<int:candidate_pk>/", mine.mine_note, name="mine_note"),  # how do I … (per role)
     path("bao-mat/", personal_data.privacy_notice, name="privacy_notice"),  # issue #13: anyone, before login too
     path("tim-kiem/", search.search, name="search"),
     path("to-chuc/<str:code>/", registry.org_detail, name="org_detail"),
@@ -42,6 +45,7 @@ urlpatterns = [
     path("to-chuc/<str:code>/chia-tach/", registry.org_split, name="org_split"),
     path("to-chuc/<str:code>/giai-the/", registry.org_dissolve, name="org_dissolve"),
     path("to-chuc/<str:code>/giao-khoa-phong/", registry.org_assign_unit, name="org_assign_unit"),
+    path("to-chuc/<str:code>/ke-hoach-nhan-xet/", pipeline.note_plan, name="note_plan"),
     path("nhan-su/", registry.person_list, name="person_list"),
     path("nhan-su/them/", registry.person_create, name="person_create"),
     path("nhan-su/<int:pk>/", registry.person_detail, name="person_detail"),

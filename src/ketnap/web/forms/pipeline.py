@@ -14,7 +14,7 @@ from ketnap.pipeline.enums import DocumentKind, IntroducerKind
 from ketnap.pipeline.models import Candidate
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import Organization, PartyMembership, Person
-from ketnap.rules import eligibility
+from ketnap.rules import eligibility, notes
 from ketnap.web.forms.common import DayInput, MemberChoice, MembersChoice, day_field
 
 
@@ -266,6 +266,18 @@ class BatchMentorForm(forms.Form):
 class MentorNoteForm(forms.Form):
     on = day_field(_("Ngày"))
     text = forms.CharField(label=_("Nhận xét"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+
+
+class NotePlanForm(forms.Form):
+    every_months = forms.IntegerField(
+        label=_("Người giúp đỡ nhận xét mấy tháng một lần"),
+        min_value=notes.MONTHS_RANGE[0],
+        max_value=notes.MONTHS_RANGE[1],
+        help_text=_(
+            "Chi bộ tự định (thường là 3 tháng, mỗi quý), áp dụng cho mọi đảng viên giúp đỡ quần chúng và đảng viên "
+            "dự bị của chi bộ. Khi hết 12 tháng dự bị, việc đến hạn là bản nhận xét 11-KNĐ."
+        ),
+    )
 
 
 class FactsForm(forms.ModelForm):

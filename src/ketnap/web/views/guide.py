@@ -72,6 +72,7 @@ def links(user, scope) -> dict[str, Link]:
 
     return {
         "home": to(_("Tổ chức đảng"), "home"),
+        "mine": to(_("Việc của tôi"), "mine", scope.person is not None),
         "stats": to(_("Thống kê"), "stats_home"),
         "due": to(_("Việc cần làm"), "due_list", names),
         "due_mine": to(_("Việc cần làm → Chỉ người tôi giúp đỡ"), "due_list", names, "?cua-toi=1"),

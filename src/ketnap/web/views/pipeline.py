@@ -21,11 +21,13 @@ from django.views.decorators.http import require_http_methods
 
 from ketnap.accounts.scope import scope_for
 from ketnap.pipeline import checks, domain, due
-from ketnap.pipeline.enums import RECOGNITION_DOCUMENTS, DocumentKind, HelperRole, Stage, StepKind
+from ketnap.pipeline import notes as pipeline_notes
+from ketnap.pipeline.enums import DocumentKind, HelperRole, Stage, StepKind
 from ketnap.pipeline.models import Helper, Introduction, MentorNote
 from ketnap.pipeline.transitions import TRANSITIONS, NotOnTheRoad, available, plan
 from ketnap.privacy import readlog
 from ketnap.privacy.models import ReadKind
+from ketnap.registry.enums import OrgKind
 from ketnap.registry.models import Organization
 from ketnap.registry.search import matching
 from ketnap.registry.services.dates import today
@@ -330,11 +332,7 @@ def candidate_detail(request, candidate_pk):
     # the road's first entry (put on the list) is no step; a member adopted at the decision never had it
     began_as_source = not steps or steps[-1].stage_before == Stage.SOURCE
     documents = {d.kind: d for d in candidate.documents.order_by("received_on")}
-    phase = (
-        RECOGNITION_DOCUMENTS
-        if candidate.stage in {Stage.PROBATION, Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE, Stage.OFFICIAL}
-        else [DocumentKind.CERTIFICATE, *checks.admission_papers(candidate)]
-    )
+    phase = checks.papers_for(candidate)
     checklist = [(DocumentKind(kind), documents.get(kind)) for kind in phase]
     helpers = list(candidate.helpers.select_related("member"))
     next_item = None
@@ -576,6 +574,22 @@ def candidate_note(request, candidate_pk):
         "web/form.html",
         {"form": form, "title": _("Nhận xét của đảng viên giúp đỡ"), "back_candidate": candidate},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def note_plan(request, code):
+    """The chi bộ's plan for its helpers' notes (ketnap.rules.notes): its secretary or the office sets it."""
+    scope = scope_for(request)
+    org = get_object_or_404(scope.personal_organizations().filter(kind__in=OrgKind.cell_kinds()), code=code)
+    if not scope.can_edit_people_of(org) or not org.active:
+        raise PermissionDenied
+    form = pipeline_forms.NotePlanForm(request.POST or None, initial={"every_months": pipeline_notes.plan_of(org.pk)})
+    if request.method == "POST" and form.is_valid():
+        pipeline_notes.set_plan(org, form.cleaned_data["every_months"], actor=request.user)
+        messages.success(request, _("Đã ghi kế hoạch nhận xét của chi bộ."))
+        return redirect("org_detail", code=org.code)
+    title = _("Kế hoạch nhận xét của người giúp đỡ")
+    return render(request, "web/form.html", {"form": form, "title": title, "org": org})
 
 
 # Steps that real life batches: one decision covering several people; one ceremony day for several (each person is

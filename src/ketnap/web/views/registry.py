@@ -13,6 +13,7 @@ from ketnap.accounts.scope import scope_for
 from ketnap.audit.context import acting
 from ketnap.audit.present import present as present_audit
 from ketnap.pipeline import due
+from ketnap.pipeline import notes as pipeline_notes
 from ketnap.pipeline.domain import adopt_probationary
 from ketnap.pipeline.models import Candidate
 from ketnap.privacy import readlog
@@ -46,6 +47,8 @@ PERSON_READ_ROWS = 20  # read-log rows ("Ai đã xem") on a person page; the res
 # --- home and organisations -----------------------------------------------------------------------
 def home(request):
     scope = scope_for(request)
+    if not scope.roles and not scope.is_superuser and scope.person is not None:
+        return redirect("mine")  # a mentor or a candidate without a role: their own page is all they have
     roots = scope.root_organizations()
     day = parse_day(request.GET.get("ngay"))
     if request.GET.get("ngay") and day is None:
@@ -97,6 +100,8 @@ def org_detail(request, code):
         "can_manage_within": scope.can_manage_within(org),
         "can_edit": scope.can_edit_people_of(org),
     }
+    if org.is_cell and context["can_read_people"]:  # how often its helpers report (pipeline.notes)
+        context["note_every"] = pipeline_notes.plan_of(org.pk)
     if context["can_read_people"]:
         context.update(people_page(request, Person.objects.filter(organization__path__startswith=org.path)))
     return render(request, "web/org_detail.html", context)

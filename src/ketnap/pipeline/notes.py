@@ -1,0 +1,113 @@
+"""Helpers' notes: what each helper owes the chi bộ next (ketnap.rules.notes), from their assignments, their notes and
+the chi bộ's plan (NotePlan). Read for a mentor's own page, for the candidate page (every helper of one person) and for
+reminders; a fixed number of queries whatever the number of helpers."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+
+from ketnap.audit.context import acting
+from ketnap.pipeline.enums import DocumentKind, HelperRole, Stage, StepKind
+from ketnap.pipeline.models import DossierItem, Helper, MentorNote, NotePlan, Step
+from ketnap.rules import deadlines, notes
+from ketnap.rules.deadlines import Deadline
+from ketnap.rules.workdays import Calendar
+
+
+@dataclass
+class NoteDue:
+    helper: Helper  # with its candidate, the candidate's person and chi bộ, and the member
+    last_note: dt.date | None
+    deadline: Deadline | None  # None: nothing due (the road paused, the 11-KNĐ received)
+    urgency: str  # overdue / soon / ok / none, as the due list says it
+
+    @property
+    def candidate(self):
+        return self.helper.candidate
+
+
+def plan_of(organization_id: int) -> int:
+    """The chi bộ's interval in months (no plan: rules.notes.EVERY_MONTHS)."""
+    found = NotePlan.objects.filter(organization_id=organization_id).values_list("every_months", flat=True).first()
+    return found or notes.EVERY_MONTHS
+
+
+def set_plan(organization, every_months: int, *, actor) -> NotePlan:
+    """The one way a chi bộ's plan changes: validated, saved and audited together."""
+    plan = NotePlan.objects.filter(organization=organization).first() or NotePlan(organization=organization)
+    plan.every_months = every_months
+    plan.full_clean()
+    with acting(actor), transaction.atomic():
+        plan.save()
+    return plan
+
+
+def write_note(candidate, *, author, on: dt.date, text: str) -> MentorNote:
+    """A helper's (or the chi bộ's) note on the person, saved with its audit entry or not at all."""
+    with acting(author), transaction.atomic():
+        return MentorNote.objects.create(candidate=candidate, author=author, on=on, text=text)
+
+
+def current_helpers(helpers):
+    """The assignments in force of roads still open (the queryset narrowed; the candidate and people joined)."""
+    return (
+        helpers.filter(until__isnull=True)
+        .exclude(candidate__stage__in=Stage.terminal())
+        .select_related("candidate", "candidate__person", "candidate__organization", "member")
+        .order_by("candidate__person__sort_key", "candidate_id", "pk")
+    )
+
+
+def schedule(helpers, today: dt.date, calendar: Calendar | None = None) -> list[NoteDue]:
+    """Each assignment in force (current_helpers of `helpers`) with its last note and the next one due."""
+    rows = list(current_helpers(helpers))
+    ids = {h.candidate_id for h in rows}
+    last = {
+        (c, a): on
+        for c, a, on in MentorNote.objects.filter(candidate_id__in=ids)
+        .values("candidate_id", "author_id")
+        .annotate(on=Max("on"))
+        .values_list("candidate_id", "author_id", "on")
+    }
+    ceremonies = dict(
+        Step.objects.filter(candidate_id__in=ids, kind=StepKind.CEREMONY, passed=True)
+        .values("candidate_id")
+        .annotate(on=Max("on"))
+        .values_list("candidate_id", "on")
+    )
+    reviewed = set(
+        DossierItem.objects.filter(candidate_id__in=ids, kind=DocumentKind.MENTOR_REVIEW).values_list(
+            "candidate_id", flat=True
+        )
+    )
+    plans = dict(
+        NotePlan.objects.filter(organization_id__in={h.candidate.organization_id for h in rows}).values_list(
+            "organization_id", "every_months"
+        )
+    )
+    out = []
+    for helper in rows:
+        candidate = helper.candidate
+        written = last.get((candidate.pk, helper.member.user_id)) if helper.member.user_id else None
+        written = written if written and written >= helper.since else None  # notes of an earlier assignment
+        deadline = None
+        if candidate.paused_since is None:
+            deadline = notes.next_note(
+                helper.since,
+                written,
+                plans.get(candidate.organization_id, notes.EVERY_MONTHS),
+                ceremony=ceremonies.get(candidate.pk) if helper.role == HelperRole.MENTOR else None,
+                review_received=candidate.pk in reviewed,
+            )
+        urgency = deadlines.urgency(deadline.due, today, calendar).value if deadline else "none"
+        out.append(NoteDue(helper, written, deadline, urgency))
+    return out
+
+
+def counts(items: list[NoteDue]) -> dict[str, int]:
+    out = {"overdue": 0, "soon": 0, "ok": 0, "none": 0}
+    for item in items:
+        out[item.urgency] += 1
+    return out
