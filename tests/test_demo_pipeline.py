@@ -201,3 +201,23 @@ def test_every_recorded_step_passes_the_rules_again(demo):
             member = helper.member.memberships.get(status=MembershipStatus.OFFICIAL)
             assert member.organization_id == candidate.organization_id, who
             assert checks.official_member(helper.member, helper.since), who
+
+
+@pytest.mark.django_db
+def test_the_story_notes_are_the_mentors_and_the_demo_mentor_and_candidate_see_their_own(demo, client):
+    from django.contrib.auth.models import User
+
+    from ketnap.pipeline.models import MentorNote
+
+    notes = MentorNote.objects.select_related("helper")
+    assert notes.exists() and not notes.filter(helper__isnull=True).exists()
+    for note in notes:
+        helper = note.helper
+        assert helper.role == HelperRole.MENTOR and helper.candidate_id == note.candidate_id
+        assert helper.since <= note.on and (helper.until is None or note.on <= helper.until)
+    # the two demo members without a role land on their own page with something to show
+    for username, shown in (("giupdo.noi", "Người tôi được phân công giúp đỡ"), ("ungvien.noi", "của tôi")):
+        user = User.objects.get(username=username)
+        assert not user.roles.exists() and user.person is not None
+        client.force_login(user)
+        assert shown in client.get("/", follow=True).content.decode()

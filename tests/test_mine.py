@@ -41,6 +41,7 @@ def test_a_mentor_writes_the_note_in_one_form_and_the_next_one_moves(client, wor
     assert response.status_code == 302 and response.url == "/cua-toi/"
     note = MentorNote.objects.get()
     assert (note.candidate, note.author, note.on) == (pipeline_world.bình, mentor, today())
+    assert note.helper == Helper.objects.get(member=world.an)  # whose note it is: their assignment
     assert AuditEntry.objects.count() == entries + 1  # the note and its audit entry, together
     (item,) = notes.schedule(Helper.objects.filter(member=world.an), today())
     assert item.last_note == today() and item.urgency == "ok"
@@ -134,3 +135,50 @@ def test_the_secretary_sets_the_plan_on_the_chi_bo_page_and_only_there(client, w
     assert client.get(f"/to-chuc/{world.cell_b1.code}/ke-hoach-nhan-xet/").status_code == 404
     client.force_login(personas.overseer)
     assert client.get(url).status_code == 404
+
+
+def test_the_secretary_records_a_helpers_note_from_paper_and_that_helpers_clock_moves(
+    client, world, personas, pipeline_world, mentor, cell
+):
+    other = Helper.objects.create(
+        candidate=pipeline_world.bình, member=cell[1], role=HelperRole.HELPER, since=dt.date(2024, 3, 1)
+    )
+    client.force_login(personas.secretary_a1)
+    url = f"/ung-vien/{pipeline_world.bình.pk}/nhan-xet/"
+    form = client.get(url).content.decode()
+    assert "Nhận xét của" in form and "Hoàng Văn Cường (đảng viên giúp đỡ quần chúng)" in form
+    response = client.post(url, {"helper": other.pk, "on": "02/12/2026", "text": "Đã đọc bản nhận xét viết tay."})
+    assert response.status_code == 302
+    assert MentorNote.objects.get().helper == other and MentorNote.objects.get().author == personas.secretary_a1
+    due = {item.helper.member: item for item in notes.schedule(pipeline_world.bình.helpers.all(), today())}
+    assert due[cell[1]].last_note == dt.date(2026, 12, 2) and due[world.an].last_note is None
+    # the candidate page shows each helper's next note, so the chi bộ sees who has not written
+    page = client.get(f"/ung-vien/{pipeline_world.bình.pk}/").content.decode()
+    assert '<span class="badge overdue">01/06/2024</span>' in page
+    assert "<strong>02/12/2026</strong> (Hoàng Văn Cường)" in page
+
+
+def test_notes_written_before_they_named_their_helper_are_given_one(world, pipeline_world, mentor, cell):
+    """The migration's fill: the helper whose login wrote it, else the one mentor in force that day, else none."""
+    import importlib
+
+    from django.apps import apps
+
+    fill = importlib.import_module("ketnap.pipeline.migrations.0007_note_plan_and_helper").fill_helpers
+    bình = pipeline_world.bình  # An: mentor since 01/03/2024 (the fixture); Cường: a helper from 01/03 to 30/06/2024
+    cuong = Helper.objects.create(
+        candidate=bình, member=cell[1], role=HelperRole.HELPER, since=dt.date(2024, 3, 1), until=dt.date(2024, 6, 30)
+    )
+    cell[1].user = f.user("cuong")
+    cell[1].save()
+    written = {
+        "by Cường's login": MentorNote.objects.create(
+            candidate=bình, on=dt.date(2024, 5, 1), text="a", author=cell[1].user
+        ),
+        "by the office": MentorNote.objects.create(candidate=bình, on=dt.date(2024, 9, 1), text="b"),
+        "before anyone helped": MentorNote.objects.create(candidate=bình, on=dt.date(2024, 1, 2), text="c"),
+    }
+    fill(apps, None)
+    found = {k: MentorNote.objects.get(pk=n.pk).helper for k, n in written.items()}
+    mentor_helper = Helper.objects.get(member=world.an)
+    assert found == {"by Cường's login": cuong, "by the office": mentor_helper, "before anyone helped": None}

@@ -47,6 +47,8 @@ from ketnap.demo.plan import (
     UnitPlan,
     unit_plans,
 )
+from ketnap.pipeline.enums import HelperRole, Stage
+from ketnap.pipeline.models import Candidate, Helper
 from ketnap.registry.enums import MembershipEventKind, MembershipStatus, OrgChange, OrgKind, UnitKind
 from ketnap.registry.models import (
     Assignment,
@@ -77,6 +79,9 @@ DEMO_USERS: list[tuple[str, str]] = [
     ("vp.dongtrieu", "Văn phòng Đảng ủy Trung tâm Y tế khu vực Đông Triều"),
     ("bithu.noi", "Bí thư Chi bộ Nội 1 (Khoa Nội tổng hợp), Bệnh viện Đa khoa tỉnh"),
     ("bithu.dongtrieu", "Bí thư một chi bộ của Trung tâm Y tế khu vực Đông Triều"),
+    # issue #15: members without a role, linked to their staff record (Person.user): their own page, nothing else
+    ("giupdo.noi", "Đảng viên Chi bộ Nội 1 được phân công giúp đỡ đảng viên dự bị (không có vai trò: Việc của tôi)"),
+    ("ungvien.noi", "Quần chúng đang phấn đấu vào Đảng ở Chi bộ Nội 1 (chỉ xem quá trình của mình)"),
 ]
 LOAD_CHUNK = 20_000  # people drafted, then written with their history, at a time
 
@@ -703,6 +708,25 @@ def _create_users(plans: list[UnitPlan], tree: Tree) -> None:
         "bithu.noi": (_secretary_name(noi_cell), False, [(RoleKind.SECRETARY, noi_cell, f"Bí thư {noi_cell.name}")]),
         "bithu.dongtrieu": (_secretary_name(dt_cell), False, [(RoleKind.SECRETARY, dt_cell, f"Bí thư {dt_cell.name}")]),
     }
+    # the mentor and the candidate of Nội 1 whose pages show most: the first in name order with an open road
+    helping = Helper.objects.filter(
+        until__isnull=True, role=HelperRole.MENTOR, candidate__organization=noi_cell, candidate__paused_since=None
+    ).exclude(candidate__stage__in=Stage.terminal())
+    mentor = helping.order_by("member__sort_key", "member_id").values_list("member_id", flat=True).first()
+    road = (
+        Candidate.objects.filter(organization=noi_cell, stage__in=[Stage.SYMPATHISER, Stage.DOSSIER], paused_since=None)
+        .order_by("person__sort_key", "pk")
+        .values_list("person_id", flat=True)
+        .first()
+    )
+    linked = {"giupdo.noi": mentor, "ungvien.noi": road}
+    for username, person_id in linked.items():
+        person = Person.objects.get(pk=person_id)
+        users[username] = (
+            (" ".join(p for p in (person.family_name, person.middle_name) if p), person.given_name),
+            False,
+            [],
+        )
     User = get_user_model()
     for username, _description in DEMO_USERS:
         (last, first), superuser, roles = users[username]
@@ -718,6 +742,8 @@ def _create_users(plans: list[UnitPlan], tree: Tree) -> None:
         user.save()
         for kind, org, title in roles:
             Role.objects.create(user=user, organization=org, kind=kind, title=title)
+        if username in linked:  # the load's one audit line covers it, as every other row of the demo
+            Person.objects.filter(pk=linked[username]).update(user=user)
 
 
 # --- summary -------------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import Count, Exists, Min, OuterRef
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 
 from ketnap.demo import bulk
 from ketnap.demo import catalogue as cat
@@ -1215,6 +1215,14 @@ class Story:
         bulk.insert(intros)
         bulk.insert(helpers)
         bulk.insert(notes)
+        # the story's notes are the mentor's: each names the mentor in force on its day
+        mentor = Helper.objects.filter(
+            Q(until__isnull=True) | Q(until__gte=OuterRef("on")),
+            candidate=OuterRef("candidate"),
+            role=HelperRole.MENTOR,
+            since__lte=OuterRef("on"),
+        ).order_by("-since")
+        MentorNote.objects.filter(helper__isnull=True).update(helper=Subquery(mentor.values("pk")[:1]))
         self.write_registry()
 
     def write_registry(self) -> None:

@@ -180,9 +180,14 @@ class Helper(models.Model):
 
 
 class MentorNote(models.Model):
-    """The mentor's periodic notes on a probationary member (they feed the 11-KNĐ assessment)."""
+    """A helper's periodic note on the person they help (the sympathiser's helpers, the probationary member's mentor:
+    they feed the chi bộ's review and the 11-KNĐ). `helper`: whose note it is — written by the helper themself, or
+    recorded from paper by the secretary or the office; empty for a note of the chi bộ's own."""
 
     candidate = models.ForeignKey(Candidate, models.CASCADE, related_name="mentor_notes")
+    helper = models.ForeignKey(
+        Helper, models.SET_NULL, null=True, blank=True, related_name="notes", verbose_name=_("nhận xét của")
+    )
     on = models.DateField(_("ngày"))
     text = models.TextField(_("nhận xét"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")

@@ -44,10 +44,14 @@ def set_plan(organization, every_months: int, *, actor) -> NotePlan:
     return plan
 
 
-def write_note(candidate, *, author, on: dt.date, text: str) -> MentorNote:
-    """A helper's (or the chi bộ's) note on the person, saved with its audit entry or not at all."""
+def write_note(candidate, *, author, on: dt.date, text: str, helper: Helper | None) -> MentorNote:
+    """A note on the person, from `helper` (one of the candidate's assignments; None: the chi bộ's own), written by
+    `author` (the helper, or the secretary or office recording it from paper): saved with its audit entry or not at
+    all."""
+    if helper is not None and helper.candidate_id != candidate.pk:
+        raise ValueError("the helper does not help this candidate")
     with acting(author), transaction.atomic():
-        return MentorNote.objects.create(candidate=candidate, author=author, on=on, text=text)
+        return MentorNote.objects.create(candidate=candidate, helper=helper, author=author, on=on, text=text)
 
 
 def current_helpers(helpers):
@@ -64,13 +68,12 @@ def schedule(helpers, today: dt.date, calendar: Calendar | None = None) -> list[
     """Each assignment in force (current_helpers of `helpers`) with its last note and the next one due."""
     rows = list(current_helpers(helpers))
     ids = {h.candidate_id for h in rows}
-    last = {
-        (c, a): on
-        for c, a, on in MentorNote.objects.filter(candidate_id__in=ids)
-        .values("candidate_id", "author_id")
+    last = dict(
+        MentorNote.objects.filter(helper__in=[h.pk for h in rows])
+        .values("helper_id")
         .annotate(on=Max("on"))
-        .values_list("candidate_id", "author_id", "on")
-    }
+        .values_list("helper_id", "on")
+    )
     ceremonies = dict(
         Step.objects.filter(candidate_id__in=ids, kind=StepKind.CEREMONY, passed=True)
         .values("candidate_id")
@@ -90,8 +93,7 @@ def schedule(helpers, today: dt.date, calendar: Calendar | None = None) -> list[
     out = []
     for helper in rows:
         candidate = helper.candidate
-        written = last.get((candidate.pk, helper.member.user_id)) if helper.member.user_id else None
-        written = written if written and written >= helper.since else None  # notes of an earlier assignment
+        written = last.get(helper.pk)
         deadline = None
         if candidate.paused_since is None:
             deadline = notes.next_note(

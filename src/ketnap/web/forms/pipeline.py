@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ketnap.documents.forms import committee_name
 from ketnap.pipeline import domain
 from ketnap.pipeline.enums import DocumentKind, IntroducerKind
-from ketnap.pipeline.models import Candidate
+from ketnap.pipeline.models import Candidate, Helper
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import Organization, PartyMembership, Person
 from ketnap.rules import eligibility, notes
@@ -263,9 +263,28 @@ class BatchMentorForm(forms.Form):
         return {c.pk: {"mentor": self.cleaned_data.get(f"mentor_{c.pk}")} for c in self.candidates}
 
 
+class HelperChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.member.full_name} ({obj.get_role_display().lower()})"
+
+
 class MentorNoteForm(forms.Form):
+    """A note on a candidate. `helpers`: the assignments in force, when the secretary or the office records a helper's
+    note from paper (whose it is decides whose next note moves); a helper writing their own note chooses nothing."""
+
     on = day_field(_("Ngày"))
     text = forms.CharField(label=_("Nhận xét"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+
+    def __init__(self, *args, helpers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if helpers:
+            self.fields["helper"] = HelperChoice(
+                queryset=Helper.objects.filter(pk__in=[h.pk for h in helpers]).select_related("member"),
+                required=False,
+                label=_("Nhận xét của"),
+                empty_label=_("Chi bộ (không phải của người giúp đỡ)"),
+            )
+            self.order_fields(["helper", "on", "text"])
 
 
 class NotePlanForm(forms.Form):

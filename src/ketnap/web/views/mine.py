@@ -47,7 +47,7 @@ def mine_note(request, candidate_pk):
     scheduled = notes.schedule(Helper.objects.filter(member=scope.person, candidate=candidate), today())
     form = pipeline_forms.MentorNoteForm(request.POST or None, initial={"on": today()})
     if request.method == "POST" and form.is_valid():
-        notes.write_note(candidate, author=request.user, **form.cleaned_data)
+        notes.write_note(candidate, author=request.user, helper=scheduled[0].helper, **form.cleaned_data)
         messages.success(request, _("Đã lưu nhận xét về %(name)s.") % {"name": candidate.person.full_name})
         return redirect("mine")
     return render(
@@ -56,7 +56,7 @@ def mine_note(request, candidate_pk):
         {
             "candidate": candidate,
             "form": form,
-            "due": scheduled[0] if scheduled else None,
-            "mine": candidate.mentor_notes.filter(author=request.user).order_by("-on", "-pk")[:3],
+            "due": scheduled[0],
+            "mine": candidate.mentor_notes.filter(helper=scheduled[0].helper).order_by("-on", "-pk")[:3],
         },
     )

@@ -23,7 +23,7 @@ from ketnap.accounts.scope import scope_for
 from ketnap.pipeline import checks, domain, due
 from ketnap.pipeline import notes as pipeline_notes
 from ketnap.pipeline.enums import DocumentKind, HelperRole, Stage, StepKind
-from ketnap.pipeline.models import Helper, Introduction, MentorNote
+from ketnap.pipeline.models import Introduction
 from ketnap.pipeline.transitions import TRANSITIONS, NotOnTheRoad, available, plan
 from ketnap.privacy import readlog
 from ketnap.privacy.models import ReadKind
@@ -335,6 +335,10 @@ def candidate_detail(request, candidate_pk):
     phase = checks.papers_for(candidate)
     checklist = [(DocumentKind(kind), documents.get(kind)) for kind in phase]
     helpers = list(candidate.helpers.select_related("member"))
+    # each helper's next note (rules.notes): the chi bộ sees who has not written
+    due_notes = {item.helper.pk: item for item in pipeline_notes.schedule(candidate.helpers.all(), today())}
+    for helper in helpers:
+        helper.next_note = due_notes.get(helper.pk)
     next_item = None
     if candidate.open:  # the deadline's step dates from the steps read above (as due.step_dates: oldest first)
         timed = [(s.candidate_id, s.kind, s.on, s.received_on) for s in reversed(steps) if s.passed]
@@ -353,7 +357,7 @@ def candidate_detail(request, candidate_pk):
             "transitions": available(candidate) if candidate.open else [],
             "introductions": candidate.introductions.select_related("introducer"),
             "helpers": helpers,
-            "notes": candidate.mentor_notes.all(),
+            "notes": candidate.mentor_notes.select_related("helper__member"),
             "can_edit": scope.can_edit_people_of(candidate.organization) and candidate.open,
             "is_mentor": any(
                 h.role == HelperRole.MENTOR and h.until is None and h.member.user_id == request.user.pk for h in helpers
@@ -558,15 +562,19 @@ def candidate_introduction(request, candidate_pk):
 @require_http_methods(["GET", "POST"])
 def candidate_note(request, candidate_pk):
     scope, candidate = _candidate(request, candidate_pk)
-    is_mentor = Helper.objects.filter(candidate=candidate, member__user=request.user, until__isnull=True).exists()
-    if not (is_mentor or scope.can_edit_people_of(candidate.organization)) or not candidate.open:
+    helpers = list(candidate.helpers.filter(until__isnull=True).select_related("member"))
+    own = next((h for h in helpers if h.member.user_id == request.user.pk), None)  # a helper writing their own
+    if not (own or scope.can_edit_people_of(candidate.organization)) or not candidate.open:
         raise PermissionDenied
-    form = pipeline_forms.MentorNoteForm(request.POST or None, initial={"on": today()})
+    only = helpers[0].pk if len(helpers) == 1 else None
+    form = pipeline_forms.MentorNoteForm(
+        request.POST or None, initial={"on": today(), "helper": only}, helpers=None if own else helpers
+    )
     if request.method == "POST" and form.is_valid():
-        from ketnap.audit.context import acting
-
-        with acting(request.user), transaction.atomic():  # the note and its audit entry, or neither
-            MentorNote.objects.create(candidate=candidate, author=request.user, **form.cleaned_data)
+        data = form.cleaned_data
+        pipeline_notes.write_note(
+            candidate, author=request.user, helper=own or data.get("helper"), on=data["on"], text=data["text"]
+        )
         messages.success(request, _("Đã lưu nhận xét."))
         return redirect("candidate_detail", candidate_pk=candidate.pk)
     return render(
