@@ -66,6 +66,7 @@ MIDDLEWARE = [
     # Deny by default: every view needs a login unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ketnap.web.middleware.IssuedPasswordMiddleware",  # a one-time password is changed before anything else
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ketnap.audit.middleware.AuditActorMiddleware",
     "axes.middleware.AxesMiddleware",

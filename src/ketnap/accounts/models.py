@@ -125,3 +125,31 @@ class AddressBlock(models.Model):
 
     def is_active(self, now=None) -> bool:
         return self.lifted_at is None and self.until > (now or timezone.now())
+
+
+class IssuedPassword(models.Model):
+    """The user's password is one the office issued (ketnap.accounts.issuing: printed once in a sealed letter, never
+    stored in clear): until they set their own, every page sends them to "Đổi mật khẩu" (web.middleware). The row goes
+    when they do."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, primary_key=True, related_name="issued_password"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = gettext_lazy("mật khẩu dùng một lần")
+        verbose_name_plural = gettext_lazy("mật khẩu dùng một lần")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {timezone.localtime(self.issued_at):%d/%m/%Y %H:%M}"
+
+
+def issued_password(user) -> bool:
+    """Whether the user signs in with a password the office issued (read with the user by accounts.backends)."""
+    try:
+        user.issued_password  # noqa: B018
+    except IssuedPassword.DoesNotExist:
+        return False
+    return True

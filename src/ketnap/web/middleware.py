@@ -80,3 +80,29 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.POLICY)
         return response
+
+
+class IssuedPasswordMiddleware:
+    """Someone signed in with a password the office issued (accounts.IssuedPassword) sets their own before anything
+    else: every page but "Đổi mật khẩu", signing out, the language switch and the privacy notice sends them there.
+    Read with the user (accounts.backends): no query of its own."""
+
+    ALLOWED = ("password_change", "logout", "set_language", "privacy_notice")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from ketnap.accounts.models import issued_password
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and issued_password(user):
+            from django.urls import resolve, reverse
+
+            match = resolve(request.path_info)
+            static = request.path_info.startswith(settings.STATIC_URL)
+            if match.url_name not in self.ALLOWED and not static:
+                from django.shortcuts import redirect
+
+                return redirect(reverse("password_change"))
+        return self.get_response(request)

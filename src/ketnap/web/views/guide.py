@@ -83,6 +83,12 @@ def links(user, scope) -> dict[str, Link]:
         "import": to(
             _("Nhập danh sách từ Excel"), "import_upload", managed is not None, code=getattr(managed, "code", "")
         ),
+        "accounts": to(
+            _("Tài khoản cho đảng viên, người vào Đảng"),
+            "issue_accounts",
+            managed is not None,
+            code=getattr(managed, "code", ""),
+        ),
         "national_db": to(
             _("Nhập CSDL đảng viên"),
             "national_db_list",
