@@ -187,13 +187,16 @@ def transition(
 
 # One decision or one ceremony day covers several candidates: the office records it once for all of them.
 BATCHABLE = frozenset({StepKind.DECISION, StepKind.CEREMONY, StepKind.RECOGNITION_DECISION})
+# One chi bộ meeting votes on several cases, each its own resolution with its own vote (pipeline.meeting).
+MEETING = frozenset({StepKind.CELL_RESOLUTION, StepKind.RECOGNITION_CELL_RESOLUTION})
 
 
 @dataclass(frozen=True)
 class BatchOutcome:
     candidate: Candidate
-    done: bool
-    reasons: list[str]
+    done: bool  # recorded
+    reasons: list[str]  # why not
+    passed: bool = True  # a vote short of two thirds is recorded, and the stage stays
 
 
 def transition_batch(
@@ -204,19 +207,19 @@ def transition_batch(
     Each candidate is recorded in its own transaction: one refused (its conditions not met) leaves the others
     recorded, and its reasons come back with their sources.
     """
-    if name not in BATCHABLE:
+    if name not in BATCHABLE | MEETING:
         raise ValueError(f"{name} is not recorded for several candidates at once")
     outcomes = []
     for candidate in candidates:
         try:
-            transition(candidate, name, actor=actor, data={**data, **(own or {}).get(candidate.pk, {})})
+            step = transition(candidate, name, actor=actor, data={**data, **(own or {}).get(candidate.pk, {})})
         except TransitionRefused as exc:
             reasons = [f"{f.message} ({f.source})" for f in exc.verdict.findings]
             outcomes.append(BatchOutcome(candidate, False, reasons))
         except ValidationError as exc:
             outcomes.append(BatchOutcome(candidate, False, exc.messages))
         else:
-            outcomes.append(BatchOutcome(candidate, True, []))
+            outcomes.append(BatchOutcome(candidate, True, [], step.passed))
     return outcomes
 
 

@@ -89,7 +89,8 @@ def committee_threshold(committee_members: int) -> int:
     return _two_thirds(committee_members)
 
 
-def _chi_bo_sources(on: dt.date) -> tuple[Source, Source]:
+def chi_bo_sources(on: dt.date) -> tuple[Source, Source]:
+    """Where the chi bộ's two thirds are written, and where its denominator is (the text in force on `on`)."""
     denominator = regulation(on, "điểm 9.3.2")
     confidence = Confidence.SECONDARY if denominator.document == "QĐ 294-QĐ/TW" else Confidence.UNCONFIRMED
     return charter("Điều 4 khoản 3"), Source(denominator.document, denominator.clause, confidence)
@@ -111,7 +112,7 @@ def check_chi_bo_vote(
             "không biểu quyết."
         )
     needed = _two_thirds(denominator)
-    source, denominator_source = _chi_bo_sources(on)
+    source, denominator_source = chi_bo_sources(on)
     counted = f"{denominator} đảng viên chính thức được tính"
     if absent_transferred_or_exempted:
         counted += (

@@ -66,6 +66,7 @@ def links(user, scope) -> dict[str, Link]:
     roots = scope.root_organizations()
     root = roots[0] if roots else None
     managed = next((o for o in roots if scope.can_manage_within(o) and o.active), None)
+    cell = next((o for o in roots if o.is_cell and o.active and scope.can_read_people_of(o)), None)
 
     def to(label, name, allowed=True, query="", **kwargs):
         return Link(label, reverse(name, kwargs=kwargs or None) + query if allowed else None)
@@ -83,6 +84,7 @@ def links(user, scope) -> dict[str, Link]:
         "import": to(
             _("Nhập danh sách từ Excel"), "import_upload", managed is not None, code=getattr(managed, "code", "")
         ),
+        "meeting": to(_("Họp chi bộ"), "cell_meeting", cell is not None, code=getattr(cell, "code", "")),
         "accounts": to(
             _("Tài khoản cho đảng viên, người vào Đảng"),
             "issue_accounts",

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from ketnap.accounts.scope import scope_for
-from ketnap.pipeline import checks, domain, due
+from ketnap.pipeline import checks, domain, due, meeting
 from ketnap.pipeline import notes as pipeline_notes
 from ketnap.pipeline.enums import DocumentKind, HelperRole, Stage, StepKind
 from ketnap.pipeline.models import Introduction
@@ -36,7 +36,7 @@ from ketnap.vietnamese import sort_key
 from ketnap.web.exporting import export_rows_response
 from ketnap.web.forms import pipeline as pipeline_forms
 from ketnap.web.paging import keyset_page
-from ketnap.web.views.common import PAGE_SIZE, apply_errors, querystring
+from ketnap.web.views.common import PAGE_SIZE, apply_errors, parse_day, querystring
 
 
 def _candidate(request, candidate_pk) -> tuple:
@@ -598,6 +598,61 @@ def note_plan(request, code):
         return redirect("org_detail", code=org.code)
     title = _("Kế hoạch nhận xét của người giúp đỡ")
     return render(request, "web/form.html", {"form": form, "title": title, "org": org})
+
+
+@require_http_methods(["GET", "POST"])
+def cell_meeting(request, code):
+    """Họp chi bộ: what the chi bộ decides at its meeting on a day (pipeline.meeting.agenda), who votes, and after
+    it the votes of every case on one page, each recorded alone with its own checks."""
+    scope = scope_for(request)
+    org = get_object_or_404(scope.personal_organizations().filter(kind__in=OrgKind.cell_kinds()), code=code)
+    raw = request.POST.get("on") if request.method == "POST" else request.GET.get("ngay")
+    day = parse_day(raw) if raw else today()
+    if day is None:
+        messages.error(request, _("Ngày họp không hợp lệ; nhập theo dạng dd/mm/yyyy."))
+        day = today()
+    agenda = meeting.agenda(org, day)
+    can_record = scope.can_edit_people_of(org) and org.active
+    outcomes, errors = [], []
+    if request.method == "POST":
+        if not can_record:
+            raise PermissionDenied
+        rows, errors, shared = _meeting_votes(request.POST, agenda)
+        if not errors and not rows:
+            errors.append(_("Chưa nhập số phiếu tán thành của trường hợp nào."))
+        if not errors:
+            outcomes = meeting.record_votes(rows, actor=request.user, on=day, **shared)
+            agenda = meeting.agenda(org, day)  # the cases recorded have moved on
+    context = {"org": org, "agenda": agenda, "can_record": can_record, "outcomes": outcomes, "errors": errors}
+    context.update(posted=request.POST, official_count=len(agenda.voters.official))
+    return render(request, "web/meeting.html", context)
+
+
+def _meeting_votes(data, agenda) -> tuple[list, list[str], dict]:
+    """The votes typed after the meeting: a case left blank was not voted on; every number is checked, naming its
+    row, before anything is recorded."""
+    errors = []
+
+    def number(key: str, label: str, *, blank_ok: bool = False) -> int | None:
+        raw = (data.get(key) or "").strip()
+        if not raw and blank_ok:
+            return None
+        if not raw.isdigit():
+            errors.append(_("%(what)s: nhập một số nguyên không âm.") % {"what": label})
+            return None
+        return int(raw)
+
+    shared = {
+        "members_total": number("members_total", _("Tổng số đảng viên chính thức")),
+        "members_excused": number("members_excused", _("Số vắng được trừ"), blank_ok=True) or 0,
+    }
+    rows = []
+    for case in agenda.voted:
+        pk, name = case.candidate.pk, case.candidate.person.full_name
+        agree = number(f"votes_{pk}", _("%(name)s: số phiếu tán thành") % {"name": name}, blank_ok=True)
+        if agree is not None:
+            rows.append(meeting.VoteRow(case.candidate, case.step, agree, (data.get(f"so_{pk}") or "").strip()))
+    return rows, errors, shared
 
 
 # Steps that real life batches: one decision covering several people; one ceremony day for several (each person is

@@ -1,0 +1,117 @@
+"""Họp chi bộ (issue #15): the agenda of a meeting day — who may be put on the sympathiser list, whose dossier the
+chi bộ may consider and what it still lacks, whose probation has ended, which helpers owe a note — who votes and the
+two thirds it takes, and the votes of several cases typed on one page, each checked and recorded alone."""
+
+import datetime as dt
+
+import pytest
+
+from ketnap.pipeline import domain
+from ketnap.pipeline.enums import RECOGNITION_DOCUMENTS, Stage
+from ketnap.pipeline.models import Step
+from ketnap.registry.models import CodeItem
+from ketnap.registry.services.dates import today
+from tests import factories as f
+from tests.test_pipeline import admit_until_decision, admit_until_dossier, step
+
+D = dt.date
+
+
+@pytest.fixture
+def meeting(world, personas, cell):
+    """Chi bộ A1: Bình probationary since 10/08/2023 (her 12 months long over, every recognition paper in); Lan's
+    dossier complete; Hùng has his certificate and nothing else; Minh is on the source list."""
+    office = personas.office_a
+    thpt = CodeItem.objects.get(kind="general_education", code="thpt")
+    binh = admit_until_decision(
+        world, office, cell, received_on=D(2023, 7, 25), document_number="45-QĐ/ĐU", issuer="Đảng ủy Sở Y tế"
+    )
+    step(binh, "ceremony", office, on=D(2023, 8, 10), mentor=cell[1])
+    for kind in RECOGNITION_DOCUMENTS:
+        domain.receive_document(binh, kind, actor=office, on=D(2024, 8, 12))
+    people = {
+        name: f.person(world.dept_a1, name, born=D(1995, 3, 3), general_education=thpt)
+        for name in ("Hà Thị Lan", "Đỗ Văn Hùng", "Vũ Thị Minh")
+    }
+    roads = {name: domain.create_candidate(p, actor=office, on=D(2023, 1, 5)) for name, p in people.items()}
+    admit_until_dossier(roads["Hà Thị Lan"], office, cell)
+    step(roads["Đỗ Văn Hùng"], "sympathise", office, on=D(2023, 2, 1), helpers=cell[:1], document_number="13")
+    step(roads["Đỗ Văn Hùng"], "certificate", office, on=D(2023, 4, 1), document_number="CN-89", issuer="TTCT")
+    return {"Trần Thị Bình": binh, **roads}
+
+
+def test_the_agenda_names_each_case_what_it_lacks_and_the_votes_it_takes(client, world, personas, meeting):
+    client.force_login(personas.secretary_a1)
+    body = client.get(f"/to-chuc/{world.cell_a1.code}/hop-chi-bo/").content.decode()
+    section = {key: body[body.index(f'id="{key}"') :] for key in ("cam-tinh", "ket-nap", "cong-nhan", "thanh-phan")}
+    assert "Vũ Thị Minh" in section["cam-tinh"].split("</section>")[0]
+    admission = section["ket-nap"].split("</section>")[0]
+    assert "Hà Thị Lan" in admission and "Đỗ Văn Hùng" in admission
+    assert "Còn thiếu: Đơn xin vào Đảng (1-KNĐ)" in admission  # Hùng's, not Lan's: hers is complete
+    assert admission.count("Còn thiếu") == 1
+    recognition = section["cong-nhan"].split("</section>")[0]
+    assert "Trần Thị Bình" in recognition and "Hết dự bị 10/08/2024" in recognition
+    # four official members (An and the three of the cell fixture), Bình probationary: at least 3 of 4 agree
+    voters = section["thanh-phan"].split("</section>")[0]
+    assert "4 đảng viên chính thức" in voters and "1 đảng viên dự bị" in voters
+    assert (
+        "cần ít nhất <strong>3</strong> phiếu tán thành" in voters and "Điều lệ Đảng (2011), Điều 4 khoản 3" in voters
+    )
+    # the helper of Hùng owes a note by today (assigned 01/02/2023, none written)
+    assert "Nguyễn Văn An → Đỗ Văn Hùng" in body
+
+
+def test_the_votes_of_a_meeting_are_recorded_each_alone(client, world, personas, meeting):
+    client.force_login(personas.secretary_a1)
+    lan, hung, binh = meeting["Hà Thị Lan"], meeting["Đỗ Văn Hùng"], meeting["Trần Thị Bình"]
+    response = client.post(
+        f"/to-chuc/{world.cell_a1.code}/hop-chi-bo/",
+        {
+            "on": f"{today():%d/%m/%Y}",
+            "members_total": "4",
+            "members_excused": "0",
+            f"votes_{lan.pk}": "4",
+            f"so_{lan.pk}": "15-NQ/CB",
+            f"votes_{hung.pk}": "4",  # his dossier is not complete: refused, the others still recorded
+            f"votes_{binh.pk}": "2",  # short of two thirds: recorded, and she stays probationary
+        },
+    )
+    body = response.content.decode()
+    results = body[body.index('id="ket-qua"') :].split("</section>")[0]
+    for candidate in (lan, hung, binh):
+        candidate.refresh_from_db()
+    assert lan.stage == Stage.CELL_RESOLVED and lan.steps.get(kind="cell_resolution").document_number == "15-NQ/CB"
+    assert hung.stage == Stage.DOSSIER and not hung.steps.filter(kind="cell_resolution").exists()
+    assert "Đỗ Văn Hùng</strong>: chưa ghi" in results and "1-KNĐ" in results
+    assert binh.stage == Stage.PROBATION
+    assert Step.objects.get(candidate=binh, kind="recognition_cell_resolution").passed is False
+    assert "chưa đạt hai phần ba" in results
+    # the agenda reloaded: Lan has moved on, Hùng and Bình are still to decide
+    agenda = body[body.index('id="ket-nap"') :].split("</section>")[0]
+    assert "Hà Thị Lan" not in agenda and "Đỗ Văn Hùng" in agenda
+
+
+def test_a_wrong_number_is_named_and_nothing_is_recorded(client, world, personas, meeting):
+    client.force_login(personas.secretary_a1)
+    lan = meeting["Hà Thị Lan"]
+    response = client.post(
+        f"/to-chuc/{world.cell_a1.code}/hop-chi-bo/",
+        {"on": f"{today():%d/%m/%Y}", "members_total": "bốn", f"votes_{lan.pk}": "4"},
+    )
+    body = response.content.decode()
+    assert "Chưa ghi" in body and "Tổng số đảng viên chính thức: nhập một số nguyên không âm." in body
+    assert not Step.objects.filter(kind="cell_resolution", candidate=lan).exists()
+    empty = client.post(
+        f"/to-chuc/{world.cell_a1.code}/hop-chi-bo/", {"on": f"{today():%d/%m/%Y}", "members_total": "4"}
+    )
+    assert "Chưa nhập số phiếu tán thành của trường hợp nào." in empty.content.decode()
+
+
+def test_the_meeting_is_the_chi_bos_own(client, world, personas):
+    client.force_login(personas.secretary_b1)
+    assert client.get(f"/to-chuc/{world.cell_a1.code}/hop-chi-bo/").status_code == 404
+    client.force_login(personas.overseer)
+    assert client.get(f"/to-chuc/{world.cell_a1.code}/hop-chi-bo/").status_code == 404
+    client.force_login(personas.office_a)
+    assert client.get(f"/to-chuc/{world.hospital_a.code}/hop-chi-bo/").status_code == 404  # not a chi bộ
+    assert client.get(f"/to-chuc/{world.cell_a1.code}/hop-chi-bo/", {"ngay": "31/02/2026"}).status_code == 200
