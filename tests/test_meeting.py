@@ -2,42 +2,9 @@
 chi bộ may consider and what it still lacks, whose probation has ended, which helpers owe a note — who votes and the
 two thirds it takes, and the votes of several cases typed on one page, each checked and recorded alone."""
 
-import datetime as dt
-
-import pytest
-
-from ketnap.pipeline import domain
-from ketnap.pipeline.enums import RECOGNITION_DOCUMENTS, Stage
+from ketnap.pipeline.enums import Stage
 from ketnap.pipeline.models import Step
-from ketnap.registry.models import CodeItem
 from ketnap.registry.services.dates import today
-from tests import factories as f
-from tests.test_pipeline import admit_until_decision, admit_until_dossier, step
-
-D = dt.date
-
-
-@pytest.fixture
-def meeting(world, personas, cell):
-    """Chi bộ A1: Bình probationary since 10/08/2023 (her 12 months long over, every recognition paper in); Lan's
-    dossier complete; Hùng has his certificate and nothing else; Minh is on the source list."""
-    office = personas.office_a
-    thpt = CodeItem.objects.get(kind="general_education", code="thpt")
-    binh = admit_until_decision(
-        world, office, cell, received_on=D(2023, 7, 25), document_number="45-QĐ/ĐU", issuer="Đảng ủy Sở Y tế"
-    )
-    step(binh, "ceremony", office, on=D(2023, 8, 10), mentor=cell[1])
-    for kind in RECOGNITION_DOCUMENTS:
-        domain.receive_document(binh, kind, actor=office, on=D(2024, 8, 12))
-    people = {
-        name: f.person(world.dept_a1, name, born=D(1995, 3, 3), general_education=thpt)
-        for name in ("Hà Thị Lan", "Đỗ Văn Hùng", "Vũ Thị Minh")
-    }
-    roads = {name: domain.create_candidate(p, actor=office, on=D(2023, 1, 5)) for name, p in people.items()}
-    admit_until_dossier(roads["Hà Thị Lan"], office, cell)
-    step(roads["Đỗ Văn Hùng"], "sympathise", office, on=D(2023, 2, 1), helpers=cell[:1], document_number="13")
-    step(roads["Đỗ Văn Hùng"], "certificate", office, on=D(2023, 4, 1), document_number="CN-89", issuer="TTCT")
-    return {"Trần Thị Bình": binh, **roads}
 
 
 def test_the_agenda_names_each_case_what_it_lacks_and_the_votes_it_takes(client, world, personas, meeting):
