@@ -137,6 +137,26 @@ def test_a_mentor_without_a_role_hears_of_their_mentee(world, personas, pipeline
     assert "/viec-can-lam/" not in mail.body
 
 
+def test_a_helper_hears_of_the_note_they_owe_with_the_link_to_write_it(world, pipeline_world, mailoutbox, settings):
+    """A sympathiser's helper, nothing of the chi bộ's due: the note alone is worth a mail (issue #15)."""
+    settings.KETNAP_BASE_URL = "https://ketnap.example.vn"
+    helper = f.user("giupdo.khoa")
+    helper.email = "dung@benhvien.example.vn"
+    helper.save()
+    Person.objects.filter(pk=world.dung.pk).update(user=helper)
+    Helper.objects.create(candidate=pipeline_world.khoa, member=world.dung, role=HelperRole.HELPER, since=D(2024, 2, 1))
+    _remind(today=D(2024, 5, 6))  # the quarter's note was due 01/05/2024
+    mail = _mail_to(mailoutbox, helper)
+    assert mail.subject == "[ketnap] 1 việc quá hạn"
+    assert "NHẬN XÉT CỦA ĐỒNG CHÍ VỀ NGƯỜI ĐƯỢC PHÂN CÔNG GIÚP ĐỠ" in mail.body
+    assert "Đặng Văn Khoa" in mail.body and "Hạn nhận xét: 01/05/2024 (đã quá hạn 5 ngày)" in mail.body
+    assert "chi bộ phân công nhận xét 3 tháng một lần" in mail.body and "Căn cứ: HD 12-HD/BTCTW (2022)" in mail.body
+    assert f"https://ketnap.example.vn/cua-toi/nhan-xet/{pipeline_world.khoa.pk}/" in mail.body
+    mailoutbox.clear()
+    _remind(today=D(2024, 3, 1))  # two months before: nothing pressing, no mail
+    assert _mail_to(mailoutbox, helper) is None
+
+
 def test_a_secretary_who_mentors_gets_both_sections(world, personas, pipeline_world, due_world, mailoutbox):
     Person.objects.filter(pk=world.an.pk).update(user=personas.secretary_a1)
     Helper.objects.create(candidate=pipeline_world.bình, member=world.an, role=HelperRole.MENTOR, since=D(2024, 3, 10))

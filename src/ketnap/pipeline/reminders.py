@@ -3,8 +3,8 @@
 Cron only sends: each run reads the deadlines kept on the candidates (ketnap.pipeline.due keeps them as steps are
 recorded) for every user who may read names (office, secretary, admin roles, through Scope, the one scoping
 mechanism) and for every member assigned as mentor (đảng viên giúp đỡ đảng viên dự bị) of a probationary member,
-then writes one plain-text e-mail per user. The building blocks are pure functions over DueItem lists, so they
-are tested without mail.
+adds the notes each helper owes (pipeline.notes, issue #15), then writes one plain-text e-mail per user. The
+building blocks are pure functions over DueItem lists, so they are tested without mail.
 """
 
 import datetime as dt
@@ -20,12 +20,14 @@ from django.urls import reverse
 
 from ketnap.accounts.models import RoleKind, display_name
 from ketnap.accounts.scope import Scope
+from ketnap.pipeline import notes
 from ketnap.pipeline.due import DueItem, due_items
 from ketnap.pipeline.enums import HelperRole, Stage
-from ketnap.pipeline.models import Candidate
+from ketnap.pipeline.models import Candidate, Helper
 from ketnap.rules.deadlines import SOON_WORKING_DAYS
 
 UPCOMING_DAYS = 30  # after the overdue and "soon" items, those due within this many (calendar) days
+PRESSING = ("overdue", "soon")
 RULE = "-" * 72
 
 
@@ -72,14 +74,16 @@ class Reminder:
     scoped: Sections
     mentoring: Sections
     readable: frozenset[int] = frozenset()  # candidates whose page the user may open (links only to those)
+    notes: list = field(default_factory=list)  # the user's own notes as a helper, due by the horizon (NoteDue)
 
     @property
     def pressing(self) -> bool:
-        return self.scoped.pressing or self.mentoring.pressing
+        return self.scoped.pressing or self.mentoring.pressing or any(n.urgency in PRESSING for n in self.notes)
 
     def count(self, what: str) -> int:
-        """Distinct candidates in section `what` (overdue/soon/upcoming), mentoring included."""
-        return len({i.candidate.pk for i in (*getattr(self.scoped, what), *getattr(self.mentoring, what))})
+        """Distinct candidates in section `what` (overdue/soon/upcoming), mentoring and notes included."""
+        items = (*getattr(self.scoped, what), *getattr(self.mentoring, what))
+        return len({i.candidate.pk for i in items} | {n.candidate.pk for n in self.notes if n.urgency == what})
 
     @property
     def item_count(self) -> int:
@@ -154,6 +158,23 @@ def section_lines(
     return lines
 
 
+def note_lines(reminder: Reminder, today: dt.date, base_url: str) -> list[str]:
+    """The notes the user owes as a helper: who, the due date, the plan and its source, the link to write it."""
+    lines = [RULE, "NHẬN XÉT CỦA ĐỒNG CHÍ VỀ NGƯỜI ĐƯỢC PHÂN CÔNG GIÚP ĐỠ", ""]
+    for number, item in enumerate(sorted(reminder.notes, key=lambda n: n.deadline.due), 1):
+        due_on, candidate = item.deadline.due, item.candidate
+        late = f" (đã quá hạn {(today - due_on).days} ngày)" if due_on < today else ""
+        lines += [
+            f"{number}. {candidate.person.full_name} — {candidate.organization.name}",
+            f"   Hạn nhận xét: {_fmt(due_on)}{late}",
+            f"   Quy định: {item.deadline.rule}",
+            f"   Căn cứ: {item.deadline.source}",
+            f"   Ghi nhận xét: {base_url}{reverse('mine_note', kwargs={'candidate_pk': candidate.pk})}",
+            "",
+        ]
+    return lines
+
+
 def body(reminder: Reminder, today: dt.date, base_url: str) -> str:
     base = base_url.rstrip("/")
     lines = [f"Kính gửi đồng chí {reminder.name},", ""]
@@ -172,6 +193,8 @@ def body(reminder: Reminder, today: dt.date, base_url: str) -> str:
             f"Việc của chi bộ đối với người đồng chí giúp đỡ, tính đến ngày {_fmt(today)}:",
         ]
         lines += section_lines(reminder.mentoring, today, base, readable=reminder.readable)
+    if reminder.notes:
+        lines += note_lines(reminder, today, base)
     lines.append(RULE)
     if reminder.has_scope:
         lines += [
@@ -197,9 +220,9 @@ def message(reminder: Reminder, today: dt.date, base_url: str, from_email: str |
 
 # -- who is told what ------------------------------------------------------------------------------------------
 def recipients():
-    """Active users with an e-mail address and a role that reads names, or an open mentorship."""
+    """Active users with an e-mail address and a role that reads names, or an assignment to help in force."""
     personal = RoleKind.personal_data()
-    mentoring = Q(person__helping__role=HelperRole.MENTOR, person__helping__until__isnull=True)
+    mentoring = Q(person__helping__until__isnull=True)  # a mentor, or a sympathiser's helper: notes are due
     return (
         get_user_model()
         .objects.filter(is_active=True)
@@ -224,6 +247,12 @@ def reminder_for(user, today: dt.date) -> Reminder:
     pks = [i.candidate.pk for i in mentoring]
     readable = frozenset(scope.candidates().filter(pk__in=pks).values_list("pk", flat=True)) if pks else frozenset()
     roots = scope.root_organizations() if has_scope else []
+    horizon = today + dt.timedelta(days=UPCOMING_DAYS)
+    owed = [
+        item
+        for item in notes.schedule(Helper.objects.filter(member__user=user), today)
+        if item.deadline is not None and item.deadline.due <= horizon
+    ]
     return Reminder(
         user=user,
         name=display_name(user),
@@ -232,6 +261,7 @@ def reminder_for(user, today: dt.date) -> Reminder:
         scoped=sections(scoped, today),
         mentoring=sections(mentoring, today),
         readable=readable,
+        notes=owed,
     )
 
 
