@@ -40,6 +40,7 @@ AUDITED = {
     "pipeline.MentorNote": lambda obj: obj.candidate.person_id,
     "pipeline.CalendarOverride": lambda obj: None,
     "pipeline.NotePlan": lambda obj: None,
+    "pipeline.SourceReview": lambda obj: obj.person_id,
     "stats.Target": lambda obj: None,
     "api.ApiToken": lambda obj: None,
 }

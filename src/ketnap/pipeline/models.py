@@ -221,6 +221,42 @@ class NotePlan(models.Model):
         return f"{self.organization}: {self.every_months} tháng"
 
 
+class Assessment(models.TextChoices):
+    OUTSTANDING = "outstanding", _("Ưu tú: đề nghị đưa vào nguồn")
+    NOT_YET = "not_yet", _("Chưa đủ điều kiện: tiếp tục bồi dưỡng")
+    NOT_ELIGIBLE = "not_eligible", _("Không đủ điều kiện")
+
+
+class Nomination(models.TextChoices):
+    NONE = "", _("Chưa có")
+    YOUTH_UNION = "youth_union", _("Đoàn giới thiệu đoàn viên ưu tú")
+    TRADE_UNION = "trade_union", _("Công đoàn giới thiệu công đoàn viên ưu tú")
+
+
+class SourceReview(models.Model):
+    """One non-member's assessment at the chi bộ's review of its source (rà soát nguồn, pipeline.review): each year
+    every staff member who is not a member is looked at, the outstanding ones become the source. Rows are only added
+    (a later review does not erase an earlier one): the history of how someone was seen is the chi bộ's record."""
+
+    person = models.ForeignKey(Person, models.PROTECT, related_name="source_reviews", verbose_name=_("người"))
+    organization = models.ForeignKey(Organization, models.PROTECT, related_name="+", verbose_name=_("chi bộ"))
+    reviewed_on = models.DateField(_("ngày rà soát"))
+    assessment = models.CharField(_("đánh giá"), max_length=16, choices=Assessment.choices)
+    reason = models.CharField(_("lý do"), max_length=300, blank=True)
+    nomination = models.CharField(_("đoàn thể giới thiệu"), max_length=16, choices=Nomination.choices, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-pk"]
+        indexes = [models.Index(fields=["person", "reviewed_on"], name="sourcereview_person_day")]
+        verbose_name = _("rà soát nguồn")
+        verbose_name_plural = _("rà soát nguồn")
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.reviewed_on:%d/%m/%Y}: {self.get_assessment_display()}"
+
+
 class CalendarOverride(models.Model):
     """A day off or a make-up working day the Government announced after ketnap shipped (admins add them)."""
 

@@ -47,6 +47,7 @@ urlpatterns = [
     path("to-chuc/<str:code>/giao-khoa-phong/", registry.org_assign_unit, name="org_assign_unit"),
     path("to-chuc/<str:code>/ke-hoach-nhan-xet/", pipeline.note_plan, name="note_plan"),
     path("to-chuc/<str:code>/hop-chi-bo/", pipeline.cell_meeting, name="cell_meeting"),
+    path("to-chuc/<str:code>/ra-soat-nguon/", pipeline.source_review, name="source_review"),
     path("to-chuc/<str:code>/tai-khoan/", accounts.issue_accounts, name="issue_accounts"),
     path("nhan-su/", registry.person_list, name="person_list"),
     path("nhan-su/them/", registry.person_create, name="person_create"),

@@ -20,10 +20,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from ketnap.accounts.scope import scope_for
-from ketnap.pipeline import checks, domain, due, meeting
+from ketnap.pipeline import checks, domain, due, meeting, review
 from ketnap.pipeline import notes as pipeline_notes
 from ketnap.pipeline.enums import DocumentKind, HelperRole, Stage, StepKind
-from ketnap.pipeline.models import Introduction
+from ketnap.pipeline.models import Assessment, Introduction, Nomination
 from ketnap.pipeline.transitions import TRANSITIONS, NotOnTheRoad, available, plan
 from ketnap.privacy import readlog
 from ketnap.privacy.models import ReadKind
@@ -653,6 +653,55 @@ def _meeting_votes(data, agenda) -> tuple[list, list[str], dict]:
         if agree is not None:
             rows.append(meeting.VoteRow(case.candidate, case.step, agree, (data.get(f"so_{pk}") or "").strip()))
     return rows, errors, shared
+
+
+@require_http_methods(["GET", "POST"])
+def source_review(request, code):
+    """Rà soát nguồn: every non-member of the organisation's staff, their last assessment, those due first; the
+    chi bộ's assessments of one sitting typed on one page and recorded together (pipeline.review)."""
+    scope = scope_for(request)
+    org = get_object_or_404(scope.personal_organizations(), code=code)
+    day = today()
+    rows = review.pool(org, day)
+    can_record = scope.can_edit_people_of(org) and org.active
+    errors: list[str] = []
+    if request.method == "POST":
+        if not can_record:
+            raise PermissionDenied
+        on = parse_day(request.POST.get("on"))
+        post = request.POST
+        entries = []
+        for row in rows:  # a row left blank was not assessed at this sitting
+            pk = row.person.pk
+            if post.get(f"a_{pk}"):
+                entries.append(
+                    review.Entry(row.person, post[f"a_{pk}"], post.get(f"r_{pk}", ""), post.get(f"n_{pk}", ""))
+                )
+        if on is None:
+            errors.append(_("Ngày rà soát không hợp lệ; nhập theo dạng dd/mm/yyyy."))
+        elif not entries:
+            errors.append(_("Chưa đánh giá người nào."))
+        else:
+            try:
+                review.record(entries, on=on, actor=request.user)
+            except ValidationError as exc:
+                errors += exc.messages
+            else:
+                messages.success(request, _("Đã ghi kết quả rà soát của %(n)s người.") % {"n": len(entries)})
+                return redirect("source_review", code=org.code)
+    context = {
+        "org": org,
+        "rows": rows,
+        "counts": review.counts(rows),
+        "can_record": can_record,
+        "errors": errors,
+        "source": review.SOURCE,
+        "assessments": Assessment.choices,
+        "nominations": Nomination.choices,
+        "posted": request.POST,
+        "day": day,
+    }
+    return render(request, "web/source_review.html", context)
 
 
 # Steps that real life batches: one decision covering several people; one ceremony day for several (each person is
