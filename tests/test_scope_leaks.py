@@ -10,6 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ketnap.api.models import ApiToken
+from ketnap.pipeline.models import Inquiry, InquiryKind
 from ketnap.registry.enums import MembershipStatus
 from ketnap.stats.models import PeriodKind, Target
 from ketnap.vietnamese import fold
@@ -53,6 +54,7 @@ def _kwargs(names, org, person, candidate, scans, target):
         "unit_pk": person.work_unit_id,
         "candidate_pk": candidate.pk,
         "doc_pk": scans[candidate.pk].pk,
+        "inquiry_pk": candidate.inquiries.get().pk,  # a request about the outside candidate (pipeline.inquiries)
         "target_pk": target.pk,  # a target (chỉ tiêu) of the outside organisation
         "form": "6-knd",  # a document form (documents app): refused only by scope
         "fmt": "xlsx",  # a data subject's export (web.views.personal_data): refused only by scope
@@ -97,6 +99,14 @@ def test_every_url_refuses_out_of_scope_objects(
             )
             for m in _personal_markers(p)
         ]
+    Inquiry.objects.create(
+        candidate=candidate,
+        kind=InquiryKind.VERIFICATION,
+        addressee="Đảng ủy phường",
+        about=f"bố đẻ của {candidate.person.full_name}",
+        sent_on=dt.date(2026, 1, 5),
+        reply_by=dt.date(2026, 2, 5),
+    )
     target = Target.objects.create(
         organization=org,
         kind=PeriodKind.YEAR,

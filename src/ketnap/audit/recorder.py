@@ -41,6 +41,7 @@ AUDITED = {
     "pipeline.CalendarOverride": lambda obj: None,
     "pipeline.NotePlan": lambda obj: None,
     "pipeline.SourceReview": lambda obj: obj.person_id,
+    "pipeline.Inquiry": lambda obj: obj.candidate.person_id,
     "stats.Target": lambda obj: None,
     "api.ApiToken": lambda obj: None,
 }

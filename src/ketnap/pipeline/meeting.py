@@ -19,7 +19,7 @@ from ketnap.pipeline import domain, notes
 from ketnap.pipeline.calendar import app_calendar
 from ketnap.pipeline.checks import papers_for
 from ketnap.pipeline.enums import Stage, StepKind
-from ketnap.pipeline.models import Candidate, Helper, Step
+from ketnap.pipeline.models import Candidate, Helper, Inquiry, Step
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import PartyMembership
 from ketnap.rules import deadlines, votes
@@ -103,12 +103,20 @@ def agenda(org, day: dt.date) -> Agenda:
             "candidate_id", "on"
         )
     )
+    waiting: dict[int, list[str]] = {}  # requests about the applicant still unanswered (pipeline.inquiries)
+    for inquiry in Inquiry.objects.filter(candidate__in=cases[Stage.DOSSIER], replied_on__isnull=True):
+        waiting.setdefault(inquiry.candidate_id, []).append(
+            f"{inquiry.get_kind_display()} (hạn trả lời {inquiry.reply_by:%d/%m/%Y})"
+        )
     admission = []
     for candidate in cases[Stage.DOSSIER]:
         received = {d.kind for d in candidate.documents.all()}
-        note = ""
+        notes_ = []
         if candidate.due_on and candidate.due_on < day:
-            note = f"Giấy chứng nhận lớp bồi dưỡng hết giá trị ngày {candidate.due_on:%d/%m/%Y}: phải học lại"
+            notes_.append(f"Giấy chứng nhận lớp bồi dưỡng hết giá trị ngày {candidate.due_on:%d/%m/%Y}: phải học lại")
+        if candidate.pk in waiting:
+            notes_.append("Chưa có trả lời: " + "; ".join(waiting[candidate.pk]))
+        note = ". ".join(notes_)
         missing = [kind for kind in papers_for(candidate) if kind not in received]
         admission.append(Case(candidate, StepKind.CELL_RESOLUTION, missing, note))
     recognition, coming = [], []

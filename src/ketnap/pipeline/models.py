@@ -257,6 +257,39 @@ class SourceReview(models.Model):
         return f"{self.person} {self.reviewed_on:%d/%m/%Y}: {self.get_assessment_display()}"
 
 
+class InquiryKind(models.TextChoices):
+    RESIDENCE = "residence", _("Xin ý kiến nhận xét của chi ủy nơi cư trú")
+    UNIONS = "unions", _("Xin ý kiến nhận xét của đoàn thể nơi làm việc")
+    VERIFICATION = "verification", _("Đề nghị thẩm tra lý lịch")
+
+
+class Inquiry(models.Model):
+    """A request the chi bộ sends about an applicant — the residence chi ủy's and the unions' comments (summarised in
+    5-KNĐ), the verification of the biography (thẩm tra lý lịch, HD 06-HD/TW điểm 3.4) — with the reply date the
+    letter asks for, and the reply once it comes (pipeline.inquiries)."""
+
+    candidate = models.ForeignKey(Candidate, models.CASCADE, related_name="inquiries")
+    kind = models.CharField(_("việc"), max_length=16, choices=InquiryKind.choices)
+    addressee = models.CharField(_("kính gửi"), max_length=255)
+    about = models.CharField(
+        _("thẩm tra về"), max_length=255, blank=True, help_text=_("Ví dụ: bố đẻ Trần Văn Hùng, sinh năm 1965.")
+    )
+    document_number = models.CharField(_("số công văn"), max_length=60, blank=True)
+    sent_on = models.DateField(_("ngày gửi"))
+    reply_by = models.DateField(_("đề nghị trả lời trước ngày"))
+    replied_on = models.DateField(_("ngày nhận trả lời"), null=True, blank=True)
+    result = models.CharField(_("nội dung trả lời"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["sent_on", "pk"]
+        verbose_name = _("hỏi ý kiến, thẩm tra lý lịch")
+        verbose_name_plural = _("hỏi ý kiến, thẩm tra lý lịch")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.candidate.person} ({self.sent_on:%d/%m/%Y})"
+
+
 class CalendarOverride(models.Model):
     """A day off or a make-up working day the Government announced after ketnap shipped (admins add them)."""
 

@@ -79,6 +79,11 @@ urlpatterns = [
     path("ung-vien/<int:candidate_pk>/giay-to/<int:doc_pk>/", pipeline.candidate_scan, name="candidate_scan"),
     path("ung-vien/<int:candidate_pk>/gioi-thieu/", pipeline.candidate_introduction, name="candidate_introduction"),
     path("ung-vien/<int:candidate_pk>/nhan-xet/", pipeline.candidate_note, name="candidate_note"),
+    path("ung-vien/<int:candidate_pk>/hoi-y-kien/", pipeline.candidate_inquiry, name="candidate_inquiry"),
+    path(
+        "ung-vien/<int:candidate_pk>/hoi-y-kien/<int:inquiry_pk>/tra-loi/", pipeline.inquiry_reply, name="inquiry_reply"
+    ),
+    path("ung-vien/<int:candidate_pk>/hoi-y-kien/<int:inquiry_pk>.pdf", pipeline.inquiry_letter, name="inquiry_letter"),
     # targets (chỉ tiêu), statistics and reports
     path("thong-ke/", stats.stats_home, name="stats_home"),
     path("thong-ke/<str:code>/", stats.dashboard, name="stats_dashboard"),

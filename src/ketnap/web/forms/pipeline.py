@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ketnap.documents.forms import committee_name
 from ketnap.pipeline import domain
 from ketnap.pipeline.enums import DocumentKind, IntroducerKind
-from ketnap.pipeline.models import Candidate, Helper
+from ketnap.pipeline.models import Candidate, Helper, InquiryKind
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import Organization, PartyMembership, Person
 from ketnap.rules import eligibility, notes
@@ -285,6 +285,27 @@ class MentorNoteForm(forms.Form):
                 empty_label=_("Chi bộ (không phải của người giúp đỡ)"),
             )
             self.order_fields(["helper", "on", "text"])
+
+
+class InquiryForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Việc"), choices=InquiryKind.choices)
+    addressee = forms.CharField(
+        label=_("Kính gửi"), max_length=255, help_text=_("Ví dụ: Chi ủy Chi bộ khu phố 3, phường Hồng Hải.")
+    )
+    about = forms.CharField(
+        label=_("Thẩm tra về"),
+        max_length=255,
+        required=False,
+        help_text=_("Chỉ khi thẩm tra lý lịch: người được thẩm tra, ví dụ “bố đẻ Trần Văn Hùng, sinh năm 1965”."),
+    )
+    document_number = forms.CharField(label=_("Số công văn"), max_length=60, required=False)
+    sent_on = day_field(_("Ngày gửi"))
+    reply_by = day_field(_("Đề nghị trả lời trước ngày"), required=False, help_text=_("Để trống: sau 30 ngày."))
+
+
+class InquiryReplyForm(forms.Form):
+    replied_on = day_field(_("Ngày nhận trả lời"))
+    result = forms.CharField(label=_("Nội dung trả lời"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class NotePlanForm(forms.Form):

@@ -12,15 +12,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from ketnap.accounts.scope import scope_for
-from ketnap.pipeline import checks, domain, due, meeting, review
+from ketnap.pipeline import checks, domain, due, inquiries, meeting, review
 from ketnap.pipeline import notes as pipeline_notes
 from ketnap.pipeline.enums import DocumentKind, HelperRole, Stage, StepKind
 from ketnap.pipeline.models import Assessment, Introduction, Nomination
@@ -31,6 +32,7 @@ from ketnap.registry.enums import OrgKind
 from ketnap.registry.models import Organization
 from ketnap.registry.search import matching
 from ketnap.registry.services.dates import today
+from ketnap.stats.pdf import PdfUnavailable
 from ketnap.stats.tables import Column, Kind
 from ketnap.vietnamese import sort_key
 from ketnap.web.exporting import export_rows_response
@@ -358,6 +360,7 @@ def candidate_detail(request, candidate_pk):
             "introductions": candidate.introductions.select_related("introducer"),
             "helpers": helpers,
             "notes": candidate.mentor_notes.select_related("helper__member"),
+            "inquiries": [(i, inquiries.urgency(i, today())) for i in candidate.inquiries.all()],
             "can_edit": scope.can_edit_people_of(candidate.organization) and candidate.open,
             "is_mentor": any(
                 h.role == HelperRole.MENTOR and h.until is None and h.member.user_id == request.user.pk for h in helpers
@@ -481,6 +484,58 @@ def candidate_document(request, candidate_pk):
         "web/form.html",
         {"form": form, "title": _("Nhận giấy tờ hồ sơ"), "multipart": True, "back_candidate": candidate},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_inquiry(request, candidate_pk):
+    """A request about the applicant sent (residence or unions comments, the verification of the biography)."""
+    _scope, candidate = _editable(request, candidate_pk)
+    form = pipeline_forms.InquiryForm(request.POST or None, initial={"sent_on": today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            inquiry = inquiries.send(candidate, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Đã ghi đề nghị; đề nghị trả lời trước ngày %(d)s.") % {"d": f"{inquiry.reply_by:%d/%m/%Y}"}
+            )
+            return redirect("candidate_detail", candidate_pk=candidate.pk)
+    title = _("Hỏi ý kiến, thẩm tra lý lịch")
+    return render(request, "web/form.html", {"form": form, "title": title, "back_candidate": candidate})
+
+
+@require_http_methods(["GET", "POST"])
+def inquiry_reply(request, candidate_pk, inquiry_pk):
+    _scope, candidate = _editable(request, candidate_pk)
+    inquiry = get_object_or_404(candidate.inquiries, pk=inquiry_pk)
+    form = pipeline_forms.InquiryReplyForm(request.POST or None, initial={"replied_on": today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            inquiries.reply(inquiry, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi trả lời."))
+            return redirect("candidate_detail", candidate_pk=candidate.pk)
+    title = f"{_('Ghi trả lời')}: {inquiry.get_kind_display()}"
+    return render(request, "web/form.html", {"form": form, "title": title, "back_candidate": candidate})
+
+
+def inquiry_letter(request, candidate_pk, inquiry_pk):
+    """The request as a printable letter (PDF); its download is in the read log, as every file with a name."""
+    _scope, candidate = _candidate(request, candidate_pk)
+    inquiry = get_object_or_404(candidate.inquiries.select_related("candidate__organization__parent"), pk=inquiry_pk)
+    try:
+        pdf = inquiries.letter_pdf(inquiry)
+    except PdfUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect("candidate_detail", candidate_pk=candidate.pk)
+    filename = f"cong-van-{inquiry.kind}-{candidate.pk}-{inquiry.pk}.pdf"
+    readlog.record(request.user, ReadKind.DOWNLOAD, person_id=candidate.person_id, what=filename)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
