@@ -10,7 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ketnap.api.models import ApiToken
-from ketnap.pipeline.models import Inquiry, InquiryKind
+from ketnap.pipeline.models import CourseClass, CourseKind, Inquiry, InquiryKind
 from ketnap.registry.enums import MembershipStatus
 from ketnap.stats.models import PeriodKind, Target
 from ketnap.vietnamese import fold
@@ -55,6 +55,7 @@ def _kwargs(names, org, person, candidate, scans, target):
         "candidate_pk": candidate.pk,
         "doc_pk": scans[candidate.pk].pk,
         "inquiry_pk": candidate.inquiries.get().pk,  # a request about the outside candidate (pipeline.inquiries)
+        "course_pk": CourseClass.objects.get(organization=org).pk,  # a class the outside organisation sends people to
         "target_pk": target.pk,  # a target (chỉ tiêu) of the outside organisation
         "form": "6-knd",  # a document form (documents app): refused only by scope
         "fmt": "xlsx",  # a data subject's export (web.views.personal_data): refused only by scope
@@ -106,6 +107,14 @@ def test_every_url_refuses_out_of_scope_objects(
         about=f"bố đẻ của {candidate.person.full_name}",
         sent_on=dt.date(2026, 1, 5),
         reply_by=dt.date(2026, 2, 5),
+    )
+    CourseClass.objects.create(
+        organization=org,
+        kind=CourseKind.AWARENESS,
+        name="Khóa 1",
+        organizer="Trung tâm Chính trị",
+        starts_on=dt.date(2026, 3, 2),
+        ends_on=dt.date(2026, 3, 6),
     )
     target = Target.objects.create(
         organization=org,

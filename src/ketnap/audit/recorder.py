@@ -42,6 +42,8 @@ AUDITED = {
     "pipeline.NotePlan": lambda obj: None,
     "pipeline.SourceReview": lambda obj: obj.person_id,
     "pipeline.Inquiry": lambda obj: obj.candidate.person_id,
+    "pipeline.CourseClass": lambda obj: None,
+    "pipeline.CourseSeat": lambda obj: obj.candidate.person_id,
     "stats.Target": lambda obj: None,
     "api.ApiToken": lambda obj: None,
 }

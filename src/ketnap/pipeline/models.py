@@ -5,6 +5,7 @@ and kept on the candidate (ketnap.pipeline.due.store)."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ketnap.pipeline.enums import DocumentKind, HelperRole, IntroducerKind, Stage, StepKind
@@ -288,6 +289,59 @@ class Inquiry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.candidate.person} ({self.sent_on:%d/%m/%Y})"
+
+
+class CourseKind(models.TextChoices):
+    AWARENESS = "awareness", _("Lớp bồi dưỡng nhận thức về Đảng")
+    NEW_MEMBER = "new_member", _("Lớp bồi dưỡng lý luận chính trị cho đảng viên mới")
+
+
+class CourseClass(models.Model):
+    """A class of the political centre the committee sends people to (pipeline.courses): the awareness course before
+    admission (its certificate CN-NTVĐ, valid 60 months) or the new members' course during probation."""
+
+    organization = models.ForeignKey(Organization, models.PROTECT, related_name="+", verbose_name=_("cấp ủy cử đi học"))
+    kind = models.CharField(_("lớp"), max_length=16, choices=CourseKind.choices)
+    name = models.CharField(_("tên lớp, khóa"), max_length=120, help_text=_("Ví dụ: Khóa 3 năm 2026."))
+    organizer = models.CharField(
+        _("nơi mở lớp"), max_length=255, help_text=_("Ví dụ: Trung tâm Chính trị thành phố Hạ Long.")
+    )
+    starts_on = models.DateField(_("học từ ngày"))
+    ends_on = models.DateField(_("đến ngày"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        verbose_name = _("lớp bồi dưỡng")
+        verbose_name_plural = _("lớp bồi dưỡng")
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="course_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.name} ({self.starts_on:%d/%m/%Y})"
+
+
+class CourseResult(models.TextChoices):
+    PENDING = "", _("Chưa có kết quả")
+    PASSED = "passed", _("Hoàn thành, được cấp giấy chứng nhận")
+    FAILED = "failed", _("Không hoàn thành")
+
+
+class CourseSeat(models.Model):
+    """One person sent to a class, and what they brought back."""
+
+    course = models.ForeignKey(CourseClass, models.CASCADE, related_name="seats")
+    candidate = models.ForeignKey(Candidate, models.CASCADE, related_name="course_seats")
+    nominated_on = models.DateField(_("ngày cử đi học"))
+    result = models.CharField(_("kết quả"), max_length=8, choices=CourseResult.choices, blank=True)
+    certificate_number = models.CharField(_("số giấy chứng nhận"), max_length=60, blank=True)
+    certificate_on = models.DateField(_("ngày cấp giấy chứng nhận"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["course", "pk"]
+        constraints = [models.UniqueConstraint(fields=["course", "candidate"], name="courseseat_once_a_class")]
+
+    def __str__(self) -> str:
+        return f"{self.candidate.person} — {self.course}"
 
 
 class CalendarOverride(models.Model):

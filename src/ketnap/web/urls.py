@@ -8,6 +8,7 @@ from django.urls import include, path
 from ketnap.web.views import (
     accounts,
     audit,
+    courses,
     documents,
     feeds,
     guide,
@@ -63,6 +64,8 @@ urlpatterns = [
     path("dang-vien/<int:membership_pk>/bien-dong/", registry.membership_change, name="membership_change"),
     path("ung-vien/", pipeline.board, name="pipeline_board"),
     path("viec-can-lam/", pipeline.due_list, name="due_list"),
+    path("lop-boi-duong/", courses.course_list, name="course_list"),
+    path("lop-boi-duong/<int:course_pk>/", courses.course_detail, name="course_detail"),
     path("lich-viec/", feeds.feed_link, name="feed_link"),
     path("lich-viec/<slug:token>.ics", feeds.feed, name="feed"),
     path("nhan-su/<int:pk>/quan-chung-uu-tu/", pipeline.candidate_create, name="candidate_create"),

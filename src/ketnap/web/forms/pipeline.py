@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ketnap.documents.forms import committee_name
 from ketnap.pipeline import domain
 from ketnap.pipeline.enums import DocumentKind, IntroducerKind
-from ketnap.pipeline.models import Candidate, Helper, InquiryKind
+from ketnap.pipeline.models import Candidate, CourseKind, Helper, InquiryKind
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import Organization, PartyMembership, Person
 from ketnap.rules import eligibility, notes
@@ -285,6 +285,23 @@ class MentorNoteForm(forms.Form):
                 empty_label=_("Chi bộ (không phải của người giúp đỡ)"),
             )
             self.order_fields(["helper", "on", "text"])
+
+
+class CourseForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Cấp ủy cử đi học"), queryset=Organization.objects.none())
+    kind = forms.ChoiceField(label=_("Lớp"), choices=CourseKind.choices)
+    name = forms.CharField(label=_("Tên lớp, khóa"), max_length=120, help_text=_("Ví dụ: Khóa 3 năm 2026."))
+    organizer = forms.CharField(
+        label=_("Nơi mở lớp"), max_length=255, help_text=_("Ví dụ: Trung tâm Chính trị thành phố Hạ Long.")
+    )
+    starts_on = day_field(_("Học từ ngày"))
+    ends_on = day_field(_("Đến ngày"))
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.filter(pk__in=[o.pk for o in organizations])
+        if len(organizations) == 1:
+            self.fields["organization"].initial = organizations[0].pk
 
 
 class InquiryForm(forms.Form):

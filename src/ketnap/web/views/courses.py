@@ -1,0 +1,112 @@
+"""Lớp bồi dưỡng (issue #15): the classes the user's committees send people to, opening one, sending people, and
+bringing the results back for the whole class on one page (pipeline.courses). The classes and the people are those of
+the user's personal-data scope; anything else answers 404."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ketnap.accounts.scope import scope_for
+from ketnap.pipeline import courses
+from ketnap.pipeline.models import CourseClass, CourseKind, CourseResult
+from ketnap.registry.services.dates import today
+from ketnap.web.forms import pipeline as pipeline_forms
+from ketnap.web.views.common import apply_errors, parse_day
+
+
+def _classes(scope):
+    return CourseClass.objects.filter(organization__in=scope.personal_organizations())
+
+
+@require_http_methods(["GET", "POST"])
+def course_list(request):
+    scope = scope_for(request)
+    if not scope.sees_personal_data:
+        raise PermissionDenied
+    managed = [o for o in scope.root_organizations() if scope.can_manage_within(o) and o.active]
+    form = pipeline_forms.CourseForm(request.POST or None, organizations=managed) if managed else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                course = courses.open_class(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Đã mở lớp; chọn người cử đi học."))
+                return redirect("course_detail", course_pk=course.pk)
+    classes = _classes(scope).select_related("organization").order_by("-starts_on", "-pk")[:100]
+    return render(request, "web/courses.html", {"classes": classes, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def course_detail(request, course_pk):
+    scope = scope_for(request)
+    course = get_object_or_404(_classes(scope).select_related("organization"), pk=course_pk)
+    can_edit = scope.can_edit_people_of(course.organization)
+    seats = list(course.seats.select_related("candidate__person", "candidate__organization").order_by("pk"))
+    in_scope = set(scope.candidates().filter(pk__in=[s.candidate_id for s in seats]).values_list("pk", flat=True))
+    seats = [s for s in seats if s.candidate_id in in_scope]  # a class shared wider than the reader's scope
+    eligible = list(
+        courses.eligible(
+            scope.candidates().filter(organization__path__startswith=course.organization.path), course.kind
+        )
+        .select_related("person", "organization")
+        .order_by("person__sort_key", "pk")
+    )
+    outcomes, errors = [], []
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if request.POST.get("action") == "nominate":
+            chosen = {int(i) for i in request.POST.getlist("ids") if i.isdigit()}
+            picked = [c for c in eligible if c.pk in chosen]
+            if not picked:
+                errors.append(_("Chưa chọn ai để cử đi học."))
+            else:
+                courses.nominate(course, picked, on=today(), actor=request.user)
+                messages.success(request, _("Đã cử %(n)s người đi học.") % {"n": len(picked)})
+                return redirect("course_detail", course_pk=course.pk)
+        else:
+            results, errors = _typed_results(request.POST, seats)
+            if not errors and not results:
+                errors.append(_("Chưa nhập kết quả của ai."))
+            if not errors:
+                outcomes = courses.record_results(results, actor=request.user)
+                seats = list(course.seats.select_related("candidate__person").filter(candidate_id__in=in_scope))
+    context = {
+        "course": course,
+        "seats": [(s, courses.valid_until(s)) for s in seats],
+        "eligible": eligible,
+        "can_edit": can_edit,
+        "outcomes": outcomes,
+        "errors": errors,
+        "results": CourseResult.choices,
+        "awareness": course.kind == CourseKind.AWARENESS,
+    }
+    return render(request, "web/course_detail.html", context)
+
+
+def _typed_results(data, seats) -> tuple[list, list[str]]:
+    """The results typed for the class: a seat left "no result" is skipped; dates are checked, naming the person."""
+    results, errors = [], []
+    for seat in seats:
+        if seat.result:  # recorded already: the certificate is on the candidate's record
+            continue
+        value = data.get(f"kq_{seat.pk}", "")
+        if not value:
+            continue
+        name = seat.candidate.person.full_name
+        raw = (data.get(f"ngay_{seat.pk}") or "").strip()
+        issued_on = parse_day(raw) if raw else None
+        if raw and issued_on is None:
+            errors.append(_("%(name)s: ngày cấp không hợp lệ; nhập theo dạng dd/mm/yyyy.") % {"name": name})
+            continue
+        if value not in CourseResult.values:
+            errors.append(_("%(name)s: kết quả không hợp lệ.") % {"name": name})
+            continue
+        results.append(courses.Result(seat, value, (data.get(f"so_{seat.pk}") or "").strip(), issued_on))
+    return results, errors
