@@ -120,3 +120,11 @@ def test_an_archived_persons_account_cannot_sign_in(client, world):
     assert not _sign_in(client, "xuyen", "mat-khau-thu-nghiem")
     Person.objects.filter(pk=world.outsider.pk).update(archived_at=None)  # the check is the record's, nothing else
     assert _sign_in(client, "xuyen", "mat-khau-thu-nghiem")
+
+
+def test_an_unknown_address_with_a_one_time_password_leads_to_the_password_too(client, world):
+    user = f.user("mot-lan")
+    IssuedPassword.objects.create(user=user)
+    client.force_login(user)
+    assert client.get("/khong-co-trang-nay/").url == "/doi-mat-khau/"  # not a server error
+    assert client.get("/bao-mat/").status_code == 200  # the privacy notice stays readable

@@ -1,7 +1,11 @@
 import re
 
 from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
 from django.utils import translation
+
+from ketnap.accounts.models import issued_password
 
 
 class ChosenLanguageMiddleware:
@@ -93,16 +97,12 @@ class IssuedPasswordMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from ketnap.accounts.models import issued_password
-
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and issued_password(user):
-            from django.urls import resolve, reverse
-
-            match = resolve(request.path_info)
-            static = request.path_info.startswith(settings.STATIC_URL)
-            if match.url_name not in self.ALLOWED and not static:
-                from django.shortcuts import redirect
-
-                return redirect(reverse("password_change"))
+            try:
+                name = resolve(request.path_info).url_name
+            except Resolver404:
+                name = None  # no such page: the password first all the same
+            if name not in self.ALLOWED:
+                return redirect("password_change")
         return self.get_response(request)
