@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -96,6 +96,9 @@ def issue_accounts(request, code):
                     )
             except ValueError as exc:
                 messages.error(request, _("Chưa cấp tài khoản nào: %(why)s") % {"why": exc})
+            except IntegrityError:  # a username taken meanwhile by another office's letters: nothing was written
+                taken = _("Chưa cấp tài khoản nào: một tên đăng nhập vừa được cấp ở nơi khác; bấm lại.")
+                messages.error(request, taken)
             except PdfUnavailable as exc:
                 messages.error(request, str(exc))
             else:

@@ -76,7 +76,11 @@ def course_detail(request, course_pk):
                 errors.append(_("Chưa nhập kết quả của ai."))
             if not errors:
                 outcomes = courses.record_results(results, actor=request.user)
-                seats = list(course.seats.select_related("candidate__person").filter(candidate_id__in=in_scope))
+                seats = list(
+                    course.seats.select_related("candidate__person", "candidate__organization")
+                    .filter(candidate_id__in=in_scope)
+                    .order_by("pk")
+                )
     context = {
         "course": course,
         "seats": [(s, courses.valid_until(s)) for s in seats],
