@@ -90,22 +90,50 @@ def schedule(helpers, today: dt.date, calendar: Calendar | None = None) -> list[
             "organization_id", "every_months"
         )
     )
-    out = []
-    for helper in rows:
-        candidate = helper.candidate
-        written = last.get(helper.pk)
-        deadline = None
-        if candidate.paused_since is None:
-            deadline = notes.next_note(
-                helper.since,
-                written,
-                plans.get(candidate.organization_id, notes.EVERY_MONTHS),
-                ceremony=ceremonies.get(candidate.pk) if helper.role == HelperRole.MENTOR else None,
-                review_received=candidate.pk in reviewed,
-            )
-        urgency = deadlines.urgency(deadline.due, today, calendar).value if deadline else "none"
-        out.append(NoteDue(helper, written, deadline, urgency))
-    return out
+    return [
+        _due(
+            helper,
+            last.get(helper.pk),
+            plans.get(helper.candidate.organization_id, notes.EVERY_MONTHS),
+            ceremonies.get(helper.candidate_id),
+            helper.candidate_id in reviewed,
+            today,
+            calendar,
+        )
+        for helper in rows
+    ]
+
+
+def for_candidate(candidate, helpers: list[Helper], written: list[MentorNote], steps: list[Step], documents, today):
+    """The candidate page's helpers' notes, from what the page has read already (its helpers, notes, steps and papers):
+    helper id -> NoteDue for the assignments in force; the chi bộ's plan is the one query more."""
+    current = [h for h in helpers if h.until is None]
+    if not current or not candidate.open:
+        return {}
+    last: dict[int, dt.date] = {}
+    for note in written:
+        if note.helper_id is not None:
+            last[note.helper_id] = max(note.on, last.get(note.helper_id, note.on))
+    ceremony = max((s.on for s in steps if s.kind == StepKind.CEREMONY and s.passed), default=None)
+    every = plan_of(candidate.organization_id)
+    reviewed = DocumentKind.MENTOR_REVIEW in documents
+    return {h.pk: _due(h, last.get(h.pk), every, ceremony, reviewed, today, None, candidate) for h in current}
+
+
+def _due(helper, written, every, ceremony, reviewed, today, calendar, candidate=None) -> NoteDue:
+    """One assignment's next note (rules.notes): a mentor's runs to the end of the probation, then the 11-KNĐ."""
+    candidate = candidate or helper.candidate
+    deadline = None
+    if candidate.paused_since is None:
+        deadline = notes.next_note(
+            helper.since,
+            written,
+            every,
+            ceremony=ceremony if helper.role == HelperRole.MENTOR else None,
+            review_received=reviewed,
+        )
+    urgency = deadlines.urgency(deadline.due, today, calendar).value if deadline else "none"
+    return NoteDue(helper, written, deadline, urgency)
 
 
 def counts(items: list[NoteDue]) -> dict[str, int]:

@@ -337,8 +337,9 @@ def candidate_detail(request, candidate_pk):
     phase = checks.papers_for(candidate)
     checklist = [(DocumentKind(kind), documents.get(kind)) for kind in phase]
     helpers = list(candidate.helpers.select_related("member"))
-    # each helper's next note (rules.notes): the chi bộ sees who has not written
-    due_notes = {item.helper.pk: item for item in pipeline_notes.schedule(candidate.helpers.all(), today())}
+    notes = list(candidate.mentor_notes.select_related("helper__member"))
+    # each helper's next note (rules.notes), from what the page read: the chi bộ sees who has not written
+    due_notes = pipeline_notes.for_candidate(candidate, helpers, notes, steps, documents, today())
     for helper in helpers:
         helper.next_note = due_notes.get(helper.pk)
     next_item = None
@@ -359,7 +360,7 @@ def candidate_detail(request, candidate_pk):
             "transitions": available(candidate) if candidate.open else [],
             "introductions": candidate.introductions.select_related("introducer"),
             "helpers": helpers,
-            "notes": candidate.mentor_notes.select_related("helper__member"),
+            "notes": notes,
             "inquiries": [(i, inquiries.urgency(i, today())) for i in candidate.inquiries.all()],
             "can_edit": scope.can_edit_people_of(candidate.organization) and candidate.open,
             "is_mentor": any(
