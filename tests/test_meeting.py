@@ -53,6 +53,10 @@ def test_the_votes_of_a_meeting_are_recorded_each_alone(client, world, personas,
     assert binh.stage == Stage.PROBATION
     assert Step.objects.get(candidate=binh, kind="recognition_cell_resolution").passed is False
     assert "chưa đạt hai phần ba" in results
+    # the resolution and the minutes, filled from what was just recorded, one click from the results
+    assert f"/ung-vien/{lan.pk}/van-ban/6-knd.docx" in results
+    assert f"/ung-vien/{lan.pk}/van-ban/bien-ban-xet-ket-nap.docx" in results
+    assert client.get(f"/ung-vien/{lan.pk}/van-ban/6-knd.docx").status_code == 200
     # the agenda reloaded: Lan has moved on, Hùng and Bình are still to decide
     agenda = body[body.index('id="ket-nap"') :].split("</section>")[0]
     assert "Hà Thị Lan" not in agenda and "Đỗ Văn Hùng" in agenda
