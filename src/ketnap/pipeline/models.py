@@ -308,7 +308,9 @@ class CourseClass(models.Model):
     )
     starts_on = models.DateField(_("học từ ngày"))
     ends_on = models.DateField(_("đến ngày"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("người mở lớp")
+    )
 
     class Meta:
         ordering = ["-starts_on", "-pk"]
@@ -329,7 +331,7 @@ class CourseResult(models.TextChoices):
 class CourseSeat(models.Model):
     """One person sent to a class, and what they brought back."""
 
-    course = models.ForeignKey(CourseClass, models.CASCADE, related_name="seats")
+    course = models.ForeignKey(CourseClass, models.CASCADE, related_name="seats", verbose_name=_("lớp"))
     candidate = models.ForeignKey(Candidate, models.CASCADE, related_name="course_seats")
     nominated_on = models.DateField(_("ngày cử đi học"))
     result = models.CharField(_("kết quả"), max_length=8, choices=CourseResult.choices, blank=True)
@@ -339,6 +341,8 @@ class CourseSeat(models.Model):
     class Meta:
         ordering = ["course", "pk"]
         constraints = [models.UniqueConstraint(fields=["course", "candidate"], name="courseseat_once_a_class")]
+        verbose_name = _("người được cử đi học")
+        verbose_name_plural = _("người được cử đi học")
 
     def __str__(self) -> str:
         return f"{self.candidate.person} — {self.course}"
