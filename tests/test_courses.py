@@ -103,3 +103,21 @@ def test_classes_are_the_offices_and_a_wrong_date_is_named(client, world, person
         organization=world.hospital_a, kind="awareness", name="K", organizer="T", starts_on=today(), ends_on=today()
     )
     assert client.get(f"/lop-boi-duong/{course.pk}/").status_code == 404
+
+
+def test_a_secretary_sees_the_committees_class_and_only_the_chi_bos_own_people_in_it(
+    client, world, personas, pipeline_world, cell
+):
+    office = personas.office_a
+    for candidate in (pipeline_world.bình, pipeline_world.khoa):  # Bình in A1, Khoa in A2
+        domain.transition(candidate, "sympathise", actor=office, data={"on": dt.date(2024, 2, 5), "helpers": cell[:1]})
+    client.force_login(office)
+    course = _open_class(client, world)
+    client.post(
+        f"/lop-boi-duong/{course.pk}/", {"action": "nominate", "ids": [pipeline_world.bình.pk, pipeline_world.khoa.pk]}
+    )
+    client.force_login(personas.secretary_a1)
+    assert "Khóa 3 năm 2026" in client.get("/lop-boi-duong/").content.decode()
+    page = client.get(f"/lop-boi-duong/{course.pk}/").content.decode()
+    assert "Trần Thị Bình" in page and "Đặng Văn Khoa" not in page  # A2's sympathiser is not the A1 secretary's
+    assert 'name="action" value="nominate"' not in page  # the đảng ủy's class: its office sends people, not the chi bộ

@@ -4,10 +4,12 @@ the user's personal-data scope; anything else answers 404."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ketnap.accounts.models import RoleKind
 from ketnap.accounts.scope import scope_for
 from ketnap.pipeline import courses
 from ketnap.pipeline.models import CourseClass, CourseKind, CourseResult
@@ -17,7 +19,13 @@ from ketnap.web.views.common import apply_errors, parse_day
 
 
 def _classes(scope):
-    return CourseClass.objects.filter(organization__in=scope.personal_organizations())
+    """The classes sent by an organisation of the scope or by a committee above it (a chi bộ secretary sees the
+    đảng ủy's classes, and in them only the chi bộ's own people: course_detail narrows the seats to the scope)."""
+    if not scope.sees_personal_data:
+        return CourseClass.objects.none()
+    personal = RoleKind.personal_data()
+    above = {pk for role in scope.roles if role.kind in personal for pk in role.organization.ancestor_ids()}
+    return CourseClass.objects.filter(Q(organization__in=scope.personal_organizations()) | Q(organization__in=above))
 
 
 @require_http_methods(["GET", "POST"])
