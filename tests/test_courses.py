@@ -60,7 +60,7 @@ def test_a_class_from_nomination_to_certificates(client, world, personas, pipeli
     assert bình.due_on == dt.date(
         2031, 3, 15
     )  # the certificate's 60 months (HD 06-HD/TW điểm 5.4), kept as its deadline
-    assert "còn giá trị đến 15/03/2031" in body
+    assert "hết giá trị từ ngày 15/03/2031" in body  # the rule's reading: expired on that day itself
     assert khoa.stage == Stage.SYMPATHISER and "Đặng Văn Khoa</strong>: chưa ghi" in body
     assert "cần số và ngày cấp giấy chứng nhận" in body
     # nobody is sent twice while their result is awaited; Bình, with her certificate, is no longer for this course

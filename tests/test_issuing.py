@@ -54,6 +54,7 @@ def test_the_office_issues_letters_and_each_password_works_once(client, world, p
     response = client.post(url, {"ids": [world.an.pk, world.binh.pk]})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith('attachment; filename="thu-tai-khoan-BVA-')
+    assert response["Cache-Control"] == "private, no-store"  # passwords and names: no shared cache keeps them
     pages = _text(response.content)
     assert len(pages) == 2  # one letter a person, in name order
     assert "Kính gửi đồng chí Nguyễn Văn An" in pages[0] and "annv" in pages[0]

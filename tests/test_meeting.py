@@ -2,6 +2,8 @@
 chi bộ may consider and what it still lacks, whose probation has ended, which helpers owe a note — who votes and the
 two thirds it takes, and the votes of several cases typed on one page, each checked and recorded alone."""
 
+import datetime as dt
+
 from ketnap.pipeline.enums import Stage
 from ketnap.pipeline.models import Step
 from ketnap.registry.services.dates import today
@@ -86,3 +88,15 @@ def test_the_meeting_is_the_chi_bos_own(client, world, personas):
     client.force_login(personas.office_a)
     assert client.get(f"/to-chuc/{world.hospital_a.code}/hop-chi-bo/").status_code == 404  # not a chi bộ
     assert client.get(f"/to-chuc/{world.cell_a1.code}/hop-chi-bo/", {"ngay": "31/02/2026"}).status_code == 200
+
+
+def test_a_certificate_is_out_of_date_on_its_expiry_day_itself(world, meeting):
+    """HD 06-HD/TW điểm 5.4 as rules.eligibility reads it: a certificate of 01/04/2023 is expired on 01/04/2028."""
+    from ketnap.pipeline.meeting import agenda
+
+    def note_of_hung(day):
+        (case,) = [c for c in agenda(world.cell_a1, day).admission if c.candidate == meeting["Đỗ Văn Hùng"]]
+        return case.note
+
+    assert "hết giá trị" not in note_of_hung(dt.date(2028, 3, 31))
+    assert "hết giá trị từ ngày 01/04/2028: phải học lại" in note_of_hung(dt.date(2028, 4, 1))

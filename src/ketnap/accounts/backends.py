@@ -13,6 +13,11 @@ from django.contrib.auth.backends import ModelBackend
 from django.utils import timezone
 
 
+def person_has_left(person) -> bool:
+    """A staff record whose leaving date has come, or archived: its login no longer works, and no letter is issued."""
+    return person.archived_at is not None or (person.left_on is not None and person.left_on <= timezone.localdate())
+
+
 def has_left(user) -> bool:
     """Whether the user's staff record has left or is archived (no record: never)."""
     from ketnap.registry.models import Person
@@ -21,7 +26,7 @@ def has_left(user) -> bool:
         person = user.person  # read with the user (get_user); a query only for a user loaded some other way
     except Person.DoesNotExist:
         return False
-    return person.archived_at is not None or (person.left_on is not None and person.left_on <= timezone.localdate())
+    return person_has_left(person)
 
 
 class Backend(ModelBackend):

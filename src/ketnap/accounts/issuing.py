@@ -21,6 +21,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ketnap.accounts.backends import person_has_left
 from ketnap.accounts.models import IssuedPassword
 from ketnap.audit.context import acting
 from ketnap.audit.models import AuditEntry
@@ -60,7 +61,7 @@ def username_for(person: Person, taken: set[str]) -> str:
 
 def refusal(person: Person) -> str:
     """Why no letter can be issued to this person here ("" when one can)."""
-    if person.archived_at or (person.left_on and person.left_on <= timezone.localdate()):
+    if person_has_left(person):
         return "Đã thôi việc hoặc đã lưu trữ"
     user = person.user
     if user is not None and (user.is_staff or user.is_superuser or any(True for _role in user.roles.all())):

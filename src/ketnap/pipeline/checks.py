@@ -240,7 +240,7 @@ def admission_papers(candidate) -> list[str]:
     """The papers the chi bộ needs before it meets: the dossier, plus the union's resolution when a union introduces.
     The candidate page's checklist shows the same list, so what the step will ask for is seen before."""
     required = list(ADMISSION_DOCUMENTS)
-    routes = set(candidate.introductions.values_list("kind", flat=True))
+    routes = {i.kind for i in candidate.introductions.all()}  # prefetched by a page of many (pipeline.meeting)
     if IntroducerKind.YOUTH_UNION in routes:  # the Youth Union introduces by resolution (4-KNĐ)
         required.append(DocumentKind.YOUTH_UNION)
     if IntroducerKind.TRADE_UNION in routes:  # the Trade Union by resolution (4A-KNĐ)

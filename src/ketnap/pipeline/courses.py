@@ -22,9 +22,7 @@ from ketnap.pipeline import domain
 from ketnap.pipeline.enums import DocumentKind, Stage, StepKind
 from ketnap.pipeline.models import Candidate, CourseClass, CourseKind, CourseResult, CourseSeat, DossierItem
 from ketnap.registry.services.dates import not_in_future
-from ketnap.rules.eligibility import add_months
-
-CERTIFICATE_MONTHS = 60  # HD 06-HD/TW điểm 5.4 (rules.md §1.5): the awareness certificate's validity
+from ketnap.rules.eligibility import certificate_expires_on
 
 
 def eligible(candidates, kind: str):
@@ -111,8 +109,9 @@ def _file(candidate: Candidate, course: CourseClass, r: Result, actor) -> None:
         domain.receive_document(candidate, DocumentKind.NEW_MEMBER_COURSE, actor=actor, on=r.issued_on, note=note)
 
 
-def valid_until(seat: CourseSeat) -> dt.date | None:
-    """The last day an awareness certificate is valid (its 60 months); None for other seats."""
+def expires_on(seat: CourseSeat) -> dt.date | None:
+    """The first day an awareness certificate is no longer valid (rules.eligibility: its 60 months, the day itself
+    already expired); None for other seats."""
     if seat.course.kind != CourseKind.AWARENESS or seat.certificate_on is None:
         return None
-    return add_months(seat.certificate_on, CERTIFICATE_MONTHS)
+    return certificate_expires_on(seat.certificate_on)

@@ -16,20 +16,8 @@ from ketnap.pipeline.calendar import app_calendar
 from ketnap.pipeline.models import Inquiry, InquiryKind
 from ketnap.registry.services.dates import not_in_future
 from ketnap.rules import deadlines
-from ketnap.rules.verdict import Confidence, Source
 
 REPLY_DAYS = 30
-SOURCES = {
-    InquiryKind.RESIDENCE: Source(
-        "HD 12-HD/BTCTW (2022)", "mẫu 5-KNĐ (tổng hợp ý kiến của chi ủy nơi cư trú)", Confidence.SECONDARY
-    ),
-    InquiryKind.UNIONS: Source(
-        "HD 12-HD/BTCTW (2022)", "mẫu 5-KNĐ (tổng hợp ý kiến của đoàn thể nơi làm việc)", Confidence.SECONDARY
-    ),
-    InquiryKind.VERIFICATION: Source(
-        "HD 06-HD/TW", "điểm 3.4 (thẩm tra lý lịch người xin vào Đảng)", Confidence.SECONDARY
-    ),
-}
 
 
 def urgency(inquiry: Inquiry, today: dt.date) -> str:

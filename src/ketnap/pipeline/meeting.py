@@ -112,8 +112,11 @@ def agenda(org, day: dt.date) -> Agenda:
     for candidate in cases[Stage.DOSSIER]:
         received = {d.kind for d in candidate.documents.all()}
         notes_ = []
-        if candidate.due_on and candidate.due_on < day:
-            notes_.append(f"Giấy chứng nhận lớp bồi dưỡng hết giá trị ngày {candidate.due_on:%d/%m/%Y}: phải học lại")
+        # the kept deadline is the certificate's first day out of validity (rules.eligibility.certificate_expires_on)
+        if candidate.due_on and candidate.due_on <= day:
+            notes_.append(
+                f"Giấy chứng nhận lớp bồi dưỡng hết giá trị từ ngày {candidate.due_on:%d/%m/%Y}: phải học lại"
+            )
         if candidate.pk in waiting:
             notes_.append("Chưa có trả lời: " + "; ".join(waiting[candidate.pk]))
         note = ". ".join(notes_)

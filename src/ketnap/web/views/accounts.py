@@ -15,10 +15,8 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse_lazy
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -35,6 +33,7 @@ from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import Person
 from ketnap.registry.services.dates import today
 from ketnap.stats.pdf import PdfUnavailable
+from ketnap.web.exporting import PDF, file_response
 
 security_log = logging.getLogger("ketnap.security")
 
@@ -104,8 +103,6 @@ def issue_accounts(request, code):
             else:
                 filename = f"thu-tai-khoan-{org.code}-{today():%Y-%m-%d}.pdf"
                 readlog.record(request.user, ReadKind.DOWNLOAD, what=filename, count=len(letters))
-                response = HttpResponse(pdf, content_type="application/pdf")
-                response["Content-Disposition"] = content_disposition_header(True, filename)
-                return response
+                return file_response(pdf, filename, PDF)
     rows = [(p, issuing.refusal(p)) for p in people]
     return render(request, "web/issue_accounts.html", {"org": org, "rows": rows})

@@ -91,7 +91,7 @@ def course_detail(request, course_pk):
                 )
     context = {
         "course": course,
-        "seats": [(s, courses.valid_until(s)) for s in seats],
+        "seats": [(s, courses.expires_on(s)) for s in seats],
         "eligible": eligible,
         "can_edit": can_edit,
         "outcomes": outcomes,

@@ -20,7 +20,6 @@ from ketnap.accounts.scope import scope_for
 from ketnap.pipeline import reminders
 from ketnap.pipeline.enums import Stage
 from ketnap.pipeline.models import Candidate, Helper
-from ketnap.registry.models import Person
 
 SECTIONS = [
     ("office", _("Văn phòng đảng ủy")),
@@ -52,7 +51,7 @@ def own_sections(user, scope) -> list[str]:
         mine.add("overseer")
     if RoleKind.ADMIN in kinds or user.is_superuser or user.is_staff:
         mine.add("admin")
-    person = Person.objects.filter(user=user).first()
+    person = scope.person  # read with the user (accounts.backends)
     if person is not None:
         if Helper.objects.filter(member=person, until__isnull=True).exists():
             mine.add("mentor")

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods
 
 from ketnap.accounts.scope import scope_for
 from ketnap.pipeline import checks, due, notes
-from ketnap.pipeline.enums import Stage
 from ketnap.pipeline.models import Helper
 from ketnap.registry.services.dates import today
 from ketnap.web.forms import pipeline as pipeline_forms
@@ -34,7 +33,6 @@ def mine(request):
             checklist=[(kind, documents.get(kind)) for kind in checks.papers_for(road)] if road.open else [],
             next=due.next_action(road, today()) if road.open else None,
             helpers=road.helpers.filter(until__isnull=True).select_related("member"),
-            ended=road.stage in Stage.terminal(),
         )
     return render(request, "web/mine.html", context)
 

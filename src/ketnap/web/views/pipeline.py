@@ -12,9 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,7 +34,7 @@ from ketnap.registry.services.dates import today
 from ketnap.stats.pdf import PdfUnavailable
 from ketnap.stats.tables import Column, Kind
 from ketnap.vietnamese import sort_key
-from ketnap.web.exporting import export_rows_response
+from ketnap.web.exporting import PDF, export_rows_response, file_response
 from ketnap.web.forms import pipeline as pipeline_forms
 from ketnap.web.paging import keyset_page
 from ketnap.web.views.common import PAGE_SIZE, apply_errors, parse_day, querystring
@@ -534,9 +533,7 @@ def inquiry_letter(request, candidate_pk, inquiry_pk):
         return redirect("candidate_detail", candidate_pk=candidate.pk)
     filename = f"cong-van-{inquiry.kind}-{candidate.pk}-{inquiry.pk}.pdf"
     readlog.record(request.user, ReadKind.DOWNLOAD, person_id=candidate.person_id, what=filename)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return file_response(pdf, filename, PDF)
 
 
 @require_http_methods(["GET", "POST"])
