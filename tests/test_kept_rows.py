@@ -266,7 +266,7 @@ def test_without_the_follower_a_step_leaves_the_stays_behind(world, personas, ce
 
 def test_without_the_announcement_an_admission_is_not_kept(world, monkeypatch):
     figures.catch_up()
-    monkeypatch.setattr(figures, "_write_kept_rows", lambda m, org_ids: None)  # the follower switched off
+    monkeypatch.setattr(figures, "_write_kept_rows", lambda m, org_ids: set())  # the follower switched off
     person = f.person(world.dept_a1, "Lê Thị Mới", born=D(1992, 2, 2))
     people.register_membership(
         person,

@@ -618,7 +618,10 @@ def test_dashboard_query_count_does_not_grow_with_rows(data, personas, login, dj
     # aggregate query per column of the form and kind of admission (issue 14): a fixed number, whatever the rows
     with django_assert_max_num_queries(38):
         assert client.get(f"/thong-ke/{data.upper.code}/bieu-2/").status_code == 200
-    with django_assert_max_num_queries(20):
+    # the first look keeps each organisation's counts (stats.kept_counts: 3 queries more per day counted) …
+    with django_assert_max_num_queries(28):
+        assert client.get(f"/thong-ke/{data.upper.code}/bieu-3/").status_code == 200
+    with django_assert_max_num_queries(24):  # … which the next look reads instead of counting
         assert client.get(f"/thong-ke/{data.upper.code}/bieu-3/").status_code == 200
 
 

@@ -1030,6 +1030,7 @@ class Importer:
                 Person.objects.bulk_update(list(people.values()), sorted(names), batch_size=500)
                 # no signal either: the pool's profile kept for today reads the fields just edited (stats.figures)
                 counted.announce(counted.today_only({p.organization_id for p in people.values()}))
+                counted.edited(people.keys())
             # a candidacy follows the person to the new chi bộ, as when the move is made on the person's page
             # (registry.signals.person_moved → pipeline.domain.follow_person); people on the road are few
             for person in moved:

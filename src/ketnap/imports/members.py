@@ -199,3 +199,4 @@ class MemberImporter(Importer):
                     person_id=membership.person_id,
                 )
             PartyMembership.objects.bulk_update(list(objects.values()), sorted(fields), batch_size=500)
+            counted.edited(m.person_id for m in objects.values())

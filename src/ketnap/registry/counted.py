@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from django.db.models import Q
 
 from ketnap.registry.models import Assignment, MembershipEvent, Organization, Person, UnitCoverage, WorkUnit
-from ketnap.registry.signals import counts_changed
+from ketnap.registry.signals import counts_changed, people_edited
 
 Changes = dict[int, dt.date | None]
 
@@ -31,6 +31,13 @@ def merge(into: Changes, more: Changes) -> Changes:
         elif day is not None:
             into[org_id] = min(into[org_id], day)
     return into
+
+
+def edited(person_ids: Iterable[int]) -> None:
+    """A bulk write changed these people's or their memberships' recorded fields (no post_save was sent)."""
+    ids = sorted({pk for pk in person_ids if pk is not None})
+    if ids:
+        people_edited.send(sender=Person, person_ids=ids)
 
 
 def today_only(org_ids: Iterable[int | None]) -> Changes:

@@ -15,3 +15,7 @@ person_moved = Signal()
 # organisations' own counts today and, from the day given, on every later day. Argument: changes
 # ({organization id: day | None}; None = today's counts only). ketnap.registry.counted builds and sends it.
 counts_changed = Signal()
+
+# Sent after a bulk edit of people's or memberships' recorded fields (a bulk_update or a queryset update sends no
+# post_save), so that counts kept from those fields are known to be out of date. Argument: person_ids (list[int]).
+people_edited = Signal()

@@ -47,7 +47,8 @@ from ketnap.registry.enums import CodeKind, Gender, MembershipStatus, OrgKind
 from ketnap.registry.models import CodeItem, Organization, OrganizationVersion, Person
 from ketnap.registry.services.dates import today
 from ketnap.stats import admissions as admissions_
-from ketnap.stats import figures, sqldates
+from ketnap.stats import figures, kept_counts, sqldates
+from ketnap.stats.admissions import id_list
 from ketnap.stats.models import KeptMemberSpan
 from ketnap.stats.periods import Period
 from ketnap.stats.tables import Column, Kind, Table, percent
@@ -366,14 +367,31 @@ def _test_sql(test: Test, column: str, params: list, connection) -> str:
 
 def _count(rows: QuerySet, keys: set[str], codes, person: str, on, flags: dict[str, Condition]) -> Counted:
     """One aggregate query: each key's count over `rows` (`person`: the lookup of the Person; `on`: the day ages are
-    counted on, or the lookup of a date column), the flags' counts and the sum of the ages. The rows' columns come
-    from Django (joins, scope); the counts over them are written as SQL text (Test)."""
+    counted on, or the lookup of a date column), the flags' counts and the sum of the ages."""
     conditions = {**_conditions(keys, codes, person, on), **flags}
+    return _counted(conditions, _count_rows(rows, conditions, person, on).get(None, []))
+
+
+def _counted(conditions: dict[str, Condition], values: list) -> Counted:
+    """A Counted from one row of _count_rows ([]: nothing counted)."""
+    out = Counted()
+    if values:
+        out.ages, out.age_sum = values[0], values[1] or 0
+        out.n.update(dict(zip(conditions, values[2:], strict=True)))
+    return out
+
+
+def _count_rows(rows: QuerySet, conditions: dict[str, Condition], person: str, on, group: str = "") -> dict:
+    """{value of `group` (a lookup of the rows; "": None for all): [rows, sum of ages, each condition's count]}, from
+    one aggregate query. The rows' columns come from Django (joins, scope); the counts over them are written as SQL
+    text (Test)."""
     connection = connections[rows.db]
     quote = connection.ops.quote_name
     lookups = sorted({test.lookup for condition in conditions.values() for test in condition} - {AGE})
     alias = {lookup: f"c{i}" for i, lookup in enumerate(lookups)} | {AGE: AGE}
     columns = {alias[lookup]: F(lookup) for lookup in lookups} | {AGE: sqldates.age(f"{person}__birth_date", on)}
+    if group:
+        columns["g_group"] = F(group)
     inner, inner_params = rows.order_by().values(**columns).query.get_compiler(rows.db).as_sql()
     params: list = []
     counts = ["COUNT(*)", f"SUM({quote(AGE)})"]
@@ -384,13 +402,14 @@ def _count(rows: QuerySet, keys: set[str], codes, person: str, on, flags: dict[s
         # each row's age is an expression over its own date, which some ten age tests read: kept as a subquery (an
         # OFFSET stops the databases from copying the expression into every test), it is computed once a row (3×)
         inner += " LIMIT -1 OFFSET 0" if connection.vendor == "sqlite" else " OFFSET 0"
+    grouped = f"{quote('g_group')}, " if group else "NULL, "
+    sql = f"SELECT {grouped}{', '.join(counts)} FROM ({inner}) counted"
+    if group:
+        sql += f" GROUP BY {quote('g_group')}"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(counts)} FROM ({inner}) counted", [*params, *inner_params])
-        found = cursor.fetchone()
-    out = Counted()
-    out.n.update(dict(zip(conditions, found[2:], strict=True)))
-    out.ages, out.age_sum = found[0], found[1] or 0
-    return out
+        cursor.execute(sql, [*params, *inner_params])
+        found = cursor.fetchall()
+    return {key: [n, age_sum or 0, *rest] for key, n, age_sum, *rest in found if n}
 
 
 # --- layout ---------------------------------------------------------------------------------------
@@ -747,7 +766,16 @@ def _members(attribution: admissions_.Attribution, day: dt.date, keys: set[str],
         "exempt": (Test("membership__exempt_from_activities", "=", True),),
         **{f"joined:{i}": _joining(i) for i in range(len(JOINING_PERIODS))},
     }
-    out = _count(spans.filter(attribution.counted_q("organization")), keys, codes, "person", day, flags)
+    conditions = {**_conditions(keys, codes, "person", day), **flags}
+
+    def count(org_ids: list[int] | None) -> dict[int, list]:
+        chosen = attribution.counted_q("organization") if org_ids is None else Q(organization_id__in=id_list(org_ids))
+        return _count_rows(spans.filter(chosen), conditions, "person", day, group="organization_id")
+
+    # each organisation's counts kept from an earlier look, counted again only where something changed since
+    orgs = Organization.objects.filter(attribution.counted_q("pk"))
+    kept = kept_counts.per_organization(kept_counts.kind("bieu3", conditions), day, orgs, count)
+    out = _counted(conditions, kept_counts.total(kept, len(conditions) + 2))
     if depends:  # a split chi bộ (a year back): where the member is now decides which part counts them
         found = list(
             spans.filter(organization_id__in=depends).values_list(

@@ -60,6 +60,7 @@ from ketnap.registry.models import (
     WorkUnit,
 )
 from ketnap.registry.services.dates import fmt, today
+from ketnap.stats import kept_counts
 from ketnap.stats.admissions import COUNTED_ENTRIES
 from ketnap.stats.models import (
     CurrentOrgFigures,
@@ -241,8 +242,20 @@ def follow(sender, *, changes: counted.Changes, **kwargs) -> None:
 
 
 def follow_person(sender, instance, **kwargs) -> None:
-    """post_save of a Person: today's figures of their organisation (the pool's profile reads what was edited)."""
+    """post_save of a Person: today's figures of their organisation (the pool's profile reads what was edited), and
+    the versions of the counts kept where they were ever a member (a form counts today's attributes on any day)."""
     counted.announce(counted.today_only([instance.organization_id]))
+    kept_counts.people_moved([instance.pk])
+
+
+def follow_membership(sender, instance, **kwargs) -> None:
+    """post_save of a membership: what is counted from its own fields (the exemption) moves the kept counts."""
+    kept_counts.people_moved([instance.person_id])
+
+
+def follow_people(sender, *, person_ids, **kwargs) -> None:
+    """registry.signals.people_edited (a bulk edit, which sends no post_save)."""
+    kept_counts.people_moved(person_ids)
 
 
 def follow_candidate(sender, instance, **kwargs) -> None:
@@ -319,7 +332,7 @@ def recompute(changes: counted.Changes) -> None:
         _write_units(m, set(changes))
         dated = {org_id: day for org_id, day in changes.items() if day is not None}
         if dated:  # only a dated change can touch a membership's events (today's: people archived, leaving …)
-            _write_kept_rows(m, set(dated))
+            kept_counts.moved(_write_kept_rows(m, set(dated)))
             timelines = _timelines(m, set(dated), min(dated.values()))
             _write_dated(m, timelines, dated)
 
@@ -344,6 +357,8 @@ def rebuild(apps=global_apps) -> int:
         ]
         _insert_dated(m, rows)
         _rebuild_kept_rows(m)
+        if m is LIVE:
+            kept_counts.forget_all()
     return len(rows)
 
 
@@ -354,6 +369,8 @@ def rebuild_kept_rows(apps=global_apps) -> None:
     with transaction.atomic():
         _lock()
         _rebuild_kept_rows(m)
+        if m is LIVE:
+            kept_counts.forget_all()
 
 
 def _rebuild_kept_rows(m: _Models) -> None:
@@ -547,19 +564,24 @@ def _admissions(m: _Models, org_ids: set[int] | None) -> AdmissionRows:
     return {membership_id: tuple(values) for membership_id, *values in rows}
 
 
-def _write_kept_rows(m: _Models, org_ids: set[int]) -> None:
+def _write_kept_rows(m: _Models, org_ids: set[int]) -> set[int]:
     """The kept admissions and member spans of the memberships with an event in these chi bộ, recomputed: a
-    membership's events announce all its chi bộ, so its former rows (elsewhere) are among them."""
+    membership's events announce all its chi bộ, so its former rows (elsewhere) are among them. Returns the
+    organisations whose spans were rewritten (theirs and any other where those memberships had spans)."""
     admissions = _admissions(m, org_ids)
     spans = _spans(m, org_ids)
     m.KeptAdmission.objects.filter(organization_id__in=sorted(org_ids)).delete()
     memberships = sorted(set(admissions) | set(spans))
+    touched = set(org_ids) | {span[1] for rows in spans.values() for span in rows}
     for start in range(0, len(memberships), BATCH):
         chunk = memberships[start : start + BATCH]
         m.KeptAdmission.objects.filter(membership_id__in=chunk).delete()
-        m.KeptMemberSpan.objects.filter(membership_id__in=chunk).delete()
+        former = m.KeptMemberSpan.objects.filter(membership_id__in=chunk)
+        touched.update(former.values_list("organization_id", flat=True).distinct())
+        former.delete()
     _insert_admissions(m, admissions)
     _insert_spans(m, spans)
+    return touched
 
 
 SPAN_FIELDS = ("person_id", "organization_id", "status", "starts_on", "ends_on", "first_decided_on")

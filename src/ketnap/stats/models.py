@@ -257,3 +257,35 @@ class ForecastBase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%d/%m/%Y} v{self.version} {self.stage}@{self.x}: -{self.gone} +{self.hit}"
+
+
+class KeptOrgVersion(models.Model):
+    """A counter per organisation moved by every write that can change what its own rows count in a report (stats.
+    figures: the member spans it rewrites, an edit of a member's recorded attributes or of a membership), so that the
+    counts kept for it (KeptCounts) know when they are out of date. No row: version 0."""
+
+    organization = models.OneToOneField(Organization, models.CASCADE, primary_key=True, related_name="+")
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.value}"
+
+
+class KeptCounts(models.Model):
+    """One organisation's own counts for one report (`kind`: the report and a digest of what it counts) on one day,
+    as computed by the first report that needed them (stats.kept_counts), valid while the organisation's version is
+    `version`: a province's biểu 3 then counts only the organisations changed since, not its 30,000 members."""
+
+    kind = models.CharField(max_length=40)
+    organization = models.ForeignKey(Organization, models.CASCADE, related_name="+")
+    day = models.DateField()
+    version = models.BigIntegerField()
+    values = models.JSONField()  # a list of numbers, in the order the report's counting gives them ([]: none)
+    made_on = models.DateField()  # rows not remade for a while are removed (stats.kept_counts.KEPT_DAYS)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "organization", "day"], name="keptcounts_one")]
+        indexes = [models.Index(fields=["made_on"], name="keptcounts_made_on")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.organization_id} {self.day:%d/%m/%Y} v{self.version}"

@@ -176,6 +176,7 @@ def purge(person: Person, *, months: int) -> Purged:
     values.update(CLEARED)
     Person.objects.filter(pk=person.pk).update(**values)  # no signal: the trail must not copy the old values
     counted.announce(counted.today_only([person.organization_id]))  # archived now, if they were not yet
+    counted.edited([person.pk])  # the birth date cut to a year: the forms' ages
     Assignment.objects.filter(person_id=person.pk).update(job_title="")
     redaction = redact_person(
         person.pk,

@@ -1,0 +1,126 @@
+"""Counts per organisation and day, kept once computed and used while nothing they count has changed (issue 14).
+
+A province's biểu 3 counts each of its some 30,000 members on two days, by some 60 tests; between two looks at it a
+handful of its 1,400 organisations have changed. So each organisation's own counts are kept (KeptCounts: per report,
+organisation and day) with the organisation's version at the time (KeptOrgVersion), and a report reads the kept rows
+of the organisations whose version has not moved, and counts only the others, in one grouped query.
+
+What moves an organisation's version (all in stats.figures, which follows every write the registry makes):
+- a recompute of the member spans it announced (the spans are written and the versions moved in one transaction);
+- a save of a person, or a bulk edit of people (registry.signals.people_edited): every organisation the person was
+  ever a member in, in the writer's transaction — a report on a past day counts today's recorded attributes;
+- a save of a membership (the exemption from activities is its own flag).
+A report's `kind` carries a digest of what it counts (the code lists' ids behind each test), so an edited code list
+makes other kinds, not stale rows.
+
+Why a reader can trust what it keeps: it reads the versions before the rows it counts. A change committed in
+between has moved the version past the one the counts are kept with, so they are never used — they can be one
+version too old, never newer than their version.
+"""
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable
+
+from django.db import connections, transaction
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from ketnap.registry.models import Organization
+from ketnap.registry.services.dates import today
+from ketnap.stats.admissions import id_list
+from ketnap.stats.models import KeptCounts, KeptMemberSpan, KeptOrgVersion
+
+KEPT_DAYS = 60  # counts not remade for this long are removed (their day is rarely asked again)
+Values = list  # the numbers of one organisation, in the report's order ([]: nothing counted there)
+Compute = Callable[[list[int] | None], dict[int, Values]]
+
+
+def kind(report: str, what: object) -> str:
+    """The kind of kept counts for `report` counting `what` (its tests, by their repr)."""
+    return f"{report}:{hashlib.sha1(repr(what).encode()).hexdigest()[:20]}"
+
+
+def per_organization(report_kind: str, day: dt.date, orgs: QuerySet, compute: Compute) -> dict[int, Values]:
+    """The counts of each organisation of `orgs` (a query of their ids) on `day`: the kept ones still valid, the
+    others from `compute(ids)` (None: all of `orgs`, when none is kept), then kept."""
+    # the versions before the rows counted (the module's docstring)
+    version = KeptOrgVersion.objects.filter(organization_id=OuterRef("pk")).values("value")
+    versions = dict(orgs.annotate(version=Coalesce(Subquery(version), 0)).values_list("pk", "version"))
+    found: dict[int, Values] = {}
+    kept = KeptCounts.objects.filter(kind=report_kind, day=day, organization_id__in=id_list(versions))
+    for org_id, kept_version, values in kept.values_list("organization_id", "version", "values"):
+        if kept_version == versions[org_id]:
+            found[org_id] = values
+    missing = [org_id for org_id in versions if org_id not in found]
+    if not missing:
+        return found
+    computed = compute(None if len(missing) == len(versions) else missing)
+    made = {org_id: computed.get(org_id, []) for org_id in missing}
+    _keep(report_kind, day, {org_id: (versions[org_id], values) for org_id, values in made.items()})
+    return found | made
+
+
+_pruned_on: dt.date | None = None  # this process removed the rows not remade for KEPT_DAYS on that day
+
+
+def _keep(report_kind: str, day: dt.date, rows: dict[int, tuple[int, Values]]) -> None:
+    """Upserted row by row (one statement a batch): a row is valid alone, so a concurrent reader keeping the same
+    counts writes the same values or others of their own version."""
+    global _pruned_on
+    now = today()
+    if _pruned_on != now:
+        KeptCounts.objects.filter(made_on__lt=now - dt.timedelta(days=KEPT_DAYS)).delete()
+        _pruned_on = now
+    KeptCounts.objects.bulk_create(
+        [
+            KeptCounts(kind=report_kind, organization_id=o, day=day, version=v, values=values, made_on=now)
+            for o, (v, values) in rows.items()
+        ],
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["kind", "organization", "day"],
+        update_fields=["version", "values", "made_on"],
+    )
+
+
+def total(per_org: dict[int, Values], width: int) -> list:
+    """The sum of the organisations' counts, column by column."""
+    rows = [values for values in per_org.values() if values]
+    return [sum(column) for column in zip(*rows, strict=True)] if rows else [0] * width
+
+
+# --- moving the versions ------------------------------------------------------------------------------------------
+def moved(org_ids: Iterable[int]) -> None:
+    """These organisations' versions + 1 (in the caller's transaction)."""
+    ids = sorted({o for o in org_ids if o is not None})
+    if ids:
+        _upsert(f"SELECT id FROM {_table(Organization._meta.db_table)} WHERE id IN ({','.join(map(str, ids))})")
+
+
+def people_moved(person_ids: Iterable[int]) -> None:
+    """The versions of every organisation these people were ever members in (their kept spans) + 1."""
+    ids = sorted({int(p) for p in person_ids if p is not None})
+    if ids:
+        spans = _table(KeptMemberSpan._meta.db_table)
+        _upsert(f"SELECT DISTINCT organization_id AS id FROM {spans} WHERE person_id IN ({','.join(map(str, ids))})")
+
+
+def forget_all() -> None:
+    """Nothing kept is used again (a rebuild of the rows they were counted from)."""
+    KeptCounts.objects.all().delete()
+
+
+def _table(name: str) -> str:
+    return connections["default"].ops.quote_name(name)
+
+
+def _upsert(select_ids: str) -> None:
+    """version + 1 for the organisations `select_ids` selects, whether their row exists or not (one statement on
+    SQLite and PostgreSQL; "WHERE true" lets SQLite tell the ON CONFLICT from a join)."""
+    table = _table(KeptOrgVersion._meta.db_table)
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (organization_id, value) SELECT ids.id, 1 FROM ({select_ids}) ids WHERE true "
+            f"ON CONFLICT (organization_id) DO UPDATE SET value = {table}.value + 1"
+        )
