@@ -280,6 +280,28 @@ def test_the_register_wide_history_is_kept_per_day_and_follows_every_road(counte
     assert (y.pool, y.cases, y.probability) == ("all", 12, pytest.approx(8 / 12))
 
 
+def test_the_forecast_is_kept_for_the_version_of_the_roads_and_counted_again_after_any_step(counted, history):
+    """Issue 14: the subtree's forecast figures are kept for the day and the roads' version (stats.kept_counts); a
+    road changed anywhere (here a past stay in chi bộ Sản, outside hospital A) makes the next look count again."""
+    from ketnap.stats.models import KeptCounts
+
+    def figures_of(org):
+        found = targets.forecast_figures(targets.load(org, D(2024, 11, 1)))
+        return found.by_org, found.by_stage
+
+    first = figures_of(counted.hospital_a)
+    kept = KeptCounts.objects.filter(kind__startswith="forecast:", organization=counted.hospital_a)
+    assert kept.count() == 1
+    assert figures_of(counted.hospital_a) == first and kept.count() == 1  # read, not counted again
+    version = kept.get().version
+
+    _history_case(counted, 21, D(2023, 3, 1), decided_after=200)
+    again = figures_of(counted.hospital_a)
+    assert kept.get().version > version
+    KeptCounts.objects.all().delete()
+    assert figures_of(counted.hospital_a) == again != first  # the kept figures are the figures counted afresh
+
+
 # --- writing ------------------------------------------------------------------------------------------
 def test_set_target_validates_in_vietnamese_naming_the_field(world):
     with pytest.raises(ValidationError) as caught:

@@ -28,7 +28,7 @@ from ketnap.registry.models import Organization
 from ketnap.registry.services.dates import today
 from ketnap.rules.deadlines import recognition_review_due
 from ketnap.stats import admissions as admissions_
-from ketnap.stats import figures
+from ketnap.stats import figures, kept_counts
 from ketnap.stats.bieu import subtree_on
 from ketnap.stats.models import KeptStay
 from ketnap.stats.periods import Period
@@ -60,12 +60,16 @@ class Funnel:
     def __init__(self, org: Organization, day: dt.date, subtree: dict | None = None):
         """`subtree`: subtree_on(org, day) when the caller has it."""
         self.org, self.day = org, day
-        figures.catch_up()  # a transaction reads the steps it recorded
-        attribution = admissions_.Attribution(set(subtree_on(org, day) if subtree is None else subtree), org)
+        # the roads' version before any stay is read (stats.kept_counts): a transaction reads the steps it recorded
+        self._version = figures.stays_version()
+        nodes = set(subtree_on(org, day) if subtree is None else subtree)
+        attribution = admissions_.Attribution(nodes, org)
         # the candidates of the organisations that count in the tree: those under its paths always do (their nearest
         # ancestor in the tree at least), a predecessor when its successions lead into it (Attribution.node_for)
         attribution.prepare(attribution.predecessors)
         outside = sorted(p for p in attribution.predecessors if attribution.node_for(p) is None)
+        # what the counts depend on besides the roads: the tree, its predecessors, whether the day is today
+        self._what = (org.path, day >= today(), sorted(nodes), sorted(attribution.predecessors), outside)
         self.stays = (
             KeptStay.objects.filter(attribution.org_q("organization"), started_on__lte=day)
             .exclude(organization_id__in=outside)
@@ -90,15 +94,28 @@ class Funnel:
         self.current = self.entered.filter(Q(left_on__isnull=True) | Q(left_on__gt=day)).annotate(at=self.stage)
         self.before = self.stays.filter(position=0, entered_on__gt=day)
         histogram: dict[str, dict[int, int]] = {stage: {} for stage in ROAD}
-        finished = (
-            self.stays.filter(left_on__lte=day, stage__in=ROAD)
-            .values("stage", "days")
-            .annotate(n=Count("pk"))
-            .values_list("stage", "days", "n")
+        finished = self._kept(
+            "finished",
+            lambda: list(
+                self.stays.filter(left_on__lte=day, stage__in=ROAD)
+                .values("stage", "days")
+                .annotate(n=Count("pk"))
+                .values_list("stage", "days", "n")
+            ),
         )
         for stage, days, n in finished:
             histogram[stage][days] = n
         self.spans = {stage: _expanded(histogram[stage]) for stage in ROAD}
+
+    def _kept(self, piece: str, compute):
+        """`compute()` (JSON: lists, dicts with text keys, numbers), kept for the tree, the day and the roads'
+        version (stats.kept_counts): a province's funnel counts its 60,000 stays again only after a road changed."""
+        kind = kept_counts.kind(f"funnel-{piece}", self._what)
+        found = kept_counts.one(kind, self.org.pk, self.day, self._version)
+        if found is None:
+            found = compute()
+            kept_counts.keep_one(kind, self.org.pk, self.day, self._version, found)
+        return found
 
     # -- figures -----------------------------------------------------------------------------------
     def thresholds(self) -> dict[str, float | None]:
@@ -114,6 +131,10 @@ class Funnel:
     def _open(self) -> tuple[dict[str, int], dict[str, int]]:
         """Open candidates per stage on the day, and of them those past the stall threshold: one grouped query (and
         the roads still at their start)."""
+        counts, past = self._kept("open", self._count_open)
+        return counts, past
+
+    def _count_open(self) -> list[dict[str, int]]:
         limits = self.thresholds()
         stalled = [q for stage in ROAD if (q := self._stalled_q(limits, stage)) is not None]
         late = Count("pk", filter=functools.reduce(operator.or_, stalled)) if stalled else Value(0)
@@ -128,7 +149,7 @@ class Funnel:
         if Stage.SOURCE in past:  # the roads still at their start count from it
             limit = self.day - dt.timedelta(days=math.floor(limits[Stage.SOURCE]) + 1)
             past[Stage.SOURCE] += self.before.filter(started_on__lte=limit).count()
-        return counts, past
+        return [counts, past]
 
     def people_at(self, stage: str) -> list[int]:
         people = list(self.current.filter(at=stage).values_list("person_id", flat=True))
@@ -186,10 +207,13 @@ class Funnel:
             ),
         )
         counts = {stage: [0, 0, 0, 0] for stage in ROAD}  # entered, went on, still there, left the road
-        for stage, *values in self._conversion_rows(period):
+        rows, started = self._kept(
+            "conversion" if period is None else f"conversion-{period.start}-{period.end}",
+            lambda: [list(self._conversion_rows(period)), self._started(period)],
+        )
+        for stage, *values in rows:
             counts[stage] = values
-        before = self.before if period is None else self.before.filter(started_on__range=(period.start, period.end))
-        if started := before.count():  # a road still at its start in the source: entered it, is still there
+        if started:  # a road still at its start in the source: entered it, is still there
             counts[Stage.SOURCE] = [
                 counts[Stage.SOURCE][0] + started,
                 counts[Stage.SOURCE][1],
@@ -200,6 +224,11 @@ class Funnel:
             entered, went_on, still, left = counts[stage]
             table.add(Stage(stage).label, entered, went_on, percent(went_on, entered), still, left)
         return table
+
+    def _started(self, period: Period | None) -> int:
+        """The roads still at their start in the source that began in the period (ever)."""
+        before = self.before if period is None else self.before.filter(started_on__range=(period.start, period.end))
+        return before.count()
 
     def _conversion_rows(self, period: Period | None):
         """(stage, entered, went on, still there, left the road) of the first entry of each road into each stage in

@@ -84,6 +84,17 @@ def _keep(report_kind: str, day: dt.date, rows: dict[int, tuple[int, Values]]) -
     )
 
 
+def one(report_kind: str, org_id: int, day: dt.date, version: int) -> Values | None:
+    """What was kept for a whole subtree (`org_id` its root) on `day` at `version` of what it is counted from (a
+    report whose inputs have one version, e.g. the roads' for the forecast); None: nothing valid."""
+    kept = KeptCounts.objects.filter(kind=report_kind, organization_id=org_id, day=day, version=version)
+    return kept.values_list("values", flat=True).first()
+
+
+def keep_one(report_kind: str, org_id: int, day: dt.date, version: int, values: Values) -> None:
+    _keep(report_kind, day, {org_id: (version, values)})
+
+
 def total(per_org: dict[int, Values], width: int) -> list:
     """The sum of the organisations' counts, column by column."""
     rows = [values for values in per_org.values() if values]

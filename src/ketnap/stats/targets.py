@@ -36,7 +36,7 @@ from ketnap.audit.context import acting, current_note
 from ketnap.registry import indicators
 from ketnap.registry.enums import OrgKind
 from ketnap.registry.models import Organization, PartyMembership
-from ketnap.stats import figures
+from ketnap.stats import figures, kept_counts
 from ketnap.stats.admissions import Attribution, admissions, sources
 from ketnap.stats.models import PeriodKind, Target, period_label
 from ketnap.stats.periods import Period
@@ -979,8 +979,18 @@ class Forecast:
 
 
 def forecast_figures(facts: Facts) -> Forecast:
-    """The forecast summed per organisation and per stage and pool, in one statement (see `forecast`)."""
+    """The forecast summed per organisation and per stage and pool, in one statement (see `forecast`), kept for the
+    subtree, the day and the version of the roads (stats.kept_counts): a candidate's chance rests on the roads of its
+    chi bộ, its base organisation and the whole register, so any road changed anywhere counts it again."""
     if facts._forecast is None:
+        version = figures.stays_version()  # before the rows counted: a change after it leaves this version behind
+        tree = sorted((n.org_id, n.parent_id, n.kind) for n in facts.nodes.values())
+        kind = kept_counts.kind("forecast", (facts.org.path, MIN_CASES, tree))
+        kept = kept_counts.one(kind, facts.org.pk, facts.today, version)
+        if kept is not None:
+            by_org_rows, by_stage_rows = kept
+            facts._forecast = Forecast({o: (n, e) for o, n, e in by_org_rows}, [tuple(r) for r in by_stage_rows])
+            return facts._forecast
         by_org: dict[int, tuple[int, float]] = {}
         by_stage = []
         if stages := _stages(facts):
@@ -994,12 +1004,13 @@ def forecast_figures(facts: Facts) -> Forecast:
             )
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
-                for kind, org_id, stage, pool, n, expected, days, first in cursor.fetchall():
-                    if kind == "org":
+                for kind_, org_id, stage, pool, n, expected, days, first in cursor.fetchall():
+                    if kind_ == "org":
                         by_org[org_id] = (int(n), float(expected))
                     else:
                         by_stage.append((stage, pool, int(n), float(expected), int(days), int(first)))
         facts._forecast = Forecast(by_org, by_stage)
+        kept_counts.keep_one(kind, facts.org.pk, facts.today, version, [[[o, *v] for o, v in by_org.items()], by_stage])
     return facts._forecast
 
 
