@@ -1,8 +1,8 @@
 """The counts kept per organisation and day (stats.kept_counts, issue 14) are the counts of the rows they were counted
-from, whatever was written since: biểu 3 read through them equals biểu 3 counted afresh, after random histories of
-the registry's writes made between two looks (tests/test_figures.py's operations: hires, admissions, transfers,
-merges, splits, imports, edits of birth dates and levels). Switching a follower off leaves a stale count that the
-comparison finds: the versions are moved by the writers, not guessed by the readers."""
+from, whatever was written since: biểu 3 and the pool's profile read through them equal those counted afresh, after
+random histories of the registry's writes made between two looks (tests/test_figures.py's operations: hires,
+admissions, transfers, merges, splits, imports, edits of birth dates and levels). Switching a follower off leaves a
+stale count that the comparison finds: the versions are moved by the writers, not guessed by the readers."""
 
 import datetime as dt
 
@@ -18,7 +18,7 @@ from ketnap.registry.enums import CodeKind, Gender
 from ketnap.registry.models import CodeItem, PartyMembership, Person
 from ketnap.registry.services import people
 from ketnap.registry.services.dates import today
-from ketnap.stats import bieu, figures, kept_counts
+from ketnap.stats import bieu, figures, kept_counts, pool
 from ketnap.stats.models import KeptCounts, KeptOrgVersion
 from tests.test_figures import DAYS, _apply, _Rollback, operations
 
@@ -26,7 +26,11 @@ LOOKED_AT = [DAYS[3], DAYS[4], today()]  # the days biểu 3 is looked at betwee
 
 
 def _values(org, day) -> list:
-    return [row.values for row in bieu.membership(org, day).rows]
+    """Biểu 3 and, today, the source pool's profile per organisation (stats.pool)."""
+    values = [row.values for row in bieu.membership(org, day).rows]
+    if day == today():
+        values.append(sorted((o, sorted(c.items())) for o, c in pool.staff_on(org, day).per_org.items()))
+    return values
 
 
 def _afresh(org, day) -> list:

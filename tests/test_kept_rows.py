@@ -295,7 +295,7 @@ def test_without_the_follower_an_edited_profession_leaves_the_pool_behind(world,
     figures.catch_up()
     assert_the_pool_is_the_pool_of_the_people([world.hospital_a])
     nurse = CodeItem.objects.filter(kind="profession").order_by("position").first()
-    monkeypatch.setattr(figures, "_write_units", lambda m, org_ids: None)  # the follower switched off
+    monkeypatch.setattr(figures, "_write_units", lambda m, org_ids: set())  # the follower switched off
     people.update_person(world.binh, profession=nurse)
     with pytest.raises(AssertionError):
         assert_the_pool_is_the_pool_of_the_people([world.hospital_a])

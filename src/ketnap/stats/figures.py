@@ -329,7 +329,7 @@ def recompute(changes: counted.Changes) -> None:
     with transaction.atomic():
         _lock()
         _write_current(m, set(changes))
-        _write_units(m, set(changes))
+        kept_counts.moved(_write_units(m, set(changes)))
         dated = {org_id: day for org_id, day in changes.items() if day is not None}
         if dated:  # only a dated change can touch a membership's events (today's: people archived, leaving …)
             kept_counts.moved(_write_kept_rows(m, set(dated)))
@@ -651,16 +651,21 @@ def _unit_figures(m: _Models, org_ids: set[int] | None, unit_ids: set[int] | Non
     return {key: tuple(row) for key, row in found.items()}
 
 
-def _write_units(m: _Models, org_ids: set[int]) -> None:
-    """The figures of these organisations' people and of the people in the units they cover (or covered)."""
+def _write_units(m: _Models, org_ids: set[int]) -> set[int]:
+    """The figures of these organisations' people and of the people in the units they cover (or covered); returns
+    the organisations whose rows were rewritten."""
     if m.CurrentUnitFigures is None:
-        return
+        return set()
     unit_ids = set(_units(m, org_ids))
     rows = _unit_figures(m, org_ids, unit_ids)
-    m.CurrentUnitFigures.objects.filter(
+    former = m.CurrentUnitFigures.objects.filter(
         Q(organization_id__in=sorted(org_ids)) | Q(unit_id__in=sorted(unit_ids))
-    ).delete()
+    )
+    touched = set(org_ids) | {org_id for org_id, _unit in rows}
+    touched.update(former.values_list("organization_id", flat=True).distinct())
+    former.delete()
     _insert_units(m, rows)
+    return touched
 
 
 def _insert_units(m: _Models, rows: UnitRows) -> None:

@@ -36,7 +36,8 @@ from ketnap.registry.models import (
 )
 from ketnap.registry.services.dates import today
 from ketnap.stats import admissions as admissions_
-from ketnap.stats import figures
+from ketnap.stats import figures, kept_counts
+from ketnap.stats.admissions import id_list
 from ketnap.stats.bieu import UNIVERSITY_AND_ABOVE, subtree_on
 from ketnap.stats.models import CurrentUnitFigures
 from ketnap.stats.periods import Period
@@ -199,10 +200,29 @@ class Staff:
     def _kept_per_org(self) -> dict[int, Counter]:
         """per_org from the kept figures, summed per organisation by the database: the counts, and the entries of the
         JSON columns — "young": born after the day's cut (ISO dates compare as text), "university": the levels of
-        UNIVERSITY_AND_ABOVE, and per profession."""
-        rows = self.kept()
-        out: dict[int, Counter] = {}
+        UNIVERSITY_AND_ABOVE, and per profession. Each organisation's sums are kept for the day (stats.kept_counts)
+        until its unit figures are rewritten."""
+        figures.catch_up()  # before the versions are read: a transaction reads what it wrote
         professions = {str(pk) for pk, _name in self.professions} | {""}
+        university = [
+            str(pk) for pk, group in CodeItem.objects.values_list("pk", "stat_group") if group in UNIVERSITY_AND_ABOVE
+        ]
+        cut = born_by(self.day, YOUNG).isoformat()
+
+        def count(org_ids: list[int] | None) -> dict[int, Counter]:
+            if org_ids is None:
+                return self._sums(self.kept(), cut, university, professions)
+            rows = CurrentUnitFigures.objects.filter(organization_id__in=id_list(org_ids)).order_by()
+            return self._sums(rows, cut, university, professions)
+
+        orgs = Organization.objects.filter(path__startswith=self.org.path)
+        kind = kept_counts.kind("pool", (cut, university, sorted(professions)))
+        kept = kept_counts.per_organization(kind, self.day, orgs, count)
+        return {org_id: Counter(values) for org_id, values in kept.items() if values}
+
+    @staticmethod
+    def _sums(rows: QuerySet, cut: str, university: list[str], professions: set[str]) -> dict[int, Counter]:
+        out: dict[int, Counter] = {}
         for org_id, size, youth, planning in (
             rows.values("organization_id")
             .annotate(p=Sum("pool"), y=Sum("youth"), c=Sum("planning"))
@@ -210,10 +230,7 @@ class Staff:
         ):
             counter = out[org_id] = Counter({key: 0 for key in PROFILE})
             counter.update(pool=size, youth=youth, planning=planning)
-        university = [
-            str(pk) for pk, group in CodeItem.objects.values_list("pk", "stat_group") if group in UNIVERSITY_AND_ABOVE
-        ]
-        for org_id, what, key, n in _json_sums(rows, born_by(self.day, YOUNG).isoformat(), university):
+        for org_id, what, key, n in _json_sums(rows, cut, university):
             if what == "profession":
                 if key in professions:
                     out[org_id][f"profession:{key}"] += n
