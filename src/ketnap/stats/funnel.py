@@ -107,10 +107,11 @@ class Funnel:
             histogram[stage][days] = n
         self.spans = {stage: _expanded(histogram[stage]) for stage in ROAD}
 
-    def _kept(self, piece: str, compute):
-        """`compute()` (JSON: lists, dicts with text keys, numbers), kept for the tree, the day and the roads'
-        version (stats.kept_counts): a province's funnel counts its 60,000 stays again only after a road changed."""
-        kind = kept_counts.kind(f"funnel-{piece}", self._what)
+    def _kept(self, piece: str, compute, *what):
+        """`compute()` (JSON: lists, dicts with text keys, numbers), kept for the tree (and `what` else it depends
+        on), the day and the roads' version (stats.kept_counts): a province's funnel counts its 60,000 stays again
+        only after a road changed."""
+        kind = kept_counts.kind(f"funnel-{piece}", (self._what, what))
         found = kept_counts.one(kind, self.org.pk, self.day, self._version)
         if found is None:
             found = compute()
@@ -208,8 +209,9 @@ class Funnel:
         )
         counts = {stage: [0, 0, 0, 0] for stage in ROAD}  # entered, went on, still there, left the road
         rows, started = self._kept(
-            "conversion" if period is None else f"conversion-{period.start}-{period.end}",
+            "conversion",
             lambda: [list(self._conversion_rows(period)), self._started(period)],
+            None if period is None else (period.start, period.end),
         )
         for stage, *values in rows:
             counts[stage] = values
@@ -342,6 +344,7 @@ def probation_on_time(org: Organization, period: Period, subtree: dict | None = 
     ):
         ceremonies[candidate_id] = on  # ordered latest first: the first ceremony wins
     calendar = app_calendar()
+    due = functools.cache(lambda ceremony: recognition_review_due(ceremony, calendar).due)  # a day of ceremonies: once
     table = Table(
         "chuyen-chinh-thuc-dung-han",
         _("Xét công nhận đảng viên chính thức đúng hạn"),
@@ -365,6 +368,6 @@ def probation_on_time(org: Organization, period: Period, subtree: dict | None = 
             if not span.contains(on) or ceremony is None or attribution.node_for(org_id) is None:
                 continue
             reviewed += 1
-            on_time += on <= recognition_review_due(ceremony, calendar).due
+            on_time += on <= due(ceremony)
         table.add(f"{label} ({span.label})", reviewed, on_time, reviewed - on_time, percent(on_time, reviewed))
     return table

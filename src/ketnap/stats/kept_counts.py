@@ -37,7 +37,10 @@ Compute = Callable[[list[int] | None], dict[int, Values]]
 
 
 def kind(report: str, what: object) -> str:
-    """The kind of kept counts for `report` counting `what` (its tests, by their repr)."""
+    """The kind of kept counts for `report` (a short name) counting `what` (its tests, by their repr): at most 40
+    characters (KeptCounts.kind)."""
+    if len(report) > 19:
+        raise ValueError(f"kept_counts.kind: report name too long: {report!r}")
     return f"{report}:{hashlib.sha1(repr(what).encode()).hexdigest()[:20]}"
 
 

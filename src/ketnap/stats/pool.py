@@ -176,9 +176,13 @@ class Staff:
             counted = self.kept().values("unit_id", "unit__parent_id", "unit__name")
             counted = counted.annotate(staff=Sum("staff"), members=Sum("members"))
             out = {}
-            for row in counted:  # the units' parents and names come along (_unit_tree reads only those above)
-                out[row["unit_id"]] = (row["staff"], row["members"])
-                self.unit_rows[row["unit_id"]] = (row["unit__parent_id"], row["unit__name"])
+            # the units' parents and names come along (_unit_tree reads only those above); tuples, not dicts: a
+            # province has 6,000 units
+            for unit_id, parent_id, name, staff, members in counted.values_list(
+                "unit_id", "unit__parent_id", "unit__name", "staff", "members"
+            ):
+                out[unit_id] = (staff, members)
+                self.unit_rows[unit_id] = (parent_id, name)
             return out
         rows, _person, unit = self.rows()
         counted = rows.order_by().values(unit).annotate(staff=Count("pk"), members=Count("pk", filter=Q(member=True)))
