@@ -74,3 +74,51 @@ def test_the_review_is_the_chi_bos_and_its_offices(client, world, personas):
     client.force_login(personas.office_a)
     page = client.get(f"/to-chuc/{world.hospital_a.code}/ra-soat-nguon/").content.decode()
     assert "Trần Thị Bình" in page and "Phạm Thị Xuyến" not in page
+
+
+def _source_row(org, day, name: str) -> dict:
+    """The statistics' source table (stats.pool.pool_profile), row `name`, by column."""
+    from ketnap.stats import pool
+
+    table, _by_profession = pool.pool_profile(org, day)
+    keys = [c.key for c in table.columns]
+    return next(dict(zip(keys, r.values, strict=True)) for r in table.rows if r.values[0] == name)
+
+
+def test_the_reviews_feed_the_source_statistics_today_and_on_a_past_day(
+    world, personas, django_capture_on_commit_callbacks
+):
+    """The statistics' source table counts, per organisation, the non-members reviewed within the 12 months before the
+    day and those found outstanding — the review page's test — today (from the counts kept per organisation, which a
+    sitting recorded makes count again) and on a past day (from that day's staff)."""
+    day = today()
+    thao = f.person(world.dept_a1, "Lý Thị Thảo")
+    assert _source_row(world.hospital_a, day, "Chi bộ Khoa Nội")["reviewed"] == 0  # looked at: kept
+    with django_capture_on_commit_callbacks(execute=True):
+        review.record(
+            [review.Entry(world.binh, "outstanding"), review.Entry(thao, "not_yet")],
+            on=day - dt.timedelta(days=1),
+            actor=personas.secretary_a1,
+        )
+    row = _source_row(world.hospital_a, day, "Chi bộ Khoa Nội")
+    assert (row["pool"], row["reviewed"], row["outstanding"]) == (2, 2, 1)
+    top = _source_row(world.province, day, world.province.name)
+    assert (top["reviewed"], top["outstanding"]) == (2, 1)  # rolled up the tree
+    # on a past day: the staff of that day, the reviews made by then
+    past = _source_row(world.hospital_a, day - dt.timedelta(days=1), "Chi bộ Khoa Nội")
+    assert (past["reviewed"], past["outstanding"]) == (2, 1)
+    before = _source_row(world.hospital_a, day - dt.timedelta(days=2), "Chi bộ Khoa Nội")
+    assert (before["reviewed"], before["outstanding"]) == (0, 0)
+
+
+def test_the_dashboard_shows_the_review_columns(client, world, personas):
+    SourceReview.objects.create(
+        person=world.binh,
+        organization=world.cell_a1,
+        reviewed_on=today(),
+        assessment="outstanding",
+        recorded_by=personas.secretary_a1,
+    )
+    client.force_login(personas.secretary_a1)
+    page = client.get(f"/thong-ke/{world.cell_a1.code}/").content.decode()
+    assert "Đã rà soát trong 12 tháng" in page and "Được đánh giá ưu tú" in page

@@ -17,6 +17,7 @@ from django.db import transaction
 from ketnap.audit.context import acting
 from ketnap.pipeline.enums import Stage
 from ketnap.pipeline.models import Assessment, Candidate, Nomination, SourceReview
+from ketnap.registry import counted
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import Person
 from ketnap.registry.services.dates import not_in_future
@@ -96,6 +97,8 @@ def record(entries: list[Entry], *, on: dt.date, actor) -> list[SourceReview]:
     if errors:
         raise ValidationError(errors)
     with acting(actor), transaction.atomic():
+        # the statistics' source table counts the reviews per organisation (stats.kept_counts follows the announced)
+        counted.announce(counted.today_only({entry.person.organization_id for entry in entries}))
         return [
             SourceReview.objects.create(
                 person=entry.person,

@@ -18,9 +18,11 @@ from collections.abc import Callable
 from functools import cached_property
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
+from ketnap.pipeline import review
+from ketnap.pipeline.models import Assessment, SourceReview
 from ketnap.registry import indicators
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import (
@@ -35,6 +37,7 @@ from ketnap.registry.models import (
     WorkUnitVersion,
 )
 from ketnap.registry.services.dates import today
+from ketnap.rules.eligibility import add_months
 from ketnap.stats import admissions as admissions_
 from ketnap.stats import figures, kept_counts
 from ketnap.stats.admissions import id_list
@@ -199,7 +202,30 @@ class Staff:
         for row in rows.filter(member=False).order_by().values(key).annotate(**self._profile(person)):
             org_id = row[key] if self.today else self.units[row[key]]
             out.setdefault(org_id, Counter()).update(self._counter(row))
+        for unit_id, reviewed, outstanding in self._reviews(rows, person, unit):
+            out.setdefault(self.units[unit_id], Counter()).update(reviewed=reviewed, outstanding=outstanding)
         return out
+
+    def _reviews(self, rows: QuerySet, person: str, key: str) -> list[tuple]:
+        """(`key`, reviewed, outstanding) of the non-members among `rows`: reviewed within REVIEW_MONTHS before the
+        day (rà soát nguồn, pipeline.review: the same test as the review page's), and of them those whose last review
+        found them outstanding."""
+        last = SourceReview.objects.filter(
+            person_id=OuterRef(f"{person}id" if person else "pk"), reviewed_on__lte=self.day
+        ).order_by("-reviewed_on", "-pk")
+        since = add_months(self.day, -review.REVIEW_MONTHS)
+        recent = Q(last_on__gt=since)
+        return list(
+            rows.filter(member=False)
+            .annotate(last_on=Subquery(last.values("reviewed_on")[:1]), last_is=Subquery(last.values("assessment")[:1]))
+            .order_by()
+            .values(key)
+            .annotate(
+                reviewed=Count("pk", filter=recent),
+                outstanding=Count("pk", filter=recent & Q(last_is=Assessment.OUTSTANDING)),
+            )
+            .values_list(key, "reviewed", "outstanding")
+        )
 
     def _kept_per_org(self) -> dict[int, Counter]:
         """per_org from the kept figures, summed per organisation by the database: the counts, and the entries of the
@@ -214,13 +240,19 @@ class Staff:
         cut = born_by(self.day, YOUNG).isoformat()
 
         def count(org_ids: list[int] | None) -> dict[int, Counter]:
+            people, _person, _unit = self.rows()
             if org_ids is None:
-                return self._sums(self.kept(), cut, university, professions)
-            rows = CurrentUnitFigures.objects.filter(organization_id__in=id_list(org_ids)).order_by()
-            return self._sums(rows, cut, university, professions)
+                out = self._sums(self.kept(), cut, university, professions)
+            else:
+                rows = CurrentUnitFigures.objects.filter(organization_id__in=id_list(org_ids)).order_by()
+                out = self._sums(rows, cut, university, professions)
+                people = people.filter(organization_id__in=id_list(org_ids))
+            for org_id, reviewed, outstanding in self._reviews(people, "", "organization_id"):
+                out.setdefault(org_id, Counter()).update(reviewed=reviewed, outstanding=outstanding)
+            return out
 
         orgs = Organization.objects.filter(path__startswith=self.org.path)
-        kind = kept_counts.kind("pool", (cut, university, sorted(professions)))
+        kind = kept_counts.kind("pool", (cut, university, sorted(professions), review.REVIEW_MONTHS))
         kept = kept_counts.per_organization(kind, self.day, orgs, count)
         return {org_id: Counter(values) for org_id, values in kept.items() if values}
 
@@ -484,12 +516,15 @@ def pool_profile(org: Organization, day: dt.date, link: Link = None, staff: Staf
             Column("university", _("Đại học trở lên"), Kind.INT),
             Column("youth", _("Đoàn viên"), Kind.INT),
             Column("planning", _("Trong quy hoạch"), Kind.INT),
+            Column("reviewed", _("Đã rà soát trong 12 tháng"), Kind.INT),
+            Column("outstanding", _("Được đánh giá ưu tú"), Kind.INT),
         ],
         subtitle=subtitle,
         note=_(
             "Quần chúng: nhân sự chưa là đảng viên. Tuổi tính tại ngày xem; đại học trở lên gồm đại học, thạc sĩ, "
             "tiến sĩ (BS chuyên khoa I, II, nội trú tính theo nhóm tương ứng). Đoàn viên, quy hoạch: thông tin "
-            "hiện tại."
+            "hiện tại. Rà soát: lần rà soát nguồn gần nhất của chi bộ trong 12 tháng trước ngày xem (trang “Rà soát "
+            "nguồn” của chi bộ); ưu tú: đánh giá của lần ấy."
         )
         + _rows_note(staff.tree),
     )
@@ -502,6 +537,8 @@ def pool_profile(org: Organization, day: dt.date, link: Link = None, staff: Staf
             c["university"],
             c["youth"],
             c["planning"],
+            c["reviewed"],
+            c["outstanding"],
             level=node.depth,
             strong=node.depth == 0,
             link=link(to_chuc=node.code) if link else None,
