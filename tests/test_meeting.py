@@ -100,3 +100,39 @@ def test_a_certificate_is_out_of_date_on_its_expiry_day_itself(world, meeting):
 
     assert "hết giá trị" not in note_of_hung(dt.date(2028, 3, 31))
     assert "hết giá trị từ ngày 01/04/2028: phải học lại" in note_of_hung(dt.date(2028, 4, 1))
+
+
+def test_the_resolution_and_minutes_are_drafted_for_the_meeting_day_before_the_vote(client, world, personas, meeting):
+    """The meeting's papers before it (the pack the secretary takes in): 6-KNĐ / 13-KNĐ and the minutes for each case,
+    dated the meeting day, the members from the register of that day, the votes dotted; only for a case at the stage
+    that meeting decides, only inside the scope, and named as drafts."""
+    from tests.test_documents import text_of
+
+    client.force_login(personas.secretary_a1)
+    lan, binh = meeting["Hà Thị Lan"], meeting["Trần Thị Bình"]
+    day = today() + dt.timedelta(days=10)
+    body = client.get(f"/to-chuc/{world.cell_a1.code}/hop-chi-bo/?ngay={day:%d/%m/%Y}").content.decode()
+    admission = body[body.index('id="ket-nap"') :].split("</section>")[0]
+    draft = f"?du-thao={day:%d/%m/%Y}".replace("/", "%2F")
+    assert f"/ung-vien/{lan.pk}/van-ban/6-knd.docx{draft}" in admission
+    assert f"/ung-vien/{lan.pk}/van-ban/bien-ban-xet-ket-nap.docx{draft}" in admission
+    recognition = body[body.index('id="cong-nhan"') :].split("</section>")[0]
+    assert f"/ung-vien/{binh.pk}/van-ban/13-knd.docx{draft}" in recognition
+
+    response = client.get(f"/ung-vien/{lan.pk}/van-ban/6-knd.docx{draft}")
+    assert response.status_code == 200
+    assert f"DU-THAO_6-KND_ha-thi-lan_{day:%Y-%m-%d}.docx" in response["Content-Disposition"]
+    text = text_of(b"".join(response.streaming_content) if response.streaming else response.content)
+    assert "Hà Thị Lan" in text and f"ngày {day:%d} tháng {day:%m} năm {day:%Y}" in text
+    # the register of that day: four official members and Bình on probation; the votes are the meeting's
+    assert "Tổng số đảng viên của chi bộ: 5 đồng chí, trong đó đảng viên chính thức: 4 đồng chí" in text
+    assert "tán thành việc kết nạp quần chúng Hà Thị Lan vào Đảng: ………… đồng chí" in text
+    minutes = client.get(f"/ung-vien/{binh.pk}/van-ban/bien-ban-xet-cong-nhan.docx{draft}")
+    assert minutes.status_code == 200 and "DU-THAO_BIEN-BAN-XET-CONG-NHAN" in minutes["Content-Disposition"]
+
+    # not before the vote without the draft's day; not for a case the meeting does not decide; a day that is none
+    assert client.get(f"/ung-vien/{lan.pk}/van-ban/6-knd.docx").status_code == 404
+    assert client.get(f"/ung-vien/{lan.pk}/van-ban/13-knd.docx{draft}").status_code == 404
+    assert client.get(f"/ung-vien/{lan.pk}/van-ban/6-knd.docx?du-thao=31/02/2026").status_code == 404
+    client.force_login(personas.secretary_b1)  # another hospital's chi bộ
+    assert client.get(f"/ung-vien/{lan.pk}/van-ban/6-knd.docx{draft}").status_code == 404

@@ -140,6 +140,8 @@ FIELDS: dict[str, str] = {
 
 
 SIGNER_PARAM = "nguoi-ky"  # ?nguoi-ky=pho-bi-thu: the deputy signs (K/T BÍ THƯ / PHÓ BÍ THƯ)
+# ?du-thao=dd/mm/yyyy: the chi bộ meeting's resolution and minutes before its vote, for that meeting day (a draft)
+DRAFT_PARAM = "du-thao"
 SECRETARY, DEPUTY = "bi-thu", "pho-bi-thu"
 SIGNERS = (SECRETARY, DEPUTY)
 
@@ -216,8 +218,13 @@ class Form:
     def for_recognition(self) -> bool:
         return self.recognition or self.step in RECOGNITION_STEPS
 
-    def context(self, candidate, introduction=None, signer: str = SECRETARY) -> dict:
-        return {} if self.handwritten else build_context(self, candidate, introduction, signer)
+    def drafted(self, candidate) -> bool:
+        """Whether the form can be drafted before the chi bộ's meeting: a form of that meeting's vote (6-KNĐ, 13-KNĐ,
+        their minutes), for a candidate at the stage the meeting decides on."""
+        return DRAFT_STAGES.get(self.step) == candidate.stage
+
+    def context(self, candidate, introduction=None, signer: str = SECRETARY, draft_on: dt.date | None = None) -> dict:
+        return {} if self.handwritten else build_context(self, candidate, introduction, signer, draft_on)
 
 
 def introductions_of(candidate, kind: str):
@@ -624,10 +631,14 @@ def _opinions_date(form: Form, candidate) -> str:
     return long_date(item.received_on if item else None)
 
 
-def build_context(form: Form, candidate, introduction=None, signer: str = SECRETARY) -> dict:
+def build_context(
+    form: Form, candidate, introduction=None, signer: str = SECRETARY, draft_on: dt.date | None = None
+) -> dict:
     """All FIELDS for `candidate`; the date, number, votes and note come from the step `form.step` (3-KNĐ, 4-KNĐ,
     4A-KNĐ: the date is the introduction's; 3A-KNĐ: the later of the first two member introductions). The
-    Quy định / Hướng dẫn cited are those in force on that date (today for a form without a date)."""
+    Quy định / Hướng dẫn cited are those in force on that date (today for a form without a date). `draft_on`: the
+    meeting's papers before its vote (Form.drafted): dated that day, the members from the register of that day, the
+    votes and the number dotted."""
     from ketnap.pipeline.enums import HelperRole
     from ketnap.registry.services.dates import today
 
@@ -642,7 +653,7 @@ def build_context(form: Form, candidate, introduction=None, signer: str = SECRET
         pair = list(member_introductions(candidate)[:2])
         if len(pair) == 2:
             introduction, second = pair
-    step = _last_step(candidate, form.step)
+    step = None if draft_on else _last_step(candidate, form.step)
     ceremony_step = _last_step(candidate, StepKind.CEREMONY)
     mentor = candidate.helpers.filter(role=HelperRole.MENTOR).select_related("member").order_by("-since").first()
     context = {
@@ -660,6 +671,9 @@ def build_context(form: Form, candidate, introduction=None, signer: str = SECRET
         "signer_post": signer_post(form.head, signer),
     }
     day = step.on if step else None
+    if draft_on is not None:
+        day = draft_on
+        context.update(_draft_context(draft_on, candidate.organization))
     if introduction is not None:  # the letter / the union's resolution is dated the day of the introduction
         day = max(i.introduced_on for i in (introduction, second) if i is not None)
         context["date"] = fmt(day)
@@ -669,6 +683,23 @@ def build_context(form: Form, candidate, introduction=None, signer: str = SECRET
     context.update(basis_context(day or today()))
     return context
 
+
+def _draft_context(day: dt.date, cell) -> dict:
+    """The meeting day and the members the register holds in the chi bộ that day (official, probationary, all); who
+    is excused and how they vote are the meeting's: dotted."""
+    register = cell_register_on(cell, day) if cell is not None else None
+    official, probationary = register if register else (None, None)
+    return {
+        "date": fmt(day),
+        "date_long": long_date(day),
+        "members_total": _blank(official),
+        "members_probationary": _blank(probationary),
+        "members_all": _blank(official + probationary if register else None),
+    }
+
+
+# the stage a candidate is at when the chi bộ meeting that records the step decides on them (Form.drafted)
+DRAFT_STAGES = {StepKind.CELL_RESOLUTION: Stage.DOSSIER, StepKind.RECOGNITION_CELL_RESOLUTION: Stage.PROBATION}
 
 RECOGNITION_STEPS = {
     StepKind.RECOGNITION_CELL_RESOLUTION,

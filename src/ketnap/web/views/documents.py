@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ketnap.accounts.scope import scope_for
 from ketnap.documents import render as docs
 from ketnap.documents.forms import (
+    DRAFT_PARAM,
     FORMS,
     INTRODUCTION_PARAM,
     LIST_CONTEXTS,
@@ -33,6 +34,7 @@ from ketnap.registry.services.dates import today
 from ketnap.stats.pdf import PdfUnavailable
 from ketnap.vietnamese import fold
 from ketnap.web.exporting import DOCX
+from ketnap.web.views.common import parse_day
 
 BATCH_STEPS = {
     StepKind.DECISION: "9-knd",
@@ -73,7 +75,9 @@ def _slug(text: str) -> str:
     return fold(text).replace(" ", "-")
 
 
-def _filename(form: Form, candidate, ext: str, with_pk: bool = False, introduction=None) -> str:
+def _filename(form: Form, candidate, ext: str, with_pk: bool = False, introduction=None, draft=None) -> str:
+    if draft is not None:  # DU-THAO_6-KND_…_2026-12-15: a draft for that meeting, never mistaken for the record
+        return f"DU-THAO_{_filename(form, candidate, ext, with_pk).removesuffix('.' + ext)}_{draft:%Y-%m-%d}.{ext}"
     name = _slug(candidate.person.full_name)
     if introduction is not None and introduction.introducer is not None:  # 3-KNĐ: one letter per introducer
         name += f"_{_slug(introduction.introducer.full_name)}"
@@ -108,19 +112,32 @@ def _introduction(request, candidate, form: Form):
     return found[0]
 
 
+def _draft_day(request) -> dt.date | None:
+    """?du-thao=dd/mm/yyyy: the meeting day the form is drafted for (its papers before the vote); a day that does not
+    read as one: 404."""
+    raw = request.GET.get(DRAFT_PARAM)
+    if raw is None:
+        return None
+    day = parse_day(raw)
+    if day is None:
+        raise Http404
+    return day
+
+
 def _candidate_and_form(request, candidate_pk, slug):
     candidate = get_object_or_404(
         scope_for(request).candidates().select_related("person", "organization", "organization__parent"),
         pk=candidate_pk,
     )
     form = FORMS.get(slug)
-    if form is None or not form.available(candidate):
+    draft = _draft_day(request)
+    if form is None or not (form.drafted(candidate) if draft else form.available(candidate)):
         raise Http404
     introduction = _introduction(request, candidate, form)
     _signer(request)
     if request.method not in ("GET", "HEAD"):  # after the scope check: outsiders get 404 whatever the method
-        return candidate, form, introduction, HttpResponseNotAllowed(["GET"])
-    return candidate, form, introduction, None
+        return candidate, form, introduction, draft, HttpResponseNotAllowed(["GET"])
+    return candidate, form, introduction, draft, None
 
 
 def _unavailable(request, error: docs.DocumentError) -> HttpResponse:
@@ -136,33 +153,35 @@ def _unstampable(request) -> HttpResponse:
     return render(request, "documents/unavailable.html", {"message": message}, status=503)
 
 
-def _job(spec: Form, candidate, introduction=None, signer: str = SECRETARY) -> docs.Job:
+def _job(spec: Form, candidate, introduction=None, signer: str = SECRETARY, draft: dt.date | None = None) -> docs.Job:
     """The candidate's form as a rendering job; its cached copies live in the candidate's own folder, one slot per
-    form, signer and introduction (documents/cache.py)."""
+    form, signer, introduction and draft (documents/cache.py)."""
     slot = f"{spec.slug}.{signer}" + (f".gt{introduction.pk}" if introduction is not None else "")
-    return docs.Job(spec.template, spec.context(candidate, introduction, signer), f"ung-vien-{candidate.pk}", slot)
+    slot += f".draft{draft:%Y%m%d}" if draft else ""
+    context = spec.context(candidate, introduction, signer, draft)
+    return docs.Job(spec.template, context, f"ung-vien-{candidate.pk}", slot)
 
 
 def candidate_docx(request, candidate_pk, form):
-    candidate, spec, introduction, refused = _candidate_and_form(request, candidate_pk, form)
+    candidate, spec, introduction, draft, refused = _candidate_and_form(request, candidate_pk, form)
     if refused:
         return refused
-    data = docs.document(_job(spec, candidate, introduction, _signer(request)), "docx")
-    name = _filename(spec, candidate, "docx", introduction=introduction)
+    data = docs.document(_job(spec, candidate, introduction, _signer(request), draft), "docx")
+    name = _filename(spec, candidate, "docx", introduction=introduction, draft=draft)
     return _download(request, data, name, DOCX, person_id=candidate.person_id)
 
 
 def candidate_pdf(request, candidate_pk, form):
     """The form as PDF: LibreOffice takes seconds, so an unchanged document is served from the document cache (the
     page's link shows it is being prepared meanwhile: static/ketnap/downloads.js)."""
-    candidate, spec, introduction, refused = _candidate_and_form(request, candidate_pk, form)
+    candidate, spec, introduction, draft, refused = _candidate_and_form(request, candidate_pk, form)
     if refused:
         return refused
     try:
-        data = docs.document(_job(spec, candidate, introduction, _signer(request)), "pdf")
+        data = docs.document(_job(spec, candidate, introduction, _signer(request), draft), "pdf")
     except docs.DocumentError as error:
         return _unavailable(request, error)
-    name = _filename(spec, candidate, "pdf", introduction=introduction)
+    name = _filename(spec, candidate, "pdf", introduction=introduction, draft=draft)
     return _download(request, data, name, "application/pdf", person_id=candidate.person_id)
 
 
