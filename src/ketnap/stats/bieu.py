@@ -5,7 +5,9 @@ The screen, the .xlsx, the .csv and the PDF all present the Table these two func
 path for these figures. The counting is done by the database: one aggregate query per column of the form and kind of
 row (members on a day; admissions by membership event or by decision step), over the organisations that can count in
 the subtree (stats.admissions.Attribution); only the people of an organisation split since, whose place depends on
-where they are now, are read one by one and counted in Python (Tally), with the same rules.
+where they are now, are read one by one and counted in Python (Tally), with the same rules. Biểu 3 counts each
+organisation apart (grouped in the same query) and keeps its counts for the day (stats.kept_counts): the next look
+counts again only the organisations changed since.
 
 Row structure: rules.md §5, checked row by row against two third-party implementations of the 2021 forms that agree
 (github thanhvu16/quan_ly_can_bo, Modules/BaoCaoThongKe/Resources/views/mau-bao-cao-excel/{2a,3}.blade.php, and a

@@ -5,13 +5,18 @@ handful of its 1,400 organisations have changed. So each organisation's own coun
 organisation and day) with the organisation's version at the time (KeptOrgVersion), and a report reads the kept rows
 of the organisations whose version has not moved, and counts only the others, in one grouped query.
 
-What moves an organisation's version (all in stats.figures, which follows every write the registry makes):
-- a recompute of the member spans it announced (the spans are written and the versions moved in one transaction);
+Kept this way: biểu 3's members (stats.bieu) and today's source pool with its reviews (stats.pool). What moves an
+organisation's version (all in stats.figures, which follows every write the registry makes):
+- a recompute of the member spans or of today's unit figures it announced (the rows are written and the versions
+  moved in one transaction) — a sitting of the source review announces its organisations too;
 - a save of a person, or a bulk edit of people (registry.signals.people_edited): every organisation the person was
   ever a member in, in the writer's transaction — a report on a past day counts today's recorded attributes;
 - a save of a membership (the exemption from activities is its own flag).
 A report's `kind` carries a digest of what it counts (the code lists' ids behind each test), so an edited code list
-makes other kinds, not stale rows.
+makes other kinds, not stale rows; `migrate` (an upgrade) forgets everything kept.
+
+Reports whose inputs have one version for the whole register (the funnel's and the forecast's roads: KeptVersion
+"stays") keep one row for the subtree asked (`one`, `keep_one`).
 
 Why a reader can trust what it keeps: it reads the versions before the rows it counts. A change committed in
 between has moved the version past the one the counts are kept with, so they are never used — they can be one
@@ -32,7 +37,7 @@ from ketnap.stats.admissions import id_list
 from ketnap.stats.models import KeptCounts, KeptMemberSpan, KeptOrgVersion
 
 KEPT_DAYS = 60  # counts not remade for this long are removed (their day is rarely asked again)
-Values = list  # the numbers of one organisation, in the report's order ([]: nothing counted there)
+Values = list | dict  # JSON: one organisation's numbers, in the report's order or by name ([]: nothing counted there)
 Compute = Callable[[list[int] | None], dict[int, Values]]
 
 
