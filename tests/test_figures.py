@@ -244,20 +244,23 @@ def assert_kept_equals_from_scratch() -> None:
     assert_the_pool_is_the_pool_of_the_people(Organization.objects.filter(parent__isnull=True))
 
 
-@pytest.mark.django_db
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-@given(history=st.lists(operations, min_size=1, max_size=12))
-def test_kept_counts_equal_the_counts_from_scratch_over_random_histories(
-    history, world, tmp_path, django_capture_on_commit_callbacks
-):
+# hypothesis's settings for the random histories (here and tests/test_kept_counts.py): the examples share the
+# function-scoped world, rolled back after each
+HISTORIES = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+}
+
+
+def replay(history, tmp_path, capture, check, after_each=lambda: None) -> None:
+    """The operations of a random history in one transaction, rolled back at the end: each in a savepoint (one the
+    services refuse writes nothing), the recompute run as after a commit; `after_each()` before the first and after
+    every operation, `check()` at the end."""
     figures.catch_up()  # what the fixture wrote, once, outside the examples' rollback
     try:
         with transaction.atomic():
-            with django_capture_on_commit_callbacks(execute=True):  # the recompute runs as after a commit
+            with capture(execute=True):  # the recompute runs as after a commit
+                after_each()
                 for op in history:
                     try:
                         with transaction.atomic():
@@ -265,10 +268,20 @@ def test_kept_counts_equal_the_counts_from_scratch_over_random_histories(
                         event(op[0])
                     except ValidationError:
                         event(f"{op[0]} refused")  # by the services: a date before the last change, a dissolved cell …
-            assert_kept_equals_from_scratch()
+                    after_each()
+            check()
             raise _Rollback
     except _Rollback:
         pass
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, **HISTORIES)
+@given(history=st.lists(operations, min_size=1, max_size=12))
+def test_kept_counts_equal_the_counts_from_scratch_over_random_histories(
+    history, world, tmp_path, django_capture_on_commit_callbacks
+):
+    replay(history, tmp_path, django_capture_on_commit_callbacks, assert_kept_equals_from_scratch)
 
 
 def test_the_world_is_kept_from_the_start(world, django_capture_on_commit_callbacks):

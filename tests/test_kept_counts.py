@@ -8,19 +8,18 @@ import datetime as dt
 
 import openpyxl
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ketnap.registry.enums import CodeKind, Gender
 from ketnap.registry.models import CodeItem, PartyMembership, Person
 from ketnap.registry.services import people
 from ketnap.registry.services.dates import today
-from ketnap.stats import bieu, figures, kept_counts, pool
+from ketnap.stats import bieu, kept_counts, pool
 from ketnap.stats.models import KeptCounts, KeptOrgVersion
-from tests.test_figures import DAYS, _apply, _Rollback, operations
+from tests.test_figures import DAYS, HISTORIES, operations, replay
 
 LOOKED_AT = [DAYS[3], DAYS[4], today()]  # the days biểu 3 is looked at between the writes
 
@@ -43,37 +42,22 @@ def _afresh(org, day) -> list:
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@settings(max_examples=20, **HISTORIES)
 @given(history=st.lists(operations, min_size=1, max_size=10))
 def test_biểu_3_read_through_kept_counts_equals_biểu_3_counted_afresh_over_random_histories(
     history, world, tmp_path, django_capture_on_commit_callbacks
 ):
-    figures.catch_up()
-    try:
-        with transaction.atomic():
-            with django_capture_on_commit_callbacks(execute=True):
-                for day in LOOKED_AT:  # kept before the first write
-                    _values(world.province, day)
-                for op in history:
-                    try:
-                        with transaction.atomic():
-                            _apply(op, tmp_path)
-                        event(op[0])
-                    except ValidationError:
-                        event(f"{op[0]} refused")  # by the services: nothing written
-                    for day in LOOKED_AT:
-                        _values(world.province, day)
-            assert KeptCounts.objects.exists()
-            for day in LOOKED_AT:
-                for org in (world.province, world.hospital_a):
-                    assert _values(org, day) == _afresh(org, day), (org.code, day)
-            raise _Rollback
-    except _Rollback:
-        pass
+    def look() -> None:  # between the writes: what is kept of it must not outlive them
+        for day in LOOKED_AT:
+            _values(world.province, day)
+
+    def check() -> None:
+        assert KeptCounts.objects.exists()
+        for day in LOOKED_AT:
+            for org in (world.province, world.hospital_a):
+                assert _values(org, day) == _afresh(org, day), (org.code, day)
+
+    replay(history, tmp_path, django_capture_on_commit_callbacks, check, after_each=look)
 
 
 def _female_row(values: list) -> list:
