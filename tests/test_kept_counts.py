@@ -147,7 +147,8 @@ def test_a_second_look_reads_the_kept_counts_and_counts_only_what_changed(world,
         _values(world.province, day)
     assert not [q for q in captured.captured_queries if "COUNT(CASE WHEN" in q["sql"]]  # nothing counted again
     people.update_person(world.an, gender=Gender.FEMALE)
-    with django_assert_max_num_queries(40) as captured:
+    # biểu 3's two days and today's pool counted again for An's chi bộ, and kept (41 on PostgreSQL)
+    with django_assert_max_num_queries(46) as captured:
         _values(world.province, day)
     counted = [q["sql"] for q in captured.captured_queries if "COUNT(CASE WHEN" in q["sql"]]
     # the day and the same day a year before, each for the changed chi bộ alone
