@@ -32,6 +32,12 @@ SOURCE = Source(
 )
 
 
+def counted_since(day: dt.date) -> dt.date:
+    """A review counts on `day` when made after this day (REVIEW_MONTHS before it); one made on it or before is due
+    again."""
+    return add_months(day, -REVIEW_MONTHS)
+
+
 @dataclass
 class PoolRow:
     person: Person
@@ -57,7 +63,7 @@ def pool(org, day: dt.date) -> list[PoolRow]:
     on_road = set(
         Candidate.objects.filter(person_id__in=ids).exclude(stage__in=Stage.terminal()).values_list("person", flat=True)
     )
-    since = add_months(day, -REVIEW_MONTHS)
+    since = counted_since(day)
     rows = [
         PoolRow(p, last.get(p.pk), p.pk in on_road, p.pk not in last or last[p.pk].reviewed_on <= since) for p in people
     ]

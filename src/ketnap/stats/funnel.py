@@ -112,11 +112,7 @@ class Funnel:
         on), the day and the roads' version (stats.kept_counts): a province's funnel counts its 60,000 stays again
         only after a road changed."""
         kind = kept_counts.kind(f"funnel-{piece}", (self._what, what))
-        found = kept_counts.one(kind, self.org.pk, self.day, self._version)
-        if found is None:
-            found = compute()
-            kept_counts.keep_one(kind, self.org.pk, self.day, self._version, found)
-        return found
+        return kept_counts.for_subtree(kind, self.org.pk, self.day, self._version, compute)
 
     # -- figures -----------------------------------------------------------------------------------
     def thresholds(self) -> dict[str, float | None]:

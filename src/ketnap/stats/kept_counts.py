@@ -16,7 +16,7 @@ A report's `kind` carries a digest of what it counts (the code lists' ids behind
 makes other kinds, not stale rows; `migrate` (an upgrade) forgets everything kept.
 
 Reports whose inputs have one version for the whole register (the funnel's and the forecast's roads: KeptVersion
-"stays") keep one row for the subtree asked (`one`, `keep_one`).
+"stays") keep one row for the subtree asked (`for_subtree`).
 
 Why a reader can trust what it keeps: it reads the versions before the rows it counts. A change committed in
 between has moved the version past the one the counts are kept with, so they are never used — they can be one
@@ -92,15 +92,15 @@ def _keep(report_kind: str, day: dt.date, rows: dict[int, tuple[int, Values]]) -
     )
 
 
-def one(report_kind: str, org_id: int, day: dt.date, version: int) -> Values | None:
+def for_subtree(report_kind: str, org_id: int, day: dt.date, version: int, compute: Callable[[], Values]) -> Values:
     """What was kept for a whole subtree (`org_id` its root) on `day` at `version` of what it is counted from (a
-    report whose inputs have one version, e.g. the roads' for the forecast); None: nothing valid."""
+    report whose inputs have one version, e.g. the roads' for the funnel and the forecast); else `compute()`, kept."""
     kept = KeptCounts.objects.filter(kind=report_kind, organization_id=org_id, day=day, version=version)
-    return kept.values_list("values", flat=True).first()
-
-
-def keep_one(report_kind: str, org_id: int, day: dt.date, version: int, values: Values) -> None:
-    _keep(report_kind, day, {org_id: (version, values)})
+    found = kept.values_list("values", flat=True).first()
+    if found is None:
+        found = compute()
+        _keep(report_kind, day, {org_id: (version, found)})
+    return found
 
 
 def total(per_org: dict[int, Values], width: int) -> list:

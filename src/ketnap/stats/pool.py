@@ -37,7 +37,6 @@ from ketnap.registry.models import (
     WorkUnitVersion,
 )
 from ketnap.registry.services.dates import today
-from ketnap.rules.eligibility import add_months
 from ketnap.stats import admissions as admissions_
 from ketnap.stats import figures, kept_counts
 from ketnap.stats.admissions import id_list
@@ -213,8 +212,7 @@ class Staff:
         last = SourceReview.objects.filter(
             person_id=OuterRef(f"{person}id" if person else "pk"), reviewed_on__lte=self.day
         ).order_by("-reviewed_on", "-pk")
-        since = add_months(self.day, -review.REVIEW_MONTHS)
-        recent = Q(last_on__gt=since)
+        recent = Q(last_on__gt=review.counted_since(self.day))
         return list(
             rows.filter(member=False)
             .annotate(last_on=Subquery(last.values("reviewed_on")[:1]), last_is=Subquery(last.values("assessment")[:1]))

@@ -986,32 +986,32 @@ def forecast_figures(facts: Facts) -> Forecast:
         version = figures.stays_version()  # before the rows counted: a change after it leaves this version behind
         tree = sorted((n.org_id, n.parent_id, n.kind) for n in facts.nodes.values())
         kind = kept_counts.kind("forecast", (facts.org.path, MIN_CASES, tree))
-        kept = kept_counts.one(kind, facts.org.pk, facts.today, version)
-        if kept is not None:
-            by_org_rows, by_stage_rows = kept
-            facts._forecast = Forecast({o: (n, e) for o, n, e in by_org_rows}, [tuple(r) for r in by_stage_rows])
-            return facts._forecast
-        by_org: dict[int, tuple[int, float]] = {}
-        by_stage = []
-        if stages := _stages(facts):
-            sql, params = _forecast_sql(
-                facts,
-                "SELECT 'org', org, NULL, NULL, COUNT(*), SUM(p), NULL, NULL FROM scored GROUP BY org\n"
-                "UNION ALL\n"
-                "SELECT 'stage', NULL, stage, pool, COUNT(*), SUM(p), SUM(days), MIN(position) FROM scored "
-                "GROUP BY stage, pool",
-                stages,
-            )
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                for kind_, org_id, stage, pool, n, expected, days, first in cursor.fetchall():
-                    if kind_ == "org":
-                        by_org[org_id] = (int(n), float(expected))
-                    else:
-                        by_stage.append((stage, pool, int(n), float(expected), int(days), int(first)))
-        facts._forecast = Forecast(by_org, by_stage)
-        kept_counts.keep_one(kind, facts.org.pk, facts.today, version, [[[o, *v] for o, v in by_org.items()], by_stage])
+        by_org, by_stage = kept_counts.for_subtree(kind, facts.org.pk, facts.today, version, lambda: _summed(facts))
+        facts._forecast = Forecast({o: (n, e) for o, n, e in by_org}, [tuple(row) for row in by_stage])
     return facts._forecast
+
+
+def _summed(facts: Facts) -> list:
+    """The forecast's sums as JSON: [[organisation, candidates, expected] …], [[stage, pool, candidates, expected,
+    days waited, first position] …]."""
+    by_org, by_stage = [], []
+    if stages := _stages(facts):
+        sql, params = _forecast_sql(
+            facts,
+            "SELECT 'org', org, NULL, NULL, COUNT(*), SUM(p), NULL, NULL FROM scored GROUP BY org\n"
+            "UNION ALL\n"
+            "SELECT 'stage', NULL, stage, pool, COUNT(*), SUM(p), SUM(days), MIN(position) FROM scored "
+            "GROUP BY stage, pool",
+            stages,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for kind, org_id, stage, pool, n, expected, days, first in cursor.fetchall():
+                if kind == "org":
+                    by_org.append([org_id, int(n), float(expected)])
+                else:
+                    by_stage.append([stage, pool, int(n), float(expected), int(days), int(first)])
+    return [by_org, by_stage]
 
 
 def pipeline_count(facts: Facts) -> int:
