@@ -50,6 +50,15 @@ def page():
 
 
 @pytest.fixture(autouse=True)
+def _kept_counts_pruned_at_first_keep():
+    """stats.kept_counts prunes old rows at the first keep of a day in a process: each test is such a first, so that
+    its query count does not depend on which tests its worker ran before."""
+    from ketnap.stats import kept_counts
+
+    kept_counts._pruned_on = None
+
+
+@pytest.fixture(autouse=True)
 def _fail_on_logged_errors(caplog):
     """A test that made the product log an error fails, even if its assertions passed (ephios' rule)."""
     yield

@@ -5,9 +5,9 @@ The screen, the .xlsx, the .csv and the PDF all present the Table these two func
 path for these figures. The counting is done by the database: one aggregate query per column of the form and kind of
 row (members on a day; admissions by membership event or by decision step), over the organisations that can count in
 the subtree (stats.admissions.Attribution); only the people of an organisation split since, whose place depends on
-where they are now, are read one by one and counted in Python (Tally), with the same rules. Biểu 3 counts each
-organisation apart (grouped in the same query) and keeps its counts for the day (stats.kept_counts): the next look
-counts again only the organisations changed since.
+where they are now, are read one by one and counted in Python (Tally), with the same rules. Biểu 3's members and
+biểu 2's admissions by membership event are counted per organisation (grouped in the same query) and kept for the day
+or period (stats.kept_counts): the next look counts again only the organisations changed since.
 
 Row structure: rules.md §5, checked row by row against two third-party implementations of the 2021 forms that agree
 (github thanhvu16/quan_ly_can_bo, Modules/BaoCaoThongKe/Resources/views/mau-bao-cao-excel/{2a,3}.blade.php, and a
@@ -686,11 +686,22 @@ def _admitted(attribution: admissions_.Attribution, period: Period, keys: set[st
     the decision date."""
     out = Counted()
     depends = attribution.holder_dependent()
-    for source in admissions_.sources(period):
+    events, steps = admissions_.sources(period)
+    for source in (events, steps):
         field = source.organization.removesuffix("_id")
         flags = {"readmitted": (Test(source.readmission, "=", True),)}
-        rows = source.rows.filter(attribution.counted_q(field))
-        out.add(_count(rows, keys, codes, source.person, source.decided, flags))
+        if source is steps:  # decided, ceremony to come: a few rows, counted afresh
+            out.add(
+                _count(
+                    source.rows.filter(attribution.counted_q(field)), keys, codes, source.person, source.decided, flags
+                )
+            )
+        else:
+            out.add(
+                _kept_admissions(
+                    attribution, period, source, {**_conditions(keys, codes, source.person, source.decided), **flags}
+                )
+            )
         if depends:  # a split chi bộ: where the member is now decides which part counts the admission
             rows = source.rows.filter(**{f"{source.organization}__in": depends})
             found = list(
@@ -703,6 +714,24 @@ def _admitted(attribution: admissions_.Attribution, period: Period, keys: set[st
                     tally.add(people[person_id], decided, readmitted=readmission)
             out.add(tally)
     return out
+
+
+def _kept_admissions(
+    attribution: admissions_.Attribution, period: Period, events: admissions_.Source, conditions: dict[str, Condition]
+) -> Counted:
+    """The membership events' admissions of `period` in the tree, counted per admitting organisation and kept
+    (stats.kept_counts; a kept admission's rewrite and a person's edit move the organisation's version): the next
+    look counts again only the organisations changed since."""
+
+    def count(org_ids: list[int] | None) -> dict[int, list]:
+        chosen = attribution.counted_q("organization") if org_ids is None else Q(organization_id__in=id_list(org_ids))
+        rows = events.rows.filter(chosen)
+        return _count_rows(rows, conditions, events.person, events.decided, group="organization_id")
+
+    orgs = Organization.objects.filter(attribution.counted_q("pk"))
+    report = kept_counts.kind("bieu2", (conditions, period.start))
+    kept = kept_counts.per_organization(report, period.end, orgs, count)
+    return _counted(conditions, kept_counts.total(kept, len(conditions) + 2))
 
 
 def new_members(org: Organization, period: Period) -> FormTable:

@@ -61,7 +61,7 @@ from ketnap.registry.models import (
 )
 from ketnap.registry.services.dates import fmt, today
 from ketnap.stats import kept_counts
-from ketnap.stats.admissions import COUNTED_ENTRIES
+from ketnap.stats.admissions import COUNTED_ENTRIES, id_list
 from ketnap.stats.models import (
     CurrentOrgFigures,
     CurrentUnitFigures,
@@ -168,10 +168,12 @@ def _current_rows(rows) -> dict[int, indicators.Counts]:
 
 
 def _stored_on(m: _Models, org_ids: Iterable[int], day: dt.date) -> dict[int, Figures]:
-    """Each organisation's row in force on `day` (the greatest day <= it): one index seek per organisation."""
+    """Each organisation's row in force on `day` (the greatest day <= it): one index seek per organisation, then the
+    rows by primary key (PostgreSQL plans `pk IN (that subquery)` as a scan of every kept row)."""
     latest = m.OrgFigures.objects.filter(organization_id=OuterRef("pk"), day__lte=day).order_by("-day").values("pk")
-    chosen = m.Organization.objects.filter(pk__in=list(org_ids)).values(row=Subquery(latest[:1]))
-    rows = m.OrgFigures.objects.filter(pk__in=chosen).values_list("organization_id", *FIELDS)
+    chosen = m.Organization.objects.filter(pk__in=id_list(org_ids)).values_list(Subquery(latest[:1]), flat=True)
+    rows = m.OrgFigures.objects.filter(pk__in=id_list(pk for pk in chosen if pk is not None))
+    rows = rows.values_list("organization_id", *FIELDS)
     return {org_id: Figures(*values) for org_id, *values in rows}
 
 
