@@ -18,7 +18,8 @@ from collections.abc import Callable
 from functools import cached_property
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from ketnap.pipeline import review
@@ -113,6 +114,7 @@ class Staff:
     def __init__(self, org: Organization, day: dt.date):
         self.org, self.day, self.today = org, day, _is_today(day)
         self.unit_rows: dict[int, tuple[int | None, str]] = {}  # unit -> (parent, name), when read with per_unit
+        self._per_unit: dict[bool, dict[int, tuple[int, int]]] = {}
 
     @cached_property
     def tree(self) -> list[indicators.Node]:
@@ -171,24 +173,31 @@ class Staff:
         under = Organization.objects.filter(path__startswith=self.org.path).values("pk")
         return CurrentUnitFigures.objects.filter(organization_id__in=under).order_by()
 
-    @cached_property
-    def per_unit(self) -> dict[int, tuple[int, int]]:
-        """Work unit -> (staff, members)."""
+    def per_unit(self, by_parent: bool = False) -> dict[int, tuple[int, int]]:
+        """Work unit -> (staff, members). `by_parent`: each unit's counts summed into its parent unit (a unit with
+        none keeps its own): a province's 5,000 departments come as the few hundred units they belong to."""
+        if by_parent not in self._per_unit:
+            self._per_unit[by_parent] = self._count_per_unit(by_parent)
+        return self._per_unit[by_parent]
+
+    def _count_per_unit(self, by_parent: bool) -> dict[int, tuple[int, int]]:
         if self.today:
-            counted = self.kept().values("unit_id", "unit__parent_id", "unit__name")
-            counted = counted.annotate(staff=Sum("staff"), members=Sum("members"))
-            out = {}
-            # the units' parents and names come along (_unit_tree reads only those above); tuples, not dicts: a
-            # province has 6,000 units
-            for unit_id, parent_id, name, staff, members in counted.values_list(
-                "unit_id", "unit__parent_id", "unit__name", "staff", "members"
-            ):
-                out[unit_id] = (staff, members)
+            rows, unit = self.kept(), "unit_id"
+            staff, members = Sum("staff"), Sum("members")
+        else:
+            rows, _person, unit = self.rows()
+            staff, members = Count("pk"), Count("pk", filter=Q(member=True))
+        grouped = Coalesce(f"{unit.removesuffix('_id')}__parent_id", unit) if by_parent else F(unit)
+        counted = rows.order_by().values(group=grouped).annotate(staff=staff, members=members)
+        if self.today and not by_parent:
+            # the units' parents and names come along (_unit_tree reads only those above); tuples, not dicts
+            counted = counted.values_list("group", "staff", "members", "unit__parent_id", "unit__name")
+            found = {}
+            for unit_id, n, members_n, parent_id, name in counted:
+                found[unit_id] = (n, members_n)
                 self.unit_rows[unit_id] = (parent_id, name)
-            return out
-        rows, _person, unit = self.rows()
-        counted = rows.order_by().values(unit).annotate(staff=Count("pk"), members=Count("pk", filter=Q(member=True)))
-        return {row[unit]: (row["staff"], row["members"]) for row in counted}
+            return found
+        return {unit_id: (n, members_n) for unit_id, n, members_n in counted.values_list("group", "staff", "members")}
 
     @cached_property
     def per_org(self) -> dict[int, Counter]:
@@ -432,9 +441,6 @@ def unit_share(org: Organization, day: dt.date, staff: Staff | None = None) -> T
     """Members as % of staff per work unit (đơn vị sự nghiệp), and per department when the subtree covers one unit.
     `staff`: staff_on(org, day) when the caller already has it (the dashboard reads it once for two tables)."""
     staff = staff_on(org, day) if staff is None else staff
-    per_unit = staff.per_unit
-    parents, names = _unit_tree(per_unit, day, staff.unit_rows)
-
     tops: dict[int, int] = {}
 
     def top(unit: int) -> int:
@@ -444,6 +450,14 @@ def unit_share(org: Organization, day: dt.date, staff: Staff | None = None) -> T
                 current = parents[current]
             tops[unit] = current
         return tops[unit]
+
+    # the units summed into their parents first: many units list only themselves, one lists its departments
+    per_unit = staff.per_unit(by_parent=True)
+    parents, names = _unit_tree(per_unit, day)
+    if len({top(unit) for unit in per_unit}) == 1:
+        per_unit = staff.per_unit()
+        parents, names = _unit_tree(per_unit, day, staff.unit_rows)
+        tops.clear()
 
     n_staff: dict[int, int] = {}
     n_members: dict[int, int] = {}

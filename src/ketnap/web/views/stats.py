@@ -61,11 +61,13 @@ def _org(request, code) -> Organization:
 
 def _names_link(org: Organization, group: str, **fixed):
     """A builder of drill-down URLs to the names behind a figure (only handed out when names may be read)."""
-    base = reverse("stats_names", args=[org.code])
+    # the fixed part encoded once: a province's tables ask for some 600 links
+    query = urlencode({"nhom": group, **{k: v for k, v in fixed.items() if v}})
+    base = f"{reverse('stats_names', args=[org.code])}?{query}"
 
     def link(**params) -> str:
-        query = {"nhom": group, **fixed, **{k.replace("_", "-"): v for k, v in params.items()}}
-        return f"{base}?{urlencode({k: v for k, v in query.items() if v})}"
+        wanted = {k.replace("_", "-"): v for k, v in params.items() if v}
+        return f"{base}&{urlencode(wanted)}" if wanted else base
 
     return link
 
