@@ -681,7 +681,9 @@ def _data_keys(lines: list[Line]) -> set[str]:
     return {line.key for line in lines if line.role == DATA and line.key and not line.key.startswith("base:")}
 
 
-def _admitted(attribution: admissions_.Attribution, period: Period, keys: set[str], codes) -> Counted:
+def _admitted(
+    org: Organization, attribution: admissions_.Attribution, period: Period, keys: set[str], codes
+) -> Counted:
     """Biểu 2's column for `period`: the admissions that count in the tree, by the admitted person's rows and age on
     the decision date."""
     out = Counted()
@@ -691,17 +693,11 @@ def _admitted(attribution: admissions_.Attribution, period: Period, keys: set[st
         field = source.organization.removesuffix("_id")
         flags = {"readmitted": (Test(source.readmission, "=", True),)}
         if source is steps:  # decided, ceremony to come: a few rows, counted afresh
-            out.add(
-                _count(
-                    source.rows.filter(attribution.counted_q(field)), keys, codes, source.person, source.decided, flags
-                )
-            )
+            rows = source.rows.filter(attribution.counted_q(field))
+            out.add(_count(rows, keys, codes, source.person, source.decided, flags))
         else:
-            out.add(
-                _kept_admissions(
-                    attribution, period, source, {**_conditions(keys, codes, source.person, source.decided), **flags}
-                )
-            )
+            conditions = {**_conditions(keys, codes, source.person, source.decided), **flags}
+            out.add(_kept_admissions(org, attribution, period, source, conditions))
         if depends:  # a split chi bộ: where the member is now decides which part counts the admission
             rows = source.rows.filter(**{f"{source.organization}__in": depends})
             found = list(
@@ -717,7 +713,11 @@ def _admitted(attribution: admissions_.Attribution, period: Period, keys: set[st
 
 
 def _kept_admissions(
-    attribution: admissions_.Attribution, period: Period, events: admissions_.Source, conditions: dict[str, Condition]
+    org: Organization,
+    attribution: admissions_.Attribution,
+    period: Period,
+    events: admissions_.Source,
+    conditions: dict[str, Condition],
 ) -> Counted:
     """The membership events' admissions of `period` in the tree, counted per admitting organisation and kept
     (stats.kept_counts; a kept admission's rewrite and a person's edit move the organisation's version): the next
@@ -730,8 +730,7 @@ def _kept_admissions(
 
     orgs = Organization.objects.filter(attribution.counted_q("pk"))
     report = kept_counts.kind("bieu2", (conditions, period.start))
-    kept = kept_counts.per_organization(report, period.end, orgs, count)
-    return _counted(conditions, kept_counts.total(kept, len(conditions) + 2))
+    return _counted(conditions, kept_counts.total_for(report, org.pk, period.end, orgs, count, len(conditions) + 2))
 
 
 def new_members(org: Organization, period: Period) -> FormTable:
@@ -763,7 +762,8 @@ def new_members(org: Organization, period: Period) -> FormTable:
     ]
 
     keys = _data_keys(lines)
-    now, before = _admitted(attribution, period, keys, codes), _admitted(attribution, previous, keys, codes)
+    now = _admitted(org, attribution, period, keys, codes)
+    before = _admitted(org, attribution, previous, keys, codes)
 
     def value(figures: Counted, base: Counter):
         return lambda key: base[key] if key.startswith("base:") else figures.value(key)
@@ -785,7 +785,7 @@ def _joining(i: int) -> Condition:
     return (after, Test("first_decided_on", "<=", until)) if until != dt.date.max else (after,)
 
 
-def _members(attribution: admissions_.Attribution, day: dt.date, keys: set[str], codes) -> Counted:
+def _members(org: Organization, attribution: admissions_.Attribution, day: dt.date, keys: set[str], codes) -> Counted:
     """Biểu 3's column for `day`: the memberships active that day (the state after each one's last event on or before
     it) in an organisation that counts in the tree, by the member's rows, age on the day and first admission. Read
     from the member spans kept by stats.figures: the spans in force that day, no search for last events."""
@@ -803,10 +803,11 @@ def _members(attribution: admissions_.Attribution, day: dt.date, keys: set[str],
         chosen = attribution.counted_q("organization") if org_ids is None else Q(organization_id__in=id_list(org_ids))
         return _count_rows(spans.filter(chosen), conditions, "person", day, group="organization_id")
 
-    # each organisation's counts kept from an earlier look, counted again only where something changed since
+    # each organisation's counts kept from an earlier look, counted again only where something changed since, and
+    # their sum for the organisation asked, used again while none of them changed
     orgs = Organization.objects.filter(attribution.counted_q("pk"))
-    kept = kept_counts.per_organization(kept_counts.kind("bieu3", conditions), day, orgs, count)
-    out = _counted(conditions, kept_counts.total(kept, len(conditions) + 2))
+    report = kept_counts.kind("bieu3", conditions)
+    out = _counted(conditions, kept_counts.total_for(report, org.pk, day, orgs, count, len(conditions) + 2))
     if depends:  # a split chi bộ (a year back): where the member is now decides which part counts them
         found = list(
             spans.filter(organization_id__in=depends).values_list(
@@ -866,7 +867,7 @@ def membership(org: Organization, day: dt.date) -> FormTable:
         *breakdowns,
     ]
     keys = _data_keys(lines)
-    now, before = _members(attribution, day, keys, codes), _members(attribution, before_day, keys, codes)
+    now, before = _members(org, attribution, day, keys, codes), _members(org, attribution, before_day, keys, codes)
     _fill(table, lines, now.value, before.value)
     return table
 

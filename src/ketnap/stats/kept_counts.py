@@ -5,8 +5,9 @@ handful of its 1,400 organisations have changed. So each organisation's own coun
 organisation and day) with the organisation's version at the time (KeptOrgVersion), and a report reads the kept rows
 of the organisations whose version has not moved, and counts only the others, in one grouped query.
 
-Kept this way: biểu 3's members (stats.bieu) and today's source pool with its reviews (stats.pool). What moves an
-organisation's version (all in stats.figures, which follows every write the registry makes):
+Kept this way: biểu 3's members and biểu 2's admissions (stats.bieu) and today's source pool with its reviews
+(stats.pool). What moves an organisation's version (all in stats.figures, which follows every write the registry
+makes):
 - a recompute of the member spans or of today's unit figures it announced (the rows are written and the versions
   moved in one transaction) — a sitting of the source review announces its organisations too;
 - a save of a person, or a bulk edit of people (registry.signals.people_edited): every organisation the person was
@@ -16,7 +17,9 @@ A report's `kind` carries a digest of what it counts (the code lists' ids behind
 makes other kinds, not stale rows; `migrate` (an upgrade) forgets everything kept.
 
 Reports whose inputs have one version for the whole register (the funnel's and the forecast's roads: KeptVersion
-"stays") keep one row for the subtree asked (`for_subtree`).
+"stays") keep one row for the subtree asked (`for_subtree`). A report that only sums its organisations' counts (the
+biểu) also keeps the sum for the organisation asked (`total_for`), valid while every one of those organisations has
+the version it had then: a province's 7,000 organisations are read as their versions, not as 7,000 rows of counts.
 
 Why a reader can trust what it keeps: it reads the versions before the rows it counts. A change committed in
 between has moved the version past the one the counts are kept with, so they are never used — they can be one
@@ -42,19 +45,27 @@ Compute = Callable[[list[int] | None], dict[int, Values]]
 
 
 def kind(report: str, what: object) -> str:
-    """The kind of kept counts for `report` (a short name) counting `what` (its tests, by their repr): at most 40
-    characters (KeptCounts.kind)."""
-    if len(report) > 19:
+    """The kind of kept counts for `report` (a short name) counting `what` (its tests, by their repr): at most 39
+    characters (KeptCounts.kind holds 40: the sums of total_for add one)."""
+    if len(report) > 18:
         raise ValueError(f"kept_counts.kind: report name too long: {report!r}")
     return f"{report}:{hashlib.sha1(repr(what).encode()).hexdigest()[:20]}"
 
 
-def per_organization(report_kind: str, day: dt.date, orgs: QuerySet, compute: Compute) -> dict[int, Values]:
-    """The counts of each organisation of `orgs` (a query of their ids) on `day`: the kept ones still valid, the
-    others from `compute(ids)` (None: all of `orgs`, when none is kept), then kept."""
-    # the versions before the rows counted (the module's docstring)
+def _versions(orgs: QuerySet) -> dict[int, int]:
+    """Each organisation's version (0: never moved)."""
     version = KeptOrgVersion.objects.filter(organization_id=OuterRef("pk")).values("value")
-    versions = dict(orgs.annotate(version=Coalesce(Subquery(version), 0)).values_list("pk", "version"))
+    return dict(orgs.annotate(version=Coalesce(Subquery(version), 0)).values_list("pk", "version"))
+
+
+def per_organization(
+    report_kind: str, day: dt.date, orgs: QuerySet, compute: Compute, versions: dict[int, int] | None = None
+) -> dict[int, Values]:
+    """The counts of each organisation of `orgs` (a query of their ids) on `day`: the kept ones still valid, the
+    others from `compute(ids)` (None: all of `orgs`, when none is kept), then kept. `versions`: the organisations'
+    versions when the caller has read them (before anything it counts)."""
+    # the versions before the rows counted (the module's docstring)
+    versions = _versions(orgs) if versions is None else versions
     found: dict[int, Values] = {}
     kept = KeptCounts.objects.filter(kind=report_kind, day=day, organization_id__in=id_list(versions))
     for org_id, kept_version, values in kept.values_list("organization_id", "version", "values"):
@@ -101,6 +112,22 @@ def for_subtree(report_kind: str, org_id: int, day: dt.date, version: int, compu
         found = compute()
         _keep(report_kind, day, {org_id: (version, found)})
     return found
+
+
+def total_for(report_kind: str, root_id: int, day: dt.date, orgs: QuerySet, compute: Compute, width: int) -> list:
+    """The sum over `orgs` of their counts on `day` (per_organization, then total), kept for the organisation asked
+    (`root_id`) with a digest of every organisation's id and version as its version: used again only while the same
+    organisations have the same versions (one changed, added or gone: another digest)."""
+    versions = _versions(orgs)
+    pairs = ",".join(f"{org_id}:{version}" for org_id, version in sorted(versions.items()))
+    digest = int.from_bytes(hashlib.sha1(pairs.encode()).digest()[:8], "big", signed=True)  # KeptCounts.version
+    return for_subtree(
+        f"{report_kind}+",
+        root_id,
+        day,
+        digest,
+        lambda: total(per_organization(report_kind, day, orgs, compute, versions), width),
+    )
 
 
 def total(per_org: dict[int, Values], width: int) -> list:
