@@ -24,7 +24,7 @@ from ketnap.pipeline.calendar import forget
 from ketnap.pipeline.enums import Stage
 from ketnap.pipeline.models import Candidate, Step
 from ketnap.registry.enums import MembershipEventKind, MembershipStatus
-from ketnap.registry.models import CodeItem, MembershipEvent, PartyMembership
+from ketnap.registry.models import CodeItem, MembershipEvent, PartyMembership, WorkUnit
 from ketnap.registry.services import people
 from ketnap.registry.services.dates import today
 from ketnap.stats import admissions, figures, funnel, pool
@@ -250,10 +250,24 @@ def reference_pool(org) -> tuple[dict, dict]:
     return per_unit, _nonzero(per_org)
 
 
+def _by_parent(per_unit: dict) -> dict:
+    """Each unit's (staff, members) summed into its parent unit (a unit without one keeps its own)."""
+    parents = dict(WorkUnit.objects.values_list("pk", "parent_id"))
+    out: dict = {}
+    for unit_id, (n, members) in per_unit.items():
+        into = parents[unit_id] or unit_id
+        staff, counted = out.get(into, (0, 0))
+        out[into] = (staff + n, counted + members)
+    return {unit_id: counts for unit_id, counts in out.items() if counts[0]}
+
+
 def assert_the_pool_is_the_pool_of_the_people(orgs) -> None:
     for org in orgs:
         staff = pool.Staff(org, today())
-        assert (staff.per_unit, _nonzero(staff.per_org)) == reference_pool(org), org.code
+        per_unit, per_org = reference_pool(org)
+        assert (staff.per_unit(), _nonzero(staff.per_org)) == (per_unit, per_org), org.code
+        by_parent = {unit_id: counts for unit_id, counts in staff.per_unit(by_parent=True).items() if counts[0]}
+        assert by_parent == _by_parent(per_unit), org.code
 
 
 # --- switched off, the check finds it -------------------------------------------------------------------------
