@@ -697,7 +697,12 @@ def _admitted(
             out.add(_count(rows, keys, codes, source.person, source.decided, flags))
         else:
             conditions = {**_conditions(keys, codes, source.person, source.decided), **flags}
-            out.add(_kept_admissions(org, attribution, period, source, conditions))
+            report = kept_counts.kind("bieu2", (conditions, period.start))
+            out.add(
+                _kept_total(
+                    org, attribution, source.rows, conditions, source.person, source.decided, report, period.end
+                )
+            )
         if depends:  # a split chi bộ: where the member is now decides which part counts the admission
             rows = source.rows.filter(**{f"{source.organization}__in": depends})
             found = list(
@@ -712,25 +717,27 @@ def _admitted(
     return out
 
 
-def _kept_admissions(
+def _kept_total(
     org: Organization,
     attribution: admissions_.Attribution,
-    period: Period,
-    events: admissions_.Source,
+    rows: QuerySet,
     conditions: dict[str, Condition],
+    person: str,
+    on,
+    report: str,
+    day: dt.date,
 ) -> Counted:
-    """The membership events' admissions of `period` in the tree, counted per admitting organisation and kept
-    (stats.kept_counts; a kept admission's rewrite and a person's edit move the organisation's version): the next
-    look counts again only the organisations changed since."""
+    """`rows` (with an "organization" of the rows' organisation) counted per organisation that counts in the tree,
+    kept under `report` for `day` (stats.kept_counts; a rewrite of the kept rows and a person's edit move the
+    organisation's version): the next look counts again only the organisations changed since, and reads their sum
+    for `org` while none of them changed."""
 
     def count(org_ids: list[int] | None) -> dict[int, list]:
         chosen = attribution.counted_q("organization") if org_ids is None else Q(organization_id__in=id_list(org_ids))
-        rows = events.rows.filter(chosen)
-        return _count_rows(rows, conditions, events.person, events.decided, group="organization_id")
+        return _count_rows(rows.filter(chosen), conditions, person, on, group="organization_id")
 
     orgs = Organization.objects.filter(attribution.counted_q("pk"))
-    report = kept_counts.kind("bieu2", (conditions, period.start))
-    return _counted(conditions, kept_counts.total_for(report, org.pk, period.end, orgs, count, len(conditions) + 2))
+    return _counted(conditions, kept_counts.total_for(report, org.pk, day, orgs, count, len(conditions) + 2))
 
 
 def new_members(org: Organization, period: Period) -> FormTable:
@@ -798,16 +805,7 @@ def _members(org: Organization, attribution: admissions_.Attribution, day: dt.da
         **{f"joined:{i}": _joining(i) for i in range(len(JOINING_PERIODS))},
     }
     conditions = {**_conditions(keys, codes, "person", day), **flags}
-
-    def count(org_ids: list[int] | None) -> dict[int, list]:
-        chosen = attribution.counted_q("organization") if org_ids is None else Q(organization_id__in=id_list(org_ids))
-        return _count_rows(spans.filter(chosen), conditions, "person", day, group="organization_id")
-
-    # each organisation's counts kept from an earlier look, counted again only where something changed since, and
-    # their sum for the organisation asked, used again while none of them changed
-    orgs = Organization.objects.filter(attribution.counted_q("pk"))
-    report = kept_counts.kind("bieu3", conditions)
-    out = _counted(conditions, kept_counts.total_for(report, org.pk, day, orgs, count, len(conditions) + 2))
+    out = _kept_total(org, attribution, spans, conditions, "person", day, kept_counts.kind("bieu3", conditions), day)
     if depends:  # a split chi bộ (a year back): where the member is now decides which part counts them
         found = list(
             spans.filter(organization_id__in=depends).values_list(
