@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ketnap.registry.enums import CodeKind, Gender
@@ -44,9 +44,19 @@ def _afresh(org, day) -> list:
     return values
 
 
+# a chi bộ merged into another, then a write there: stats.figures rewrote the merged members' kept rows and lost the
+# admissions made in the chi bộ merged (biểu 2 kept from before the write still counted them: found by this test)
+MERGED_THEN_WRITTEN = [
+    ("hire", 0, dt.date(2016, 1, 1)),
+    ("merge", 10, 0, dt.date(2018, 3, 11)),
+    ("hire", 1, dt.date(2016, 1, 1)),
+]
+
+
 @pytest.mark.django_db
 @settings(max_examples=20, **HISTORIES)
 @given(history=st.lists(operations, min_size=1, max_size=10))
+@example(history=MERGED_THEN_WRITTEN)
 def test_forms_and_pool_read_through_kept_counts_equal_those_counted_afresh_over_random_histories(
     history, world, tmp_path, django_capture_on_commit_callbacks
 ):

@@ -546,8 +546,9 @@ AdmissionRows = dict[int, tuple[int, int, dt.date, bool]]  # membership -> (pers
 
 
 def _admissions(m: _Models, org_ids: set[int] | None) -> AdmissionRows:
-    """The admissions of the register (of the chi bộ in org_ids), as stats.admissions defines them: the first event
-    of each membership (by day, then id) when it is an entry and the membership has a decision date."""
+    """The admissions of the register (of the memberships with an event in the chi bộ of org_ids, wherever they were
+    admitted: _write_kept_rows rewrites every row of those memberships), as stats.admissions defines them: the first
+    event of each membership (by day, then id) when it is an entry and the membership has a decision date."""
     earlier = m.MembershipEvent.objects.filter(membership_id=OuterRef("membership_id")).filter(
         Q(on__lt=OuterRef("on")) | Q(on=OuterRef("on"), id__lt=OuterRef("id"))
     )
@@ -555,7 +556,8 @@ def _admissions(m: _Models, org_ids: set[int] | None) -> AdmissionRows:
         ~Exists(earlier), kind__in=COUNTED_ENTRIES, membership__decision_date__isnull=False
     )
     if org_ids is not None:
-        events = events.filter(organization_after_id__in=sorted(org_ids))
+        ours = m.MembershipEvent.objects.filter(organization_after_id__in=sorted(org_ids)).values("membership_id")
+        events = events.filter(membership_id__in=ours)
     rows = events.values_list(
         "membership_id",
         "membership__person_id",
@@ -569,18 +571,19 @@ def _admissions(m: _Models, org_ids: set[int] | None) -> AdmissionRows:
 def _write_kept_rows(m: _Models, org_ids: set[int]) -> set[int]:
     """The kept admissions and member spans of the memberships with an event in these chi bộ, recomputed: a
     membership's events announce all its chi bộ, so its former rows (elsewhere) are among them. Returns the
-    organisations whose spans were rewritten (theirs and any other where those memberships had spans)."""
+    organisations whose rows were rewritten (theirs and any other where those memberships had rows, before or now)."""
     admissions = _admissions(m, org_ids)
     spans = _spans(m, org_ids)
     m.KeptAdmission.objects.filter(organization_id__in=sorted(org_ids)).delete()
     memberships = sorted(set(admissions) | set(spans))
     touched = set(org_ids) | {span[1] for rows in spans.values() for span in rows}
+    touched |= {row[1] for row in admissions.values()}  # admitted elsewhere (a chi bộ merged into one of these)
     for start in range(0, len(memberships), BATCH):
         chunk = memberships[start : start + BATCH]
-        m.KeptAdmission.objects.filter(membership_id__in=chunk).delete()
-        former = m.KeptMemberSpan.objects.filter(membership_id__in=chunk)
-        touched.update(former.values_list("organization_id", flat=True).distinct())
-        former.delete()
+        for model in (m.KeptAdmission, m.KeptMemberSpan):
+            former = model.objects.filter(membership_id__in=chunk)
+            touched.update(former.values_list("organization_id", flat=True).distinct())
+            former.delete()
     _insert_admissions(m, admissions)
     _insert_spans(m, spans)
     return touched
