@@ -125,6 +125,9 @@ def measure(args, data_dir: str, build_seconds: float | None) -> None:
 
     from django.contrib.auth.models import User
 
+    from ketnap.web.management.commands.serve import freeze_what_is_loaded
+
+    freeze_what_is_loaded()  # as `ketnap serve` does before its first request
     client = Client(HTTP_HOST="127.0.0.1")  # an allowed host; the default "testserver" is not
     client.force_login(User.objects.get(username=args.user))
     from ketnap.accounts.models import Role

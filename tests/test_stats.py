@@ -31,7 +31,7 @@ from ketnap.registry.services import organizations, people
 from ketnap.stats import bieu, funnel, pool
 from ketnap.stats import figures as kept_figures
 from ketnap.stats.periods import Period
-from ketnap.stats.tables import Table
+from ketnap.stats.tables import Column, Kind, Table
 from tests import factories as f
 
 D = dt.date
@@ -502,6 +502,43 @@ def test_a_long_tree_leaves_the_chi_bo_inside_base_organisations_out_and_says_so
         assert f"dài hơn {len(full.rows) - 1} dòng" in table.note
 
 
+def test_a_long_table_shows_its_largest_rows_and_sums_the_others_in_one_row():
+    """Issue 14: a province of 1,500 hospitals shows the largest on screen, one row summing the rest (counts summed,
+    a percentage left empty: it is not the sum of percentages); the totals above them stay whole."""
+    table = Table(
+        "t", "T", [Column("name", "Tổ chức"), Column("staff", "Nhân sự", Kind.INT), Column("pct", "%", Kind.PERCENT)]
+    )
+    table.add("Tỉnh", 100, 50.0, level=0)
+    for name, staff in (("A", 10), ("B", 40), ("C", 5), ("D", 30), ("E", 15)):
+        table.add(name, staff, 20.0, level=1)
+    assert table.shortened(6, "staff", "Khác ({n})", "") is table  # within the limit: the table itself
+    short = table.shortened(3, "staff", "Khác ({n})", "Chỉ hiện 3 dòng.")
+    assert [r.values for r in short.rows] == [
+        ["Tỉnh", 100, 50.0],
+        ["B", 40, 20.0],
+        ["D", 30, 20.0],
+        ["Khác (3)", 30, None],
+    ]
+    assert short.rows[-1].level == 1 and short.note == "Chỉ hiện 3 dòng." and len(table.rows) == 6
+
+
+def test_the_dashboard_shortens_long_tables_on_screen_and_exports_them_whole(data, personas, login, monkeypatch):
+    """Issue 14: the screen shows pool.MAX_ROWS rows of a table and says so; its file keeps every row."""
+    client = login(personas.overseer)
+    full = pool.member_share(data.upper, dt.date.today())
+    hospitals = [r.values for r in full.rows if r.level == 1]
+    monkeypatch.setattr(pool, "MAX_ROWS", 2)  # the upper committee, its two hospitals: one too many
+    page = client.get(f"/thong-ke/{data.upper.code}/").content.decode()
+    largest, other = sorted(hospitals, key=lambda v: -v[1])
+    rows = page.split('id="dang-vien-theo-to-chuc"')[1].split("<tbody>")[1].split("</tbody>")[0]  # the chart: all
+    assert largest[0] in rows and other[0] not in rows and "Các tổ chức, đơn vị khác (1)" in rows
+    assert "Trên màn hình chỉ hiện 2 dòng lớn nhất" in page
+    response = client.get(f"/thong-ke/{data.upper.code}/?xuat=xlsx&bang=dang-vien-theo-to-chuc")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    names = [cell.value for row in sheet.iter_rows() for cell in row[:1]]
+    assert largest[0] in names and other[0] in names and not any("khác (" in str(n) for n in names)
+
+
 def test_past_dashboard_shows_the_tree_of_that_day(data, personas, login):
     client = login(personas.office_a)
     then = client.get(f"/thong-ke/{data.hospital_a.code}/?ngay=01/08/2025").content.decode()
@@ -610,23 +647,26 @@ def test_dashboard_tables_download(data, personas, login):
 def test_dashboard_query_count_does_not_grow_with_rows(data, personas, login, django_assert_max_num_queries):
     client = login(personas.superuser)
     kept_figures.catch_up()  # the kept counts catch up what the fixture wrote, as its commit would (stats.figures)
-    # the first look keeps the funnel's counts for the roads' version and the pool's per organisation
-    # (stats.kept_counts: a query or two more each) …
-    with django_assert_max_num_queries(52):
-        assert client.get(f"/thong-ke/{data.upper.code}/").status_code == 200
-    with django_assert_max_num_queries(45):  # … which the next look reads instead of counting
-        assert client.get(f"/thong-ke/{data.upper.code}/").status_code == 200
+    # the first look keeps the funnel's counts for the roads' version, and the pool's per organisation and per row
+    # shown (stats.kept_counts: a query or two more each) …
     with django_assert_max_num_queries(54):
+        assert client.get(f"/thong-ke/{data.upper.code}/").status_code == 200
+    with django_assert_max_num_queries(37):  # … which the next look reads instead of counting
+        assert client.get(f"/thong-ke/{data.upper.code}/").status_code == 200
+    # a past day: the figures of that day kept for the tree (stats.figures.counts_on) …
+    with django_assert_max_num_queries(55):
+        assert client.get(f"/thong-ke/{data.upper.code}/?ngay=01/08/2025").status_code == 200
+    with django_assert_max_num_queries(42):  # … which the next look reads instead of seeking each organisation's
         assert client.get(f"/thong-ke/{data.upper.code}/?ngay=01/08/2025").status_code == 200
     # the place set in the app (Preferences); the trees read level by level and the successions into them, and one
     # aggregate query per column of the form and kind of admission (issue 14): a fixed number, whatever the rows;
-    # the first look keeps the admissions' counts per organisation and period …
-    with django_assert_max_num_queries(47):
+    # the first look keeps the admissions' counts (and the candidates' decided, waiting for their ceremony) per
+    # organisation and period …
+    with django_assert_max_num_queries(50):
         assert client.get(f"/thong-ke/{data.upper.code}/bieu-2/").status_code == 200
-    with django_assert_max_num_queries(39) as captured:  # … which the next look reads instead of counting
+    with django_assert_max_num_queries(37) as captured:  # … which the next look reads instead of counting
         assert client.get(f"/thong-ke/{data.upper.code}/bieu-2/").status_code == 200
-    counted = [q["sql"] for q in captured.captured_queries if "COUNT(CASE WHEN" in q["sql"]]
-    assert counted and all("pipeline_step" in sql for sql in counted)  # only the decided awaiting their ceremony
+    assert not [q["sql"] for q in captured.captured_queries if "COUNT(CASE WHEN" in q["sql"]]
     # the first look keeps each organisation's counts and their sum (stats.kept_counts: 3 queries more per day
     # counted, and 2 for the sum) …
     with django_assert_max_num_queries(29):

@@ -110,7 +110,12 @@ class Step(models.Model):
 
     class Meta:
         ordering = ["-on", "-id"]
-        indexes = [models.Index(fields=["candidate", "kind"])]
+        indexes = [
+            models.Index(fields=["candidate", "kind"]),
+            # the passed steps of a kind in a period (decisions waiting for their ceremony, reviews): a range, not a
+            # scan of every step
+            models.Index(fields=["kind", "on"], condition=Q(passed=True), name="step_passed_kind_on"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.on:%d/%m/%Y}: {self.candidate.person}"

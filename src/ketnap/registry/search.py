@@ -21,8 +21,8 @@ How, and why two ways:
   database, fine for a province but not what a chi bộ of 80 people should pay. So a scope that is small (fewer than
   NARROW_FIRST_BELOW rows, which one bounded query tells) is read directly and its rows are checked word by word
   instead: the chi bộ pays for its own rows only, at scale 1 as at scale 50.
-- PostgreSQL: the same word-beginning test as LIKE patterns (search_text LIKE 'w%' OR LIKE '% w%'), which a GIN
-  trigram index (pg_trgm, migration 0010) answers; the planner, with statistics, picks it or the scope's own index.
+- PostgreSQL: the same word-beginning test as a pattern (search_text ~ '(^| )w'), which a GIN trigram index
+  (pg_trgm, migration 0010) answers; the planner, with statistics, picks it or the scope's own index.
   Without the extension (not installable on that server) the same query scans: slower, same answers.
 """
 
@@ -85,8 +85,13 @@ def matching(queryset, text: str, *, person: str = ""):
         return queryset.filter(**{f"{prefix}pk__in": rows})
     condition = Q()
     for word in typed:  # the first word, or a word after a space
-        begins, within = f"{prefix}search_text__startswith", f"{prefix}search_text__contains"
-        condition &= Q(**{begins: word}) | Q(**{within: f" {word}"})
+        if connections[queryset.db].vendor == "postgresql":
+            # one pattern the trigram index answers once (the two LIKEs below read the same index entries twice):
+            # "nguyen van an" at scale 50, 59 → 13 ms; words hold letters and digits only, nothing to escape
+            condition &= Q(**{f"{prefix}search_text__regex": f"(^| ){word}"})
+        else:
+            begins, within = f"{prefix}search_text__startswith", f"{prefix}search_text__contains"
+            condition &= Q(**{begins: word}) | Q(**{within: f" {word}"})
     return queryset.filter(condition)
 
 

@@ -112,10 +112,22 @@ def counts(period: Period | None = None, within: "Attribution | None" = None, by
     return out
 
 
-def id_list(ids) -> RawSQL:
+class IdList(RawSQL):
     """The right side of an `__in` filter for many ids, written as integer literals: Django prepares each parameter
-    of a list in Python (some 10 µs each: 40 ms for a province's 1,400 organisations, three times a page)."""
-    return RawSQL(",".join(str(int(pk)) for pk in sorted(ids)) or "NULL", ())
+    of a list in Python (some 10 µs each: 40 ms for a province's 1,400 organisations, three times a page).
+    PostgreSQL gets them as one array (`IN (SELECT unnest('{…}'))`): it parses an IN list of 7,000 literals in some
+    12 ms, an array of them in 1 ms."""
+
+    def __init__(self, ids):
+        self.literals = ",".join(str(int(pk)) for pk in sorted(ids))
+        super().__init__(self.literals or "NULL", ())
+
+    def as_postgresql(self, compiler, connection):
+        return f"(SELECT unnest('{{{self.literals}}}'::bigint[]))", []
+
+
+def id_list(ids) -> IdList:
+    return IdList(ids)
 
 
 class Attribution:
@@ -190,7 +202,7 @@ class Attribution:
         """Read the paths of these organisations at once (node_for reads a missing one alone)."""
         missing = [o for o in set(org_ids) if o is not None and o not in self._paths]
         if missing:
-            self._paths.update(Organization.objects.filter(pk__in=missing).values_list("pk", "path"))
+            self._paths.update(Organization.objects.filter(pk__in=id_list(missing)).values_list("pk", "path"))
             self._paths.update((o, "") for o in missing if o not in self._paths)
 
     def path(self, org_id: int | None, default: str = "") -> str:

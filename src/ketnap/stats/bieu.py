@@ -126,7 +126,7 @@ def subtree_on(org: Organization, day: dt.date) -> dict[int, TreeNode]:
     while level:
         out.update((node.org_id, node) for node in level)
         parents = [node.org_id for node in level if node.kind not in OrgKind.cell_kinds()]
-        rows = versions.filter(parent_id__in=parents).values_list(*fields) if parents else []
+        rows = versions.filter(parent_id__in=id_list(parents)).values_list(*fields) if parents else []
         level = [TreeNode(*r) for r in rows if r[0] not in out]
     return out
 
@@ -365,13 +365,6 @@ def _test_sql(test: Test, column: str, params: list, connection) -> str:
         value = value.value
     params.append(value)
     return f"{column} {test.op} %s"
-
-
-def _count(rows: QuerySet, keys: set[str], codes, person: str, on, flags: dict[str, Condition]) -> Counted:
-    """One aggregate query: each key's count over `rows` (`person`: the lookup of the Person; `on`: the day ages are
-    counted on, or the lookup of a date column), the flags' counts and the sum of the ages."""
-    conditions = {**_conditions(keys, codes, person, on), **flags}
-    return _counted(conditions, _count_rows(rows, conditions, person, on).get(None, []))
 
 
 def _counted(conditions: dict[str, Condition], values: list) -> Counted:
@@ -619,7 +612,7 @@ def _end_tree(org: Organization, day: dt.date) -> list[_Base]:
     else:
         versions = subtree_on(org, day)
         nodes = {pk: (node.kind, node.parent_id) for pk, node in versions.items()}
-        own = {pk: (c.staff, c.staff_members) for pk, c in figures.counts_on(list(versions), day).items()}
+        own = {pk: (c.staff, c.staff_members) for pk, c in figures.counts_on(list(versions), day, org.pk).items()}
     children: dict[int, list[int]] = {}
     for org_id, (_kind, parent_id) in nodes.items():
         if parent_id in nodes and org_id != org.pk:
@@ -685,57 +678,61 @@ def _admitted(
     org: Organization, attribution: admissions_.Attribution, period: Period, keys: set[str], codes
 ) -> Counted:
     """Biểu 2's column for `period`: the admissions that count in the tree, by the admitted person's rows and age on
-    the decision date."""
+    the decision date: both kinds (admissions_.sources: members by their first event, candidates decided and waiting
+    for their ceremony) counted per admitting organisation and kept together (a step, like a kept admission's
+    rewrite and a person's edit, moves its organisation's version)."""
     out = Counted()
     depends = attribution.holder_dependent()
-    events, steps = admissions_.sources(period)
-    for source in (events, steps):
-        field = source.organization.removesuffix("_id")
-        flags = {"readmitted": (Test(source.readmission, "=", True),)}
-        if source is steps:  # decided, ceremony to come: a few rows, counted afresh
-            rows = source.rows.filter(attribution.counted_q(field))
-            out.add(_count(rows, keys, codes, source.person, source.decided, flags))
-        else:
-            conditions = {**_conditions(keys, codes, source.person, source.decided), **flags}
-            report = kept_counts.kind("bieu2", (conditions, period.start))
-            out.add(
-                _kept_total(
-                    org, attribution, source.rows, conditions, source.person, source.decided, report, period.end
-                )
-            )
-        if depends:  # a split chi bộ: where the member is now decides which part counts the admission
-            rows = source.rows.filter(**{f"{source.organization}__in": depends})
-            found = list(
-                rows.values_list(f"{source.person}_id", source.organization, source.decided, source.readmission)
-            )
-            people = people_rows({person_id for person_id, *_rest in found})
-            tally = Tally(codes)
-            for person_id, org_id, decided, readmission in found:
-                if attribution.node_for(org_id, people[person_id][-1]) is not None:
-                    tally.add(people[person_id], decided, readmitted=readmission)
-            out.add(tally)
+    sources = [
+        (
+            source.rows,
+            source.organization,
+            {
+                **_conditions(keys, codes, source.person, source.decided),
+                "readmitted": (Test(source.readmission, "=", True),),
+            },
+            source.person,
+            source.decided,
+        )
+        for source in admissions_.sources(period)
+    ]
+    report = kept_counts.kind("bieu2", ([conditions for _rows, _org, conditions, *_rest in sources], period.start))
+    out.add(_kept_total(org, attribution, sources, report, period.end))
+    for source in admissions_.sources(period) if depends else []:
+        # a split chi bộ: where the member is now decides which part counts the admission
+        rows = source.rows.filter(**{f"{source.organization}__in": depends})
+        found = list(rows.values_list(f"{source.person}_id", source.organization, source.decided, source.readmission))
+        people = people_rows({person_id for person_id, *_rest in found})
+        tally = Tally(codes)
+        for person_id, org_id, decided, readmission in found:
+            if attribution.node_for(org_id, people[person_id][-1]) is not None:
+                tally.add(people[person_id], decided, readmitted=readmission)
+        out.add(tally)
     return out
 
 
+Counting = tuple[QuerySet, str, dict[str, Condition], str, object]  # rows, their organisation, conditions, person, on
+
+
 def _kept_total(
-    org: Organization,
-    attribution: admissions_.Attribution,
-    rows: QuerySet,
-    conditions: dict[str, Condition],
-    person: str,
-    on,
-    report: str,
-    day: dt.date,
+    org: Organization, attribution: admissions_.Attribution, sources: list[Counting], report: str, day: dt.date
 ) -> Counted:
-    """`rows` (with an "organization" of the rows' organisation) counted per organisation that counts in the tree,
-    kept under `report` for `day` (stats.kept_counts; a rewrite of the kept rows and a person's edit move the
-    organisation's version): the next look counts again only the organisations changed since, and reads their sum
-    for `org` while none of them changed."""
+    """The rows of `sources` (each: the rows, the lookup of their organisation's id, the conditions counted, the
+    person's lookup and the day or date column ages are counted on; every source the same conditions by name) counted
+    per organisation that counts in the tree and added up, kept under `report` for `day` (stats.kept_counts; a
+    rewrite of the kept rows, a step and a person's edit move the organisation's version): the next look counts again
+    only the organisations changed since, and reads their sum for `org` while none of them changed."""
 
     def count(org_ids: list[int] | None) -> dict[int, list]:
-        chosen = attribution.counted_q("organization") if org_ids is None else Q(organization_id__in=id_list(org_ids))
-        return _count_rows(rows.filter(chosen), conditions, person, on, group="organization_id")
+        out: dict[int, list] = {}
+        for rows, organization, conditions, person, on in sources:
+            field = organization.removesuffix("_id")
+            chosen = attribution.counted_q(field) if org_ids is None else Q(**{f"{organization}__in": id_list(org_ids)})
+            for org_id, values in _count_rows(rows.filter(chosen), conditions, person, on, group=organization).items():
+                out[org_id] = [a + b for a, b in zip(out[org_id], values, strict=True)] if org_id in out else values
+        return out
 
+    conditions = sources[0][2]
     orgs = Organization.objects.filter(attribution.counted_q("pk"))
     return _counted(conditions, kept_counts.total_for(report, org.pk, day, orgs, count, len(conditions) + 2))
 
@@ -805,7 +802,8 @@ def _members(org: Organization, attribution: admissions_.Attribution, day: dt.da
         **{f"joined:{i}": _joining(i) for i in range(len(JOINING_PERIODS))},
     }
     conditions = {**_conditions(keys, codes, "person", day), **flags}
-    out = _kept_total(org, attribution, spans, conditions, "person", day, kept_counts.kind("bieu3", conditions), day)
+    counted = [(spans, "organization_id", conditions, "person", day)]
+    out = _kept_total(org, attribution, counted, kept_counts.kind("bieu3", conditions), day)
     if depends:  # a split chi bộ (a year back): where the member is now decides which part counts them
         found = list(
             spans.filter(organization_id__in=depends).values_list(

@@ -334,7 +334,7 @@ def probation_on_time(org: Organization, period: Period, subtree: dict | None = 
     attribution.prepare({org_id for _on, org_id in reviews.values()})
     ceremonies: dict[int, dt.date] = {}
     for candidate_id, on in (
-        Step.objects.filter(kind=StepKind.CEREMONY, passed=True, candidate_id__in=list(reviews))
+        Step.objects.filter(kind=StepKind.CEREMONY, passed=True, candidate_id__in=admissions_.id_list(reviews))
         .order_by("-on", "-id")
         .values_list("candidate_id", "on")
     ):

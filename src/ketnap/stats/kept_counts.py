@@ -8,18 +8,23 @@ of the organisations whose version has not moved, and counts only the others, in
 Kept this way: biểu 3's members and biểu 2's admissions (stats.bieu) and today's source pool with its reviews
 (stats.pool). What moves an organisation's version (all in stats.figures, which follows every write the registry
 makes):
-- a recompute of the member spans or of today's unit figures it announced (the rows are written and the versions
-  moved in one transaction) — a sitting of the source review announces its organisations too;
+- a recompute of the organisations it was announced (their figures of every day, member spans, admissions and
+  today's unit figures: the rows are written and the versions moved in one transaction) — a sitting of the source
+  review announces its organisations too;
 - a save of a person, or a bulk edit of people (registry.signals.people_edited): every organisation the person was
-  ever a member in, in the writer's transaction — a report on a past day counts today's recorded attributes;
-- a save of a membership (the exemption from activities is its own flag).
+  ever a member in, was admitted in or is a candidate in, in the writer's transaction — a report on a past day
+  counts today's recorded attributes;
+- a save of a membership (the exemption from activities is its own flag);
+- a save of a candidate or of one of its steps (biểu 2 counts the candidates decided and waiting for their ceremony):
+  the candidate's organisation, and the one its kept road had (a transfer).
 A report's `kind` carries a digest of what it counts (the code lists' ids behind each test), so an edited code list
 makes other kinds, not stale rows; `migrate` (an upgrade) forgets everything kept.
 
 Reports whose inputs have one version for the whole register (the funnel's and the forecast's roads: KeptVersion
 "stays") keep one row for the subtree asked (`for_subtree`). A report that only sums its organisations' counts (the
-biểu) also keeps the sum for the organisation asked (`total_for`), valid while every one of those organisations has
-the version it had then: a province's 7,000 organisations are read as their versions, not as 7,000 rows of counts.
+biểu) also keeps the sum for the organisation asked (`total_for`), and a table of rows (the pool per organisation
+shown) its sums per row (`derived_for`), valid while every one of those organisations has the version it had then: a
+province's 7,000 organisations are read as their versions, not as 7,000 rows of counts.
 
 Why a reader can trust what it keeps: it reads the versions before the rows it counts. A change committed in
 between has moved the version past the one the counts are kept with, so they are never used — they can be one
@@ -34,10 +39,11 @@ from django.db import connections, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from ketnap.pipeline.models import Candidate
 from ketnap.registry.models import Organization
 from ketnap.registry.services.dates import today
 from ketnap.stats.admissions import id_list
-from ketnap.stats.models import KeptCounts, KeptMemberSpan, KeptOrgVersion
+from ketnap.stats.models import KeptAdmission, KeptCounts, KeptMemberSpan, KeptOrgVersion, KeptStay
 
 KEPT_DAYS = 60  # counts not remade for this long are removed (their day is rarely asked again)
 Values = list | dict  # JSON: one organisation's numbers, in the report's order or by name ([]: nothing counted there)
@@ -116,18 +122,49 @@ def for_subtree(report_kind: str, org_id: int, day: dt.date, version: int, compu
 
 def total_for(report_kind: str, root_id: int, day: dt.date, orgs: QuerySet, compute: Compute, width: int) -> list:
     """The sum over `orgs` of their counts on `day` (per_organization, then total), kept for the organisation asked
-    (`root_id`) with a digest of every organisation's id and version as its version: used again only while the same
-    organisations have the same versions (one changed, added or gone: another digest)."""
+    (`root_id`): derived_for."""
+    return derived_for(report_kind, root_id, day, orgs, compute, lambda per_org: total(per_org, width))
+
+
+def derived_for(
+    report_kind: str,
+    root_id: int,
+    day: dt.date,
+    orgs: QuerySet,
+    compute: Compute,
+    derive: Callable[[dict[int, Values]], Values],
+    rows: dict[int, int] | None = None,
+) -> Values:
+    """`derive` of the counts of `orgs` on `day` (per_organization), kept for the organisation asked (`root_id`):
+    for_versions. `rows`: the row each organisation is summed into, when `derive` sums them into rows."""
     versions = _versions(orgs)
-    pairs = ",".join(f"{org_id}:{version}" for org_id, version in sorted(versions.items()))
-    digest = int.from_bytes(hashlib.sha1(pairs.encode()).digest()[:8], "big", signed=True)  # KeptCounts.version
-    return for_subtree(
-        f"{report_kind}+",
+    return for_versions(
+        report_kind,
         root_id,
         day,
-        digest,
-        lambda: total(per_organization(report_kind, day, orgs, compute, versions), width),
+        versions,
+        lambda: derive(per_organization(report_kind, day, orgs, compute, versions)),
+        rows,
     )
+
+
+def for_versions(
+    report_kind: str,
+    root_id: int,
+    day: dt.date,
+    versions: dict[int, int] | QuerySet,
+    compute: Callable[[], Values],
+    rows: dict[int, int] | None = None,
+) -> Values:
+    """`compute()`, kept for the organisation asked (`root_id`) with a digest of every organisation's id and version
+    (`versions`, or a query of the organisations to read them for) as its version: used again only while the same
+    organisations have the same versions (one changed, added or gone: another digest). `rows`: the row each
+    organisation is summed into, when it is (another grouping: another digest)."""
+    versions = _versions(versions) if isinstance(versions, QuerySet) else versions
+    rows = rows or {}
+    pairs = ",".join(f"{org_id}:{version}:{rows.get(org_id, '')}" for org_id, version in sorted(versions.items()))
+    digest = int.from_bytes(hashlib.sha1(pairs.encode()).digest()[:8], "big", signed=True)  # KeptCounts.version
+    return for_subtree(f"{report_kind}+", root_id, day, digest, compute)
 
 
 def total(per_org: dict[int, Values], width: int) -> list:
@@ -145,11 +182,30 @@ def moved(org_ids: Iterable[int]) -> None:
 
 
 def people_moved(person_ids: Iterable[int]) -> None:
-    """The versions of every organisation these people were ever members in (their kept spans) + 1."""
-    ids = sorted({int(p) for p in person_ids if p is not None})
+    """The versions of every organisation these people were ever members in (their kept spans), were admitted in
+    (their kept admissions: a member registered and moved on the same day has no span there) or are candidates in
+    + 1."""
+    ids = ",".join(map(str, sorted({int(p) for p in person_ids if p is not None})))
     if ids:
-        spans = _table(KeptMemberSpan._meta.db_table)
-        _upsert(f"SELECT DISTINCT organization_id AS id FROM {spans} WHERE person_id IN ({','.join(map(str, ids))})")
+        spans, admissions = _table(KeptMemberSpan._meta.db_table), _table(KeptAdmission._meta.db_table)
+        candidates = _table(Candidate._meta.db_table)
+        _upsert(
+            f"SELECT organization_id AS id FROM {spans} WHERE person_id IN ({ids}) "
+            f"UNION SELECT organization_id FROM {admissions} WHERE person_id IN ({ids}) "
+            f"UNION SELECT organization_id FROM {candidates} WHERE person_id IN ({ids})"
+        )
+
+
+def candidates_moved(candidate_ids: Iterable[int]) -> None:
+    """The versions of these candidates' organisations + 1: the one recorded now and the one their kept road last
+    had (a transfer to another chi bộ moves both)."""
+    ids = ",".join(map(str, sorted({int(c) for c in candidate_ids if c is not None})))
+    if ids:
+        candidates, stays = _table(Candidate._meta.db_table), _table(KeptStay._meta.db_table)
+        _upsert(
+            f"SELECT organization_id AS id FROM {candidates} WHERE id IN ({ids}) "
+            f"UNION SELECT organization_id FROM {stays} WHERE candidate_id IN ({ids})"
+        )
 
 
 def forget_all() -> None:

@@ -63,6 +63,28 @@ class Table:
         index = next(i for i, c in enumerate(self.columns) if c.key == key)
         return [r.values[index] for r in self.rows]
 
+    def shortened(self, limit: int, largest_by: str, others: str, note: str) -> "Table":
+        """The table within about `limit` rows, for the screen (a file keeps every row): the rows of the deepest level
+        that are largest by `largest_by`, in their order, every shallower row (their totals hold the rest), and one
+        row, labelled `others` (with "{n}" for how many), summing the counts of the deepest rows left out. `note` is
+        added to the table's note. A province of 1,500 hospitals would otherwise draw 4 × 1,500 rows on a phone."""
+        if len(self.rows) <= limit:
+            return self
+        deepest = max(row.level for row in self.rows)
+        leaves = [i for i, row in enumerate(self.rows) if row.level == deepest]
+        index = next(i for i, c in enumerate(self.columns) if c.key == largest_by)
+        room = max(limit - (len(self.rows) - len(leaves)), 0)
+        kept = set(sorted(leaves, key=lambda i: (-(self.rows[i].values[index] or 0), i))[:room])
+        left_out = [self.rows[i] for i in leaves if i not in kept]
+        shown = [row for i, row in enumerate(self.rows) if row.level != deepest or i in kept]
+        label = others.format(n=format_value(len(left_out), Kind.INT))
+        sums = [
+            sum(row.values[i] or 0 for row in left_out) if column.kind == Kind.INT else None
+            for i, column in enumerate(self.columns[1:], start=1)
+        ]
+        shown.append(Row([label, *sums], level=deepest))
+        return Table(self.slug, self.title, self.columns, shown, f"{self.note} {note}".strip(), self.subtitle)
+
 
 def percent(part: int | float | None, whole: int | float | None) -> float | None:
     """part as a percentage of whole, one decimal place; None when whole is 0 or unknown."""

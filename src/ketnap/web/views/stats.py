@@ -138,7 +138,7 @@ def dashboard(request, code):
         "past": past,
         "period": period,
         "headline": headline,
-        "sections": [(t, drawn.get(t.slug)) for t in tables],
+        "sections": [(_on_screen(t), drawn.get(t.slug)) for t in tables],
         # the organisations under it on the day shown, with the names of that day
         "children": sorted((n for n in subtree.values() if n.parent_id == org.pk), key=lambda n: n.name),
         "querystring": querystring(request),
@@ -147,6 +147,30 @@ def dashboard(request, code):
         "existing": _existing_on(scope, day) if _absent_on(org, day) else [],
     }
     return render(request, "web/stats/dashboard.html", context)
+
+
+# the largest rows of a long table on screen, by the column that says how large: a file keeps every row
+SCREEN_LARGEST_BY = {
+    "dang-vien-theo-to-chuc": "staff",
+    "dang-vien-theo-don-vi": "staff",
+    "nguon-phat-trien": "pool",
+    "nguon-theo-nganh": "pool",
+}
+
+
+def _on_screen(table: Table) -> Table:
+    if table.slug not in SCREEN_LARGEST_BY:
+        return table
+    return table.shortened(
+        pool.MAX_ROWS,
+        SCREEN_LARGEST_BY[table.slug],
+        others=_("Các tổ chức, đơn vị khác ({n})"),
+        note=_(
+            "Trên màn hình chỉ hiện %(limit)s dòng lớn nhất và một dòng cộng các dòng còn lại; tệp Excel, CSV có đủ "
+            "%(rows)s dòng."
+        )
+        % {"limit": pool.MAX_ROWS, "rows": f"{len(table.rows):,}".replace(",", ".")},
+    )
 
 
 def _absent_on(org: Organization, day: dt.date) -> str:
