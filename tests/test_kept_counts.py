@@ -21,6 +21,7 @@ from ketnap.registry.services.dates import today
 from ketnap.stats import bieu, kept_counts, pool
 from ketnap.stats.models import KeptCounts, KeptOrgVersion
 from ketnap.stats.periods import Period
+from tests import factories as f
 from tests.test_figures import DAYS, HISTORIES, operations, replay
 
 LOOKED_AT = [DAYS[3], DAYS[4], today()]  # the days biểu 3 is looked at between the writes
@@ -32,7 +33,8 @@ def _values(org, day) -> list:
     the subtree) and biểu 2 of the period from the history's second day (its admissions kept per organisation and
     period: this one and the year before)."""
     values = [row.values for row in bieu.membership(org, day).rows]
-    values += [row.values for row in pool.member_share(org, day).rows]  # a past day: its figures kept for the tree
+    # with the admissions per row (kept for the tree); a past day: its figures kept for the tree
+    values += [row.values for row in pool.member_share(org, day, Period(DAYS[1], day)).rows]
     if day == today():
         values.append(sorted((o, sorted(c.items())) for o, c in pool.staff_on(org, day).per_org.items()))
         values += [row.values for table in pool.pool_profile(org, day) for row in table.rows]
@@ -173,17 +175,17 @@ def test_an_upgrade_forgets_what_was_kept(world):
 def test_a_second_look_reads_the_kept_counts_and_counts_only_what_changed(world, django_assert_max_num_queries):
     day = today()
     _values(world.province, day)
-    with django_assert_max_num_queries(57) as captured:
+    with django_assert_max_num_queries(61) as captured:
         _values(world.province, day)
     assert not _counted(captured)  # nothing counted again
-    # the biểu and the pool's tables read their kept sums (one row each); only the pool per organisation (which this
-    # test reads, no page does) reads a row per organisation
+    # the biểu, the pool's tables and the admissions per row read their kept sums (one row each); only the pool per
+    # organisation (which this test reads, no page does) reads a row per organisation
     kept_rows = [q["sql"] for q in captured.captured_queries if 'FROM "stats_keptcounts"' in q["sql"]]
     assert len([sql for sql in kept_rows if '"organization_id" IN (' in sql]) == 1
     people.update_person(world.an, gender=Gender.FEMALE)
     # biểu 3's two days, biểu 2's two periods and today's pool counted again for An's chi bộ, and kept, with the
-    # biểu's and the pool tables' new sums (98 queries on SQLite, 99 on PostgreSQL)
-    with django_assert_max_num_queries(99) as captured:
+    # biểu's, the pool tables' and the admissions per row's new sums (112 queries on SQLite, 113 on PostgreSQL)
+    with django_assert_max_num_queries(113) as captured:
         _values(world.province, day)
     counted = _counted(captured)
     # biểu 3's day, biểu 2's period (its admissions and its candidates decided), and the same a year before, each for
@@ -243,3 +245,28 @@ def test_a_step_moves_the_counts_kept_for_its_chi_bo(world, personas, cell, djan
         people.update_person(world.binh, birth_date=dt.date(1960, 1, 1))
     assert form() != decided and form() == afresh()
     assert binh.stage == "decided"
+
+
+def test_a_change_to_past_days_only_moves_the_figures_kept_for_them(world, django_capture_on_commit_callbacks):
+    """A past day's figures are kept for the tree asked (stats.figures.counts_on): a change to past days only (a nurse
+    who worked in 2019–2021, entered now: today's counts stay the same) is counted at the next look at 01/07/2020, as
+    counted afresh (every recompute moves the versions of the organisations it was announced)."""
+    day = DAYS[3]
+
+    def share() -> list:
+        return [row.values for row in pool.member_share(world.province, day).rows]
+
+    before, today_before = share(), [row.values for row in pool.member_share(world.province, today()).rows]
+    with django_capture_on_commit_callbacks(execute=True):
+        f.person(world.dept_a1, "Lê Thị Tạm", joined_unit_on=dt.date(2019, 1, 1), left_on=dt.date(2021, 1, 1))
+    after = share()
+    assert after != before and after == _afresh_share(world.province, day)
+    assert [row.values for row in pool.member_share(world.province, today()).rows] == today_before
+
+
+def _afresh_share(org, day) -> list:
+    with transaction.atomic():
+        KeptCounts.objects.all().delete()
+        values = [row.values for row in pool.member_share(org, day).rows]
+        transaction.set_rollback(True)
+    return values

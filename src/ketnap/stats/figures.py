@@ -180,8 +180,8 @@ def _stored_on(m: _Models, org_ids: Iterable[int], day: dt.date) -> dict[int, Fi
 def counts_on(org_ids: list[int], day: dt.date, root_id: int | None = None) -> dict[int, indicators.Counts]:
     """The own counts of these organisations on `day` (registry.indicators.OwnCounts). `root_id`: the organisation
     whose subtree they are; its counts are then kept for it (stats.kept_counts.for_versions: every recompute moves the
-    versions of the organisations it rewrote), and a second look at a province's past day reads its 7,000
-    organisations' versions and one row instead of seeking each one's row in force."""
+    versions of the organisations it was announced, _write_units), and a second look at a province's past day reads
+    its 7,000 organisations' versions and one row instead of seeking each one's row in force."""
     catch_up()
     if root_id is None:
         stored = _stored_on(LIVE, org_ids, day)
@@ -352,8 +352,6 @@ def recompute(changes: counted.Changes) -> None:
     m = LIVE
     with transaction.atomic():
         _lock()
-        # every organisation whose figures of some day are rewritten (what counts_on keeps for a subtree reads them)
-        kept_counts.moved(changes)
         _write_current(m, set(changes))
         kept_counts.moved(_write_units(m, set(changes)))
         dated = {org_id: day for org_id, day in changes.items() if day is not None}

@@ -63,7 +63,7 @@ class Funnel:
         # the roads' version before any stay is read (stats.kept_counts): a transaction reads the steps it recorded
         self._version = figures.stays_version()
         nodes = set(subtree_on(org, day) if subtree is None else subtree)
-        attribution = admissions_.Attribution(nodes, org)
+        self.attribution = attribution = admissions_.Attribution(nodes, org)
         # the candidates of the organisations that count in the tree: those under its paths always do (their nearest
         # ancestor in the tree at least), a predecessor when its successions lead into it (Attribution.node_for)
         attribution.prepare(attribution.predecessors)
@@ -311,13 +311,19 @@ class Funnel:
         return table
 
 
-def probation_on_time(org: Organization, period: Period, subtree: dict | None = None) -> Table:
+def probation_on_time(
+    org: Organization,
+    period: Period,
+    subtree: dict | None = None,
+    attribution: admissions_.Attribution | None = None,
+) -> Table:
     """Recognition reviews in the period (the chi bộ's resolution, 13-KNĐ) made within their legal deadline: 30 working
     days after the 12 months of probation (QĐ điểm 4.2.1; ketnap.rules.deadlines.recognition_review_due).
-    `subtree`: subtree_on(org, period.end) when the caller has it."""
+    `subtree`: subtree_on(org, period.end) when the caller has it, and `attribution` its Attribution (Funnel's)."""
     previous = period.same_period_last_year()
-    nodes = subtree_on(org, period.end) if subtree is None else subtree  # the tree at the period's end
-    attribution = admissions_.Attribution(set(nodes), org)
+    if attribution is None:
+        nodes = subtree_on(org, period.end) if subtree is None else subtree  # the tree at the period's end
+        attribution = admissions_.Attribution(set(nodes), org)
     reviews: dict[int, tuple[dt.date, int]] = {}
     rows = (
         Step.objects.filter(

@@ -58,6 +58,11 @@ def kind(report: str, what: object) -> str:
     return f"{report}:{hashlib.sha1(repr(what).encode()).hexdigest()[:20]}"
 
 
+def versions(orgs: QuerySet) -> dict[int, int]:
+    """Each organisation's version, for a caller that keeps several counts of the same organisations."""
+    return _versions(orgs)
+
+
 def _versions(orgs: QuerySet) -> dict[int, int]:
     """Each organisation's version (0: never moved)."""
     version = KeptOrgVersion.objects.filter(organization_id=OuterRef("pk")).values("value")
@@ -134,10 +139,12 @@ def derived_for(
     compute: Compute,
     derive: Callable[[dict[int, Values]], Values],
     rows: dict[int, int] | None = None,
+    versions: dict[int, int] | None = None,
 ) -> Values:
     """`derive` of the counts of `orgs` on `day` (per_organization), kept for the organisation asked (`root_id`):
-    for_versions. `rows`: the row each organisation is summed into, when `derive` sums them into rows."""
-    versions = _versions(orgs)
+    for_versions. `rows`: the row each organisation is summed into, when `derive` sums them into rows. `versions`:
+    versions(orgs), when the caller has read them (before anything it counts)."""
+    versions = _versions(orgs) if versions is None else versions
     return for_versions(
         report_kind,
         root_id,

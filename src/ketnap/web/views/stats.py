@@ -106,7 +106,10 @@ def dashboard(request, code):
         stages,
         road.conversion(period),
         road.durations(link=_names_link(org, "stalled", **fixed) if names else None),
-        funnel.probation_on_time(org, period, subtree if period.end == day else None),
+        # the tree of the period's end: the page's when the period ends on the day shown
+        funnel.probation_on_time(org, period, subtree, road.attribution)
+        if period.end == day
+        else funnel.probation_on_time(org, period),
     ]
     meta = report.org_meta(org, title=_("Thống kê phát triển đảng viên"), period=period.label, **_footer(request))
     response = export_response(request, tables, basename=f"thong-ke-{org.code}", meta=meta)
