@@ -427,15 +427,17 @@ def _admission_counts(facts: Facts, ranges: list[tuple], last: bool) -> tuple[li
         for org_id, *values in found:
             add(attribution.node_for(org_id), values)
         if depends:  # a split chi bộ: the part that holds the member now counts the admission
-            fields = [source.organization, source.decided] + ([source.membership] if source.membership else [])
-            rows = list(source.rows.filter(**{f"{source.organization}__in": depends}).values_list(*fields))
-            attribution.prepare({row[0] for row in rows})
-            holders = _holders(attribution, [r[2] if len(r) > 2 else None for r in rows], [r[0] for r in rows])
-            for row in rows:
-                org_id, decided = row[0], row[1]
-                node = attribution.node_for(org_id, holders.get(row[2]) if len(row) > 2 else None)
-                values = [int(start <= decided <= end) for start, end in ranges]
-                add(node, [*values, decided if decided <= facts.today else None])
+            # grouped by the admitting organisation and where the member is now (a province: thousands of admissions
+            # in its split chi bộ, a few dozen groups); the holder decides only for a chi bộ split itself
+            holder = [f"{source.membership.removesuffix('_id')}__organization_id"] if source.membership else []
+            keys = [source.organization, *holder]
+            split = source.rows.filter(**{f"{source.organization}__in": depends}).order_by().values(*keys)
+            found = list(split.annotate(**aggregates).values_list(*keys, *columns))
+            attribution.prepare({org_id for org_id, *_rest in found})
+            for org_id, *rest in found:
+                now = rest.pop(0) if holder else None
+                now = now if len(attribution.successors.get(org_id, [])) > 1 else None
+                add(attribution.node_for(org_id, now), rest)
     return counts, latest
 
 
