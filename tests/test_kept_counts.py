@@ -18,7 +18,7 @@ from ketnap.registry.enums import CodeKind, Gender
 from ketnap.registry.models import CodeItem, PartyMembership, Person
 from ketnap.registry.services import people
 from ketnap.registry.services.dates import today
-from ketnap.stats import bieu, kept_counts, pool
+from ketnap.stats import bieu, kept_counts, pool, targets
 from ketnap.stats.models import KeptCounts, KeptOrgVersion
 from ketnap.stats.periods import Period
 from tests import factories as f
@@ -30,14 +30,16 @@ LOOKED_AT = [DAYS[3], DAYS[4], today()]  # the days biểu 3 is looked at betwee
 def _values(org, day) -> list:
     """Biểu 3, the members per organisation (the statistics' first table: a past day's figures kept for the tree)
     and, today, the source pool's profile per organisation (stats.pool), its tables (their rows summed and kept for
-    the subtree) and biểu 2 of the period from the history's second day (its admissions kept per organisation and
-    period: this one and the year before)."""
+    the subtree), the targets' admissions per node and biểu 2 of the period from the history's second day (their
+    admissions kept per organisation and period: this one and the year before)."""
     values = [row.values for row in bieu.membership(org, day).rows]
     # with the admissions per row (kept for the tree); a past day: its figures kept for the tree
     values += [row.values for row in pool.member_share(org, day, Period(DAYS[1], day)).rows]
     if day == today():
         values.append(sorted((o, sorted(c.items())) for o, c in pool.staff_on(org, day).per_org.items()))
         values += [row.values for table in pool.pool_profile(org, day) for row in table.rows]
+        facts = targets.load(org, day)  # the targets' admissions per node, kept per organisation and ranges
+        values += [sorted(facts.admitted_counts(DAYS[1], day).items()), sorted(facts.last_admitted().items())]
         values += [row.values for row in bieu.new_members(org, Period(DAYS[1], day)).rows]
     return values
 
@@ -175,17 +177,19 @@ def test_an_upgrade_forgets_what_was_kept(world):
 def test_a_second_look_reads_the_kept_counts_and_counts_only_what_changed(world, django_assert_max_num_queries):
     day = today()
     _values(world.province, day)
-    with django_assert_max_num_queries(61) as captured:
+    with django_assert_max_num_queries(71) as captured:
         _values(world.province, day)
     assert not _counted(captured)  # nothing counted again
     # the biểu, the pool's tables and the admissions per row read their kept sums (one row each); only the pool per
-    # organisation (which this test reads, no page does) reads a row per organisation
+    # organisation (which this test reads, no page does) and the targets' admissions (of the range, and the latest)
+    # read a row per organisation
     kept_rows = [q["sql"] for q in captured.captured_queries if 'FROM "stats_keptcounts"' in q["sql"]]
-    assert len([sql for sql in kept_rows if '"organization_id" IN (' in sql]) == 1
+    assert len([sql for sql in kept_rows if '"organization_id" IN (' in sql]) == 3
     people.update_person(world.an, gender=Gender.FEMALE)
     # biểu 3's two days, biểu 2's two periods and today's pool counted again for An's chi bộ, and kept, with the
-    # biểu's, the pool tables' and the admissions per row's new sums (112 queries on SQLite, 113 on PostgreSQL)
-    with django_assert_max_num_queries(113) as captured:
+    # biểu's, the pool tables' and the admissions per row's new sums, and the targets' admissions (127 queries on
+    # SQLite, 128 on PostgreSQL)
+    with django_assert_max_num_queries(128) as captured:
         _values(world.province, day)
     counted = _counted(captured)
     # biểu 3's day, biểu 2's period (its admissions and its candidates decided), and the same a year before, each for

@@ -37,7 +37,7 @@ from ketnap.registry import indicators
 from ketnap.registry.enums import OrgKind
 from ketnap.registry.models import Organization, PartyMembership
 from ketnap.stats import figures, kept_counts
-from ketnap.stats.admissions import Attribution, admissions, sources
+from ketnap.stats.admissions import Attribution, admissions, id_list, sources
 from ketnap.stats.models import PeriodKind, Target, period_label
 from ketnap.stats.periods import Period
 from ketnap.stats.sqldates import DayNumber
@@ -395,8 +395,8 @@ def _holders(attribution: Attribution, memberships, orgs) -> dict[int, int]:
 
 def _admission_counts(facts: Facts, ranges: list[tuple], last: bool) -> tuple[list[Counter], dict]:
     """Per range, the admissions per node; and (with `last`) each node's latest admission up to today. Grouped by the
-    admitting organisation in SQL; only the admissions of a split chi bộ (counted where the member is now) are read a
-    row each."""
+    admitting organisation in SQL and kept per organisation (stats.kept_counts); the admissions of a split chi bộ
+    (counted where the member is now) are grouped by where the member is now, afresh."""
     counts = [Counter() for _range in ranges]
     latest: dict[int, dt.date] = {}
     if not facts.nodes:
@@ -412,32 +412,60 @@ def _admission_counts(facts: Facts, ranges: list[tuple], last: bool) -> tuple[li
         if last and values[-1] is not None and (node not in latest or values[-1] > latest[node]):
             latest[node] = values[-1]
 
-    for source in sources(within=attribution):
-        field_ = source.organization.removesuffix("_id")
-        aggregates = {
+    def aggregates_of(source) -> dict:
+        out = {
             f"c{i}": Count("pk", filter=Q(**{f"{source.decided}__range": (start, end)}))
             for i, (start, end) in enumerate(ranges)
         }
-        if last:
-            aggregates["last"] = Max(source.decided, filter=Q(**{f"{source.decided}__lte": facts.today}))
-        columns = [*aggregates]
-        grouped = source.rows.filter(attribution.counted_q(field_)).order_by().values(source.organization)
-        found = list(grouped.annotate(**aggregates).values_list(source.organization, *columns))
-        attribution.prepare({org_id for org_id, *_values in found})  # the paths, read at once
-        for org_id, *values in found:
-            add(attribution.node_for(org_id), values)
-        if depends:  # a split chi bộ: the part that holds the member now counts the admission
-            # grouped by the admitting organisation and where the member is now (a province: thousands of admissions
-            # in its split chi bộ, a few dozen groups); the holder decides only for a chi bộ split itself
-            holder = [f"{source.membership.removesuffix('_id')}__organization_id"] if source.membership else []
-            keys = [source.organization, *holder]
-            split = source.rows.filter(**{f"{source.organization}__in": depends}).order_by().values(*keys)
-            found = list(split.annotate(**aggregates).values_list(*keys, *columns))
-            attribution.prepare({org_id for org_id, *_rest in found})
-            for org_id, *rest in found:
-                now = rest.pop(0) if holder else None
-                now = now if len(attribution.successors.get(org_id, [])) > 1 else None
-                add(attribution.node_for(org_id, now), rest)
+        out["last"] = Max(source.decided, filter=Q(**{f"{source.decided}__lte": facts.today}))
+        return out
+
+    def count(org_ids: list[int] | None) -> dict[int, list]:
+        """Per admitting organisation (those whose admissions count in the tree whoever holds the member now): the
+        admissions of each range, and the latest up to today (ISO)."""
+        found: dict[int, list] = {}
+        for source in sources(within=attribution):
+            field_ = source.organization.removesuffix("_id")
+            chosen = Q(**{f"{source.organization}__in": id_list(org_ids)}) if org_ids is not None else None
+            rows = source.rows.filter(chosen if chosen is not None else attribution.counted_q(field_))
+            aggregates = aggregates_of(source)
+            grouped = rows.order_by().values(source.organization).annotate(**aggregates)
+            for org_id, *values in grouped.values_list(source.organization, *aggregates):
+                *numbers, latest_on = values
+                if (before := found.get(org_id)) is not None:  # both kinds of admission in one organisation
+                    numbers = [a + b for a, b in zip(before[:-1], numbers, strict=True)]
+                    days = [d for d in (latest_on, before[-1] and dt.date.fromisoformat(before[-1])) if d]
+                    latest_on = max(days, default=None)
+                found[org_id] = [*numbers, latest_on.isoformat() if latest_on else None]
+        return found
+
+    # kept per organisation for today and these ranges (stats.kept_counts: a kept admission's rewrite, a step, a
+    # person's edit move the organisation's version): a province's next look reads them instead of counting
+    kept = kept_counts.per_organization(
+        kept_counts.kind("targets", ranges),
+        facts.today,
+        Organization.objects.filter(attribution.counted_q("pk")),
+        count,
+    )
+    attribution.prepare({org_id for org_id, values in kept.items() if values})  # the paths, read at once
+    for org_id, values in kept.items():
+        if values:
+            *numbers, latest_on = values
+            add(attribution.node_for(org_id), [*numbers, dt.date.fromisoformat(latest_on) if latest_on else None])
+    for source in sources(within=attribution) if depends else []:
+        # a split chi bộ: the part that holds the member now counts the admission; grouped by the admitting
+        # organisation and where the member is now (a province: thousands of admissions in its split chi bộ, a few
+        # dozen groups); the holder decides only for a chi bộ split itself
+        aggregates = aggregates_of(source)
+        holder = [f"{source.membership.removesuffix('_id')}__organization_id"] if source.membership else []
+        keys = [source.organization, *holder]
+        split = source.rows.filter(**{f"{source.organization}__in": depends}).order_by().values(*keys)
+        found = list(split.annotate(**aggregates).values_list(*keys, *aggregates))
+        attribution.prepare({org_id for org_id, *_rest in found})
+        for org_id, *rest in found:
+            now = rest.pop(0) if holder else None
+            now = now if len(attribution.successors.get(org_id, [])) > 1 else None
+            add(attribution.node_for(org_id, now), rest)
     return counts, latest
 
 
