@@ -96,15 +96,22 @@ def _columns(source: Source) -> QuerySet:
     )
 
 
-def counts(period: Period | None = None, within: "Attribution | None" = None, by_year: bool = False) -> Counter:
+def counts(
+    period: Period | None = None,
+    within: "Attribution | None" = None,
+    by_year: bool = False,
+    organizations: list[int] | None = None,
+) -> Counter:
     """The number of admissions per admitting organisation (per (organisation, year) with `by_year`), counted in
-    SQL."""
+    SQL; only of these `organizations` when given."""
     from ketnap.stats.sqldates import Year
 
     out: Counter = Counter()
     for source in sources(period, within):
         keys = [source.organization] + (["year"] if by_year else [])
         rows = source.rows.order_by()
+        if organizations is not None:
+            rows = rows.filter(**{f"{source.organization}__in": id_list(organizations)})
         if by_year:
             rows = rows.annotate(year=Year(source.decided))
         for *key, n in rows.values(*keys).annotate(n=Count("pk")).values_list(*keys, "n"):

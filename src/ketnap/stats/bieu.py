@@ -683,6 +683,7 @@ def _admitted(
     rewrite and a person's edit, moves its organisation's version)."""
     out = Counted()
     depends = attribution.holder_dependent()
+    kinds = admissions_.sources(period)
     sources = [
         (
             source.rows,
@@ -694,11 +695,11 @@ def _admitted(
             source.person,
             source.decided,
         )
-        for source in admissions_.sources(period)
+        for source in kinds
     ]
     report = kept_counts.kind("bieu2", ([conditions for _rows, _org, conditions, *_rest in sources], period.start))
     out.add(_kept_total(org, attribution, sources, report, period.end))
-    for source in admissions_.sources(period) if depends else []:
+    for source in kinds if depends else []:
         # a split chi bộ: where the member is now decides which part counts the admission
         rows = source.rows.filter(**{f"{source.organization}__in": depends})
         found = list(rows.values_list(f"{source.person}_id", source.organization, source.decided, source.readmission))

@@ -186,12 +186,11 @@ def counts_on(org_ids: list[int], day: dt.date, root_id: int | None = None) -> d
     if root_id is None:
         stored = _stored_on(LIVE, org_ids, day)
     else:
-        orgs = Organization.objects.filter(pk__in=id_list(org_ids))
         kept = kept_counts.for_versions(
             kept_counts.kind("figures", FIELDS),
             root_id,
             day,
-            orgs,
+            kept_counts.read_versions(Organization.objects.filter(pk__in=id_list(org_ids))),
             lambda: [[org_id, *figures] for org_id, figures in _stored_on(LIVE, org_ids, day).items()],
         )
         stored = {org_id: values for org_id, *values in kept}

@@ -58,13 +58,8 @@ def kind(report: str, what: object) -> str:
     return f"{report}:{hashlib.sha1(repr(what).encode()).hexdigest()[:20]}"
 
 
-def versions(orgs: QuerySet) -> dict[int, int]:
-    """Each organisation's version, for a caller that keeps several counts of the same organisations."""
-    return _versions(orgs)
-
-
-def _versions(orgs: QuerySet) -> dict[int, int]:
-    """Each organisation's version (0: never moved)."""
+def read_versions(orgs: QuerySet) -> dict[int, int]:
+    """Each organisation's version (0: never moved); read before anything counted from their rows."""
     version = KeptOrgVersion.objects.filter(organization_id=OuterRef("pk")).values("value")
     return dict(orgs.annotate(version=Coalesce(Subquery(version), 0)).values_list("pk", "version"))
 
@@ -76,7 +71,7 @@ def per_organization(
     others from `compute(ids)` (None: all of `orgs`, when none is kept), then kept. `versions`: the organisations'
     versions when the caller has read them (before anything it counts)."""
     # the versions before the rows counted (the module's docstring)
-    versions = _versions(orgs) if versions is None else versions
+    versions = read_versions(orgs) if versions is None else versions
     found: dict[int, Values] = {}
     kept = KeptCounts.objects.filter(kind=report_kind, day=day, organization_id__in=id_list(versions))
     for org_id, kept_version, values in kept.values_list("organization_id", "version", "values"):
@@ -143,8 +138,8 @@ def derived_for(
 ) -> Values:
     """`derive` of the counts of `orgs` on `day` (per_organization), kept for the organisation asked (`root_id`):
     for_versions. `rows`: the row each organisation is summed into, when `derive` sums them into rows. `versions`:
-    versions(orgs), when the caller has read them (before anything it counts)."""
-    versions = _versions(orgs) if versions is None else versions
+    read_versions(orgs), when the caller has read them (before anything it counts)."""
+    versions = read_versions(orgs) if versions is None else versions
     return for_versions(
         report_kind,
         root_id,
@@ -159,15 +154,14 @@ def for_versions(
     report_kind: str,
     root_id: int,
     day: dt.date,
-    versions: dict[int, int] | QuerySet,
+    versions: dict[int, int],
     compute: Callable[[], Values],
     rows: dict[int, int] | None = None,
 ) -> Values:
     """`compute()`, kept for the organisation asked (`root_id`) with a digest of every organisation's id and version
-    (`versions`, or a query of the organisations to read them for) as its version: used again only while the same
-    organisations have the same versions (one changed, added or gone: another digest). `rows`: the row each
-    organisation is summed into, when it is (another grouping: another digest)."""
-    versions = _versions(versions) if isinstance(versions, QuerySet) else versions
+    (read_versions) as its version: used again only while the same organisations have the same versions (one
+    changed, added or gone: another digest). `rows`: the row each organisation is summed into, when it is (another
+    grouping: another digest)."""
     rows = rows or {}
     pairs = ",".join(f"{org_id}:{version}:{rows.get(org_id, '')}" for org_id, version in sorted(versions.items()))
     digest = int.from_bytes(hashlib.sha1(pairs.encode()).digest()[:8], "big", signed=True)  # KeptCounts.version

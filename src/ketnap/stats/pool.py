@@ -442,7 +442,7 @@ def _admitted_per_row(org: Organization, day: dt.date, row_of: dict[int, indicat
     versions of its 7,000 organisations once and one row per period."""
     attribution = admissions_.Attribution(set(row_of), org, by_path=_is_today(day))
     orgs = Organization.objects.filter(attribution.org_q("pk"))
-    versions = kept_counts.versions(orgs)  # before anything counted (stats.kept_counts)
+    versions = kept_counts.read_versions(orgs)  # before anything counted (stats.kept_counts)
     attribution.prepare(org_id for org_id in versions if org_id not in row_of)  # what lies outside the tree's nodes
     rows: dict[int, int] = {}
     for org_id in versions:
@@ -453,15 +453,7 @@ def _admitted_per_row(org: Organization, day: dt.date, row_of: dict[int, indicat
     for key, span in (("now", period), ("before", period.same_period_last_year())):
 
         def count(org_ids: list[int] | None, span: Period = span) -> dict[int, list]:
-            found: Counter = Counter()
-            for source in admissions_.sources(span, attribution):
-                chosen = (
-                    source.rows
-                    if org_ids is None
-                    else source.rows.filter(**{f"{source.organization}__in": id_list(org_ids)})
-                )
-                grouped = chosen.order_by().values(source.organization).annotate(n=Count("pk"))
-                found.update(dict(grouped.values_list(source.organization, "n")))
+            found = admissions_.counts(span, attribution, organizations=org_ids)
             return {org_id: [n] for org_id, n in found.items()}
 
         def per_row(per_org: dict) -> list:

@@ -425,9 +425,10 @@ def _admission_counts(facts: Facts, ranges: list[tuple], last: bool) -> tuple[li
         admissions of each range, and the latest up to today (ISO)."""
         found: dict[int, list] = {}
         for source in sources(within=attribution):
-            field_ = source.organization.removesuffix("_id")
-            chosen = Q(**{f"{source.organization}__in": id_list(org_ids)}) if org_ids is not None else None
-            rows = source.rows.filter(chosen if chosen is not None else attribution.counted_q(field_))
+            if org_ids is None:
+                rows = source.rows.filter(attribution.counted_q(source.organization.removesuffix("_id")))
+            else:
+                rows = source.rows.filter(**{f"{source.organization}__in": id_list(org_ids)})
             aggregates = aggregates_of(source)
             grouped = rows.order_by().values(source.organization).annotate(**aggregates)
             for org_id, *values in grouped.values_list(source.organization, *aggregates):
