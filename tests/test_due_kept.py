@@ -69,6 +69,8 @@ def assert_kept_is_the_truth(probe: dt.date) -> None:
         else:
             assert (candidate.due_on, candidate.due_soon_on) == (None, None)
     assert due.counts_of(Candidate.objects.all(), probe) == {u: expected_counts[u] for u in due.URGENCY_ORDER}
+    for urgency in due.URGENCY_ORDER:  # one urgency asked alone: counted through its own filter
+        assert due.counts_of(Candidate.objects.all(), probe, (urgency,)) == {urgency: expected_counts[urgency]}
     assert due.overdue_counts(Candidate.objects.all(), probe)[0] == dict(expected_overdue)
     assert list(due.ordered(Candidate.objects.all()).values_list("pk", flat=True)) == [pk for _, pk in sorted(order)]
     assert due.differences(Candidate.objects.all()) == []

@@ -63,7 +63,8 @@ class Funnel:
         # the roads' version before any stay is read (stats.kept_counts): a transaction reads the steps it recorded
         self._version = figures.stays_version()
         nodes = set(subtree_on(org, day) if subtree is None else subtree)
-        self.attribution = attribution = admissions_.Attribution(nodes, org)
+        # today the tree is what lies under the root's path: no path to read (Attribution's by_path)
+        self.attribution = attribution = admissions_.Attribution(nodes, org, by_path=day >= today())
         # the candidates of the organisations that count in the tree: those under its paths always do (their nearest
         # ancestor in the tree at least), a predecessor when its successions lead into it (Attribution.node_for)
         attribution.prepare(attribution.predecessors)

@@ -122,6 +122,11 @@ class Staff:
         return tree(self.org, self.day)
 
     @cached_property
+    def shown(self) -> tuple[list[indicators.Node], dict[int, indicators.Node]]:
+        """The tree's rows and the row each organisation counts in (_shown), for every table of the page."""
+        return _shown(self.tree)
+
+    @cached_property
     def units(self) -> dict[int, int]:
         """A past day: unit -> the organisation covering it."""
         return units_covered(self.org, self.day)
@@ -397,8 +402,9 @@ def member_share(
     """Members as % of staff per organisation (the organisation, then DEPTH levels under it), on `day`; with the
     admissions of `period` and of the same period a year earlier when a period is given. `staff`: staff_on(org, day)
     when the caller has it (its tree is read once for this and the pool tables)."""
-    nodes = (staff_on(org, day) if staff is None else staff).tree
-    shown, row_of = _shown(nodes)
+    staff = staff_on(org, day) if staff is None else staff
+    nodes = staff.tree
+    shown, row_of = staff.shown
     columns = [
         Column("name", _("Tổ chức đảng")),
         Column("staff", _("Nhân sự"), Kind.INT),
@@ -466,7 +472,9 @@ def _admitted_per_row(org: Organization, day: dt.date, row_of: dict[int, indicat
         kind = kept_counts.kind("admitted", span.start)
         kept = kept_counts.derived_for(kind, org.pk, span.end, orgs, count, per_row, rows, versions)
         for row_id, n in kept:
-            out.setdefault(row_id, Counter())[key] += n
+            if row_id not in out:
+                out[row_id] = Counter()
+            out[row_id][key] += n
     return out
 
 
@@ -562,7 +570,7 @@ def pool_people(org: Organization, day: dt.date) -> list[int]:
 
 def _pool_counts(org: Organization, day: dt.date, staff: Staff | None):
     staff = staff_on(org, day) if staff is None else staff
-    shown, row_of = _shown(staff.tree)
+    shown, row_of = staff.shown
     return shown, staff.per_row(shown, row_of)
 
 
@@ -608,9 +616,10 @@ def pool_profile(org: Organization, day: dt.date, link: Link = None, staff: Staf
             strong=node.depth == 0,
             link=link(to_chuc=node.code) if link else None,
         )
-    used = Counter()
-    for c in per_row.values():
-        used.update({k: v for k, v in c.items() if k.startswith("profession:")})
+    used = Counter()  # a profession counted anywhere is counted in the top rows' totals
+    for node in shown:
+        if node.depth == 0:
+            used.update(per_row.get(node.org_id, Counter()))
     professions = staff.professions
     keys = [(f"profession:{pk}", name) for pk, name in professions if used[f"profession:{pk}"]]
     if used["profession:"]:

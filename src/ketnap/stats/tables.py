@@ -78,8 +78,9 @@ class Table:
         left_out = [self.rows[i] for i in leaves if i not in kept]
         shown = [row for i, row in enumerate(self.rows) if row.level != deepest or i in kept]
         label = others.format(n=format_value(len(left_out), Kind.INT))
+        by_column = list(zip(*(row.values for row in left_out), strict=True)) or [()] * len(self.columns)
         sums = [
-            sum(row.values[i] or 0 for row in left_out) if column.kind == Kind.INT else None
+            sum(v or 0 for v in by_column[i]) if column.kind == Kind.INT else None
             for i, column in enumerate(self.columns[1:], start=1)
         ]
         shown.append(Row([label, *sums], level=deepest))

@@ -7,7 +7,7 @@ added only when the user may read the people of the organisation, and the names 
 
 import contextlib
 import datetime as dt
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -65,9 +65,9 @@ def _names_link(org: Organization, group: str, **fixed):
     query = urlencode({"nhom": group, **{k: v for k, v in fixed.items() if v}})
     base = f"{reverse('stats_names', args=[org.code])}?{query}"
 
-    def link(**params) -> str:
-        wanted = {k.replace("_", "-"): v for k, v in params.items() if v}
-        return f"{base}&{urlencode(wanted)}" if wanted else base
+    def link(**params) -> str:  # urlencode's output, without its generic checks (some 8 µs a call)
+        wanted = "&".join(f"{k.replace('_', '-')}={quote_plus(str(v))}" for k, v in params.items() if v)
+        return f"{base}&{wanted}" if wanted else base
 
     return link
 
@@ -126,7 +126,7 @@ def dashboard(request, code):
     if not past:
         # one indexed count over the kept deadlines (pipeline.due), not every open candidate's row
         candidates = Candidate.objects.filter(organization__path__startswith=org.path)
-        headline["overdue"] = due.counts_of(candidates, today())["overdue"]
+        headline["overdue"] = due.counts_of(candidates, today(), ("overdue",))["overdue"]
     funnel_rows = Table(stages.slug, stages.title, stages.columns, stages.rows[:-1])
     drawn = {  # every chart is drawn from the table shown under it
         share.slug: charts.bar_chart(share, "name", ["percent"], title=_("% đảng viên / nhân sự"), largest_by="staff"),
