@@ -27,27 +27,23 @@ class Tables:
 
 
 def shaped(value: Any, hint: Any) -> Any:
-    """`value` as read from TOML, in the shape of `hint` (tuple[...], list[...], set[...], dict[...] nested; a
-    scalar or a union of scalars as read)."""
+    """`value` as read from TOML, in the shape of `hint` (tuple[...], list[...], set[...], dict[...] nested, down to
+    scalars or unions of scalars)."""
     origin, args = get_origin(hint), get_args(hint)
-    if origin is tuple:
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(shaped(item, args[0]) for item in value)
-        return tuple(shaped(item, arg) for item, arg in zip(value, args, strict=True))
-    if origin is list:
-        return [shaped(item, args[0]) for item in value]
-    if origin is set:
-        return {shaped(item, args[0]) for item in value}
     if origin is dict:
         return {shaped(key, args[0]): shaped(item, args[1]) for key, item in value.items()}
+    if origin in (list, set):
+        return origin(shaped(item, args[0]) for item in value)
+    if origin is tuple:
+        hints = [args[0]] * len(value) if args[-1] is Ellipsis else args
+        return tuple(shaped(item, arg) for item, arg in zip(value, hints, strict=True))
+    return _scalar(value, hint)
+
+
+def _scalar(value: Any, hint: Any) -> Any:
     if hint is int and isinstance(value, str):  # a TOML key is text
         return int(value)
-    if origin in (None, types.UnionType) and hint is not Any:
-        if not isinstance(value, _scalars(hint)):
-            raise TypeError(f"demo tables: {value!r} is not {hint}")
-    return value
-
-
-def _scalars(hint: Any) -> tuple[type, ...]:
     kinds = get_args(hint) if get_origin(hint) is types.UnionType else (hint,)
-    return tuple(float if kind is float else kind for kind in kinds) + ((int,) if float in kinds else ())
+    if not isinstance(value, (*kinds, int) if float in kinds else kinds):  # a weight typed 2 for 2.0
+        raise TypeError(f"demo tables: {value!r} is not {hint}")
+    return value
