@@ -504,121 +504,91 @@ class Story:
 
     # --- recording a timeline as steps, papers, introducers and helpers ---------------------------------------
     def record(self, road: Road, tl: Timeline) -> Road:
-        rng, cell, plan, person = self.rng, road.cell, road.plan, road.person
+        """The timeline's steps in their order (the random draws in that order too: the demo is reproducible)."""
         if tl.sympathise:
-            pool = self.officials(cell, tl.sympathise, person)
-            if not pool:
-                raise Infeasible("không có đảng viên chính thức để phân công giúp đỡ")
-            for helper in rng.sample(pool, min(len(pool), 1 if rng.random() < 0.7 else 2)):
-                road.helpers.append([helper.person.pk, HelperRole.HELPER, tl.sympathise, None])
-            road.step(StepKind.SYMPATHISE, tl.sympathise, document_number=self.number("NQ/CB"))
+            self._record_sympathise(road, tl.sympathise)
         if tl.certificate:
-            number, issuer = f"{rng.randint(100, 2999)}", self.course_issuer(plan, tl.certificate)
-            road.step(StepKind.CERTIFICATE, tl.certificate, document_number=number, issuer=issuer)
-            road.docs.append((DocumentKind.CERTIFICATE, tl.certificate, f"Số {number}, {issuer}"))
+            self._record_certificate(road, tl.certificate)
         if tl.meeting:
             self.record_meeting(road, tl)
         if tl.committee:
-            vote = self.committee_vote(cell)
-            _allowed(
-                votes.check_committee_vote(
-                    committee_members=vote["members_total"], agree=vote["votes_for"], on=tl.committee
-                ),
-                person.name,
-            )
-            road.step(StepKind.COMMITTEE_RESOLUTION, tl.committee, document_number=self.number("NQ/ĐU"), **vote)
+            self._record_committee(road, tl.committee)
         if tl.decision:
-            issuer, suffix = self.deciding(plan, tl.decision)
-            if tl.decision > self.decision_due(tl.meeting):
-                raise StoryError(f"{person.name}: quyết định kết nạp quá hạn")
-            road.step(
-                StepKind.DECISION,
-                tl.decision,
-                received_on=tl.received,
-                document_number=tl.decision_number or self.number(suffix),
-                issuer=issuer,
-                note=tl.decision_note,
-            )
+            self._record_decision(road, tl)
         if tl.ceremony:
-            if tl.ceremony > self.ceremony_due(tl.received) or tl.ceremony < tl.decision:
-                raise StoryError(f"{person.name}: lễ kết nạp ngoài thời hạn")
-            pool = self.officials(cell, tl.ceremony, person)
-            if not pool:
-                raise Infeasible("không có đảng viên chính thức để giúp đỡ đảng viên dự bị")
-            mentor = rng.choice(pool)
-            for helper in road.helpers:
-                if helper[1] == HelperRole.HELPER and helper[3] is None:
-                    helper[3] = tl.ceremony
-            road.helpers.append([mentor.person.pk, HelperRole.MENTOR, tl.ceremony, None])
-            road.step(StepKind.CEREMONY, tl.ceremony, note=f"Phân công đồng chí {mentor.person.name} giúp đỡ")
-            self.record_probation(road, tl)
+            self._record_ceremony(road, tl)
         if tl.end:
-            kind, on, reason = tl.end
-            issuer, suffix = self.deciding(plan, on)
-            data = {"note": reason}
-            if kind != StepKind.WITHDRAW:
-                data |= {
-                    "document_number": self.number(suffix if kind == StepKind.REMOVE else "TB/ĐU"),
-                    "issuer": issuer,
-                }
-            if kind == StepKind.REMOVE:  # proposed by the chi bộ's vote (Điều lệ Điều 5 khoản 2), then decided
-                data |= self.cell_vote(road.cell, on)
-            road.step(kind, on, **data)
-            road.reason = reason
-            for helper in road.helpers:
-                if helper[3] is None:
-                    helper[3] = on
+            self._record_end(road, *tl.end)
         return road
+
+    def _record_sympathise(self, road: Road, on: dt.date) -> None:
+        pool = self.officials(road.cell, on, road.person)
+        if not pool:
+            raise Infeasible("không có đảng viên chính thức để phân công giúp đỡ")
+        for helper in self.rng.sample(pool, min(len(pool), 1 if self.rng.random() < 0.7 else 2)):
+            road.helpers.append([helper.person.pk, HelperRole.HELPER, on, None])
+        road.step(StepKind.SYMPATHISE, on, document_number=self.number("NQ/CB"))
+
+    def _record_certificate(self, road: Road, on: dt.date) -> None:
+        number, issuer = f"{self.rng.randint(100, 2999)}", self.course_issuer(road.plan, on)
+        road.step(StepKind.CERTIFICATE, on, document_number=number, issuer=issuer)
+        road.docs.append((DocumentKind.CERTIFICATE, on, f"Số {number}, {issuer}"))
+
+    def _record_committee(self, road: Road, on: dt.date) -> None:
+        vote = self.committee_vote(road.cell)
+        _allowed(
+            votes.check_committee_vote(committee_members=vote["members_total"], agree=vote["votes_for"], on=on),
+            road.person.name,
+        )
+        road.step(StepKind.COMMITTEE_RESOLUTION, on, document_number=self.number("NQ/ĐU"), **vote)
+
+    def _record_decision(self, road: Road, tl: Timeline) -> None:
+        issuer, suffix = self.deciding(road.plan, tl.decision)
+        if tl.decision > self.decision_due(tl.meeting):
+            raise StoryError(f"{road.person.name}: quyết định kết nạp quá hạn")
+        road.step(
+            StepKind.DECISION,
+            tl.decision,
+            received_on=tl.received,
+            document_number=tl.decision_number or self.number(suffix),
+            issuer=issuer,
+            note=tl.decision_note,
+        )
+
+    def _record_ceremony(self, road: Road, tl: Timeline) -> None:
+        if tl.ceremony > self.ceremony_due(tl.received) or tl.ceremony < tl.decision:
+            raise StoryError(f"{road.person.name}: lễ kết nạp ngoài thời hạn")
+        pool = self.officials(road.cell, tl.ceremony, road.person)
+        if not pool:
+            raise Infeasible("không có đảng viên chính thức để giúp đỡ đảng viên dự bị")
+        mentor = self.rng.choice(pool)
+        for helper in road.helpers:
+            if helper[1] == HelperRole.HELPER and helper[3] is None:
+                helper[3] = tl.ceremony
+        road.helpers.append([mentor.person.pk, HelperRole.MENTOR, tl.ceremony, None])
+        road.step(StepKind.CEREMONY, tl.ceremony, note=f"Phân công đồng chí {mentor.person.name} giúp đỡ")
+        self.record_probation(road, tl)
+
+    def _record_end(self, road: Road, kind: str, on: dt.date, reason: str) -> None:
+        issuer, suffix = self.deciding(road.plan, on)
+        data = {"note": reason}
+        if kind != StepKind.WITHDRAW:
+            data |= {"document_number": self.number(suffix if kind == StepKind.REMOVE else "TB/ĐU"), "issuer": issuer}
+        if kind == StepKind.REMOVE:  # proposed by the chi bộ's vote (Điều lệ Điều 5 khoản 2), then decided
+            data |= self.cell_vote(road.cell, on)
+        road.step(kind, on, **data)
+        road.reason = reason
+        for helper in road.helpers:
+            if helper[3] is None:
+                helper[3] = on
 
     def record_meeting(self, road: Road, tl: Timeline) -> None:
         """Introducers, dossier papers and the chi bộ resolution, judged by the rules on the meeting date."""
-        rng, cell, person, meeting = self.rng, road.cell, road.person, tl.meeting
-        year_before = eligibility.add_months(meeting, -12)
-        pool = [
-            m
-            for m in self.officials(cell, meeting, person)
-            if m.person.joined and max(m.person.joined, person.joined) <= year_before
-        ]
-        # Điều lệ Điều 4 khoản 1: in youth age where a Youth Union exists (every demo unit has one), only a đoàn viên,
-        # introduced by the Đoàn and one official member (rules.admission.youth_member_then, as the domain asks)
-        youth_route = eligibility.youth_age(person.birth, meeting)
-        member_then = admission.youth_member_then(person.youth, person.birth, self.today)
-        if youth_route and member_then is False:
-            raise Infeasible("trong độ tuổi thanh niên nhưng chưa là đoàn viên")
-        if not pool or (not youth_route and not person.trade and len(pool) < 2):
-            raise Infeasible("không đủ người giới thiệu")
-        if youth_route:
-            route, members = IntroducerKind.YOUTH_UNION, rng.sample(pool, 1)
-        elif person.trade and (len(pool) < 2 or rng.random() < 0.3):
-            route, members = IntroducerKind.TRADE_UNION, rng.sample(pool, 1)
-        else:
-            route, members = IntroducerKind.MEMBER, rng.sample(pool, 2)
-        kinds = list(ADMISSION_DOCUMENTS)
-        if route == IntroducerKind.YOUTH_UNION:
-            kinds.append(DocumentKind.YOUTH_UNION)
-        elif route == IntroducerKind.TRADE_UNION:
-            kinds.append(DocumentKind.TRADE_UNION)
-        first, last = tl.certificate + DAY, meeting - 2 * DAY
-        days = sorted(first + rng.randint(0, (last - first).days) * DAY for _kind in kinds)
-        received = dict(zip(kinds, days, strict=True))
-        for kind, day in received.items():
-            road.docs.append((kind, day, ""))
-        introduced_on = received[DocumentKind.INTRODUCTION]
-        introducers = []
-        if route != IntroducerKind.MEMBER:
-            paper = DocumentKind.YOUTH_UNION if route == IntroducerKind.YOUTH_UNION else DocumentKind.TRADE_UNION
-            road.intros.append((route, None, None, received[paper], f"Nghị quyết {self.number('NQ')}"))
-            maker = eligibility.Introducer.youth_union if route == IntroducerKind.YOUTH_UNION else None
-            introducers.append(maker() if maker else eligibility.Introducer.trade_union())
-        for m in members:
-            together = max(m.person.joined, person.joined)
-            road.intros.append((IntroducerKind.MEMBER, m.person.pk, together, introduced_on, ""))
-            introducers.append(
-                eligibility.Introducer(
-                    official=True, official_since=m.official, together_since=together, kind="member", name=m.person.name
-                )
-            )
-        vote = self.cell_vote(cell, meeting)
+        person, meeting = road.person, tl.meeting
+        route, members, member_then = self._introduction_route(road, meeting)
+        received = self._dossier_papers(road, tl, route)
+        introducers = self._introducers(road, route, members, received)
+        vote = self.cell_vote(road.cell, meeting)
         if person.education not in eligibility.GENERAL_EDUCATION_CODES:
             raise Infeasible("chưa ghi trình độ giáo dục phổ thông")
         # the same judgement the one entry point makes (pipeline.checks.admission_conditions), from the demo's facts
@@ -643,6 +613,64 @@ class Story:
         road.step(
             StepKind.CELL_RESOLUTION, meeting, document_number=self.number("NQ/CB"), findings=_findings(verdict), **vote
         )
+
+    def _introduction_route(self, road: Road, meeting: dt.date) -> tuple[str, list, bool | None]:
+        """Who introduces the candidate (the route, the official members drawn) and whether they were a đoàn viên."""
+        person = road.person
+        year_before = eligibility.add_months(meeting, -12)
+        pool = [
+            m
+            for m in self.officials(road.cell, meeting, person)
+            if m.person.joined and max(m.person.joined, person.joined) <= year_before
+        ]
+        # Điều lệ Điều 4 khoản 1: in youth age where a Youth Union exists (every demo unit has one), only a đoàn viên,
+        # introduced by the Đoàn and one official member (rules.admission.youth_member_then, as the domain asks)
+        youth_route = eligibility.youth_age(person.birth, meeting)
+        member_then = admission.youth_member_then(person.youth, person.birth, self.today)
+        if youth_route and member_then is False:
+            raise Infeasible("trong độ tuổi thanh niên nhưng chưa là đoàn viên")
+        if not pool or (not youth_route and not person.trade and len(pool) < 2):
+            raise Infeasible("không đủ người giới thiệu")
+        if youth_route:
+            return IntroducerKind.YOUTH_UNION, self.rng.sample(pool, 1), member_then
+        if person.trade and (len(pool) < 2 or self.rng.random() < 0.3):
+            return IntroducerKind.TRADE_UNION, self.rng.sample(pool, 1), member_then
+        return IntroducerKind.MEMBER, self.rng.sample(pool, 2), member_then
+
+    def _dossier_papers(self, road: Road, tl: Timeline, route: str) -> dict[str, dt.date]:
+        """The admission papers, each received on a day between the certificate and the meeting."""
+        kinds = list(ADMISSION_DOCUMENTS)
+        if route == IntroducerKind.YOUTH_UNION:
+            kinds.append(DocumentKind.YOUTH_UNION)
+        elif route == IntroducerKind.TRADE_UNION:
+            kinds.append(DocumentKind.TRADE_UNION)
+        first, last = tl.certificate + DAY, tl.meeting - 2 * DAY
+        days = sorted(first + self.rng.randint(0, (last - first).days) * DAY for _kind in kinds)
+        received = dict(zip(kinds, days, strict=True))
+        for kind, day in received.items():
+            road.docs.append((kind, day, ""))
+        return received
+
+    def _introducers(
+        self, road: Road, route: str, members: list, received: dict[str, dt.date]
+    ) -> list[eligibility.Introducer]:
+        """The introductions recorded on the road, and as the rules judge them."""
+        introducers = []
+        if route != IntroducerKind.MEMBER:
+            paper = DocumentKind.YOUTH_UNION if route == IntroducerKind.YOUTH_UNION else DocumentKind.TRADE_UNION
+            road.intros.append((route, None, None, received[paper], f"Nghị quyết {self.number('NQ')}"))
+            maker = eligibility.Introducer.youth_union if route == IntroducerKind.YOUTH_UNION else None
+            introducers.append(maker() if maker else eligibility.Introducer.trade_union())
+        introduced_on = received[DocumentKind.INTRODUCTION]
+        for m in members:
+            together = max(m.person.joined, road.person.joined)
+            road.intros.append((IntroducerKind.MEMBER, m.person.pk, together, introduced_on, ""))
+            introducers.append(
+                eligibility.Introducer(
+                    official=True, official_since=m.official, together_since=together, kind="member", name=m.person.name
+                )
+            )
+        return introducers
 
     def record_probation(self, road: Road, tl: Timeline) -> None:
         """Papers of the recognition dossier, mentor's notes and the recognition steps that have a date."""
@@ -1269,35 +1297,45 @@ def build_pipeline(*, plans: list[UnitPlan], rng: random.Random, today: dt.date)
     for cell in story.cells:
         by_base[story.plan_of(cell).code].append(cell)
     told = story.tell_story()
-    copies = sorted({p.copy_no for p in plans})
-    overdue = 0
-    for copy_no in copies:
-        codes = [p.code for p in plans if p.copy_no == copy_no]
-        copy_cells = [c for code in codes for c in by_base.get(code, [])]
-        members = [m for c in copy_cells for m in story.by_cell[c.pk]]
-        others = {code for code in codes if code != STORY_CODE}
-        overdue += story.overdue_probations(members, others)
-        story.recent_probations(members)
-        for m in members:  # every probationary member is on the road to recognition
-            if m.admitted and m.status == MembershipStatus.PROBATIONARY and m not in story.converted:
-                if story.member_road(m) is None and m.person.pk not in story.used:
-                    story.skipped["đảng viên dự bị không dựng được quá trình"] += 1
-        if copy_no == 1:
-            for code in HISTORY_UNITS:
-                if code in story.plans and by_base.get(code):
-                    story.history(story.plans[code], by_base[code])
-        overdue += story.overdue_open([c for code in sorted(others) for c in by_base.get(code, [])])
-        for code in codes:
-            if by_base.get(code):
-                story.open_candidates(by_base[code], story=code == STORY_CODE)
+    for copy_no in sorted({p.copy_no for p in plans}):
+        _tell_copy(story, [p.code for p in plans if p.copy_no == copy_no], by_base, copy_no == 1)
     story.write()
     due.store(Candidate.objects.all())  # the roads were bulk-written: their deadlines are kept through the one writer
-    open_ = Candidate.objects.exclude(stage__in=Stage.terminal())
+    return {**_counts(story, told, today), "pipeline_seconds": round(time.monotonic() - started, 1)}
+
+
+def _tell_copy(story: Story, codes: list[str], by_base: dict[str, list[Organization]], first: bool) -> None:
+    """The roads of one copy of the province (its units' `codes`; the first copy also tells the histories)."""
+    members = [m for code in codes for c in by_base.get(code, []) for m in story.by_cell[c.pk]]
+    others = {code for code in codes if code != STORY_CODE}
+    story.overdue_probations(members, others)
+    story.recent_probations(members)
+    _roads_of_probationers(story, members)
+    if first:
+        for code in HISTORY_UNITS:
+            if code in story.plans and by_base.get(code):
+                story.history(story.plans[code], by_base[code])
+    story.overdue_open([c for code in sorted(others) for c in by_base.get(code, [])])
+    for code in codes:
+        if by_base.get(code):
+            story.open_candidates(by_base[code], story=code == STORY_CODE)
+
+
+def _roads_of_probationers(story: Story, members: list) -> None:
+    """Every probationary member is on the road to recognition (counted as skipped where none can be built)."""
+    for m in members:
+        if m.admitted and m.status == MembershipStatus.PROBATIONARY and m not in story.converted:
+            if story.member_road(m) is None and m.person.pk not in story.used:
+                story.skipped["đảng viên dự bị không dựng được quá trình"] += 1
+
+
+def _counts(story: Story, told: dict, today: dt.date) -> dict:
+    """What the demo command reports of the roads it wrote."""
     by_stage = dict(Counter(Candidate.objects.values_list("stage", flat=True)))
     mix = due.counts(due.schedule(Candidate.objects.all(), today))
     return {
         "candidates": sum(by_stage.values()),
-        "candidates_open": open_.count(),
+        "candidates_open": Candidate.objects.exclude(stage__in=Stage.terminal()).count(),
         "candidates_by_stage": {str(s): by_stage.get(s, 0) for s in list(Stage)},
         "due_overdue": mix["overdue"],
         "due_soon": mix["soon"],
@@ -1313,5 +1351,4 @@ def build_pipeline(*, plans: list[UnitPlan], rng: random.Random, today: dt.date)
         "story_not_told": told.get("not_told", 0),
         "probations_reopened": len(story.converted),
         "skipped": dict(story.skipped),
-        "pipeline_seconds": round(time.monotonic() - started, 1),
     }

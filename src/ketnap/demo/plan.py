@@ -163,6 +163,16 @@ def _family(dept: DeptPlan) -> str:
 def _generic_cells(unit: UnitPlan) -> list[CellPlan]:
     """3–8 chi bộ by department families: merge the smallest neighbours or split the largest to fit."""
     target = max(3, min(8, round(unit.staff / 100) + 2))
+    groups = _family_groups(unit)
+    while len(groups) > target and _merge_smallest_neighbours(groups):
+        pass
+    while len(groups) < target and _split_largest(groups):
+        pass
+    return _cells_of(groups)
+
+
+def _family_groups(unit: UnitPlan) -> list[dict]:
+    """The unit's departments, neighbours of one family together, in the families' order."""
     groups: list[dict] = []
     for dept in sorted(unit.depts, key=lambda d: cat.FAMILIES[_family(d)][0]):
         family = _family(dept)
@@ -170,38 +180,48 @@ def _generic_cells(unit: UnitPlan) -> list[CellPlan]:
             groups[-1]["depts"].append(dept)
         else:
             groups.append({"family": family, "depts": [dept], "names": [family], "part": 0})
+    return groups
 
-    def size(group) -> int:
-        return sum(d.size for d in group["depts"])
 
-    def fixed(group) -> bool:
-        return group["family"] in {"phong", "tram"}
+def _group_size(group: dict) -> int:
+    return sum(d.size for d in group["depts"])
 
-    while len(groups) > target:
-        pairs = [
-            (size(groups[i]) + size(groups[i + 1]), i)
-            for i in range(len(groups) - 1)
-            if not fixed(groups[i]) and not fixed(groups[i + 1])
-        ]
-        if not pairs:
-            break
-        _total, i = min(pairs)
-        first, second = groups[i], groups.pop(i + 1)
-        first["depts"] += second["depts"]
-        first["names"] += second["names"]
-        first["family"] = "merged"
-    while len(groups) < target:
-        splittable = [(size(g), -i) for i, g in enumerate(groups) if len(g["depts"]) >= 2]
-        if not splittable:
-            break
-        _size, neg = max(splittable)
-        i = -neg
-        group = groups[i]
-        half = len(group["depts"]) // 2
-        second = {**group, "depts": group["depts"][half:], "part": 2}
-        group["depts"], group["part"] = group["depts"][:half], 1
-        groups.insert(i + 1, second)
 
+def _merge_smallest_neighbours(groups: list[dict]) -> bool:
+    """Merge the two neighbouring groups smallest together (phòng and trạm stay apart); False when none can."""
+    fixed = {"phong", "tram"}
+    pairs = [
+        (_group_size(groups[i]) + _group_size(groups[i + 1]), i)
+        for i in range(len(groups) - 1)
+        if groups[i]["family"] not in fixed and groups[i + 1]["family"] not in fixed
+    ]
+    if not pairs:
+        return False
+    _total, i = min(pairs)
+    first, second = groups[i], groups.pop(i + 1)
+    first["depts"] += second["depts"]
+    first["names"] += second["names"]
+    first["family"] = "merged"
+    return True
+
+
+def _split_largest(groups: list[dict]) -> bool:
+    """Split the largest group of two or more departments in two halves; False when none can."""
+    splittable = [(_group_size(g), -i) for i, g in enumerate(groups) if len(g["depts"]) >= 2]
+    if not splittable:
+        return False
+    _size, neg = max(splittable)
+    i = -neg
+    group = groups[i]
+    half = len(group["depts"]) // 2
+    second = {**group, "depts": group["depts"][half:], "part": 2}
+    group["depts"], group["part"] = group["depts"][:half], 1
+    groups.insert(i + 1, second)
+    return True
+
+
+def _cells_of(groups: list[dict]) -> list[CellPlan]:
+    """A chi bộ per group, named after its families ("Khối lâm sàng n" when that name would be too long)."""
     cells, generic = [], 0
     for i, group in enumerate(groups):
         if len(group["names"]) == 1:
@@ -226,54 +246,61 @@ def unit_plans(scale: int, today: dt.date) -> list[UnitPlan]:
     entries = [(u, 1) for u in sources]
     for copy_no in range(2, scale + 1):
         entries += [(u, copy_no) for u in sources]  # ≈ 8,000 staff per copy: --scale 10 ≈ 80,000
-    plans = []
-    for unit, copy_no in entries:
-        suffix_code = f"-{copy_no}" if copy_no > 1 else ""
-        suffix_name = f" số {copy_no}" if copy_no > 1 else ""
-        locality = cat.locality_of(unit["code"], unit["name"]) if not unit["under_syt_2023"] else ""
-        plan = UnitPlan(
-            code=unit["code"] + suffix_code,
-            base_code=unit["code"],
-            copy_no=copy_no,
-            name=unit["name"] + suffix_name,
-            short=unit["short"] + suffix_name,
-            kind=unit["kind"],
-            under_syt=unit["under_syt_2023"],
-            staff=unit["staff"],
-            members=unit["members"],
-            locality=locality,
-        )
-        main = cat.MAIN_SPECIALTY.get(unit["code"], set())
-        for code, name, kind in _departments(unit):
-            dtype = cat.dept_type(code, kind, unit["kind"])
-            plan.depts.append(DeptPlan(code, name, kind, dtype, cat.size_weight(code, kind, dtype, main)))
-        staff = plan.staff
-        deputies = 3 if staff >= 600 else 2 if staff >= 250 else 1
-        _allocate(staff, plan.depts, 1 + deputies, 3 if staff < 60 else 4)
-        if staff < 150:
-            plan.org_kind = "base_cell"
-            plan.cells = [CellPlan("", plan.org_name, [d.code for d in plan.depts])]
-        elif plan.is_general_hospital:
-            plan.cells = [CellPlan(key, name, list(depts)) for key, name, depts in cat.GENERAL_HOSPITAL_CELLS]
-            source_key, parts = cat.GENERAL_HOSPITAL_SPLIT
-            if today >= SPLIT_ON:
-                next(c for c in plan.cells if c.key == source_key).end = SPLIT_ON
-                plan.cells += [CellPlan(key, name, list(depts), start=SPLIT_ON) for key, name, depts in parts]
-                plan.split = (SPLIT_ON, source_key, [key for key, _n, _d in parts])
-            sources_keys, (target_key, target_name) = cat.GENERAL_HOSPITAL_MERGE
-            if today >= DISTRICT_END_ON:
-                merged_depts = []
-                for cell in plan.cells:
-                    if cell.key in sources_keys:
-                        cell.end = DISTRICT_END_ON
-                        merged_depts += cell.depts
-                plan.cells.append(CellPlan(target_key, target_name, merged_depts, start=DISTRICT_END_ON))
-                plan.merge = (DISTRICT_END_ON, list(sources_keys), target_key)
-        elif unit["code"] == "BVTT-DT":
-            plan.cells = [CellPlan(key, name, list(depts)) for key, name, depts in cat.DONG_TRIEU_CELLS]
-        else:
-            plan.cells = _generic_cells(plan)
-        covered = sorted(code for cell in plan.cells for code in cell.depts if cell.end is None)
-        assert covered == sorted(d.code for d in plan.depts), (plan.code, covered)
-        plans.append(plan)
-    return plans
+    return [_unit_plan(unit, copy_no, today) for unit, copy_no in entries]
+
+
+def _unit_plan(unit: dict, copy_no: int, today: dt.date) -> UnitPlan:
+    """One unit (a numbered copy when copy_no > 1): its departments sized, and its chi bộ."""
+    suffix_code = f"-{copy_no}" if copy_no > 1 else ""
+    suffix_name = f" số {copy_no}" if copy_no > 1 else ""
+    locality = cat.locality_of(unit["code"], unit["name"]) if not unit["under_syt_2023"] else ""
+    plan = UnitPlan(
+        code=unit["code"] + suffix_code,
+        base_code=unit["code"],
+        copy_no=copy_no,
+        name=unit["name"] + suffix_name,
+        short=unit["short"] + suffix_name,
+        kind=unit["kind"],
+        under_syt=unit["under_syt_2023"],
+        staff=unit["staff"],
+        members=unit["members"],
+        locality=locality,
+    )
+    main = cat.MAIN_SPECIALTY.get(unit["code"], set())
+    for code, name, kind in _departments(unit):
+        dtype = cat.dept_type(code, kind, unit["kind"])
+        plan.depts.append(DeptPlan(code, name, kind, dtype, cat.size_weight(code, kind, dtype, main)))
+    staff = plan.staff
+    deputies = 3 if staff >= 600 else 2 if staff >= 250 else 1
+    _allocate(staff, plan.depts, 1 + deputies, 3 if staff < 60 else 4)
+    if staff < 150:
+        plan.org_kind = "base_cell"
+        plan.cells = [CellPlan("", plan.org_name, [d.code for d in plan.depts])]
+    elif plan.is_general_hospital:
+        _general_hospital_cells(plan, today)
+    elif unit["code"] == "BVTT-DT":
+        plan.cells = [CellPlan(key, name, list(depts)) for key, name, depts in cat.DONG_TRIEU_CELLS]
+    else:
+        plan.cells = _generic_cells(plan)
+    covered = sorted(code for cell in plan.cells for code in cell.depts if cell.end is None)
+    assert covered == sorted(d.code for d in plan.depts), (plan.code, covered)
+    return plan
+
+
+def _general_hospital_cells(plan: UnitPlan, today: dt.date) -> None:
+    """The seed story's general hospital: its chi bộ, the 2022 split of one and the 1/7/2025 merger of two."""
+    plan.cells = [CellPlan(key, name, list(depts)) for key, name, depts in cat.GENERAL_HOSPITAL_CELLS]
+    source_key, parts = cat.GENERAL_HOSPITAL_SPLIT
+    if today >= SPLIT_ON:
+        next(c for c in plan.cells if c.key == source_key).end = SPLIT_ON
+        plan.cells += [CellPlan(key, name, list(depts), start=SPLIT_ON) for key, name, depts in parts]
+        plan.split = (SPLIT_ON, source_key, [key for key, _n, _d in parts])
+    sources_keys, (target_key, target_name) = cat.GENERAL_HOSPITAL_MERGE
+    if today >= DISTRICT_END_ON:
+        merged_depts = []
+        for cell in plan.cells:
+            if cell.key in sources_keys:
+                cell.end = DISTRICT_END_ON
+                merged_depts += cell.depts
+        plan.cells.append(CellPlan(target_key, target_name, merged_depts, start=DISTRICT_END_ON))
+        plan.merge = (DISTRICT_END_ON, list(sources_keys), target_key)

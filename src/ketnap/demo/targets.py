@@ -60,24 +60,46 @@ def _split(rows: list[Target], parent: Target, children: list, members: dict[int
 def create_targets(today: dt.date) -> int:
     """Write the demo's targets for the data as it stands on `today`; returns how many."""
     rows: list[Target] = []
+    _general_hospital_term(rows, today)
+    _story_plan(rows, today)
+    periods = _periods(today)
+    by_parent = _base_targets(rows, periods)
+    _upper_targets(rows, by_parent, periods)
+    made = Target.objects.bulk_create(rows)
+    if made:
+        write_entry("create", made[0], {"demo": [None, f"{len(made)} chỉ tiêu kết nạp"]}, note=NOTE)
+    return len(made)
+
+
+def _general_hospital_term(rows: list[Target], today: dt.date) -> None:
+    """The general hospital's 2020–2025 term target, shared among the chi bộ it had when the term began."""
     general_code = next(u["code"] for u in data.PROVINCIAL_UNITS if u["kind"] == "general_hospital")
     general = Organization.objects.filter(code=general_code).first()
-    if general is not None and today >= GENERAL_TERM[0]:
-        term = Target(
-            organization=general,
-            kind=PeriodKind.TERM,
-            starts_on=GENERAL_TERM[0],
-            ends_on=GENERAL_TERM[1],
-            admissions=GENERAL_TERM_TARGET,
-            basis=f"Nghị quyết Đại hội {general.name} lần thứ XI, nhiệm kỳ 2020–2025",
-        )
-        rows.append(term)
-        [then] = indicators.tree_on_day([general], GENERAL_TERM[0]) or [None]
-        if then is not None:
-            cells = {c.pk: c for c in Organization.objects.filter(pk__in=[n.org_id for n in then.children])}
-            members = {n.org_id: n.totals.members for n in then.children}
-            children = [cells[n.org_id] for n in then.children]
-            _split(rows, term, children, members, "Nghị quyết Đảng ủy về phân bổ chỉ tiêu nhiệm kỳ 2020–2025")
+    if general is None or today < GENERAL_TERM[0]:
+        return
+    term = Target(
+        organization=general,
+        kind=PeriodKind.TERM,
+        starts_on=GENERAL_TERM[0],
+        ends_on=GENERAL_TERM[1],
+        admissions=GENERAL_TERM_TARGET,
+        basis=f"Nghị quyết Đại hội {general.name} lần thứ XI, nhiệm kỳ 2020–2025",
+    )
+    rows.append(term)
+    [then] = indicators.tree_on_day([general], GENERAL_TERM[0]) or [None]
+    if then is not None:
+        _split_as_on(rows, term, then, "Nghị quyết Đảng ủy về phân bổ chỉ tiêu nhiệm kỳ 2020–2025")
+
+
+def _split_as_on(rows: list[Target], target: Target, node: indicators.Node, basis: str) -> None:
+    """`target` shared among the chi bộ under `node` (a tree of a past day), by their members that day."""
+    cells = {c.pk: c for c in Organization.objects.filter(pk__in=[n.org_id for n in node.children])}
+    members = {n.org_id: n.totals.members for n in node.children}
+    _split(rows, target, [cells[n.org_id] for n in node.children], members, basis)
+
+
+def _story_plan(rows: list[Target], today: dt.date) -> None:
+    """The seed story's quarterly plan (Q1/2021)."""
     story = Organization.objects.filter(code=STORY_CODE).first()
     if story is not None and today >= STORY_Q1[1]:
         rows.append(
@@ -91,6 +113,25 @@ def create_targets(today: dt.date) -> int:
             )
         )
 
+
+Period = tuple[str, dt.date, dt.date, int]  # kind, start, end, years
+
+
+def _periods(today: dt.date) -> list[Period]:
+    """The new term once begun, this year and last year (so that last year's report has its targets too)."""
+    periods = [(PeriodKind.YEAR, dt.date(y, 1, 1), dt.date(y, 12, 31), 1) for y in (today.year - 1, today.year)]
+    if today >= NEW_TERM[0]:
+        periods.insert(0, (PeriodKind.TERM, *NEW_TERM, 5))
+    return periods
+
+
+def _label(kind: str, start: dt.date) -> str:
+    return "nhiệm kỳ 2025–2030" if kind == PeriodKind.TERM else f"năm {start.year}"
+
+
+def _base_targets(rows: list[Target], periods: list[Period]) -> dict[tuple[int, str, dt.date], int]:
+    """Each base organisation's target per period, shared among its chi bộ; returns their sums per upper committee
+    and period."""
     bases = list(Organization.objects.filter(kind__in=OrgKind.base_kinds(), dissolved_on__isnull=True).order_by("path"))
     # the whole tree from its top (its totals are the bases' and their chi bộ's): one root, not an OR of every base's
     # path, which at scale 50 (1,500 bases) passes SQLite's limit on the depth of an expression
@@ -99,14 +140,9 @@ def create_targets(today: dt.date) -> int:
     children: dict[int, list] = {}
     for cell in Organization.objects.filter(parent__in=bases, dissolved_on__isnull=True).order_by("position", "name"):
         children.setdefault(cell.parent_id, []).append(cell)
-    # this year and last year (so that last year's report has its targets too)
-    periods = [(PeriodKind.YEAR, dt.date(y, 1, 1), dt.date(y, 12, 31), 1) for y in (today.year - 1, today.year)]
-    if today >= NEW_TERM[0]:
-        periods.insert(0, (PeriodKind.TERM, *NEW_TERM, 5))
     by_parent: dict[tuple[int, str, dt.date], int] = {}
     for base in bases:
         for kind, start, end, years in periods:
-            label = "nhiệm kỳ 2025–2030" if kind == PeriodKind.TERM else f"năm {start.year}"
             target = Target(
                 organization=base,
                 kind=kind,
@@ -116,19 +152,24 @@ def create_targets(today: dt.date) -> int:
                 basis=(
                     f"Nghị quyết Đại hội {base.name} nhiệm kỳ 2025–2030"
                     if kind == PeriodKind.TERM
-                    else f"Kế hoạch phát triển đảng viên {label} của cấp ủy"
+                    else f"Kế hoạch phát triển đảng viên {_label(kind, start)} của cấp ủy"
                 ),
             )
             rows.append(target)
             key = (base.parent_id, kind, start)
             by_parent[key] = by_parent.get(key, 0) + target.admissions
             if base.pk in children:
+                label = _label(kind, start)
                 _split(rows, target, children[base.pk], members, f"Phân bổ chỉ tiêu {label} của {base.name}")
+    return by_parent
+
+
+def _upper_targets(rows: list[Target], by_parent: dict[tuple[int, str, dt.date], int], periods: list[Period]) -> None:
+    """The upper committees' targets: the sums of their base organisations'."""
     uppers = {o.pk: o for o in Organization.objects.filter(pk__in={k[0] for k in by_parent}, kind=OrgKind.UPPER)}
     for (parent_id, kind, start), total in by_parent.items():
         if parent_id in uppers:
             _kind, start, end, _years = next(p for p in periods if p[0] == kind and p[1] == start)
-            label = "nhiệm kỳ 2025–2030" if kind == PeriodKind.TERM else f"năm {start.year}"
             rows.append(
                 Target(
                     organization=uppers[parent_id],
@@ -136,10 +177,6 @@ def create_targets(today: dt.date) -> int:
                     starts_on=start,
                     ends_on=end,
                     admissions=total,
-                    basis=f"Tổng hợp chỉ tiêu {label} của các tổ chức cơ sở đảng trực thuộc",
+                    basis=f"Tổng hợp chỉ tiêu {_label(kind, start)} của các tổ chức cơ sở đảng trực thuộc",
                 )
             )
-    made = Target.objects.bulk_create(rows)
-    if made:
-        write_entry("create", made[0], {"demo": [None, f"{len(made)} chỉ tiêu kết nạp"]}, note=NOTE)
-    return len(made)
