@@ -523,11 +523,29 @@ class Members:
         return [candidates[i] for _k, i in keyed[:count]]
 
     def choose(self, unit: UnitPlan, drafts: list[Draft]) -> None:
+        """The unit's members among its staff: three official ones per chi bộ, the board, then the rest by weight."""
+        chosen = self._three_officials_per_cell(unit, drafts)
+        for d in drafts:
+            if d.role in {"gd", "pgd"} and not d.member and self._may_be_member(d):
+                d.member = True
+                chosen.append(d)
+        pool = [d for d in drafts if not d.member and self._may_be_member(d)]
+        for d in self._pick(pool, unit.members - len(chosen)):
+            d.member = True
+            chosen.append(d)
+        if len(chosen) != unit.members:
+            raise RuntimeError(f"{unit.code}: chỉ chọn được {len(chosen)}/{unit.members} đảng viên")
+        self._date(unit, [d for d in drafts if d.member])
+
+    def _may_be_member(self, d: Draft) -> bool:
+        return self.can_admit(d) or self.can_transfer(d)
+
+    def _three_officials_per_cell(self, unit: UnitPlan, drafts: list[Draft]) -> list[Draft]:
+        """Every chi bộ (as it ever stood) gets at least three official members."""
         by_dept: dict[str, list[Draft]] = {}
         for d in drafts:
             by_dept.setdefault(d.dept, []).append(d)
         chosen: list[Draft] = []
-        # every chi bộ (as it ever stood) gets at least three official members
         for group in unit.finest_groups():
             pool = [
                 d
@@ -538,17 +556,7 @@ class Members:
             for d in self._pick(pool, 3):
                 d.member = d.must_official = True
                 chosen.append(d)
-        for d in drafts:
-            if d.role in {"gd", "pgd"} and not d.member and (self.can_admit(d) or self.can_transfer(d)):
-                d.member = True
-                chosen.append(d)
-        pool = [d for d in drafts if not d.member and (self.can_admit(d) or self.can_transfer(d))]
-        for d in self._pick(pool, unit.members - len(chosen)):
-            d.member = True
-            chosen.append(d)
-        if len(chosen) != unit.members:
-            raise RuntimeError(f"{unit.code}: chỉ chọn được {len(chosen)}/{unit.members} đảng viên")
-        self._date(unit, [d for d in drafts if d.member])
+        return chosen
 
     def _date(self, unit: UnitPlan, members: list[Draft]) -> None:
         rng = self.rng
