@@ -37,15 +37,17 @@ def _lan_address() -> str | None:
 def url_for(host: str, port: int, allowed_hosts: list[str] | None = None) -> str:
     """The address a browser uses for a server listening on host:port."""
     if host in EVERY_INTERFACE:
-        names = [
-            h.lstrip(".")
-            for h in (settings.ALLOWED_HOSTS if allowed_hosts is None else allowed_hosts)
-            if h and h != "*" and h not in LOCAL_NAMES
-        ]
-        host = names[0] if names else (_lan_address() or socket.gethostname())
+        host = _public_name(settings.ALLOWED_HOSTS if allowed_hosts is None else allowed_hosts)
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"  # an IPv6 address
     return f"http://{host}" + ("" if port == 80 else f":{port}")
+
+
+def _public_name(allowed_hosts: list[str]) -> str:
+    """For a server on every interface: the first allowed name that is not this machine's own (what the LAN types
+    and Django accepts), else the LAN address, else the machine's name."""
+    names = [h.lstrip(".") for h in allowed_hosts if h and h != "*" and h not in LOCAL_NAMES]
+    return names[0] if names else (_lan_address() or socket.gethostname())
 
 
 def record_path() -> Path:

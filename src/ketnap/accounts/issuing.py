@@ -77,30 +77,30 @@ def issue(people: list[Person], *, actor) -> list[Letter]:
         raise ValueError("; ".join(refused))
     User = get_user_model()
     taken = {name.lower() for name in User.objects.values_list("username", flat=True)}
-    letters = []
     with acting(actor):
-        for person in people:
-            password = one_time_password()
-            user, new = person.user, person.user is None
-            if new:
-                user = User(username=username_for(person, taken), first_name=person.given_name)
-                user.last_name = " ".join(p for p in (person.family_name, person.middle_name) if p)
-            user.set_password(password)
-            user.save()
-            if new:
-                person.user = user
-                person.save(update_fields=["user"])  # audited: the staff record now has a login
-            IssuedPassword.objects.update_or_create(
-                user=user, defaults={"issued_at": timezone.now(), "issued_by": actor}
-            )
-            note = (
-                f"Cấp tài khoản {user.username}, mật khẩu dùng một lần (in trong thư, không lưu)"
-                if new
-                else f"Cấp lại mật khẩu dùng một lần cho tài khoản {user.username} (in trong thư, không lưu)"
-            )
-            write_entry(AuditEntry.Action.EVENT, user, {}, person_id=person.pk, note=note)
-            letters.append(Letter(person, user.username, password, new))
-    return letters
+        return [_issue_one(person, User, taken, actor) for person in people]
+
+
+def _issue_one(person: Person, user_model, taken: set[str], actor) -> Letter:
+    """A new login (its name added to `taken`) or a new one-time password for the person's login; audited."""
+    password = one_time_password()
+    user, new = person.user, person.user is None
+    if new:
+        user = user_model(username=username_for(person, taken), first_name=person.given_name)
+        user.last_name = " ".join(p for p in (person.family_name, person.middle_name) if p)
+    user.set_password(password)
+    user.save()
+    if new:
+        person.user = user
+        person.save(update_fields=["user"])  # audited: the staff record now has a login
+    IssuedPassword.objects.update_or_create(user=user, defaults={"issued_at": timezone.now(), "issued_by": actor})
+    note = (
+        f"Cấp tài khoản {user.username}, mật khẩu dùng một lần (in trong thư, không lưu)"
+        if new
+        else f"Cấp lại mật khẩu dùng một lần cho tài khoản {user.username} (in trong thư, không lưu)"
+    )
+    write_entry(AuditEntry.Action.EVENT, user, {}, person_id=person.pk, note=note)
+    return Letter(person, user.username, password, new)
 
 
 def letters_pdf(letters: list[Letter], *, organization: str, address: str, issued_on: dt.date) -> bytes:

@@ -182,36 +182,10 @@ def verify(chunk: int = 2000, *, check_key: bool = True, check_anchors: bool = T
     except ValueError as exc:
         return ChainReport(False, 0, head(), reason=str(exc), problem="removed")
     walk = _Walk(key, {a.entry_id for a in anchors})
-    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=chunk):
-        found = walk.problem(entry)
-        if found:
-            return _broken(walk, entry.pk, entry.at, *found, key=key)
-        walk.passed(entry)
-    if walk.unaccounted:
-        entry_id, (_person, at) = min(walk.unaccounted.items())
-        reason = (
-            "nội dung mục đã bị xóa ngoài quy trình: không có mục ghi việc xóa theo thời hạn lưu trữ nào nêu mục này "
-            f"({_number(len(walk.unaccounted))} mục như vậy)"
-        )
-        return _broken(walk, entry_id, at, "content", reason, key=key)
-    if check_key and walk.foreign is not None:
-        return _broken(walk, walk.foreign.pk, walk.foreign.at, "key", _foreign_reason(walk), key=key)
-    rechained = max((n for n, made in enumerate(anchors) if _is_rechain(made)), default=-1)
-    for number, made in enumerate(anchors):
-        if made.entry_id not in walk.found:
-            reason = (
-                f"mục này đã được neo lúc {_when(made.at)} ({made.source}) nhưng không còn trong nhật ký: "
-                f"các mục từ #{made.entry_id} trở về sau đã bị xóa"
-            )
-            return _broken(walk, made.entry_id, made.at, "removed", reason, key=key)
-        if number < rechained:
-            continue  # a hash of the chain before it was re-chained: checked by the migration (see its record)
-        if walk.found[made.entry_id] != made.hash:
-            reason = f"mã băm khác với mốc neo lúc {_when(made.at)} ({made.source}): nhật ký đã bị viết lại"
-            return _broken(walk, made.entry_id, made.at, "content", reason, key=key)
-        if _is_rechain(made) and walk.kinds[made.entry_id] != RECHAIN_MODEL:
-            reason = f"mốc neo nối lại chuỗi lúc {_when(made.at)} không trỏ tới mục ghi việc nối lại chuỗi"
-            return _broken(walk, made.entry_id, made.at, "content", reason, key=key)
+    found = _walk_problem(walk, chunk, check_key=check_key) or _anchors_problem(walk, anchors)
+    if found:
+        return _broken(walk, *found, key=key)
+    rechained = _rechained(anchors)
     if rechained > 0:
         record = anchors[rechained]
         walk.notes.append(
@@ -230,6 +204,64 @@ def verify(chunk: int = 2000, *, check_key: bool = True, check_anchors: bool = T
         notes=tuple(walk.notes),
         redacted=walk.redacted,
     )
+
+
+# What breaks the chain: (entry id, its time, problem, reason), or None.
+Break = tuple[int, dt.datetime, str, str] | None
+
+
+def _walk_problem(walk: _Walk, chunk: int, *, check_key: bool) -> Break:
+    """The first entry whose hash, link or seal is wrong; else an entry emptied outside the retention purge; else
+    (when the key is checked) an entry sealed by another key."""
+    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=chunk):
+        found = walk.problem(entry)
+        if found:
+            return (entry.pk, entry.at, *found)
+        walk.passed(entry)
+    if walk.unaccounted:
+        entry_id, (_person, at) = min(walk.unaccounted.items())
+        reason = (
+            "nội dung mục đã bị xóa ngoài quy trình: không có mục ghi việc xóa theo thời hạn lưu trữ nào nêu mục này "
+            f"({_number(len(walk.unaccounted))} mục như vậy)"
+        )
+        return entry_id, at, "content", reason
+    if check_key and walk.foreign is not None:
+        return walk.foreign.pk, walk.foreign.at, "key", _foreign_reason(walk)
+    return None
+
+
+def _rechained(anchors: list[Anchor]) -> int:
+    """The number of the last anchor recording a re-chaining (-1: none); the anchors before it hold old hashes."""
+    return max((n for n, made in enumerate(anchors) if _is_rechain(made)), default=-1)
+
+
+def _anchors_problem(walk: _Walk, anchors: list[Anchor]) -> Break:
+    rechained = _rechained(anchors)
+    for number, made in enumerate(anchors):
+        found = _anchor_problem(walk, made, old_chain=number < rechained)
+        if found:
+            return found
+    return None
+
+
+def _anchor_problem(walk: _Walk, made: Anchor, *, old_chain: bool) -> Break:
+    """An anchored entry gone, or its hash not the one anchored (a hash of the chain before it was re-chained is
+    checked by the migration, see its record: only its entry's presence is checked here)."""
+    if made.entry_id not in walk.found:
+        reason = (
+            f"mục này đã được neo lúc {_when(made.at)} ({made.source}) nhưng không còn trong nhật ký: "
+            f"các mục từ #{made.entry_id} trở về sau đã bị xóa"
+        )
+        return made.entry_id, made.at, "removed", reason
+    if old_chain:
+        return None
+    if walk.found[made.entry_id] != made.hash:
+        reason = f"mã băm khác với mốc neo lúc {_when(made.at)} ({made.source}): nhật ký đã bị viết lại"
+        return made.entry_id, made.at, "content", reason
+    if _is_rechain(made) and walk.kinds[made.entry_id] != RECHAIN_MODEL:
+        reason = f"mốc neo nối lại chuỗi lúc {_when(made.at)} không trỏ tới mục ghi việc nối lại chuỗi"
+        return made.entry_id, made.at, "content", reason
+    return None
 
 
 def _is_rechain(made: Anchor) -> bool:

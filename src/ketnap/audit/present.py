@@ -278,20 +278,20 @@ class Names:
             if model is user_model:
                 found = {u.pk: display_name(u) for u in user_model.objects.filter(pk__in=ids).select_related("person")}
             elif model is Person:
-                people = self.people if self.people is not None else Person.objects.all()
-                found = {
-                    pk: " ".join(p for p in names if p)
-                    for pk, *names in people.filter(pk__in=ids).values_list(
-                        "pk", "family_name", "middle_name", "given_name"
-                    )
-                }
-                self.readable_people = set(found)
-                for missing in ids - found.keys():
-                    found[missing] = _("(người ngoài phạm vi)")
+                found = self._people(ids)
             else:
-                related = [f.name for f in model._meta.concrete_fields if f.is_relation and f.name == "person"]
-                found = {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=ids).select_related(*related)}
+                found = _object_names(model, ids)
             self.found[model] = found
+
+    def _people(self, ids: set[int]) -> dict:
+        """Names of the people the reader may read (remembered as such); the others are "(người ngoài phạm vi)"."""
+        people = self.people if self.people is not None else Person.objects.all()
+        rows = people.filter(pk__in=ids).values_list("pk", "family_name", "middle_name", "given_name")
+        found = {pk: " ".join(p for p in names if p) for pk, *names in rows}
+        self.readable_people = set(found)
+        for missing in ids - found.keys():
+            found[missing] = _("(người ngoài phạm vi)")
+        return found
 
     def name(self, model, value) -> str:
         try:
@@ -300,6 +300,12 @@ class Names:
             return str(value)
         label = self.found.get(model, {}).get(key)
         return label if label is not None else _("(đã xóa, mã %(id)s)") % {"id": key}
+
+
+def _object_names(model, ids: set[int]) -> dict:
+    """str() of each object; the person it belongs to read along (most objects name themselves by their person)."""
+    related = [f.name for f in model._meta.concrete_fields if f.is_relation and f.name == "person"]
+    return {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=ids).select_related(*related)}
 
 
 # --- values ----------------------------------------------------------------------------------------------------------
@@ -336,21 +342,30 @@ def _findings(value) -> str:
 
 def _plain(value) -> str:
     """A value of a field not known (or a key not a field): readable without knowing what it is."""
-    if value is None or value == "" or value == [] or value == {}:
+    if _is_empty(value):
         return empty()
     if isinstance(value, bool):
         return _yes_no(value)
     if isinstance(value, str):
-        if ISO_DAY.match(value):
-            return _day(value)
-        if ISO_MOMENT.match(value):
-            return _moment(value)
-        return value
+        return _plain_text(value)
     if isinstance(value, list):
         return ", ".join(_plain(v) for v in value)
     if isinstance(value, dict):
         return ", ".join(f"{k}: {_plain(v)}" for k, v in value.items())
     return json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, int | float) else str(value)
+
+
+def _is_empty(value) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _plain_text(value: str) -> str:
+    """A date or a moment as the office writes it; any other text as it is."""
+    if ISO_DAY.match(value):
+        return _day(value)
+    if ISO_MOMENT.match(value):
+        return _moment(value)
+    return value
 
 
 def format_value(model_field, value, names: Names) -> str:
@@ -362,6 +377,11 @@ def format_value(model_field, value, names: Names) -> str:
         return names.name(model_field.related_model, value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    return _by_field_class(model_field, value)
+
+
+def _by_field_class(model_field, value) -> str:
+    """Yes or no, a moment, a day, a file's name, a step's findings: as the field's class says to read the value."""
     if isinstance(model_field, models.BooleanField):
         return _yes_no(bool(value))
     if isinstance(model_field, models.DateTimeField):
@@ -386,15 +406,17 @@ def _pairs(entry: AuditEntry):
 
 def _shown_keys(entry: AuditEntry) -> list[str]:
     changes = entry.changes or {}
-    keys = [k for k in changes if k not in HIDDEN]
+    hidden = HIDDEN
     if entry.action != AuditEntry.Action.UPDATE and entry.person_id is not None:
-        keys = [k for k in keys if k not in CONTEXT_KEYS]
-    if entry.action == AuditEntry.Action.CREATE:
-        # a new row's "recorded by / at" is the entry's own who and when, shown above it
-        keys = [
-            k for k in keys if k not in RECORDED_AT and not (k in RECORDED_BY and _after(changes[k]) == entry.actor_id)
-        ]
-    return keys
+        hidden = HIDDEN | CONTEXT_KEYS
+    return [k for k in changes if k not in hidden and not _own_stamp(entry, k, changes[k])]
+
+
+def _own_stamp(entry: AuditEntry, key: str, pair) -> bool:
+    """A new row's "recorded by / at": the entry's own who and when, shown above it."""
+    if entry.action != AuditEntry.Action.CREATE:
+        return False
+    return key in RECORDED_AT or (key in RECORDED_BY and _after(pair) == entry.actor_id)
 
 
 def _after(pair):
@@ -406,19 +428,26 @@ def _import_changes(value) -> list[Change]:
     if not isinstance(value, dict):
         return [Change(capfirst(_("nhập danh sách")), "", _plain(value), False)]
     changes = []
-    for key in sorted(value, key=lambda k: (k == "sha256", list(IMPORT_LABELS).index(k) if k in IMPORT_LABELS else 99)):
+    for key in sorted(value, key=_import_order):
         raw = value[key]
-        if key == "kind":
-            text = str(IMPORT_KINDS.get(raw, raw))
-        elif key == "stages" and isinstance(raw, dict):
-            text = ", ".join(f"{Stage(k).label if k in Stage.values else k}: {n}" for k, n in raw.items()) or empty()
-        elif raw in (None, "", 0) and key not in {"rows", "created", "updated", "unchanged"}:
+        if raw in (None, "", 0) and key not in {"kind", "rows", "created", "updated", "unchanged"}:
             continue  # an extra that says nothing (no rejected rows, no reason)
-        else:
-            text = _plain(raw)
         label = IMPORT_LABELS.get(key, key.replace("_", " "))
-        changes.append(Change(capfirst(str(label)), "", text, False))
+        changes.append(Change(capfirst(str(label)), "", _import_text(key, raw), False))
     return changes
+
+
+def _import_order(key: str) -> tuple:
+    """As IMPORT_LABELS lists them, keys it does not know after, the file's hash last."""
+    return key == "sha256", list(IMPORT_LABELS).index(key) if key in IMPORT_LABELS else 99
+
+
+def _import_text(key: str, raw) -> str:
+    if key == "kind":
+        return str(IMPORT_KINDS.get(raw, raw))
+    if key == "stages" and isinstance(raw, dict):
+        return ", ".join(f"{Stage(k).label if k in Stage.values else k}: {n}" for k, n in raw.items()) or empty()
+    return _plain(raw)
 
 
 def _redaction_changes(value) -> list[Change]:
@@ -433,35 +462,43 @@ def _redaction_changes(value) -> list[Change]:
 def _changes(entry: AuditEntry, model, names: Names) -> list[Change]:
     if entry.redacted:
         return []
-    label = entry.model
     shown = set(_shown_keys(entry))
     out: list[Change] = []
     for key, before, after in _pairs(entry):
         if key not in shown:
             continue
-        if entry.model == REDACTION_MODEL and key == REDACTED_KEY:
-            out += _redaction_changes(after)
+        special = _special_changes(entry, key, after)
+        if special is not None:
+            out += special
             continue
-        if key == "import":
-            out += _import_changes(after)
-            continue
-        if key == "demo":
-            out.append(Change(_("Dữ liệu mẫu"), "", _plain(after), False))
-            continue
-        model_field = _field(model, key)
-        text_label = field_label(label, model_field, key)
-        if entry.action == AuditEntry.Action.UPDATE:
-            out.append(
-                Change(
-                    text_label, format_value(model_field, before, names), format_value(model_field, after, names), True
-                )
-            )
-        else:
-            value = before if entry.action == AuditEntry.Action.DELETE else after
-            if value in (None, "", [], {}):
-                continue
-            out.append(Change(text_label, "", format_value(model_field, value, names), False))
+        change = _field_change(entry, _field(model, key), key, before, after, names)
+        if change is not None:
+            out.append(change)
     return out
+
+
+def _special_changes(entry: AuditEntry, key: str, after) -> list[Change] | None:
+    """The lines of a key that is no field (a redaction record, an import, the demo); None for a field."""
+    if entry.model == REDACTION_MODEL and key == REDACTED_KEY:
+        return _redaction_changes(after)
+    if key == "import":
+        return _import_changes(after)
+    if key == "demo":
+        return [Change(_("Dữ liệu mẫu"), "", _plain(after), False)]
+    return None
+
+
+def _field_change(entry: AuditEntry, model_field, key: str, before, after, names: Names) -> Change | None:
+    """An update's "before → after"; a new or deleted row's value alone, none when it had no value."""
+    text_label = field_label(entry.model, model_field, key)
+    if entry.action == AuditEntry.Action.UPDATE:
+        return Change(
+            text_label, format_value(model_field, before, names), format_value(model_field, after, names), True
+        )
+    value = before if entry.action == AuditEntry.Action.DELETE else after
+    if _is_empty(value):
+        return None
+    return Change(text_label, "", format_value(model_field, value, names), False)
 
 
 def _want_names(entry: AuditEntry, model, names: Names) -> None:
@@ -485,11 +522,16 @@ def action_words(entry: AuditEntry) -> str:
     if "demo" in changes:
         return _("Nạp dữ liệu mẫu")
     if entry.model == "registry.PartyMembership" and changes and set(changes) <= NATIONAL_DB:
-        entered = changes.get("national_db_entered_on", [None, None])
-        return _("Đánh dấu đã nhập CSDL đảng viên") if entered[1] else _("Bỏ dấu đã nhập CSDL đảng viên")
+        return _national_db_words(changes)
     if entry.model == "pipeline.DossierItem" and entry.action == AuditEntry.Action.DELETE:
         return _("Rút bản ghi giấy tờ")
     return str(ACTIONS.get(entry.action, entry.action))
+
+
+def _national_db_words(changes: dict) -> str:
+    """A member marked as entered in the national party-member database (CSDL đảng viên), or unmarked."""
+    entered = changes.get("national_db_entered_on", [None, None])
+    return _("Đánh dấu đã nhập CSDL đảng viên") if entered[1] else _("Bỏ dấu đã nhập CSDL đảng viên")
 
 
 def subject(entry: AuditEntry) -> str:

@@ -115,6 +115,21 @@ def _unreadable(path: Path, exc: Exception) -> BackupError:
 def verify(path: Path) -> dict:
     """Read the whole file once, writing nothing: returns the manifest when every member is listed in it with the
     same size and sha256 and every listed file is there; raises BackupError otherwise."""
+    seen, manifest = _read_members(path)
+    if manifest is None:
+        raise BackupError(f"{path} không phải tệp sao lưu của ketnap (không có {MANIFEST}). Không khôi phục gì.")
+    listed = {entry["name"]: (entry["size"], entry["sha256"]) for entry in manifest["files"]}
+    problems = [f"thiếu {name}" for name in sorted(listed.keys() - seen.keys())]
+    problems += [f"thừa {name}" for name in sorted(seen.keys() - listed.keys())]
+    problems += [f"sai mã băm {name}" for name in sorted(listed.keys() & seen.keys()) if listed[name] != seen[name]]
+    if problems:
+        shown = "; ".join(problems[:5]) + (f"; … ({len(problems)} chỗ)" if len(problems) > 5 else "")
+        raise BackupError(f"Tệp sao lưu không khớp bản kê ({shown}). Không khôi phục gì.")
+    return manifest
+
+
+def _read_members(path: Path) -> tuple[dict[str, tuple[int, str]], dict | None]:
+    """({member: (size, sha256)}, the manifest or None), reading the file once; a name twice is refused."""
     seen: dict[str, tuple[int, str]] = {}
     manifest = None
     try:
@@ -129,16 +144,7 @@ def verify(path: Path) -> dict:
                     seen[name] = (info.size, _sha256(tar.extractfile(info)))
     except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
         raise _unreadable(path, exc) from exc
-    if manifest is None:
-        raise BackupError(f"{path} không phải tệp sao lưu của ketnap (không có {MANIFEST}). Không khôi phục gì.")
-    listed = {entry["name"]: (entry["size"], entry["sha256"]) for entry in manifest["files"]}
-    problems = [f"thiếu {name}" for name in sorted(listed.keys() - seen.keys())]
-    problems += [f"thừa {name}" for name in sorted(seen.keys() - listed.keys())]
-    problems += [f"sai mã băm {name}" for name in sorted(listed.keys() & seen.keys()) if listed[name] != seen[name]]
-    if problems:
-        shown = "; ".join(problems[:5]) + (f"; … ({len(problems)} chỗ)" if len(problems) > 5 else "")
-        raise BackupError(f"Tệp sao lưu không khớp bản kê ({shown}). Không khôi phục gì.")
-    return manifest
+    return seen, manifest
 
 
 def _read_manifest(data: bytes) -> dict:
@@ -153,12 +159,16 @@ def _read_manifest(data: bytes) -> dict:
             f"Tệp sao lưu do ketnap {manifest.get('ketnap_version', '?')} tạo, theo định dạng {manifest['format']} "
             f"mà phiên bản này chưa biết (chỉ biết đến {FORMAT}). Hãy cập nhật ketnap trước khi khôi phục."
         )
-    files = manifest.get("files")
-    if not isinstance(files, list) or not all(
-        isinstance(f, dict) and isinstance(f.get("name"), str) and isinstance(f.get("sha256"), str) for f in files
-    ):
+    if not _lists_files(manifest.get("files")):
         raise BackupError("Bản kê (manifest.json) của tệp sao lưu không đọc được. Không khôi phục gì.")
     return manifest
+
+
+def _lists_files(files) -> bool:
+    """A list of {name, sha256, …}: what verify and extract read from the manifest."""
+    return isinstance(files, list) and all(
+        isinstance(f, dict) and isinstance(f.get("name"), str) and isinstance(f.get("sha256"), str) for f in files
+    )
 
 
 def _sha256(file) -> str:

@@ -141,16 +141,6 @@ def admission_facts(candidate, on: dt.date, *, decision: dict | None = None) -> 
     person = candidate.person
     unit = person.work_unit
     youth_union, trade_union, area = unit.union_facts() if unit else (True, True, "")
-    certificate = candidate.documents.filter(kind=DocumentKind.CERTIFICATE).order_by("-received_on").first()
-    cert_step = first_step(candidate, StepKind.CERTIFICATE)
-    readmitted = None
-    if candidate.is_readmission:
-        readmitted = admission.Readmission(
-            candidate.left_party_on,
-            candidate.left_cause,
-            candidate.readmitted_before,
-            candidate.conviction_cleared_on,
-        )
     return admission.Facts(
         name=person.full_name,
         born=person.birth_date,
@@ -158,20 +148,49 @@ def admission_facts(candidate, on: dt.date, *, decision: dict | None = None) -> 
         education=(
             eligibility.GENERAL_EDUCATION_CODES[person.general_education.code] if person.general_education else None
         ),
-        certificate_issued=cert_step.on if cert_step else (certificate.received_on if certificate else None),
+        certificate_issued=_certificate_issued(candidate),
         introducers=_introducers(candidate, on),
         youth_union_member=admission.youth_member_then(person.youth_union_member, person.birth_date, today()),
         unit_has_youth_union=youth_union,
         unit_has_trade_union=trade_union,
         area_kind=area or None,
         elder_role=person.elder_role or None,
-        readmission=readmitted,
-        deciding_level=deciding_level(candidate, (decision or {}).get("issuer", "")),
+        readmission=_readmission(candidate),
         health_and_prestige=candidate.health_and_prestige,
         place_condition=candidate.place_condition or None,
-        decision_on=decision["on"] if decision else None,
-        consented=bool(decision and (decision.get("consent_document") or "").strip()),
+        **_decision_facts(candidate, decision),
     )
+
+
+def _certificate_issued(candidate) -> dt.date | None:
+    """The certificate's date: the step that recorded it, else the paper received."""
+    cert_step = first_step(candidate, StepKind.CERTIFICATE)
+    if cert_step:
+        return cert_step.on
+    certificate = candidate.documents.filter(kind=DocumentKind.CERTIFICATE).order_by("-received_on").first()
+    return certificate.received_on if certificate else None
+
+
+def _readmission(candidate) -> admission.Readmission | None:
+    if not candidate.is_readmission:
+        return None
+    return admission.Readmission(
+        candidate.left_party_on,
+        candidate.left_cause,
+        candidate.readmitted_before,
+        candidate.conviction_cleared_on,
+    )
+
+
+def _decision_facts(candidate, decision: dict | None) -> dict:
+    """The decision step's date, the level of its issuer and whether a consent is recorded on it."""
+    if not decision:
+        return {"deciding_level": deciding_level(candidate, ""), "decision_on": None, "consented": False}
+    return {
+        "deciding_level": deciding_level(candidate, decision.get("issuer", "")),
+        "decision_on": decision["on"],
+        "consented": bool((decision.get("consent_document") or "").strip()),
+    }
 
 
 def admission_conditions(candidate, on: dt.date, *, decision: dict | None = None) -> Verdict:

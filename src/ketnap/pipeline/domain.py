@@ -256,59 +256,92 @@ def _transition(
     )
     if not by_the_register:
         _guard(candidate, actor)
-    on = data["on"]
-    not_in_future(on)
+    not_in_future(data["on"])
     planned, verdict = _judge(candidate, name, data, by_the_register=by_the_register)  # not offered here: refused
-    transition_, target = planned.transition, planned.stage_after
-    reason = (data.get("accepted_reason") or "").strip() if back_entry else ""
-    consented = bool((data.get("consent_document") or "").strip())
-    accepted = (*verdict.blocking, *(() if consented else verdict.needs_consent)) if reason else ()
+    step, audit_note = _judged_step(candidate, planned, verdict, data, back_entry=back_entry, actor=actor)
+    with acting(actor, note=audit_note):
+        step.save()
+        if not step.passed:
+            return step  # recorded (it happened) but the stage stays: the resolution did not pass
+        _move(candidate, step, planned.transition, data, actor)
+    due.store(Candidate.objects.filter(pk=candidate.pk))  # the next deadline, from the steps now recorded
+    return step
+
+
+def _judged_step(candidate: Candidate, planned, verdict: Verdict, data: dict, *, back_entry: bool, actor):
+    """(the step to record, its audit note) once the verdict allows it (else TransitionRefused): a vote short of
+    two thirds is recorded as not passed; a back entry keeps what it was accepted despite, and why."""
+    reason, accepted = _refuse_blocked(verdict, data, back_entry=back_entry)
     vote_failed = not accepted and any(f.code in VOTE_FAILED for f in verdict.blocking)
-    other_blocks = [f for f in verdict.blocking if f.code not in VOTE_FAILED]
-    if other_blocks and not accepted:
-        raise TransitionRefused(Verdict(tuple(other_blocks)))
-    if verdict.needs_consent and not consented and not accepted:
-        raise TransitionRefused(Verdict(verdict.needs_consent))
     if vote_failed:  # QĐ 24 điểm 4.2.3: after three votes without 2/3, the committee above decides
-        failures = candidate.steps.filter(kind=name, passed=False).count() + 1
-        verdict += votes.escalation(failures, on, purpose=transition_.purpose)
+        failures = candidate.steps.filter(kind=planned.transition.name, passed=False).count() + 1
+        verdict += votes.escalation(failures, data["on"], purpose=planned.transition.purpose)
     findings, audit_note = _findings_json(verdict), ""
     if accepted:
         findings, audit_note = _accept(findings, accepted, reason[:300])
-    step = Step(
+    note = data.get("note") or data.get("reason") or (audit_note and f"Lý do ghi nhận: {reason}")
+    step = _new_step(candidate, data, planned, passed=not vote_failed, findings=findings, note=note, actor=actor)
+    return step, audit_note
+
+
+def _refuse_blocked(verdict: Verdict, data: dict, *, back_entry: bool) -> tuple[str, tuple]:
+    """Raises TransitionRefused for what the rules block (a vote short of two thirds aside: it is recorded) or for a
+    consent needed and not recorded. A back entry with a reason is not refused: returns (the reason, the findings it
+    is accepted despite); else ("", ())."""
+    reason = _text(data, "accepted_reason") if back_entry else ""
+    consented = bool(_text(data, "consent_document"))
+    if reason:
+        return reason, (*verdict.blocking, *(() if consented else verdict.needs_consent))
+    other_blocks = [f for f in verdict.blocking if f.code not in VOTE_FAILED]
+    if other_blocks:
+        raise TransitionRefused(Verdict(tuple(other_blocks)))
+    if verdict.needs_consent and not consented:
+        raise TransitionRefused(Verdict(verdict.needs_consent))
+    return "", ()
+
+
+def _text(data: dict, key: str) -> str:
+    return (data.get(key) or "").strip()
+
+
+def _new_step(
+    candidate: Candidate, data: dict, planned, *, passed: bool, findings: list[dict], note: str, actor
+) -> Step:
+    """The step as the form (or the import) gave it; a failed vote leaves the stage where it was."""
+    name = planned.transition.name
+    transfer = name == StepKind.TRANSFER
+    return Step(
         candidate=candidate,
         kind=name,
-        on=on,
+        on=data["on"],
         received_on=data.get("received_on"),
         document_number=data.get("document_number", ""),
         issuer=data.get("issuer", ""),
         members_total=data.get("members_total"),
         members_excused=data.get("members_excused"),
         votes_for=data.get("votes_for"),
-        passed=not vote_failed,
+        passed=passed,
         consent_document=data.get("consent_document", ""),
         consent_reason=data.get("consent_reason", ""),
-        note=(data.get("note") or data.get("reason", "") or (audit_note and f"Lý do ghi nhận: {reason}"))[:500],
+        note=note[:500],
         findings=findings,
         stage_before=candidate.stage,
-        stage_after=candidate.stage if vote_failed else target,
-        from_organization=candidate.organization if name == StepKind.TRANSFER else None,
-        to_organization=data.get("to") if name == StepKind.TRANSFER else None,
+        stage_after=planned.stage_after if passed else candidate.stage,
+        from_organization=candidate.organization if transfer else None,
+        to_organization=data.get("to") if transfer else None,
         recorded_by=actor,
     )
-    with acting(actor, note=audit_note):
-        step.save()
-        if vote_failed:
-            return step  # recorded (it happened) but the stage stays: the resolution did not pass
-        transition_.consequence(candidate, step, data, actor)
-        if transition_.target is not None:
-            candidate.stage = transition_.target
-            candidate.stage_since = on
-        if name in ENDINGS:
-            candidate.outcome_reason = data.get("reason", "")
-        candidate.save()
-    due.store(Candidate.objects.filter(pk=candidate.pk))  # the next deadline, from the steps now recorded
-    return step
+
+
+def _move(candidate: Candidate, step: Step, transition_, data: dict, actor) -> None:
+    """The step's consequences in the register, then the candidate's new stage (and, at an ending, its reason)."""
+    transition_.consequence(candidate, step, data, actor)
+    if transition_.target is not None:
+        candidate.stage = transition_.target
+        candidate.stage_since = step.on
+    if step.kind in ENDINGS:
+        candidate.outcome_reason = data.get("reason", "")
+    candidate.save()
 
 
 def follow_person(sender, *, person, on: dt.date, **kwargs) -> None:

@@ -87,6 +87,26 @@ def voters(org, day: dt.date) -> Voters:
 
 def agenda(org, day: dt.date) -> Agenda:
     """What the chi bộ `org` has to decide at its meeting on `day`."""
+    cases = _open_cases(org)
+    waiting = _unanswered(cases[Stage.DOSSIER])
+    recognition, coming = _probation_cases(cases[Stage.PROBATION], day)
+    return Agenda(
+        day,
+        voters(org, day),
+        [Case(c, StepKind.SYMPATHISE) for c in cases[Stage.SOURCE]],
+        [_admission_case(c, day, waiting.get(c.pk, [])) for c in cases[Stage.DOSSIER]],
+        recognition,
+        coming,
+        [
+            item
+            for item in notes.schedule(Helper.objects.filter(candidate__organization=org), day)
+            if item.deadline is not None and item.deadline.due <= day
+        ],
+    )
+
+
+def _open_cases(org) -> dict[str, list[Candidate]]:
+    """The chi bộ's candidates on the road and not paused, at the three stages a meeting decides on, by name."""
     road = (
         Candidate.objects.filter(organization=org, paused_since__isnull=True)
         .exclude(stage__in=Stage.terminal())
@@ -98,57 +118,56 @@ def agenda(org, day: dt.date) -> Agenda:
     for candidate in road:
         if candidate.stage in cases:
             cases[candidate.stage].append(candidate)
-    ceremonies = dict(
-        Step.objects.filter(candidate__in=cases[Stage.PROBATION], kind=StepKind.CEREMONY, passed=True).values_list(
-            "candidate_id", "on"
-        )
-    )
-    waiting: dict[int, list[str]] = {}  # requests about the applicant still unanswered (pipeline.inquiries)
-    for inquiry in Inquiry.objects.filter(candidate__in=cases[Stage.DOSSIER], replied_on__isnull=True):
+    return cases
+
+
+def _unanswered(candidates: list[Candidate]) -> dict[int, list[str]]:
+    """The requests about each applicant still unanswered (pipeline.inquiries), as the secretary reads them."""
+    waiting: dict[int, list[str]] = {}
+    for inquiry in Inquiry.objects.filter(candidate__in=candidates, replied_on__isnull=True):
         waiting.setdefault(inquiry.candidate_id, []).append(
             f"{inquiry.get_kind_display()} (hạn trả lời {inquiry.reply_by:%d/%m/%Y})"
         )
-    admission = []
-    for candidate in cases[Stage.DOSSIER]:
-        received = {d.kind for d in candidate.documents.all()}
-        notes_ = []
-        # the kept deadline is the certificate's first day out of validity (rules.eligibility.certificate_expires_on)
-        if candidate.due_on and candidate.due_on <= day:
-            notes_.append(
-                f"Giấy chứng nhận lớp bồi dưỡng hết giá trị từ ngày {candidate.due_on:%d/%m/%Y}: phải học lại"
-            )
-        if candidate.pk in waiting:
-            notes_.append("Chưa có trả lời: " + "; ".join(waiting[candidate.pk]))
-        note = ". ".join(notes_)
-        missing = [kind for kind in papers_for(candidate) if kind not in received]
-        admission.append(Case(candidate, StepKind.CELL_RESOLUTION, missing, note))
+    return waiting
+
+
+def _missing(candidate: Candidate) -> list:
+    received = {d.kind for d in candidate.documents.all()}
+    return [kind for kind in papers_for(candidate) if kind not in received]
+
+
+def _admission_case(candidate: Candidate, day: dt.date, waiting: list[str]) -> Case:
+    notes_ = []
+    # the kept deadline is the certificate's first day out of validity (rules.eligibility.certificate_expires_on)
+    if candidate.due_on and candidate.due_on <= day:
+        notes_.append(f"Giấy chứng nhận lớp bồi dưỡng hết giá trị từ ngày {candidate.due_on:%d/%m/%Y}: phải học lại")
+    if waiting:
+        notes_.append("Chưa có trả lời: " + "; ".join(waiting))
+    return Case(candidate, StepKind.CELL_RESOLUTION, _missing(candidate), ". ".join(notes_))
+
+
+def _probation_cases(candidates: list[Candidate], day: dt.date) -> tuple[list[Case], list[Case]]:
+    """(the probations ended by `day`, for recognition; those ending before the next meeting, whose papers start
+    now)."""
+    ceremonies = dict(
+        Step.objects.filter(candidate__in=candidates, kind=StepKind.CEREMONY, passed=True).values_list(
+            "candidate_id", "on"
+        )
+    )
     recognition, coming = [], []
-    for candidate in cases[Stage.PROBATION]:
+    for candidate in candidates:
         ceremony = ceremonies.get(candidate.pk)
         if ceremony is None:
             continue
         end = deadlines.probation_end(ceremony).due
-        received = {d.kind for d in candidate.documents.all()}
-        missing = [kind for kind in papers_for(candidate) if kind not in received]
         if end < day:  # the resolution must be dated after the 12 months (rules.md §2.3)
             due = deadlines.recognition_review_due(ceremony, app_calendar()).due
             note = f"Hết dự bị {end:%d/%m/%Y}; chi bộ xét trước hạn {due:%d/%m/%Y}"
-            recognition.append(Case(candidate, StepKind.RECOGNITION_CELL_RESOLUTION, missing, note))
+            recognition.append(Case(candidate, StepKind.RECOGNITION_CELL_RESOLUTION, _missing(candidate), note))
         elif end < day + dt.timedelta(days=NEXT_MEETING_DAYS):
-            coming.append(Case(candidate, StepKind.RECOGNITION_CELL_RESOLUTION, missing, f"Hết dự bị {end:%d/%m/%Y}"))
-    return Agenda(
-        day,
-        voters(org, day),
-        [Case(c, StepKind.SYMPATHISE) for c in cases[Stage.SOURCE]],
-        admission,
-        recognition,
-        coming,
-        [
-            item
-            for item in notes.schedule(Helper.objects.filter(candidate__organization=org), day)
-            if item.deadline is not None and item.deadline.due <= day
-        ],
-    )
+            note = f"Hết dự bị {end:%d/%m/%Y}"
+            coming.append(Case(candidate, StepKind.RECOGNITION_CELL_RESOLUTION, _missing(candidate), note))
+    return recognition, coming
 
 
 @dataclass(frozen=True)

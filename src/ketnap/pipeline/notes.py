@@ -110,14 +110,20 @@ def for_candidate(candidate, helpers: list[Helper], written: list[MentorNote], s
     current = [h for h in helpers if h.until is None]
     if not current or not candidate.open:
         return {}
-    last: dict[int, dt.date] = {}
-    for note in written:
-        if note.helper_id is not None:
-            last[note.helper_id] = max(note.on, last.get(note.helper_id, note.on))
+    last = _last_written(written)
     ceremony = max((s.on for s in steps if s.kind == StepKind.CEREMONY and s.passed), default=None)
     every = plan_of(candidate.organization_id)
     reviewed = DocumentKind.MENTOR_REVIEW in documents
     return {h.pk: _due(h, last.get(h.pk), every, ceremony, reviewed, today, None, candidate) for h in current}
+
+
+def _last_written(written: list[MentorNote]) -> dict[int, dt.date]:
+    """Each helper's latest note."""
+    last: dict[int, dt.date] = {}
+    for note in written:
+        if note.helper_id is not None:
+            last[note.helper_id] = max(note.on, last.get(note.helper_id, note.on))
+    return last
 
 
 def _due(helper, written, every, ceremony, reviewed, today, calendar, candidate=None) -> NoteDue:

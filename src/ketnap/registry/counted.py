@@ -55,12 +55,7 @@ def announce(*changes: Changes) -> None:
 def coverers(unit_days: dict[int, dt.date]) -> Changes:
     """The organisations covering these units — a unit's own coverage, else a parent unit's — on some day from the one
     given: {organisation: the earliest such day}. Parents' coverers count even where the unit has its own (broader)."""
-    parents: dict[int, int | None] = {}
-    frontier = set(unit_days)
-    while frontier:
-        rows = list(WorkUnit.objects.filter(pk__in=frontier).values_list("pk", "parent_id"))
-        parents.update(rows)
-        frontier = {parent for _unit, parent in rows if parent is not None and parent not in parents}
+    parents = _unit_parents(set(unit_days))
     rows_of: dict[int, list[tuple[int, dt.date, dt.date | None]]] = {}
     coverage = UnitCoverage.objects.filter(unit_id__in=list(parents)).values_list(
         "unit_id", "organization_id", "valid_from", "valid_to"
@@ -76,6 +71,17 @@ def coverers(unit_days: dict[int, dt.date]) -> Changes:
                     merge(found, {org_id: max(day, start)})
             current = parents.get(current)
     return found
+
+
+def _unit_parents(units: set[int]) -> dict[int, int | None]:
+    """{unit: its parent} for these units and every unit above them, one query per level."""
+    parents: dict[int, int | None] = {}
+    frontier = units
+    while frontier:
+        rows = list(WorkUnit.objects.filter(pk__in=frontier).values_list("pk", "parent_id"))
+        parents.update(rows)
+        frontier = {parent for _unit, parent in rows if parent is not None and parent not in parents}
+    return parents
 
 
 def people_changes(person_ids: Iterable[int], since: dt.date) -> Changes:

@@ -131,14 +131,19 @@ class Organization(models.Model):
         chain = list(Organization.objects.filter(pk__in=self.ancestor_ids()).order_by("-depth"))
         for org in [self, *chain]:
             if org.kind in OrgKind.base_kinds():
-                if org.authorised_to_admit or org.above_base_powers:
-                    return org
-                for upper in chain:
-                    if upper.depth < org.depth and (
-                        upper.kind in {OrgKind.UPPER, OrgKind.PROVINCE} or upper.above_base_powers
-                    ):
-                        return upper.competent_org or upper
-                return None
+                return org._deciding_for_base(chain)
+        return None
+
+    def _deciding_for_base(self, chain: list["Organization"]) -> "Organization | None":
+        """This base organisation itself when authorised (or granted above-base powers); else the nearest
+        above-base committee above it in `chain` (nearest first), or the committee set as competent for it."""
+        if self.authorised_to_admit or self.above_base_powers:
+            return self
+        for upper in chain:
+            if upper.depth < self.depth and (
+                upper.kind in {OrgKind.UPPER, OrgKind.PROVINCE} or upper.above_base_powers
+            ):
+                return upper.competent_org or upper
         return None
 
 

@@ -380,6 +380,40 @@ def _area_label(area_kind: str | None) -> str:
     return AREA_KINDS[area_kind] if area_kind else "vùng đặc biệt (chưa ghi loại vùng)"
 
 
+def _check_education_input(level: str, area_kind: str | None, elder_role: str | None) -> None:
+    """A code outside the lists is the caller's mistake, not a finding about the person."""
+    if level not in EDUCATION_LEVELS:
+        raise ValueError(f"Trình độ giáo dục phổ thông không hợp lệ: {level!r}.")
+    if area_kind is not None and area_kind not in AREA_KINDS:
+        raise ValueError(f"Loại vùng không hợp lệ: {area_kind!r}.")
+    if elder_role is not None and elder_role not in ELDER_ROLES:
+        raise ValueError(f"Vai trò không hợp lệ: {elder_role!r}.")
+
+
+def _elder_exception(elder_role: str | None, area_kind: str | None, *, in_area: bool, source: Source) -> Finding:
+    """HD 01-HD/TW 2016/2021 §1.2 [C] (see ELDER_ROLES): a già làng, trưởng bản or người có uy tín who can read and
+    write, living in one of AREA_KINDS, with the province-level standing committee's consent; elsewhere no exception."""
+    role = ELDER_ROLES[elder_role] if elder_role else "già làng, trưởng bản, người có uy tín"
+    if not in_area:
+        return Finding(
+            "education.elder_outside_area",
+            Severity.BLOCK,
+            f"{role.capitalize()} chỉ biết đọc, biết viết chữ quốc ngữ: ngoại lệ này chỉ áp dụng cho người "
+            "đang sinh sống ở miền núi, biên giới, hải đảo, vùng đồng bào dân tộc thiểu số, vùng có điều "
+            "kiện kinh tế - xã hội đặc biệt khó khăn hoặc ngư dân thường xuyên làm việc ngoài biển, đảo; "
+            "chưa ghi người này thuộc vùng đó.",
+            source,
+        )
+    return Finding(
+        "education.elder_consent",
+        Severity.CONSENT,
+        f"{role.capitalize()} sinh sống ở {_area_label(area_kind)}, biết đọc, biết viết chữ quốc ngữ: cần "
+        "ban thường vụ cấp ủy trực thuộc Trung ương (tỉnh ủy, thành ủy) đồng ý bằng văn bản trước khi cấp "
+        "ủy có thẩm quyền quyết định kết nạp.",
+        source,
+    )
+
+
 def check_education(
     level: str,
     *,
@@ -408,12 +442,7 @@ def check_education(
       ("education.elder_outside_area").
     - Otherwise BLOCK.
     """
-    if level not in EDUCATION_LEVELS:
-        raise ValueError(f"Trình độ giáo dục phổ thông không hợp lệ: {level!r}.")
-    if area_kind is not None and area_kind not in AREA_KINDS:
-        raise ValueError(f"Loại vùng không hợp lệ: {area_kind!r}.")
-    if elder_role is not None and elder_role not in ELDER_ROLES:
-        raise ValueError(f"Vai trò không hợp lệ: {elder_role!r}.")
+    _check_education_input(level, area_kind, elder_role)
     in_area = special_area or area_kind is not None
     is_elder = prestigious_elder or elder_role is not None
     source_121 = _reg(on, "điểm 1.2.1", confirmed={QD24, QD232, QD294})
@@ -436,29 +465,7 @@ def check_education(
             )
         )
     if level in (LITERATE, PRIMARY) and is_elder:
-        role = ELDER_ROLES[elder_role] if elder_role else "già làng, trưởng bản, người có uy tín"
-        if not in_area:
-            return Verdict.of(
-                Finding(
-                    "education.elder_outside_area",
-                    Severity.BLOCK,
-                    f"{role.capitalize()} chỉ biết đọc, biết viết chữ quốc ngữ: ngoại lệ này chỉ áp dụng cho người "
-                    "đang sinh sống ở miền núi, biên giới, hải đảo, vùng đồng bào dân tộc thiểu số, vùng có điều "
-                    "kiện kinh tế - xã hội đặc biệt khó khăn hoặc ngư dân thường xuyên làm việc ngoài biển, đảo; "
-                    "chưa ghi người này thuộc vùng đó.",
-                    source_hd,
-                )
-            )
-        return Verdict.of(
-            Finding(
-                "education.elder_consent",
-                Severity.CONSENT,
-                f"{role.capitalize()} sinh sống ở {_area_label(area_kind)}, biết đọc, biết viết chữ quốc ngữ: cần "
-                "ban thường vụ cấp ủy trực thuộc Trung ương (tỉnh ủy, thành ủy) đồng ý bằng văn bản trước khi cấp "
-                "ủy có thẩm quyền quyết định kết nạp.",
-                source_hd,
-            )
-        )
+        return Verdict.of(_elder_exception(elder_role, area_kind, in_area=in_area, source=source_hd))
     return Verdict.of(
         Finding(
             "education.insufficient",
@@ -630,6 +637,17 @@ class Introducer:
 def _check_member_introducer(
     introducer: Introducer, meeting_date: dt.date, source: Source, source_replacement: Source
 ) -> list[Finding]:
+    refused = _not_official(introducer, meeting_date, source)
+    if refused:
+        return refused
+    if introducer.replacement:
+        return [_replacement(introducer, source_replacement)]
+    return _time_together(introducer, meeting_date, source)
+
+
+def _not_official(introducer: Introducer, meeting_date: dt.date, source: Source) -> list[Finding]:
+    """QĐ 24/294 §3.2.1 [C for 24, S for 294]: an introducer is an official member on the review date (đảng viên dự
+    bị không được giới thiệu)."""
     who = introducer.label
     if not introducer.official:
         return [
@@ -650,27 +668,36 @@ def _check_member_introducer(
                 source,
             )
         ]
-    if introducer.replacement:
-        if not introducer.replacement_reason:
-            return [
-                Finding(
-                    "introducer.replacement_reason_missing",
-                    Severity.BLOCK,
-                    f"{who}: được phân công thay người giới thiệu nhưng chưa ghi lý do (người giới thiệu trước chuyển "
-                    "sinh hoạt, bị kỷ luật hoặc không thể tiếp tục theo dõi, giúp đỡ).",
-                    source_replacement,
-                )
-            ]
-        return [
-            Finding(
-                "introducer.replacement",
-                Severity.OK,
-                f"{who}: đảng viên chính thức được chi bộ phân công thay người giới thiệu "
-                f"({REPLACEMENT_REASONS[introducer.replacement_reason]}); không cần đủ "
-                f"{INTRODUCER_TOGETHER_MONTHS} tháng cùng công tác.",
-                source_replacement,
-            )
-        ]
+    return []
+
+
+def _replacement(introducer: Introducer, source: Source) -> Finding:
+    """QĐ 24 §3.2.2 [C]: an official member the chi bộ assigns in place of an introducer, for a recorded reason,
+    needs no 12 months together."""
+    who = introducer.label
+    if not introducer.replacement_reason:
+        return Finding(
+            "introducer.replacement_reason_missing",
+            Severity.BLOCK,
+            f"{who}: được phân công thay người giới thiệu nhưng chưa ghi lý do (người giới thiệu trước chuyển "
+            "sinh hoạt, bị kỷ luật hoặc không thể tiếp tục theo dõi, giúp đỡ).",
+            source,
+        )
+    return Finding(
+        "introducer.replacement",
+        Severity.OK,
+        f"{who}: đảng viên chính thức được chi bộ phân công thay người giới thiệu "
+        f"({REPLACEMENT_REASONS[introducer.replacement_reason]}); không cần đủ "
+        f"{INTRODUCER_TOGETHER_MONTHS} tháng cùng công tác.",
+        source,
+    )
+
+
+def _time_together(introducer: Introducer, meeting_date: dt.date, source: Source) -> list[Finding]:
+    """QĐ 24/294 §3.2.1 [C for 24, S for 294]: at least 12 completed months together in one unit under the same
+    đảng bộ / chi bộ cơ sở, counted from together_since to the review date (time together, not party seniority: quiz
+    Q2 [S]); same_unit not recorded → NOTICE."""
+    who = introducer.label
     if introducer.same_unit is False:
         return [
             Finding(
@@ -779,33 +806,63 @@ def check_introducers(
     """
     has_youth_union = _first_given(unit_has_youth_union, youth_union_exists, default=True)
     has_trade_union = _first_given(unit_has_trade_union, trade_union_exists, default=True)
-    if applicant_born is not None:
-        is_youth = youth_age(applicant_born, meeting_date)
-    elif applicant_youth_age is not None:
-        is_youth = applicant_youth_age
-    else:
-        raise ValueError("Cần ngày sinh của người vào Đảng (applicant_born) hoặc applicant_youth_age.")
+    is_youth = _applicant_is_youth(applicant_born, applicant_youth_age, meeting_date)
     source = _reg(meeting_date, "điểm 3.2.1", confirmed={QD24}, secondary={QD294})
     source_replacement = _reg(meeting_date, "điểm 3.2.2", confirmed={QD24}, secondary={QD232, QD294})
-    findings: list[Finding] = []
-    members = [i for i in introducers if i.kind == MEMBER]
-    youth = [i for i in introducers if i.kind == YOUTH_UNION]
-    trade = [i for i in introducers if i.kind == TRADE_UNION]
+    members, youth, trade = _by_kind(introducers)
+    route_errors = [
+        *_pair_errors(introducers, members, youth, trade),
+        *_union_route_errors(youth, trade, is_youth=is_youth, youth_union=has_youth_union, trade_union=has_trade_union),
+        *_youth_applicant_errors(youth, is_youth=is_youth, youth_union=has_youth_union, member=youth_union_member),
+    ]
+    findings = route_errors or [_route_ok(youth, trade)]
+    if is_youth and applicant_born is not None:
+        findings += _youth_age_30(applicant_born, meeting_date)
+    for member in members:
+        findings.extend(_check_member_introducer(member, meeting_date, source, source_replacement))
+    return Verdict.of(*findings)
 
-    route_errors: list[Finding] = []
-    if len(introducers) != 2 or len(members) < 1:
-        route_errors.append(
-            Finding(
-                "introducers.count",
-                Severity.BLOCK,
-                f"Cần đúng hai người giới thiệu (hai đảng viên chính thức, hoặc BCH Đoàn/Công đoàn cơ sở và một "
-                f"đảng viên chính thức); đang có {len(members)} đảng viên, {len(youth)} BCH Đoàn, "
-                f"{len(trade)} BCH Công đoàn.",
-                _CHARTER_41,
-            )
+
+def _applicant_is_youth(born: dt.date | None, youth_age_given: bool | None, meeting_date: dt.date) -> bool:
+    if born is not None:
+        return youth_age(born, meeting_date)
+    if youth_age_given is not None:
+        return youth_age_given
+    raise ValueError("Cần ngày sinh của người vào Đảng (applicant_born) hoặc applicant_youth_age.")
+
+
+def _by_kind(introducers: list[Introducer]) -> tuple[list[Introducer], list[Introducer], list[Introducer]]:
+    """(the party members, the BCH Đoàn cơ sở, the BCH Công đoàn cơ sở) among the introducers."""
+    kinds: dict[str, list[Introducer]] = {MEMBER: [], YOUTH_UNION: [], TRADE_UNION: []}
+    for introducer in introducers:
+        kinds[introducer.kind].append(introducer)
+    return kinds[MEMBER], kinds[YOUTH_UNION], kinds[TRADE_UNION]
+
+
+def _pair_errors(introducers: list, members: list, youth: list, trade: list) -> list[Finding]:
+    """Điều lệ Điều 4 khoản 1 [S, _CHARTER_41]: exactly two introducers, at least one of them an official member."""
+    if len(introducers) == 2 and members:
+        return []
+    return [
+        Finding(
+            "introducers.count",
+            Severity.BLOCK,
+            f"Cần đúng hai người giới thiệu (hai đảng viên chính thức, hoặc BCH Đoàn/Công đoàn cơ sở và một "
+            f"đảng viên chính thức); đang có {len(members)} đảng viên, {len(youth)} BCH Đoàn, "
+            f"{len(trade)} BCH Công đoàn.",
+            _CHARTER_41,
         )
-    if youth and not has_youth_union:
-        route_errors.append(
+    ]
+
+
+def _union_route_errors(
+    youth: list, trade: list, *, is_youth: bool, youth_union: bool, trade_union: bool
+) -> list[Finding]:
+    """Điều lệ Điều 4 khoản 1 [S, _CHARTER_41]: the BCH Đoàn cơ sở introduces only where the Youth Union exists and
+    only an applicant of youth age; the BCH Công đoàn cơ sở only where a Trade Union exists."""
+    errors = []
+    if youth and not youth_union:
+        errors.append(
             Finding(
                 "introducers.no_youth_union",
                 Severity.BLOCK,
@@ -814,7 +871,7 @@ def check_introducers(
             )
         )
     elif youth and not is_youth:
-        route_errors.append(
+        errors.append(
             Finding(
                 "introducers.youth_union_not_youth_age",
                 Severity.BLOCK,
@@ -822,8 +879,8 @@ def check_introducers(
                 _CHARTER_41,
             )
         )
-    if trade and not has_trade_union:
-        route_errors.append(
+    if trade and not trade_union:
+        errors.append(
             Finding(
                 "introducers.no_trade_union",
                 Severity.BLOCK,
@@ -831,8 +888,17 @@ def check_introducers(
                 _CHARTER_41,
             )
         )
-    if is_youth and has_youth_union and youth_union_member is False:
-        route_errors.append(
+    return errors
+
+
+def _youth_applicant_errors(youth: list, *, is_youth: bool, youth_union: bool, member: bool | None) -> list[Finding]:
+    """Điều lệ Điều 4 khoản 1 [S, _CHARTER_41]: an applicant of youth age where the Youth Union exists must be a
+    đoàn viên (None: not recorded, not checked) and is introduced by the BCH Đoàn cơ sở and one official member."""
+    if not (is_youth and youth_union):
+        return []
+    errors = []
+    if member is False:
+        errors.append(
             Finding(
                 "introducers.youth_not_member",
                 Severity.BLOCK,
@@ -841,8 +907,8 @@ def check_introducers(
                 _CHARTER_41,
             )
         )
-    if is_youth and has_youth_union and not youth:
-        route_errors.append(
+    if not youth:
+        errors.append(
             Finding(
                 "introducers.youth_union_required",
                 Severity.BLOCK,
@@ -851,32 +917,33 @@ def check_introducers(
                 _CHARTER_41,
             )
         )
-    if route_errors:
-        findings.extend(route_errors)
-    else:
-        route = (
-            "BCH Đoàn cơ sở và một đảng viên chính thức"
-            if youth
-            else "BCH Công đoàn cơ sở và một đảng viên chính thức"
-            if trade
-            else "hai đảng viên chính thức"
+    return errors
+
+
+def _route_ok(youth: list, trade: list) -> Finding:
+    route = (
+        "BCH Đoàn cơ sở và một đảng viên chính thức"
+        if youth
+        else "BCH Công đoàn cơ sở và một đảng viên chính thức"
+        if trade
+        else "hai đảng viên chính thức"
+    )
+    return Finding("introducers.route", Severity.OK, f"Người giới thiệu: {route}.", _CHARTER_41)
+
+
+def _youth_age_30(born: dt.date, meeting_date: dt.date) -> list[Finding]:
+    """Luật Thanh niên 2020 Điều 1, "đến 30 tuổi" [U]: read as to the end of the 30th year; flagged for a check."""
+    if age_in_months(born, meeting_date) < YOUTH_MAX_YEARS * 12:
+        return []
+    return [
+        Finding(
+            "introducers.youth_age_30",
+            Severity.NOTICE,
+            'Người vào Đảng đang 30 tuổi: ketnap hiểu "đến 30 tuổi" (Luật Thanh niên 2020 Điều 1) là đến hết '
+            "tuổi 30; đề nghị cán bộ kiểm tra lại.",
+            Source("Luật Thanh niên 2020 (57/2020/QH14)", 'Điều 1 (cách hiểu "đến 30 tuổi")', Confidence.UNCONFIRMED),
         )
-        findings.append(Finding("introducers.route", Severity.OK, f"Người giới thiệu: {route}.", _CHARTER_41))
-    if is_youth and applicant_born is not None and age_in_months(applicant_born, meeting_date) >= YOUTH_MAX_YEARS * 12:
-        findings.append(
-            Finding(
-                "introducers.youth_age_30",
-                Severity.NOTICE,
-                'Người vào Đảng đang 30 tuổi: ketnap hiểu "đến 30 tuổi" (Luật Thanh niên 2020 Điều 1) là đến hết '
-                "tuổi 30; đề nghị cán bộ kiểm tra lại.",
-                Source(
-                    "Luật Thanh niên 2020 (57/2020/QH14)", 'Điều 1 (cách hiểu "đến 30 tuổi")', Confidence.UNCONFIRMED
-                ),
-            )
-        )
-    for member in members:
-        findings.extend(_check_member_introducer(member, meeting_date, source, source_replacement))
-    return Verdict.of(*findings)
+    ]
 
 
 def _first_given(*values: bool | None, default: bool) -> bool:
@@ -989,47 +1056,11 @@ def check_readmission(
     else:
         oks.append(Finding("readmission.first_time", Severity.OK, "Chưa từng được kết nạp lại.", source_35))
 
-    if cause == MINOR_CONVICTION:
-        if conviction_cleared_on is None or conviction_cleared_on > meeting_date:
-            blocks.append(
-                Finding(
-                    "readmission.record_not_cleared",
-                    Severity.BLOCK,
-                    "Người bị án hình sự về tội ít nghiêm trọng chỉ được xét kết nạp lại sau 60 tháng kể từ khi được "
-                    "xóa án tích; chưa có ngày xóa án tích.",
-                    source_351,
-                )
-            )
-        else:
-            months = age_in_months(conviction_cleared_on, meeting_date)
-            since = f"{months} tháng kể từ ngày được xóa án tích ({_d(conviction_cleared_on)})"
-            if months < CONVICTION_WAIT_MONTHS:
-                due = _d(add_months(conviction_cleared_on, CONVICTION_WAIT_MONTHS))
-                blocks.append(
-                    Finding(
-                        "readmission.too_soon",
-                        Severity.BLOCK,
-                        f"Mới {since}; phải đủ {CONVICTION_WAIT_MONTHS} tháng (từ ngày {due}).",
-                        source_351,
-                    )
-                )
-            else:
-                oks.append(Finding("readmission.waiting_period", Severity.OK, f"Đã {since}.", source_351))
-    elif cause not in BARRED_CAUSES:
-        months = age_in_months(left_on, meeting_date)
-        since = f"{months} tháng kể từ khi ra khỏi Đảng ({_d(left_on)})"
-        if months < READMISSION_WAIT_MONTHS:
-            due = _d(add_months(left_on, READMISSION_WAIT_MONTHS))
-            blocks.append(
-                Finding(
-                    "readmission.too_soon",
-                    Severity.BLOCK,
-                    f"Mới {since}; phải ít nhất {READMISSION_WAIT_MONTHS} tháng (từ ngày {due}).",
-                    source_351,
-                )
-            )
-        else:
-            oks.append(Finding("readmission.waiting_period", Severity.OK, f"Đã {since}.", source_351))
+    waited = _waiting_period(cause, left_on, meeting_date, conviction_cleared_on, source_351)
+    if waited is not None and waited.severity == Severity.BLOCK:
+        blocks.append(waited)
+    elif waited is not None:
+        oks.append(waited)
 
     if blocks:
         return Verdict.of(*blocks, *oks)
@@ -1043,6 +1074,48 @@ def check_readmission(
         source=source_351,
     )
     return Verdict.of(consent, *oks)
+
+
+def _waiting_period(
+    cause: str, left_on: dt.date, meeting_date: dt.date, cleared_on: dt.date | None, source: Source
+) -> Finding | None:
+    """QĐ 24/232/294 §3.5.1 b: 36 months since leaving the Party; for a less-serious conviction, 60 months since the
+    record was cleared instead. None for a barred cause (§3.5.2 refuses it anyway)."""
+    if cause == MINOR_CONVICTION:
+        if cleared_on is None or cleared_on > meeting_date:
+            return Finding(
+                "readmission.record_not_cleared",
+                Severity.BLOCK,
+                "Người bị án hình sự về tội ít nghiêm trọng chỉ được xét kết nạp lại sau 60 tháng kể từ khi được "
+                "xóa án tích; chưa có ngày xóa án tích.",
+                source,
+            )
+        return _waited(
+            cleared_on,
+            meeting_date,
+            CONVICTION_WAIT_MONTHS,
+            since="ngày được xóa án tích",
+            at_least="đủ",
+            source=source,
+        )
+    if cause in BARRED_CAUSES:
+        return None
+    return _waited(
+        left_on, meeting_date, READMISSION_WAIT_MONTHS, since="khi ra khỏi Đảng", at_least="ít nhất", source=source
+    )
+
+
+def _waited(
+    start: dt.date, meeting_date: dt.date, needed: int, *, since: str, at_least: str, source: Source
+) -> Finding:
+    months = age_in_months(start, meeting_date)
+    waited = f"{months} tháng kể từ {since} ({_d(start)})"
+    if months >= needed:
+        return Finding("readmission.waiting_period", Severity.OK, f"Đã {waited}.", source)
+    due = _d(add_months(start, needed))
+    return Finding(
+        "readmission.too_soon", Severity.BLOCK, f"Mới {waited}; phải {at_least} {needed} tháng (từ ngày {due}).", source
+    )
 
 
 @dataclass(frozen=True)

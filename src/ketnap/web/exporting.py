@@ -26,6 +26,7 @@ CSV = "text/csv; charset=utf-8"
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FORMATS = {"xlsx", "csv", "pdf"}
+_CONTENT_TYPES = {"csv": CSV, "xlsx": XLSX, "pdf": PDF}
 
 
 def safe_basename(basename: str) -> str:
@@ -58,46 +59,63 @@ def export_response(
     if fmt not in FORMATS:
         return None
     slug = request.GET.get("bang")
-    chosen = [t for t in tables if t.slug == slug] if slug else list(tables)
-    if slug and not chosen:
-        raise Http404(_("Không có bảng này."))
+    chosen = _chosen_tables(tables, slug, fmt)
     name = safe_basename(basename)
     if slug and len(tables) > 1:
         name = f"{name}-{safe_basename(slug)}"
-    is_form = bool(meta and meta.form_code) and len(chosen) == 1
-    if fmt == "csv":
-        if not chosen:
-            raise Http404(_("Không có bảng nào."))
-        chosen = chosen[:1]  # a CSV holds one table
     listed = [t for t in chosen if t.slug in names]
     stamp = stamps.stamp_for(request.user) if listed else None
-    if fmt == "csv":
-        content, content_type = csvfile.table_csv(chosen[0]), CSV
-    elif fmt == "xlsx":
-        content_type = XLSX
-        if is_form:
-            content = xlsx.form_xlsx(chosen[0], meta)
-        else:
-            signed = {"author": stamp.author, "description": stamp.line} if stamp else {}
-            content = xlsx.tables_xlsx(chosen, meta, **signed)
-    else:
-        from ketnap.stats import pdf
-
-        content_type = PDF
-        try:
-            if is_form:
-                content = pdf.form_pdf(chosen[0], meta)
-            else:
-                content = pdf.tables_pdf(chosen, meta or ReportMeta(organization=""))
-            if stamp:
-                content = stamps.stamp_pdf(content, stamp)
-        except pdf.PdfUnavailable as exc:
-            messages.error(request, str(exc))
-            return HttpResponseRedirect(without_export(request))
+    content = _content(request, fmt, chosen, meta, stamp)
+    if content is None:
+        return HttpResponseRedirect(without_export(request))
     if listed:
         query, count = without_export(request).partition("?")[2], sum(len(t.rows) for t in listed)
         readlog.record(request.user, ReadKind.DOWNLOAD, what=f"{name}.{fmt}", query=query, count=count)
-    return file_response(content, f"{name}.{fmt}", content_type)
+    return file_response(content, f"{name}.{fmt}", _CONTENT_TYPES[fmt])
+
+
+def _chosen_tables(tables: list[Table], slug: str | None, fmt: str) -> list[Table]:
+    """The tables the download holds: the one named by `bang`, else all of them (a CSV holds one table)."""
+    chosen = [t for t in tables if t.slug == slug] if slug else list(tables)
+    if slug and not chosen:
+        raise Http404(_("Không có bảng này."))
+    if fmt != "csv":
+        return chosen
+    if not chosen:
+        raise Http404(_("Không có bảng nào."))
+    return chosen[:1]
+
+
+def _content(request, fmt: str, chosen: list[Table], meta: ReportMeta | None, stamp) -> bytes | None:
+    """The file's bytes; a form's single table in the form's layout. None when the PDF cannot be made here."""
+    if fmt == "csv":
+        return csvfile.table_csv(chosen[0])
+    form_meta = meta if meta and meta.form_code and len(chosen) == 1 else None
+    if fmt == "xlsx":
+        return _tables_xlsx(chosen, meta, form_meta, stamp)
+    return _tables_pdf(request, chosen, meta, form_meta, stamp)
+
+
+def _tables_xlsx(chosen: list[Table], meta: ReportMeta | None, form_meta: ReportMeta | None, stamp) -> bytes:
+    if form_meta is not None:
+        return xlsx.form_xlsx(chosen[0], form_meta)
+    signed = {"author": stamp.author, "description": stamp.line} if stamp else {}
+    return xlsx.tables_xlsx(chosen, meta, **signed)
+
+
+def _tables_pdf(request, chosen: list[Table], meta: ReportMeta | None, form_meta: ReportMeta | None, stamp):
+    """The PDF, stamped when it lists people; None (the reason in the messages) when WeasyPrint cannot run here."""
+    from ketnap.stats import pdf
+
+    try:
+        if form_meta is not None:
+            content = pdf.form_pdf(chosen[0], form_meta)
+        else:
+            content = pdf.tables_pdf(chosen, meta or ReportMeta(organization=""))
+        return stamps.stamp_pdf(content, stamp) if stamp else content
+    except pdf.PdfUnavailable as exc:
+        messages.error(request, str(exc))
+        return None
 
 
 def export_rows_response(

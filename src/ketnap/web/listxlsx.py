@@ -101,48 +101,74 @@ def _write(out, title, columns, rows, *, subtitle, note, author, description) ->
 
 
 def _data(sheet, row: int, columns: list[Column], rows: Iterable[Sequence | Row], plain: list, style) -> int:
-    """Writes the rows from `row` on; returns the next free row. One format per (column, boldness, indent)."""
-    kinds = [c.kind for c in columns]
-    decimal, moment = style(num_format=NUMBER_FORMATS[Kind.DECIMAL]), style(num_format="dd/mm/yyyy hh:mm")
-    label = layout.label_index(columns)
-    styled: dict[tuple, object] = {}
-    write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
+    """Writes the rows from `row` on; returns the next free row."""
+    cells = _Cells(sheet, columns, plain, style)
     for item in rows:
-        values, formats = item, plain
         if isinstance(item, Row):
-            values = item.values
-            if item.strong or item.level:  # a total or a breakdown: bold, or the label indented
-                formats = styled.get((item.strong, item.level))
-                if formats is None:
-                    formats = styled[item.strong, item.level] = [
-                        style(bold=item.strong, indent=item.level if i == label else 0, **_number(k))
-                        for i, k in enumerate(kinds)
-                    ]
+            cells.write_row(row, item.values, cells.formats(item))
+        else:
+            cells.write_row(row, item, plain)
+        row += 1
+    return row
+
+
+class _Cells:
+    """Writes each value as the cell type its Python type and its column's kind call for. One format per (column,
+    boldness, indent), made once."""
+
+    def __init__(self, sheet, columns: list[Column], plain: list, style):
+        self.sheet, self.plain, self.style = sheet, plain, style
+        self.kinds = [c.kind for c in columns]
+        self.label = layout.label_index(columns)
+        self.decimal = style(num_format=NUMBER_FORMATS[Kind.DECIMAL])
+        self.moment = style(num_format="dd/mm/yyyy hh:mm")
+        self.styled: dict[tuple, list] = {}
+
+    def formats(self, item: Row) -> list:
+        """A total or a breakdown: bold, or the label indented."""
+        if not (item.strong or item.level):
+            return self.plain
+        key = (item.strong, item.level)
+        if key not in self.styled:
+            self.styled[key] = [
+                self.style(bold=item.strong, indent=item.level if i == self.label else 0, **_number(k))
+                for i, k in enumerate(self.kinds)
+            ]
+        return self.styled[key]
+
+    def write_row(self, row: int, values: Sequence, formats: list) -> None:
+        sheet = self.sheet
         for i, value in enumerate(values):
             if value is None or value == "":
                 continue  # no cell: the column's format (set_column) is what a value typed in later gets
             if isinstance(value, str):
-                write_string(row, i, value, formats[i])
+                sheet.write_string(row, i, value, formats[i])
             elif isinstance(value, bool):
                 sheet.write_boolean(row, i, value, formats[i])
             elif isinstance(value, int | float):
-                kind = kinds[i]
-                if kind == Kind.PERCENT:
-                    value = round(value / 100, 6)  # Excel's percent: a fraction shown as 39,5%
-                fmt = decimal if kind == Kind.INT and isinstance(value, float) and not value.is_integer() else None
-                write_number(row, i, value, fmt or formats[i])
-            elif isinstance(value, dt.datetime):
-                local = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-                if kinds[i] == Kind.DATE:
-                    write_datetime(row, i, local.date(), formats[i])
-                else:
-                    write_datetime(row, i, local, moment)
+                self._number(row, i, value, formats[i])
             elif isinstance(value, dt.date):
-                write_datetime(row, i, value, formats[i])
+                self._date(row, i, value, formats[i])
             else:  # a lazy translation, a label
-                write_string(row, i, str(value), formats[i])
-        row += 1
-    return row
+                sheet.write_string(row, i, str(value), formats[i])
+
+    def _number(self, row: int, i: int, value: int | float, fmt) -> None:
+        kind = self.kinds[i]
+        if kind == Kind.PERCENT:
+            value = round(value / 100, 6)  # Excel's percent: a fraction shown as 39,5%
+        elif kind == Kind.INT and isinstance(value, float) and not value.is_integer():
+            fmt = self.decimal
+        self.sheet.write_number(row, i, value, fmt)
+
+    def _date(self, row: int, i: int, value: dt.date, fmt) -> None:
+        if not isinstance(value, dt.datetime):
+            self.sheet.write_datetime(row, i, value, fmt)
+            return
+        local = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        if self.kinds[i] == Kind.DATE:
+            self.sheet.write_datetime(row, i, local.date(), fmt)
+        else:
+            self.sheet.write_datetime(row, i, local, self.moment)
 
 
 def _number(kind: Kind) -> dict:

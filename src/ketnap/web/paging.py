@@ -75,26 +75,9 @@ def keyset_page(request, queryset, order: tuple[str, ...] = (), *, anchors=None,
     pages follow the list as its module orders it). `anchors`: where an anchor id is looked up (the scope; default:
     the queryset)."""
     order = tuple(order or queryset.query.order_by)
-    if not order or not all(isinstance(name, str) for name in order) or order[-1].lstrip("-") not in {"pk", "id"}:
-        raise ValueError(f"keyset pages need an order by field names ending with the id, not {order!r}")
-    if len({name.startswith("-") for name in order}) > 1:
-        raise ValueError(f"keyset pages need one direction for the whole order, not {order!r}")
-    names = [name.lstrip("-") for name in order]
-    descending = order[0].startswith("-")
-    backwards = [name if descending else f"-{name}" for name in names]
-    after, before = _id(request.GET.get("sau")), _id(request.GET.get("truoc"))
-    anchor = _values(anchors if anchors is not None else queryset, names, after or before)
+    _check_order(order)
     count = queryset.count()
-    start = _id(request.GET.get("stt")) or 1
-    page = None
-    if anchor is not None and after:
-        rows = list(queryset.filter(RowAfter(names, anchor, before=descending)).order_by(*order)[: size + 1])
-        if rows:  # else nothing is left after it (rows gone since): the first page
-            page = KeysetPage(rows[:size], count, min(start, count), has_next=len(rows) > size, has_previous=True)
-    elif anchor is not None and before:
-        rows = list(queryset.filter(RowAfter(names, anchor, before=not descending)).order_by(*backwards)[: size + 1])
-        if len(rows) > size:  # a full page, and more before it; else back at the top: the first page, as it is now
-            page = KeysetPage(rows[:size][::-1], count, max(start - size, 2), has_next=True, has_previous=True)
+    page = _anchored_page(request, queryset, order, anchors=anchors, size=size, count=count)
     if page is None:
         rows = list(queryset.order_by(*order)[: size + 1])
         page = KeysetPage(rows[:size], count, 1, has_next=len(rows) > size)
@@ -102,6 +85,47 @@ def keyset_page(request, queryset, order: tuple[str, ...] = (), *, anchors=None,
         page.start_index = 0
     page.links = _links(request, page)
     return page
+
+
+def _anchored_page(request, queryset, order: tuple[str, ...], *, anchors, size: int, count: int) -> KeysetPage | None:
+    """The page after ?sau= or before ?truoc=; None when the link names no anchor the user may see, or the anchor's
+    neighbourhood has changed so much that the first page is the honest answer."""
+    after, before = _id(request.GET.get("sau")), _id(request.GET.get("truoc"))
+    names = [name.lstrip("-") for name in order]
+    anchor = _values(anchors if anchors is not None else queryset, names, after or before)
+    if anchor is None:
+        return None
+    start = _id(request.GET.get("stt")) or 1
+    if after:
+        return _page_after(queryset, order, anchor, size=size, count=count, start=start)
+    return _page_before(queryset, order, anchor, size=size, count=count, start=start)
+
+
+def _check_order(order: tuple) -> None:
+    if not order or not all(isinstance(name, str) for name in order) or order[-1].lstrip("-") not in {"pk", "id"}:
+        raise ValueError(f"keyset pages need an order by field names ending with the id, not {order!r}")
+    if len({name.startswith("-") for name in order}) > 1:
+        raise ValueError(f"keyset pages need one direction for the whole order, not {order!r}")
+
+
+def _page_after(queryset, order: tuple[str, ...], anchor: list, *, size: int, count: int, start: int):
+    """The page after the anchor row; None when nothing is left after it (rows gone since): the first page then."""
+    names, descending = [name.lstrip("-") for name in order], order[0].startswith("-")
+    rows = list(queryset.filter(RowAfter(names, anchor, before=descending)).order_by(*order)[: size + 1])
+    if not rows:
+        return None
+    return KeysetPage(rows[:size], count, min(start, count), has_next=len(rows) > size, has_previous=True)
+
+
+def _page_before(queryset, order: tuple[str, ...], anchor: list, *, size: int, count: int, start: int):
+    """The page before the anchor row, read backwards; None when it is not a full page with more before it: back at
+    the top, the first page as it is now."""
+    names, descending = [name.lstrip("-") for name in order], order[0].startswith("-")
+    backwards = [name if descending else f"-{name}" for name in names]
+    rows = list(queryset.filter(RowAfter(names, anchor, before=not descending)).order_by(*backwards)[: size + 1])
+    if len(rows) <= size:
+        return None
+    return KeysetPage(rows[:size][::-1], count, max(start - size, 2), has_next=True, has_previous=True)
 
 
 def _links(request, page: KeysetPage) -> dict[str, str]:

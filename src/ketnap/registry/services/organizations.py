@@ -258,21 +258,7 @@ def split(
             raise ValidationError(f"{target.name} không phải chi bộ.")
         for unit in units:
             unit_to_part[unit.pk] = target
-    left_over = []
-    for membership in source.memberships.filter(status__in=MembershipStatus.active()).select_related("person"):
-        unit = membership.person.work_unit
-        target = None
-        while unit is not None and target is None:
-            target = unit_to_part.get(unit.pk)
-            unit = unit.parent
-        if target is None:
-            left_over.append(membership.person.full_name)
-        else:
-            people.move_membership(membership, target, on=on, note=reason or f"Chia tách từ {source.name}")
-    if left_over:
-        raise ValidationError(
-            f"Còn {len(left_over)} đảng viên chưa thuộc khoa/phòng nào được giao: {', '.join(left_over[:10])}."
-        )
+    _move_members_to_parts(source, unit_to_part, on=on, reason=reason)
     for coverage in UnitCoverage.objects.filter(organization=source, valid_to__isnull=True):
         if coverage.unit_id not in unit_to_part:
             raise ValidationError(f"Chưa giao {coverage.unit.name} cho tổ chức mới nào.")
@@ -286,6 +272,30 @@ def split(
     dissolve(source, on=on, reason=reason, change=OrgChange.SPLIT)
 
 
+def _move_members_to_parts(source: Organization, unit_to_part: dict[int, Organization], *, on, reason: str) -> None:
+    """Each active member goes to the part given their khoa/phòng (or the nearest unit above it); a member whose
+    unit went to no part refuses the split, naming the first ten."""
+    left_over = []
+    for membership in source.memberships.filter(status__in=MembershipStatus.active()).select_related("person"):
+        target = _part_of(membership.person.work_unit, unit_to_part)
+        if target is None:
+            left_over.append(membership.person.full_name)
+        else:
+            people.move_membership(membership, target, on=on, note=reason or f"Chia tách từ {source.name}")
+    if left_over:
+        raise ValidationError(
+            f"Còn {len(left_over)} đảng viên chưa thuộc khoa/phòng nào được giao: {', '.join(left_over[:10])}."
+        )
+
+
+def _part_of(unit: WorkUnit | None, unit_to_part: dict[int, Organization]) -> Organization | None:
+    while unit is not None:
+        if unit.pk in unit_to_part:
+            return unit_to_part[unit.pk]
+        unit = unit.parent
+    return None
+
+
 def tree_on(
     day: dt.date, roots: list[Organization] | None = None
 ) -> tuple[list[OrganizationVersion], dict[int | None, list[OrganizationVersion]]]:
@@ -294,18 +304,21 @@ def tree_on(
     in_force = (
         OrganizationVersion.objects.on(day).select_related("organization").order_by("organization__position", "name")
     )
-    if roots is None:
-        versions = list(in_force)
-    else:
-        versions, seen = [], set()
-        level = list(in_force.filter(organization_id__in=[root.pk for root in roots]))
-        while level:
-            level = [v for v in level if v.organization_id not in seen]
-            seen.update(v.organization_id for v in level)
-            versions += level
-            parents = [v.organization_id for v in level if v.kind not in OrgKind.cell_kinds()]  # chi bộ: leaves
-            level = list(in_force.filter(parent_id__in=parents)) if parents else []
+    versions = list(in_force) if roots is None else _subtrees(in_force, roots)
     children: dict[int | None, list[OrganizationVersion]] = {}
     for version in versions:
         children.setdefault(version.parent_id, []).append(version)
     return versions, children
+
+
+def _subtrees(in_force, roots: list[Organization]) -> list[OrganizationVersion]:
+    """The versions under `roots`, read level by level."""
+    versions, seen = [], set()
+    level = list(in_force.filter(organization_id__in=[root.pk for root in roots]))
+    while level:
+        level = [v for v in level if v.organization_id not in seen]
+        seen.update(v.organization_id for v in level)
+        versions += level
+        parents = [v.organization_id for v in level if v.kind not in OrgKind.cell_kinds()]  # chi bộ: leaves
+        level = list(in_force.filter(parent_id__in=parents)) if parents else []
+    return versions

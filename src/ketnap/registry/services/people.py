@@ -164,6 +164,26 @@ def _event(membership: PartyMembership, kind: str, on: dt.date, **extra) -> Memb
     return event
 
 
+def _check_new_membership(
+    person: Person,
+    organization: Organization,
+    status: str,
+    decision_date: dt.date | None,
+    ceremony_date: dt.date | None,
+    official_date: dt.date | None,
+) -> None:
+    if not organization.is_cell:
+        raise ValidationError({"organization": "Đảng viên phải sinh hoạt tại một chi bộ."})
+    if status not in MembershipStatus.active():
+        raise ValidationError({"status": "Chỉ ghi nhận đảng viên dự bị hoặc chính thức."})
+    if person.memberships.filter(status__in=MembershipStatus.active()).exists():
+        raise ValidationError(f"{person.full_name} đã là đảng viên.")
+    if status == MembershipStatus.OFFICIAL and not official_date:
+        raise ValidationError({"official_date": "Đảng viên chính thức cần có ngày chính thức."})
+    if decision_date and ceremony_date and ceremony_date < decision_date:
+        raise ValidationError({"ceremony_date": "Ngày lễ kết nạp không thể trước ngày quyết định kết nạp."})
+
+
 @transaction.atomic
 def register_membership(
     person: Person,
@@ -181,16 +201,7 @@ def register_membership(
     external_party: str = "",
 ) -> PartyMembership:
     """Enter a membership into the register: an existing member (REGISTERED), one transferred in, or admitted."""
-    if not organization.is_cell:
-        raise ValidationError({"organization": "Đảng viên phải sinh hoạt tại một chi bộ."})
-    if status not in MembershipStatus.active():
-        raise ValidationError({"status": "Chỉ ghi nhận đảng viên dự bị hoặc chính thức."})
-    if person.memberships.filter(status__in=MembershipStatus.active()).exists():
-        raise ValidationError(f"{person.full_name} đã là đảng viên.")
-    if status == MembershipStatus.OFFICIAL and not official_date:
-        raise ValidationError({"official_date": "Đảng viên chính thức cần có ngày chính thức."})
-    if decision_date and ceremony_date and ceremony_date < decision_date:
-        raise ValidationError({"ceremony_date": "Ngày lễ kết nạp không thể trước ngày quyết định kết nạp."})
+    _check_new_membership(person, organization, status, decision_date, ceremony_date, official_date)
     membership = PartyMembership.objects.create(
         person=person,
         organization=organization,

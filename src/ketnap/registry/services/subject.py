@@ -48,10 +48,7 @@ def _text(obj: models.Model, field: models.Field):
     if value is None or value == "":
         return None
     if field.is_relation:
-        model = field.related_model
-        if model is not None and model._meta.label == settings.AUTH_USER_MODEL:
-            return display_name(value)
-        return str(value)
+        return _related_text(field, value)
     if isinstance(value, bool):
         return YES if value else NO
     if isinstance(value, dt.datetime):
@@ -59,6 +56,14 @@ def _text(obj: models.Model, field: models.Field):
     if isinstance(field, models.FileField):
         return value.name
     return value
+
+
+def _related_text(field: models.Field, value: models.Model) -> str:
+    """A user by the name shown on screen; anything else by its own str()."""
+    model = field.related_model
+    if model is not None and model._meta.label == settings.AUTH_USER_MODEL:
+        return display_name(value)
+    return str(value)
 
 
 def _fields(model, skip=()) -> list[models.Field]:
@@ -168,29 +173,6 @@ def subject_tables(person: Person, *, readable_people=None) -> list[Table]:
     """Every section of the export, in order. `readable_people`: whom the reader may name in the audit rows."""
     memberships = list(person.memberships.select_related("organization").order_by("decision_date", "pk"))
     candidacies = list(person.candidacies.select_related("organization").order_by("started_on", "pk"))
-    membership_label = {m.pk: f"Lần {i}" for i, m in enumerate(memberships, 1)}
-    per_candidacy = {c.pk: _candidacy_label(c) for c in candidacies}
-
-    def of_candidacy(obj) -> str:
-        return per_candidacy[obj.candidate_id]
-
-    steps = [
-        s
-        for c in candidacies
-        for s in c.steps.select_related("from_organization", "to_organization", "recorded_by").order_by("on", "id")
-    ]
-    papers = [d for c in candidacies for d in c.documents.select_related("recorded_by").order_by("received_on", "id")]
-    introductions = [
-        i for c in candidacies for i in c.introductions.select_related("introducer").order_by("introduced_on", "id")
-    ]
-    helpers = [h for c in candidacies for h in c.helpers.select_related("member").order_by("since", "id")]
-    notes = [n for c in candidacies for n in c.mentor_notes.select_related("author").order_by("on", "id")]
-    events = [
-        e
-        for m in memberships
-        for e in m.events.select_related("organization_after", "from_organization", "recorded_by").order_by("on", "id")
-    ]
-    candidacy_column = (("Hồ sơ phát triển đảng viên", of_candidacy),) if len(candidacies) > 1 else ()
     tables = [
         record_table("nhan-than", "Nhân thân và liên hệ", [person]),
         list_table(
@@ -199,20 +181,48 @@ def subject_tables(person: Person, *, readable_people=None) -> list[Table]:
             person.assignments.model,
             person.assignments.select_related("unit").order_by("valid_from", "pk"),
         ),
+        *_membership_tables(memberships),
+        *_pipeline_tables(candidacies),
+        _audit_table(person, readable_people),
+    ]
+    read_log = _read_log_table(person)
+    if read_log is not None:
+        tables.append(read_log)
+    return tables
+
+
+def _membership_tables(memberships: list) -> list[Table]:
+    """Each membership (a person re-admitted has two), then the events of all of them, each naming its membership."""
+    membership_label = {m.pk: f"Lần {i}" for i, m in enumerate(memberships, 1)}
+    events = [
+        e
+        for m in memberships
+        for e in m.events.select_related("organization_after", "from_organization", "recorded_by").order_by("on", "id")
+    ]
+    return [
         record_table(
             "dang-vien", "Đảng viên", memberships, group="Lần kết nạp", group_of=lambda m: membership_label[m.pk]
         ),
-    ]
-    tables.append(
         list_table(
             "bien-dong",
             "Biến động đảng viên",
             apps.get_model("registry", "MembershipEvent"),
             events,
             extra=(("Lần kết nạp", lambda e: membership_label[e.membership_id]),),
-        )
-    )
-    tables.append(
+        ),
+    ]
+
+
+def _pipeline_tables(candidacies: list) -> list[Table]:
+    """Each candidacy, then its steps, papers, introducers, helpers and notes, each naming its candidacy when the
+    person has been on the road more than once."""
+    per_candidacy = {c.pk: _candidacy_label(c) for c in candidacies}
+
+    def of_candidacy(obj) -> str:
+        return per_candidacy[obj.candidate_id]
+
+    candidacy_column = (("Hồ sơ phát triển đảng viên", of_candidacy),) if len(candidacies) > 1 else ()
+    tables = [
         record_table(
             "phat-trien-dang-vien",
             "Phát triển đảng viên",
@@ -220,20 +230,8 @@ def subject_tables(person: Person, *, readable_people=None) -> list[Table]:
             group="Hồ sơ",
             group_of=lambda c: per_candidacy[c.pk],
         )
-    )
-    for slug, title, model, rows, extra in (
-        (
-            "cac-buoc",
-            "Các bước phát triển đảng viên",
-            "Step",
-            steps,
-            ((gettext("Kết quả đối chiếu quy định khi ghi nhận"), _findings_text),),
-        ),
-        ("giay-to", "Giấy tờ trong hồ sơ", "DossierItem", papers, (("Bản quét", _scan_place),)),
-        ("nguoi-gioi-thieu", "Người giới thiệu", "Introduction", introductions, ()),
-        ("giup-do", "Đảng viên giúp đỡ", "Helper", helpers, ()),
-        ("nhan-xet", "Nhận xét của đảng viên giúp đỡ", "MentorNote", notes, ()),
-    ):
+    ]
+    for slug, title, model, rows, extra in _pipeline_sections(candidacies):
         tables.append(
             list_table(
                 slug,
@@ -245,11 +243,47 @@ def subject_tables(person: Person, *, readable_people=None) -> list[Table]:
                 note=SCANS_NOTE if slug == "giay-to" else "",
             )
         )
-    tables.append(_audit_table(person, readable_people))
-    read_log = _read_log_table(person)
-    if read_log is not None:
-        tables.append(read_log)
     return tables
+
+
+def _pipeline_sections(candidacies: list) -> list[tuple]:
+    """(slug, title, pipeline model, rows of every candidacy, extra columns) of each pipeline section."""
+
+    def of_each(related: str, *joined: str, order: tuple[str, str]) -> list:
+        return [row for c in candidacies for row in getattr(c, related).select_related(*joined).order_by(*order)]
+
+    findings = ((gettext("Kết quả đối chiếu quy định khi ghi nhận"), _findings_text),)
+    return [
+        (
+            "cac-buoc",
+            "Các bước phát triển đảng viên",
+            "Step",
+            of_each("steps", "from_organization", "to_organization", "recorded_by", order=("on", "id")),
+            findings,
+        ),
+        (
+            "giay-to",
+            "Giấy tờ trong hồ sơ",
+            "DossierItem",
+            of_each("documents", "recorded_by", order=("received_on", "id")),
+            (("Bản quét", _scan_place),),
+        ),
+        (
+            "nguoi-gioi-thieu",
+            "Người giới thiệu",
+            "Introduction",
+            of_each("introductions", "introducer", order=("introduced_on", "id")),
+            (),
+        ),
+        ("giup-do", "Đảng viên giúp đỡ", "Helper", of_each("helpers", "member", order=("since", "id")), ()),
+        (
+            "nhan-xet",
+            "Nhận xét của đảng viên giúp đỡ",
+            "MentorNote",
+            of_each("mentor_notes", "author", order=("on", "id")),
+            (),
+        ),
+    ]
 
 
 def about_table(person: Person, *, reader, fmt_name: str) -> Table:

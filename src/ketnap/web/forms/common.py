@@ -78,6 +78,10 @@ class MemberChoiceIterator(ModelChoiceIterator):
         if own is None:
             yield from (self.choice(p) for p in people)
             return
+        yield from self._grouped(people, own)
+
+    def _grouped(self, people: list, own):
+        """The members of `own` as one group, the others as another; an empty group is left out."""
         mine = [self.choice(p) for p in people if p.organization_id == own.pk]
         others = [self.choice(p) for p in people if p.organization_id != own.pk]
         if mine:

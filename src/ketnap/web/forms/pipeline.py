@@ -78,18 +78,30 @@ def fields_concerned(verdict, form) -> list[str]:
 
 
 class StepForm(forms.Form):
+    """The fields the transition asks for (Transition.fields), in this order: its date and document, the members
+    assigned, the vote, a consent, a reason, a note."""
+
     def __init__(self, *args, transition, candidate, **kwargs):
         super().__init__(*args, **kwargs)
         self.transition = transition
-        members = official_members(candidate)
         wanted = transition.fields
-        if "helpers" in wanted or "mentor" in wanted:
-            # helpers are assigned by the chi bộ's resolution, the probation's mentor by its chi ủy (rules.md §3;
-            # Điều lệ Điều 5 khoản 1): the chi bộ's own official members, not the whole đảng bộ's
-            base = candidate.organization
-            pool = members_of(base)
+        self._add_document_fields(wanted, candidate)
+        self._add_member_fields(wanted, candidate)
+        if "votes" in wanted:
+            self._add_vote_fields(transition.vote == "cell", candidate)
+        if "consent" in wanted:
+            self.fields["consent_document"] = forms.CharField(
+                label=_("Văn bản đồng ý của cấp ủy cấp trên (nếu cần)"), max_length=255, required=False
+            )
+            self.fields["consent_reason"] = forms.CharField(label=_("Lý do"), max_length=500, required=False)
+        if "reason" in wanted:
+            self.fields["reason"] = forms.CharField(label=_("Lý do"), max_length=500)
+        if "note" in wanted:
+            self.fields["note"] = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+
+    def _add_document_fields(self, wanted, candidate) -> None:
         if "on" in wanted:
-            self.fields["on"] = day_field(transition.date_label or _("Ngày"))
+            self.fields["on"] = day_field(self.transition.date_label or _("Ngày"))
         if "received_on" in wanted:
             self.fields["received_on"] = day_field(
                 _("Ngày chi bộ nhận được"), required=False, help_text=_("Để trống nếu nhận ngay trong ngày.")
@@ -104,6 +116,12 @@ class StepForm(forms.Form):
                 required=False,
                 initial=committee_name(deciding) if deciding else "",
             )
+
+    def _add_member_fields(self, wanted, candidate) -> None:
+        # helpers are assigned by the chi bộ's resolution, the probation's mentor by its chi ủy (rules.md §3;
+        # Điều lệ Điều 5 khoản 1): the chi bộ's own official members, not the whole đảng bộ's
+        base = candidate.organization
+        pool = members_of(base)
         if "helpers" in wanted:
             self.fields["helpers"] = member_field(
                 MembersChoice, candidate, base, pool, label=_("Đảng viên chính thức được phân công giúp đỡ")
@@ -112,30 +130,22 @@ class StepForm(forms.Form):
             self.fields["mentor"] = member_field(
                 MemberChoice, candidate, base, pool, label=_("Đảng viên chính thức giúp đỡ đảng viên dự bị")
             )
-        if "votes" in wanted:
-            cell = transition.vote == "cell"
-            self.fields["members_total"] = forms.IntegerField(
-                label=_("Tổng số đảng viên chính thức của chi bộ") if cell else _("Tổng số cấp ủy viên"),
-                min_value=1,
-                initial=members.count() if cell else None,
+
+    def _add_vote_fields(self, cell: bool, candidate) -> None:
+        """A chi bộ's vote counts its official members (those excused apart); a committee's, its members."""
+        self.fields["members_total"] = forms.IntegerField(
+            label=_("Tổng số đảng viên chính thức của chi bộ") if cell else _("Tổng số cấp ủy viên"),
+            min_value=1,
+            initial=official_members(candidate).count() if cell else None,
+        )
+        if cell:
+            self.fields["members_excused"] = forms.IntegerField(
+                label=_("Số vắng mặt do đang chuyển sinh hoạt tạm thời hoặc được miễn sinh hoạt"),
+                min_value=0,
+                initial=0,
+                required=False,
             )
-            if cell:
-                self.fields["members_excused"] = forms.IntegerField(
-                    label=_("Số vắng mặt do đang chuyển sinh hoạt tạm thời hoặc được miễn sinh hoạt"),
-                    min_value=0,
-                    initial=0,
-                    required=False,
-                )
-            self.fields["votes_for"] = forms.IntegerField(label=_("Số tán thành"), min_value=0)
-        if "consent" in wanted:
-            self.fields["consent_document"] = forms.CharField(
-                label=_("Văn bản đồng ý của cấp ủy cấp trên (nếu cần)"), max_length=255, required=False
-            )
-            self.fields["consent_reason"] = forms.CharField(label=_("Lý do"), max_length=500, required=False)
-        if "reason" in wanted:
-            self.fields["reason"] = forms.CharField(label=_("Lý do"), max_length=500)
-        if "note" in wanted:
-            self.fields["note"] = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+        self.fields["votes_for"] = forms.IntegerField(label=_("Số tán thành"), min_value=0)
 
     def clean(self):
         data = super().clean()

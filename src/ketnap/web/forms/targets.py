@@ -40,16 +40,21 @@ class TargetForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        kind, year = data.get("kind"), data.get("year")
-        if kind == PeriodKind.YEAR and year and not data.get("starts_on") and not data.get("ends_on"):
-            data["starts_on"], data["ends_on"] = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        if kind == PeriodKind.YEAR and not data.get("starts_on") and not year and "year" not in self.errors:
-            self.add_error("year", _("Nhập năm của chỉ tiêu."))
-        elif kind != PeriodKind.YEAR:
+        if data.get("kind") == PeriodKind.YEAR:
+            self._clean_year(data)
+        else:
             for name in ("starts_on", "ends_on"):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, _("Nhập ngày theo dạng dd/mm/yyyy."))
         return data
+
+    def _clean_year(self, data: dict) -> None:
+        """A year's target: the year alone gives its dates (01/01 to 31/12); dates typed instead are kept."""
+        year = data.get("year")
+        if year and not data.get("starts_on") and not data.get("ends_on"):
+            data["starts_on"], data["ends_on"] = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        if not data.get("starts_on") and not year and "year" not in self.errors:
+            self.add_error("year", _("Nhập năm của chỉ tiêu."))
 
 
 class SplitForm(forms.Form):

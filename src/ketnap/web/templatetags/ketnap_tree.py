@@ -32,6 +32,19 @@ def _one_decimal():
     return lambda x: f"{x:.1f}".replace(".", separator)
 
 
+def _overdue(n, recognitions: str, converted: str) -> str:
+    """The node's overdue steps, those of recognition said apart (and in the title)."""
+    if not n.overdue:
+        return "0"
+    why = ""
+    if n.overdue_recognitions:
+        why = f' <span class="why">({n.overdue_recognitions} {conditional_escape(converted)})</span>'
+    return (
+        f'<span class="badge overdue" title="{conditional_escape(recognitions)}: {n.overdue_recognitions}">'
+        f"{n.overdue}{why}</span>"
+    )
+
+
 @register.simple_tag
 def tree_rows(rows, day=None):
     """<tr>s of the home page's tree: name (a link today), kind, and for nodes whose children are not shown their
@@ -59,16 +72,7 @@ def tree_rows(rows, day=None):
             f'<td class="num">{percent}</td><td class="num">{grouped(c.non_members)}</td>'
         )
         if not day:
-            overdue = "0"
-            if n.overdue:
-                why = ""
-                if n.overdue_recognitions:
-                    why = f' <span class="why">({n.overdue_recognitions} {esc(converted)})</span>'
-                overdue = (
-                    f'<span class="badge overdue" title="{esc(recognitions)}: {n.overdue_recognitions}">'
-                    f"{n.overdue}{why}</span>"
-                )
-            cells += f'<td class="num">{overdue}</td>'
+            cells += f'<td class="num">{_overdue(n, recognitions, converted)}</td>'
         out.append(
             f'<tr class="depth-{n.depth}">\n  <td class="name">\n    {name}\n    <span class="kind">{kind}</span>\n'
             f"  </td>\n  {cells}\n</tr>\n"

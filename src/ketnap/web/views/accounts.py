@@ -72,6 +72,35 @@ def _register_people(org):
     )
 
 
+def _chosen(request, people: list) -> list:
+    """The people ticked (?ids=…), among those the page lists: an id from elsewhere is ignored."""
+    wanted = {int(i) for i in request.POST.getlist("ids") if i.isdigit()}
+    return [p for p in people if p.pk in wanted]
+
+
+def _letters(request, org, chosen: list):
+    """The letters' PDF for the people chosen, their accounts issued; None (the reason in the messages) when nothing
+    was issued."""
+    try:
+        with transaction.atomic():  # no letter, no account: the letters are the passwords' only copy
+            letters = issuing.issue(chosen, actor=request.user)
+            pdf = issuing.letters_pdf(
+                letters, organization=org.name, address=request.build_absolute_uri("/"), issued_on=today()
+            )
+    except ValueError as exc:
+        messages.error(request, _("Chưa cấp tài khoản nào: %(why)s") % {"why": exc})
+    except IntegrityError:  # a username taken meanwhile by another office's letters: nothing was written
+        taken = _("Chưa cấp tài khoản nào: một tên đăng nhập vừa được cấp ở nơi khác; bấm lại.")
+        messages.error(request, taken)
+    except PdfUnavailable as exc:
+        messages.error(request, str(exc))
+    else:
+        filename = f"thu-tai-khoan-{org.code}-{today():%Y-%m-%d}.pdf"
+        readlog.record(request.user, ReadKind.DOWNLOAD, what=filename, count=len(letters))
+        return file_response(pdf, filename, PDF)
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 def issue_accounts(request, code):
     """Tài khoản cho đảng viên, người vào Đảng: tick the people, get one PDF of sealed letters (the passwords exist
@@ -82,27 +111,10 @@ def issue_accounts(request, code):
         raise PermissionDenied
     people = list(_register_people(org))
     if request.method == "POST":
-        wanted = {int(i) for i in request.POST.getlist("ids") if i.isdigit()}
-        chosen = [p for p in people if p.pk in wanted]
+        chosen = _chosen(request, people)
         if not chosen:
             messages.error(request, _("Chưa chọn ai: đánh dấu những người cần thư cấp tài khoản."))
-        else:
-            try:
-                with transaction.atomic():  # no letter, no account: the letters are the passwords' only copy
-                    letters = issuing.issue(chosen, actor=request.user)
-                    pdf = issuing.letters_pdf(
-                        letters, organization=org.name, address=request.build_absolute_uri("/"), issued_on=today()
-                    )
-            except ValueError as exc:
-                messages.error(request, _("Chưa cấp tài khoản nào: %(why)s") % {"why": exc})
-            except IntegrityError:  # a username taken meanwhile by another office's letters: nothing was written
-                taken = _("Chưa cấp tài khoản nào: một tên đăng nhập vừa được cấp ở nơi khác; bấm lại.")
-                messages.error(request, taken)
-            except PdfUnavailable as exc:
-                messages.error(request, str(exc))
-            else:
-                filename = f"thu-tai-khoan-{org.code}-{today():%Y-%m-%d}.pdf"
-                readlog.record(request.user, ReadKind.DOWNLOAD, what=filename, count=len(letters))
-                return file_response(pdf, filename, PDF)
+        elif (letters := _letters(request, org, chosen)) is not None:
+            return letters
     rows = [(p, issuing.refusal(p)) for p in people]
     return render(request, "web/issue_accounts.html", {"org": org, "rows": rows})

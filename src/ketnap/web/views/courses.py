@@ -33,21 +33,31 @@ def course_list(request):
     scope = scope_for(request)
     if not scope.sees_personal_data:
         raise PermissionDenied
-    managed = [o for o in scope.root_organizations() if scope.can_manage_within(o) and o.active]
+    managed = _class_openers(scope)
     form = pipeline_forms.CourseForm(request.POST or None, organizations=managed) if managed else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                course = courses.open_class(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("Đã mở lớp; chọn người cử đi học."))
-                return redirect("course_detail", course_pk=course.pk)
+        if form.is_valid() and (opened := _open_class(request, form)) is not None:
+            return opened
     classes = _classes(scope).select_related("organization").order_by("-starts_on", "-pk")[:100]
     return render(request, "web/courses.html", {"classes": classes, "form": form})
+
+
+def _class_openers(scope) -> list:
+    """The scope's top organisations still active that it manages: those it may open a class for."""
+    return [o for o in scope.root_organizations() if scope.can_manage_within(o) and o.active]
+
+
+def _open_class(request, form):
+    """The new class's page, or None with the service's errors on the form."""
+    try:
+        course = courses.open_class(actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+    messages.success(request, _("Đã mở lớp; chọn người cử đi học."))
+    return redirect("course_detail", course_pk=course.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -70,20 +80,12 @@ def course_detail(request, course_pk):
         if not can_edit:
             raise PermissionDenied
         if request.POST.get("action") == "nominate":
-            chosen = {int(i) for i in request.POST.getlist("ids") if i.isdigit()}
-            picked = [c for c in eligible if c.pk in chosen]
-            if not picked:
-                errors.append(_("Chưa chọn ai để cử đi học."))
-            else:
-                courses.nominate(course, picked, on=today(), actor=request.user)
-                messages.success(request, _("Đã cử %(n)s người đi học.") % {"n": len(picked)})
-                return redirect("course_detail", course_pk=course.pk)
+            nominated, errors = _nominate(request, course, eligible)
+            if nominated is not None:
+                return nominated
         else:
-            results, errors = _typed_results(request.POST, seats)
-            if not errors and not results:
-                errors.append(_("Chưa nhập kết quả của ai."))
+            outcomes, errors = _record_results(request, seats)
             if not errors:
-                outcomes = courses.record_results(results, actor=request.user)
                 seats = list(
                     course.seats.select_related("candidate__person", "candidate__organization")
                     .filter(candidate_id__in=in_scope)
@@ -100,6 +102,27 @@ def course_detail(request, course_pk):
         "awareness": course.kind == CourseKind.AWARENESS,
     }
     return render(request, "web/course_detail.html", context)
+
+
+def _nominate(request, course, eligible: list) -> tuple:
+    """(the class's page once the people ticked are sent, None) or (None, why not)."""
+    chosen = {int(i) for i in request.POST.getlist("ids") if i.isdigit()}
+    picked = [c for c in eligible if c.pk in chosen]
+    if not picked:
+        return None, [_("Chưa chọn ai để cử đi học.")]
+    courses.nominate(course, picked, on=today(), actor=request.user)
+    messages.success(request, _("Đã cử %(n)s người đi học.") % {"n": len(picked)})
+    return redirect("course_detail", course_pk=course.pk), []
+
+
+def _record_results(request, seats: list) -> tuple[list, list[str]]:
+    """(each result's outcome, []) once the results typed are recorded; ([], the errors) when none is."""
+    results, errors = _typed_results(request.POST, seats)
+    if not errors and not results:
+        errors.append(_("Chưa nhập kết quả của ai."))
+    if errors:
+        return [], errors
+    return courses.record_results(results, actor=request.user), []
 
 
 def _typed_results(data, seats) -> tuple[list, list[str]]:

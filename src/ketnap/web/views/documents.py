@@ -190,27 +190,14 @@ def batch_zip(request, form):
     ?nguoi-ky=pho-bi-thu: the deputy signs them all.
 
     A ceremony day's zip holds every form prepared for the day (programme and invitation) for each person."""
-    scope = scope_for(request)
-    spec = FORMS.get(form)
-    signer = _signer(request)
-    ids = {int(i) for i in request.GET.getlist("ids") if i.isdigit()}
-    if spec is None or spec.handwritten or spec.per_introduction or not ids or not scope.sees_personal_data:
+    spec, signer = FORMS.get(form), _signer(request)
+    if spec is None or spec.handwritten or spec.per_introduction:
         raise Http404
-    candidates = list(
-        scope.candidates().filter(pk__in=ids).select_related("person", "organization", "organization__parent")
-    )
-    if len(candidates) != len(ids) or not all(spec.available(c) for c in candidates):
-        raise Http404  # an id outside the scope (or not at this step) refuses the whole batch
+    candidates = _batch_candidates(request, spec)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
-    companions = [f for f in FORMS.values() if spec.batch and f.batch == spec.batch] or [spec]
-    jobs = {
-        _filename(f, c, "docx", with_pk=True).removesuffix(".docx"): _job(f, c, signer=signer)
-        for c in candidates
-        for f in companions
-    }
     try:  # each person's file comes from the cache when made before (also on their own page)
-        files = docs.documents(jobs, "pdf" if request.GET.get("dinh-dang") == "pdf" else "docx")
+        files = docs.documents(_batch_jobs(spec, candidates, signer), _batch_format(request))
     except docs.DocumentError as error:
         return _unavailable(request, error)
     stamp, overlays = stamps.stamp_for(request.user), {}
@@ -220,6 +207,34 @@ def batch_zip(request, form):
         return _unstampable(request)
     name = f"{spec.slug.upper()}_{len(files)}-nguoi.zip"
     return _download(request, docs.zip_files(files), name, "application/zip", count=len(candidates), stamp=stamp)
+
+
+def _batch_candidates(request, spec: Form) -> list:
+    """The people of ?ids=…, each in the user's scope and at the form's step; else 404 for the whole batch."""
+    scope = scope_for(request)
+    ids = {int(i) for i in request.GET.getlist("ids") if i.isdigit()}
+    if not ids or not scope.sees_personal_data:
+        raise Http404
+    candidates = list(
+        scope.candidates().filter(pk__in=ids).select_related("person", "organization", "organization__parent")
+    )
+    if len(candidates) != len(ids) or not all(spec.available(c) for c in candidates):
+        raise Http404  # an id outside the scope (or not at this step) refuses the whole batch
+    return candidates
+
+
+def _batch_jobs(spec: Form, candidates: list, signer: str) -> dict[str, docs.Job]:
+    """Every form of the batch (the form and its companions of the same day) for every person, by file stem."""
+    companions = [f for f in FORMS.values() if spec.batch and f.batch == spec.batch] or [spec]
+    return {
+        _filename(f, c, "docx", with_pk=True).removesuffix(".docx"): _job(f, c, signer=signer)
+        for c in candidates
+        for f in companions
+    }
+
+
+def _batch_format(request) -> str:
+    return "pdf" if request.GET.get("dinh-dang") == "pdf" else "docx"
 
 
 def batches(request):

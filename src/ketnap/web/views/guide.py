@@ -31,6 +31,15 @@ SECTIONS = [
 ]
 
 
+# the section of each role that has one
+ROLE_SECTIONS = {
+    RoleKind.OFFICE: "office",
+    RoleKind.SECRETARY: "secretary",
+    RoleKind.OVERSEER: "overseer",
+    RoleKind.ADMIN: "admin",
+}
+
+
 @dataclass(frozen=True)
 class Link:
     """A page the answers point to: `url` when the reader may open it, else None (its name is shown in words)."""
@@ -41,23 +50,22 @@ class Link:
 
 def own_sections(user, scope) -> list[str]:
     """The help sections of the reader's roles, in SECTIONS' order."""
-    kinds = {role.kind for role in scope.roles}
-    mine = set()
-    if RoleKind.OFFICE in kinds:
-        mine.add("office")
-    if RoleKind.SECRETARY in kinds:
-        mine.add("secretary")
-    if RoleKind.OVERSEER in kinds:
-        mine.add("overseer")
-    if RoleKind.ADMIN in kinds or user.is_superuser or user.is_staff:
+    mine = {ROLE_SECTIONS[role.kind] for role in scope.roles if role.kind in ROLE_SECTIONS}
+    if user.is_superuser or user.is_staff:
         mine.add("admin")
-    person = scope.person  # read with the user (accounts.backends)
-    if person is not None:
-        if Helper.objects.filter(member=person, until__isnull=True).exists():
-            mine.add("mentor")
-        if Candidate.objects.filter(person=person).exclude(stage__in=Stage.terminal()).exists():
-            mine.add("candidate")
+    if scope.person is not None:  # read with the user (accounts.backends)
+        mine |= _personal_sections(scope.person)
     return [key for key, _title in SECTIONS if key in mine]
+
+
+def _personal_sections(person) -> set[str]:
+    """What the reader is on the road themselves: a helper of someone today, a candidate on the road."""
+    found = set()
+    if Helper.objects.filter(member=person, until__isnull=True).exists():
+        found.add("mentor")
+    if Candidate.objects.filter(person=person).exclude(stage__in=Stage.terminal()).exists():
+        found.add("candidate")
+    return found
 
 
 def links(user, scope) -> dict[str, Link]:

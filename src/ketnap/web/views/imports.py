@@ -187,14 +187,7 @@ def _confirm_or_remap(request, org, *, back: str | None):
         messages.error(request, _("Tệp đã tải lên không còn (đã nhập hoặc phiên làm việc đã hết). Hãy tải lên lại."))
         return redirect("import_upload", code=org.code)
     if "remap" in request.POST and entry["kind"] in COLUMNS:
-        fields = {c.field for c in COLUMNS[entry["kind"]]}
-        mapping = {}
-        for name, value in request.POST.items():
-            if name.startswith("map:") and (value in fields or value == ""):
-                mapping[name.removeprefix("map:")] = value
-        ColumnMapping.objects.update_or_create(
-            organization=org, kind=entry["kind"], defaults={"mapping": mapping, "updated_by": request.user}
-        )
+        _save_columns(request, org, entry["kind"])
         messages.success(request, _("Đã lưu cách đọc cột cho %(org)s; tệp được kiểm tra lại.") % {"org": org.name})
         return _begin_or_back(request, org, token, entry, dry_run=True, back=back)
     if "values" in request.POST:
@@ -204,10 +197,7 @@ def _confirm_or_remap(request, org, *, back: str | None):
         )
         return _begin_or_back(request, org, token, entry, dry_run=True, back=back)
     if "sheet" in request.POST:
-        entry["options"] = {**entry.get("options", {}), "sheet": request.POST["sheet"][:100]}
-        pending = request.session.get(SESSION_KEY, {})
-        pending[token] = entry
-        request.session[SESSION_KEY] = pending
+        _choose_sheet(request, token, entry)
         return _begin_or_back(request, org, token, entry, dry_run=True, back=back)
     if "cancel" in request.POST:
         _forget(request, token)
@@ -218,6 +208,27 @@ def _confirm_or_remap(request, org, *, back: str | None):
         "accept_identity_changes": request.POST.get("accept_identity_changes") == "1",
     }
     return _begin_or_back(request, org, token, entry, dry_run=False, back=back, **choices)
+
+
+def _save_columns(request, org, kind: str) -> None:
+    """The preview's column choices ("map:<heading>" → field, "" = not read), kept for the organisation's next files;
+    a field not of this kind of list is ignored."""
+    fields = {c.field for c in COLUMNS[kind]}
+    mapping = {}
+    for name, value in request.POST.items():
+        if name.startswith("map:") and (value in fields or value == ""):
+            mapping[name.removeprefix("map:")] = value
+    ColumnMapping.objects.update_or_create(
+        organization=org, kind=kind, defaults={"mapping": mapping, "updated_by": request.user}
+    )
+
+
+def _choose_sheet(request, token: str, entry: dict) -> None:
+    """The workbook's sheet to read, kept with the pending upload in the session."""
+    entry["options"] = {**entry.get("options", {}), "sheet": request.POST["sheet"][:100]}
+    pending = request.session.get(SESSION_KEY, {})
+    pending[token] = entry
+    request.session[SESSION_KEY] = pending
 
 
 def _save_values(request, org, kind: str) -> None:
@@ -280,26 +291,31 @@ def job(request, code, token):
         )
     report = report_from_json(job.kind, job.report)
     if report.written:
-        _forget(request, job.upload)
-        messages.success(
-            request,
-            _("Đã nhập %(name)s: thêm mới %(created)s, cập nhật %(updated)s, giữ nguyên %(unchanged)s người.")
-            % {
-                "name": job.file_name,
-                "created": report.created,
-                "updated": report.updated,
-                "unchanged": report.unchanged,
-            },
-        )
-        if report.partial and report.rejected:
-            # the rows left out, with their errors, to correct and import on their own
-            return render(request, "imports/partial_done.html", {"org": org, "job": job, "report": report}, status=200)
-        return redirect("org_detail", code=org.code)
+        return _written(request, org, job, report)
     if report.file_error and not report.headings:
         _forget(request, job.upload)  # nothing to correct on the page: the header row was not even found
     # someone else managing the organisation sees the preview too, but only the uploader's session holds the file
     entry = entry or {"name": job.file_name, "kind": job.kind}
     return _preview(request, org, job.upload, entry, report, job)
+
+
+def _written(request, org, job: ImportJob, report):
+    """A job that wrote: what it did, then the organisation's page, or the rows a partial import left out."""
+    _forget(request, job.upload)
+    messages.success(
+        request,
+        _("Đã nhập %(name)s: thêm mới %(created)s, cập nhật %(updated)s, giữ nguyên %(unchanged)s người.")
+        % {
+            "name": job.file_name,
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+        },
+    )
+    if report.partial and report.rejected:
+        # the rows left out, with their errors, to correct and import on their own
+        return render(request, "imports/partial_done.html", {"org": org, "job": job, "report": report}, status=200)
+    return redirect("org_detail", code=org.code)
 
 
 @never_cache

@@ -24,6 +24,34 @@ from ketnap.web.views.common import apply_errors, querystring
 TODO = {Filter.NOT_ENTERED, Filter.CHANGED}
 
 
+def _mark(request, scope, org, form):
+    """The members ticked marked as entered on the form's day (or unmarked: "clear"): the redirect back to the list,
+    or None with the errors on the form."""
+    ids = [i for i in request.POST.getlist("dang_vien") if i.isdigit()]  # a tampered value is not a 500
+    chosen = list(national_db.members(scope, org, Filter.ALL).filter(pk__in=ids))
+    if not chosen:
+        form.add_error(None, _("Chưa chọn đảng viên nào."))
+        return None
+    if not form.is_valid():
+        return None
+    on = None if "clear" in request.POST else form.cleaned_data["national_db_entered_on"]
+    try:
+        changed = record_national_db_entry(chosen, on=on)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+    if on:
+        text = _("Đã ghi nhận %(n)s đảng viên nhập vào CSDL đảng viên ngày %(d)s.") % {
+            "n": changed,
+            "d": on.strftime("%d/%m/%Y"),
+        }
+    else:
+        text = _("Đã bỏ đánh dấu cho %(n)s đảng viên.") % {"n": changed}
+    messages.success(request, text)
+    query = querystring(request)
+    return redirect(f"{request.path}?{query}" if query else request.path)
+
+
 def national_db_list(request, code):
     scope = scope_for(request)
     org = get_object_or_404(scope.organizations(), code=code)
@@ -37,27 +65,8 @@ def national_db_list(request, code):
     if request.method == "POST":
         if not can_mark:
             raise PermissionDenied
-        ids = [i for i in request.POST.getlist("dang_vien") if i.isdigit()]  # a tampered value is not a 500
-        chosen = list(national_db.members(scope, org, Filter.ALL).filter(pk__in=ids))
-        if not chosen:
-            form.add_error(None, _("Chưa chọn đảng viên nào."))
-        elif form.is_valid():
-            on = None if "clear" in request.POST else form.cleaned_data["national_db_entered_on"]
-            try:
-                changed = record_national_db_entry(chosen, on=on)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                if on:
-                    text = _("Đã ghi nhận %(n)s đảng viên nhập vào CSDL đảng viên ngày %(d)s.") % {
-                        "n": changed,
-                        "d": on.strftime("%d/%m/%Y"),
-                    }
-                else:
-                    text = _("Đã bỏ đánh dấu cho %(n)s đảng viên.") % {"n": changed}
-                messages.success(request, text)
-                query = querystring(request)
-                return redirect(f"{request.path}?{query}" if query else request.path)
+        if (marked := _mark(request, scope, org, form)) is not None:
+            return marked
     members = national_db.members(scope, org, state)
     response = export_rows_response(
         request,

@@ -190,16 +190,7 @@ def board(request):
     if download is not None:
         return download
     counts = dict(candidates.order_by().values_list("stage").annotate(n=Count("id")))
-    page = None
-    if stage in Stage.terminal():
-        closed = candidates.filter(stage=stage).select_related("person", "organization")
-        page = keyset_page(request, closed, ("person__sort_key", "pk"), anchors=scope.candidates())
-        page.object_list = [due.DueItem(c, "", None, "", None, "none") for c in page.object_list]
-    elif stage or filters.q:  # a stage's names; or, for a name searched, where each match stands
-        chosen = candidates.filter(stage=stage) if stage else candidates
-        ordered = due.ordered(chosen).select_related(*due.ROW_RELATED)  # by the kept deadline, paged in SQL
-        page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("trang"))
-        page.object_list = due.rows_of(list(page.object_list), today())
+    page = _board_page(request, scope, candidates, filters)
     columns = [(s, counts.get(s.value, 0)) for s in Stage.board()]
     batch = [t for t in TRANSITIONS.values() if t.name in domain.BATCHABLE and stage in t.sources]
     return render(
@@ -216,6 +207,23 @@ def board(request):
             **_filter_context(request, scope, filters),
         },
     )
+
+
+def _board_page(request, scope, candidates, filters: Filters):
+    """The names under the counts: a closed stage's people by name (keyset pages), an open stage's (or, for a name
+    searched, every match's, to show where each stands) by the kept deadline, paged in SQL; None: counts only."""
+    stage = filters.stage
+    if stage in Stage.terminal():
+        closed = candidates.filter(stage=stage).select_related("person", "organization")
+        page = keyset_page(request, closed, ("person__sort_key", "pk"), anchors=scope.candidates())
+        page.object_list = [due.DueItem(c, "", None, "", None, "none") for c in page.object_list]
+        return page
+    if not (stage or filters.q):
+        return None
+    chosen = candidates.filter(stage=stage) if stage else candidates
+    page = Paginator(due.ordered(chosen).select_related(*due.ROW_RELATED), PAGE_SIZE).get_page(request.GET.get("trang"))
+    page.object_list = due.rows_of(list(page.object_list), today())
+    return page
 
 
 def _board_items(candidates, stage: str):
@@ -335,17 +343,7 @@ def candidate_detail(request, candidate_pk):
     documents = {d.kind: d for d in candidate.documents.order_by("received_on")}
     phase = checks.papers_for(candidate)
     checklist = [(DocumentKind(kind), documents.get(kind)) for kind in phase]
-    helpers = list(candidate.helpers.select_related("member"))
-    notes = list(candidate.mentor_notes.select_related("helper__member"))
-    # each helper's next note (rules.notes), from what the page read: the chi bộ sees who has not written
-    due_notes = pipeline_notes.for_candidate(candidate, helpers, notes, steps, documents, today())
-    for helper in helpers:
-        helper.next_note = due_notes.get(helper.pk)
-    next_item = None
-    if candidate.open:  # the deadline's step dates from the steps read above (as due.step_dates: oldest first)
-        timed = [(s.candidate_id, s.kind, s.on, s.received_on) for s in reversed(steps) if s.passed]
-        dates = due.dates_from(t for t in timed if t[1] in due.TIMED_STEPS).get(candidate.pk, {})
-        next_item = due.next_action(candidate, today(), dates)
+    helpers, notes = _helpers_and_notes(candidate, steps, documents)
     return render(
         request,
         "web/candidate_detail.html",
@@ -355,18 +353,42 @@ def candidate_detail(request, candidate_pk):
             "began_as_source": began_as_source,
             "checklist": checklist,
             "other_documents": [d for k, d in documents.items() if k not in phase],
-            "next": next_item,
+            "next": _next_action(candidate, steps),
             "transitions": available(candidate) if candidate.open else [],
             "introductions": candidate.introductions.select_related("introducer"),
             "helpers": helpers,
             "notes": notes,
             "inquiries": [(i, inquiries.urgency(i, today())) for i in candidate.inquiries.all()],
             "can_edit": scope.can_edit_people_of(candidate.organization) and candidate.open,
-            "is_mentor": any(
-                h.role == HelperRole.MENTOR and h.until is None and h.member.user_id == request.user.pk for h in helpers
-            ),
+            "is_mentor": any(_mentors_now(h, request.user) for h in helpers),
         },
     )
+
+
+def _helpers_and_notes(candidate, steps: list, documents: dict) -> tuple[list, list]:
+    """The helpers, each with their next note due (rules.notes, from what the page read: the chi bộ sees who has not
+    written), and the notes written."""
+    helpers = list(candidate.helpers.select_related("member"))
+    notes = list(candidate.mentor_notes.select_related("helper__member"))
+    due_notes = pipeline_notes.for_candidate(candidate, helpers, notes, steps, documents, today())
+    for helper in helpers:
+        helper.next_note = due_notes.get(helper.pk)
+    return helpers, notes
+
+
+def _next_action(candidate, steps: list) -> due.DueItem | None:
+    """The open candidate's next action, its deadline's step dates taken from the steps the page read (newest
+    first; due.step_dates gives them oldest first)."""
+    if not candidate.open:
+        return None
+    timed = [(s.candidate_id, s.kind, s.on, s.received_on) for s in reversed(steps) if s.passed]
+    dates = due.dates_from(t for t in timed if t[1] in due.TIMED_STEPS).get(candidate.pk, {})
+    return due.next_action(candidate, today(), dates)
+
+
+def _mentors_now(helper, user) -> bool:
+    """The user is this probationary member's mentor today."""
+    return helper.role == HelperRole.MENTOR and helper.until is None and helper.member.user_id == user.pk
 
 
 @require_http_methods(["GET", "POST"])
@@ -423,9 +445,7 @@ def candidate_step(request, candidate_pk, name):
             step = domain.transition(candidate, name, actor=request.user, data=data)
         except domain.TransitionRefused as exc:
             verdict = exc.verdict  # one box with the reasons and their sources; the fields they concern marked
-            for field_name in pipeline_forms.fields_concerned(verdict, form):
-                form.fields[field_name].widget.attrs["aria-invalid"] = "true"
-                form.fields[field_name].widget.attrs["class"] = "concerned"
+            _mark_concerned(form, verdict)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -446,6 +466,12 @@ def candidate_step(request, candidate_pk, name):
             "needs": None if verdict else _needs(candidate, name),
         },
     )
+
+
+def _mark_concerned(form, verdict) -> None:
+    for field_name in pipeline_forms.fields_concerned(verdict, form):
+        form.fields[field_name].widget.attrs["aria-invalid"] = "true"
+        form.fields[field_name].widget.attrs["class"] = "concerned"
 
 
 def _needs(candidate, name: str):
@@ -612,13 +638,20 @@ def candidate_introduction(request, candidate_pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def candidate_note(request, candidate_pk):
+def _note_writer(request, candidate_pk) -> tuple:
+    """The candidate's helpers today, the user's own helper row (a helper writes their own notes) and the candidate;
+    PermissionDenied for anyone else but those who may edit the chi bộ's people, and once the road is closed."""
     scope, candidate = _candidate(request, candidate_pk)
     helpers = list(candidate.helpers.filter(until__isnull=True).select_related("member"))
-    own = next((h for h in helpers if h.member.user_id == request.user.pk), None)  # a helper writing their own
+    own = next((h for h in helpers if h.member.user_id == request.user.pk), None)
     if not (own or scope.can_edit_people_of(candidate.organization)) or not candidate.open:
         raise PermissionDenied
+    return helpers, own, candidate
+
+
+@require_http_methods(["GET", "POST"])
+def candidate_note(request, candidate_pk):
+    helpers, own, candidate = _note_writer(request, candidate_pk)
     only = helpers[0].pk if len(helpers) == 1 else None
     form = pipeline_forms.MentorNoteForm(
         request.POST or None, initial={"on": today(), "helper": only}, helpers=None if own else helpers
@@ -765,28 +798,13 @@ def batch_step(request, name):
     transition = TRANSITIONS.get(name)
     if name not in domain.BATCHABLE or transition is None or not scope.sees_personal_data:
         raise Http404
-    ids = [int(i) for i in request.POST.getlist("ids") or request.GET.getlist("ids") if i.isdigit()]
-    candidates = list(
-        scope.candidates().filter(pk__in=ids).select_related("person", "organization", "organization__parent")
-    )
-    if len(candidates) != len(set(ids)):
-        raise Http404  # an id outside the scope: refuse the whole batch
-    candidates = [c for c in candidates if transition in available(c) and scope.can_edit_people_of(c.organization)]
+    candidates = _batch_candidates(request, scope, transition)
     if not candidates:
         messages.error(request, _("Chưa chọn người nào ở đúng giai đoạn cho bước này."))
         return redirect("pipeline_board")
     form = pipeline_forms.StepForm(request.POST or None, transition=transition, candidate=candidates[0])
     form.fields.pop("mentor", None)
-    mentors = (  # one mentor each, from a searchable list of the candidate's đảng bộ, their chi bộ first
-        pipeline_forms.BatchMentorForm(request.POST or None, candidates=candidates)
-        if name == StepKind.CEREMONY
-        else None
-    )
-    results = []
-    if request.method == "POST" and form.is_valid() and (mentors is None or mentors.is_valid()):
-        own = mentors.mentors() if mentors is not None else {}
-        outcomes = domain.transition_batch(candidates, name, actor=request.user, data=form.cleaned_data, own=own)
-        results = [(o.candidate, o.done, o.reasons) for o in outcomes]
+    mentors = _batch_mentors(request, name, candidates)
     return render(
         request,
         "web/batch_step.html",
@@ -794,9 +812,36 @@ def batch_step(request, name):
             "form": form,
             "title": transition.label,
             "candidates": candidates,
-            "results": results,
+            "results": _batch_results(request, name, candidates, form, mentors),
             "name": name,
             "mentors": mentors,
             "mentor_fields": [(c, mentors[f"mentor_{c.pk}"]) for c in candidates] if mentors is not None else [],
         },
     )
+
+
+def _batch_candidates(request, scope, transition) -> list:
+    """The people ticked (?ids=…) that this step may be recorded for now; 404 when one of them is out of scope."""
+    ids = [int(i) for i in request.POST.getlist("ids") or request.GET.getlist("ids") if i.isdigit()]
+    candidates = list(
+        scope.candidates().filter(pk__in=ids).select_related("person", "organization", "organization__parent")
+    )
+    if len(candidates) != len(set(ids)):
+        raise Http404  # an id outside the scope: refuse the whole batch
+    return [c for c in candidates if transition in available(c) and scope.can_edit_people_of(c.organization)]
+
+
+def _batch_mentors(request, name: str, candidates: list):
+    """At a ceremony, one mentor each, from a searchable list of the candidate's đảng bộ, their chi bộ first."""
+    if name != StepKind.CEREMONY:
+        return None
+    return pipeline_forms.BatchMentorForm(request.POST or None, candidates=candidates)
+
+
+def _batch_results(request, name: str, candidates: list, form, mentors) -> list[tuple]:
+    """(candidate, done, reasons) for each person once a valid form is posted: each is checked and recorded alone."""
+    if request.method != "POST" or not form.is_valid() or (mentors is not None and not mentors.is_valid()):
+        return []
+    own = mentors.mentors() if mentors is not None else {}
+    outcomes = domain.transition_batch(candidates, name, actor=request.user, data=form.cleaned_data, own=own)
+    return [(o.candidate, o.done, o.reasons) for o in outcomes]

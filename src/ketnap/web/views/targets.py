@@ -51,13 +51,54 @@ def overview(request, code):
     read them."""
     scope, org, day, facts, period = _overview_facts(request, code)
     periods = facts.periods()
+    years = _dormant_years(request)
+    can_read_people = scope.can_read_people_of(org)
+    _prefetch(facts, period, day)
+    tables = _overview_tables(facts, period, years)
+    names = _names_tables(facts, period) if can_read_people and request.GET.get("xuat") else {}  # download only
+    tables.update(names)
+    response = export_response(
+        request,
+        list(tables.values()),
+        basename=f"chi-tieu-{org.code}-{period.slug}",
+        meta=_meta(org, period.label, day),
+        names=[t.slug for t in names.values()],
+    )
+    if response is not None:
+        return response
+
+    ancestors = list(
+        scope.organizations().filter(pk__in=org.ancestor_ids()).order_by("depth").only("code", "name", "depth")
+    )
+    context = {
+        "org": org,
+        "ancestors": ancestors,
+        "period": period,
+        "periods": periods if period in periods else [period, *periods],
+        "tables": tables,
+        "export_base": querystring(request, "xuat", "bang"),
+        "own_targets": [(t, targets.TargetPeriod.of(t).slug) for t in facts.own_targets()],
+        **_root_figures(facts, period),
+        "years": years,
+        "year_choices": DORMANT_CHOICES,
+        "can_manage": scope.can_manage_within(org) and org.active,
+        "can_read_people": can_read_people,
+        "querystring": querystring(request),
+    }
+    return render(request, "web/targets/overview.html", context)
+
+
+def _dormant_years(request) -> int:
+    """?so-nam=: how many years without an admission make a chi bộ dormant, within DORMANT_CHOICES."""
     try:
         years = int(request.GET.get("so-nam", targets.DORMANT_YEARS))
     except ValueError:
         years = targets.DORMANT_YEARS
-    years = min(max(years, DORMANT_CHOICES[0]), DORMANT_CHOICES[-1])
-    can_read_people = scope.can_read_people_of(org)
-    # every admission count the page shows, in one grouped query
+    return min(max(years, DORMANT_CHOICES[0]), DORMANT_CHOICES[-1])
+
+
+def _prefetch(facts, period, day: dt.date) -> None:
+    """Every admission count and target the page shows, each kind in one grouped query."""
     ranges = [(period.start, period.end), (targets.TargetPeriod.year(day.year).start, day)]
     if period.kind == PeriodKind.TERM:
         ranges += [
@@ -67,6 +108,8 @@ def overview(request, code):
     facts.prefetch(ranges, last=True)
     facts.prefetch_targets([*targets.target_keys(period), targets.TargetPeriod.year(day.year).key])
 
+
+def _overview_tables(facts, period, years: int) -> dict:
     def org_link(node):
         return reverse("target_overview", kwargs={"code": node.code}) + (f"?ky={period.slug}")
 
@@ -76,49 +119,39 @@ def overview(request, code):
     tables["forecast"] = targets.forecast_table(facts, link=org_link)
     tables["stages"] = targets.forecast_stage_table(facts)
     tables["dormant"] = targets.dormant_table(facts, years)
-    if can_read_people and request.GET.get("xuat"):  # the names, in the download only
-        tables["admitted_names"] = targets.admitted_names_table(
-            facts, period, link=lambda pk: reverse("person_detail", kwargs={"pk": pk})
-        )
-        tables["pipeline_names"] = targets.pipeline_names_table(
-            facts, link=lambda pk: reverse("candidate_detail", kwargs={"candidate_pk": pk})
-        )
-    response = export_response(
-        request,
-        list(tables.values()),
-        basename=f"chi-tieu-{org.code}-{period.slug}",
-        meta=_meta(org, period.label, day),
-        names=[tables[k].slug for k in ("admitted_names", "pipeline_names") if k in tables],
-    )
-    if response is not None:
-        return response
+    return tables
 
-    root = facts.root
-    members = root.totals.members if root else 0
-    term_years = max(1, round((period.end - period.start).days / 365.25)) if period.kind == PeriodKind.TERM else 1
-    ancestors = list(
-        scope.organizations().filter(pk__in=org.ancestor_ids()).order_by("depth").only("code", "name", "depth")
-    )
-    summary = targets.forecast_summary(facts) if root else None
-    context = {
-        "org": org,
-        "ancestors": ancestors,
-        "period": period,
-        "periods": periods if period in periods else [period, *periods],
-        "tables": tables,
-        "export_base": querystring(request, "xuat", "bang"),
-        "own_targets": [(t, targets.TargetPeriod.of(t).slug) for t in facts.own_targets()],
-        "summary": summary,
-        "hint": targets.nq21_hint(members, term_years) if root and period.kind != PeriodKind.PLAN else "",
-        "years": years,
-        "year_choices": DORMANT_CHOICES,
-        "can_manage": scope.can_manage_within(org) and org.active,
-        "can_read_people": can_read_people,
-        "admitted_count": facts.admitted_total(period.start, period.end) if root else 0,
-        "has_children": bool(root and root.children),
-        "querystring": querystring(request),
+
+def _names_tables(facts, period) -> dict:
+    return {
+        "admitted_names": targets.admitted_names_table(
+            facts, period, link=lambda pk: reverse("person_detail", kwargs={"pk": pk})
+        ),
+        "pipeline_names": targets.pipeline_names_table(
+            facts, link=lambda pk: reverse("candidate_detail", kwargs={"candidate_pk": pk})
+        ),
     }
-    return render(request, "web/targets/overview.html", context)
+
+
+def _root_figures(facts, period) -> dict:
+    """What the page says of the organisation itself; nothing when it has no figures (not founded yet that day)."""
+    root = facts.root
+    if not root:
+        return {"summary": None, "hint": "", "admitted_count": 0, "has_children": False}
+    return {
+        "summary": targets.forecast_summary(facts),
+        "hint": _period_hint(root.totals.members, period),
+        "admitted_count": facts.admitted_total(period.start, period.end),
+        "has_children": bool(root.children),
+    }
+
+
+def _period_hint(members: int, period) -> str:
+    """NQ 21's yardstick for the members counted, over the term's years (a year's target: one); none for a plan."""
+    if period.kind == PeriodKind.PLAN:
+        return ""
+    term_years = max(1, round((period.end - period.start).days / 365.25)) if period.kind == PeriodKind.TERM else 1
+    return targets.nq21_hint(members, term_years)
 
 
 NAMES_PAGE = 100
@@ -308,8 +341,7 @@ def split(request, code):
     if not own or not org.active:
         messages.error(request, _("Tổ chức này chưa có chỉ tiêu để phân bổ; hãy nhập chỉ tiêu trước."))
         return redirect("target_overview", code=org.code)
-    chosen = request.GET.get("chi-tieu") or request.POST.get("chi-tieu")
-    parent_target = next((t for t in own if str(t.pk) == chosen), own[0])
+    parent_target = _chosen_target(request, own)
     tree = figures.current_tree([org])
     members = {n.org_id: n.totals.members for n in indicators.flatten(tree, 1)}
     children = list(Organization.objects.filter(parent=org, dissolved_on__isnull=True).order_by("position", "name"))
@@ -322,33 +354,8 @@ def split(request, code):
         ).values_list("organization_id", "admissions")
     )
     form = target_forms.SplitForm(request.POST or None, children=children, current=current, members=members)
-    if request.method == "POST" and form.is_valid():
-        try:
-            targets.split_target(parent_target, form.shares(), actor=request.user)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            given = sum(v for v in form.shares().values() if v is not None)
-            if given != parent_target.admissions:
-                messages.warning(
-                    request,
-                    _(
-                        "Đã lưu. Tổng phân bổ %(given)s khác chỉ tiêu %(target)s của %(org)s: "
-                        "trang chỉ tiêu sẽ ghi “không khớp”."
-                    )
-                    % {"given": given, "target": parent_target.admissions, "org": org.name},
-                )
-            else:
-                messages.success(request, _("Đã lưu phân bổ chỉ tiêu %(label)s.") % {"label": parent_target.label})
-            period = targets.TargetPeriod.of(parent_target)
-            return redirect(reverse("target_overview", kwargs={"code": org.code}) + f"?ky={period.slug}")
-    if form.is_bound:
-        entered = [form.data.get(f"org_{c.pk}") for c in children]
-        running = sum(int(v) for v in entered if v and str(v).isdigit())
-    else:
-        running = sum(v for v in current.values())
-    total_members = sum(members.get(c.pk, 0) for c in children)
-    suggested = targets.suggest_split(parent_target.admissions, {c.pk: members.get(c.pk, 0) for c in children})
+    if request.method == "POST" and form.is_valid() and (saved := _save_split(request, org, parent_target, form)):
+        return saved
     return render(
         request,
         "web/targets/split.html",
@@ -357,8 +364,52 @@ def split(request, code):
             "form": form,
             "own": own,
             "parent_target": parent_target,
-            "running": running,
-            "total_members": total_members,
-            "rows": [(form[f"org_{c.pk}"], suggested.get(c.pk)) for c in children],
+            "running": _running_total(form, children, current),
+            "total_members": sum(members.get(c.pk, 0) for c in children),
+            "rows": _split_rows(form, children, members, parent_target),
         },
     )
+
+
+def _chosen_target(request, own: list[Target]) -> Target:
+    """?chi-tieu=<pk>: the organisation's target to split; else its latest."""
+    chosen = request.GET.get("chi-tieu") or request.POST.get("chi-tieu")
+    return next((t for t in own if str(t.pk) == chosen), own[0])
+
+
+def _split_rows(form, children: list[Organization], members: dict[int, int], parent_target: Target) -> list[tuple]:
+    """(the share's field, the share suggested by members) for each organisation below."""
+    suggested = targets.suggest_split(parent_target.admissions, {c.pk: members.get(c.pk, 0) for c in children})
+    return [(form[f"org_{c.pk}"], suggested.get(c.pk)) for c in children]
+
+
+def _save_split(request, org: Organization, parent_target: Target, form):
+    """Save the split from a valid form: the redirect to the target's period (a warning when the shares do not add
+    up to the target: saved all the same), or None with the service's errors put on the form."""
+    try:
+        targets.split_target(parent_target, form.shares(), actor=request.user)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
+    given = sum(v for v in form.shares().values() if v is not None)
+    if given != parent_target.admissions:
+        messages.warning(
+            request,
+            _(
+                "Đã lưu. Tổng phân bổ %(given)s khác chỉ tiêu %(target)s của %(org)s: "
+                "trang chỉ tiêu sẽ ghi “không khớp”."
+            )
+            % {"given": given, "target": parent_target.admissions, "org": org.name},
+        )
+    else:
+        messages.success(request, _("Đã lưu phân bổ chỉ tiêu %(label)s.") % {"label": parent_target.label})
+    period = targets.TargetPeriod.of(parent_target)
+    return redirect(reverse("target_overview", kwargs={"code": org.code}) + f"?ky={period.slug}")
+
+
+def _running_total(form, children: list[Organization], current: dict[int, int]) -> int:
+    """The shares' sum as the page opens: the numbers typed (a form sent back with errors), else those saved."""
+    if not form.is_bound:
+        return sum(current.values())
+    entered = [form.data.get(f"org_{c.pk}") for c in children]
+    return sum(int(v) for v in entered if v and str(v).isdigit())

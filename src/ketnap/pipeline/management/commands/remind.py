@@ -36,13 +36,19 @@ class Command(BaseCommand):
         messages = [reminders.message(r, today, base_url) for r in found]
         items = sum(r.item_count for r in found)
         if dry_run:
-            for msg in messages:
-                self.stdout.write(f"Đến: {', '.join(msg.to)}\nTiêu đề: {msg.subject}\n\n{msg.body}{reminders.RULE}")
-            self.stdout.write(
-                f"Chạy thử ngày {today:%d/%m/%Y}: {len(messages)} thư ({items} việc) sẽ được gửi; chưa gửi thư nào."
-            )
-            self.stdout.write(f"Đường dẫn trong thư: {siteaddress.explained()}.")
-            return
+            self._show(messages, today, items)
+        else:
+            self._send(messages, found, today, items)
+        self.stdout.write(f"Đường dẫn trong thư: {siteaddress.explained()}.")
+
+    def _show(self, messages: list, today: dt.date, items: int) -> None:
+        for msg in messages:
+            self.stdout.write(f"Đến: {', '.join(msg.to)}\nTiêu đề: {msg.subject}\n\n{msg.body}{reminders.RULE}")
+        self.stdout.write(
+            f"Chạy thử ngày {today:%d/%m/%Y}: {len(messages)} thư ({items} việc) sẽ được gửi; chưa gửi thư nào."
+        )
+
+    def _send(self, messages: list, found: list, today: dt.date, items: int) -> None:
         if reminders.mail_folder() is not None:  # no SMTP server: files naming people, readable by the server only
             reminders.mail_folder().mkdir(mode=0o700, parents=True, exist_ok=True)
             reminders.prune_mail_files()
@@ -56,4 +62,3 @@ class Command(BaseCommand):
         latest = reminders.latest_mail_file()
         if sent and latest is not None:
             self.stdout.write(f"Xem thư vừa lưu: {latest}")
-        self.stdout.write(f"Đường dẫn trong thư: {siteaddress.explained()}.")

@@ -208,35 +208,17 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, threads, server, access_log, no_collectstatic, **options):
         networks = trusted_networks(settings.KETNAP_TRUSTED_PROXY)
         server = choose_server(server, sys.platform, importlib.util.find_spec("gunicorn") is not None)
-        workers = workers or settings.KETNAP_WORKERS or default_workers(cores())
-        if workers < 1 or (threads is not None and threads < 1):
-            raise CommandError("--workers và --threads phải từ 1 trở lên.")
-        threads = threads or (GUNICORN_THREADS if server == "gunicorn" else WAITRESS_THREADS)
+        workers, threads = _sizes(server, workers, threads)
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
         from ketnap.wsgi import application  # after collectstatic: whitenoise indexes STATIC_ROOT when built
 
         served = siteaddress.record(host, port)
         self.stdout.write(f"ketnap đang chạy tại {served}/  (nghe trên {host}:{port}; dữ liệu: {settings.DATA_DIR})")
-        if server == "gunicorn":
-            self.stdout.write(f"Máy chủ: gunicorn, {workers} tiến trình × {threads} luồng.")
-        else:
-            note = " (gunicorn không chạy trên Windows)" if sys.platform == "win32" else ""
-            self.stdout.write(f"Máy chủ: waitress, 1 tiến trình × {threads} luồng{note}.")
-        if access_log and server == "waitress":
-            self.stdout.write(self.style.WARNING("--access-log: waitress không ghi nhật ký từng yêu cầu."))
+        self._describe_server(server, workers, threads, access_log)
         self.stdout.write(f"Đường dẫn trong thư nhắc việc: {siteaddress.explained()}.")
         application = behind_proxies(without_head_bodies(application), networks, settings.KETNAP_TRUSTED_PROXY_COUNT)
-        if networks:
-            proxies = ", ".join(str(n) for n in networks)
-            self.stdout.write(f"Tin X-Forwarded-Proto/-Host/-For chỉ từ reverse proxy: {proxies}.")
-        elif settings.PRODUCTION and getattr(settings, "SECURE_SSL_REDIRECT", False):
-            self.stdout.write(
-                self.style.WARNING(
-                    "KETNAP_PRODUCTION=true nhưng chưa đặt KETNAP_TRUSTED_PROXY: mọi yêu cầu đều là http và bị "
-                    "chuyển sang https mãi. Đặt KETNAP_TRUSTED_PROXY là địa chỉ của reverse proxy (ví dụ 127.0.0.1)."
-                )
-            )
+        self._describe_proxies(networks)
         self.stdout.write("Nhấn Ctrl+C để dừng.")
         self.stdout.flush()
         if server == "gunicorn":
@@ -258,3 +240,34 @@ class Command(BaseCommand):
             ident="ketnap",
             clear_untrusted_proxy_headers=False,
         )
+
+    def _describe_server(self, server: str, workers: int, threads: int, access_log: bool) -> None:
+        if server == "gunicorn":
+            self.stdout.write(f"Máy chủ: gunicorn, {workers} tiến trình × {threads} luồng.")
+        else:
+            note = " (gunicorn không chạy trên Windows)" if sys.platform == "win32" else ""
+            self.stdout.write(f"Máy chủ: waitress, 1 tiến trình × {threads} luồng{note}.")
+        if access_log and server == "waitress":
+            self.stdout.write(self.style.WARNING("--access-log: waitress không ghi nhật ký từng yêu cầu."))
+
+    def _describe_proxies(self, networks) -> None:
+        """Whose forwarded headers are trusted; a warning when production redirects to https with no proxy trusted
+        (every request would be redirected for ever)."""
+        if networks:
+            proxies = ", ".join(str(n) for n in networks)
+            self.stdout.write(f"Tin X-Forwarded-Proto/-Host/-For chỉ từ reverse proxy: {proxies}.")
+        elif settings.PRODUCTION and getattr(settings, "SECURE_SSL_REDIRECT", False):
+            self.stdout.write(
+                self.style.WARNING(
+                    "KETNAP_PRODUCTION=true nhưng chưa đặt KETNAP_TRUSTED_PROXY: mọi yêu cầu đều là http và bị "
+                    "chuyển sang https mãi. Đặt KETNAP_TRUSTED_PROXY là địa chỉ của reverse proxy (ví dụ 127.0.0.1)."
+                )
+            )
+
+
+def _sizes(server: str, workers: int | None, threads: int | None) -> tuple[int, int]:
+    """(processes, threads each): as asked, else KETNAP_WORKERS and the server's default."""
+    workers = workers or settings.KETNAP_WORKERS or default_workers(cores())
+    if workers < 1 or (threads is not None and threads < 1):
+        raise CommandError("--workers và --threads phải từ 1 trở lên.")
+    return workers, threads or (GUNICORN_THREADS if server == "gunicorn" else WAITRESS_THREADS)
