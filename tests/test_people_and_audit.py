@@ -79,7 +79,14 @@ def test_one_active_membership_per_person(world):
     from ketnap.registry.models import PartyMembership
 
     with pytest.raises(IntegrityError):
-        PartyMembership.objects.create(person=world.an, organization=world.cell_a1, status=MembershipStatus.OFFICIAL)
+        # dates in order (the CHECK constraints of the dates hold): only the second active membership is refused
+        PartyMembership.objects.create(
+            person=world.an,
+            organization=world.cell_a1,
+            status=MembershipStatus.OFFICIAL,
+            decision_date=dt.date(2018, 3, 1),
+            official_date=dt.date(2019, 3, 11),
+        )
 
 
 def test_membership_history_is_kept(world):

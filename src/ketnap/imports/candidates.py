@@ -73,6 +73,7 @@ admin role over the chi bộ, or a superuser); without a user nothing can be rec
 
 import dataclasses
 import datetime as dt
+import itertools
 import re
 import time
 from collections.abc import Callable
@@ -89,7 +90,7 @@ from ketnap.audit.context import acting
 from ketnap.imports import cells
 from ketnap.imports.columns import Column, alias_table, heading_key
 from ketnap.imports.engine import Report, RowError, record_import, units_within
-from ketnap.imports.layout import HEADER_SEARCH_ROWS, Classifier, find_header
+from ketnap.imports.layout import HEADER_SEARCH_ROWS, Classifier, Header, find_header
 from ketnap.imports.reader import ImportFileError, Roster, file_sha256
 from ketnap.pipeline import domain
 from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, DocumentKind, IntroducerKind, Stage, StepKind
@@ -457,16 +458,7 @@ class CandidateImporter:
                 "tên, Số CCCD hoặc Mã nhân viên, và các cột ngày của từng bước (ví dụ Ngày vào danh sách quần chúng "
                 "ưu tú, Nghị quyết chi bộ: ngày, Ngày lễ kết nạp)."
             )
-        report.header_row = header.first_row
-        self.found = {i: BY_KEY[c.field] for i, c in header.found.items()}
-        self.headings = {i: header.headings[i] for i in self.found}
-        report.columns = [(self.headings[i], c.label) for i, c in sorted(self.found.items())]
-        report.headings = [
-            (heading_key(h), h, self.found[i].key if i in self.found else "")
-            for i, h in enumerate(header.headings)
-            if h
-        ]
-        report.ignored_headers = header.ignored()
+        self._take_header(header)
         keys = {c.key for c in self.found.values()}
         if not keys & {"citizen_id", "staff_code"} and not {"full_name", "birth_date"} <= keys:
             raise ImportFileError(
@@ -478,6 +470,20 @@ class CandidateImporter:
         if not data:
             raise ImportFileError(f"Tệp {self.name} không có dòng dữ liệu nào dưới dòng tiêu đề.")
         return data
+
+    def _take_header(self, header: Header) -> None:
+        """The columns the header names, each read as one of this importer's columns, told in the report."""
+        report = self.report
+        report.header_row = header.first_row
+        self.found = {i: BY_KEY[c.field] for i, c in header.found.items()}
+        self.headings = {i: header.headings[i] for i in self.found}
+        report.columns = [(self.headings[i], c.label) for i, c in sorted(self.found.items())]
+        report.headings = [
+            (heading_key(h), h, self.found[i].key if i in self.found else "")
+            for i, h in enumerate(header.headings)
+            if h
+        ]
+        report.ignored_headers = header.ignored()
 
     # --- lookups ---------------------------------------------------------------------------------------------
     def _prepare(self) -> None:
@@ -493,33 +499,33 @@ class CandidateImporter:
     def _member(self, value) -> Person | str:
         """An official member in scope named by CCCD or full name; a str is the reason it was not found."""
         raw = cells.text(value)
-        if raw in self.member_cache:
-            return self.member_cache[raw]
-        digits = "".join(raw.replace(".", "").split())
-        people = Person.objects.filter(self.scope_q).select_related("organization")
-        if digits.isdigit():
-            try:
-                cid = cells.citizen_id(value)
-            except cells.CellError as exc:
-                result: Person | str = str(exc)
-            else:
-                found = list(people.filter(citizen_id=cid))
-                result = found[0] if found else f"không có ai số CCCD {cid} trong {self.org.name}."
-        else:
-            key = fold(raw)
-            matches = [p for p in people.search(raw) if fold(p.full_name) == key]
-            members = [p for p in matches if p.memberships.filter(status__in=MembershipStatus.active()).exists()]
-            if len(members) == 1:
-                result = members[0]
-            elif len(members) > 1:
-                ids = ", ".join(p.citizen_id or "?" for p in members)
-                result = f"'{raw}': {len(members)} đảng viên cùng tên trong {self.org.name}; hãy ghi số CCCD ({ids})."
-            elif matches:
-                result = f"'{raw}' không phải đảng viên."
-            else:
-                result = f"không có đảng viên '{raw}' trong {self.org.name}."
-        self.member_cache[raw] = result
-        return result
+        if raw not in self.member_cache:
+            people = Person.objects.filter(self.scope_q).select_related("organization")
+            digits = "".join(raw.replace(".", "").split())
+            found = self._member_by_citizen_id(value, people) if digits.isdigit() else self._member_by_name(raw, people)
+            self.member_cache[raw] = found
+        return self.member_cache[raw]
+
+    def _member_by_citizen_id(self, value, people) -> Person | str:
+        try:
+            cid = cells.citizen_id(value)
+        except cells.CellError as exc:
+            return str(exc)
+        found = list(people.filter(citizen_id=cid))
+        return found[0] if found else f"không có ai số CCCD {cid} trong {self.org.name}."
+
+    def _member_by_name(self, raw: str, people) -> Person | str:
+        key = fold(raw)
+        matches = [p for p in people.search(raw) if fold(p.full_name) == key]
+        members = [p for p in matches if p.memberships.filter(status__in=MembershipStatus.active()).exists()]
+        if len(members) == 1:
+            return members[0]
+        if len(members) > 1:
+            ids = ", ".join(p.citizen_id or "?" for p in members)
+            return f"'{raw}': {len(members)} đảng viên cùng tên trong {self.org.name}; hãy ghi số CCCD ({ids})."
+        if matches:
+            return f"'{raw}' không phải đảng viên."
+        return f"không có đảng viên '{raw}' trong {self.org.name}."
 
     # --- rows ------------------------------------------------------------------------------------------------
     def _run_rows(self, rows: list[tuple[int, tuple]]) -> None:
@@ -575,11 +581,15 @@ class CandidateImporter:
                     raise RowFailed
         except RowFailed:
             return
+        self._count_recorded(number, person, expected, accepted)
+
+    def _count_recorded(self, number: int, person: Person, stage: str, accepted: list[str]) -> None:
+        """A row recorded: counted by the stage it reached, and among those accepted with a reason if any was."""
+        report = self.report
         report.created += 1
-        stage = Stage(expected).value
-        report.stages[stage] = report.stages.get(stage, 0) + 1
+        report.stages[Stage(stage).value] = report.stages.get(Stage(stage).value, 0) + 1
         if len(report.samples["created"]) < SAMPLES:
-            report.samples["created"].append((number, person.full_name, str(Stage(expected).label)))
+            report.samples["created"].append((number, person.full_name, str(Stage(stage).label)))
         if accepted:
             report.accepted += 1
             if len(report.samples["accepted"]) < SAMPLES:
@@ -644,43 +654,10 @@ class CandidateImporter:
         raise cells.CellError(f"cột {column.label} không dùng ở đây.")  # pragma: no cover
 
     def _identify(self, number: int, row: dict) -> Person | None:
-        cid, code, name, born = (
-            row.get("citizen_id"),
-            row.get("staff_code"),
-            row.get("full_name"),
-            row.get("birth_date"),
-        )
-        people = Person.objects.select_related("organization", "organization__parent")
-        person, how = None, ""
-        if cid:
-            how = f"số CCCD {cid}"
-            person = people.filter(citizen_id=cid).first()
-            if person is not None and not self._in_scope(person):
-                self._error(number, f"số CCCD {cid} là của một người ngoài {self.org.name}; ketnap không nhập.")
-                return None
-        elif code:
-            how = f"mã nhân viên '{code}'"
-            found = list(people.filter(self.scope_q, staff_code=code)[:3])
-            if len(found) > 1:
-                self._error(number, f"mã nhân viên '{code}' đang dùng cho nhiều người; hãy ghi số CCCD.")
-                return None
-            person = found[0] if found else None
-        elif name and born:
-            (day, partial), same_birth = born, Q(birth_date=born[0])
-            how = f"họ tên và ngày sinh {_fmt(day)}"
-            if partial:  # only the year (or the month) is known: compare what is known
-                how = f"họ tên và năm sinh {day.year}"
-                same_birth = Q(birth_date__year=day.year) & (
-                    Q(birth_date__month=day.month) if partial != "year" else Q()
-                )
-            found = [p for p in people.filter(self.scope_q, same_birth) if fold(p.full_name) == fold(name)]
-            if len(found) > 1:
-                self._error(number, f"có {len(found)} người cùng họ tên và ngày sinh; hãy ghi số CCCD.")
-                return None
-            person = found[0] if found else None
-        else:
-            self._error(number, "cần Số CCCD, Mã nhân viên, hoặc Họ và tên cùng Ngày sinh để nhận ra người này.")
+        found = self._find_person(number, row)
+        if found is None:
             return None
+        person, how = found
         if person is None:
             self._error(
                 number,
@@ -688,18 +665,62 @@ class CandidateImporter:
                 "trước (ketnap import staff, hoặc trang Nhập danh sách), rồi nhập lại tệp này.",
             )
             return None
+        return person if self._is_usable(number, row, person, how) else None
+
+    def _find_person(self, number: int, row: dict) -> tuple[Person | None, str] | None:
+        """The person the row names and how they were looked for (None: an error was reported): by CCCD, else by
+        staff code, else by full name and birth date."""
+        people = Person.objects.select_related("organization", "organization__parent")
+        if row.get("citizen_id"):
+            return self._by_citizen_id(number, people, row["citizen_id"])
+        if row.get("staff_code"):
+            return self._by_staff_code(number, people, row["staff_code"])
+        if row.get("full_name") and row.get("birth_date"):
+            return self._by_name_and_birth(number, people, row["full_name"], row["birth_date"])
+        self._error(number, "cần Số CCCD, Mã nhân viên, hoặc Họ và tên cùng Ngày sinh để nhận ra người này.")
+        return None
+
+    def _by_citizen_id(self, number: int, people, cid: str) -> tuple[Person | None, str] | None:
+        person = people.filter(citizen_id=cid).first()
+        if person is not None and not self._in_scope(person):
+            self._error(number, f"số CCCD {cid} là của một người ngoài {self.org.name}; ketnap không nhập.")
+            return None
+        return person, f"số CCCD {cid}"
+
+    def _by_staff_code(self, number: int, people, code: str) -> tuple[Person | None, str] | None:
+        found = list(people.filter(self.scope_q, staff_code=code)[:3])
+        if len(found) > 1:
+            self._error(number, f"mã nhân viên '{code}' đang dùng cho nhiều người; hãy ghi số CCCD.")
+            return None
+        return (found[0] if found else None), f"mã nhân viên '{code}'"
+
+    def _by_name_and_birth(self, number: int, people, name: str, born) -> tuple[Person | None, str] | None:
+        (day, partial), same_birth = born, Q(birth_date=born[0])
+        how = f"họ tên và ngày sinh {_fmt(day)}"
+        if partial:  # only the year (or the month) is known: compare what is known
+            how = f"họ tên và năm sinh {day.year}"
+            same_birth = Q(birth_date__year=day.year) & (Q(birth_date__month=day.month) if partial != "year" else Q())
+        found = [p for p in people.filter(self.scope_q, same_birth) if fold(p.full_name) == fold(name)]
+        if len(found) > 1:
+            self._error(number, f"có {len(found)} người cùng họ tên và ngày sinh; hãy ghi số CCCD.")
+            return None
+        return (found[0] if found else None), how
+
+    def _is_usable(self, number: int, row: dict, person: Person, how: str) -> bool:
+        """Still at work, the person the row names, and on no earlier row of the file."""
+        name = row.get("full_name")
         if person.left_on or person.archived_at:
             self._error(number, f"{person.full_name} đã thôi việc hoặc đã được lưu trữ trong danh sách nhân sự.")
-            return None
+            return False
         if name and fold(person.full_name) != fold(name):
             self._error(number, f"{how} là của {person.full_name}, không phải {name}.")
-            return None
+            return False
         earlier = self.seen.get(person.pk)
         if earlier:
             self._error(number, f"cùng một người với dòng {earlier}.")
-            return None
+            return False
         self.seen[person.pk] = number
-        return person
+        return True
 
     # --- the plan of a row: its steps in date order -----------------------------------------------------------
     def _plan(self, number: int, row: dict, person: Person) -> tuple[dt.date, list[Event], str] | None:
@@ -707,51 +728,23 @@ class CandidateImporter:
         if person.organization is None or not person.organization.is_cell:
             self._error(number, f"khoa/phòng của {person.full_name} chưa có chi bộ phụ trách.")
             return None
-        shape = SimpleNamespace(organization=person.organization)
-        road = [name for name in ROAD if TRANSITIONS[name].applies(shape)]
         steps = {name: row[f"{name}.on"] for name in ROAD if f"{name}.on" in row}
-        for name in steps:
-            if name not in road:
-                self._error(
-                    number,
-                    f"không áp dụng cho {person.organization.name} ({person.organization.get_kind_display().lower()}).",
-                    step=STEP_NAMES[name],
-                    on=steps[name],
-                )
-        given = [name for name in road if name in steps]
-        if given:
-            missing = [name for name in road[: road.index(given[-1])] if name not in steps]
-            if missing:
-                self._error(
-                    number,
-                    f"thiếu {'bước' if len(missing) == 1 else 'các bước'} "
-                    + ", ".join(f"'{STEP_NAMES[name]}'" for name in missing)
-                    + f" trước bước '{STEP_NAMES[given[-1]]}' (các bước phải liền nhau theo quy trình).",
-                )
-        previous = None
-        for name in given:
-            if previous and steps[name] < steps[previous]:
-                self._error(
-                    number,
-                    f"ngày {_fmt(steps[name])} sớm hơn bước trước '{STEP_NAMES[previous]}' ({_fmt(steps[previous])}).",
-                    step=STEP_NAMES[name],
-                    on=steps[name],
-                )
-            previous = name
+        given = self._given_steps(number, person.organization, steps)
         papers = self._papers(row)
-        dated = [d for d in (*steps.values(), *papers.values()) if d]
-        start = row.get("source.on") or (min(dated) if dated else None)
+        start = self._start(number, row, steps, given, papers)
         if start is None:
-            self._error(number, "không có ngày nào: cần ít nhất Ngày vào danh sách quần chúng ưu tú.")
             return None
-        for name in given[:1]:
-            if steps[name] < start:
-                self._error(
-                    number,
-                    f"ngày {_fmt(steps[name])} sớm hơn ngày vào danh sách quần chúng ưu tú ({_fmt(start)}).",
-                    step=STEP_NAMES[name],
-                    on=steps[name],
-                )
+        expected = self._expected_stage(number, row, given)
+        events = [Event(on, 0, "doc", {"kind": kind}) for kind, on in papers.items()]
+        events += self._introducers(number, row, person, papers)
+        events += [Event(steps[name], 1 + ROAD.index(name), name, self._step_data(number, name, row)) for name in given]
+        if self.report.error_count > before:
+            return None
+        events.sort(key=lambda e: (e.on, e.rank))
+        return start, events, expected
+
+    def _expected_stage(self, number: int, row: dict, given: list[str]) -> str:
+        """The stage the dated steps lead to, which a Giai đoạn column must agree with."""
         expected = TRANSITIONS[given[-1]].target if given else Stage.SOURCE
         if row.get("stage") and row["stage"] != expected:
             self._error(
@@ -760,14 +753,62 @@ class CandidateImporter:
                 f"'{Stage(expected).label}'.",
                 column=self._heading("stage"),
             )
-        events = [Event(on, 0, "doc", {"kind": kind}) for kind, on in papers.items()]
-        events += self._introducers(number, row, person, papers)
-        for name in given:
-            events.append(Event(steps[name], 1 + ROAD.index(name), name, self._step_data(number, name, row)))
-        if self.report.error_count > before:
-            return None
-        events.sort(key=lambda e: (e.on, e.rank))
-        return start, events, expected
+        return expected
+
+    def _given_steps(self, number: int, organization: Organization, steps: dict[str, dt.date]) -> list[str]:
+        """The steps the file dates, in the order of the road of this chi bộ's kind; a step off that road, a gap
+        before the last one given or a step dated before the one before it is an error."""
+        shape = SimpleNamespace(organization=organization)
+        road = [name for name in ROAD if TRANSITIONS[name].applies(shape)]
+        for name in steps:
+            if name not in road:
+                self._error(
+                    number,
+                    f"không áp dụng cho {organization.name} ({organization.get_kind_display().lower()}).",
+                    step=STEP_NAMES[name],
+                    on=steps[name],
+                )
+        given = [name for name in road if name in steps]
+        if given:
+            self._check_no_gap(number, road, steps, given[-1])
+        self._check_step_order(number, steps, given)
+        return given
+
+    def _check_no_gap(self, number: int, road: list[str], steps: dict, last: str) -> None:
+        missing = [name for name in road[: road.index(last)] if name not in steps]
+        if missing:
+            self._error(
+                number,
+                f"thiếu {'bước' if len(missing) == 1 else 'các bước'} "
+                + ", ".join(f"'{STEP_NAMES[name]}'" for name in missing)
+                + f" trước bước '{STEP_NAMES[last]}' (các bước phải liền nhau theo quy trình).",
+            )
+
+    def _check_step_order(self, number: int, steps: dict, given: list[str]) -> None:
+        for previous, name in itertools.pairwise(given):
+            if steps[name] < steps[previous]:
+                self._error(
+                    number,
+                    f"ngày {_fmt(steps[name])} sớm hơn bước trước '{STEP_NAMES[previous]}' ({_fmt(steps[previous])}).",
+                    step=STEP_NAMES[name],
+                    on=steps[name],
+                )
+
+    def _start(self, number: int, row: dict, steps: dict, given: list[str], papers: dict) -> dt.date | None:
+        """The day the person entered the road: the sympathiser-list date, else the earliest date of the row."""
+        dated = [d for d in (*steps.values(), *papers.values()) if d]
+        start = row.get("source.on") or (min(dated) if dated else None)
+        if start is None:
+            self._error(number, "không có ngày nào: cần ít nhất Ngày vào danh sách quần chúng ưu tú.")
+        elif given and steps[given[0]] < start:
+            first = steps[given[0]]
+            self._error(
+                number,
+                f"ngày {_fmt(first)} sớm hơn ngày vào danh sách quần chúng ưu tú ({_fmt(start)}).",
+                step=STEP_NAMES[given[0]],
+                on=first,
+            )
+        return start
 
     def _heading(self, key: str) -> str:
         return next((self.headings[i] for i, c in self.found.items() if c.key == key), "")
@@ -785,20 +826,9 @@ class CandidateImporter:
         events = []
         introduced_on = papers.get(DocumentKind.INTRODUCTION) or papers.get(DocumentKind.APPLICATION)
         for key in ("introducer1", "introducer2"):
-            if key not in row:
-                continue
-            member = self._member(row[key])
-            if isinstance(member, str):
-                self._error(number, member, column=self._heading(key))
-                continue
-            if introduced_on is None:
-                self._error(number, "cần Ngày giới thiệu (3-KNĐ) hoặc Ngày nộp đơn (1-KNĐ).", column=self._heading(key))
-                continue
-            together = row.get(f"{key}.together_since")
-            if together is None and person.joined_unit_on and member.joined_unit_on:
-                together = max(person.joined_unit_on, member.joined_unit_on)
-            payload = {"kind": IntroducerKind.MEMBER, "introducer": member, "together_since": together}
-            events.append(Event(introduced_on, 0, "intro", payload))
+            event = self._member_introduction(number, row, key, person, introduced_on) if key in row else None
+            if event is not None:
+                events.append(event)
         for kind, route in (
             (DocumentKind.YOUTH_UNION, IntroducerKind.YOUTH_UNION),
             (DocumentKind.TRADE_UNION, IntroducerKind.TRADE_UNION),
@@ -809,6 +839,22 @@ class CandidateImporter:
                 )
         return events
 
+    def _member_introduction(self, number: int, row: dict, key: str, person: Person, introduced_on) -> Event | None:
+        """An official member's introduction (3-KNĐ), with the time they have worked together: the file's, else
+        since the later of the two joined the unit (rules.md §3: at least 12 months)."""
+        member = self._member(row[key])
+        if isinstance(member, str):
+            self._error(number, member, column=self._heading(key))
+            return None
+        if introduced_on is None:
+            self._error(number, "cần Ngày giới thiệu (3-KNĐ) hoặc Ngày nộp đơn (1-KNĐ).", column=self._heading(key))
+            return None
+        together = row.get(f"{key}.together_since")
+        if together is None and person.joined_unit_on and member.joined_unit_on:
+            together = max(person.joined_unit_on, member.joined_unit_on)
+        payload = {"kind": IntroducerKind.MEMBER, "introducer": member, "together_since": together}
+        return Event(introduced_on, 0, "intro", payload)
+
     def _step_data(self, number: int, name: str, row: dict) -> dict:
         data: dict = {"on": row[f"{name}.on"]}
         for key in ("document_number", "issuer", "received_on", "members_total", "members_excused", "votes_for"):
@@ -818,37 +864,47 @@ class CandidateImporter:
             votes_for, total = row[f"{name}.votes"]
             data.setdefault("votes_for", votes_for)
             data.setdefault("members_total", total)
-        transition = TRANSITIONS[name]
-        if transition.vote:
-            if ("votes_for" in data) != ("members_total" in data):
-                self._error(number, "cần cả số tán thành và tổng số.", step=STEP_NAMES[name], on=data["on"])
-            elif "votes_for" in data and data["members_total"] == 0:
-                self._error(number, "tổng số phải lớn hơn 0.", step=STEP_NAMES[name], on=data["on"])
-            elif "votes_for" in data and data["votes_for"] > data["members_total"] - data.get("members_excused", 0):
-                self._error(number, "số tán thành lớn hơn tổng số được tính.", step=STEP_NAMES[name], on=data["on"])
+        if TRANSITIONS[name].vote:
+            self._check_votes(number, name, data)
         if name == StepKind.SYMPATHISE:
-            helpers = []
-            texts = _SPLIT_PEOPLE.split(row["sympathise.helpers"]) if "sympathise.helpers" in row else []
-            texts = [t for t in texts if t.strip()] or ([row["helper_any"]] if "helper_any" in row else [])
-            for text in texts:
-                member = self._member(text.strip())
-                if isinstance(member, str):
-                    self._error(
-                        number, member, column=self._heading("sympathise.helpers") or self._heading("helper_any")
-                    )
-                else:
-                    helpers.append(member)
-            data["helpers"] = helpers
+            data["helpers"] = self._helpers(number, row)
         if name == StepKind.CEREMONY:
-            text = row.get("ceremony.mentor") or row.get("helper_any")
-            data["mentor"] = None
-            if text:
-                member = self._member(text)
-                if isinstance(member, str):
-                    self._error(number, member, column=self._heading("ceremony.mentor") or self._heading("helper_any"))
-                else:
-                    data["mentor"] = member
+            data["mentor"] = self._mentor(number, row)
         return data
+
+    def _check_votes(self, number: int, name: str, data: dict) -> None:
+        """Numbers the vote rules can count: both of them, a total above 0, no more votes than members counted."""
+        step, on = STEP_NAMES[name], data["on"]
+        if ("votes_for" in data) != ("members_total" in data):
+            self._error(number, "cần cả số tán thành và tổng số.", step=step, on=on)
+        elif "votes_for" in data and data["members_total"] == 0:
+            self._error(number, "tổng số phải lớn hơn 0.", step=step, on=on)
+        elif "votes_for" in data and data["votes_for"] > data["members_total"] - data.get("members_excused", 0):
+            self._error(number, "số tán thành lớn hơn tổng số được tính.", step=step, on=on)
+
+    def _helpers(self, number: int, row: dict) -> list[Person]:
+        """The members assigned to help the sympathiser: their column, else the one helper column of the file."""
+        texts = _SPLIT_PEOPLE.split(row["sympathise.helpers"]) if "sympathise.helpers" in row else []
+        texts = [t for t in texts if t.strip()] or ([row["helper_any"]] if "helper_any" in row else [])
+        helpers = []
+        for text in texts:
+            member = self._member(text.strip())
+            if isinstance(member, str):
+                self._error(number, member, column=self._heading("sympathise.helpers") or self._heading("helper_any"))
+            else:
+                helpers.append(member)
+        return helpers
+
+    def _mentor(self, number: int, row: dict) -> Person | None:
+        """The member assigned at the ceremony to help the probationary member (Điều lệ Điều 5 khoản 1)."""
+        text = row.get("ceremony.mentor") or row.get("helper_any")
+        if not text:
+            return None
+        member = self._member(text)
+        if isinstance(member, str):
+            self._error(number, member, column=self._heading("ceremony.mentor") or self._heading("helper_any"))
+            return None
+        return member
 
     # --- re-import ---------------------------------------------------------------------------------------------
     def _unchanged(self, number: int, person: Person, start: dt.date, events: list[Event], expected: str) -> bool:

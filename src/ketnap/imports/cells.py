@@ -95,13 +95,7 @@ def date(value, *, not_after: dt.date | None = None, today: dt.date | None = Non
     elif isinstance(value, dt.date):
         result = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        if float(value).is_integer() and 1900 <= value <= 2100:
-            result, partial = dt.date(int(value), 1, 1), YEAR_ONLY
-        elif 2100 < value < 80_000:
-            # a date typed into a cell formatted as a number arrives as Excel's serial day number
-            result = from_excel(value).date()
-        else:
-            raise CellError(f"'{shown(value)}' không phải ngày hợp lệ (dd/mm/yyyy).")
+        result, partial = _date_number(value)
     else:
         result, partial = _date_text(text(value), today)
     if result.year < 1900:
@@ -110,6 +104,15 @@ def date(value, *, not_after: dt.date | None = None, today: dt.date | None = Non
         as_read = "" if shown(value) == f"{result:%d/%m/%Y}" else f" ({result:%d/%m/%Y})"
         raise CellError(f"'{shown(value)}' là ngày trong tương lai{as_read}.")
     return result, partial
+
+
+def _date_number(value: int | float) -> tuple[dt.date, str]:
+    if float(value).is_integer() and 1900 <= value <= 2100:
+        return dt.date(int(value), 1, 1), YEAR_ONLY
+    if 2100 < value < 80_000:
+        # a date typed into a cell formatted as a number arrives as Excel's serial day number
+        return from_excel(value).date(), ""
+    raise CellError(f"'{shown(value)}' không phải ngày hợp lệ (dd/mm/yyyy).")
 
 
 def _date_text(raw: str, today: dt.date) -> tuple[dt.date, str]:

@@ -212,13 +212,18 @@ def match_headers(headings: list[str], columns: list[Column], saved: dict[str, s
         if not key:
             continue
         if saved and key in saved:
-            column = by_field.get(saved[key])
-            rank = -1
+            column, rank = by_field.get(saved[key]), -1
         else:
-            column, rank = table.get(key, (None, 0))
-            if column is None and " / " in str(heading):
-                column, rank = table.get(heading_key(str(heading).rsplit(" / ", 1)[1]), (None, 0))
-                rank += 100  # a lower part alone is a weaker match than a whole heading
+            column, rank = _by_alias(table, heading, key)
         if column is not None and (column.field not in best or rank < best[column.field][0]):
             best[column.field] = (rank, index)
     return {index: by_field[name] for name, (_rank, index) in best.items()}
+
+
+def _by_alias(table: dict, heading: str, key: str) -> tuple[Column | None, int]:
+    """The column a heading names by ketnap's aliases, and how well (lower is better)."""
+    column, rank = table.get(key, (None, 0))
+    if column is None and " / " in str(heading):
+        column, rank = table.get(heading_key(str(heading).rsplit(" / ", 1)[1]), (None, 0))
+        rank += 100  # a lower part alone is a weaker match than a whole heading
+    return column, rank

@@ -30,7 +30,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 
 from django.db import transaction
@@ -39,7 +39,7 @@ from django.db.models import Q
 from ketnap.audit.context import acting
 from ketnap.audit.recorder import write_entry
 from ketnap.imports import cells, matching
-from ketnap.imports.columns import LEGAL_DATES, STAFF_COLUMNS, Column, heading_key
+from ketnap.imports.columns import LEGAL_DATES, STAFF_COLUMNS, Column
 from ketnap.imports.layout import HEADER_SEARCH_ROWS, Classifier, Header, find_header, ranges
 from ketnap.imports.models import saved_mapping as load_mapping
 from ketnap.imports.models import saved_values as load_values
@@ -93,6 +93,7 @@ PERSON_FIELDS = [
     "trade_union_member",
     "in_cadre_planning",
 ]
+EXISTING_FIELDS = [*PERSON_FIELDS, "pk", "organization_id", "organization__path"]  # what a match reads
 IDENTITY_FIELDS = {"family_name": "Họ", "middle_name": "Tên đệm", "given_name": "Tên", "birth_date": "Ngày sinh"}
 IDENTITY_FIELDS["gender"] = "Giới tính"
 REQUIRED_FOR_NEW = {"birth_date": "Ngày sinh", "gender": "Giới tính", "work_unit_id": "Khoa/phòng"}
@@ -218,14 +219,11 @@ class Report:
     def grouped_lines(self) -> list[str]:
         """Every problem once: the values to map, then errors shared by several rows, then single rows."""
         place = f" ({self.where()})" if self.where() else ""
-        lines = []
-        for value in self.unmatched:
-            guess = f" Gần nhất: {value['guess_label']}." if value.get("guess_label") else ""
-            lines.append(
-                f"Cột '{value['column']}'{place}: '{value['value']}' không có trong {value['catalogue']} — "
-                f"{value['count']} dòng: {value['rows']}.{guess}"
-            )
-        singles = []
+        return [self._unmatched_line(value, place) for value in self.unmatched] + self._error_lines(place)
+
+    def _error_lines(self, place: str) -> list[str]:
+        """Errors shared by several rows, largest groups first, then the single rows in their order."""
+        lines, singles = [], []
         for group in self.error_groups or _group_errors(self.errors):
             if group["count"] > 1:
                 column = f"Cột '{group['column']}'" if group["column"] else "Lỗi"
@@ -236,6 +234,14 @@ class Report:
             column = f", cột '{group['column']}'" if group["column"] else ""
             lines.append(f"Dòng {group['rows']}{column}{place}: {group['message']}")
         return lines
+
+    @staticmethod
+    def _unmatched_line(value: dict, place: str) -> str:
+        guess = f" Gần nhất: {value['guess_label']}." if value.get("guess_label") else ""
+        return (
+            f"Cột '{value['column']}'{place}: '{value['value']}' không có trong {value['catalogue']} — "
+            f"{value['count']} dòng: {value['rows']}.{guess}"
+        )
 
 
 def record_import(anchor, kind: str, report: "Report", *, note: str, **extra) -> None:
@@ -270,6 +276,17 @@ def _display(value) -> str:
     if value in (Gender.MALE, Gender.FEMALE):
         return str(Gender(value).label)
     return "" if value is None else str(value)
+
+
+def _full_name(person: dict) -> str:
+    return " ".join(p for p in (person.get("family_name"), person.get("middle_name"), person.get("given_name")) if p)
+
+
+def _agrees(partial: str, given, recorded) -> bool:
+    """A partial date says nothing against a full one recorded in its year (and month): "1975" and 12/03/1975."""
+    if not recorded or recorded.year != given.year:
+        return False
+    return partial == cells.YEAR_ONLY or recorded.month == given.month
 
 
 def _plain_row(row: dict) -> dict:
@@ -424,11 +441,7 @@ class Importer:
         wanted = [self.options.sheet] if self.options.sheet else roster.visible_sheets() or [roster.sheets[0].name]
         for sheet in wanted:
             rows = roster.rows(sheet)
-            head = []
-            for item in rows:
-                head.append(item)
-                if len(head) >= HEADER_SEARCH_ROWS + 2:
-                    break
+            head = list(islice(rows, HEADER_SEARCH_ROWS + 2))
             header = find_header(head, self.columns, self.saved_mapping, roster.merged)
             if header is not None:
                 header.sheet = sheet
@@ -463,16 +476,25 @@ class Importer:
         return []
 
     def _validate(self, roster: Roster, spill) -> None:
-        report = self.report
         header, rows = self._locate(roster)
+        self._take_header(header)
+        self.classifier = Classifier(header)
+        self._check_rows(rows, spill, roster.total)
+        if not self.report.rows:
+            raise ImportFileError(f"Tệp {self.name} không có dòng dữ liệu nào dưới dòng tiêu đề.")
+        if "work_unit" not in header.fields and not self.classifier.kinds.groups:
+            # a roster may name departments in group rows instead of a column; with neither, new people cannot go in
+            self.report.notices.append("Tệp không có cột Khoa/phòng và không có dòng tên khoa/phòng: người mới cần có.")
+
+    def _take_header(self, header: Header) -> None:
+        """The columns the header names, told in the report; the file refused when a required one is missing."""
+        report = self.report
         report.sheet, report.header_row = header.sheet, header.first_row
         found = header.found
         self.found = found
         self.headings = {i: header.headings[i] for i in found}
-        report.columns = [(self.headings[i], c.label) for i, c in sorted(found.items())]
-        report.headings = [
-            (heading_key(h), h, found[i].field if i in found else "") for i, h in enumerate(header.headings) if h
-        ]
+        report.columns = header.recognised()
+        report.headings = header.read_as()
         report.ignored_headers = header.ignored()
         self._check_columns(header.fields)
         self.mark_kinds = {c.kind for c in found.values()} & {"female_mark", "male_mark"}
@@ -481,17 +503,17 @@ class Importer:
         self.seen_cid: dict[str, int] = {}
         self.seen_code: dict[str, int] = {}
         self.seen_pk: dict[int, int] = {}
-        classifier = Classifier(header)
-        self.classifier = classifier
+
+    def _check_rows(self, rows: Iterator[tuple[int, tuple]], spill, total: int | None) -> None:
+        """Every row under the header, parsed and checked; against the register a batch at a time."""
+        report = self.report
         group = ""
         batch: list[tuple[int, dict]] = []
-        total = roster.total
         for number, values in rows:
-            kind, text = classifier.classify(number, values)
+            kind, text = self.classifier.classify(number, values)
             if kind == "group":
                 group = text
-                continue
-            if kind == "skip":
+            if kind != "data":
                 continue
             report.rows += 1
             parsed = self._parse_row(number, values, group)
@@ -505,11 +527,6 @@ class Importer:
         if batch:
             self._classify(batch, spill)
         self.progress("check", (total or report.rows), (total or report.rows))
-        if not report.rows:
-            raise ImportFileError(f"Tệp {self.name} không có dòng dữ liệu nào dưới dòng tiêu đề.")
-        if "work_unit" not in header.fields and not classifier.kinds.groups:
-            # a roster may name departments in group rows instead of a column; with neither, new people cannot go in
-            self.report.notices.append("Tệp không có cột Khoa/phòng và không có dòng tên khoa/phòng: người mới cần có.")
 
     # --- one row -------------------------------------------------------------------------------------
     def _parse_row(self, number: int, values: tuple, group: str) -> dict | None:
@@ -546,11 +563,7 @@ class Importer:
         """Fill what the row leaves empty from the group row above it ("KHOA NỘI", "1. Chi bộ Khối Nội")."""
         found = self._group_cache.get(group)
         if found is None:
-            found = self._group_cache[group] = {}
-            for name, target in self.GROUP_FIELDS.items():
-                index = self.catalogues[name].find(group)
-                if index is not None:
-                    found[target] = self.catalogues[name].entries[index].value
+            found = self._group_cache[group] = self._group_values(group)
         for target, value in found.items():
             result.setdefault(target, value)
         if not found and "work_unit_id" not in result and not self._unit_column_present:
@@ -558,6 +571,15 @@ class Importer:
             column = next(c for c in self.columns if c.field == "work_unit")
             if self._lookup(number, "Khoa/phòng (dòng nhóm)", column, group) is UNMATCHED:
                 self._unmatched_here = True
+
+    def _group_values(self, group: str) -> dict:
+        """What a group row's text names, in each catalogue GROUP_FIELDS looks in."""
+        found = {}
+        for name, target in self.GROUP_FIELDS.items():
+            index = self.catalogues[name].find(group)
+            if index is not None:
+                found[target] = self.catalogues[name].entries[index].value
+        return found
 
     def _error(self, number: int, column: str, message: str) -> None:
         self.report.add_error(number, column, message)
@@ -730,17 +752,11 @@ class Importer:
 
     # --- against the register --------------------------------------------------------------------------
     def _existing(self, batch: list[tuple[int, dict]]) -> tuple[dict, dict]:
+        """The people of the register the batch's rows may be: by CCCD, and by staff code within the scope."""
         cids = [r["citizen_id"] for _n, r in batch if r.get("citizen_id")]
         codes = [r["staff_code"] for _n, r in batch if r.get("staff_code")]
-        wanted = [*PERSON_FIELDS, "pk", "organization_id", "organization__path"]
-        by_cid = {p["citizen_id"]: p for p in Person.objects.filter(citizen_id__in=cids).values(*wanted)}
-        # staff_code has no index: its owners in the scope are read once (_staff_codes), rows here by pk
-        pks = {pk for code in codes for pk in self.staff_codes.get(code, ())}
-        by_pk = {p["pk"]: p for p in Person.objects.filter(pk__in=pks).values(*wanted)} if pks else {}
-        by_code: dict[str, list[dict]] = {}
-        for code in codes:
-            if code in self.staff_codes:
-                by_code[code] = [by_pk[pk] for pk in self.staff_codes[code] if pk in by_pk]
+        by_cid = {p["citizen_id"]: p for p in Person.objects.filter(citizen_id__in=cids).values(*EXISTING_FIELDS)}
+        by_code = self._people_by_code(codes)
         found = {p["pk"] for p in by_cid.values()} | {p["pk"] for ps in by_code.values() for p in ps}
         self.active_members = set(
             PartyMembership.objects.filter(person_id__in=found, status__in=MembershipStatus.active()).values_list(
@@ -748,6 +764,16 @@ class Importer:
             )
         )
         return by_cid, by_code
+
+    def _people_by_code(self, codes: list[str]) -> dict[str, list[dict]]:
+        # staff_code has no index: its owners in the scope are read once (_staff_codes), rows here by pk
+        pks = {pk for code in codes for pk in self.staff_codes.get(code, ())}
+        by_pk = {p["pk"]: p for p in Person.objects.filter(pk__in=pks).values(*EXISTING_FIELDS)} if pks else {}
+        return {
+            code: [by_pk[pk] for pk in self.staff_codes[code] if pk in by_pk]
+            for code in codes
+            if code in self.staff_codes
+        }
 
     def _in_scope(self, person: dict) -> bool:
         return (person["organization__path"] or "").startswith(self.org.path) or person["work_unit_id"] in self.units
@@ -765,6 +791,12 @@ class Importer:
             )
             return False
         coded = by_code.get(code, []) if code else []
+        if coded:
+            person = self._agree_with_code(number, person, cid, code, coded)
+        return self._first_sighting(number, person) if isinstance(person, dict) else person
+
+    def _agree_with_code(self, number: int, person: dict | None, cid: str, code: str, coded: list[dict]):
+        """The person the staff code names, who must be the one the CCCD names (False: an error was reported)."""
         if person is None and len(coded) > 1:
             self._error(
                 number,
@@ -772,44 +804,44 @@ class Importer:
                 f"mã nhân viên '{code}' đang dùng cho {len(coded)} người; hãy ghi thêm số CCCD để phân biệt.",
             )
             return False
-        if coded and person is not None and all(p["pk"] != person["pk"] for p in coded):
-            self._error(
-                number,
-                self._heading("staff_code"),
-                f"mã nhân viên '{code}' thuộc một người khác với người có số CCCD {cid}.",
-            )
-            return False
-        if person is None and coded:
-            person = coded[0]
-            if cid and person["citizen_id"] and person["citizen_id"] != cid:
+        if person is not None:
+            if all(p["pk"] != person["pk"] for p in coded):
                 self._error(
                     number,
-                    self._heading("citizen_id"),
-                    f"mã nhân viên '{code}' đã thuộc người có số CCCD khác ({person['citizen_id']}).",
+                    self._heading("staff_code"),
+                    f"mã nhân viên '{code}' thuộc một người khác với người có số CCCD {cid}.",
                 )
                 return False
-        if person is not None:
-            earlier = self.seen_pk.get(person["pk"])
-            if earlier:
-                self._error(number, "", f"cùng một người với dòng {earlier} (trùng CCCD hoặc mã nhân viên).")
-                return False
-            self.seen_pk[person["pk"]] = number
+            return person
+        person = coded[0]
+        if cid and person["citizen_id"] and person["citizen_id"] != cid:
+            self._error(
+                number,
+                self._heading("citizen_id"),
+                f"mã nhân viên '{code}' đã thuộc người có số CCCD khác ({person['citizen_id']}).",
+            )
+            return False
+        return person
+
+    def _first_sighting(self, number: int, person: dict) -> dict | bool:
+        """A person on one row of the file only (False: an error was reported)."""
+        earlier = self.seen_pk.get(person["pk"])
+        if earlier:
+            self._error(number, "", f"cùng một người với dòng {earlier} (trùng CCCD hoặc mã nhân viên).")
+            return False
+        self.seen_pk[person["pk"]] = number
         return person
 
     def _changes(self, row: dict, person: dict) -> dict:
         """What the row changes on a person, without the noise a roster carries."""
         changes = {k: v for k, v in row.items() if k in PERSON_FIELDS and person.get(k) != v}
-        full = " ".join(p for p in (person["family_name"], person["middle_name"], person["given_name"]) if p)
-        if row.get("_full_name") and normalize_name(full) == row["_full_name"]:
+        if row.get("_full_name") and normalize_name(_full_name(person)) == row["_full_name"]:
             # the same full name: keep how the register splits it ("Ánh Dương" stays the given name)
             for part in ("family_name", "middle_name", "given_name"):
                 changes.pop(part, None)
         for name, partial in row["_partial"].items():
-            old = person.get(name)
-            # "1975" says nothing against 12/03/1975 already recorded
-            if old and name in changes and old.year == row[name].year:
-                if partial == cells.YEAR_ONLY or old.month == row[name].month:
-                    changes.pop(name)
+            if name in changes and _agrees(partial, row[name], person.get(name)):
+                changes.pop(name)
         return changes
 
     def _identity(self, number: int, person: dict, changes: dict) -> None:
@@ -819,11 +851,10 @@ class Importer:
         report = self.report
         report.identity_change_count += 1
         if len(report.identity_changes) < MAX_ERRORS:
-            full = " ".join(p for p in (person["family_name"], person["middle_name"], person["given_name"]) if p)
             report.identity_changes.append(
                 {
                     "row": number,
-                    "name": full,
+                    "name": _full_name(person),
                     "changes": [[IDENTITY_FIELDS[n], _display(person.get(n)), _display(changes[n])] for n in touched],
                 }
             )
@@ -837,30 +868,36 @@ class Importer:
             if person is False:
                 continue
             self._cross_check(number, row, person)
-            if person is None:
-                missing = [label for name, label in REQUIRED_FOR_NEW.items() if not row.get(name)]
-                if missing:
-                    self._error(number, "", f"người mới cần có {', '.join(missing)}.")
-                    continue
-                report.created += 1
-                planned.append(("create", number, _plain_row(row), None))
-                self._sample("created", number, row, "")
-            else:
-                changes = self._changes(row, person)
-                extra = self._extra_changes(number, row, person)
-                if extra is False:
-                    continue
-                if not changes and not extra:
-                    report.unchanged += 1
-                    continue
-                self._identity(number, person, changes)
-                report.updated += 1
-                before = {k: person.get(k) for k in changes}
-                planned.append(("update", number, changes, person["pk"], extra or None, before))
-                labels = sorted({self._label(k) for k in changes} | ({"Đảng viên"} if extra else set()))
-                self._sample("updated", number, {**person, **row}, ", ".join(labels))
+            entry = self._plan_create(number, row) if person is None else self._plan_update(number, row, person)
+            if entry is not None:
+                planned.append(entry)
         if not self.dry_run and (report.error_count == 0 or report.partial):
             pickle.dump(planned, spill, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def _plan_create(self, number: int, row: dict) -> tuple | None:
+        missing = [label for name, label in REQUIRED_FOR_NEW.items() if not row.get(name)]
+        if missing:
+            self._error(number, "", f"người mới cần có {', '.join(missing)}.")
+            return None
+        self.report.created += 1
+        self._sample("created", number, row, "")
+        return ("create", number, _plain_row(row), None)
+
+    def _plan_update(self, number: int, row: dict, person: dict) -> tuple | None:
+        """What the row changes on the person (None: nothing, or an error was reported)."""
+        changes = self._changes(row, person)
+        extra = self._extra_changes(number, row, person)
+        if extra is False:
+            return None
+        if not changes and not extra:
+            self.report.unchanged += 1
+            return None
+        self._identity(number, person, changes)
+        self.report.updated += 1
+        before = {k: person.get(k) for k in changes}
+        labels = sorted({self._label(k) for k in changes} | ({"Đảng viên"} if extra else set()))
+        self._sample("updated", number, {**person, **row}, ", ".join(labels))
+        return ("update", number, changes, person["pk"], extra or None, before)
 
     def _cross_check(self, number: int, row: dict, person: dict | None) -> None:
         """A "Đảng viên" x-column is compared with the register, never written (membership has its own road)."""
@@ -894,6 +931,23 @@ class Importer:
     # --- the report --------------------------------------------------------------------------------------
     def _finish_report(self, roster: Roster) -> None:
         report = self.report
+        self._tell_skipped(roster)
+        for message, rows in self.notes.items():
+            report.notices.append(f"{message} — {len(rows)} dòng: {ranges(rows)}.")
+        for entry in self.values.values():
+            entry["rows"] = ranges(entry.pop("row_list"))
+            report.unmatched.append(entry)
+        report.unmatched.sort(key=lambda e: (e["field"], -e["count"]))
+        report.error_groups = [
+            {"column": column, "message": message, "count": count, "rows": ranges(rows)}
+            for (column, message), (count, rows) in sorted(self.groups.items(), key=lambda kv: -kv[1][0])
+        ]
+        if report.partial:
+            report.rejected = report.blocked_rows
+
+    def _tell_skipped(self, roster: Roster) -> None:
+        """The rows and columns the import left out, and why, for the report."""
+        report = self.report
         kinds = self.classifier.kinds
         place = f"Trang '{report.sheet}': d" if len(report.sheets) > 1 else "D"
         for rows, what in (
@@ -920,18 +974,6 @@ class Importer:
             )
         if roster.skipped.hidden_columns:
             report.skipped.append(f"{len(roster.skipped.hidden_columns)} cột bị ẩn trong tệp: không đọc.")
-        for message, rows in self.notes.items():
-            report.notices.append(f"{message} — {len(rows)} dòng: {ranges(rows)}.")
-        for entry in self.values.values():
-            entry["rows"] = ranges(entry.pop("row_list"))
-            report.unmatched.append(entry)
-        report.unmatched.sort(key=lambda e: (e["field"], -e["count"]))
-        report.error_groups = [
-            {"column": column, "message": message, "count": count, "rows": ranges(rows)}
-            for (column, message), (count, rows) in sorted(self.groups.items(), key=lambda kv: -kv[1][0])
-        ]
-        if report.partial:
-            report.rejected = report.blocked_rows
 
     # --- pass 2 ---------------------------------------------------------------------------------------
     def _batches(self, spill) -> Iterator[list]:
@@ -963,14 +1005,19 @@ class Importer:
             self.on_written(report)
 
     def _write_batch(self, planned: list) -> None:
-        creates = [p for p in planned if p[0] == "create"]
+        new_people = self._create_people([p for p in planned if p[0] == "create"])
         updates = [p for p in planned if p[0] == "update"]
+        if updates:
+            self._update_people(updates)
+        self._after_batch(planned, new_people)
+
+    def _create_people(self, creates: list) -> list[Person]:
+        """New people, each working at their unit from the day they joined it (else today)."""
         start = self.today
         new_people = []
         for _action, _number, row, _pk in creates:
             values = {k: v for k, v in row.items() if k in PERSON_FIELDS}
-            unit_id = values["work_unit_id"]
-            person = Person(organization_id=self.units[unit_id][1].pk, **values)
+            person = Person(organization_id=self.units[values["work_unit_id"]][1].pk, **values)
             new_people.append(person.prepare())
         Person.objects.bulk_create(new_people, batch_size=500)
         Assignment.objects.bulk_create(
@@ -986,56 +1033,62 @@ class Importer:
             counted.announce(
                 counted.people_changes([p.pk for p in new_people], min(p.joined_unit_on or start for p in new_people))
             )
-        if updates:
-            people = Person.objects.in_bulk([p[3] for p in updates])
-            before = {pk: (person.organization_id, person.work_unit_id) for pk, person in people.items()}
-            self._audit_updates(updates, people)
-            members = set(
-                PartyMembership.objects.filter(
-                    person_id__in=list(people), status__in=MembershipStatus.active()
-                ).values_list("person_id", flat=True)
-            )
-            moved: list[Person] = []
-            fields: set[str] = set()
-            for entry in updates:
-                changes, person = entry[2], people[entry[3]]
-                for name, value in changes.items():
-                    setattr(person, name, value)
-                fields |= set(changes)
-                if "work_unit_id" in changes:
-                    moved.append(person)
-                    if person.pk not in members:  # a member stays with the cell of the membership
-                        person.organization_id = self.units[person.work_unit_id][1].pk
-                        fields.add("organization_id")
-                person.prepare()
-            if moved:
-                counted.announce(
-                    counted.today_only(chain.from_iterable((before[p.pk][0], p.organization_id) for p in moved)),
-                    counted.coverers({unit: start for p in moved for unit in (before[p.pk][1], p.work_unit_id)}),
-                )
-                # the work-unit history: close the current assignment, open one at the new unit from today
-                Assignment.objects.filter(person__in=moved, valid_to__isnull=True, valid_from__lt=start).update(
-                    valid_to=start
-                )
-                Assignment.objects.filter(person__in=moved, valid_to__isnull=True, valid_from__gte=start).delete()
-                Assignment.objects.bulk_create(
-                    [
-                        Assignment(person=p, unit_id=p.work_unit_id, job_title=p.job_title, valid_from=start)
-                        for p in moved
-                    ]
-                )
-            if fields:
-                # attnames (work_unit_id) are accepted by get_field; the keys follow the name
-                names = fields | {"sort_key", "search_text", "family_name", "middle_name", "given_name"}
-                Person.objects.bulk_update(list(people.values()), sorted(names), batch_size=500)
-                # no signal either: the pool's profile kept for today reads the fields just edited (stats.figures)
-                counted.announce(counted.today_only({p.organization_id for p in people.values()}))
-                counted.edited(people.keys())
-            # a candidacy follows the person to the new chi bộ, as when the move is made on the person's page
-            # (registry.signals.person_moved → pipeline.domain.follow_person); people on the road are few
-            for person in moved:
-                person_moved.send(sender=Person, person=person, on=start)
-        self._after_batch(planned, new_people)
+        return new_people
+
+    def _update_people(self, updates: list) -> None:
+        people = Person.objects.in_bulk([p[3] for p in updates])
+        before = {pk: (person.organization_id, person.work_unit_id) for pk, person in people.items()}
+        self._audit_updates(updates, people)
+        members = set(
+            PartyMembership.objects.filter(
+                person_id__in=list(people), status__in=MembershipStatus.active()
+            ).values_list("person_id", flat=True)
+        )
+        moved: list[Person] = []
+        fields: set[str] = set()
+        for entry in updates:
+            person = people[entry[3]]
+            fields |= self._apply(person, entry[2], is_member=person.pk in members)
+            if "work_unit_id" in entry[2]:
+                moved.append(person)
+        if moved:
+            self._record_moves(moved, before)
+        if fields:
+            # attnames (work_unit_id) are accepted by get_field; the keys follow the name
+            names = fields | {"sort_key", "search_text", "family_name", "middle_name", "given_name"}
+            Person.objects.bulk_update(list(people.values()), sorted(names), batch_size=500)
+            # no signal either: the pool's profile kept for today reads the fields just edited (stats.figures)
+            counted.announce(counted.today_only({p.organization_id for p in people.values()}))
+            counted.edited(people.keys())
+        # a candidacy follows the person to the new chi bộ, as when the move is made on the person's page
+        # (registry.signals.person_moved → pipeline.domain.follow_person); people on the road are few
+        for person in moved:
+            person_moved.send(sender=Person, person=person, on=self.today)
+
+    def _apply(self, person: Person, changes: dict, *, is_member: bool) -> set[str]:
+        """The row's changes set on the person; the fields to save."""
+        for name, value in changes.items():
+            setattr(person, name, value)
+        fields = set(changes)
+        if "work_unit_id" in changes and not is_member:  # a member stays with the cell of the membership
+            person.organization_id = self.units[person.work_unit_id][1].pk
+            fields.add("organization_id")
+        person.prepare()
+        return fields
+
+    def _record_moves(self, moved: list[Person], before: dict[int, tuple[int, int]]) -> None:
+        """The work-unit history of people moved to another unit: the current assignment closes, one at the new
+        unit opens today; the counts of both sides follow."""
+        start = self.today
+        counted.announce(
+            counted.today_only(chain.from_iterable((before[p.pk][0], p.organization_id) for p in moved)),
+            counted.coverers({unit: start for p in moved for unit in (before[p.pk][1], p.work_unit_id)}),
+        )
+        Assignment.objects.filter(person__in=moved, valid_to__isnull=True, valid_from__lt=start).update(valid_to=start)
+        Assignment.objects.filter(person__in=moved, valid_to__isnull=True, valid_from__gte=start).delete()
+        Assignment.objects.bulk_create(
+            [Assignment(person=p, unit_id=p.work_unit_id, job_title=p.job_title, valid_from=start) for p in moved]
+        )
 
     def _audit_updates(self, updates: list, people: dict[int, Person]) -> None:
         """One entry per updated person, with the values before and after, so an overwritten birth date or

@@ -112,6 +112,18 @@ class Header:
     def name_columns(self) -> set[int]:
         return {i for i, c in self.found.items() if c.field in NAME_FIELDS}
 
+    def recognised(self) -> list[tuple[str, str]]:
+        """(heading in the file, ketnap's label) of each column read, in the file's order, for the report."""
+        return [(self.headings[i], c.label) for i, c in sorted(self.found.items())]
+
+    def read_as(self) -> list[tuple[str, str, str]]:
+        """(folded heading, heading, the field it is read as or "") of every heading: what a mapping can change."""
+        return [
+            (heading_key(h), h, self.found[i].field if i in self.found else "")
+            for i, h in enumerate(self.headings)
+            if h
+        ]
+
     def ignored(self) -> list[str]:
         return [
             h
@@ -130,12 +142,17 @@ def _parents(values: tuple, children: tuple, number: int, merged: list[tuple[int
             for col in range(first_col, min(last_col + 1, width)):
                 parents[col] = values[first_col]
     if not merged:
-        for col in range(1, width):
-            child = children[col] if col < len(children) else None
-            left_child = children[col - 1] if col - 1 < len(children) else None
-            if parents[col] is None and _present(child) and _present(left_child) and parents[col - 1] is not None:
-                parents[col] = parents[col - 1]
+        _continue_parents(parents, children)
     return parents
+
+
+def _continue_parents(parents: list, children: tuple) -> None:
+    """Without merge information: a blank upper heading over a child continues the one on its left, while the
+    children go on."""
+    present = [_present(children[col]) if col < len(children) else False for col in range(len(parents))]
+    for col in range(1, len(parents)):
+        if parents[col] is None and present[col] and present[col - 1] and parents[col - 1] is not None:
+            parents[col] = parents[col - 1]
 
 
 def _two_row_headings(first: tuple, second: tuple, number: int, merged) -> list[str]:
@@ -170,23 +187,32 @@ def find_header(
     best: Header | None = None
     best_score = (0, 0.0)
     table = {**alias_table(columns), **(saved or {})}
-    for position, (number, values) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        headings = [" ".join(str(v).split()) if _present(v) else "" for v in values]
-        candidates = [Header(number, number, headings, match_headers(headings, columns, saved))]
-        if position + 1 < len(rows) and sum(1 for v in values if _present(v)) >= 2:  # a title is one cell
-            next_number, next_values = rows[position + 1]
-            if next_number == number + 1 and _looks_like_heading_row(next_values) and not is_number_row(next_values):
-                two = _two_row_headings(values, next_values, number, merged)
-                candidates.append(Header(number, next_number, two, match_headers(two, columns, saved)))
-        for candidate in candidates:
+    for position, (number, _values) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        for candidate in _header_candidates(rows, position, columns, saved, merged):
             score = _score(candidate.found, candidate.headings, table)
             if best is None or score > best_score:
                 best, best_score = candidate, score
-        if best_score[0] and len(best.found) >= 3 and best.first_row < number:
+        if _is_header(best) and best.first_row < number:
             break  # found on an earlier row and this row did not do better
-    if best is None or not _score(best.found)[0] or len(best.found) < 3:
-        return None
-    return best
+    return best if _is_header(best) else None
+
+
+def _header_candidates(rows: list[tuple[int, tuple]], position: int, columns, saved, merged) -> list[Header]:
+    """The header the row at `position` would be alone, and read together with the row under it."""
+    number, values = rows[position]
+    headings = [" ".join(str(v).split()) if _present(v) else "" for v in values]
+    candidates = [Header(number, number, headings, match_headers(headings, columns, saved))]
+    if position + 1 < len(rows) and sum(1 for v in values if _present(v)) >= 2:  # a title is one cell
+        next_number, next_values = rows[position + 1]
+        if next_number == number + 1 and _looks_like_heading_row(next_values) and not is_number_row(next_values):
+            two = _two_row_headings(values, next_values, number, merged)
+            candidates.append(Header(number, next_number, two, match_headers(two, columns, saved)))
+    return candidates
+
+
+def _is_header(found: Header | None) -> bool:
+    """A name column and at least three columns recognised."""
+    return found is not None and bool(_score(found.found)[0]) and len(found.found) >= 3
 
 
 @dataclass
@@ -224,18 +250,8 @@ class Classifier:
         if self._repeats_header(values):
             kinds.repeated_headers.append(number)
             return "skip", ""
-        if not self._has_id(values):
-            texts = [(i, v) for i, v in enumerate(values) if _present(v)]
-            folded = [words(v) for _i, v in texts]
-            # totals and signatures are told by their words before the columns they spill into: a narrow table
-            # puts "T/M BAN GIÁM ĐỐC" under CCCD and the counts of "Cộng" under the Nam/Nữ date columns
-            if any(_TOTAL.match(f) for f in folded):
-                kinds.totals.append(number)
-                return "skip", ""
-            if self._is_footer(values, folded):
-                self.in_footer = True
-                kinds.footer.append(number)
-                return "skip", ""
+        if not self._has_id(values) and self._total_or_footer(number, values):
+            return "skip", ""
         if any(i < len(values) and _present(values[i]) for i in self.keys):
             return "data", ""
         group = self._group_text([(i, v) for i, v in enumerate(values) if _present(v)])
@@ -243,6 +259,20 @@ class Classifier:
             kinds.groups.append((number, group))
             return "group", group
         return "data", ""
+
+    def _total_or_footer(self, number: int, values: tuple) -> bool:
+        """A totals row, or the first line of the footer (all below it is footer too): set aside."""
+        folded = [words(v) for v in values if _present(v)]
+        # totals and signatures are told by their words before the columns they spill into: a narrow table
+        # puts "T/M BAN GIÁM ĐỐC" under CCCD and the counts of "Cộng" under the Nam/Nữ date columns
+        if any(_TOTAL.match(f) for f in folded):
+            self.kinds.totals.append(number)
+            return True
+        if self._is_footer(values, folded):
+            self.in_footer = True
+            self.kinds.footer.append(number)
+            return True
+        return False
 
     def _has_id(self, values: tuple) -> bool:
         """A CCCD, staff code or organisation code that looks like one (a number, or one word with digits or

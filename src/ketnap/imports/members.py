@@ -6,6 +6,8 @@ numbers are filled or corrected; a different chi bộ or status is refused with 
 recognition is a dated event with its own screen and papers, not a spreadsheet edit.
 """
 
+from collections import defaultdict
+
 from ketnap.audit.recorder import write_entry
 from ketnap.imports import cells, matching
 from ketnap.imports.columns import MEMBER_COLUMNS, Column
@@ -13,6 +15,7 @@ from ketnap.imports.engine import UNMATCHED, Importer, audit_value
 from ketnap.registry import counted
 from ketnap.registry.enums import MembershipEventKind, MembershipStatus, OrgKind
 from ketnap.registry.models import MembershipEvent, Organization, PartyMembership, Person
+from ketnap.rules.membership_dates import MembershipDates, check_dates
 from ketnap.vietnamese import fold
 
 STATUSES = {
@@ -77,30 +80,30 @@ class MemberImporter(Importer):
             return None
         if "status" not in row:  # no status column or cell: an official date says official
             row["status"] = MembershipStatus.OFFICIAL if row.get("official_date") else MembershipStatus.PROBATIONARY
-        decided, official = row.get("decision_date"), row.get("official_date")
-        if row["status"] == MembershipStatus.OFFICIAL and not official:
-            self._error(
-                number, self._heading("official_date") or "Ngày chính thức", "đảng viên chính thức cần ngày chính thức."
-            )
-            return None
-        if decided and official and official <= decided:
-            self._error(number, self._heading("official_date"), "ngày chính thức phải sau ngày vào Đảng.")
-            return None
-        ceremony = row.get("ceremony_date")
-        if ceremony and decided and ceremony < decided:
-            self._error(number, self._heading("ceremony_date"), "lễ kết nạp không thể trước ngày quyết định kết nạp.")
-            return None
-        if ceremony and official and official <= ceremony:
-            self._error(number, self._heading("official_date"), "ngày chính thức phải sau ngày lễ kết nạp.")
-            return None
-        born = row.get("birth_date")
-        if born and decided and decided.year - born.year < 16:
-            self._error(number, self._heading("decision_date"), "ngày vào Đảng không hợp lý so với ngày sinh.")
+        if not self._dates_hold(number, row, row.get("birth_date")):
             return None
         if not row.get("organization_id"):
             self._error(number, self._heading("organization_id") or "Chi bộ", "thiếu chi bộ sinh hoạt.")
             return None
         return row
+
+    def _dates_hold(self, number: int, membership: dict, born) -> bool:
+        """The order of the membership's dates (rules.membership_dates, as registering one on its screen); the
+        first problem is reported on its column."""
+        dates = MembershipDates(
+            membership["status"] == MembershipStatus.OFFICIAL,
+            membership.get("decision_date"),
+            membership.get("ceremony_date"),
+            membership.get("official_date"),
+            born,
+        )
+        problems = check_dates(dates).blocking
+        if problems:
+            field, message = problems[0].field, problems[0].message
+            # the column the file lacks is named as ketnap labels it (a correction may meet a date already stored);
+            # the message goes on after "Dòng n, cột '…': ", like every other
+            self._error(number, self._heading(field) or self._label(field), message[0].lower() + message[1:])
+        return not problems
 
     def _existing(self, batch):
         by_cid, by_code = super()._existing(batch)
@@ -120,7 +123,26 @@ class MemberImporter(Importer):
             if not row.get("decision_date"):
                 self._error(number, self._heading("decision_date"), "thiếu ngày vào Đảng.")
                 return False
+            # a row without a birth date was checked without one: the register has it
+            if not row.get("birth_date") and not self._dates_hold(number, wanted, person["birth_date"]):
+                return False
             return {"new": wanted}
+        if self._refused_change(number, wanted, membership):
+            return False
+        return self._correction(number, wanted, membership, row.get("birth_date") or person["birth_date"])
+
+    def _correction(self, number: int, wanted: dict, membership: dict, born):
+        """What the row fills or corrects on the membership (None: nothing, False: refused)."""
+        changes = {k: v for k, v in wanted.items() if membership.get(k) != v}
+        if not changes:
+            return None
+        # the corrected dates must hold together with those the file leaves as they are
+        if not self._dates_hold(number, {**membership, **changes}, born):
+            return False
+        return {"membership": membership["pk"], "changes": changes, "before": {k: membership.get(k) for k in changes}}
+
+    def _refused_change(self, number: int, wanted: dict, membership: dict) -> bool:
+        """A move or a recognition is a dated event with its own screen and papers, not a spreadsheet edit."""
         if wanted["organization_id"] != membership["organization_id"]:
             self._error(
                 number,
@@ -128,7 +150,7 @@ class MemberImporter(Importer):
                 f"đang sinh hoạt tại {membership['organization__name']}; chuyển sinh hoạt làm trên màn hình đảng "
                 "viên (có ngày và căn cứ), không qua nhập tệp.",
             )
-            return False
+            return True
         if wanted["status"] != membership["status"]:
             self._error(
                 number,
@@ -136,67 +158,78 @@ class MemberImporter(Importer):
                 f"đang là {MembershipStatus(membership['status']).label.lower()}; công nhận chính thức làm theo quy "
                 "trình, không qua nhập tệp.",
             )
-            return False
-        changes = {k: v for k, v in wanted.items() if membership.get(k) != v}
-        if not changes:
-            return None
-        return {"membership": membership["pk"], "changes": changes, "before": {k: membership.get(k) for k in changes}}
+            return True
+        return False
 
     def _after_batch(self, planned: list, new_people: list[Person]) -> None:
-        creates = [p for p in planned if p[0] == "create"]
-        registrations: list[tuple[int, dict]] = []
-        for (_a, _n, row, _pk), person in zip(creates, new_people, strict=True):
-            registrations.append((person.pk, {k: row[k] for k in MEMBERSHIP_FIELDS if k in row}))
-        updates = []
-        for entry in planned:
-            if entry[0] == "update" and entry[4]:
-                extra = entry[4]
-                if "new" in extra:
-                    registrations.append((entry[3], extra["new"]))
-                else:
-                    updates.append(extra)
+        registrations = _registrations(planned, new_people)
+        corrections = [entry[4] for entry in planned if entry[0] == "update" and entry[4] and "new" not in entry[4]]
         if registrations:
-            made = PartyMembership.objects.bulk_create(
-                [PartyMembership(person_id=pk, **values) for pk, values in registrations], batch_size=500
-            )
-            actor = self.user if self.user is not None and self.user.is_authenticated else None
-            MembershipEvent.objects.bulk_create(
-                [
-                    MembershipEvent(
-                        membership=m,
-                        kind=MembershipEventKind.REGISTERED,
-                        on=m.ceremony_date or m.decision_date or self.today,
-                        status_after=m.status,
-                        organization_after_id=m.organization_id,
-                        recorded_by=actor,
-                    )
-                    for m in made
-                ],
-                batch_size=500,
-            )
-            # bulk writes send no signal: the cells, the staff-who-are-members where they work, their organisations
-            first = min(m.ceremony_date or m.decision_date or self.today for m in made)
-            counted.announce(counted.people_changes([m.person_id for m in made], first))
-            # the person belongs to the membership's cell from now on (people.responsible_organization)
-            by_cell: dict[int, list[int]] = {}
-            for m in made:
-                by_cell.setdefault(m.organization_id, []).append(m.person_id)
-            for cell_id, person_ids in by_cell.items():
-                Person.objects.filter(pk__in=person_ids).update(organization_id=cell_id)
-        if updates:
-            objects = PartyMembership.objects.in_bulk([u["membership"] for u in updates])
-            fields: set[str] = set()
-            for update in updates:
-                membership = objects[update["membership"]]
-                for name, value in update["changes"].items():
-                    setattr(membership, name, value)
-                    fields.add(name)
-                # bulk_update bypasses the audit signals: each corrected membership says what it was before
-                write_entry(
-                    "update",
-                    membership,
-                    {n: [audit_value(update["before"].get(n)), audit_value(v)] for n, v in update["changes"].items()},
-                    person_id=membership.person_id,
+            self._register(registrations)
+        if corrections:
+            self._correct(corrections)
+
+    def _register(self, registrations: list[tuple[int, dict]]) -> None:
+        """New memberships, each with its event "Nhập vào sổ theo dõi" dated by the ceremony (else the decision)."""
+        made = PartyMembership.objects.bulk_create(
+            [PartyMembership(person_id=pk, **values) for pk, values in registrations], batch_size=500
+        )
+        actor = self.user if self.user is not None and self.user.is_authenticated else None
+        MembershipEvent.objects.bulk_create(
+            [
+                MembershipEvent(
+                    membership=m,
+                    kind=MembershipEventKind.REGISTERED,
+                    on=self._registered_on(m),
+                    status_after=m.status,
+                    organization_after_id=m.organization_id,
+                    recorded_by=actor,
                 )
-            PartyMembership.objects.bulk_update(list(objects.values()), sorted(fields), batch_size=500)
-            counted.edited(m.person_id for m in objects.values())
+                for m in made
+            ],
+            batch_size=500,
+        )
+        # bulk writes send no signal: the cells, the staff-who-are-members where they work, their organisations
+        first = min(self._registered_on(m) for m in made)
+        counted.announce(counted.people_changes([m.person_id for m in made], first))
+        # the person belongs to the membership's cell from now on (people.responsible_organization)
+        by_cell: dict[int, list[int]] = defaultdict(list)
+        for m in made:
+            by_cell[m.organization_id].append(m.person_id)
+        for cell_id, person_ids in by_cell.items():
+            Person.objects.filter(pk__in=person_ids).update(organization_id=cell_id)
+
+    def _registered_on(self, membership: PartyMembership):
+        return membership.ceremony_date or membership.decision_date or self.today
+
+    def _correct(self, corrections: list[dict]) -> None:
+        """Filled or corrected dates and numbers of existing memberships, each audited with what it was before
+        (bulk_update bypasses the audit signals)."""
+        objects = PartyMembership.objects.in_bulk([c["membership"] for c in corrections])
+        fields: set[str] = set()
+        for correction in corrections:
+            membership, changes = objects[correction["membership"]], correction["changes"]
+            for name, value in changes.items():
+                setattr(membership, name, value)
+            fields |= set(changes)
+            write_entry(
+                "update",
+                membership,
+                {n: [audit_value(correction["before"].get(n)), audit_value(v)] for n, v in changes.items()},
+                person_id=membership.person_id,
+            )
+        PartyMembership.objects.bulk_update(list(objects.values()), sorted(fields), batch_size=500)
+        counted.edited(m.person_id for m in objects.values())
+
+
+def _registrations(planned: list, new_people: list[Person]) -> list[tuple[int, dict]]:
+    """(person pk, membership values) to register: the people just created, then those already in the register who
+    were not yet members."""
+    creates = [entry for entry in planned if entry[0] == "create"]
+    found = [
+        (person.pk, {k: row[k] for k in MEMBERSHIP_FIELDS if k in row})
+        for (_action, _number, row, _pk), person in zip(creates, new_people, strict=True)
+    ]
+    return found + [
+        (entry[3], entry[4]["new"]) for entry in planned if entry[0] == "update" and "new" in (entry[4] or {})
+    ]

@@ -40,7 +40,7 @@ from ketnap.audit.context import acting
 from ketnap.imports import cells, matching
 from ketnap.imports.columns import Column, heading_key
 from ketnap.imports.engine import Report, RowError, record_import
-from ketnap.imports.layout import HEADER_SEARCH_ROWS, Classifier, find_header
+from ketnap.imports.layout import HEADER_SEARCH_ROWS, Classifier, Header, find_header
 from ketnap.imports.reader import ImportFileError, Roster, file_sha256
 from ketnap.registry.enums import OrgKind, UnitKind
 from ketnap.registry.models import Organization, UnitCoverage, WorkUnit
@@ -364,6 +364,24 @@ class OrganizationImporter:
         stream = roster.rows()
         head = list(itertools.islice(stream, HEADER_SEARCH_ROWS + 2))
         header = find_header(head, self.columns, None, roster.merged)
+        self._take_header(header)
+        classifier = Classifier(header)
+        rows: list[Row] = []
+        for number, values in itertools.chain((r for r in head if r[0] > header.last_row), stream):
+            kind, _group = classifier.classify(number, values)
+            if kind != "data" or all(cells.is_empty(values[i]) for i in self.found if i < len(values)):
+                continue  # not an organisation (a group heading, totals, signatures), or an STT alone
+            report.rows += 1
+            rows.append(self._parse_row(number, values))
+            if report.rows % 200 == 0:
+                self.progress("check", number, roster.total)
+        if not rows:
+            raise ImportFileError(f"Tệp {self.name} không có dòng dữ liệu nào dưới dòng tiêu đề.")
+        return rows
+
+    def _take_header(self, header: Header | None) -> None:
+        """The columns the header names, told in the report; the file refused without the required ones."""
+        report = self.report
         if header is None or not {"code", "name"} <= header.fields:
             raise ImportFileError(
                 f"Không tìm thấy dòng tiêu đề trong {HEADER_SEARCH_ROWS} dòng đầu của tệp {self.name}: cần các cột "
@@ -374,49 +392,21 @@ class OrganizationImporter:
         found = header.found
         self.found = found
         self.headings = {c.field: header.headings[i] for i, c in found.items()}
-        report.columns = [(header.headings[i], c.label) for i, c in sorted(found.items())]
-        report.headings = [
-            (heading_key(h), h, found[i].field if i in found else "") for i, h in enumerate(header.headings) if h
-        ]
+        report.columns = header.recognised()
+        report.headings = header.read_as()
         report.ignored_headers = header.ignored()
         missing = [label for name, label in REQUIRED.items() if name not in self.headings]
         if missing:
             raise ImportFileError(
                 f"Tệp {self.name} thiếu cột bắt buộc: {', '.join(missing)} (dòng tiêu đề {header.first_row})."
             )
-        classifier = Classifier(header)
-        rows: list[Row] = []
-        for number, values in itertools.chain((r for r in head if r[0] > header.last_row), stream):
-            kind, _group = classifier.classify(number, values)
-            if kind != "data" or all(cells.is_empty(values[i]) for i in found if i < len(values)):
-                continue  # not an organisation (a group heading, totals, signatures), or an STT alone
-            report.rows += 1
-            rows.append(self._parse_row(number, values))
-            if report.rows % 200 == 0:
-                self.progress("check", number, roster.total)
-        if not rows:
-            raise ImportFileError(f"Tệp {self.name} không có dòng dữ liệu nào dưới dòng tiêu đề.")
-        return rows
 
     def _parse_row(self, number: int, values: tuple) -> Row:
         row = Row(number)
         for index, column in self.found.items():
             value = values[index] if index < len(values) else None
-            if cells.is_empty(value):
-                continue
-            if isinstance(value, str) and value.lstrip().startswith("="):
-                self._error(
-                    number,
-                    column.field,
-                    f"ô chứa công thức '{value.strip()[:40]}'; ketnap chỉ nhận giá trị (chép rồi Dán đặc biệt → "
-                    "Giá trị).",
-                )
-                continue
-            try:
-                self._parse_cell(row, column, value)
-            except cells.CellError as exc:
-                self._error(number, column.field, str(exc))
-                row.failed.add(column.field)
+            if not cells.is_empty(value):
+                self._read_cell(row, column, value)
         if not row.code and "code" not in row.failed and (row.name or row.parent_ref or row.kind_text):
             self._error(
                 number,
@@ -424,6 +414,21 @@ class OrganizationImporter:
                 "thiếu mã tổ chức (mã để nhận ra tổ chức khi nhập lại và để các dòng khác ghi làm cấp trên).",
             )
         return row
+
+    def _read_cell(self, row: Row, column: Column, value) -> None:
+        """One cell into the row; a formula or a value that cannot be read is an error on its column."""
+        if isinstance(value, str) and value.lstrip().startswith("="):
+            self._error(
+                row.number,
+                column.field,
+                f"ô chứa công thức '{value.strip()[:40]}'; ketnap chỉ nhận giá trị (chép rồi Dán đặc biệt → Giá trị).",
+            )
+            return
+        try:
+            self._parse_cell(row, column, value)
+        except cells.CellError as exc:
+            self._error(row.number, column.field, str(exc))
+            row.failed.add(column.field)
 
     def _parse_cell(self, row: Row, column: Column, value) -> None:
         name = column.field
@@ -469,17 +474,29 @@ class OrganizationImporter:
 
     # --- the database, read once -------------------------------------------------------------------------
     def _load_database(self) -> None:
+        self._load_organizations()
+        self._load_units()
+        self.planned_units: list[PlannedUnit] = []
+        self.claims: dict[int, tuple[Row, str]] = {}  # id(unit) -> the row covering it, and through which column
+        self.dept_cache: dict[int, list] = {}
+        self.home_cache: dict[int, WorkUnit | None] = {}
+        self._writing = 0
+
+    def _load_organizations(self) -> None:
+        """The organisations by code (exact and upper-cased), the active ones by folded name, children counted."""
         self.orgs = {o.code: o for o in Organization.objects.all()}
         self.orgs_upper: dict[str, list[Organization]] = {}
         self.orgs_by_name: dict[str, list[Organization]] = {}
+        self.children_count: dict[int, int] = {}
         for org in self.orgs.values():
             self.orgs_upper.setdefault(org.code.upper(), []).append(org)
             if org.active:
                 self.orgs_by_name.setdefault(fold(org.name), []).append(org)
-        self.children_count: dict[int, int] = {}
-        for org in self.orgs.values():
             if org.parent_id:
                 self.children_count[org.parent_id] = self.children_count.get(org.parent_id, 0) + 1
+
+    def _load_units(self) -> None:
+        """The units by id and code, their children, and who covers each now (and until when before)."""
         self.units = {u.pk: u for u in WorkUnit.objects.all()}
         self.units_by_code = {u.code: u for u in self.units.values()}
         self.units_upper = {u.code.upper(): u for u in self.units.values()}
@@ -496,11 +513,6 @@ class OrganizationImporter:
             elif cov.valid_to > self.coverage_ends.get(cov.unit_id, dt.date.min):
                 self.coverage_ends[cov.unit_id] = cov.valid_to
         self.unit_codes_taken = set(self.units_by_code)
-        self.planned_units: list[PlannedUnit] = []
-        self.claims: dict[int, tuple[Row, str]] = {}  # id(unit) -> the row covering it, and through which column
-        self.dept_cache: dict[int, list] = {}
-        self.home_cache: dict[int, WorkUnit | None] = {}
-        self._writing = 0
 
     def _db_org(self, code: str) -> Organization | None:
         org = self.orgs.get(code)
@@ -511,18 +523,7 @@ class OrganizationImporter:
 
     # --- checking ----------------------------------------------------------------------------------------
     def _check(self, rows: list[Row]) -> None:
-        self.by_code: dict[str, Row] = {}
-        for row in rows:
-            if not row.code:
-                continue
-            key = row.code.upper()
-            if key in self.by_code:
-                self._error(row.number, "code", f"mã '{row.code}' trùng với dòng {self.by_code[key].number}.")
-                row.failed.add("code")
-                continue
-            self.by_code[key] = row
-            row.existing = self._db_org(row.code)
-        live = [r for r in rows if r.code and self.by_code.get(r.code.upper()) is r]
+        live = self._index_codes(rows)
         for row in live:
             row.parent, row.parent_failed = self._resolve(row, row.parent_ref, "parent")
             if row.competent_ref:
@@ -543,6 +544,24 @@ class OrganizationImporter:
         self.report.notes.sort(key=lambda e: e.row)
         self.progress("check", len(rows), len(rows))
 
+    def _index_codes(self, rows: list[Row]) -> list[Row]:
+        """The rows by code (case aside), each matched with the organisation of that code in ketnap; a code written
+        twice is an error on the second row, which is left out."""
+        self.by_code: dict[str, Row] = {}
+        live = []
+        for row in rows:
+            if not row.code:
+                continue
+            key = row.code.upper()
+            if key in self.by_code:
+                self._error(row.number, "code", f"mã '{row.code}' trùng với dòng {self.by_code[key].number}.")
+                row.failed.add("code")
+                continue
+            self.by_code[key] = row
+            row.existing = self._db_org(row.code)
+            live.append(row)
+        return live
+
     def _resolve(self, row: Row, ref: str, field_name: str) -> tuple["Row | Organization | None", bool]:
         """The row or organisation a code (or an unambiguous name) in the file points to; (None, True) if none."""
         if not ref:
@@ -557,16 +576,25 @@ class OrganizationImporter:
         org = self._db_org(ref)
         if org is not None:
             return org, False
-        named_rows = [r for r in self.by_code.values() if r.name and fold(r.name) == fold(ref) and r is not row]
-        named_orgs = [o for o in self.orgs_by_name.get(fold(ref), []) if o.code.upper() not in self.by_code]
-        if len(named_rows) + len(named_orgs) == 1:
-            return (named_rows or named_orgs)[0], False
-        if named_rows or named_orgs:
-            codes = ", ".join([r.code for r in named_rows] + [o.code for o in named_orgs])
+        return self._resolve_name(row, ref, field_name)
+
+    def _resolve_name(self, row: Row, ref: str, field_name: str) -> tuple["Row | Organization | None", bool]:
+        """A reference that is no code: the one row or organisation of that name."""
+        named = self._named(ref, row)
+        if len(named) == 1:
+            return named[0], False
+        if named:
+            codes = ", ".join(target.code for target in named)
             self._error(row.number, field_name, f"'{ref}' trùng tên nhiều tổ chức; hãy ghi mã ({codes}).")
-            return None, True
-        self._error(row.number, field_name, f"không có tổ chức mã '{ref}' trong tệp hay trong hệ thống.")
+        else:
+            self._error(row.number, field_name, f"không có tổ chức mã '{ref}' trong tệp hay trong hệ thống.")
         return None, True
+
+    def _named(self, name: str, row: Row) -> list["Row | Organization"]:
+        """The other rows of the file, then the active organisations in ketnap the file does not list, so named."""
+        key = fold(name)
+        rows = [r for r in self.by_code.values() if r.name and fold(r.name) == key and r is not row]
+        return rows + [o for o in self.orgs_by_name.get(key, []) if o.code.upper() not in self.by_code]
 
     def _find_cycles(self, rows: list[Row]) -> None:
         state: dict[int, int] = {}  # id(row) -> 1 visiting, 2 done
@@ -619,41 +647,48 @@ class OrganizationImporter:
         parent_known = (row.parent is None and not row.parent_failed) or parent_kind is not None
         if "kind" in row.failed:
             row.kind = row.existing.kind if row.existing is not None else None
-            return
-        if row.existing is not None:
-            existing = row.existing.kind
-            fits = row.kind == existing or (row.kind_by_parent and existing in OrgKind.cell_kinds())
-            if row.kind_text and not fits:
-                self._error(
-                    row.number,
-                    "kind",
-                    f"mã {row.existing.code} là {OrgKind(existing).label.lower()} trong hệ thống, tệp ghi "
-                    f"'{row.kind_text}'; đổi loại tổ chức là tổ chức lại (thành lập, hợp nhất, giải thể), làm trên "
-                    "màn hình của tổ chức, không qua nhập tệp.",
-                )
-            row.kind = existing
-            return
-        if row.kind_by_parent:  # "Chi bộ"
-            if parent_kind in {OrgKind.BASE_COMMITTEE, OrgKind.SUB_COMMITTEE}:
-                row.kind = OrgKind.CELL
-            elif parent_kind in {OrgKind.PROVINCE, OrgKind.UPPER}:
-                row.kind = OrgKind.BASE_CELL
-                self.report.note(
-                    row.number,
-                    self._heading("kind"),
-                    f"'{row.kind_text}' trực thuộc {OrgKind(parent_kind).label.lower()}: hiểu là chi bộ cơ sở.",
-                )
-            elif parent_known:
-                self._error(
-                    row.number,
-                    "kind",
-                    f"'{row.kind_text}' không có cấp trên: ghi rõ Chi bộ cơ sở hoặc Chi bộ trực thuộc.",
-                )
-            return
-        if row.kind is not None or not row.name:
-            if row.kind is None and "name" not in row.failed:
-                self._error(row.number, "kind", f"thiếu loại tổ chức (ghi một trong: {KIND_HINT}).")
-            return
+        elif row.existing is not None:
+            self._keep_existing_kind(row)
+        elif row.kind_by_parent:  # "Chi bộ"
+            self._cell_kind_by_parent(row, parent_kind, parent_known)
+        elif row.kind is None and row.name:
+            self._kind_from_name(row, parent_kind, parent_known)
+        elif row.kind is None and "name" not in row.failed:
+            self._error(row.number, "kind", f"thiếu loại tổ chức (ghi một trong: {KIND_HINT}).")
+
+    def _keep_existing_kind(self, row: Row) -> None:
+        """An organisation in ketnap keeps its kind: a different one is a reorganisation, not a file's edit."""
+        existing = row.existing.kind
+        fits = row.kind == existing or (row.kind_by_parent and existing in OrgKind.cell_kinds())
+        if row.kind_text and not fits:
+            self._error(
+                row.number,
+                "kind",
+                f"mã {row.existing.code} là {OrgKind(existing).label.lower()} trong hệ thống, tệp ghi "
+                f"'{row.kind_text}'; đổi loại tổ chức là tổ chức lại (thành lập, hợp nhất, giải thể), làm trên "
+                "màn hình của tổ chức, không qua nhập tệp.",
+            )
+        row.kind = existing
+
+    def _cell_kind_by_parent(self, row: Row, parent_kind: str | None, parent_known: bool) -> None:
+        """ "Chi bộ" as Loại: a chi bộ trực thuộc under a đảng bộ cơ sở or bộ phận, a chi bộ cơ sở under a higher
+        committee."""
+        if parent_kind in {OrgKind.BASE_COMMITTEE, OrgKind.SUB_COMMITTEE}:
+            row.kind = OrgKind.CELL
+        elif parent_kind in {OrgKind.PROVINCE, OrgKind.UPPER}:
+            row.kind = OrgKind.BASE_CELL
+            self.report.note(
+                row.number,
+                self._heading("kind"),
+                f"'{row.kind_text}' trực thuộc {OrgKind(parent_kind).label.lower()}: hiểu là chi bộ cơ sở.",
+            )
+        elif parent_known:
+            self._error(
+                row.number, "kind", f"'{row.kind_text}' không có cấp trên: ghi rõ Chi bộ cơ sở hoặc Chi bộ trực thuộc."
+            )
+
+    def _kind_from_name(self, row: Row, parent_kind: str | None, parent_known: bool) -> None:
+        """Loại left empty: the kind the name says, when it leaves no doubt (_infer_kind)."""
         kind, why = self._infer_kind(row.name, parent_kind)
         if kind is not None:
             row.kind = kind
@@ -691,23 +726,14 @@ class OrganizationImporter:
         return target.pk if target is not None else None
 
     def _check_existing(self, row: Row) -> None:
+        """An organisation already in ketnap: the file may not restructure it (an empty cell leaves a value alone)."""
         org = row.existing
         if row.code != org.code:
             self.report.note(
                 row.number, self._heading("code"), f"'{row.code}' được hiểu là mã {org.code} trong hệ thống."
             )
-        if not org.active:
-            self._error(
-                row.number,
-                "code",
-                f"{org.name} (mã {org.code}) đã kết thúc hoạt động ngày {fmt(org.dissolved_on)}; không nhập lại một "
-                "tổ chức đã kết thúc (thành lập tổ chức mới với mã mới).",
-            )
+        if not self._may_touch(row, org):
             return
-        if self.within is not None and not org.path.startswith(self.within.path):
-            self._error(row.number, "code", f"tổ chức mã {org.code} ở ngoài {self.within.name}; không nhập được.")
-            return
-        # an empty cell leaves the registered value alone
         if row.parent is not None and self._db_id(row.parent) != org.parent_id:
             now = org.parent.name if org.parent_id else "cấp cao nhất (không trực thuộc tổ chức nào)"
             self._error(
@@ -717,19 +743,7 @@ class OrganizationImporter:
                 "làm trên màn hình của tổ chức (Chuyển trực thuộc), không qua nhập tệp.",
             )
         if row.name and row.name != org.name:
-            if fold(row.name) == fold(org.name) or heading_key(row.name) == heading_key(org.name):
-                self.report.note(
-                    row.number,
-                    self._heading("name"),
-                    f"'{row.name}' chỉ khác cách viết; giữ tên '{org.name}' trong hệ thống.",
-                )
-            else:
-                self._error(
-                    row.number,
-                    "name",
-                    f"mã {org.code} là '{org.name}' trong hệ thống; đổi tên là một thay đổi có ngày hiệu lực và căn "
-                    "cứ, làm trên màn hình của tổ chức (Đổi tên), không qua nhập tệp.",
-                )
+            self._check_same_name(row, org)
         if row.established_on and row.established_on != org.established_on:
             self._error(
                 row.number,
@@ -737,6 +751,42 @@ class OrganizationImporter:
                 f"{org.name} thành lập ngày {fmt(org.established_on)} trong hệ thống; sửa ngày trong tệp hoặc để "
                 "trống.",
             )
+        self._check_same_powers(row, org)
+
+    def _may_touch(self, row: Row, org: Organization) -> bool:
+        """Still active, and for a web user inside the organisation they manage."""
+        if not org.active:
+            self._error(
+                row.number,
+                "code",
+                f"{org.name} (mã {org.code}) đã kết thúc hoạt động ngày {fmt(org.dissolved_on)}; không nhập lại một "
+                "tổ chức đã kết thúc (thành lập tổ chức mới với mã mới).",
+            )
+            return False
+        if self.within is not None and not org.path.startswith(self.within.path):
+            self._error(row.number, "code", f"tổ chức mã {org.code} ở ngoài {self.within.name}; không nhập được.")
+            return False
+        return True
+
+    def _check_same_name(self, row: Row, org: Organization) -> None:
+        """Names equal up to case and diacritics are the same name (the registered one is kept); another is a
+        rename, a dated event."""
+        if fold(row.name) == fold(org.name) or heading_key(row.name) == heading_key(org.name):
+            self.report.note(
+                row.number,
+                self._heading("name"),
+                f"'{row.name}' chỉ khác cách viết; giữ tên '{org.name}' trong hệ thống.",
+            )
+        else:
+            self._error(
+                row.number,
+                "name",
+                f"mã {org.code} là '{org.name}' trong hệ thống; đổi tên là một thay đổi có ngày hiệu lực và căn "
+                "cứ, làm trên màn hình của tổ chức (Đổi tên), không qua nhập tệp.",
+            )
+
+    def _check_same_powers(self, row: Row, org: Organization) -> None:
+        """The admission powers a file gives must be those recorded: changing them is a dated event."""
         changed = [
             name
             for name in ("authorised_to_admit", "above_base_powers")
@@ -755,72 +805,93 @@ class OrganizationImporter:
     def _check_new(self, row: Row) -> None:
         if not row.name and "name" not in row.failed:
             self._error(row.number, "name", "thiếu tên tổ chức.")
+        self._check_new_parent(row)
+        if row.kind is not None and not row.parent_failed and not row.in_cycle:
+            self._check_parent_kind(row)
+        self._default_date(row)
+        self._check_founding_date(row)
+        self._check_powers(row)
+        if row.competent is not None:
+            self._check_competent(row, row.competent)
+
+    def _check_new_parent(self, row: Row) -> None:
+        """The parent in ketnap is active and, for a web user, inside the organisation they manage."""
         parent = row.parent
-        parent_kind = self._kind_of(parent)
-        if parent is not None and not isinstance(parent, Row) and not parent.active:
+        if isinstance(parent, Organization) and not parent.active:
             self._error(
                 row.number,
                 "parent",
                 f"{parent.name} (mã {parent.code}) đã kết thúc hoạt động ngày {fmt(parent.dissolved_on)}.",
             )
-        if self.within is not None and not row.parent_failed:
-            if parent is None:
-                self._error(row.number, "parent", f"thiếu mã cấp trên: tổ chức mới phải thuộc {self.within.name}.")
-            elif not isinstance(parent, Row) and not parent.path.startswith(self.within.path):
-                self._error(
-                    row.number,
-                    "parent",
-                    f"tổ chức mã {parent.code} ở ngoài {self.within.name}; chỉ thêm được tổ chức thuộc "
-                    f"{self.within.name}.",
-                )
-        if row.kind is not None and not row.parent_failed and not row.in_cycle and (parent is None or parent_kind):
-            allowed = org_services.ALLOWED_PARENTS[row.kind]
-            if parent_kind not in allowed:
-                label = OrgKind(row.kind).label
-                if parent_kind is None:
-                    self._error(
-                        row.number, "parent", f"thiếu mã cấp trên: {label.lower()} phải trực thuộc một tổ chức."
-                    )
-                elif allowed == {None}:
-                    self._error(row.number, "parent", f"{label} ở cấp cao nhất; để trống mã cấp trên.")
-                else:
-                    names = " hoặc ".join(OrgKind(k).label.lower() for k in OrgKind.values if k in allowed)
-                    self._error(
-                        row.number,
-                        "parent",
-                        f"{label.lower()} không thể trực thuộc {OrgKind(parent_kind).label.lower()}; chỉ trực thuộc "
-                        f"{names}.",
-                    )
-        self._default_date(row)
-        parent_date = self._date_of(parent)
+        if self.within is None or row.parent_failed:
+            return
+        if parent is None:
+            self._error(row.number, "parent", f"thiếu mã cấp trên: tổ chức mới phải thuộc {self.within.name}.")
+        elif isinstance(parent, Organization) and not parent.path.startswith(self.within.path):
+            self._error(
+                row.number,
+                "parent",
+                f"tổ chức mã {parent.code} ở ngoài {self.within.name}; chỉ thêm được tổ chức thuộc {self.within.name}.",
+            )
+
+    def _check_parent_kind(self, row: Row) -> None:
+        """The kinds a kind may sit under (registry.services.organizations.ALLOWED_PARENTS)."""
+        parent_kind = self._kind_of(row.parent)
+        if row.parent is not None and not parent_kind:
+            return  # the parent's own kind is in doubt: its row says so
+        allowed = org_services.ALLOWED_PARENTS[row.kind]
+        if parent_kind in allowed:
+            return
+        label = OrgKind(row.kind).label
+        if parent_kind is None:
+            self._error(row.number, "parent", f"thiếu mã cấp trên: {label.lower()} phải trực thuộc một tổ chức.")
+        elif allowed == {None}:
+            self._error(row.number, "parent", f"{label} ở cấp cao nhất; để trống mã cấp trên.")
+        else:
+            names = " hoặc ".join(OrgKind(k).label.lower() for k in OrgKind.values if k in allowed)
+            self._error(
+                row.number,
+                "parent",
+                f"{label.lower()} không thể trực thuộc {OrgKind(parent_kind).label.lower()}; chỉ trực thuộc {names}.",
+            )
+
+    def _check_founding_date(self, row: Row) -> None:
+        """A founding date written in the file is not before the parent's (a default one follows it anyway)."""
+        parent_date = self._date_of(row.parent)
         if row.established_on and parent_date and row.established_on < parent_date and not row.date_from:
             self._error(
                 row.number,
                 "established_on",
                 f"ngày thành lập {fmt(row.established_on)} trước ngày thành lập của cấp trên ({fmt(parent_date)}).",
             )
+
+    def _check_powers(self, row: Row) -> None:
+        """Only a đảng bộ cơ sở is authorised to admit or granted above-base powers (rules.md §6)."""
+        if row.kind is None or row.kind == OrgKind.BASE_COMMITTEE:
+            return
         for name, label in (
             ("authorised_to_admit", "được ủy quyền kết nạp"),
             ("above_base_powers", "được giao quyền cấp trên cơ sở"),
         ):
-            if getattr(row, name) and row.kind is not None and row.kind != OrgKind.BASE_COMMITTEE:
+            if getattr(row, name):
                 self._error(
                     row.number, name, f"chỉ đảng bộ cơ sở mới {label}; {OrgKind(row.kind).label.lower()} thì để trống."
                 )
-        target = row.competent
-        if target is not None:
-            kind = self._kind_of(target)
-            if not isinstance(target, Row) and not target.active:
-                self._error(
-                    row.number, "competent_org", f"{target.name} đã kết thúc hoạt động ngày {fmt(target.dissolved_on)}."
-                )
-            elif kind is not None and kind not in {OrgKind.PROVINCE, OrgKind.UPPER, OrgKind.BASE_COMMITTEE}:
-                self._error(
-                    row.number,
-                    "competent_org",
-                    f"{OrgKind(kind).label.lower()} không quyết định kết nạp; ghi mã một đảng bộ tỉnh, đảng bộ cấp "
-                    "trên cơ sở hoặc đảng bộ cơ sở.",
-                )
+
+    def _check_competent(self, row: Row, target: "Row | Organization") -> None:
+        """The committee that decides admissions is active and of a kind that decides (rules.md §2.1)."""
+        kind = self._kind_of(target)
+        if isinstance(target, Organization) and not target.active:
+            self._error(
+                row.number, "competent_org", f"{target.name} đã kết thúc hoạt động ngày {fmt(target.dissolved_on)}."
+            )
+        elif kind is not None and kind not in {OrgKind.PROVINCE, OrgKind.UPPER, OrgKind.BASE_COMMITTEE}:
+            self._error(
+                row.number,
+                "competent_org",
+                f"{OrgKind(kind).label.lower()} không quyết định kết nạp; ghi mã một đảng bộ tỉnh, đảng bộ cấp "
+                "trên cơ sở hoặc đảng bộ cơ sở.",
+            )
 
     def _date_of(self, target) -> dt.date | None:
         if isinstance(target, Row):
@@ -865,17 +936,20 @@ class OrganizationImporter:
             else:
                 self._check_unit(row)
         if row.departments:
-            if row.kind not in OrgKind.cell_kinds():
-                self._error(
-                    row.number,
-                    "departments",
-                    f"chỉ chi bộ mới phụ trách khoa/phòng; {OrgKind(row.kind).label.lower()} thì ghi khoa/phòng ở "
-                    "dòng của từng chi bộ.",
-                )
-                return
-            home = self._home_unit(row)
-            if home is None:
-                return
+            self._check_departments(row)
+
+    def _check_departments(self, row: Row) -> None:
+        """A chi bộ's Khoa/phòng, looked up among the departments of the unit it serves."""
+        if row.kind not in OrgKind.cell_kinds():
+            self._error(
+                row.number,
+                "departments",
+                f"chỉ chi bộ mới phụ trách khoa/phòng; {OrgKind(row.kind).label.lower()} thì ghi khoa/phòng ở "
+                "dòng của từng chi bộ.",
+            )
+            return
+        home = self._home_unit(row)
+        if home is not None:
             for text in row.departments:
                 self._check_department(row, home, text)
 
@@ -896,68 +970,87 @@ class OrganizationImporter:
         if any(u is unit for u, _d in row.covers):
             return  # listed twice on the same row
         if isinstance(unit, WorkUnit):
-            current = self.coverage.get(unit.pk)
-            if current is not None:
-                if row.existing is not None and current.organization_id == row.existing.pk:
-                    return  # already so
-                owner = next((o for o in self.orgs.values() if o.pk == current.organization_id), None)
-                if owner is None or not self._visible(owner):
-                    shown = "một tổ chức khác"  # a web user does not learn what lies outside their organisation
-                else:
-                    shown = owner.name
-                self._error(
-                    row.number,
-                    field_name,
-                    f"{unit.name} đang do {shown} phụ trách (từ {fmt(current.valid_from)}); "
-                    "giao lại đơn vị, khoa/phòng là một thay đổi có ngày hiệu lực, làm trên màn hình của tổ chức, "
-                    "không qua nhập tệp.",
-                )
-                return
-            on = max(on, unit.established_on)
-            ended = self.coverage_ends.get(unit.pk)
-            if ended and on < ended:
-                self._error(
-                    row.number,
-                    field_name,
-                    f"{unit.name} có tổ chức phụ trách đến {fmt(ended)}; ngày thành lập phải từ ngày đó trở đi.",
-                )
-                return
-            if unit.dissolved_on is not None:
-                self._error(row.number, field_name, f"{unit.name} đã giải thể ngày {fmt(unit.dissolved_on)}.")
+            on = self._free_from(row, unit, field_name, on)
+            if on is None:
                 return
         row.covers.append((unit, on))
 
+    def _free_from(self, row: Row, unit: WorkUnit, field_name: str, on: dt.date) -> dt.date | None:
+        """The day from which a unit in ketnap can be covered by the row's organisation: no one covers it then and
+        it still exists (None: already so, or an error was reported)."""
+        current = self.coverage.get(unit.pk)
+        if current is not None:
+            if row.existing is None or current.organization_id != row.existing.pk:
+                self._error(
+                    row.number,
+                    field_name,
+                    f"{unit.name} đang do {self._owner_shown(current)} phụ trách (từ {fmt(current.valid_from)}); "
+                    "giao lại đơn vị, khoa/phòng là một thay đổi có ngày hiệu lực, làm trên màn hình của tổ chức, "
+                    "không qua nhập tệp.",
+                )
+            return None  # covered by someone else, or already so
+        on = max(on, unit.established_on)
+        ended = self.coverage_ends.get(unit.pk)
+        if ended and on < ended:
+            self._error(
+                row.number,
+                field_name,
+                f"{unit.name} có tổ chức phụ trách đến {fmt(ended)}; ngày thành lập phải từ ngày đó trở đi.",
+            )
+            return None
+        if unit.dissolved_on is not None:
+            self._error(row.number, field_name, f"{unit.name} đã giải thể ngày {fmt(unit.dissolved_on)}.")
+            return None
+        return on
+
+    def _owner_shown(self, coverage: UnitCoverage) -> str:
+        """The organisation covering a unit, as a web user may learn it: nothing of what lies outside theirs."""
+        owner = next((o for o in self.orgs.values() if o.pk == coverage.organization_id), None)
+        return owner.name if owner is not None and self._visible(owner) else "một tổ chức khác"
+
     def _check_unit(self, row: Row) -> None:
+        """The Đơn vị sự nghiệp: found by code, else by name, else created when the name is a full one."""
         ref = row.unit_ref
         unit = self.units_by_code.get(ref) or self.units_upper.get(ref.upper())
         if unit is None:
-            same = [u for u in self.units.values() if u.dissolved_on is None and fold(u.name) == fold(ref)]
-            same += [p for p in self.planned_units if p.parent is None and fold(p.name) == fold(ref)]
+            same = self._units_named(ref)
             if len(same) > 1:
                 codes = ", ".join(u.code for u in same)
                 self._error(row.number, "unit", f"'{ref}' trùng tên nhiều đơn vị; hãy ghi mã ({codes}).")
                 return
-            unit = same[0] if same else None
-        if unit is None:
-            if " " not in ref.strip():
-                self._error(
-                    row.number,
-                    "unit",
-                    f"không có đơn vị mã '{ref}'; ghi tên đầy đủ của đơn vị để ketnap tạo mới (ví dụ 'Bệnh viện Đa "
-                    "khoa tỉnh').",
-                )
-                return
-            unit = PlannedUnit(
-                code=self._new_unit_code(row.code),
-                name=" ".join(ref.split()),
-                kind=UnitKind.UNIT,
-                parent=None,
-                on=self._on(row),
-                row=row.number,
+            unit = same[0] if same else self._plan_unit(row, ref)
+        if unit is not None:
+            row.unit = unit
+            self._claim(row, unit, "unit", self._on(row))
+
+    def _units_named(self, name: str) -> list["WorkUnit | PlannedUnit"]:
+        """The units of that name: those in ketnap still existing, then those the file already creates."""
+        key = fold(name)
+        same: list[WorkUnit | PlannedUnit] = [
+            u for u in self.units.values() if u.dissolved_on is None and fold(u.name) == key
+        ]
+        return same + [p for p in self.planned_units if p.parent is None and fold(p.name) == key]
+
+    def _plan_unit(self, row: Row, ref: str) -> "PlannedUnit | None":
+        """A unit to create under the name the file gives (None: a code that names nothing, an error)."""
+        if " " not in ref.strip():
+            self._error(
+                row.number,
+                "unit",
+                f"không có đơn vị mã '{ref}'; ghi tên đầy đủ của đơn vị để ketnap tạo mới (ví dụ 'Bệnh viện Đa "
+                "khoa tỉnh').",
             )
-            self.planned_units.append(unit)
-        row.unit = unit
-        self._claim(row, unit, "unit", self._on(row))
+            return None
+        unit = PlannedUnit(
+            code=self._new_unit_code(row.code),
+            name=" ".join(ref.split()),
+            kind=UnitKind.UNIT,
+            parent=None,
+            on=self._on(row),
+            row=row.number,
+        )
+        self.planned_units.append(unit)
+        return unit
 
     def _new_unit_code(self, base: str) -> str:
         base = base[:CODE_MAX]
@@ -1075,8 +1168,19 @@ class OrganizationImporter:
 
     # --- planning ----------------------------------------------------------------------------------------
     def _plan(self, rows: list[Row]) -> None:
-        report = self.report
         self.order = self._order([r for r in rows if r.code and self.by_code.get(r.code.upper()) is r])
+        self._check_competent_created_first()
+        if not self.report.ok:
+            return
+        self._place_new_rows()
+        created_units = sum(1 for u in self.planned_units if u.kind == UnitKind.UNIT)
+        self.report.units_created = created_units
+        self.report.departments_created = len(self.planned_units) - created_units
+        for row in sorted(self.order, key=lambda r: r.number):
+            self._report_row(row)
+
+    def _check_competent_created_first(self) -> None:
+        """A new committee named to decide admissions must be written before the rows that name it."""
         index = {id(r): i for i, r in enumerate(self.order)}
         for row in self.order:
             target = row.competent
@@ -1087,8 +1191,9 @@ class OrganizationImporter:
                     f"{target.name} (dòng {target.number}) chỉ được tạo sau {row.name}; cấp ủy quyết định kết nạp phải "
                     "là một tổ chức đã có hoặc ở cấp trên.",
                 )
-        if not report.ok:
-            return
+
+    def _place_new_rows(self) -> None:
+        """Each new organisation after its parent's existing children, in the order of the file."""
         positions: dict[object, int] = {}
         for row in self.order:
             if not row.is_new:
@@ -1099,39 +1204,28 @@ class OrganizationImporter:
                 positions[key] = self.children_count.get(parent_id, 0) if parent_id not in (None, -1) else 0
             row.position = positions[key]
             positions[key] += 1
-        created_units = [u for u in self.planned_units if u.kind == UnitKind.UNIT]
-        report.units_created = len(created_units)
-        report.departments_created = len(self.planned_units) - len(created_units)
-        for row in sorted(self.order, key=lambda r: r.number):
-            covers = [u for u, _d in row.covers]
-            report.coverages_created += len(covers)
-            details = []
-            if row.unit is not None and any(u is row.unit for u in covers):
-                verb = "tạo đơn vị" if isinstance(row.unit, PlannedUnit) else "phụ trách đơn vị"
-                details.append(f"{verb} {row.unit.name}")
-            depts = [u for u in covers if u is not row.unit]
-            found = [u.name for u in depts if not isinstance(u, PlannedUnit)]
-            made = [u.name for u in depts if isinstance(u, PlannedUnit)]
-            if found:
-                details.append(f"phụ trách {', '.join(found)}")
-            if made:
-                details.append(f"tạo và phụ trách {', '.join(made)}")
-            detail = "; ".join(details)
-            name = row.existing.name if row.existing else row.name
-            if row.is_new:
-                report.created += 1
-                action = "created"
-                label = f"{OrgKind(row.kind).label}, thành lập {fmt(row.established_on)}"
-                detail = f"{label}; {detail}" if detail else label
-            elif covers:
-                report.updated += 1
-                action = "updated"
-            else:
-                report.unchanged += 1
-                action = "unchanged"
-            report.actions.append((row.number, action, row.code, name, detail))
-            if action in report.samples and len(report.samples[action]) < 20:
-                report.samples[action].append((row.number, f"{name} ({row.code})", detail))
+
+    def _report_row(self, row: Row) -> None:
+        """What the import does with a row, counted and told in the preview."""
+        report = self.report
+        covers = [u for u, _d in row.covers]
+        report.coverages_created += len(covers)
+        detail = _coverage_detail(row.unit, covers)
+        name = row.existing.name if row.existing else row.name
+        if row.is_new:
+            report.created += 1
+            action = "created"
+            label = f"{OrgKind(row.kind).label}, thành lập {fmt(row.established_on)}"
+            detail = f"{label}; {detail}" if detail else label
+        elif covers:
+            report.updated += 1
+            action = "updated"
+        else:
+            report.unchanged += 1
+            action = "unchanged"
+        report.actions.append((row.number, action, row.code, name, detail))
+        if action in report.samples and len(report.samples[action]) < 20:
+            report.samples[action].append((row.number, f"{name} ({row.code})", detail))
 
     # --- writing -----------------------------------------------------------------------------------------
     def _write(self, rows: list[Row]) -> None:
@@ -1199,6 +1293,26 @@ class OrganizationImporter:
             )
             self.unit_children.setdefault(parent.pk if parent else None, []).append(unit.obj)
         return unit.obj
+
+
+def _coverage_detail(unit: "WorkUnit | PlannedUnit | None", covers: list) -> str:
+    """The units and departments a row's organisation will cover, those created on the way said so."""
+    details = []
+    if unit is not None and any(u is unit for u in covers):
+        verb = "tạo đơn vị" if isinstance(unit, PlannedUnit) else "phụ trách đơn vị"
+        details.append(f"{verb} {unit.name}")
+    return "; ".join(details + _departments_detail([u for u in covers if u is not unit]))
+
+
+def _departments_detail(departments: list) -> list[str]:
+    found = [u.name for u in departments if not isinstance(u, PlannedUnit)]
+    made = [u.name for u in departments if isinstance(u, PlannedUnit)]
+    details = []
+    if found:
+        details.append(f"phụ trách {', '.join(found)}")
+    if made:
+        details.append(f"tạo và phụ trách {', '.join(made)}")
+    return details
 
 
 def import_organizations(

@@ -169,14 +169,7 @@ class Roster:
     def _check_zip(self) -> str:
         try:
             with zipfile.ZipFile(self.path) as archive:
-                names = set(archive.namelist())
-                if "xl/workbook.xml" in names:
-                    kind, text_parts = "xlsx", [n for n in names if n.startswith("xl/worksheets/")]
-                    text_parts += [n for n in names if n == "xl/sharedStrings.xml"]
-                elif "content.xml" in names:
-                    kind, text_parts = "ods", ["content.xml"]
-                else:
-                    raise ImportFileError(f"Tệp {self.name} là tệp nén (zip) nhưng không phải bảng tính.")
+                kind, text_parts = self._spreadsheet_parts(set(archive.namelist()))
                 # the size the parts CLAIM is checked first; the streaming scan below checks what they really hold
                 claimed = sum(info.file_size for info in archive.infolist())
                 if claimed > max_bytes():
@@ -187,6 +180,15 @@ class Roster:
         except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, KeyError) as exc:
             raise ImportFileError(f"Tệp {self.name} bị hỏng: không giải nén được (tải lên chưa hết?).") from exc
         return kind
+
+    def _spreadsheet_parts(self, names: set[str]) -> tuple[str, list[str]]:
+        """The kind of a zipped spreadsheet and the parts that hold its text (sheets, shared strings)."""
+        if "xl/workbook.xml" in names:
+            parts = [n for n in names if n.startswith("xl/worksheets/")]
+            return "xlsx", parts + [n for n in names if n == "xl/sharedStrings.xml"]
+        if "content.xml" in names:
+            return "ods", ["content.xml"]
+        raise ImportFileError(f"Tệp {self.name} là tệp nén (zip) nhưng không phải bảng tính.")
 
     def _too_big(self, size: int) -> str:
         return (
@@ -287,11 +289,46 @@ class Roster:
             yield from self._sheet_rows(sheet)
 
     def _sheet_rows(self, sheet: str | None) -> Iterator[tuple[int, tuple]]:
+        info = self._sheet_info(sheet)
+        data = self._open_sheet(info)
+        hidden_rows, hidden_cols = self._hidden(info) if not self.include_hidden else (set(), set())
+        self.skipped.hidden_columns = sorted(hidden_cols)
+        offset = data.start[1] if data.start else 0  # iter_rows starts at the first used column
+        pad = ("",) * offset
+        # a cell merged down over several rows (a department beside its people) holds its value in its first row
+        # only: the rows below get it too, as the office reads the printed sheet
+        down = {(r0, c0): r1 for r0, c0, r1, _c1 in self.merged if r1 > r0}
+        filling: dict[int, tuple[int, object]] = {}  # column → (last row, value)
+        for number, values in enumerate(data.iter_rows(), start=1):
+            row = pad + tuple(nfc(v) for v in values)
+            if down:
+                row = self._fill_down(number, row, down, filling)
+            row = self._shown(number, row, hidden_rows, hidden_cols)
+            if row is not None:
+                yield number, row
+
+    def _shown(self, number: int, row: tuple, hidden_rows: set, hidden_cols: set) -> tuple | None:
+        """The row as the office sees it: None when empty or hidden (counted), hidden columns blanked."""
+        if not any(v != "" and v is not None for v in row):
+            return None
+        if number in hidden_rows:
+            self.skipped.hidden_rows.append(number)
+            return None
+        if hidden_cols:
+            row = tuple("" if i in hidden_cols else v for i, v in enumerate(row))
+        return row
+
+    def _sheet_info(self, sheet: str | None) -> SheetInfo:
+        """The sheet asked for by name, else the first."""
         info = next((s for s in self.sheets if s.name == sheet), None) if sheet else self.sheets[0]
         if info is None:
             raise ImportFileError(
                 f"Tệp {self.name} không có trang tính '{quoted(sheet)}' (có: {', '.join(self.visible_sheets())})."
             )
+        return info
+
+    def _open_sheet(self, info: SheetInfo):
+        """The sheet's cells and merged ranges, refused above the row limit before a row is read."""
         workbook = self._open_workbook()
         try:
             data = workbook.get_sheet_by_name(info.name)
@@ -300,7 +337,6 @@ class Roster:
             raise ImportFileError(
                 f"Tệp {self.name} bị hỏng: không đọc được trang '{info.name}' ({quoted(exc)})."
             ) from exc
-        hidden_rows, hidden_cols = self._hidden(info) if not self.include_hidden else (set(), set())
         limit = max_rows()
         self.total = data.height
         if data.height > limit + 20:
@@ -308,26 +344,7 @@ class Roster:
                 f"Trang '{info.name}' của tệp {self.name} có {data.height:,} dòng, vượt giới hạn {limit:,} dòng "
                 "một lần nhập. Hãy chia thành nhiều tệp.".replace(",", ".")
             )
-        offset = data.start[1] if data.start else 0  # iter_rows starts at the first used column
-        pad = ("",) * offset
-        self.skipped.hidden_columns = sorted(hidden_cols)
-        # a cell merged down over several rows (a department beside its people) holds its value in its first row
-        # only: the rows below get it too, as the office reads the printed sheet
-        down = {(r0, c0): r1 for r0, c0, r1, _c1 in self.merged if r1 > r0}
-        filling: dict[int, tuple[int, object]] = {}  # column → (last row, value)
-        for index, values in enumerate(data.iter_rows()):
-            number = index + 1
-            row = pad + tuple(nfc(v) for v in values)
-            if down:
-                row = self._fill_down(number, row, down, filling)
-            if not any(v != "" and v is not None for v in row):
-                continue
-            if number in hidden_rows:
-                self.skipped.hidden_rows.append(number)
-                continue
-            if hidden_cols:
-                row = tuple("" if i in hidden_cols else v for i, v in enumerate(row))
-            yield number, row
+        return data
 
     @staticmethod
     def _fill_down(number: int, row: tuple, down: dict, filling: dict) -> tuple:
@@ -425,14 +442,7 @@ class Roster:
             lines = lines[:-1]  # the sample may end in the middle of a line
         best, best_score = ",", (0, 0)
         for delimiter in _DELIMITERS:
-            try:
-                widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
-            except csv.Error:
-                continue
-            widths = sorted(w for w in widths if w > 1)
-            if not widths:
-                continue
-            score = (widths[len(widths) // 2], len(widths))  # median width, then how many lines agree
+            score = _delimiter_score(lines, delimiter)
             if score > best_score:
                 best, best_score = delimiter, score
         return best
@@ -468,3 +478,12 @@ class Roster:
                         f"{csv.field_size_limit():,} ký tự một ô; đây không phải danh sách nhân sự.".replace(",", ".")
                     ) from exc
                 raise ImportFileError(f"Tệp CSV {self.name} sai cấu trúc ({quoted(exc)}).") from exc
+
+
+def _delimiter_score(lines: list[str], delimiter: str) -> tuple[int, int]:
+    """(median width, how many lines agree) of the lines split into more than one column; (0, 0) when none is."""
+    try:
+        widths = sorted(w for w in (len(row) for row in csv.reader(lines, delimiter=delimiter)) if w > 1)
+    except csv.Error:
+        return (0, 0)
+    return (widths[len(widths) // 2], len(widths)) if widths else (0, 0)

@@ -92,37 +92,43 @@ def template_workbook(org, kind: str) -> Workbook:
         cell = sheet.cell(row=1, column=index)
         cell.font, cell.fill = Font(bold=True), HEADING_FILL
         sheet.column_dimensions[get_column_letter(index)].width = max(14, len(columns[name].label) + 4)
-        if name in CHOICES:
-            values = CHOICES[name]
-        else:
-            entries = catalogues[name].entries if name in catalogues else []
-            # the code lists keep their official order; departments and cells are listed alphabetically
-            if name in {"work_unit", "cell"}:
-                entries = sorted(entries, key=lambda e: sort_key(e.label))
-            values = [e.label for e in entries]
+        values = _choices(name, catalogues)
         if values:
             _validate(sheet, lists, index, columns[name].label, values)
         elif columns[name].kind == "date":
             cell.comment = Comment("Ngày dạng dd/mm/yyyy (hoặc ô ngày của Excel).", "ketnap")
-    example = []
-    for name in fields:
-        if name == "work_unit":
-            example.append(catalogues["work_unit"].entries[0].label if catalogues["work_unit"].entries else "")
-        elif name == "cell":
-            example.append(
-                catalogues["cell"].entries[0].label if catalogues.get("cell") and catalogues["cell"].entries else ""
-            )
-        else:
-            example.append(EXAMPLE.get(name, ""))
+    _append_example(sheet, [_example(name, catalogues) for name in fields])
+    sheet.freeze_panes = "B2"
+    lists.sheet_state = "hidden"
+    return book
+
+
+def _choices(name: str, catalogues: dict) -> list[str]:
+    """The values a column offers in its drop-down list (none: typed freely)."""
+    if name in CHOICES:
+        return CHOICES[name]
+    entries = catalogues[name].entries if name in catalogues else []
+    # the code lists keep their official order; departments and cells are listed alphabetically
+    if name in {"work_unit", "cell"}:
+        entries = sorted(entries, key=lambda e: sort_key(e.label))
+    return [e.label for e in entries]
+
+
+def _example(name: str, catalogues: dict):
+    """The example row's value: the organisation's first department and cell, else a made-up person's."""
+    if name in {"work_unit", "cell"}:
+        entries = catalogues[name].entries if catalogues.get(name) else []
+        return entries[0].label if entries else ""
+    return EXAMPLE.get(name, "")
+
+
+def _append_example(sheet, example: list) -> None:
     sheet.append(example)
     for index, value in enumerate(example, start=1):
         if isinstance(value, dt.date):
             sheet.cell(row=2, column=index).number_format = "dd/mm/yyyy"
         sheet.cell(row=2, column=index).font = Font(italic=True, color="808080")
     sheet.cell(row=2, column=1).comment = Comment("Dòng ví dụ: xóa dòng này trước khi nhập.", "ketnap")
-    sheet.freeze_panes = "B2"
-    lists.sheet_state = "hidden"
-    return book
 
 
 def _validate(sheet, lists, index: int, title: str, values: list[str]) -> None:

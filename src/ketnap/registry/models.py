@@ -10,7 +10,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ketnap import vietnamese
@@ -445,7 +445,31 @@ class PartyMembership(models.Model):
                 fields=["person"],
                 condition=Q(status__in=["probationary", "official"]),
                 name="one_active_membership_per_person",
-            )
+            ),
+            # what rules.membership_dates checks on one row, kept by the database against any write that skips the
+            # services (a bulk write, a shell); an empty date is not yet known and contradicts nothing
+            models.CheckConstraint(
+                condition=Q(ceremony_date__isnull=True)
+                | Q(decision_date__isnull=True)
+                | Q(ceremony_date__gte=F("decision_date")),
+                name="membership_ceremony_not_before_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(official_date__isnull=True)
+                | Q(decision_date__isnull=True)
+                | Q(official_date__gt=F("decision_date")),
+                name="membership_official_after_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(official_date__isnull=True)
+                | Q(ceremony_date__isnull=True)
+                | Q(official_date__gt=F("ceremony_date")),
+                name="membership_official_after_ceremony",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="official") | Q(official_date__isnull=False),
+                name="membership_official_has_official_date",
+            ),
         ]
         indexes = [models.Index(fields=["organization", "status"])]
 

@@ -20,6 +20,7 @@ from ketnap.registry.models import (
 )
 from ketnap.registry.services.dates import fmt, not_in_future, today
 from ketnap.registry.signals import person_moved
+from ketnap.rules.membership_dates import MembershipDates, check_dates
 
 
 def covering_organization(unit: WorkUnit) -> Organization | None:
@@ -178,10 +179,20 @@ def _check_new_membership(
         raise ValidationError({"status": "Chỉ ghi nhận đảng viên dự bị hoặc chính thức."})
     if person.memberships.filter(status__in=MembershipStatus.active()).exists():
         raise ValidationError(f"{person.full_name} đã là đảng viên.")
-    if status == MembershipStatus.OFFICIAL and not official_date:
-        raise ValidationError({"official_date": "Đảng viên chính thức cần có ngày chính thức."})
-    if decision_date and ceremony_date and ceremony_date < decision_date:
-        raise ValidationError({"ceremony_date": "Ngày lễ kết nạp không thể trước ngày quyết định kết nạp."})
+    _check_dates(
+        MembershipDates(
+            status == MembershipStatus.OFFICIAL, decision_date, ceremony_date, official_date, person.birth_date
+        )
+    )
+
+
+def _check_dates(dates: MembershipDates) -> None:
+    """The order of a membership's dates (rules.membership_dates), every problem on the date to correct."""
+    errors: dict[str, list[str]] = {}
+    for finding in check_dates(dates).blocking:
+        errors.setdefault(finding.field, []).append(finding.message)
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -246,6 +257,7 @@ def move_membership(
 def recognise_official(membership: PartyMembership, *, official_date: dt.date, on: dt.date) -> PartyMembership:
     if membership.status != MembershipStatus.PROBATIONARY:
         raise ValidationError("Chỉ công nhận chính thức cho đảng viên dự bị.")
+    _check_dates(MembershipDates(True, membership.decision_date, membership.ceremony_date, official_date))
     membership.status = MembershipStatus.OFFICIAL
     membership.official_date = official_date
     membership.save(update_fields=["status", "official_date"])

@@ -159,20 +159,7 @@ class Command(BaseCommand):
         if options["errors_file"] and report.row_messages:
             count = write_error_file(file, report, options["errors_file"], only_rows=True)
             self.stdout.write(f"Đã ghi {_n(count)} dòng có lỗi vào {options['errors_file']}.")
-        if report.file_error:
-            raise CommandError(f"{report.file_error} Không có gì được ghi.")
-        if report.needs_confirmation:
-            raise CommandError(
-                f"Chưa nhập: {_n(report.identity_change_count)} người đã có trong sổ sẽ đổi họ tên, ngày sinh hoặc "
-                "giới tính (liệt kê ở trên). Kiểm tra rồi chạy lại với --accept-identity-changes; không có gì được ghi."
-            )
-        if not report.ok:
-            problems = []
-            if report.unmatched:
-                problems.append(f"{_n(len(report.unmatched))} giá trị chưa có trong danh mục (dùng --map-value)")
-            if report.error_count:
-                problems.append(f"{_n(report.error_count)} lỗi trong tệp")
-            raise CommandError(f"Không nhập: {', '.join(problems) or 'không có dòng hợp lệ'}; không có gì được ghi.")
+        _exit_unless_ok(report)
 
     def _organization(self, kind: str, code: str):
         if not code:
@@ -219,73 +206,59 @@ class Command(BaseCommand):
         """--map and --map-value: checked, then saved for the organisation like the choices made on the web."""
         if not columns and not values:
             return
-        known = {c.field: c for c in importer_class.columns}
-        by_label = {heading_key(c.label): c for c in importer_class.columns}
         column_choices = {}
         for text in columns:
             heading, target = _pair(text, "--map")
-            if not target:
-                column_choices[heading_key(heading)] = ""
-                continue
-            column = by_label.get(heading_key(target)) or known.get(target)
-            if column is None:
-                raise CommandError(f"--map {text!r}: ketnap không có cột '{target}'.")
-            column_choices[heading_key(heading)] = column.field
+            column_choices[heading_key(heading)] = _column(importer_class, target, text).field if target else ""
         value_choices: dict[str, dict[str, str]] = {}
         catalogues = catalogues_for(organization, importer_class)
         for text in values:
-            left, target = _pair(text, "--map-value")
-            label, sep, raw = left.partition(":")
-            column = by_label.get(heading_key(label)) or known.get(label.strip())
-            if not sep or column is None or column.field not in catalogues:
-                names = ", ".join(sorted(c.label for c in importer_class.columns if c.field in catalogues))
-                raise CommandError(f"--map-value {text!r}: cần dạng 'Cột:giá trị=mục', với cột là một trong: {names}.")
-            catalogue = catalogues[column.field]
-            if target:
-                index = catalogue.by_reference(target)
-                if index is None:
-                    raise CommandError(f"--map-value {text!r}: '{target}' không có trong {catalogue.title}.")
-                target = catalogue.entries[index].code
-            elif column.field == "work_unit":
-                raise CommandError(f"--map-value {text!r}: Khoa/phòng không thể để trống.")
-            value_choices.setdefault(column.field, {})[matching.key(raw)] = target
+            field, key, target = _value_choice(importer_class, catalogues, text)
+            value_choices.setdefault(field, {})[key] = target
         save_mapping(organization, importer_class.kind, columns=column_choices, values=value_choices)
         self.stdout.write(f"Đã lưu cách đọc cho {organization.name} (dùng cho cả trang nhập trên web).")
 
     def _print(self, report: Report) -> None:
-        out = self.stdout.write
         counts = (
             f"{_n(report.rows)} dòng: thêm mới {_n(report.created)}, cập nhật {_n(report.updated)}, "
             f"giữ nguyên {_n(report.unchanged)} người"
         )
         if not report.file_error:
             # the summary first: what the file holds and what stands in the way, before the details
-            blockers = []
-            if report.unmatched:
-                blockers.append(f"{_n(len(report.unmatched))} giá trị cần chọn mục trong danh mục")
-            if report.error_count:
-                blockers.append(f"{_n(report.error_count)} lỗi ở {_n(report.blocked_rows)} dòng")
-            if report.needs_confirmation:
-                blockers.append(f"{_n(report.identity_change_count)} người đổi nhân thân cần xác nhận")
-            out(f"Tóm tắt: {counts}" + (f"; {'; '.join(blockers)}." if blockers else "."))
+            blockers = _blockers(report)
+            self.stdout.write(f"Tóm tắt: {counts}" + (f"; {'; '.join(blockers)}." if blockers else "."))
         if report.header_row:
-            sheet = f", trang '{report.sheet}'" if report.sheet and report.sheets else ""
-            out(f"Tệp {report.file_name}{sheet}: dòng tiêu đề {report.header_row}; các cột nhận ra:")
-            for heading, label in report.columns:
-                out(f"  {heading} → {label}" if heading != label else f"  {heading}")
-            if report.ignored_headers:
-                out(f"  Bỏ qua các cột: {', '.join(report.ignored_headers)}")
+            self._print_columns(report)
+        self._print_findings(report)
+        if report.file_error or not report.ok:
+            return
+        self._print_done(report, counts)
+
+    def _print_columns(self, report: Report) -> None:
+        """Where the header was found and how each heading was read."""
+        out = self.stdout.write
+        sheet = f", trang '{report.sheet}'" if report.sheet and report.sheets else ""
+        out(f"Tệp {report.file_name}{sheet}: dòng tiêu đề {report.header_row}; các cột nhận ra:")
+        for heading, label in report.columns:
+            out(f"  {heading} → {label}" if heading != label else f"  {heading}")
+        if report.ignored_headers:
+            out(f"  Bỏ qua các cột: {', '.join(report.ignored_headers)}")
+
+    def _print_findings(self, report: Report) -> None:
+        """Rows set aside and notices on stdout; identity changes to confirm and errors on stderr."""
         for line in report.skipped:
-            out(line)
+            self.stdout.write(line)
         for line in report.notices:
-            out(f"Lưu ý: {line}")
+            self.stdout.write(f"Lưu ý: {line}")
         for change in report.identity_changes:
             details = "; ".join(f"{label}: {old or '∅'} → {new or '∅'}" for label, old, new in change["changes"])
             self.stderr.write(f"Dòng {change['row']}: {change['name']} — {details}")
         for line in report.grouped_lines():
             self.stderr.write(line)
-        if report.file_error or not report.ok:
-            return
+
+    def _print_done(self, report: Report, counts: str) -> None:
+        """What was written (or would be), and the first rows of each kind."""
+        out = self.stdout.write
         seconds = f"{report.seconds:.1f}".replace(".", ",")
         rejected = f"; bỏ lại {_n(report.rejected)} dòng có lỗi" if report.partial and report.rejected else ""
         if report.dry_run:
@@ -295,3 +268,66 @@ class Command(BaseCommand):
         for key, title in (("created", "Thêm mới"), ("updated", "Cập nhật")):
             for number, name, detail in report.samples[key][:10]:
                 out(f"  {title}: dòng {number}: {name}" + (f" ({detail})" if detail else ""))
+
+
+def _blockers(report: Report) -> list[str]:
+    """What stands between the file and the register, counted."""
+    blockers = []
+    if report.unmatched:
+        blockers.append(f"{_n(len(report.unmatched))} giá trị cần chọn mục trong danh mục")
+    if report.error_count:
+        blockers.append(f"{_n(report.error_count)} lỗi ở {_n(report.blocked_rows)} dòng")
+    if report.needs_confirmation:
+        blockers.append(f"{_n(report.identity_change_count)} người đổi nhân thân cần xác nhận")
+    return blockers
+
+
+def _known_column(importer_class, name: str):
+    """One of the importer's columns, by its label (as headings are compared) or its field name."""
+    by_label = {heading_key(c.label): c for c in importer_class.columns}
+    known = {c.field: c for c in importer_class.columns}
+    return by_label.get(heading_key(name)) or known.get(name.strip())
+
+
+def _column(importer_class, target: str, text: str):
+    column = _known_column(importer_class, target)
+    if column is None:
+        raise CommandError(f"--map {text!r}: ketnap không có cột '{target}'.")
+    return column
+
+
+def _value_choice(importer_class, catalogues: dict, text: str) -> tuple[str, str, str]:
+    """--map-value 'Cột:giá trị=mục' as (field, the value's key, the entry's code or "" to leave it empty)."""
+    left, target = _pair(text, "--map-value")
+    label, sep, raw = left.partition(":")
+    column = _known_column(importer_class, label)
+    if not sep or column is None or column.field not in catalogues:
+        names = ", ".join(sorted(c.label for c in importer_class.columns if c.field in catalogues))
+        raise CommandError(f"--map-value {text!r}: cần dạng 'Cột:giá trị=mục', với cột là một trong: {names}.")
+    catalogue = catalogues[column.field]
+    if target:
+        index = catalogue.by_reference(target)
+        if index is None:
+            raise CommandError(f"--map-value {text!r}: '{target}' không có trong {catalogue.title}.")
+        target = catalogue.entries[index].code
+    elif column.field == "work_unit":
+        raise CommandError(f"--map-value {text!r}: Khoa/phòng không thể để trống.")
+    return column.field, matching.key(raw), target
+
+
+def _exit_unless_ok(report) -> None:
+    """Exit with code 1 and the reason when nothing was (or would be) written."""
+    if report.file_error:
+        raise CommandError(f"{report.file_error} Không có gì được ghi.")
+    if report.needs_confirmation:
+        raise CommandError(
+            f"Chưa nhập: {_n(report.identity_change_count)} người đã có trong sổ sẽ đổi họ tên, ngày sinh hoặc "
+            "giới tính (liệt kê ở trên). Kiểm tra rồi chạy lại với --accept-identity-changes; không có gì được ghi."
+        )
+    if not report.ok:
+        problems = []
+        if report.unmatched:
+            problems.append(f"{_n(len(report.unmatched))} giá trị chưa có trong danh mục (dùng --map-value)")
+        if report.error_count:
+            problems.append(f"{_n(report.error_count)} lỗi trong tệp")
+        raise CommandError(f"Không nhập: {', '.join(problems) or 'không có dòng hợp lệ'}; không có gì được ghi.")
