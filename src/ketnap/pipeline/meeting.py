@@ -23,6 +23,7 @@ from ketnap.pipeline.models import Candidate, Helper, Inquiry, Step
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import PartyMembership
 from ketnap.rules import deadlines, votes
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.rules.verdict import Source
 
 NEXT_MEETING_DAYS = 35  # a probation ending within this many days is for the next meeting: its papers start now
@@ -106,7 +107,7 @@ def agenda(org, day: dt.date) -> Agenda:
     waiting: dict[int, list[str]] = {}  # requests about the applicant still unanswered (pipeline.inquiries)
     for inquiry in Inquiry.objects.filter(candidate__in=cases[Stage.DOSSIER], replied_on__isnull=True):
         waiting.setdefault(inquiry.candidate_id, []).append(
-            f"{inquiry.get_kind_display()} (hạn trả lời {inquiry.reply_by:%d/%m/%Y})"
+            f"{inquiry.get_kind_display()} (hạn trả lời {ddmmyyyy(inquiry.reply_by)})"
         )
     admission = []
     for candidate in cases[Stage.DOSSIER]:
@@ -115,7 +116,7 @@ def agenda(org, day: dt.date) -> Agenda:
         # the kept deadline is the certificate's first day out of validity (rules.eligibility.certificate_expires_on)
         if candidate.due_on and candidate.due_on <= day:
             notes_.append(
-                f"Giấy chứng nhận lớp bồi dưỡng hết giá trị từ ngày {candidate.due_on:%d/%m/%Y}: phải học lại"
+                f"Giấy chứng nhận lớp bồi dưỡng hết giá trị từ ngày {ddmmyyyy(candidate.due_on)}: phải học lại"
             )
         if candidate.pk in waiting:
             notes_.append("Chưa có trả lời: " + "; ".join(waiting[candidate.pk]))
@@ -132,10 +133,10 @@ def agenda(org, day: dt.date) -> Agenda:
         missing = [kind for kind in papers_for(candidate) if kind not in received]
         if end < day:  # the resolution must be dated after the 12 months (rules.md §2.3)
             due = deadlines.recognition_review_due(ceremony, app_calendar()).due
-            note = f"Hết dự bị {end:%d/%m/%Y}; chi bộ xét trước hạn {due:%d/%m/%Y}"
+            note = f"Hết dự bị {ddmmyyyy(end)}; chi bộ xét trước hạn {ddmmyyyy(due)}"
             recognition.append(Case(candidate, StepKind.RECOGNITION_CELL_RESOLUTION, missing, note))
         elif end < day + dt.timedelta(days=NEXT_MEETING_DAYS):
-            coming.append(Case(candidate, StepKind.RECOGNITION_CELL_RESOLUTION, missing, f"Hết dự bị {end:%d/%m/%Y}"))
+            coming.append(Case(candidate, StepKind.RECOGNITION_CELL_RESOLUTION, missing, f"Hết dự bị {ddmmyyyy(end)}"))
     return Agenda(
         day,
         voters(org, day),

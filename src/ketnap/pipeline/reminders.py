@@ -24,6 +24,7 @@ from ketnap.pipeline import notes
 from ketnap.pipeline.due import DueItem, due_items
 from ketnap.pipeline.enums import HelperRole, Stage
 from ketnap.pipeline.models import Candidate, Helper
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.rules.deadlines import SOON_WORKING_DAYS
 
 UPCOMING_DAYS = 30  # after the overdue and "soon" items, those due within this many (calendar) days
@@ -100,10 +101,6 @@ def subject(overdue: int, soon: int) -> str:
     return "[ketnap] " + (", ".join(parts) or "việc cần làm")
 
 
-def _fmt(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def candidate_url(base_url: str, candidate_pk: int) -> str:
     return base_url.rstrip("/") + reverse("candidate_detail", kwargs={"candidate_pk": candidate_pk})
 
@@ -115,11 +112,11 @@ def item_lines(number: int, item: DueItem, today: dt.date, link: str | None) -> 
         when = "chưa xác định"
     elif item.due < today:
         days = (today - item.due).days
-        when = f"{_fmt(item.due)} (đã quá hạn {days} ngày)"
+        when = f"{ddmmyyyy(item.due)} (đã quá hạn {days} ngày)"
     elif item.due == today:
-        when = f"{_fmt(item.due)} (hôm nay)"
+        when = f"{ddmmyyyy(item.due)} (hôm nay)"
     else:
-        when = f"{_fmt(item.due)} (còn {(item.due - today).days} ngày)"
+        when = f"{ddmmyyyy(item.due)} (còn {(item.due - today).days} ngày)"
     lines = [
         f"{number}. {candidate.person.full_name} — {candidate.organization.name}",
         f"   Giai đoạn: {Stage(candidate.stage).label}",
@@ -166,7 +163,7 @@ def note_lines(reminder: Reminder, today: dt.date, base_url: str) -> list[str]:
         late = f" (đã quá hạn {(today - due_on).days} ngày)" if due_on < today else ""
         lines += [
             f"{number}. {candidate.person.full_name} — {candidate.organization.name}",
-            f"   Hạn nhận xét: {_fmt(due_on)}{late}",
+            f"   Hạn nhận xét: {ddmmyyyy(due_on)}{late}",
             f"   Quy định: {item.deadline.rule}",
             f"   Căn cứ: {item.deadline.source}",
             f"   Ghi nhận xét: {base_url}{reverse('mine_note', kwargs={'candidate_pk': candidate.pk})}",
@@ -180,7 +177,8 @@ def body(reminder: Reminder, today: dt.date, base_url: str) -> str:
     lines = [f"Kính gửi đồng chí {reminder.name},", ""]
     if reminder.has_scope:
         lines.append(
-            f"Việc cần làm về phát triển đảng viên tính đến ngày {_fmt(today)}, trong phạm vi {reminder.scope_label}:"
+            f"Việc cần làm về phát triển đảng viên tính đến ngày {ddmmyyyy(today)}, trong phạm vi "
+            f"{reminder.scope_label}:"
         )
         if reminder.scoped.items:
             lines += section_lines(reminder.scoped, today, base)
@@ -190,7 +188,7 @@ def body(reminder: Reminder, today: dt.date, base_url: str) -> str:
         lines += [
             RULE,
             "ĐẢNG VIÊN DỰ BỊ ĐỒNG CHÍ ĐƯỢC PHÂN CÔNG GIÚP ĐỠ",
-            f"Việc của chi bộ đối với người đồng chí giúp đỡ, tính đến ngày {_fmt(today)}:",
+            f"Việc của chi bộ đối với người đồng chí giúp đỡ, tính đến ngày {ddmmyyyy(today)}:",
         ]
         lines += section_lines(reminder.mentoring, today, base, readable=reminder.readable)
     if reminder.notes:

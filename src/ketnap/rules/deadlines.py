@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Literal
 
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.rules.sources import charter, regulation
 from ketnap.rules.verdict import Confidence, Source
 from ketnap.rules.workdays import Calendar, add_working_days, is_working_day, working_days_between
@@ -56,10 +57,6 @@ def _regulation(day: dt.date, clause: str) -> Source:
     if source.document == "QĐ 294-QĐ/TW" and clause in _CONFIDENCE_IN_294:
         source = replace(source, confidence=_CONFIDENCE_IN_294[clause])
     return source
-
-
-def _ddmmyyyy(d: dt.date) -> str:
-    return d.strftime("%d/%m/%Y")
 
 
 def decision_due(
@@ -115,7 +112,7 @@ def probation_end(ceremony: dt.date) -> Deadline:
     Same day number 12 months later; a ceremony on 29/02 ends on 28/02 (see the module docstring, [U]).
     """
     due = _add_months(ceremony, PROBATION_MONTHS)
-    rule = f"Thời kỳ dự bị {PROBATION_MONTHS} tháng, tính từ ngày chi bộ tổ chức lễ kết nạp ({_ddmmyyyy(ceremony)})"
+    rule = f"Thời kỳ dự bị {PROBATION_MONTHS} tháng, tính từ ngày chi bộ tổ chức lễ kết nạp ({ddmmyyyy(ceremony)})"
     if due.day != ceremony.day:
         rule += f"; không có ngày {ceremony.day:02d}/{due.month:02d}/{due.year} nên tính đến ngày cuối tháng"
     return Deadline(due, rule, charter("Điều 5, khoản 1"))
@@ -133,8 +130,8 @@ def recognition_review_due(ceremony: dt.date, calendar: Calendar | None = None) 
     end = probation_end(ceremony).due
     due = add_working_days(end, RECOGNITION_REVIEW_WORKING_DAYS, calendar)
     rule = (
-        f"Chi bộ xét, đề nghị công nhận đảng viên chính thức trong {RECOGNITION_REVIEW_WORKING_DAYS} ngày làm việc "
-        f"kể từ khi hết {PROBATION_MONTHS} tháng dự bị ({_ddmmyyyy(end)}); nếu không đủ tư cách thì đề nghị xóa tên"
+        f"Chi bộ xét, đề nghị công nhận đảng viên chính thức trong {RECOGNITION_REVIEW_WORKING_DAYS} ngày làm việc kể "
+        f"từ khi hết {PROBATION_MONTHS} tháng dự bị ({ddmmyyyy(end)}); nếu không đủ tư cách thì đề nghị xóa tên"
     )
     return Deadline(due, rule, _regulation(end, "điểm 4.2.1"), RECOGNITION_REVIEW_WORKING_DAYS)
 
