@@ -9,13 +9,13 @@ starts on 29/02 ends on 28/02 of the next year, because the 12 months are comple
 there is no 29/02 then. Any other day keeps its day number (31/01/2025 → 31/01/2026).
 """
 
-import calendar as _gregorian
 import datetime as dt
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Literal
 
 from ketnap.rules.dates import ddmmyyyy
+from ketnap.rules.eligibility import add_months
 from ketnap.rules.sources import charter, regulation
 from ketnap.rules.verdict import Confidence, Source
 from ketnap.rules.workdays import Calendar, add_working_days, is_working_day, working_days_between
@@ -98,20 +98,12 @@ def ceremony_due(decision_received: dt.date, calendar: Calendar | None = None) -
     return Deadline(due, rule, _regulation(decision_received, "điểm 4.1"), CEREMONY_WORKING_DAYS)
 
 
-def _add_months(d: dt.date, months: int) -> dt.date:
-    """Same day number `months` later; the last day of the month when that day does not exist (29/02 → 28/02)."""
-    index = d.year * 12 + d.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(d.day, _gregorian.monthrange(year, month)[1]))
-
-
 def probation_end(ceremony: dt.date) -> Deadline:
     """The end of the 12 months of probation, counted from the ceremony date (Điều lệ Điều 5 khoản 1).
 
     Same day number 12 months later; a ceremony on 29/02 ends on 28/02 (see the module docstring, [U]).
     """
-    due = _add_months(ceremony, PROBATION_MONTHS)
+    due = add_months(ceremony, PROBATION_MONTHS)
     rule = f"Thời kỳ dự bị {PROBATION_MONTHS} tháng, tính từ ngày chi bộ tổ chức lễ kết nạp ({ddmmyyyy(ceremony)})"
     if due.day != ceremony.day:
         rule += f"; không có ngày {ceremony.day:02d}/{due.month:02d}/{due.year} nên tính đến ngày cuối tháng"
@@ -134,15 +126,6 @@ def recognition_review_due(ceremony: dt.date, calendar: Calendar | None = None) 
         f"từ khi hết {PROBATION_MONTHS} tháng dự bị ({ddmmyyyy(end)}); nếu không đủ tư cách thì đề nghị xóa tên"
     )
     return Deadline(due, rule, _regulation(end, "điểm 4.2.1"), RECOGNITION_REVIEW_WORKING_DAYS)
-
-
-def seniority_start(decision_date: dt.date) -> dt.date:
-    """Party seniority (tuổi đảng) counts from the date of the admission decision (Điều lệ Điều 5 khoản 4).
-
-    Returned as-is: the time outside party activity (expulsion, removal, lost contact, gaps while transferring;
-    QĐ 29 §4.5) is subtracted where seniority is computed from a member's history, not here.
-    """
-    return decision_date
 
 
 def soon_from(due: dt.date, calendar: Calendar | None = None) -> dt.date:

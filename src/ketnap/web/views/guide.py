@@ -49,7 +49,7 @@ def own_sections(user, scope) -> list[str]:
         mine.add("secretary")
     if RoleKind.OVERSEER in kinds:
         mine.add("overseer")
-    if RoleKind.ADMIN in kinds or user.is_superuser or user.is_staff:
+    if scope.is_admin or user.is_staff:
         mine.add("admin")
     person = scope.person  # read with the user (accounts.backends)
     if person is not None:
