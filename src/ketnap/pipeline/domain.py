@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction as db_transaction
 
-from ketnap.accounts.scope import Scope
+from ketnap.accounts.grants import Grants
 from ketnap.audit.context import acting, current_actor
 from ketnap.pipeline import checks, due
 from ketnap.pipeline.enums import Stage, StepKind
@@ -53,7 +53,7 @@ def _findings_json(verdict: Verdict) -> list[dict]:
 
 
 def _guard(candidate: Candidate, actor) -> None:
-    if not Scope(actor).can_edit_people_of(candidate.organization):
+    if not Grants(actor).can_edit_people_of(candidate.organization):
         raise PermissionDenied
 
 

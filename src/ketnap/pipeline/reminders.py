@@ -1,8 +1,8 @@
 """Reminder e-mails of what is due (`ketnap remind`, run daily from cron).
 
 Cron only sends: each run reads the deadlines kept on the candidates (ketnap.pipeline.due keeps them as steps are
-recorded) for every user who may read names (office, secretary, admin roles, through Scope, the one scoping
-mechanism) and for every member assigned as mentor (đảng viên giúp đỡ đảng viên dự bị) of a probationary member,
+recorded) for every user who may read names (office, secretary, admin roles, through accounts.grants, the scoping
+Scope extends) and for every member assigned as mentor (đảng viên giúp đỡ đảng viên dự bị) of a probationary member,
 adds the notes each helper owes (pipeline.notes, issue #15), then writes one plain-text e-mail per user. The
 building blocks are pure functions over DueItem lists, so they are tested without mail.
 """
@@ -18,8 +18,8 @@ from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.urls import reverse
 
+from ketnap.accounts.grants import Grants
 from ketnap.accounts.models import RoleKind, display_name
-from ketnap.accounts.scope import Scope
 from ketnap.pipeline import notes
 from ketnap.pipeline.due import DueItem, due_items
 from ketnap.pipeline.enums import HelperRole, Stage
@@ -232,19 +232,23 @@ def recipients():
 
 
 def reminder_for(user, today: dt.date) -> Reminder:
-    """The due items one user is told about (always built through Scope; mentoring adds the mentees)."""
-    scope = Scope(user)
-    has_scope = any(role.kind in RoleKind.personal_data() for role in scope.roles)
+    """The due items one user is told about (always through their Grants; mentoring adds the mentees)."""
+    grants = Grants(user)
+    has_scope = any(role.kind in RoleKind.personal_data() for role in grants.roles)
     # only what a section can hold: the kept deadline on or before the horizon (overdue and soon come before it)
     told = Q(due_on__lte=today + dt.timedelta(days=UPCOMING_DAYS))
-    scoped = due_items(scope.candidates().filter(told), today) if has_scope else []
+    scoped = due_items(grants.readable(Candidate.objects.filter(told)), today) if has_scope else []
     mentees = Candidate.objects.filter(
         told, helpers__member__user=user, helpers__role=HelperRole.MENTOR, helpers__until__isnull=True
     ).distinct()
     mentoring = due_items(mentees, today)
     pks = [i.candidate.pk for i in mentoring]
-    readable = frozenset(scope.candidates().filter(pk__in=pks).values_list("pk", flat=True)) if pks else frozenset()
-    roots = scope.root_organizations() if has_scope else []
+    readable = (
+        frozenset(grants.readable(Candidate.objects.filter(pk__in=pks)).values_list("pk", flat=True))
+        if pks
+        else frozenset()
+    )
+    roots = grants.root_organizations() if has_scope else []
     horizon = today + dt.timedelta(days=UPCOMING_DAYS)
     owed = [
         item
