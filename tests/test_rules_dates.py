@@ -8,6 +8,7 @@ from ketnap.rules.dates import DAY_FORMAT, ddmmyyyy
 def test_a_day_is_written_day_month_year_with_leading_zeros():
     assert ddmmyyyy(dt.date(2024, 3, 5)) == "05/03/2024"
     assert ddmmyyyy(dt.date(2025, 12, 31)) == "31/12/2025"
+    assert ddmmyyyy(dt.date(999, 1, 2)) == "02/01/0999"  # four digits, as Django's |date:"d/m/Y" wrote it
 
 
 def test_a_moment_is_written_by_its_day():
