@@ -27,7 +27,7 @@ help:
 # Runtime only: `make demo` needs none of the test/postgres extras.
 install:
 	@bash scripts/venv.sh
-	@bash scripts/system-packages.sh
+	@bash scripts/system-packages.sh run
 
 install-dev:
 	@bash scripts/venv.sh test,postgres

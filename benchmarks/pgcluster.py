@@ -22,7 +22,7 @@ def server_bin() -> Path:
         key=lambda d: int(d.parent.name),
     )
     if not found:
-        raise SystemExit("PostgreSQL server binaries are missing: bash scripts/system-packages.sh (as root)")
+        raise SystemExit("PostgreSQL server binaries are missing: bash scripts/system-packages.sh test (as root)")
     return found[-1]
 
 

@@ -5,9 +5,9 @@
 #
 # Steps:
 #   1. .venv with ketnap[test,postgres] at the pinned versions (scripts/venv.sh; skipped when unchanged).
-#   2. Debian packages the tests need, installed with apt-get only when missing and only as root:
-#      chromium, fonts-liberation2, fonts-dejavu-core, libpango (PDF), libreoffice-writer-nogui (.docx → PDF),
-#      poppler-utils, gettext, postgresql.
+#   2. Debian packages the tests need (scripts/system-packages.txt, its "run" and "test" sections: chromium, fonts,
+#      Pango (PDF), LibreOffice Writer (.docx → PDF), poppler-utils, gettext, postgresql), installed with apt-get
+#      only when missing and only as root.
 #      Not root: a message, and the tests that need a missing piece decide (browser tests skip, unless CI=true).
 #   3. Legs: static (ruff, ketnap check, makemigrations --check, check --deploy with production settings),
 #      sqlite (-m "not browser", xdist), browser (-m browser, no xdist; "no tests collected" is a pass),
@@ -27,6 +27,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+# shellcheck source=scripts/system-packages.sh
+source scripts/system-packages.sh  # missing_packages, pg_server_bin
 
 VENV=${VENV:-.venv}
 BIN="$ROOT/$VENV/bin"
@@ -162,35 +164,9 @@ VENV=$VENV bash scripts/venv.sh test,postgres
 record "setup: venv" PASS "$(elapsed "$start")"
 
 # --- 2. Debian packages --------------------------------------------------------------------------------
-deb_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-pg_server_bin() {  # the newest /usr/lib/postgresql/<major>/bin holding the server binaries
-    local d
-    printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | while read -r d; do
-        if [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && [ -x "$d/postgres" ] && [ -x "$d/psql" ]; then
-            printf '%s\n' "$d"
-        fi
-    done | tail -n 1
-}
-
 bold "System packages"
 start=$(now)
-MISSING=()
-[ -x /usr/bin/chromium ] || MISSING+=(chromium)
-if command -v dpkg-query >/dev/null 2>&1; then
-    deb_installed fonts-liberation2 || MISSING+=(fonts-liberation2)
-    deb_installed fonts-dejavu-core || MISSING+=(fonts-dejavu-core)
-    # WeasyPrint (PDF forms and reports) loads Pango through cffi at run time.
-    deb_installed libpango-1.0-0 || MISSING+=(libpango-1.0-0)
-    deb_installed libpangoft2-1.0-0 || MISSING+=(libpangoft2-1.0-0)
-    # WeasyPrint warns (an error under the suite's filterwarnings) when HarfBuzz's subsetter is missing.
-    deb_installed libharfbuzz-subset0 || MISSING+=(libharfbuzz-subset0)
-fi
-# LibreOffice converts the generated .docx forms to PDF (and proves they open).
-command -v soffice >/dev/null 2>&1 || MISSING+=(libreoffice-writer-nogui)
-command -v pdftotext >/dev/null 2>&1 && command -v pdffonts >/dev/null 2>&1 || MISSING+=(poppler-utils)
-command -v msgfmt >/dev/null 2>&1 || MISSING+=(gettext)
-# pg_ctlcluster alone (postgresql-common) is not enough: the throwaway cluster needs initdb and postgres.
-[ -n "$(pg_server_bin)" ] || MISSING+=(postgresql)
+mapfile -t MISSING < <(missing_packages run test)
 if [ "${#MISSING[@]}" = 0 ]; then
     echo "all present"
     record "setup: system packages" PASS "$(elapsed "$start")"

@@ -49,6 +49,16 @@ def page():
         browser.close()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_from_their_sources():
+    """Nothing is collected before the tests: whitenoise serves the static files from the apps' folders, as it does
+    with KETNAP_DEBUG (it reads the setting when a client's middleware is made, inside this override)."""
+    from django.test import override_settings
+
+    with override_settings(WHITENOISE_USE_FINDERS=True):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _kept_counts_pruned_at_first_keep():
     """stats.kept_counts prunes old rows at the first keep of a day in a process: each test is such a first, so that

@@ -25,3 +25,16 @@ def test_english_ui_keeps_day_first_dates():
     with translation.override("en"):
         form = DayForm({"day": "12/03/1995"})
         assert form.is_valid() and form.cleaned_data["day"] == dt.date(1995, 3, 12)
+
+
+def test_the_ddmmyyyy_filter_writes_what_the_date_filter_wrote():
+    """The templates' |ddmmyyyy (rules.dates through web/templatetags/ketnap_dates) replaced |date:"d/m/Y"."""
+    from django.template import engines
+
+    engine = engines["django"]
+    ours = engine.from_string('{% load ketnap_dates %}{{ v|ddmmyyyy|default:"—" }}')
+    django_s = engine.from_string('{{ v|date:"d/m/Y"|default:"—" }}')
+    late_evening_utc = dt.datetime(2024, 3, 5, 20, 30, tzinfo=dt.UTC)  # 6 March in Hà Nội
+    for value in (dt.date(2024, 3, 5), dt.date(999, 1, 2), late_evening_utc, None, "", "2024-03-05"):
+        assert ours.render({"v": value}) == django_s.render({"v": value}), value
+    assert ours.render({"v": late_evening_utc}) == "06/03/2024"

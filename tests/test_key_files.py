@@ -3,6 +3,8 @@ even when several worker processes start at once on a fresh install (gunicorn st
 
 import multiprocessing
 import os
+import subprocess
+import sys
 
 from ketnap.audit.sealing import load_key
 from ketnap.envconfig import create_once, secret_key
@@ -49,3 +51,19 @@ def test_an_existing_key_file_is_never_replaced(tmp_path):
     assert create_once(path, "new") == "kept"
     assert load_key(tmp_path, create=False) == b"kept"
     assert load_key(tmp_path / "empty", create=False) is None
+
+
+def test_importing_the_settings_writes_nothing_and_the_start_makes_the_data_directory(tmp_path):
+    """settings.py has no side effect; ketnap's start (ops.apps) makes the directory, its static/ and the secret key."""
+    data_dir = tmp_path / "fresh"
+    code = (
+        "import importlib, os, django\n"
+        "importlib.import_module('ketnap.settings')\n"
+        f"print(os.path.exists({str(data_dir)!r}))\n"
+        "django.setup()\n"
+        f"print(sorted(os.listdir({str(data_dir)!r})))\n"
+    )
+    env = {**os.environ, "KETNAP_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "ketnap.settings"}
+    env.pop("KETNAP_SECRET_KEY", None)
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert run.stdout.splitlines() == ["False", "['secret_key', 'static']"]

@@ -1,5 +1,5 @@
-"""The layers point down (style.md): rules ← domain apps ← web/api. A domain app never imports a screen, and every
-HTML screen lives in ketnap.web (issue #12: one rule for where screens live)."""
+"""The layers point down (style.md): rules ← domain apps ← accounts.scope ← web/api. A domain app never imports a
+screen nor the Scope, and every HTML screen lives in ketnap.web (issue #12: one rule for where screens live)."""
 
 import ast
 from pathlib import Path
@@ -16,7 +16,7 @@ def imported_modules(path: Path) -> list[str]:
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.append(node.module)
+            names += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
     return names
 
 
@@ -30,6 +30,30 @@ def test_no_domain_app_imports_the_web_or_the_api():
                 if name.startswith(("ketnap.web", "ketnap.api"))
             ]
     assert offenders == []
+
+
+def test_no_domain_module_asks_the_scope():
+    """accounts.scope reads the models of pipeline, audit and privacy (what of them a user may see), so it sits above
+    the domain apps: a domain module asks accounts.grants (the roles over the tree, which Scope extends). The
+    importers are an interface (a file in, through the domain, for a user) and ask the Scope like a screen."""
+    offenders = []
+    for app in DOMAIN_APPS:
+        for path in sorted((SRC / app).rglob("*.py")):
+            if app == "imports" or path == SRC / "accounts" / "scope.py":
+                continue
+            offenders += [
+                f"{path.relative_to(SRC)}: {name}"
+                for name in imported_modules(path)
+                if name == "ketnap.accounts.scope" or name.startswith("ketnap.accounts.scope.")
+            ]
+    assert offenders == []
+
+
+def test_the_grants_know_the_roles_and_the_tree_only():
+    """What pipeline.domain asks before a step is recorded reaches back into no domain app (pipeline, audit…)."""
+    names = {name for name in imported_modules(SRC / "accounts" / "grants.py") if name.startswith("ketnap.")}
+    assert names, "the walk read the module"
+    assert {name for name in names if not name.startswith(("ketnap.accounts.models", "ketnap.registry."))} == set()
 
 
 def test_screens_live_in_the_web_package_only():

@@ -18,7 +18,6 @@ from ketnap.rules.deadlines import (
     official_date,
     probation_end,
     recognition_review_due,
-    seniority_start,
     urgency,
 )
 from ketnap.rules.verdict import Confidence, Source
@@ -129,11 +128,6 @@ def test_recognition_review_due_across_the_april_holidays():
     """Ceremony 10/4/2025 → end Fri 10/4/2026; Apr 13–17 (5), 20–24 (10), 27 nghỉ bù, 28–29 (12), 30/4–1/5 off,
     May 4–8 (17), 11–15 (22), 18–22 (27), 25–27 (30) → 27/5/2026."""
     assert recognition_review_due(D(2025, 4, 10)).due == D(2026, 5, 27)
-
-
-def test_seniority_starts_on_the_decision_date():
-    """Điều lệ Điều 5 khoản 4; quiz Q6: decision 25/8/2024 → seniority from 25/8/2024 (rules.md §2.2)."""
-    assert seniority_start(D(2024, 8, 25)) == D(2024, 8, 25)
 
 
 def test_urgency():

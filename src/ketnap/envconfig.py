@@ -1,10 +1,12 @@
 """Strict parsing of KETNAP_* environment variables (healthchecks' envbool spirit: reject what is unclear)."""
 
+import functools
 import os
 import secrets
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import lazy
 
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off", ""}
@@ -40,9 +42,8 @@ def env_int(name: str, default: int) -> int:
 
 
 def data_dir(base_dir: Path) -> Path:
-    path = Path(os.environ.get("KETNAP_DATA_DIR") or base_dir / "var").resolve()
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """KETNAP_DATA_DIR, else var/ under `base_dir`; made at startup (ketnap.ops.apps), not by the settings."""
+    return Path(os.environ.get("KETNAP_DATA_DIR") or base_dir / "var").resolve()
 
 
 def secret_key(directory: Path) -> str:
@@ -50,6 +51,12 @@ def secret_key(directory: Path) -> str:
     if os.environ.get("KETNAP_SECRET_KEY"):
         return os.environ["KETNAP_SECRET_KEY"]
     return create_once(directory / "secret_key", secrets.token_urlsafe(64)).strip()
+
+
+def lazy_secret_key(directory: Path):
+    """secret_key(directory) as a string read at its first use (a session, a CSRF token), once per process: the
+    settings hold it without touching the file when they are imported."""
+    return lazy(functools.cache(functools.partial(secret_key, directory)), str)()
 
 
 def create_once(path: Path, content: str) -> str:

@@ -2,10 +2,11 @@
 
 SQLite in the data directory is the default; DATABASE_URL selects PostgreSQL.
 KETNAP_PRODUCTION=true turns on the settings that `ketnap check --deploy` wants (TLS in front assumed).
+Importing them reads and writes no file: the data directory is made when ketnap starts (ketnap.ops.apps) and the
+secret key read at its first use.
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -18,8 +19,7 @@ DATA_DIR = envconfig.data_dir(Path.cwd())
 
 PRODUCTION = envconfig.env_bool("KETNAP_PRODUCTION", False)
 DEBUG = envconfig.env_bool("KETNAP_DEBUG", False)
-TESTING = "pytest" in sys.modules
-SECRET_KEY = envconfig.secret_key(DATA_DIR)
+SECRET_KEY = envconfig.lazy_secret_key(DATA_DIR)
 ALLOWED_HOSTS = envconfig.env_list("KETNAP_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envconfig.env_list("KETNAP_CSRF_TRUSTED_ORIGINS", [])
 # Reverse proxies whose X-Forwarded-Proto/-Host/-For `ketnap serve` believes (addresses or networks), and how many
@@ -210,12 +210,11 @@ FORMAT_MODULE_PATH = ["ketnap.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # the product's own CSS, outside any one app
-STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns (and the tests fail) on a missing directory
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "ketnap.staticstorage.StaticStorage"},
 }
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG  # the tests turn it on too (tests/conftest.py): nothing is collected there
 MEDIA_ROOT = DATA_DIR / "media"
 KETNAP_MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # scans of dossier papers
 FILE_UPLOAD_PERMISSIONS = 0o640

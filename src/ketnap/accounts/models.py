@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ketnap.audit.recorder import write_entry
+from ketnap.rules.dates import ddmmyyyy
 
 
 class RoleKind(models.TextChoices):
@@ -73,7 +74,7 @@ class FeedToken(models.Model):
         verbose_name_plural = _("đường dẫn lịch việc cần làm")
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.created:%d/%m/%Y}"
+        return f"{self.user} — {ddmmyyyy(self.created)}"
 
     @classmethod
     def for_user(cls, user) -> "FeedToken":

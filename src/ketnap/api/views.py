@@ -38,6 +38,7 @@ from ketnap.privacy.models import ReadKind
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import PartyMembership
 from ketnap.registry.services.dates import today
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.stats import bieu, figures
 from ketnap.stats.periods import Period
 
@@ -275,7 +276,7 @@ def due_items(
 # --- statistics (aggregate: overseers too; figures only, never names) ---------------------------------
 def _day(value: dt.date, name: str, latest: dt.date) -> dt.date:
     if not EARLIEST <= value <= latest:
-        raise HttpError(422, f"{name}: ngày phải từ {EARLIEST:%d/%m/%Y} đến {latest:%d/%m/%Y}.")
+        raise HttpError(422, f"{name}: ngày phải từ {ddmmyyyy(EARLIEST)} đến {ddmmyyyy(latest)}.")
     return value
 
 

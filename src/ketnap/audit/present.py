@@ -35,6 +35,7 @@ from ketnap.audit.models import AuditEntry
 from ketnap.audit.redaction import REDACTED_KEY, REDACTION_MODEL
 from ketnap.pipeline.enums import Stage, StepKind
 from ketnap.registry.models import Person
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.vietnamese import fold
 
 # Kinds whose models carry no Vietnamese verbose name. They stay here rather than on the models: a Meta change is a
@@ -311,7 +312,7 @@ def _object_names(model, ids: set[int]) -> dict:
 # --- values ----------------------------------------------------------------------------------------------------------
 def _day(value) -> str:
     try:
-        return f"{dt.date.fromisoformat(str(value)[:10]):%d/%m/%Y}"
+        return ddmmyyyy(dt.date.fromisoformat(str(value)[:10]))
     except ValueError:
         return str(value)
 

@@ -21,6 +21,8 @@ import random
 import time
 from collections.abc import Iterable, Iterator
 
+from ketnap.rules.dates import ddmmyyyy
+
 try:
     import resource  # the peak memory printed by `ketnap demo -v 2` (not on Windows)
 except ImportError:  # pragma: no cover
@@ -777,8 +779,7 @@ def _summary(today: dt.date) -> dict:
 
 def _summary_text(counts: dict, seed: int, scale: int, today: dt.date) -> str:
     return (
-        f"seed={seed}, scale={scale}, ngày={today:%d/%m/%Y}: {counts['units']} đơn vị, "
-        f"{counts['departments']} khoa/phòng, {counts['staff']} nhân sự, {counts['members']} đảng viên "
-        f"({counts['official']} chính thức, {counts['probationary']} dự bị), "
-        f"{counts['departed']} đảng viên đã ra khỏi danh sách"
+        f"seed={seed}, scale={scale}, ngày={ddmmyyyy(today)}: {counts['units']} đơn vị, {counts['departments']} "
+        f"khoa/phòng, {counts['staff']} nhân sự, {counts['members']} đảng viên ({counts['official']} chính thức, "
+        f"{counts['probationary']} dự bị), {counts['departed']} đảng viên đã ra khỏi danh sách"
     )

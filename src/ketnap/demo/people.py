@@ -10,25 +10,13 @@ from dataclasses import dataclass
 from ketnap.demo import catalogue as cat
 from ketnap.demo import data
 from ketnap.demo.plan import AUTHORISED_ON, DISTRICT_END_ON, UnitPlan
+from ketnap.rules.eligibility import add_months
 
 DAY = dt.timedelta(days=1)
 LEADERS = {"gd", "pgd", "head", "deputy", "chief"}
 
 
 # --- dates --------------------------------------------------------------------------------------------------
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` moved by whole months; a day the target month lacks (29 Feb, 31st) becomes its last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 def add_years(day: dt.date, years: int) -> dt.date:
     return add_months(day, 12 * years)
 

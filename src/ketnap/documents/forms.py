@@ -38,6 +38,7 @@ from ketnap.pipeline.transitions import ON_PROBATION, under_sub_committee
 from ketnap.registry.enums import MembershipStatus, OrgKind
 from ketnap.registry.models import document_place
 from ketnap.rules import deadlines, sources
+from ketnap.rules.dates import ddmmyyyy
 
 DOTS = "…………"
 # symbols added to a number entered as digits only (HD 36-HD/VPTW: “Số 12-NQ/ĐU”)
@@ -274,7 +275,7 @@ def _last_step(candidate, kind: str | None):
 
 
 def fmt(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else DOTS
+    return ddmmyyyy(day) if day else DOTS
 
 
 def long_date(day: dt.date | None) -> str:
@@ -1003,7 +1004,7 @@ class Offer:
             return self.form.title
         if self.introduction.introducer is not None:
             return f"{self.form.title} — {self.introduction.introducer.full_name}"
-        return f"{self.form.title} — {self.introduction.introduced_on:%d/%m/%Y}"
+        return f"{self.form.title} — {ddmmyyyy(self.introduction.introduced_on)}"
 
 
 INTRODUCTION_PARAM = "gioi-thieu"  # ?gioi-thieu=<Introduction pk>: which introduction's 3/4/4A-KNĐ

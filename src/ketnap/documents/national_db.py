@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ketnap.registry.enums import Gender, MembershipEventKind, MembershipStatus, OrgKind
 from ketnap.registry.models import CodeItem, MembershipEvent, Organization, PartyMembership
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.stats.tables import Column, Kind
 
 FORM = "Phiếu đảng viên (mẫu 2-HSĐV, 09-HD/BTCTW 2017; 12-HD/BTCTW 2022)"
@@ -286,9 +287,9 @@ class _Rows:
         if entered is None:
             return ""
         later = [(kind, on) for kind, on, _cell in events if kind in FOLLOW_UP and on > entered]
-        notes = [f"{self.event_labels[kind]} {on:%d/%m/%Y}" for kind, on in later]
+        notes = [f"{self.event_labels[kind]} {ddmmyyyy(on)}" for kind, on in later]
         if official and official > entered and not any(kind == MembershipEventKind.RECOGNISED for kind, _on in later):
-            notes.append(f"Ngày chính thức {official:%d/%m/%Y}")
+            notes.append(f"Ngày chính thức {ddmmyyyy(official)}")
         return "; ".join(notes)
 
 

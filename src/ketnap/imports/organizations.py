@@ -46,7 +46,8 @@ from ketnap.registry.enums import OrgKind, UnitKind
 from ketnap.registry.models import Organization, UnitCoverage, WorkUnit
 from ketnap.registry.services import organizations as org_services
 from ketnap.registry.services import units as unit_services
-from ketnap.registry.services.dates import fmt, today
+from ketnap.registry.services.dates import today
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.vietnamese import fold
 
 CODE_MAX = 32
@@ -462,7 +463,7 @@ class OrganizationImporter:
                 self.report.note(
                     row.number,
                     self._heading(name),
-                    f"'{cells.shown(value)}' không đủ ngày, tháng; lấy {fmt(day)} làm ngày thành lập.",
+                    f"'{cells.shown(value)}' không đủ ngày, tháng; lấy {ddmmyyyy(day)} làm ngày thành lập.",
                 )
         elif name in {"authorised_to_admit", "above_base_powers"}:
             setattr(row, name, cells.boolean(value))
@@ -748,7 +749,7 @@ class OrganizationImporter:
             self._error(
                 row.number,
                 "established_on",
-                f"{org.name} thành lập ngày {fmt(org.established_on)} trong hệ thống; sửa ngày trong tệp hoặc để "
+                f"{org.name} thành lập ngày {ddmmyyyy(org.established_on)} trong hệ thống; sửa ngày trong tệp hoặc để "
                 "trống.",
             )
         self._check_same_powers(row, org)
@@ -759,8 +760,8 @@ class OrganizationImporter:
             self._error(
                 row.number,
                 "code",
-                f"{org.name} (mã {org.code}) đã kết thúc hoạt động ngày {fmt(org.dissolved_on)}; không nhập lại một "
-                "tổ chức đã kết thúc (thành lập tổ chức mới với mã mới).",
+                f"{org.name} (mã {org.code}) đã kết thúc hoạt động ngày {ddmmyyyy(org.dissolved_on)}; không nhập "
+                "lại một tổ chức đã kết thúc (thành lập tổ chức mới với mã mới).",
             )
             return False
         if self.within is not None and not org.path.startswith(self.within.path):
@@ -821,7 +822,7 @@ class OrganizationImporter:
             self._error(
                 row.number,
                 "parent",
-                f"{parent.name} (mã {parent.code}) đã kết thúc hoạt động ngày {fmt(parent.dissolved_on)}.",
+                f"{parent.name} (mã {parent.code}) đã kết thúc hoạt động ngày {ddmmyyyy(parent.dissolved_on)}.",
             )
         if self.within is None or row.parent_failed:
             return
@@ -862,7 +863,8 @@ class OrganizationImporter:
             self._error(
                 row.number,
                 "established_on",
-                f"ngày thành lập {fmt(row.established_on)} trước ngày thành lập của cấp trên ({fmt(parent_date)}).",
+                f"ngày thành lập {ddmmyyyy(row.established_on)} trước ngày thành lập của cấp trên "
+                f"({ddmmyyyy(parent_date)}).",
             )
 
     def _check_powers(self, row: Row) -> None:
@@ -882,9 +884,8 @@ class OrganizationImporter:
         """The committee that decides admissions is active and of a kind that decides (rules.md §2.1)."""
         kind = self._kind_of(target)
         if isinstance(target, Organization) and not target.active:
-            self._error(
-                row.number, "competent_org", f"{target.name} đã kết thúc hoạt động ngày {fmt(target.dissolved_on)}."
-            )
+            ended = f"{target.name} đã kết thúc hoạt động ngày {ddmmyyyy(target.dissolved_on)}."
+            self._error(row.number, "competent_org", ended)
         elif kind is not None and kind not in {OrgKind.PROVINCE, OrgKind.UPPER, OrgKind.BASE_COMMITTEE}:
             self._error(
                 row.number,
@@ -914,7 +915,7 @@ class OrganizationImporter:
             self.report.note(
                 row.number,
                 self._heading("established_on"),
-                f"để trống; lấy {fmt(row.established_on)} ({row.date_from}).",
+                f"để trống; lấy {ddmmyyyy(row.established_on)} ({row.date_from}).",
             )
 
     # --- units and departments ---------------------------------------------------------------------------
@@ -984,7 +985,7 @@ class OrganizationImporter:
                 self._error(
                     row.number,
                     field_name,
-                    f"{unit.name} đang do {self._owner_shown(current)} phụ trách (từ {fmt(current.valid_from)}); "
+                    f"{unit.name} đang do {self._owner_shown(current)} phụ trách (từ {ddmmyyyy(current.valid_from)}); "
                     "giao lại đơn vị, khoa/phòng là một thay đổi có ngày hiệu lực, làm trên màn hình của tổ chức, "
                     "không qua nhập tệp.",
                 )
@@ -995,11 +996,11 @@ class OrganizationImporter:
             self._error(
                 row.number,
                 field_name,
-                f"{unit.name} có tổ chức phụ trách đến {fmt(ended)}; ngày thành lập phải từ ngày đó trở đi.",
+                f"{unit.name} có tổ chức phụ trách đến {ddmmyyyy(ended)}; ngày thành lập phải từ ngày đó trở đi.",
             )
             return None
         if unit.dissolved_on is not None:
-            self._error(row.number, field_name, f"{unit.name} đã giải thể ngày {fmt(unit.dissolved_on)}.")
+            self._error(row.number, field_name, f"{unit.name} đã giải thể ngày {ddmmyyyy(unit.dissolved_on)}.")
             return None
         return on
 
@@ -1215,7 +1216,7 @@ class OrganizationImporter:
         if row.is_new:
             report.created += 1
             action = "created"
-            label = f"{OrgKind(row.kind).label}, thành lập {fmt(row.established_on)}"
+            label = f"{OrgKind(row.kind).label}, thành lập {ddmmyyyy(row.established_on)}"
             detail = f"{label}; {detail}" if detail else label
         elif covers:
             report.updated += 1

@@ -17,6 +17,7 @@ from ketnap.pipeline.enums import (
 from ketnap.registry.enums import MembershipStatus, OrgKind
 from ketnap.registry.services.dates import today
 from ketnap.rules import admission, deadlines, eligibility, procedure, votes
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.rules.sources import charter
 from ketnap.rules.verdict import Finding, Severity, Source, Verdict
 from ketnap.vietnamese import fold
@@ -42,11 +43,11 @@ def not_before_last_step(candidate, on: dt.date) -> Verdict:
     if last and on < last.on:
         return block(
             "date.before_previous",
-            f"Ngày {on:%d/%m/%Y} sớm hơn bước trước ({last.on:%d/%m/%Y}).",
+            f"Ngày {ddmmyyyy(on)} sớm hơn bước trước ({ddmmyyyy(last.on)}).",
             Source("ketnap", "thứ tự các bước"),
         )
     if on < candidate.started_on:
-        return block("date.before_start", f"Ngày {on:%d/%m/%Y} sớm hơn ngày đưa vào nguồn.", Source("ketnap"))
+        return block("date.before_start", f"Ngày {ddmmyyyy(on)} sớm hơn ngày đưa vào nguồn.", Source("ketnap"))
     return Verdict()
 
 
@@ -65,8 +66,8 @@ def documents(candidate, required, on: dt.date, source: Source) -> Verdict:
             missing.append(str(DocumentKind(kind).label))
         elif received[kind] > on:  # recorded, but after the day of this step: the dates disagree, say so
             missing.append(
-                f"{DocumentKind(kind).label} (đã ghi nhận ngày {received[kind]:%d/%m/%Y}, sau ngày {on:%d/%m/%Y} "
-                "của bước này: sửa ngày nhận nếu ghi nhầm)"
+                f"{DocumentKind(kind).label} (đã ghi nhận ngày {ddmmyyyy(received[kind])}, sau ngày {ddmmyyyy(on)} của "
+                "bước này: sửa ngày nhận nếu ghi nhầm)"
             )
     if not missing:
         return Verdict.of(Finding("dossier.complete", Severity.OK, "Hồ sơ đã đủ giấy tờ.", source))
@@ -295,7 +296,7 @@ def decision(candidate, data: dict) -> Verdict:
     if on > due.due:
         verdict += notice(
             "decision.late",
-            f"Quyết định muộn so với hạn {due.due:%d/%m/%Y}: cấp ủy phải kiểm điểm trách nhiệm trước cấp ủy cấp trên.",
+            f"Quyết định muộn so với hạn {ddmmyyyy(due.due)}: cấp ủy phải kiểm điểm trách nhiệm trước cấp ủy cấp trên.",
             due.source,
         )
     if data.get("received_on") and data["received_on"] < on:
@@ -315,7 +316,7 @@ def ceremony(candidate, data: dict) -> Verdict:
             Finding(
                 "ceremony.late",
                 Severity.CONSENT,
-                f"Quá hạn tổ chức lễ kết nạp ({due.due:%d/%m/%Y}): cần báo cáo và được cấp ủy cấp trên trực tiếp "
+                f"Quá hạn tổ chức lễ kết nạp ({ddmmyyyy(due.due)}): cần báo cáo và được cấp ủy cấp trên trực tiếp "
                 "đồng ý.",
                 due.source,
             )
@@ -343,12 +344,12 @@ def recognition_cell_resolution(candidate, data: dict) -> Verdict:
     if on < end.due:
         verdict += block(
             "recognition.too_early",
-            f"Chưa hết 12 tháng dự bị (đến {end.due:%d/%m/%Y}): nghị quyết chi bộ phải sau ngày hết thời gian dự bị.",
+            f"Chưa hết 12 tháng dự bị (đến {ddmmyyyy(end.due)}): nghị quyết chi bộ phải sau ngày hết thời gian dự bị.",
             end.source,
         )
     review = deadlines.recognition_review_due(ceremony_step.on, calendar=app_calendar())
     if on > review.due:
-        verdict += notice("recognition.late", f"Quá hạn xét công nhận ({review.due:%d/%m/%Y}).", review.source)
+        verdict += notice("recognition.late", f"Quá hạn xét công nhận ({ddmmyyyy(review.due)}).", review.source)
     return verdict + documents(candidate, list(RECOGNITION_DOCUMENTS), on, RECOGNITION_SOURCE)
 
 
@@ -356,7 +357,7 @@ def recognition_decision(candidate, data: dict) -> Verdict:
     resolution = first_step(candidate, StepKind.RECOGNITION_CELL_RESOLUTION)
     due = deadlines.decision_due(resolution.on, "recognition", calendar=app_calendar())
     if data["on"] > due.due:
-        return notice("decision.late", f"Quyết định muộn so với hạn {due.due:%d/%m/%Y}.", due.source)
+        return notice("decision.late", f"Quyết định muộn so với hạn {ddmmyyyy(due.due)}.", due.source)
     return Verdict()
 
 

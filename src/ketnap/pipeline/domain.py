@@ -19,15 +19,16 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction as db_transaction
 
-from ketnap.accounts.scope import Scope
+from ketnap.accounts.grants import Grants
 from ketnap.audit.context import acting, current_actor
 from ketnap.pipeline import checks, due
 from ketnap.pipeline.enums import Stage, StepKind
 from ketnap.pipeline.models import Candidate, DossierItem, Step
 from ketnap.pipeline.transitions import ENDINGS, NotOnTheRoad, plan
 from ketnap.registry.enums import MembershipStatus
-from ketnap.registry.services.dates import fmt, not_in_future
+from ketnap.registry.services.dates import not_in_future
 from ketnap.rules import votes
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.rules.verdict import Severity, Verdict
 
 # A resolution that was voted but did not reach 2/3: recorded (it happened), the stage stays.
@@ -52,7 +53,7 @@ def _findings_json(verdict: Verdict) -> list[dict]:
 
 
 def _guard(candidate: Candidate, actor) -> None:
-    if not Scope(actor).can_edit_people_of(candidate.organization):
+    if not Grants(actor).can_edit_people_of(candidate.organization):
         raise PermissionDenied
 
 
@@ -384,7 +385,7 @@ def correct_document(item: DossierItem, *, actor, on: dt.date, note: str = "") -
     not_in_future(on)
     if on < item.candidate.started_on:
         raise ValidationError(
-            {"received_on": f"Ngày nhận trước ngày đưa vào nguồn ({fmt(item.candidate.started_on)})."}
+            {"received_on": f"Ngày nhận trước ngày đưa vào nguồn ({ddmmyyyy(item.candidate.started_on)})."}
         )
     item.received_on, item.note = on, note
     with acting(actor):
@@ -406,7 +407,9 @@ def receive_document(candidate: Candidate, kind: str, *, actor, on: dt.date, not
     _guard(candidate, actor)
     not_in_future(on)
     if on < candidate.started_on:
-        raise ValidationError({"received_on": f"Ngày nhận trước ngày đưa vào nguồn ({fmt(candidate.started_on)})."})
+        raise ValidationError(
+            {"received_on": f"Ngày nhận trước ngày đưa vào nguồn ({ddmmyyyy(candidate.started_on)})."}
+        )
     with acting(actor):
         return DossierItem.objects.create(
             candidate=candidate,

@@ -26,6 +26,7 @@ from ketnap.pipeline.enums import Stage, StepKind
 from ketnap.pipeline.models import CalendarOverride, Candidate, Step
 from ketnap.pipeline.transitions import ENDINGS, ON_PROBATION, available, clocks
 from ketnap.rules import deadlines
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.rules.verdict import Source
 from ketnap.rules.workdays import Calendar
 from ketnap.vietnamese import sort_key
@@ -264,7 +265,8 @@ def action(candidate: Candidate, dates: StepDates) -> str:
     """The next step on the candidate's road, as the due list says it (the table's `todo`, else its label)."""
     if candidate.paused_since:
         return (
-            f"Tạm dừng từ {candidate.paused_since:%d/%m/%Y}: {candidate.pause_reason} (thời hạn theo quy định vẫn tính)"
+            f"Tạm dừng từ {ddmmyyyy(candidate.paused_since)}: {candidate.pause_reason} "
+            "(thời hạn theo quy định vẫn tính)"
         )
     following = [t for t in available(candidate) if t.name not in ENDINGS]
     if not following:
@@ -273,7 +275,7 @@ def action(candidate: Candidate, dates: StepDates) -> str:
     text = step.todo or str(step.label)
     if step.name == StepKind.RECOGNITION_CELL_RESOLUTION and StepKind.CEREMONY in dates:
         end = deadlines.probation_end(dates[StepKind.CEREMONY][0])
-        text = f"{text} (hết dự bị ngày {end.due:%d/%m/%Y})"
+        text = f"{text} (hết dự bị ngày {ddmmyyyy(end.due)})"
     return text
 
 

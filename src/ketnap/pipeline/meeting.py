@@ -23,6 +23,7 @@ from ketnap.pipeline.models import Candidate, Helper, Inquiry, Step
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import PartyMembership
 from ketnap.rules import deadlines, votes
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.rules.verdict import Source
 
 NEXT_MEETING_DAYS = 35  # a probation ending within this many days is for the next meeting: its papers start now
@@ -126,7 +127,7 @@ def _unanswered(candidates: list[Candidate]) -> dict[int, list[str]]:
     waiting: dict[int, list[str]] = {}
     for inquiry in Inquiry.objects.filter(candidate__in=candidates, replied_on__isnull=True):
         waiting.setdefault(inquiry.candidate_id, []).append(
-            f"{inquiry.get_kind_display()} (hạn trả lời {inquiry.reply_by:%d/%m/%Y})"
+            f"{inquiry.get_kind_display()} (hạn trả lời {ddmmyyyy(inquiry.reply_by)})"
         )
     return waiting
 
@@ -140,7 +141,7 @@ def _admission_case(candidate: Candidate, day: dt.date, waiting: list[str]) -> C
     notes_ = []
     # the kept deadline is the certificate's first day out of validity (rules.eligibility.certificate_expires_on)
     if candidate.due_on and candidate.due_on <= day:
-        notes_.append(f"Giấy chứng nhận lớp bồi dưỡng hết giá trị từ ngày {candidate.due_on:%d/%m/%Y}: phải học lại")
+        notes_.append(f"Giấy chứng nhận lớp bồi dưỡng hết giá trị từ ngày {ddmmyyyy(candidate.due_on)}: phải học lại")
     if waiting:
         notes_.append("Chưa có trả lời: " + "; ".join(waiting))
     return Case(candidate, StepKind.CELL_RESOLUTION, _missing(candidate), ". ".join(notes_))
@@ -162,10 +163,10 @@ def _probation_cases(candidates: list[Candidate], day: dt.date) -> tuple[list[Ca
         end = deadlines.probation_end(ceremony).due
         if end < day:  # the resolution must be dated after the 12 months (rules.md §2.3)
             due = deadlines.recognition_review_due(ceremony, app_calendar()).due
-            note = f"Hết dự bị {end:%d/%m/%Y}; chi bộ xét trước hạn {due:%d/%m/%Y}"
+            note = f"Hết dự bị {ddmmyyyy(end)}; chi bộ xét trước hạn {ddmmyyyy(due)}"
             recognition.append(Case(candidate, StepKind.RECOGNITION_CELL_RESOLUTION, _missing(candidate), note))
         elif end < day + dt.timedelta(days=NEXT_MEETING_DAYS):
-            note = f"Hết dự bị {end:%d/%m/%Y}"
+            note = f"Hết dự bị {ddmmyyyy(end)}"
             coming.append(Case(candidate, StepKind.RECOGNITION_CELL_RESOLUTION, _missing(candidate), note))
     return recognition, coming
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ketnap.pipeline.enums import DocumentKind, HelperRole, IntroducerKind, Stage, StepKind
 from ketnap.registry.models import Organization, PartyMembership, Person
 from ketnap.rules import eligibility, notes
+from ketnap.rules.dates import ddmmyyyy
 
 
 class Candidate(models.Model):
@@ -118,7 +119,7 @@ class Step(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.on:%d/%m/%Y}: {self.candidate.person}"
+        return f"{self.kind} {ddmmyyyy(self.on)}: {self.candidate.person}"
 
 
 def attachment_path(instance, filename: str) -> str:
@@ -202,7 +203,7 @@ class MentorNote(models.Model):
         ordering = ["-on"]
 
     def __str__(self) -> str:
-        return f"{self.on:%d/%m/%Y} {self.candidate.person}"
+        return f"{ddmmyyyy(self.on)} {self.candidate.person}"
 
 
 class NotePlan(models.Model):
@@ -260,7 +261,7 @@ class SourceReview(models.Model):
         verbose_name_plural = _("rà soát nguồn")
 
     def __str__(self) -> str:
-        return f"{self.person} {self.reviewed_on:%d/%m/%Y}: {self.get_assessment_display()}"
+        return f"{self.person} {ddmmyyyy(self.reviewed_on)}: {self.get_assessment_display()}"
 
 
 class InquiryKind(models.TextChoices):
@@ -293,7 +294,7 @@ class Inquiry(models.Model):
         verbose_name_plural = _("hỏi ý kiến, thẩm tra lý lịch")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.candidate.person} ({self.sent_on:%d/%m/%Y})"
+        return f"{self.get_kind_display()} — {self.candidate.person} ({ddmmyyyy(self.sent_on)})"
 
 
 class CourseKind(models.TextChoices):
@@ -324,7 +325,7 @@ class CourseClass(models.Model):
         constraints = [models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="course_ends_after_start")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.name} ({self.starts_on:%d/%m/%Y})"
+        return f"{self.get_kind_display()} — {self.name} ({ddmmyyyy(self.starts_on)})"
 
 
 class CourseResult(models.TextChoices):
@@ -367,4 +368,4 @@ class CalendarOverride(models.Model):
         verbose_name_plural = _("điều chỉnh lịch làm việc")
 
     def __str__(self) -> str:
-        return f"{self.day:%d/%m/%Y} {self.get_kind_display()}: {self.reason}"
+        return f"{ddmmyyyy(self.day)} {self.get_kind_display()}: {self.reason}"

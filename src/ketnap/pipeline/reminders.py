@@ -1,8 +1,8 @@
 """Reminder e-mails of what is due (`ketnap remind`, run daily from cron).
 
 Cron only sends: each run reads the deadlines kept on the candidates (ketnap.pipeline.due keeps them as steps are
-recorded) for every user who may read names (office, secretary, admin roles, through Scope, the one scoping
-mechanism) and for every member assigned as mentor (đảng viên giúp đỡ đảng viên dự bị) of a probationary member,
+recorded) for every user who may read names (office, secretary, admin roles, through accounts.grants, the scoping
+Scope extends) and for every member assigned as mentor (đảng viên giúp đỡ đảng viên dự bị) of a probationary member,
 adds the notes each helper owes (pipeline.notes, issue #15), then writes one plain-text e-mail per user. The
 building blocks are pure functions over DueItem lists, so they are tested without mail.
 """
@@ -18,12 +18,13 @@ from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.urls import reverse
 
+from ketnap.accounts.grants import Grants
 from ketnap.accounts.models import RoleKind, display_name
-from ketnap.accounts.scope import Scope
 from ketnap.pipeline import notes
 from ketnap.pipeline.due import DueItem, due_items
 from ketnap.pipeline.enums import HelperRole, Stage
 from ketnap.pipeline.models import Candidate, Helper
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.rules.deadlines import SOON_WORKING_DAYS
 
 UPCOMING_DAYS = 30  # after the overdue and "soon" items, those due within this many (calendar) days
@@ -100,10 +101,6 @@ def subject(overdue: int, soon: int) -> str:
     return "[ketnap] " + (", ".join(parts) or "việc cần làm")
 
 
-def _fmt(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def candidate_url(base_url: str, candidate_pk: int) -> str:
     return base_url.rstrip("/") + reverse("candidate_detail", kwargs={"candidate_pk": candidate_pk})
 
@@ -115,11 +112,11 @@ def item_lines(number: int, item: DueItem, today: dt.date, link: str | None) -> 
         when = "chưa xác định"
     elif item.due < today:
         days = (today - item.due).days
-        when = f"{_fmt(item.due)} (đã quá hạn {days} ngày)"
+        when = f"{ddmmyyyy(item.due)} (đã quá hạn {days} ngày)"
     elif item.due == today:
-        when = f"{_fmt(item.due)} (hôm nay)"
+        when = f"{ddmmyyyy(item.due)} (hôm nay)"
     else:
-        when = f"{_fmt(item.due)} (còn {(item.due - today).days} ngày)"
+        when = f"{ddmmyyyy(item.due)} (còn {(item.due - today).days} ngày)"
     lines = [
         f"{number}. {candidate.person.full_name} — {candidate.organization.name}",
         f"   Giai đoạn: {Stage(candidate.stage).label}",
@@ -166,7 +163,7 @@ def note_lines(reminder: Reminder, today: dt.date, base_url: str) -> list[str]:
         late = f" (đã quá hạn {(today - due_on).days} ngày)" if due_on < today else ""
         lines += [
             f"{number}. {candidate.person.full_name} — {candidate.organization.name}",
-            f"   Hạn nhận xét: {_fmt(due_on)}{late}",
+            f"   Hạn nhận xét: {ddmmyyyy(due_on)}{late}",
             f"   Quy định: {item.deadline.rule}",
             f"   Căn cứ: {item.deadline.source}",
             f"   Ghi nhận xét: {base_url}{reverse('mine_note', kwargs={'candidate_pk': candidate.pk})}",
@@ -180,7 +177,8 @@ def body(reminder: Reminder, today: dt.date, base_url: str) -> str:
     lines = [f"Kính gửi đồng chí {reminder.name},", ""]
     if reminder.has_scope:
         lines.append(
-            f"Việc cần làm về phát triển đảng viên tính đến ngày {_fmt(today)}, trong phạm vi {reminder.scope_label}:"
+            f"Việc cần làm về phát triển đảng viên tính đến ngày {ddmmyyyy(today)}, trong phạm vi "
+            f"{reminder.scope_label}:"
         )
         if reminder.scoped.items:
             lines += section_lines(reminder.scoped, today, base)
@@ -190,7 +188,7 @@ def body(reminder: Reminder, today: dt.date, base_url: str) -> str:
         lines += [
             RULE,
             "ĐẢNG VIÊN DỰ BỊ ĐỒNG CHÍ ĐƯỢC PHÂN CÔNG GIÚP ĐỠ",
-            f"Việc của chi bộ đối với người đồng chí giúp đỡ, tính đến ngày {_fmt(today)}:",
+            f"Việc của chi bộ đối với người đồng chí giúp đỡ, tính đến ngày {ddmmyyyy(today)}:",
         ]
         lines += section_lines(reminder.mentoring, today, base, readable=reminder.readable)
     if reminder.notes:
@@ -234,19 +232,23 @@ def recipients():
 
 
 def reminder_for(user, today: dt.date) -> Reminder:
-    """The due items one user is told about (always built through Scope; mentoring adds the mentees)."""
-    scope = Scope(user)
-    has_scope = any(role.kind in RoleKind.personal_data() for role in scope.roles)
+    """The due items one user is told about (always through their Grants; mentoring adds the mentees)."""
+    grants = Grants(user)
+    has_scope = any(role.kind in RoleKind.personal_data() for role in grants.roles)
     # only what a section can hold: the kept deadline on or before the horizon (overdue and soon come before it)
     told = Q(due_on__lte=today + dt.timedelta(days=UPCOMING_DAYS))
-    scoped = due_items(scope.candidates().filter(told), today) if has_scope else []
+    scoped = due_items(grants.readable(Candidate.objects.filter(told)), today) if has_scope else []
     mentees = Candidate.objects.filter(
         told, helpers__member__user=user, helpers__role=HelperRole.MENTOR, helpers__until__isnull=True
     ).distinct()
     mentoring = due_items(mentees, today)
     pks = [i.candidate.pk for i in mentoring]
-    readable = frozenset(scope.candidates().filter(pk__in=pks).values_list("pk", flat=True)) if pks else frozenset()
-    roots = scope.root_organizations() if has_scope else []
+    readable = (
+        frozenset(grants.readable(Candidate.objects.filter(pk__in=pks)).values_list("pk", flat=True))
+        if pks
+        else frozenset()
+    )
+    roots = grants.root_organizations() if has_scope else []
     horizon = today + dt.timedelta(days=UPCOMING_DAYS)
     owed = [
         item

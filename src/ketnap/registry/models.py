@@ -26,6 +26,7 @@ from ketnap.registry.enums import (
 from ketnap.registry.privacy_notice import default_privacy_notice
 from ketnap.registry.search import indexed_text, matching
 from ketnap.rules import eligibility
+from ketnap.rules.dates import ddmmyyyy
 
 
 class EffectiveQuerySet(models.QuerySet):
@@ -169,7 +170,7 @@ class OrganizationVersion(models.Model):
         indexes = [models.Index(fields=["valid_from", "valid_to"])]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.valid_from:%d/%m/%Y}–{self.valid_to or ''})"
+        return f"{self.name} ({ddmmyyyy(self.valid_from)}–{self.valid_to or ''})"
 
 
 class OrganizationSuccession(models.Model):
@@ -182,7 +183,7 @@ class OrganizationSuccession(models.Model):
     reason = models.CharField(max_length=500, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.predecessor} → {self.successor} ({self.on:%d/%m/%Y})"
+        return f"{self.predecessor} → {self.successor} ({ddmmyyyy(self.on)})"
 
 
 class WorkUnit(models.Model):
@@ -242,7 +243,7 @@ class WorkUnitVersion(models.Model):
         ordering = ["unit", "valid_from", "id"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.valid_from:%d/%m/%Y}–{self.valid_to or ''})"
+        return f"{self.name} ({ddmmyyyy(self.valid_from)}–{self.valid_to or ''})"
 
 
 class UnitCoverage(models.Model):
@@ -260,7 +261,7 @@ class UnitCoverage(models.Model):
         indexes = [models.Index(fields=["organization", "valid_to"])]
 
     def __str__(self) -> str:
-        return f"{self.organization} phụ trách {self.unit} từ {self.valid_from:%d/%m/%Y}"
+        return f"{self.organization} phụ trách {self.unit} từ {ddmmyyyy(self.valid_from)}"
 
 
 citizen_id_validator = RegexValidator(r"^\d{12}$", _("Số CCCD phải gồm đúng 12 chữ số."))
@@ -410,7 +411,7 @@ class Assignment(models.Model):
         ordering = ["person", "-valid_from"]
 
     def __str__(self) -> str:
-        return f"{self.person} tại {self.unit} từ {self.valid_from:%d/%m/%Y}"
+        return f"{self.person} tại {self.unit} từ {ddmmyyyy(self.valid_from)}"
 
 
 class PartyMembership(models.Model):
@@ -495,7 +496,7 @@ class MembershipEvent(models.Model):
         indexes = [models.Index(fields=["on"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.on:%d/%m/%Y}: {self.membership.person}"
+        return f"{self.get_kind_display()} {ddmmyyyy(self.on)}: {self.membership.person}"
 
 
 class Preferences(models.Model):

@@ -9,12 +9,13 @@ starts on 29/02 ends on 28/02 of the next year, because the 12 months are comple
 there is no 29/02 then. Any other day keeps its day number (31/01/2025 → 31/01/2026).
 """
 
-import calendar as _gregorian
 import datetime as dt
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Literal
 
+from ketnap.rules.dates import ddmmyyyy
+from ketnap.rules.eligibility import add_months
 from ketnap.rules.sources import charter, regulation
 from ketnap.rules.verdict import Confidence, Source
 from ketnap.rules.workdays import Calendar, add_working_days, is_working_day, working_days_between
@@ -58,10 +59,6 @@ def _regulation(day: dt.date, clause: str) -> Source:
     return source
 
 
-def _ddmmyyyy(d: dt.date) -> str:
-    return d.strftime("%d/%m/%Y")
-
-
 def decision_due(
     resolution_date: dt.date, kind: DecisionKind, calendar: Calendar | None = None, extended: bool = False
 ) -> Deadline:
@@ -101,21 +98,13 @@ def ceremony_due(decision_received: dt.date, calendar: Calendar | None = None) -
     return Deadline(due, rule, _regulation(decision_received, "điểm 4.1"), CEREMONY_WORKING_DAYS)
 
 
-def _add_months(d: dt.date, months: int) -> dt.date:
-    """Same day number `months` later; the last day of the month when that day does not exist (29/02 → 28/02)."""
-    index = d.year * 12 + d.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return dt.date(year, month, min(d.day, _gregorian.monthrange(year, month)[1]))
-
-
 def probation_end(ceremony: dt.date) -> Deadline:
     """The end of the 12 months of probation, counted from the ceremony date (Điều lệ Điều 5 khoản 1).
 
     Same day number 12 months later; a ceremony on 29/02 ends on 28/02 (see the module docstring, [U]).
     """
-    due = _add_months(ceremony, PROBATION_MONTHS)
-    rule = f"Thời kỳ dự bị {PROBATION_MONTHS} tháng, tính từ ngày chi bộ tổ chức lễ kết nạp ({_ddmmyyyy(ceremony)})"
+    due = add_months(ceremony, PROBATION_MONTHS)
+    rule = f"Thời kỳ dự bị {PROBATION_MONTHS} tháng, tính từ ngày chi bộ tổ chức lễ kết nạp ({ddmmyyyy(ceremony)})"
     if due.day != ceremony.day:
         rule += f"; không có ngày {ceremony.day:02d}/{due.month:02d}/{due.year} nên tính đến ngày cuối tháng"
     return Deadline(due, rule, charter("Điều 5, khoản 1"))
@@ -133,19 +122,10 @@ def recognition_review_due(ceremony: dt.date, calendar: Calendar | None = None) 
     end = probation_end(ceremony).due
     due = add_working_days(end, RECOGNITION_REVIEW_WORKING_DAYS, calendar)
     rule = (
-        f"Chi bộ xét, đề nghị công nhận đảng viên chính thức trong {RECOGNITION_REVIEW_WORKING_DAYS} ngày làm việc "
-        f"kể từ khi hết {PROBATION_MONTHS} tháng dự bị ({_ddmmyyyy(end)}); nếu không đủ tư cách thì đề nghị xóa tên"
+        f"Chi bộ xét, đề nghị công nhận đảng viên chính thức trong {RECOGNITION_REVIEW_WORKING_DAYS} ngày làm việc kể "
+        f"từ khi hết {PROBATION_MONTHS} tháng dự bị ({ddmmyyyy(end)}); nếu không đủ tư cách thì đề nghị xóa tên"
     )
     return Deadline(due, rule, _regulation(end, "điểm 4.2.1"), RECOGNITION_REVIEW_WORKING_DAYS)
-
-
-def seniority_start(decision_date: dt.date) -> dt.date:
-    """Party seniority (tuổi đảng) counts from the date of the admission decision (Điều lệ Điều 5 khoản 4).
-
-    Returned as-is: the time outside party activity (expulsion, removal, lost contact, gaps while transferring;
-    QĐ 29 §4.5) is subtracted where seniority is computed from a member's history, not here.
-    """
-    return decision_date
 
 
 def soon_from(due: dt.date, calendar: Calendar | None = None) -> dt.date:

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.rules.sources import charter, guidance, regulation
 from ketnap.rules.verdict import Confidence, Finding, Severity, Source, Verdict
 
@@ -51,10 +52,6 @@ def _hd(day: dt.date, clause: str, *, confirmed: Iterable[str] = (), secondary: 
 
 QD24, QD232, QD294 = "QĐ 24-QĐ/TW", "QĐ 232-QĐ/TW", "QĐ 294-QĐ/TW"
 HD01_2016, HD01_2021, HD06 = "HD 01-HD/TW (2016)", "HD 01-HD/TW (2021)", "HD 06-HD/TW"
-
-
-def _d(day: dt.date) -> str:
-    return f"{day:%d/%m/%Y}"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -86,7 +83,7 @@ def age_in_months(born: dt.date, on: dt.date) -> int:
     The two methods disagree only within one month of a bound, which check_age flags as NOTICE for a human.
     """
     if on < born:
-        raise ValueError(f"Ngày tính ({_d(on)}) trước ngày sinh ({_d(born)}).")
+        raise ValueError(f"Ngày tính ({ddmmyyyy(on)}) trước ngày sinh ({ddmmyyyy(born)}).")
     months = (on.year * 12 + on.month) - (born.year * 12 + born.month)
     last_day = calendar.monthrange(on.year, on.month)[1]
     if on.day < born.day and on.day != last_day:
@@ -126,8 +123,8 @@ def check_age(born: dt.date, meeting_date: dt.date) -> Verdict:
             Finding(
                 "age.under_18",
                 Severity.BLOCK,
-                f"Chưa đủ 18 tuổi tại ngày chi bộ xét kết nạp ({_d(meeting_date)}): {age}. "
-                f"Đủ 18 tuổi từ ngày {_d(add_months(born, MIN_AGE_MONTHS))}.",
+                f"Chưa đủ 18 tuổi tại ngày chi bộ xét kết nạp ({ddmmyyyy(meeting_date)}): {age}. Đủ 18 tuổi từ ngày "
+                f"{ddmmyyyy(add_months(born, MIN_AGE_MONTHS))}.",
                 source_111,
             )
         )
@@ -136,10 +133,9 @@ def check_age(born: dt.date, meeting_date: dt.date) -> Verdict:
             Finding(
                 "age.over_60",
                 Severity.CONSENT,
-                f"Trên 60 tuổi tại ngày chi bộ xét kết nạp ({_d(meeting_date)}): {age}. Chỉ kết nạp khi có sức "
-                "khỏe, uy tín và công tác, sinh sống ở nơi chưa có tổ chức đảng hoặc đảng viên, hoặc có yêu cầu "
-                "đặc biệt; cấp ủy trực thuộc Trung ương xem xét, quyết định sau khi ban thường vụ đồng ý bằng văn "
-                "bản.",
+                f"Trên 60 tuổi tại ngày chi bộ xét kết nạp ({ddmmyyyy(meeting_date)}): {age}. Chỉ kết nạp khi có sức "
+                "khỏe, uy tín và công tác, sinh sống ở nơi chưa có tổ chức đảng hoặc đảng viên, hoặc có yêu cầu đặc "
+                "biệt; cấp ủy trực thuộc Trung ương xem xét, quyết định sau khi ban thường vụ đồng ý bằng văn bản.",
                 _reg(meeting_date, "điểm 1.1.2", confirmed={QD24, QD232, QD294}),
             )
         )
@@ -159,7 +155,8 @@ def check_age(born: dt.date, meeting_date: dt.date) -> Verdict:
             Finding(
                 "age.near_bound" if near else "age.ok",
                 Severity.NOTICE if near else Severity.OK,
-                f"Tuổi tại ngày chi bộ xét kết nạp ({_d(meeting_date)}): {age}, trong khoảng đủ 18 đến đủ 60 tuổi."
+                f"Tuổi tại ngày chi bộ xét kết nạp ({ddmmyyyy(meeting_date)}): {age}, "
+                "trong khoảng đủ 18 đến đủ 60 tuổi."
                 + (" Sát giới hạn tuổi: đề nghị kiểm tra lại cách tính theo tháng." if near else ""),
                 source_111,
             )
@@ -202,14 +199,14 @@ def check_written_consent(
         return Finding(
             f"{code}.consent_after_decision",
             Severity.BLOCK,
-            f"Văn bản đồng ý của {who} ngày {_d(consent_on)} sau ngày quyết định ({_d(decision_on)}): phải có văn "
-            "bản đồng ý trước khi quyết định.",
+            f"Văn bản đồng ý của {who} ngày {ddmmyyyy(consent_on)} sau ngày quyết định ({ddmmyyyy(decision_on)}): phải "
+            "có văn bản đồng ý trước khi quyết định.",
             source,
         )
     return Finding(
         f"{code}.consent_recorded",
         Severity.OK,
-        f"Đã có văn bản đồng ý của {who} ngày {_d(consent_on)}.",
+        f"Đã có văn bản đồng ý của {who} ngày {ddmmyyyy(consent_on)}.",
         source,
     )
 
@@ -268,7 +265,7 @@ def check_over_60_admission(
             Finding(
                 "over_60.not_applicable",
                 Severity.OK,
-                f"Tại ngày chi bộ xét kết nạp ({_d(meeting_date)}) chưa quá 60 tuổi ({_years_months(months)}).",
+                f"Tại ngày chi bộ xét kết nạp ({ddmmyyyy(meeting_date)}) chưa quá 60 tuổi ({_years_months(months)}).",
                 source_112,
             )
         )
@@ -519,7 +516,8 @@ def check_certificate(issued_on: dt.date | None, meeting_date: dt.date) -> Verdi
             Finding(
                 "certificate.after_meeting",
                 Severity.BLOCK,
-                f"Giấy chứng nhận CN-NTVĐ cấp ngày {_d(issued_on)}, sau ngày chi bộ xét kết nạp ({_d(meeting_date)}).",
+                f"Giấy chứng nhận CN-NTVĐ cấp ngày {ddmmyyyy(issued_on)}, sau ngày chi bộ xét kết nạp "
+                f"({ddmmyyyy(meeting_date)}).",
                 source,
             )
         )
@@ -528,8 +526,8 @@ def check_certificate(issued_on: dt.date | None, meeting_date: dt.date) -> Verdi
             Finding(
                 "certificate.expired",
                 Severity.BLOCK,
-                f"Giấy chứng nhận CN-NTVĐ cấp ngày {_d(issued_on)} đã hết hạn ngày {_d(expires_on)} (giá trị "
-                f"{CERTIFICATE_VALID_MONTHS} tháng). Phải cử đi học lại lớp bồi dưỡng nhận thức về Đảng trước khi "
+                f"Giấy chứng nhận CN-NTVĐ cấp ngày {ddmmyyyy(issued_on)} đã hết hạn ngày {ddmmyyyy(expires_on)} (giá "
+                f"trị {CERTIFICATE_VALID_MONTHS} tháng). Phải cử đi học lại lớp bồi dưỡng nhận thức về Đảng trước khi "
                 "chi bộ xét kết nạp.",
                 source,
             )
@@ -539,8 +537,8 @@ def check_certificate(issued_on: dt.date | None, meeting_date: dt.date) -> Verdi
             Finding(
                 "certificate.expiring",
                 Severity.NOTICE,
-                f"Giấy chứng nhận CN-NTVĐ còn giá trị đến hết ngày {_d(last_valid)}: sắp hết hạn, nếu lùi ngày họp "
-                "chi bộ phải kiểm tra lại.",
+                f"Giấy chứng nhận CN-NTVĐ còn giá trị đến hết ngày {ddmmyyyy(last_valid)}: sắp hết hạn, nếu lùi ngày "
+                "họp chi bộ phải kiểm tra lại.",
                 source,
             )
         )
@@ -548,7 +546,7 @@ def check_certificate(issued_on: dt.date | None, meeting_date: dt.date) -> Verdi
         Finding(
             "certificate.ok",
             Severity.OK,
-            f"Giấy chứng nhận CN-NTVĐ cấp ngày {_d(issued_on)}, còn giá trị đến hết ngày {_d(last_valid)}.",
+            f"Giấy chứng nhận CN-NTVĐ cấp ngày {ddmmyyyy(issued_on)}, còn giá trị đến hết ngày {ddmmyyyy(last_valid)}.",
             source,
         )
     )
@@ -663,8 +661,8 @@ def _not_official(introducer: Introducer, meeting_date: dt.date, source: Source)
             Finding(
                 "introducer.probationary",
                 Severity.BLOCK,
-                f"{who}: đến ngày {_d(introducer.official_since)} mới là đảng viên chính thức, sau ngày chi bộ xét "
-                f"kết nạp ({_d(meeting_date)}). Đảng viên dự bị không được giới thiệu người vào Đảng.",
+                f"{who}: đến ngày {ddmmyyyy(introducer.official_since)} mới là đảng viên chính thức, sau ngày chi bộ "
+                f"xét kết nạp ({ddmmyyyy(meeting_date)}). Đảng viên dự bị không được giới thiệu người vào Đảng.",
                 source,
             )
         ]
@@ -726,8 +724,9 @@ def _time_together(introducer: Introducer, meeting_date: dt.date, source: Source
             Finding(
                 "introducer.together_short",
                 Severity.BLOCK,
-                f"{who}: mới cùng công tác với người vào Đảng {months} tháng (từ {_d(introducer.together_since)}), "
-                f"chưa đủ {INTRODUCER_TOGETHER_MONTHS} tháng. Tính thời gian cùng công tác, không tính tuổi đảng.",
+                f"{who}: mới cùng công tác với người vào Đảng {months} tháng (từ "
+                f"{ddmmyyyy(introducer.together_since)}), chưa đủ {INTRODUCER_TOGETHER_MONTHS} tháng. Tính thời gian "
+                "cùng công tác, không tính tuổi đảng.",
                 source,
             )
         ]
@@ -1028,7 +1027,7 @@ def check_readmission(
     if cause not in READMISSION_CAUSES:
         raise ValueError(f"Lý do ra khỏi Đảng không hợp lệ: {cause!r}.")
     if meeting_date < left_on:
-        raise ValueError(f"Ngày chi bộ xét ({_d(meeting_date)}) trước ngày ra khỏi Đảng ({_d(left_on)}).")
+        raise ValueError(f"Ngày chi bộ xét ({ddmmyyyy(meeting_date)}) trước ngày ra khỏi Đảng ({ddmmyyyy(left_on)}).")
     source_35 = _reg(meeting_date, "điểm 3.5", confirmed={QD232}, secondary={QD24, QD294})
     source_351 = _reg(meeting_date, "điểm 3.5.1", confirmed={QD232}, secondary={QD24, QD294})
     source_352 = _reg(meeting_date, "điểm 3.5.2", confirmed={QD232}, secondary={QD24, QD294})
@@ -1109,10 +1108,10 @@ def _waited(
     start: dt.date, meeting_date: dt.date, needed: int, *, since: str, at_least: str, source: Source
 ) -> Finding:
     months = age_in_months(start, meeting_date)
-    waited = f"{months} tháng kể từ {since} ({_d(start)})"
+    waited = f"{months} tháng kể từ {since} ({ddmmyyyy(start)})"
     if months >= needed:
         return Finding("readmission.waiting_period", Severity.OK, f"Đã {waited}.", source)
-    due = _d(add_months(start, needed))
+    due = ddmmyyyy(add_months(start, needed))
     return Finding(
         "readmission.too_soon", Severity.BLOCK, f"Mới {waited}; phải {at_least} {needed} tháng (từ ngày {due}).", source
     )
@@ -1168,8 +1167,8 @@ def readmitted_seniority(
     """
     if not first_decision < left_on <= readmitted_decision:
         raise ValueError(
-            f"Cần ngày quyết định kết nạp lần đầu ({_d(first_decision)}) < ngày ra khỏi Đảng ({_d(left_on)}) ≤ "
-            f"ngày quyết định kết nạp lại ({_d(readmitted_decision)})."
+            f"Cần ngày quyết định kết nạp lần đầu ({ddmmyyyy(first_decision)}) < ngày ra khỏi Đảng "
+            f"({ddmmyyyy(left_on)}) ≤ ngày quyết định kết nạp lại ({ddmmyyyy(readmitted_decision)})."
         )
     gaps = sorted([(left_on, readmitted_decision), *other_gaps])
     for (_, end_a), (start_b, _) in itertools.pairwise(gaps):
@@ -1177,7 +1176,7 @@ def readmitted_seniority(
             raise ValueError("Các khoảng thời gian không tham gia sinh hoạt đảng bị chồng lên nhau.")
     for start, end in gaps:
         if end < start or start < first_decision:
-            raise ValueError(f"Khoảng thời gian không hợp lệ: {_d(start)} – {_d(end)}.")
+            raise ValueError(f"Khoảng thời gian không hợp lệ: {ddmmyyyy(start)} – {ddmmyyyy(end)}.")
     excluded = sum((end - start).days for start, end in gaps)
     source = _reg(on or readmitted_decision, "điểm 4.5.2", confirmed={QD24}, secondary=())
     if source.document == "QĐ 29-QĐ/TW":

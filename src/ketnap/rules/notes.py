@@ -9,6 +9,7 @@ every 3 months, a quarter, unless it says otherwise), and the deadline says so.
 
 import datetime as dt
 
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.rules.deadlines import Deadline, probation_end
 from ketnap.rules.eligibility import add_months
 from ketnap.rules.procedure import helpers_source
@@ -18,10 +19,6 @@ from ketnap.rules.verdict import Source
 EVERY_MONTHS = 3  # no plan recorded: a note each quarter
 MONTHS_RANGE = (1, 12)  # a plan of more than a year would leave a probation without a single note
 MENTOR_REVIEW_SOURCE = Source("HD 12-HD/BTCTW (2022)", "hồ sơ xét công nhận đảng viên chính thức (11-KNĐ)")
-
-
-def _d(day: dt.date) -> str:
-    return f"{day:%d/%m/%Y}"
 
 
 def next_note(
@@ -44,7 +41,11 @@ def next_note(
     base = max(since, last_note) if last_note else since
     due = add_months(base, every_months)
     plan = f"chi bộ phân công nhận xét {every_months} tháng một lần"
-    after = f"lần trước ngày {_d(last_note)}" if last_note else f"được phân công từ ngày {_d(since)}, chưa có nhận xét"
+    after = (
+        f"lần trước ngày {ddmmyyyy(last_note)}"
+        if last_note
+        else f"được phân công từ ngày {ddmmyyyy(since)}, chưa có nhận xét"
+    )
     if ceremony is None:
         return Deadline(due, f"Nhận xét quần chúng được giúp đỡ: {plan} ({after})", helpers_source(since))
     end = probation_end(ceremony).due
@@ -53,7 +54,7 @@ def next_note(
             return None
         return Deadline(
             end,
-            f"Bản nhận xét đảng viên dự bị (11-KNĐ) của đảng viên giúp đỡ, khi hết 12 tháng dự bị ({_d(end)})",
+            f"Bản nhận xét đảng viên dự bị (11-KNĐ) của đảng viên giúp đỡ, khi hết 12 tháng dự bị ({ddmmyyyy(end)})",
             MENTOR_REVIEW_SOURCE,
         )
     return Deadline(due, f"Nhận xét đảng viên dự bị được giúp đỡ: {plan} ({after})", charter("Điều 5, khoản 1"))

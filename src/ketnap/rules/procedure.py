@@ -8,14 +8,10 @@ whose default is marked unconfirmed.
 import datetime as dt
 from collections.abc import Sequence
 
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.rules.eligibility import add_months
 from ketnap.rules.sources import guidance, regulation
 from ketnap.rules.verdict import Confidence, Finding, Severity, Source, Verdict
-
-
-def _d(day: dt.date) -> str:
-    return f"{day:%d/%m/%Y}"
-
 
 # ---------------------------------------------------------------------------------------------------------------
 # Helpers of a sympathiser (đảng viên chính thức được phân công giúp đỡ cảm tình Đảng)
@@ -113,15 +109,17 @@ def check_ceremony_after_decision(
     working-day limit is deadlines.ceremony_due. Citation: ceremony_source (QĐ §4.1), not Điều lệ Điều 4.
     """
     if received_on is not None and received_on < decision_on:
-        raise ValueError(f"Ngày nhận quyết định ({_d(received_on)}) trước ngày quyết định ({_d(decision_on)}).")
+        raise ValueError(
+            f"Ngày nhận quyết định ({ddmmyyyy(received_on)}) trước ngày quyết định ({ddmmyyyy(decision_on)})."
+        )
     source = ceremony_source(ceremony_on)
     if ceremony_on < decision_on:
         return Verdict.of(
             Finding(
                 "ceremony.before_decision",
                 Severity.BLOCK,
-                f"Lễ kết nạp ({_d(ceremony_on)}) không thể trước ngày cấp ủy có thẩm quyền quyết định kết nạp "
-                f"({_d(decision_on)}): chi bộ tổ chức lễ kết nạp sau khi nhận được quyết định.",
+                f"Lễ kết nạp ({ddmmyyyy(ceremony_on)}) không thể trước ngày cấp ủy có thẩm quyền quyết định kết nạp "
+                f"({ddmmyyyy(decision_on)}): chi bộ tổ chức lễ kết nạp sau khi nhận được quyết định.",
                 source,
             )
         )
@@ -130,7 +128,8 @@ def check_ceremony_after_decision(
             Finding(
                 "ceremony.before_received",
                 Severity.BLOCK,
-                f"Lễ kết nạp ({_d(ceremony_on)}) trước ngày chi bộ nhận được quyết định kết nạp ({_d(received_on)}).",
+                f"Lễ kết nạp ({ddmmyyyy(ceremony_on)}) trước ngày chi bộ nhận được quyết định kết nạp "
+                f"({ddmmyyyy(received_on)}).",
                 source,
             )
         )
@@ -194,7 +193,7 @@ def check_paper_validity(
             Finding(
                 "paper.after_meeting",
                 Severity.BLOCK,
-                f"{label} ngày {_d(dated_on)}, sau ngày chi bộ xét kết nạp ({_d(meeting_date)}).",
+                f"{label} ngày {ddmmyyyy(dated_on)}, sau ngày chi bộ xét kết nạp ({ddmmyyyy(meeting_date)}).",
                 source,
             )
         )
@@ -204,8 +203,8 @@ def check_paper_validity(
             Finding(
                 "paper.expired",
                 Severity.BLOCK if configured else Severity.NOTICE,
-                f"{label} ngày {_d(dated_on)} đã quá {months} tháng (hết giá trị từ ngày {_d(expires_on)}) tại ngày "
-                f"chi bộ xét kết nạp ({_d(meeting_date)})"
+                f"{label} ngày {ddmmyyyy(dated_on)} đã quá {months} tháng (hết giá trị từ ngày {ddmmyyyy(expires_on)}) "
+                f"tại ngày chi bộ xét kết nạp ({ddmmyyyy(meeting_date)})"
                 + ("." if configured else "; thời hạn 12 tháng chưa được đối chiếu với Hướng dẫn, đề nghị kiểm tra."),
                 source,
             )
@@ -215,7 +214,7 @@ def check_paper_validity(
         Finding(
             "paper.valid",
             Severity.OK,
-            f"{label} ngày {_d(dated_on)} còn giá trị đến hết ngày {_d(last_valid)}.",
+            f"{label} ngày {ddmmyyyy(dated_on)} còn giá trị đến hết ngày {ddmmyyyy(last_valid)}.",
             source,
         )
     )

@@ -54,10 +54,6 @@ class Verdict:
     def blocking(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity == Severity.BLOCK)
 
-    @property
-    def notices(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.severity == Severity.NOTICE)
-
     def __add__(self, other: "Verdict") -> "Verdict":
         return Verdict(self.findings + other.findings)
 

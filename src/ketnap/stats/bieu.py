@@ -48,6 +48,7 @@ from ketnap.registry import codelists
 from ketnap.registry.enums import CodeKind, Gender, MembershipStatus, OrgKind
 from ketnap.registry.models import CodeItem, Organization, OrganizationVersion, Person
 from ketnap.registry.services.dates import today
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.stats import admissions as admissions_
 from ketnap.stats import figures, kept_counts, sqldates
 from ketnap.stats.admissions import id_list
@@ -833,7 +834,7 @@ def membership(org: Organization, day: dt.date) -> FormTable:
     table = _form_table(
         "bieu-3",
         _("Biểu 3-BTCTW: Đội ngũ đảng viên"),
-        f"{org.name} · " + _("đến ngày %(d)s") % {"d": f"{day:%d/%m/%Y}"},
+        f"{org.name} · " + _("đến ngày %(d)s") % {"d": ddmmyyyy(day)},
         _note(_(NOTE_BIEU3)),
     )
     lists = _code_lists()

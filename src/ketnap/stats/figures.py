@@ -59,7 +59,8 @@ from ketnap.registry.models import (
     UnitCoverage,
     WorkUnit,
 )
-from ketnap.registry.services.dates import fmt, today
+from ketnap.registry.services.dates import today
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.stats import kept_counts
 from ketnap.stats.admissions import COUNTED_ENTRIES, id_list
 from ketnap.stats.models import (
@@ -440,7 +441,7 @@ def differences(apps=global_apps) -> list[str]:
         day = _first_difference(kept_rows.get(org_id, []), truth_rows.get(org_id, []))
         if day is not None:
             kept, truth = _value_on(kept_rows.get(org_id, []), day), _value_on(truth_rows.get(org_id, []), day)
-            found.append(f"{codes.get(org_id, org_id)}, từ ngày {fmt(day)}: đang giữ {kept}; tính lại {truth}.")
+            found.append(f"{codes.get(org_id, org_id)}, từ ngày {ddmmyyyy(day)}: đang giữ {kept}; tính lại {truth}.")
     if m.KeptAdmission is not None:
         found += _admission_differences(m, codes)
         found += _span_differences(m, codes)

@@ -26,6 +26,7 @@ from ketnap.pipeline.enums import Stage, StepKind
 from ketnap.pipeline.models import Step
 from ketnap.registry.models import Organization
 from ketnap.registry.services.dates import today
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.rules.deadlines import recognition_review_due
 from ketnap.stats import admissions as admissions_
 from ketnap.stats import figures, kept_counts
@@ -167,7 +168,7 @@ class Funnel:
 
     # -- tables ------------------------------------------------------------------------------------
     def _subtitle(self) -> str:
-        return f"{self.org.name} · " + _("ngày %(d)s") % {"d": f"{self.day:%d/%m/%Y}"}
+        return f"{self.org.name} · " + _("ngày %(d)s") % {"d": ddmmyyyy(self.day)}
 
     def stages(self, link=None) -> Table:
         """How many candidates are at each stage of the road on the day (last row: all open candidates)."""

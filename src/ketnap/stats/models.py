@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ketnap.registry.models import Organization
+from ketnap.rules.dates import ddmmyyyy
 
 QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
@@ -38,10 +39,10 @@ def period_label(kind: str, starts_on: dt.date, ends_on: dt.date) -> str:
             return gettext("Quý %(quarter)s/%(year)s (%(start)s–%(end)s)") % {
                 "quarter": QUARTERS[quarter],
                 "year": starts_on.year,
-                "start": f"{starts_on:%d/%m/%Y}",
-                "end": f"{ends_on:%d/%m/%Y}",
+                "start": ddmmyyyy(starts_on),
+                "end": ddmmyyyy(ends_on),
             }
-    return gettext("Từ %(start)s đến %(end)s") % {"start": f"{starts_on:%d/%m/%Y}", "end": f"{ends_on:%d/%m/%Y}"}
+    return gettext("Từ %(start)s đến %(end)s") % {"start": ddmmyyyy(starts_on), "end": ddmmyyyy(ends_on)}
 
 
 class Target(models.Model):
@@ -105,7 +106,7 @@ class OrgFigures(models.Model):
         constraints = [models.UniqueConstraint(fields=["organization", "day"], name="orgfigures_one_row_a_day")]
 
     def __str__(self) -> str:
-        return f"{self.organization_id} từ {self.day:%d/%m/%Y}: {self.staff}/{self.official}+{self.probationary}"
+        return f"{self.organization_id} từ {ddmmyyyy(self.day)}: {self.staff}/{self.official}+{self.probationary}"
 
 
 class CurrentOrgFigures(models.Model):
@@ -142,7 +143,7 @@ class KeptAdmission(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person_id} vào {self.organization_id} ngày {self.decided_on:%d/%m/%Y}"
+        return f"{self.person_id} vào {self.organization_id} ngày {ddmmyyyy(self.decided_on)}"
 
 
 class KeptMemberSpan(models.Model):
@@ -165,7 +166,7 @@ class KeptMemberSpan(models.Model):
         indexes = [models.Index(fields=["organization", "starts_on"], name="keptmemberspan_org_starts")]
 
     def __str__(self) -> str:
-        return f"{self.membership_id} ở {self.organization_id} từ {self.starts_on:%d/%m/%Y}: {self.status}"
+        return f"{self.membership_id} ở {self.organization_id} từ {ddmmyyyy(self.starts_on)}: {self.status}"
 
 
 class KeptStay(models.Model):
@@ -198,7 +199,7 @@ class KeptStay(models.Model):
         indexes = [models.Index(fields=["organization", "entered_on"], name="keptstay_org_entered")]
 
     def __str__(self) -> str:
-        return f"{self.candidate_id} #{self.position}: {self.stage} từ {self.entered_on:%d/%m/%Y}"
+        return f"{self.candidate_id} #{self.position}: {self.stage} từ {ddmmyyyy(self.entered_on)}"
 
 
 class CurrentUnitFigures(models.Model):
@@ -256,7 +257,7 @@ class ForecastBase(models.Model):
         indexes = [models.Index(fields=["day", "version", "stage"], name="forecastbase_day_version")]
 
     def __str__(self) -> str:
-        return f"{self.day:%d/%m/%Y} v{self.version} {self.stage}@{self.x}: -{self.gone} +{self.hit}"
+        return f"{ddmmyyyy(self.day)} v{self.version} {self.stage}@{self.x}: -{self.gone} +{self.hit}"
 
 
 class KeptOrgVersion(models.Model):
@@ -288,4 +289,4 @@ class KeptCounts(models.Model):
         indexes = [models.Index(fields=["made_on"], name="keptcounts_made_on")]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.organization_id} {self.day:%d/%m/%Y} v{self.version}"
+        return f"{self.kind} {self.organization_id} {ddmmyyyy(self.day)} v{self.version}"

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from ketnap.rules.dates import ddmmyyyy
+
 
 def _shift_year(day: dt.date, years: int) -> dt.date:
     try:
@@ -43,4 +45,4 @@ class Period:
     def label(self) -> str:
         if self.start == dt.date(self.start.year, 1, 1) and self.end == dt.date(self.start.year, 12, 31):
             return _("Năm %(year)s") % {"year": self.start.year}
-        return _("Từ %(start)s đến %(end)s") % {"start": f"{self.start:%d/%m/%Y}", "end": f"{self.end:%d/%m/%Y}"}
+        return _("Từ %(start)s đến %(end)s") % {"start": ddmmyyyy(self.start), "end": ddmmyyyy(self.end)}

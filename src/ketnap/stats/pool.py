@@ -38,6 +38,7 @@ from ketnap.registry.models import (
     WorkUnitVersion,
 )
 from ketnap.registry.services.dates import today
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.stats import admissions as admissions_
 from ketnap.stats import figures, kept_counts
 from ketnap.stats.admissions import id_list
@@ -424,7 +425,7 @@ def member_share(
         "dang-vien-theo-to-chuc",
         _("Đảng viên so với nhân sự, theo tổ chức đảng"),
         columns,
-        subtitle=f"{org.name} · " + _("ngày %(d)s") % {"d": f"{day:%d/%m/%Y}"},
+        subtitle=f"{org.name} · " + _("ngày %(d)s") % {"d": ddmmyyyy(day)},
         note=_(
             "Nhân sự: viên chức, người lao động đang làm việc tại khoa/phòng do tổ chức phụ trách; % = nhân sự là đảng "
             "viên / nhân sự. Kết nạp: theo ngày quyết định kết nạp, vào tổ chức đã kết nạp. Cây tổ chức tại ngày xem."
@@ -538,7 +539,7 @@ def unit_share(org: Organization, day: dt.date, staff: Staff | None = None) -> T
             Column("percent", _("% đảng viên / nhân sự"), Kind.PERCENT),
             Column("pool", _("Quần chúng"), Kind.INT),
         ],
-        subtitle=f"{org.name} · " + _("ngày %(d)s") % {"d": f"{day:%d/%m/%Y}"},
+        subtitle=f"{org.name} · " + _("ngày %(d)s") % {"d": ddmmyyyy(day)},
         note=_("Nhân sự do các tổ chức trong cây này phụ trách, xếp theo đơn vị sự nghiệp và khoa/phòng."),
     )
 
@@ -578,7 +579,7 @@ def pool_profile(org: Organization, day: dt.date, link: Link = None, staff: Staf
     """The source pool per organisation (first row: the whole subtree): its size and profile, and by profession."""
     staff = staff_on(org, day) if staff is None else staff
     shown, per_row = _pool_counts(org, day, staff)
-    subtitle = f"{org.name} · " + _("ngày %(d)s") % {"d": f"{day:%d/%m/%Y}"}
+    subtitle = f"{org.name} · " + _("ngày %(d)s") % {"d": ddmmyyyy(day)}
     profile = Table(
         "nguon-phat-trien",
         _("Nguồn phát triển đảng viên (quần chúng)"),

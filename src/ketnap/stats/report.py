@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.utils import translation
 
 from ketnap.registry.models import document_place
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.stats import csvfile, xlsx
 from ketnap.stats.periods import Period
 from ketnap.stats.tables import Column, Kind, ReportMeta, Row, Table, format_value, percent
@@ -47,7 +48,7 @@ def bieu2_meta(org, period: Period, **footer) -> ReportMeta:
 
 def bieu3_meta(org, day: dt.date, **footer) -> ReportMeta:
     code, title = BIEU3
-    return org_meta(org, form_code=code, title=title, period=f"Đến ngày {day:%d/%m/%Y}", **footer)
+    return org_meta(org, form_code=code, title=title, period=f"Đến ngày {ddmmyyyy(day)}", **footer)
 
 
 def form_file(table: Table, meta: ReportMeta, fmt: str) -> bytes:
@@ -154,7 +155,7 @@ def overdue_by_suborganization(org, today: dt.date) -> Table:
             Column("overdue", "Việc quá hạn", Kind.INT),
             Column("recognition", "Trong đó: công nhận chính thức quá hạn", Kind.INT),
         ],
-        subtitle=f"{org.name} · đến ngày {today:%d/%m/%Y}",
+        subtitle=f"{org.name} · đến ngày {ddmmyyyy(today)}",
         note="Số người đang trên đường phát triển đảng viên (từ quần chúng ưu tú đến đảng viên dự bị) và số việc đã "
         "quá hạn theo các mốc thời hạn của quy trình, tính tại ngày lập báo cáo.",
     )
@@ -297,8 +298,8 @@ def yearly_sections(org, year: int, *, today: dt.date) -> list:
     entered = conversion.column("entered")
     road: list = [
         f"Trong năm {year} có {format_value(entered[0] if entered else 0, Kind.INT)} quần chúng ưu tú được đưa vào "
-        f"nguồn; {format_value(road_figures.stages().rows[-1].values[1], Kind.INT)} người đang trong quy trình "
-        f"tại ngày {day:%d/%m/%Y}.",
+        f"nguồn; {format_value(road_figures.stages().rows[-1].values[1], Kind.INT)} người đang trong quy trình tại "
+        f"ngày {ddmmyyyy(day)}.",
         conversion,
     ]
     if any(entered):
@@ -318,7 +319,7 @@ def yearly_sections(org, year: int, *, today: dt.date) -> list:
     ratio = []
     if root:
         ratio.append(
-            f"Ngày {day:%d/%m/%Y}: {format_value(root[2], Kind.INT)} đảng viên trên {format_value(root[1], Kind.INT)} "
+            f"Ngày {ddmmyyyy(day)}: {format_value(root[2], Kind.INT)} đảng viên trên {format_value(root[1], Kind.INT)} "
             f"nhân sự ({format_value(root[3], Kind.PERCENT)}); nguồn phát triển còn {format_value(root[4], Kind.INT)} "
             "quần chúng."
         )
@@ -327,7 +328,7 @@ def yearly_sections(org, year: int, *, today: dt.date) -> list:
     overdue = overdue_by_suborganization(org, today)
     late = overdue.rows[0].values[3] if overdue.rows else 0
     late_text = f"có {format_value(late, Kind.INT)} việc quá hạn" if late else "không có việc quá hạn"
-    text = f"Đến ngày {today:%d/%m/%Y} {late_text} trong quy trình phát triển đảng viên."
+    text = f"Đến ngày {ddmmyyyy(today)} {late_text} trong quy trình phát triển đảng viên."
     dormant = target_tables.get("chi-bo-chua-ket-nap")
     sections.append(
         Section("IV. Việc quá hạn, chi bộ lâu chưa kết nạp", [text, overdue, *([dormant] if dormant else [])])

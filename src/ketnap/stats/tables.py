@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ketnap.rules.dates import ddmmyyyy
+
 
 class Kind(StrEnum):
     TEXT = "text"
@@ -107,7 +109,7 @@ def format_value(value, kind: Kind) -> str:
     if kind == Kind.PERCENT:
         return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".") + " %"
     if kind == Kind.DATE and isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return ddmmyyyy(value)
     return str(value)
 
 

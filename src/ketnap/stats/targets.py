@@ -36,6 +36,7 @@ from ketnap.audit.context import acting, current_note
 from ketnap.registry import indicators
 from ketnap.registry.enums import OrgKind
 from ketnap.registry.models import Organization, PartyMembership
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.stats import figures, kept_counts
 from ketnap.stats.admissions import Attribution, admissions, id_list, sources
 from ketnap.stats.models import PeriodKind, Target, period_label
@@ -111,10 +112,6 @@ def _acting(actor):
     return acting(actor, current_note()) if actor is not None else contextlib.nullcontext()
 
 
-def _fmt(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def _validate(organization, kind, starts_on, ends_on, admissions_, target: Target | None) -> dict[str, str]:
     errors: dict[str, str] = {}
     if kind not in PeriodKind.values:
@@ -128,7 +125,7 @@ def _validate(organization, kind, starts_on, ends_on, admissions_, target: Targe
     if errors or starts_on is None or ends_on is None:
         return errors
     if ends_on < starts_on:
-        errors["ends_on"] = _("Ngày kết thúc phải từ ngày bắt đầu (%(start)s) trở đi.") % {"start": _fmt(starts_on)}
+        errors["ends_on"] = _("Ngày kết thúc phải từ ngày bắt đầu (%(start)s) trở đi.") % {"start": ddmmyyyy(starts_on)}
     elif kind == PeriodKind.YEAR and (
         starts_on != dt.date(starts_on.year, 1, 1) or ends_on != dt.date(starts_on.year, 12, 31)
     ):
@@ -140,7 +137,7 @@ def _validate(organization, kind, starts_on, ends_on, admissions_, target: Targe
     if organization.dissolved_on and organization.dissolved_on <= starts_on:
         errors["organization"] = _("%(org)s đã kết thúc hoạt động từ %(day)s, trước khi kỳ bắt đầu.") % {
             "org": organization.name,
-            "day": _fmt(organization.dissolved_on),
+            "day": ddmmyyyy(organization.dissolved_on),
         }
     if not errors:
         same = Target.objects.filter(organization=organization, kind=kind, starts_on=starts_on)
@@ -202,7 +199,7 @@ def split_target(parent_target: Target, shares: dict[Organization, int | None], 
         elif child.dissolved_on and child.dissolved_on <= parent_target.starts_on:
             errors.append(
                 _("%(child)s đã kết thúc hoạt động từ %(day)s.")
-                % {"child": child.name, "day": _fmt(child.dissolved_on)}
+                % {"child": child.name, "day": ddmmyyyy(child.dissolved_on)}
             )
         if share is not None and (not isinstance(share, int) or isinstance(share, bool) or share < 0):
             errors.append(_("%(child)s: số chỉ tiêu phải là số nguyên từ 0 trở lên.") % {"child": child.name})
@@ -567,11 +564,15 @@ def target_keys(period: TargetPeriod) -> list[tuple[dt.date, dt.date]]:
 
 
 def _subtitle(facts: Facts, start: dt.date, end: dt.date) -> str:
-    return _("%(org)s; từ %(start)s đến %(end)s") % {"org": facts.org.name, "start": _fmt(start), "end": _fmt(end)}
+    return _("%(org)s; từ %(start)s đến %(end)s") % {
+        "org": facts.org.name,
+        "start": ddmmyyyy(start),
+        "end": ddmmyyyy(end),
+    }
 
 
 def _as_of(facts: Facts) -> str:
-    return _("%(org)s; tính đến ngày %(day)s") % {"org": facts.org.name, "day": _fmt(facts.today)}
+    return _("%(org)s; tính đến ngày %(day)s") % {"org": facts.org.name, "day": ddmmyyyy(facts.today)}
 
 
 def progress_table(facts: Facts, period: TargetPeriod, *, max_depth: int = 1, link=None) -> Table:
@@ -1144,7 +1145,7 @@ def forecast_table(facts: Facts, *, max_depth: int = 1, link=None) -> Table:
     summary = forecast_summary(facts)
     table = Table(
         slug="du-bao",
-        title=_("Dự báo kết nạp đến %(day)s") % {"day": _fmt(period.end)},
+        title=_("Dự báo kết nạp đến %(day)s") % {"day": ddmmyyyy(period.end)},
         subtitle=_as_of(facts),
         columns=[
             Column("org", _("Tổ chức đảng")),
@@ -1373,7 +1374,7 @@ def pipeline_names_table(facts: Facts, *, link=None, offset: int = 0, limit: int
             Column("days", _("Số ngày ở giai đoạn"), Kind.INT),
             Column(
                 "p",
-                _("Khả năng có quyết định trước %(day)s") % {"day": _fmt(dt.date(facts.today.year, 12, 31))},
+                _("Khả năng có quyết định trước %(day)s") % {"day": ddmmyyyy(dt.date(facts.today.year, 12, 31))},
                 Kind.PERCENT,
             ),
             Column("pool", _("Số liệu lịch sử dùng"), Kind.TEXT),

@@ -3,18 +3,16 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from ketnap.rules.dates import DAY_FORMAT, ddmmyyyy
+
 
 def today() -> dt.date:
     return timezone.localdate()
 
 
-def fmt(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 def not_in_future(on: dt.date, field: str = "on") -> None:
     if on > today():
-        raise ValidationError({field: f"Ngày hiệu lực {fmt(on)} chưa đến; chỉ ghi nhận thay đổi đã có hiệu lực."})
+        raise ValidationError({field: f"Ngày hiệu lực {ddmmyyyy(on)} chưa đến; chỉ ghi nhận thay đổi đã có hiệu lực."})
 
 
 def command_day(raw: str) -> dt.date:
@@ -22,6 +20,6 @@ def command_day(raw: str) -> dt.date:
     from django.core.management.base import CommandError
 
     try:
-        return dt.datetime.strptime(raw, "%d/%m/%Y").date()
+        return dt.datetime.strptime(raw, DAY_FORMAT).date()
     except ValueError as exc:
         raise CommandError(f"Ngày không hợp lệ: {raw!r}; nhập theo dạng dd/mm/yyyy.") from exc

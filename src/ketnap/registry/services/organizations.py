@@ -16,8 +16,9 @@ from ketnap.registry.models import (
     WorkUnit,
 )
 from ketnap.registry.services import people
-from ketnap.registry.services.dates import fmt, not_in_future
+from ketnap.registry.services.dates import not_in_future
 from ketnap.registry.signals import organization_succeeded
+from ketnap.rules.dates import ddmmyyyy
 
 # Which kinds may sit directly under which (Điều lệ Đảng Điều 21–24; HD 06-HD/TW).
 ALLOWED_PARENTS: dict[str, set[str | None]] = {
@@ -58,7 +59,7 @@ def _new_version(org: Organization, on: dt.date, change: str, reason: str) -> No
     current = _current_version(org)
     if on < current.valid_from:
         raise ValidationError(
-            {"on": f"Ngày hiệu lực phải từ {fmt(current.valid_from)} trở đi (ngày của thay đổi gần nhất)."}
+            {"on": f"Ngày hiệu lực phải từ {ddmmyyyy(current.valid_from)} trở đi (ngày của thay đổi gần nhất)."}
         )
     values = {field: getattr(org, field) for field in VERSIONED_FIELDS}
     # Two changes on one day (a rename and a move on 01/07/2025) leave a zero-length version for the first:
@@ -180,7 +181,7 @@ def set_powers(
 def dissolve(org: Organization, *, on: dt.date, reason: str = "", change: str = OrgChange.DISSOLVED) -> None:
     org = Organization.objects.select_for_update().get(pk=org.pk)
     if not org.active:
-        raise ValidationError(f"{org.name} đã kết thúc hoạt động ngày {fmt(org.dissolved_on)}.")
+        raise ValidationError(f"{org.name} đã kết thúc hoạt động ngày {ddmmyyyy(org.dissolved_on)}.")
     if org.children.filter(dissolved_on__isnull=True).exists():
         raise ValidationError(f"{org.name} còn tổ chức trực thuộc đang hoạt động; hãy chuyển hoặc giải thể trước.")
     active_members = org.memberships.filter(status__in=MembershipStatus.active()).count()
@@ -191,7 +192,7 @@ def dissolve(org: Organization, *, on: dt.date, reason: str = "", change: str = 
     not_in_future(on)
     current = _current_version(org)
     if on < current.valid_from:
-        raise ValidationError({"on": f"Ngày hiệu lực phải từ {fmt(current.valid_from)} trở đi."})
+        raise ValidationError({"on": f"Ngày hiệu lực phải từ {ddmmyyyy(current.valid_from)} trở đi."})
     current.valid_to = on
     current.save(update_fields=["valid_to"])
     org.dissolved_on = on
@@ -207,7 +208,7 @@ def assign_unit(unit: WorkUnit, org: Organization, *, on: dt.date) -> UnitCovera
         return current
     if current:
         if on < current.valid_from:
-            raise ValidationError({"on": f"Ngày hiệu lực phải từ {fmt(current.valid_from)} trở đi."})
+            raise ValidationError({"on": f"Ngày hiệu lực phải từ {ddmmyyyy(current.valid_from)} trở đi."})
     # whoever covered the unit (or its parent unit) from `on` loses its staff and departments to `org`
     counted.announce(counted.coverers({unit.pk: on}), {org.pk: on})
     if current:

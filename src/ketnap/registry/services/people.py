@@ -18,8 +18,9 @@ from ketnap.registry.models import (
     UnitCoverage,
     WorkUnit,
 )
-from ketnap.registry.services.dates import fmt, not_in_future, today
+from ketnap.registry.services.dates import not_in_future, today
 from ketnap.registry.signals import person_moved
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.rules.membership_dates import MembershipDates, check_dates
 
 
@@ -101,7 +102,7 @@ def _follow_leaving(person: Person, left_before: dt.date | None) -> None:
     if assignment is None:
         return
     if person.left_on is not None and person.left_on <= assignment.valid_from:
-        began = f"{assignment.unit} ({fmt(assignment.valid_from)})"
+        began = f"{assignment.unit} ({ddmmyyyy(assignment.valid_from)})"
         raise ValidationError({"left_on": f"Ngày thôi việc phải sau ngày bắt đầu làm việc tại {began}."})
     assignment.valid_to = person.left_on
     assignment.save(update_fields=["valid_to"])
@@ -118,7 +119,7 @@ def change_work_unit(person: Person, unit: WorkUnit, *, on: dt.date, job_title: 
     current = person.assignments.filter(valid_to__isnull=True).first()
     if current:
         if on <= current.valid_from:
-            raise ValidationError({"on": f"Ngày chuyển phải sau {fmt(current.valid_from)}."})
+            raise ValidationError({"on": f"Ngày chuyển phải sau {ddmmyyyy(current.valid_from)}."})
         current.valid_to = on
         current.save(update_fields=["valid_to"])
     Assignment.objects.create(person=person, unit=unit, job_title=job_title or person.job_title, valid_from=on)
@@ -306,8 +307,8 @@ def record_national_db_entry(memberships, *, on: dt.date | None) -> int:
             raise ValidationError(
                 {
                     "national_db_entered_on": [
-                        f"{m.person.full_name}: ngày nhập {fmt(on)} trước ngày quyết định kết nạp "
-                        f"{fmt(m.decision_date)}."
+                        f"{m.person.full_name}: ngày nhập {ddmmyyyy(on)} trước ngày quyết định kết nạp "
+                        f"{ddmmyyyy(m.decision_date)}."
                         for m in early
                     ]
                 }

@@ -32,7 +32,8 @@ from ketnap.audit.recorder import write_entry
 from ketnap.audit.redaction import redact_person
 from ketnap.registry import counted, search
 from ketnap.registry.models import Assignment, Person, Preferences
-from ketnap.registry.services.dates import fmt, today
+from ketnap.registry.services.dates import today
+from ketnap.rules.dates import ddmmyyyy
 
 PURGED_FAMILY_NAME = "Đã xóa dữ liệu"
 YOUNG = 30  # the only age threshold past staff statistics use (stats.pool: "dưới 30 tuổi")
@@ -181,7 +182,7 @@ def purge(person: Person, *, months: int) -> Purged:
     redaction = redact_person(
         person.pk,
         actor=current_actor(),
-        reason=f"hết thời hạn lưu trữ {months} tháng sau ngày thôi việc {fmt(ended)}",
+        reason=f"hết thời hạn lưu trữ {months} tháng sau ngày thôi việc {ddmmyyyy(ended)}",
     )
     forgotten = _forget_reads(identifying)
     kept_birth = (
@@ -193,7 +194,7 @@ def purge(person: Person, *, months: int) -> Purged:
         {},
         person.pk,
         note=(
-            f"Xóa dữ liệu cá nhân: hết thời hạn lưu trữ {months} tháng sau ngày thôi việc {fmt(ended)}. Đã xóa: "
+            f"Xóa dữ liệu cá nhân: hết thời hạn lưu trữ {months} tháng sau ngày thôi việc {ddmmyyyy(ended)}. Đã xóa: "
             f"họ và tên, {_labels(CLEARED)}, chức danh trong quá trình công tác; ngày sinh chỉ giữ {kept_birth}. "
             f"Nhật ký: xóa nội dung {redaction.entries} mục cũ; nhật ký truy cập: {forgotten} dòng."
         )[:500],
@@ -214,9 +215,9 @@ def purge_expired(*, on: dt.date | None = None, months: int | None = None) -> li
                 {},
                 None,
                 note=(
-                    f"Lệnh purge-expired ngày {fmt(on)}: xóa dữ liệu cá nhân của {len(done)} người đã thôi việc "
-                    f"trước {fmt(cutoff(on, months))} (thời hạn lưu trữ {months} tháng), chưa từng là đảng viên hay "
-                    "người vào Đảng."
+                    f"Lệnh purge-expired ngày {ddmmyyyy(on)}: xóa dữ liệu cá nhân của {len(done)} người đã thôi việc "
+                    f"trước {ddmmyyyy(cutoff(on, months))} (thời hạn lưu trữ {months} tháng), chưa từng là đảng viên "
+                    "hay người vào Đảng."
                 ),
             )
     if done:  # the search index keeps the former words marked deleted until merged (registry.search)

@@ -29,7 +29,7 @@ from ketnap.audit import present as audit_present
 from ketnap.audit.models import AuditEntry
 from ketnap.audit.recorder import write_entry
 from ketnap.registry.models import Person, Preferences
-from ketnap.registry.services.dates import fmt
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.stats.tables import Column, Kind, Table
 
 INTERNAL = {"id", "sort_key", "search_text", "person", "candidate", "membership", "findings", "scan_type"}
@@ -75,7 +75,7 @@ def _label(field: models.Field) -> str:
 
 
 def _kv(value):
-    return fmt(value) if isinstance(value, dt.date) else value
+    return ddmmyyyy(value) if isinstance(value, dt.date) else value
 
 
 def record_table(slug: str, title: str, objects: list, *, group: str = "", group_of=None, skip=()) -> Table:
@@ -109,7 +109,7 @@ def list_table(slug: str, title: str, model, objects, *, skip=(), extra: tuple =
 
 
 def _candidacy_label(candidate) -> str:
-    return f"Từ {fmt(candidate.started_on)}"
+    return f"Từ {ddmmyyyy(candidate.started_on)}"
 
 
 def _scan_place(item) -> str:

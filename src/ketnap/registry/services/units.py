@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ketnap.registry.models import WorkUnit, WorkUnitVersion
-from ketnap.registry.services.dates import fmt, not_in_future
+from ketnap.registry.services.dates import not_in_future
+from ketnap.rules.dates import ddmmyyyy
 
 
 @transaction.atomic
@@ -26,7 +27,7 @@ def rename_unit(unit: WorkUnit, name: str, *, on: dt.date, reason: str = "") -> 
     not_in_future(on)
     current = unit.versions.select_for_update().get(valid_to__isnull=True)
     if on <= current.valid_from:
-        raise ValidationError({"on": f"Ngày đổi tên phải sau {fmt(current.valid_from)}."})
+        raise ValidationError({"on": f"Ngày đổi tên phải sau {ddmmyyyy(current.valid_from)}."})
     current.valid_to = on
     current.save(update_fields=["valid_to"])
     WorkUnitVersion.objects.create(unit=unit, valid_from=on, name=name, parent=unit.parent, reason=reason)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ketnap import vietnamese
 from ketnap.registry.models import Organization, WorkUnit
+from ketnap.rules.dates import DAY_FORMAT
 
 
 class DayInput(forms.DateInput):
@@ -16,7 +17,7 @@ class DayInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(
-            format="%d/%m/%Y",
+            format=DAY_FORMAT,
             attrs={
                 "placeholder": "dd/mm/yyyy",
                 "inputmode": "numeric",

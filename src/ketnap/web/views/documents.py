@@ -31,6 +31,7 @@ from ketnap.pipeline.models import Step
 from ketnap.privacy import readlog, stamps
 from ketnap.privacy.models import ReadKind
 from ketnap.registry.services.dates import today
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.stats.pdf import PdfUnavailable
 from ketnap.vietnamese import fold
 from ketnap.web.exporting import DOCX
@@ -256,7 +257,7 @@ def batches(request):
         if step.kind == StepKind.CEREMONY:
             key = (step.kind, step.on, step.candidate.organization_id)
             label = _("Lễ kết nạp ngày %(d)s — %(o)s") % {
-                "d": step.on.strftime("%d/%m/%Y"),
+                "d": ddmmyyyy(step.on),
                 "o": step.candidate.organization.name,
             }
         else:
@@ -266,7 +267,7 @@ def batches(request):
             label = _("%(title)s số %(number)s ngày %(on)s") % {
                 "title": title,
                 "number": number or "…",
-                "on": f"{step.on:%d/%m/%Y}",
+                "on": ddmmyyyy(step.on),
             }
         group = groups.setdefault(key, {"label": label, "on": step.on, "candidates": [], "kind": step.kind})
         if step.candidate not in group["candidates"]:

@@ -36,7 +36,6 @@ ROLE_SECTIONS = {
     RoleKind.OFFICE: "office",
     RoleKind.SECRETARY: "secretary",
     RoleKind.OVERSEER: "overseer",
-    RoleKind.ADMIN: "admin",
 }
 
 
@@ -51,7 +50,7 @@ class Link:
 def own_sections(user, scope) -> list[str]:
     """The help sections of the reader's roles, in SECTIONS' order."""
     mine = {ROLE_SECTIONS[role.kind] for role in scope.roles if role.kind in ROLE_SECTIONS}
-    if user.is_superuser or user.is_staff:
+    if scope.is_admin or user.is_staff:
         mine.add("admin")
     if scope.person is not None:  # read with the user (accounts.backends)
         mine |= _personal_sections(scope.person)

@@ -16,6 +16,7 @@ from ketnap.documents import national_db
 from ketnap.documents.national_db import Filter
 from ketnap.registry.services.dates import today
 from ketnap.registry.services.people import record_national_db_entry
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.web.exporting import export_rows_response
 from ketnap.web.forms.registry import NationalDbEntryForm
 from ketnap.web.paging import keyset_page
@@ -43,7 +44,7 @@ def _mark(request, scope, org, form):
     if on:
         text = _("Đã ghi nhận %(n)s đảng viên nhập vào CSDL đảng viên ngày %(d)s.") % {
             "n": changed,
-            "d": on.strftime("%d/%m/%Y"),
+            "d": ddmmyyyy(on),
         }
     else:
         text = _("Đã bỏ đánh dấu cho %(n)s đảng viên.") % {"n": changed}
@@ -74,7 +75,7 @@ def national_db_list(request, code):
         rows=national_db.all_rows(members),
         basename=f"csdl-dang-vien-{org.code}-{state}",
         title=_("Danh sách đảng viên để nhập CSDL đảng viên"),
-        subtitle=f"{org.name} · {Filter.LABELS[state]} · {today():%d/%m/%Y}",
+        subtitle=f"{org.name} · {Filter.LABELS[state]} · {ddmmyyyy(today())}",
     )
     if response is not None:
         return response

@@ -31,6 +31,7 @@ from ketnap.registry.enums import OrgKind
 from ketnap.registry.models import Organization
 from ketnap.registry.search import matching
 from ketnap.registry.services.dates import today
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.stats.pdf import PdfUnavailable
 from ketnap.stats.tables import Column, Kind
 from ketnap.vietnamese import sort_key
@@ -243,7 +244,7 @@ def _due_items(candidates):
 
 def _subtitle(filters: Filters) -> str:
     """The date and the filters applied, under the spreadsheet's title: a printed list says what it lists."""
-    parts = [f"{today():%d/%m/%Y}"]
+    parts = [ddmmyyyy(today())]
     if filters.org is not None:
         parts.append(filters.org.name)
     if filters.stage:
@@ -524,7 +525,7 @@ def candidate_inquiry(request, candidate_pk):
             apply_errors(form, exc)
         else:
             messages.success(
-                request, _("Đã ghi đề nghị; đề nghị trả lời trước ngày %(d)s.") % {"d": f"{inquiry.reply_by:%d/%m/%Y}"}
+                request, _("Đã ghi đề nghị; đề nghị trả lời trước ngày %(d)s.") % {"d": ddmmyyyy(inquiry.reply_by)}
             )
             return redirect("candidate_detail", candidate_pk=candidate.pk)
     title = _("Hỏi ý kiến, thẩm tra lý lịch")

@@ -25,6 +25,7 @@ from ketnap.pipeline.enums import Stage
 from ketnap.pipeline.models import Candidate
 from ketnap.registry.models import Organization, Person
 from ketnap.registry.services.dates import today
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.stats import bieu, charts, funnel, pool, report
 from ketnap.stats.pdf import PdfUnavailable
 from ketnap.stats.periods import Period
@@ -86,8 +87,8 @@ def dashboard(request, code):
     day, period = _when(request)
     past = day < today()
     names = scope.can_read_people_of(org)
-    fixed = {"ngay": f"{day:%d/%m/%Y}" if past else ""}
-    period_params = {"tu": f"{period.start:%d/%m/%Y}", "den": f"{period.end:%d/%m/%Y}"}
+    fixed = {"ngay": ddmmyyyy(day) if past else ""}
+    period_params = {"tu": ddmmyyyy(period.start), "den": ddmmyyyy(period.end)}
     staff = pool.staff_on(org, day)  # counted once for the share, unit and pool tables
     share = pool.member_share(
         org, day, period, link=_names_link(org, "admitted", **period_params) if names else None, staff=staff
@@ -181,13 +182,13 @@ def _absent_on(org: Organization, day: dt.date) -> str:
     if org.established_on > day:
         return _("%(org)s chưa thành lập tại ngày %(d)s (thành lập ngày %(e)s).") % {
             "org": org.name,
-            "d": f"{day:%d/%m/%Y}",
-            "e": f"{org.established_on:%d/%m/%Y}",
+            "d": ddmmyyyy(day),
+            "e": ddmmyyyy(org.established_on),
         }
     if org.dissolved_on and org.dissolved_on <= day:
         return _("%(org)s đã kết thúc hoạt động từ ngày %(e)s.") % {
             "org": org.name,
-            "e": f"{org.dissolved_on:%d/%m/%Y}",
+            "e": ddmmyyyy(org.dissolved_on),
         }
     return ""
 
@@ -332,7 +333,7 @@ def names(request, code):
         rows=_name_rows(scope, ordered),
         basename=f"danh-sach-{group}-{sub.code}",
         title=title,
-        subtitle=f"{sub.name} · {day:%d/%m/%Y}",
+        subtitle=f"{sub.name} · {ddmmyyyy(day)}",
     )
     if response is not None:
         return response

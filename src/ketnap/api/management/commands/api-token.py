@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from ketnap.api.models import DEFAULT_DAYS, ApiToken
+from ketnap.rules.dates import ddmmyyyy
 
 
 class Command(BaseCommand):
@@ -54,15 +55,15 @@ class Command(BaseCommand):
             tokens = tokens.filter(user=self._user(user))
         for token in tokens:
             if token.revoked:
-                state = f"thu hồi {token.revoked:%d/%m/%Y}"
+                state = f"thu hồi {ddmmyyyy(token.revoked)}"
             elif token.expires and token.expires <= timezone.now():
-                state = f"hết hạn {timezone.localtime(token.expires):%d/%m/%Y}"
+                state = f"hết hạn {ddmmyyyy(timezone.localtime(token.expires))}"
             elif token.expires:
-                state = f"đang dùng, hết hạn {timezone.localtime(token.expires):%d/%m/%Y}"
+                state = f"đang dùng, hết hạn {ddmmyyyy(timezone.localtime(token.expires))}"
             else:
                 state = "đang dùng, không tự hết hạn"
             used = f"{token.last_used:%d/%m/%Y %H:%M}" if token.last_used else "chưa dùng"
-            self.stdout.write(f"{token.user}\t{token.name}\t{token.created:%d/%m/%Y}\t{used}\t{state}")
+            self.stdout.write(f"{token.user}\t{token.name}\t{ddmmyyyy(token.created)}\t{used}\t{state}")
 
     def _revoke(self, user, name, **_options):
         tokens = list(ApiToken.objects.filter(user=self._user(user), name=name, revoked__isnull=True))

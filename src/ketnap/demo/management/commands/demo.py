@@ -20,6 +20,7 @@ from ketnap import siteaddress
 from ketnap.demo import generator
 from ketnap.pipeline import reminders
 from ketnap.registry.services.dates import command_day
+from ketnap.rules.dates import ddmmyyyy
 
 
 class Command(BaseCommand):
@@ -65,7 +66,7 @@ class Command(BaseCommand):
         members = counts["members"]
         percent = f"{100 * members / counts['staff']:.1f}".replace(".", ",") if counts["staff"] else "0"
         self.stdout.write(
-            self.style.SUCCESS(f"Đã nạp dữ liệu mẫu (seed {seed}, quy mô {scale}, ngày {today:%d/%m/%Y}).")
+            self.style.SUCCESS(f"Đã nạp dữ liệu mẫu (seed {seed}, quy mô {scale}, ngày {ddmmyyyy(today)}).")
         )
         rows = [
             ("Đơn vị sự nghiệp", counts["units"]),
@@ -105,7 +106,7 @@ class Command(BaseCommand):
             return
         self.stdout.write("Thư nhắc việc cho các tài khoản trình diễn (ketnap remind, chạy một lần):")
         out = StringIO()
-        call_command("remind", "--today", today.strftime("%d/%m/%Y"), stdout=out)
+        call_command("remind", "--today", ddmmyyyy(today), stdout=out)
         for line in out.getvalue().splitlines():
             self.stdout.write(f"  {line}")
 

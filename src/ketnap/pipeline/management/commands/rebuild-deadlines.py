@@ -13,12 +13,13 @@ from django.db import transaction
 
 from ketnap.pipeline import due
 from ketnap.pipeline.models import Candidate
+from ketnap.rules.dates import ddmmyyyy
 
 SHOWN = 20  # differences listed by --check; the rest are counted
 
 
 def _fmt(day) -> str:
-    return f"{day:%d/%m/%Y}" if day else "—"
+    return ddmmyyyy(day) if day else "—"
 
 
 class Command(BaseCommand):

@@ -15,6 +15,7 @@ from ketnap import siteaddress
 from ketnap.pipeline import reminders
 from ketnap.registry.services.dates import command_day
 from ketnap.registry.services.dates import today as local_today
+from ketnap.rules.dates import ddmmyyyy
 
 
 class Command(BaseCommand):
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         for msg in messages:
             self.stdout.write(f"Đến: {', '.join(msg.to)}\nTiêu đề: {msg.subject}\n\n{msg.body}{reminders.RULE}")
         self.stdout.write(
-            f"Chạy thử ngày {today:%d/%m/%Y}: {len(messages)} thư ({items} việc) sẽ được gửi; chưa gửi thư nào."
+            f"Chạy thử ngày {ddmmyyyy(today)}: {len(messages)} thư ({items} việc) sẽ được gửi; chưa gửi thư nào."
         )
 
     def _send(self, messages: list, found: list, today: dt.date, items: int) -> None:
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         names = ", ".join(r.user.get_username() for r in found)
         done = "đã lưu" if reminders.mail_folder() is not None else "đã gửi"  # no SMTP server: files, not mail
         self.stdout.write(
-            f"Ngày {today:%d/%m/%Y}: {done} {sent or 0} thư ({items} việc)" + (f" cho: {names}." if names else ".")
+            f"Ngày {ddmmyyyy(today)}: {done} {sent or 0} thư ({items} việc)" + (f" cho: {names}." if names else ".")
         )
         self.stdout.write(f"Thư đi tới: {reminders.destination()}.")
         latest = reminders.latest_mail_file()

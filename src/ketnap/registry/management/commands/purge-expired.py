@@ -11,8 +11,9 @@ from django.core.management.base import BaseCommand
 from ketnap.audit.context import acting
 from ketnap.registry.models import Preferences
 from ketnap.registry.services import retention
-from ketnap.registry.services.dates import command_day, fmt
+from ketnap.registry.services.dates import command_day
 from ketnap.registry.services.dates import today as local_today
+from ketnap.rules.dates import ddmmyyyy
 
 
 class Command(BaseCommand):
@@ -31,11 +32,12 @@ class Command(BaseCommand):
         due = list(retention.expired(on=on, months=months).select_related("work_unit"))
         self.stdout.write(
             f"Thời hạn lưu trữ {months} tháng: người thôi việc (hoặc được lưu trữ) đến ngày "
-            f"{fmt(retention.cutoff(on, months))}, chưa từng là đảng viên hay người vào Đảng — {len(due)} người."
+            f"{ddmmyyyy(retention.cutoff(on, months))}, chưa từng là đảng viên hay người vào Đảng — {len(due)} người."
         )
         for person in due:
             self.stdout.write(
-                f"  #{person.pk} {person.full_name} — {person.work_unit}, thôi việc {fmt(retention.ended_on(person))}"
+                f"  #{person.pk} {person.full_name} — {person.work_unit}, thôi việc "
+                f"{ddmmyyyy(retention.ended_on(person))}"
             )
         if dry_run:
             self.stdout.write("Chạy thử: chưa xóa gì.")

@@ -13,13 +13,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ketnap.registry.models import Organization
 from ketnap.registry.services.dates import today as today_
+from ketnap.rules.dates import DAY_FORMAT
 from ketnap.stats import report
 from ketnap.stats.periods import Period
 
 
 def _day(raw: str | None, option: str) -> dt.date:
     try:
-        return dt.datetime.strptime((raw or "").strip(), "%d/%m/%Y").date()
+        return dt.datetime.strptime((raw or "").strip(), DAY_FORMAT).date()
     except ValueError as exc:
         raise CommandError(f"Ngày không hợp lệ cho {option}: {raw!r}; nhập theo dạng dd/mm/yyyy.") from exc
 
