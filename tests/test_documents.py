@@ -12,8 +12,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from docx import Document
+from scripts import build_templates
 
-from ketnap.documents import build_templates, render
+from ketnap.documents import render
 from ketnap.documents.fields import FIELDS, LIST_FIELDS
 from ketnap.documents.forms import FORMS, Loaded, generated_for
 from ketnap.documents.lists import LISTS
