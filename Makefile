@@ -11,7 +11,7 @@ VENV   ?= .venv
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 BIN    := $(VENV)/bin
-LINT_PATHS = $(wildcard src tests benchmarks)
+LINT_PATHS = $(wildcard src tests benchmarks scripts)
 export PYTHON VENV
 
 .PHONY: help install install-dev demo prepare serve test lint fmt bench constraints clean

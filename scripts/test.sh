@@ -196,7 +196,7 @@ fi
 # --- 3a. Static checks ---------------------------------------------------------------------------------
 if want_leg static; then
     LINT_PATHS=()
-    for p in src tests benchmarks; do [ -e "$p" ] && LINT_PATHS+=("$p"); done
+    for p in src tests benchmarks scripts; do [ -e "$p" ] && LINT_PATHS+=("$p"); done
     new_data_dir
     STATIC_DATA=$DATA
     TEST_SECRET=$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(48))')  # 64 characters

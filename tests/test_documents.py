@@ -12,18 +12,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from docx import Document
+from scripts import build_templates
 
-from ketnap.documents import build_templates, render
-from ketnap.documents.forms import (
-    FIELDS,
-    FORMS,
-    LIST_FIELDS,
-    LISTS,
-    Loaded,
-    generated_for,
-    long_date,
-    member_introductions,
-)
+from ketnap.documents import render
+from ketnap.documents.fields import FIELDS, LIST_FIELDS
+from ketnap.documents.forms import FORMS, Loaded, generated_for
+from ketnap.documents.lists import LISTS
+from ketnap.documents.record import member_introductions
+from ketnap.documents.wording import long_date
 from ketnap.pipeline import domain
 from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, DocumentKind, IntroducerKind, Stage
 from ketnap.pipeline.models import Introduction
@@ -871,7 +867,7 @@ def test_an_authorised_base_committee_decides_in_its_own_resolution(world, perso
 
 
 def test_cell_resolutions_count_probationary_members_from_the_register(world, personas, members):
-    from ketnap.documents.forms import cell_register_on
+    from ketnap.documents.contexts import cell_register_on
     from ketnap.registry.enums import MembershipStatus, OrgKind
 
     cell = world.cell_a1
@@ -899,7 +895,7 @@ def test_cell_resolutions_count_probationary_members_from_the_register(world, pe
 
 
 def test_decisions_cite_the_regulation_in_force_on_their_date(world, personas, members):
-    from ketnap.documents.forms import basis_context
+    from ketnap.documents.contexts import basis_context
     from ketnap.pipeline.models import Step
 
     assert basis_context(D(2023, 7, 20))["regulation_basis"].startswith("Quy định số 24-QĐ/TW ngày 30/7/2021")
@@ -918,7 +914,7 @@ def test_decisions_cite_the_regulation_in_force_on_their_date(world, personas, m
 
 
 def test_the_heading_names_the_province_from_the_tree(world, personas, members):
-    from ketnap.documents.forms import committee_name, heading_upper
+    from ketnap.documents.committees import committee_name, heading_upper
     from ketnap.registry.enums import OrgKind
     from ketnap.registry.services import organizations
 
@@ -937,7 +933,7 @@ def test_the_heading_names_the_province_from_the_tree(world, personas, members):
 
 
 def test_a_deputy_secretary_can_sign(client, personas, official):
-    from ketnap.documents.forms import signer_post
+    from ketnap.documents.wording import signer_post
 
     assert signer_post("BÍ THƯ") == "BÍ THƯ" and signer_post("CHỦ TỊCH", "pho-bi-thu") == "K/T CHỦ TỊCH\nPHÓ CHỦ TỊCH"
     client.force_login(personas.office_a)

@@ -156,6 +156,13 @@ FIELDS = (
 ADMISSION = {MembershipEventKind.ADMITTED, MembershipEventKind.REGISTERED}
 
 
+def _cells_of(events) -> tuple[str, str]:
+    """The chi bộ a member was admitted in and the one they were recognised in, from their history ("" if none)."""
+    admitted = next((e for e in events if e[0] in ADMISSION), None)
+    recognised = next((e for e in events if e[0] == MembershipEventKind.RECOGNISED), None)
+    return (admitted[2] if admitted else "", recognised[2] if recognised else "")
+
+
 class _Rows:
     """Builds the rows of one list: what rows share is loaded once (code names, labels, each organisation's place in
     the tree) or once per chunk of members (their events and introducers), never once per row."""
@@ -173,52 +180,51 @@ class _Rows:
         self._load_places({r[1] for r in chunk})
         history = self._events(ids)
         introducers = self._introducers(ids)
-        code = self.codes.get
         for number, row in enumerate(chunk, start):
-            (pk, org_id, card, family, middle, given, gender, birth, ethnicity, religion, profession, job_title,
-             ceremony, decision, decision_number, official, youth_union, education, professional, academic, theory,
-             citizen_id, exempt, readmission, entered_on) = row  # fmt: skip
-            events = history.get(pk, ())
-            admitted = next((e for e in events if e[0] in ADMISSION), None)
-            recognised = next((e for e in events if e[0] == MembershipEventKind.RECOGNISED), None)
-            cell, base, sub = self.places[org_id]
-            intro = [*introducers.get(pk, ()), ("", ""), ("", "")]
-            yield (
-                pk,
-                {
-                    "no": number,
-                    "base": base,
-                    "sub": sub,
-                    "cell": cell,
-                    "card": card,
-                    "name": " ".join(part for part in (family, middle, given) if part).upper(),
-                    "gender": self.genders.get(gender, gender),
-                    "birth": birth,
-                    "ethnicity": code(ethnicity, ""),
-                    "religion": code(religion, ""),
-                    "occupation": code(profession, "") or job_title,
-                    "joined": ceremony,
-                    "joined_cell": admitted[2] if admitted else "",
-                    "introducer1": intro[0][0],
-                    "introducer1_post": intro[0][1],
-                    "introducer2": intro[1][0],
-                    "introducer2_post": intro[1][1],
-                    "decision": decision,
-                    "decision_number": decision_number,
-                    "official": official,
-                    "official_cell": recognised[2] if recognised else "",
-                    "youth_union": youth_union,
-                    "education": code(education, ""),
-                    "professional": code(professional, ""),
-                    "academic": code(academic, ""),
-                    "theory": code(theory, ""),
-                    "citizen_id": citizen_id or "",
-                    "exempt": "Có" if exempt else "",
-                    "readmission": "Có" if readmission else "",
-                    "entered_on": entered_on,
-                    "changes": self._changes(entered_on, official, events),
-                },
-            )
+            yield row[0], self._row(number, row, history.get(row[0], ()), introducers.get(row[0], ()))
+
+    def _row(self, number: int, row: tuple, events, introducers) -> dict:
+        """One row of FIELDS as the list's values, with its history and introducers."""
+        (_pk, org_id, card, family, middle, given, gender, birth, ethnicity, religion, profession, job_title,
+         ceremony, decision, decision_number, official, youth_union, education, professional, academic, theory,
+         citizen_id, exempt, readmission, entered_on) = row  # fmt: skip
+        cell, base, sub = self.places[org_id]
+        intro = [*introducers, ("", ""), ("", "")]
+        joined_cell, official_cell = _cells_of(events)
+        code = self.codes.get
+        return {
+            "no": number,
+            "base": base,
+            "sub": sub,
+            "cell": cell,
+            "card": card,
+            "name": " ".join(part for part in (family, middle, given) if part).upper(),
+            "gender": self.genders.get(gender, gender),
+            "birth": birth,
+            "ethnicity": code(ethnicity, ""),
+            "religion": code(religion, ""),
+            "occupation": code(profession, "") or job_title,
+            "joined": ceremony,
+            "joined_cell": joined_cell,
+            "introducer1": intro[0][0],
+            "introducer1_post": intro[0][1],
+            "introducer2": intro[1][0],
+            "introducer2_post": intro[1][1],
+            "decision": decision,
+            "decision_number": decision_number,
+            "official": official,
+            "official_cell": official_cell,
+            "youth_union": youth_union,
+            "education": code(education, ""),
+            "professional": code(professional, ""),
+            "academic": code(academic, ""),
+            "theory": code(theory, ""),
+            "citizen_id": citizen_id or "",
+            "exempt": "Có" if exempt else "",
+            "readmission": "Có" if readmission else "",
+            "entered_on": entered_on,
+            "changes": self._changes(entered_on, official, events),
+        }
 
     def _load_places(self, org_ids: set[int]) -> None:
         """Each chi bộ's name and the nearest đảng bộ cơ sở and đảng bộ bộ phận at or above it."""

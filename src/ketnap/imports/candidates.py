@@ -99,6 +99,7 @@ from ketnap.pipeline.transitions import TRANSITIONS
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import Organization, Person
 from ketnap.registry.services.dates import today
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.vietnamese import fold
 
 SAMPLES = 20
@@ -381,7 +382,7 @@ class CandidateReport(Report):
 
 
 def _fmt(day: dt.date | None) -> str:
-    return f"{day:%d/%m/%Y}" if day else ""
+    return ddmmyyyy(day) if day else ""
 
 
 @dataclass

@@ -16,6 +16,7 @@ from ketnap.formats.vi.formats import DATE_INPUT_FORMATS
 from ketnap.imports.reader import quoted
 from ketnap.registry.enums import Gender
 from ketnap.registry.models import citizen_id_validator
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.vietnamese import fold, normalize_name, split_full_name
 
 TRUE = {"x", "co", "1", "true", "yes", "dung", "v", "phai", "la doan vien", "doan vien", "cong doan vien"}
@@ -39,9 +40,9 @@ class CellError(Exception):
 def shown(value) -> str:
     """A cell as the user typed it, for messages (a huge cell is cut: messages and reports stay small)."""
     if isinstance(value, dt.datetime):
-        return value.strftime("%d/%m/%Y")
+        return ddmmyyyy(value)
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return ddmmyyyy(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return quoted(value)
@@ -101,7 +102,7 @@ def date(value, *, not_after: dt.date | None = None, today: dt.date | None = Non
     if result.year < 1900:
         raise CellError(f"'{shown(value)}': năm {result.year} không hợp lý.")
     if not_after and result > not_after:
-        as_read = "" if shown(value) == f"{result:%d/%m/%Y}" else f" ({result:%d/%m/%Y})"
+        as_read = "" if shown(value) == ddmmyyyy(result) else f" ({ddmmyyyy(result)})"
         raise CellError(f"'{shown(value)}' là ngày trong tương lai{as_read}.")
     return result, partial
 

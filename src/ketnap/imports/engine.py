@@ -58,6 +58,7 @@ from ketnap.registry.models import (
 from ketnap.registry.services.dates import today
 from ketnap.registry.services.people import covering_organization
 from ketnap.registry.signals import person_moved
+from ketnap.rules.dates import ddmmyyyy
 from ketnap.vietnamese import normalize_name
 
 BATCH = 1000
@@ -272,7 +273,7 @@ def _group_errors(errors: list[RowError]) -> list[dict]:
 
 def _display(value) -> str:
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
+        return ddmmyyyy(value)
     if value in (Gender.MALE, Gender.FEMALE):
         return str(Gender(value).label)
     return "" if value is None else str(value)

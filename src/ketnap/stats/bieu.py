@@ -174,33 +174,45 @@ def people_rows(ids) -> dict[int, tuple]:
 
 
 # --- counting -------------------------------------------------------------------------------------
-def person_keys(person: tuple, codes: dict[int, tuple[str, str, str]]) -> tuple[str, ...]:
-    """The rows a person counts in whatever the date (all but age and the membership flags)."""
-    _pk, gender, _birth, ethnicity, religion, youth, education, level, title, theory, employment, _org = person
+def _coded(codes: dict[int, tuple[str, str, str]], pk: int | None) -> tuple[str, str, str] | None:
+    """A code item's (kind, code, stat_group), or None when nothing is recorded."""
+    return codes.get(pk) if pk is not None else None
 
-    def coded(pk: int | None) -> tuple[str, str, str] | None:
-        return codes.get(pk) if pk is not None else None
 
-    keys = ["total"]
+def _profile_keys(person: tuple, codes: dict[int, tuple[str, str, str]]) -> list[str]:
+    """Gender, ethnicity, religion, the Youth Union."""
+    _pk, gender, _birth, ethnicity, religion, youth, *_rest = person
+    keys = []
     if gender == Gender.FEMALE:
         keys.append("female")
-    if (eth := coded(ethnicity)) and eth[1] != KINH:
+    if (eth := _coded(codes, ethnicity)) and eth[1] != KINH:
         keys.append("minority")
-    if (rel := coded(religion)) and rel[1] != NO_RELIGION:
+    if (rel := _coded(codes, religion)) and rel[1] != NO_RELIGION:
         keys.append("religion")
     if youth:
         keys.append("youth")
-    emp = coded(employment)
-    keys.append("occ:" + occupation_of(emp[1] if emp else None))
-    if edu := coded(education):
+    return keys
+
+
+def _qualification_keys(person: tuple, codes: dict[int, tuple[str, str, str]]) -> list[str]:
+    """Occupation, general education, professional level, academic title, political theory."""
+    *_rest, education, level, title, theory, employment, _org = person
+    emp = _coded(codes, employment)
+    keys = ["occ:" + occupation_of(emp[1] if emp else None)]
+    if edu := _coded(codes, education):
         keys.append("edu:" + edu[1])
-    if lvl := coded(level):
+    if lvl := _coded(codes, level):
         keys.append("lvl:" + lvl[2])
-    if ttl := coded(title):
+    if ttl := _coded(codes, title):
         keys.append("title:" + ttl[1])
-    if (thr := coded(theory)) and thr[1] in THEORY_GROUPS:
+    if (thr := _coded(codes, theory)) and thr[1] in THEORY_GROUPS:
         keys.append("theory:" + THEORY_GROUPS[thr[1]])
-    return tuple(keys)
+    return keys
+
+
+def person_keys(person: tuple, codes: dict[int, tuple[str, str, str]]) -> tuple[str, ...]:
+    """The rows a person counts in whatever the date (all but age and the membership flags)."""
+    return ("total", *_profile_keys(person, codes), *_qualification_keys(person, codes))
 
 
 class Tally:
@@ -308,48 +320,54 @@ def _age_band(key: str, on: dt.date | str, person: str) -> Condition:
     return tuple(tests)
 
 
+def _code_ids(name: str, arg: str, codes: dict[int, tuple[str, str, str]], jobs: dict) -> tuple[str, list[int]] | None:
+    """For a key counted by a code list: the person's field and the code items that count; else None."""
+    if name == "minority":
+        return "ethnicity_id", _ids(codes, lambda _k, code, _g: code != KINH)
+    if name == "religion":
+        return "religion_id", _ids(codes, lambda _k, code, _g: code != NO_RELIGION)
+    if name == "occ":
+        return "employment_type_id", sorted(jobs.get(arg, []))
+    if name == "edu":
+        return "general_education_id", _ids(codes, lambda _k, code, _g: code == arg)
+    if name == "lvl":
+        return "professional_level_id", _ids(codes, lambda _k, _c, group: group == arg)
+    if name == "title":
+        return "academic_title_id", _ids(codes, lambda _k, code, _g: code == arg)
+    if name == "theory":
+        return "political_theory_id", _ids(codes, lambda _k, code, _g: THEORY_GROUPS.get(code) == arg)
+    return None
+
+
+def _condition(key: str, codes: dict[int, tuple[str, str, str]], jobs: dict, person: str, on) -> Condition | None:
+    """The condition of one Tally key; None when no row can have it."""
+    p = f"{person}__"
+    name, _sep, arg = key.partition(":")
+    if key == "total":
+        return ()
+    if key == "female":
+        return (Test(f"{p}gender", "=", Gender.FEMALE),)
+    if key == "youth":
+        return (Test(f"{p}youth_union_member", "=", True),)
+    if name == "age":
+        return _age_band(key, on, person) if arg != "avg" else None
+    found = _code_ids(name, arg, codes, jobs)
+    if found is None:
+        return None
+    field, ids = found
+    if name == "occ" and arg == hospital_occupation():  # nothing recorded counts there too
+        return (Test(f"{p}{field}", "null_or_in", tuple(ids)),)
+    return (Test(f"{p}{field}", "in", tuple(ids)),) if ids else None
+
+
 def _conditions(keys: set[str], codes: dict[int, tuple[str, str, str]], person: str, on) -> dict[str, Condition]:
     """The condition of each Tally key of person_keys and of the age groups; a key no row can have is left out (it
     counts 0)."""
-    p = f"{person}__"
     jobs: dict[str, list[int]] = {}
     for pk, (_kind, code, _group) in codes.items():
         jobs.setdefault(occupation_of(code), []).append(pk)
-    out: dict[str, Condition] = {}
-    for key in sorted(keys):
-        name, _sep, arg = key.partition(":")
-        ids: list[int] | None = None
-        if key == "total":
-            out[key] = ()
-        elif key == "female":
-            out[key] = (Test(f"{p}gender", "=", Gender.FEMALE),)
-        elif key == "youth":
-            out[key] = (Test(f"{p}youth_union_member", "=", True),)
-        elif key == "minority":
-            field, ids = "ethnicity_id", _ids(codes, lambda _k, code, _g: code != KINH)
-        elif key == "religion":
-            field, ids = "religion_id", _ids(codes, lambda _k, code, _g: code != NO_RELIGION)
-        elif name == "occ":
-            field, ids = "employment_type_id", sorted(jobs.get(arg, []))
-            if arg == hospital_occupation():  # nothing recorded counts there too
-                out[key] = (Test(f"{p}{field}", "null_or_in", tuple(ids)),)
-                continue
-        elif name == "edu":
-            field, ids = "general_education_id", _ids(codes, lambda _k, code, _g, arg=arg: code == arg)
-        elif name == "lvl":
-            field, ids = "professional_level_id", _ids(codes, lambda _k, _c, group, arg=arg: group == arg)
-        elif name == "title":
-            field, ids = "academic_title_id", _ids(codes, lambda _k, code, _g, arg=arg: code == arg)
-        elif name == "theory":
-            field, ids = (
-                "political_theory_id",
-                _ids(codes, lambda _k, code, _g, arg=arg: THEORY_GROUPS.get(code) == arg),
-            )
-        elif name == "age" and arg != "avg":
-            out[key] = _age_band(key, on, person)
-        if ids:
-            out[key] = (Test(f"{p}{field}", "in", tuple(ids)),)
-    return out
+    found = {key: _condition(key, codes, jobs, person, on) for key in sorted(keys)}
+    return {key: condition for key, condition in found.items() if condition is not None}
 
 
 def _test_sql(test: Test, column: str, params: list, connection) -> str:
@@ -377,23 +395,36 @@ def _counted(conditions: dict[str, Condition], values: list) -> Counted:
     return out
 
 
+def _counted_columns(conditions: dict[str, Condition], person: str, on, group: str) -> tuple[dict, dict]:
+    """The columns the counts read, each under a short alias: the tests' lookups, the age and the group."""
+    lookups = sorted({test.lookup for condition in conditions.values() for test in condition} - {AGE})
+    alias = {lookup: f"c{i}" for i, lookup in enumerate(lookups)} | {AGE: AGE}
+    columns = {alias[lookup]: F(lookup) for lookup in lookups} | {AGE: sqldates.age(f"{person}__birth_date", on)}
+    if group:
+        columns["g_group"] = F(group)
+    return alias, columns
+
+
+def _counts_sql(conditions: dict[str, Condition], alias: dict, params: list, connection) -> list[str]:
+    """The rows, the sum of their ages, and a count per condition, as SQL over the aliased columns."""
+    quote = connection.ops.quote_name
+    counts = ["COUNT(*)", f"SUM({quote(AGE)})"]
+    for condition in conditions.values():
+        tests = " AND ".join(_test_sql(test, quote(alias[test.lookup]), params, connection) for test in condition)
+        counts.append(f"COUNT(CASE WHEN {tests} THEN 1 END)" if tests else "COUNT(*)")
+    return counts
+
+
 def _count_rows(rows: QuerySet, conditions: dict[str, Condition], person: str, on, group: str = "") -> dict:
     """{value of `group` (a lookup of the rows; "": None for all): [rows, sum of ages, each condition's count]}, from
     one aggregate query. The rows' columns come from Django (joins, scope); the counts over them are written as SQL
     text (Test)."""
     connection = connections[rows.db]
     quote = connection.ops.quote_name
-    lookups = sorted({test.lookup for condition in conditions.values() for test in condition} - {AGE})
-    alias = {lookup: f"c{i}" for i, lookup in enumerate(lookups)} | {AGE: AGE}
-    columns = {alias[lookup]: F(lookup) for lookup in lookups} | {AGE: sqldates.age(f"{person}__birth_date", on)}
-    if group:
-        columns["g_group"] = F(group)
+    alias, columns = _counted_columns(conditions, person, on, group)
     inner, inner_params = rows.order_by().values(**columns).query.get_compiler(rows.db).as_sql()
     params: list = []
-    counts = ["COUNT(*)", f"SUM({quote(AGE)})"]
-    for condition in conditions.values():
-        tests = " AND ".join(_test_sql(test, quote(alias[test.lookup]), params, connection) for test in condition)
-        counts.append(f"COUNT(CASE WHEN {tests} THEN 1 END)" if tests else "COUNT(*)")
+    counts = _counts_sql(conditions, alias, params, connection)
     if not isinstance(on, dt.date):
         # each row's age is an expression over its own date, which some ten age tests read: kept as a subquery (an
         # OFFSET stops the databases from copying the expression into every test), it is computed once a row (3×)
@@ -638,19 +669,20 @@ def _end_tree(org: Organization, day: dt.date) -> list[_Base]:
 BASE_KINDS = {"committee": OrgKind.BASE_COMMITTEE, "cell": OrgKind.BASE_CELL}
 
 
+def _admitting(org: Organization, period: Period, nodes: list) -> set[int]:
+    """The organisations of the end tree (as their nodes count them) where an admission of the period counts."""
+    node_ids = {node.subtree[0] for node in nodes}  # a subtree starts with its organisation
+    attribution = admissions_.Attribution(node_ids, org, by_path=period.end >= today())  # today's tree: by path
+    found = (attribution.node_for(org_id) for org_id in admissions_.counts(period, attribution))
+    return {node for node in found if node is not None}
+
+
 def _base_figures(org: Organization, period: Period) -> Counter:
     """Mục III: the base organisations of each kind (đảng bộ cơ sở "base:committee", chi bộ cơ sở "base:cell") in the
     subtree at the end of the period; of them with an admission in the period (":admitted"); of them with no
     non-member left, every staff member being a member (":no_pool")."""
     nodes = _end_tree(org, period.end)
-    node_ids = {node.subtree[0] for node in nodes}  # a subtree starts with its organisation
-    attribution = admissions_.Attribution(node_ids, org, by_path=period.end >= today())  # today's tree: by path
-    admitted: set[int] = set()
-    for org_id in admissions_.counts(period, attribution):  # admissions per admitting organisation
-        node = attribution.node_for(org_id)
-        if node is not None:
-            admitted.add(node)
-
+    admitted = _admitting(org, period, nodes)
     out: Counter = Counter()
     for name, kind in BASE_KINDS.items():
         base = [n for n in nodes if n.kind == kind]

@@ -114,6 +114,97 @@ def _largest(table: Table, key: str, n: int) -> tuple[list, str]:
     return [*first, *(row for k, row in enumerate(rest) if k in kept)], said
 
 
+@dataclasses.dataclass(frozen=True)
+class _Bars:
+    """A bar chart's geometry. Past 12 rows the bars are thinner and the labels one line, so that 30
+    sub-organisations still fit a page."""
+
+    chart_id: str
+    columns: list
+    indexes: list[int]
+    many: bool
+    bar: int  # the height of one bar
+    labels: list[list[str]]  # each row's label, wrapped
+    label_width: float
+    top: int  # below the title and the legend
+    groups: list[float]  # the height of each row's group of bars
+    scale: float  # pixels per unit of value
+
+    @property
+    def height(self) -> float:
+        return self.top + sum(self.groups) + 6
+
+
+def _bar_labels(table: Table, label_i: int, max_label_chars: int, many: bool) -> list[list[str]]:
+    """Each row's label wrapped to two lines, or to one longer line when there are many rows."""
+    chars = max_label_chars if not many else int(max_label_chars * 1.5)
+    return [
+        _wrap(str(r.values[label_i] if r.values[label_i] is not None else ""), chars, 1 if many else 2)
+        for r in table.rows
+    ]
+
+
+def _bars_layout(table: Table, label_i: int, columns, indexes, max_label_chars: int) -> _Bars:
+    many = len(table.rows) > 12
+    bar = 10 if many else BAR
+    labels = _bar_labels(table, label_i, max_label_chars, many)
+    label_width = min(max((len(s) for lines in labels for s in lines), default=4) * CHAR_WIDTH + 8, WIDTH * 0.5)
+    top = 28 + (22 if len(columns) > 1 else 0)  # the legend, for two series
+    gap = 4 if many else GAP
+    groups = [max(bar * len(columns) + gap, 15 * len(lines) + gap) for lines in labels]
+    peak = max((_num(r.values[i]) for r in table.rows for i in indexes), default=0) or 1
+    value_room = 64  # the value label after the longest bar
+    scale = (WIDTH - label_width - value_room) / peak
+    return _Bars(f"c{next(_ids)}-{table.slug}", columns, indexes, many, bar, labels, label_width, top, groups, scale)
+
+
+def _fill(chart_id: str, n: int) -> str:
+    """The first series solid, the second hatched."""
+    return SOLID if n == 0 else f"url(#{chart_id}-h)"
+
+
+def _legend(bars: _Bars) -> list[str]:
+    out = [_hatch(bars.chart_id)]
+    for n, column in enumerate(bars.columns):
+        x = bars.label_width + n * 190
+        fill = _fill(bars.chart_id, n)
+        out.append(f'<rect x="{x:.1f}" y="{bars.top - 19}" width="14" height="10" fill="{fill}" stroke="{INK}"/>')
+        out.append(f'<text x="{x + 19:.1f}" y="{bars.top - 10}">{_x(column.label)}</text>')
+    return out
+
+
+def _row_label(bars: _Bars, row, lines: list[str], y: float) -> list[str]:
+    """The row's label, right-aligned before its bars and centred on them (bold for a total)."""
+    block = bars.bar * len(bars.columns)
+    first = y + (block - 15 * (len(lines) - 1)) / 2 + 4
+    weight = ' font-weight="bold"' if row.strong else ""
+    return [
+        f'<text x="{bars.label_width - 6:.1f}" y="{first + 15 * k:.1f}" text-anchor="end"{weight}>{_x(line)}</text>'
+        for k, line in enumerate(lines)
+    ]
+
+
+def _row_bars(bars: _Bars, row, y: float) -> list[str]:
+    """One bar per series, each followed by its value in the column's format."""
+    out = []
+    small = ' font-size="9"' if bars.many else ""
+    for n, (column, i) in enumerate(zip(bars.columns, bars.indexes, strict=False)):
+        value = row.values[i]
+        length = _num(value) * bars.scale
+        bar_y = y + n * bars.bar
+        stroke = "" if n == 0 else f' stroke="{INK}" stroke-width="0.8"'
+        out.append(
+            f'<rect class="bar" x="{bars.label_width:.1f}" y="{bar_y + 1:.1f}" width="{length:.1f}"'
+            f' height="{bars.bar - 3}" fill="{_fill(bars.chart_id, n)}"{stroke}/>'
+        )
+        baseline = bar_y + bars.bar - (2 if bars.many else 4)
+        out.append(
+            f'<text x="{bars.label_width + length + 4:.1f}" y="{baseline:.1f}"{small}>'
+            f"{_x(format_value(value, column.kind))}</text>"
+        )
+    return out
+
+
 def bar_chart(
     table: Table,
     label_key: str,
@@ -135,61 +226,49 @@ def bar_chart(
         table, title = dataclasses.replace(table, rows=rows), title + said
     _label, (label_i,) = _columns(table, [label_key])
     columns, indexes = _columns(table, value_keys)
-    chart_id = f"c{next(_ids)}-{table.slug}"
-    many = len(table.rows) > 12  # thinner bars and one-line labels, so 30 sub-organisations still fit a page
-    bar = 10 if many else BAR
-    chars = max_label_chars if not many else int(max_label_chars * 1.5)  # one line, so a longer one
-    labels = [
-        _wrap(str(r.values[label_i] if r.values[label_i] is not None else ""), chars, 1 if many else 2)
-        for r in table.rows
-    ]
-    label_width = min(max((len(s) for lines in labels for s in lines), default=4) * CHAR_WIDTH + 8, WIDTH * 0.5)
-    legend = 22 if len(columns) > 1 else 0
-    top = 28 + legend
-    group = bar * len(columns) + (4 if many else GAP)
-    groups = [max(group, 15 * len(lines) + (4 if many else GAP)) for lines in labels]
-    height = top + sum(groups) + 6
-    peak = max((_num(r.values[i]) for r in table.rows for i in indexes), default=0) or 1
-    value_room = 64  # the value label after the longest bar
-    scale = (WIDTH - label_width - value_room) / peak
-
-    out = _open(chart_id, height, title, _desc(table, label_i, columns, indexes))
+    bars = _bars_layout(table, label_i, columns, indexes, max_label_chars)
+    out = _open(bars.chart_id, bars.height, title, _desc(table, label_i, columns, indexes))
     if len(columns) > 1:
-        out.append(_hatch(chart_id))
-        for n, column in enumerate(columns):
-            x = label_width + n * 190
-            fill = SOLID if n == 0 else f"url(#{chart_id}-h)"
-            out.append(f'<rect x="{x:.1f}" y="{top - 19}" width="14" height="10" fill="{fill}" stroke="{INK}"/>')
-            out.append(f'<text x="{x + 19:.1f}" y="{top - 10}">{_x(column.label)}</text>')
-    y = top
-    for row, lines, size in zip(table.rows, labels, groups, strict=False):
-        block = bar * len(columns)
-        first = y + (block - 15 * (len(lines) - 1)) / 2 + 4
-        weight = ' font-weight="bold"' if row.strong else ""
-        for k, line in enumerate(lines):
-            out.append(
-                f'<text x="{label_width - 6:.1f}" y="{first + 15 * k:.1f}" text-anchor="end"{weight}>{_x(line)}</text>'
-            )
-        for n, (column, i) in enumerate(zip(columns, indexes, strict=False)):
-            value = row.values[i]
-            length = _num(value) * scale
-            bar_y = y + n * bar
-            fill = SOLID if n == 0 else f"url(#{chart_id}-h)"
-            stroke = "" if n == 0 else f' stroke="{INK}" stroke-width="0.8"'
-            out.append(
-                f'<rect class="bar" x="{label_width:.1f}" y="{bar_y + 1:.1f}" width="{length:.1f}"'
-                f' height="{bar - 3}" fill="{fill}"{stroke}/>'
-            )
-            small = ' font-size="9"' if many else ""
-            baseline = bar_y + bar - (2 if many else 4)
-            out.append(
-                f'<text x="{label_width + length + 4:.1f}" y="{baseline:.1f}"{small}>'
-                f"{_x(format_value(value, column.kind))}</text>"
-            )
+        out += _legend(bars)
+    y = bars.top
+    for row, lines, size in zip(table.rows, bars.labels, bars.groups, strict=False):
+        out += _row_label(bars, row, lines, y) + _row_bars(bars, row, y)
         y += size
-    out.append(f'<line x1="{label_width:.1f}" y1="{top - 2}" x2="{label_width:.1f}" y2="{y - 2}" stroke="{INK}"/>')
+    x = bars.label_width
+    out.append(f'<line x1="{x:.1f}" y1="{bars.top - 2}" x2="{x:.1f}" y2="{y - 2}" stroke="{INK}"/>')
     out.append("</svg>")
     return mark_safe("\n".join(out))  # every text above went through _x()
+
+
+@dataclasses.dataclass(frozen=True)
+class _Funnel:
+    """A funnel's geometry: bars centred in `room`, scaled to the largest stage; shares are of the first stage."""
+
+    top: int
+    step: int  # from one stage to the next
+    label_width: float
+    room: float
+    peak: float
+    first: float
+
+    @property
+    def centre(self) -> float:
+        return self.label_width + self.room / 2
+
+
+def _funnel_row(funnel: _Funnel, n: int, row, label: str, value: float, value_col, value_i: int) -> list[str]:
+    """A stage: its label, its bar, its count and (after the first) its share of the first stage."""
+    y = funnel.top + n * funnel.step
+    width = max(value / funnel.peak * funnel.room, 1.0)
+    share = f" ({format_value(round(100 * value / funnel.first, 1), Kind.PERCENT)})" if funnel.first and n else ""
+    text = format_value(row.values[value_i], value_col.kind) + share
+    shown = _wrap(label, 60, 1)[0]
+    return [
+        f'<text x="{funnel.label_width - 6:.1f}" y="{y + 15:.1f}" text-anchor="end">{_x(shown)}</text>',
+        f'<rect class="bar" x="{funnel.centre - width / 2:.1f}" y="{y + 2:.1f}" width="{width:.1f}"'
+        f' height="{funnel.step - 5}" fill="{SOLID}"/>',
+        f'<text x="{funnel.label_width + funnel.room + 6:.1f}" y="{y + 15:.1f}">{_x(text)}</text>',
+    ]
 
 
 def funnel_chart(table: Table, label_key: str, value_key: str, *, title: str | None = None) -> SafeString:
@@ -200,27 +279,13 @@ def funnel_chart(table: Table, label_key: str, value_key: str, *, title: str | N
     chart_id = f"c{next(_ids)}-{table.slug}"
     labels = [str(r.values[label_i] or "") for r in table.rows]
     label_width = min(max((len(s) for s in labels), default=4) * CHAR_WIDTH + 8, WIDTH * 0.4)
-    top, step = 30, 24
-    height = top + step * len(table.rows) + 4
     values = [_num(r.values[value_i]) for r in table.rows]
-    first = values[0] if values else 0
     room = WIDTH - label_width - 120  # the count and the share on the right
-    peak = max(values, default=0) or 1
-    centre = label_width + room / 2
+    funnel = _Funnel(30, 24, label_width, room, max(values, default=0) or 1, values[0] if values else 0)
+    height = funnel.top + funnel.step * len(table.rows) + 4
     out = _open(chart_id, height, title, _desc(table, label_i, [value_col], [value_i]))
     for n, (row, label, value) in enumerate(zip(table.rows, labels, values, strict=False)):
-        y = top + n * step
-        width = max(value / peak * room, 1.0)
-        out.append(
-            f'<text x="{label_width - 6:.1f}" y="{y + 15:.1f}" text-anchor="end">{_x(_wrap(label, 60, 1)[0])}</text>'
-        )
-        out.append(
-            f'<rect class="bar" x="{centre - width / 2:.1f}" y="{y + 2:.1f}" width="{width:.1f}" height="{step - 5}"'
-            f' fill="{SOLID}"/>'
-        )
-        share = f" ({format_value(round(100 * value / first, 1), Kind.PERCENT)})" if first and n else ""
-        text = format_value(row.values[value_i], value_col.kind) + share
-        out.append(f'<text x="{label_width + room + 6:.1f}" y="{y + 15:.1f}">{_x(text)}</text>')
+        out += _funnel_row(funnel, n, row, label, value, value_col, value_i)
     out.append("</svg>")
     return mark_safe("\n".join(out))  # escaped above
 

@@ -241,14 +241,14 @@ class KeptVersion(models.Model):
 
 class ForecastBase(models.Model):
     """The whole register's past stays of the stages before the decision, as the forecast's events on the axis of days
-    waited (stats.targets, pool "toàn bộ dữ liệu"), for one day and one version of the stays. Computed by the first
-    forecast of the day that needs them (and again after a change of any candidate's road), so that a chi bộ's
+    waited (stats.targets.forecast, pool "toàn bộ dữ liệu"), for one day and one version of the stays. Computed by the
+    first forecast of the day that needs them (and again after a change of any candidate's road), so that a chi bộ's
     forecast reads its own history, not every candidate of the register. `stage` -1: the rows of (day, version) are
     complete."""
 
     day = models.DateField()
     version = models.BigIntegerField()
-    stage = models.SmallIntegerField()  # stats.targets: the stage's number in sorted(PRE_DECISION)
+    stage = models.SmallIntegerField()  # stats.targets.forecast: the stage's number in sorted(PRE_DECISION)
     x = models.IntegerField()
     gone = models.IntegerField()
     hit = models.IntegerField()

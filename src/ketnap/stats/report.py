@@ -108,43 +108,60 @@ def admissions_by_year(org, year: int, years: int = YEARS_SHOWN) -> Table:
     return table
 
 
-def overdue_by_suborganization(org, today: dt.date) -> Table:
-    """Open candidates and overdue steps per organisation directly under `org` (counts only, no names)."""
+def _open_counts(candidates):
+    """(organisation, open candidates, of them on probation), counted in SQL over the kept deadlines (pipeline.due): a
+    province has thousands of open candidates."""
     from ketnap.pipeline import due
     from ketnap.pipeline.enums import Stage
-    from ketnap.pipeline.models import Candidate
-    from ketnap.registry.models import Organization
 
-    # counted in SQL over the kept deadlines (pipeline.due): a province has thousands of open candidates
-    candidates = Candidate.objects.filter(organization__path__startswith=org.path)
     on_probation = [Stage.PROBATION, Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE]
-    open_counts = (
+    return (
         due.open_candidates(candidates)
         .order_by()
         .values("organization_id")
         .annotate(n=Count("pk"), probation=Count("pk", filter=Q(stage__in=on_probation)))
         .values_list("organization_id", "n", "probation")
     )
-    overdue, recognitions = due.overdue_counts(candidates, today)
-    children = list(Organization.objects.filter(parent=org, dissolved_on__isnull=True).order_by("position", "name"))
+
+
+def _counts_by_child(org, children: list, counted: list[tuple[int, dict[int, int]]]) -> dict[int | None, list[int]]:
+    """The counts of each organisation under `org`, summed for the direct child it lies under (None: `org` itself or
+    an organisation no longer under an active child). `counted`: (column, {organisation: count}) pairs."""
+    from ketnap.registry.models import Organization
+
     paths = dict(Organization.objects.filter(path__startswith=org.path).values_list("pk", "path"))
 
-    def holder(org_id: int):
+    def holder(org_id: int) -> int | None:
         path = paths.get(org_id, "")
-        return next((c for c in children if path.startswith(c.path)), None)
+        return next((c.pk for c in children if path.startswith(c.path)), None)
 
     rows: dict[int | None, list[int]] = {c.pk: [0, 0, 0, 0] for c in children}
-    for org_id, n, probation in open_counts:
-        child = holder(org_id)
-        counts = rows.setdefault(child.pk if child else None, [0, 0, 0, 0])
-        counts[0] += n
-        counts[1] += probation
-    for org_id, n in overdue.items():
-        child = holder(org_id)
-        rows.setdefault(child.pk if child else None, [0, 0, 0, 0])[2] += n
-    for org_id, n in recognitions.items():
-        child = holder(org_id)
-        rows.setdefault(child.pk if child else None, [0, 0, 0, 0])[3] += n
+    for column, counts in counted:
+        for org_id, n in counts.items():
+            rows.setdefault(holder(org_id), [0, 0, 0, 0])[column] += n
+    return rows
+
+
+def overdue_by_suborganization(org, today: dt.date) -> Table:
+    """Open candidates and overdue steps per organisation directly under `org` (counts only, no names)."""
+    from ketnap.pipeline import due
+    from ketnap.pipeline.models import Candidate
+    from ketnap.registry.models import Organization
+
+    candidates = Candidate.objects.filter(organization__path__startswith=org.path)
+    open_counts = list(_open_counts(candidates))
+    overdue, recognitions = due.overdue_counts(candidates, today)
+    children = list(Organization.objects.filter(parent=org, dissolved_on__isnull=True).order_by("position", "name"))
+    rows = _counts_by_child(
+        org,
+        children,
+        [
+            (0, {org_id: n for org_id, n, _probation in open_counts}),
+            (1, {org_id: probation for org_id, _n, probation in open_counts}),
+            (2, overdue),
+            (3, recognitions),
+        ],
+    )
     table = Table(
         "qua-han",
         "Việc quá hạn theo tổ chức trực thuộc",
@@ -159,15 +176,12 @@ def overdue_by_suborganization(org, today: dt.date) -> Table:
         note="Số người đang trên đường phát triển đảng viên (từ quần chúng ưu tú đến đảng viên dự bị) và số việc đã "
         "quá hạn theo các mốc thời hạn của quy trình, tính tại ngày lập báo cáo.",
     )
-    totals = [0, 0, 0, 0]
     for child in children:
         values = rows[child.pk]
-        totals = [a + b for a, b in zip(totals, values, strict=False)]
         table.add(child.name, *values, level=1, flag="có việc quá hạn" if values[2] else "")
     if rows.get(None):
-        values = rows[None]
-        totals = [a + b for a, b in zip(totals, values, strict=False)]
-        table.add(f"Trực tiếp tại {org.name}", *values, level=1)
+        table.add(f"Trực tiếp tại {org.name}", *rows[None], level=1)
+    totals = [sum(column) for column in zip(*(row.values[1:] for row in table.rows), strict=True)] or [0, 0, 0, 0]
     table.rows.insert(0, Row(["Tổng số", *totals], strong=True))
     return table
 
@@ -248,30 +262,30 @@ def _top_levels(table: Table, max_level: int = 1) -> Table:
     return Table(table.slug, table.title, table.columns, rows, note.strip(), table.subtitle)
 
 
-def yearly_sections(org, year: int, *, today: dt.date) -> list:
-    """The yearly report's sections (stats.pdf.Section): text, tables and charts, figures only."""
-    from ketnap.stats import charts, funnel, pool, targets
+def _forecast_sentence(target_tables: dict, year: int) -> list[str]:
+    """The year's forecast in a sentence, when the report is of the current year."""
+    forecast = target_tables.get("du-bao")
+    expected = _value(forecast, 0, "forecast") if forecast else None
+    if expected is None:
+        return []
+    # people are whole: the forecast's expectation is rounded for the sentence (the table keeps it)
+    return [
+        f"Dự báo đến 31/12/{year}: khoảng {round(expected)} đảng viên được kết nạp "
+        "(theo số người đang trong quy trình và tốc độ các năm trước)."
+    ]
+
+
+def _targets_section(org, year: int, target_tables: dict):
+    """I. The year's admissions against its target, the term, the forecast, the admissions year by year."""
+    from ketnap.stats import charts
     from ketnap.stats.pdf import Chart, Section
 
-    day = min(dt.date(year, 12, 31), today)
-    period = Period(dt.date(year, 1, 1), day)
-
-    target_tables = _by_slug(targets.report_tables(org, year, today))
     progress = target_tables["tien-do"]
     by_year = admissions_by_year(org, year)
     admitted = _value(progress, 0, "admitted") or 0
     previous = by_year.rows[-2].values[1] if len(by_year.rows) > 1 else None
     first: list = [summary_sentence(year, admitted, _value(progress, 0, "target"), previous)]
-    if "du-bao" in target_tables:
-        forecast = target_tables["du-bao"]
-        expected = _value(forecast, 0, "forecast")
-        if expected is not None:
-            first.append(
-                # people are whole: the forecast's expectation is rounded for the sentence (the table keeps it)
-                f"Dự báo đến 31/12/{year}: khoảng {round(expected)} đảng viên được kết nạp "
-                "(theo số người đang trong quy trình và tốc độ các năm trước)."
-            )
-    first += [progress]
+    first += [*_forecast_sentence(target_tables, year), progress]
     if len(progress.rows) > 1:
         first.append(
             Chart(
@@ -281,9 +295,9 @@ def yearly_sections(org, year: int, *, today: dt.date) -> list:
                 "Hình 1. Số đảng viên kết nạp (nền đặc) và chỉ tiêu năm (nền gạch chéo) theo tổ chức trực thuộc.",
             )
         )
-    for slug in ("tien-do-nhiem-ky", "nhiem-ky-theo-nam", "du-bao"):
-        if slug in target_tables:
-            first.append(target_tables[slug])
+    first += [
+        target_tables[slug] for slug in ("tien-do-nhiem-ky", "nhiem-ky-theo-nam", "du-bao") if slug in target_tables
+    ]
     first += [
         by_year,
         Chart(
@@ -291,15 +305,21 @@ def yearly_sections(org, year: int, *, today: dt.date) -> list:
             f"Hình 2. Số đảng viên kết nạp các năm {by_year.subtitle}.",
         ),
     ]
-    sections = [Section("I. Chỉ tiêu và kết quả kết nạp đảng viên", first)]
+    return Section("I. Chỉ tiêu và kết quả kết nạp đảng viên", first)
+
+
+def _road_section(org, year: int, day: dt.date, period: Period):
+    """II. The road: who entered each stage in the year, where the candidates are, how long the stages take."""
+    from ketnap.stats import charts, funnel
+    from ketnap.stats.pdf import Chart, Section
 
     road_figures = funnel.Funnel(org, day)
     conversion = road_figures.conversion(period)
     entered = conversion.column("entered")
     road: list = [
         f"Trong năm {year} có {format_value(entered[0] if entered else 0, Kind.INT)} quần chúng ưu tú được đưa vào "
-        f"nguồn; {format_value(road_figures.stages().rows[-1].values[1], Kind.INT)} người đang trong quy trình tại "
-        f"ngày {ddmmyyyy(day)}.",
+        f"nguồn; {format_value(road_figures.stages().rows[-1].values[1], Kind.INT)} người đang trong quy trình "
+        f"tại ngày {ddmmyyyy(day)}.",
         conversion,
     ]
     if any(entered):
@@ -310,7 +330,13 @@ def yearly_sections(org, year: int, *, today: dt.date) -> list:
             )
         )
     road += [road_figures.stages(), road_figures.durations(), funnel.probation_on_time(org, period)]
-    sections.append(Section("II. Quy trình phát triển đảng viên", road))
+    return Section("II. Quy trình phát triển đảng viên", road)
+
+
+def _pool_section(org, day: dt.date, period: Period):
+    """III. Members among the staff, and the pool left to develop."""
+    from ketnap.stats import pool
+    from ketnap.stats.pdf import Section
 
     staff = pool.staff_on(org, day)
     share = _top_levels(pool.member_share(org, day, period, staff=staff))
@@ -323,17 +349,33 @@ def yearly_sections(org, year: int, *, today: dt.date) -> list:
             f"nhân sự ({format_value(root[3], Kind.PERCENT)}); nguồn phát triển còn {format_value(root[4], Kind.INT)} "
             "quần chúng."
         )
-    sections.append(Section("III. Tỷ lệ đảng viên và nguồn phát triển", [*ratio, share, profile]))
+    return Section("III. Tỷ lệ đảng viên và nguồn phát triển", [*ratio, share, profile])
+
+
+def _overdue_section(org, today: dt.date, dormant: Table | None):
+    """IV. Overdue steps per sub-organisation, and the chi bộ without admissions for years."""
+    from ketnap.stats.pdf import Section
 
     overdue = overdue_by_suborganization(org, today)
     late = overdue.rows[0].values[3] if overdue.rows else 0
     late_text = f"có {format_value(late, Kind.INT)} việc quá hạn" if late else "không có việc quá hạn"
     text = f"Đến ngày {ddmmyyyy(today)} {late_text} trong quy trình phát triển đảng viên."
-    dormant = target_tables.get("chi-bo-chua-ket-nap")
-    sections.append(
-        Section("IV. Việc quá hạn, chi bộ lâu chưa kết nạp", [text, overdue, *([dormant] if dormant else [])])
-    )
-    return sections
+    return Section("IV. Việc quá hạn, chi bộ lâu chưa kết nạp", [text, overdue, *([dormant] if dormant else [])])
+
+
+def yearly_sections(org, year: int, *, today: dt.date) -> list:
+    """The yearly report's sections (stats.pdf.Section): text, tables and charts, figures only."""
+    from ketnap.stats import targets
+
+    day = min(dt.date(year, 12, 31), today)
+    period = Period(dt.date(year, 1, 1), day)
+    target_tables = _by_slug(targets.report_tables(org, year, today))
+    return [
+        _targets_section(org, year, target_tables),
+        _road_section(org, year, day, period),
+        _pool_section(org, day, period),
+        _overdue_section(org, today, target_tables.get("chi-bo-chua-ket-nap")),
+    ]
 
 
 def yearly_report(org, year: int, *, today: dt.date, meta: ReportMeta) -> bytes:

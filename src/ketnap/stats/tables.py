@@ -73,20 +73,29 @@ class Table:
         if len(self.rows) <= limit:
             return self
         deepest = max(row.level for row in self.rows)
+        kept = self._largest_leaves(deepest, limit, largest_by)
+        left_out = [row for i, row in enumerate(self.rows) if row.level == deepest and i not in kept]
+        shown = [row for i, row in enumerate(self.rows) if row.level != deepest or i in kept]
+        shown.append(self._others(left_out, deepest, others))
+        return Table(self.slug, self.title, self.columns, shown, f"{self.note} {note}".strip(), self.subtitle)
+
+    def _largest_leaves(self, deepest: int, limit: int, largest_by: str) -> set[int]:
+        """The indexes of the deepest rows that fit within `limit` beside every shallower row: the largest by
+        `largest_by` (ties: the earlier)."""
         leaves = [i for i, row in enumerate(self.rows) if row.level == deepest]
         index = next(i for i, c in enumerate(self.columns) if c.key == largest_by)
         room = max(limit - (len(self.rows) - len(leaves)), 0)
-        kept = set(sorted(leaves, key=lambda i: (-(self.rows[i].values[index] or 0), i))[:room])
-        left_out = [self.rows[i] for i in leaves if i not in kept]
-        shown = [row for i, row in enumerate(self.rows) if row.level != deepest or i in kept]
+        return set(sorted(leaves, key=lambda i: (-(self.rows[i].values[index] or 0), i))[:room])
+
+    def _others(self, left_out: list[Row], level: int, others: str) -> Row:
+        """One row for the rows left out: how many in its label, the sums of their counts."""
         label = others.format(n=format_value(len(left_out), Kind.INT))
         by_column = list(zip(*(row.values for row in left_out), strict=True)) or [()] * len(self.columns)
         sums = [
             sum(v or 0 for v in by_column[i]) if column.kind == Kind.INT else None
             for i, column in enumerate(self.columns[1:], start=1)
         ]
-        shown.append(Row([label, *sums], level=deepest))
-        return Table(self.slug, self.title, self.columns, shown, f"{self.note} {note}".strip(), self.subtitle)
+        return Row([label, *sums], level=level)
 
 
 def percent(part: int | float | None, whole: int | float | None) -> float | None:
@@ -96,18 +105,25 @@ def percent(part: int | float | None, whole: int | float | None) -> float | None
     return round(100 * part / whole, 1)
 
 
+def _is_fraction(value) -> bool:
+    return isinstance(value, float) and not value.is_integer()
+
+
+def _one_decimal(value) -> str:
+    """1.234,5: a dot between thousands, a comma before the decimal."""
+    return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
 def format_value(value, kind: Kind) -> str:
     """The Vietnamese display of a cell: 1.234 ; 39,5 % ; 01/02/2025 ; — for nothing."""
     if value is None or value == "":
         return "—"
-    if kind == Kind.INT and not (isinstance(value, float) and not value.is_integer()):
+    if kind == Kind.INT and not _is_fraction(value):
         return f"{int(value):,}".replace(",", ".")
-    if kind == Kind.INT:  # an average in a column of counts (the forms' "tuổi bình quân" row)
-        kind = Kind.DECIMAL
-    if kind == Kind.DECIMAL:
-        return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    if kind in (Kind.INT, Kind.DECIMAL):  # INT here: an average in a column of counts (the forms' "tuổi bình quân")
+        return _one_decimal(value)
     if kind == Kind.PERCENT:
-        return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".") + " %"
+        return _one_decimal(value) + " %"
     if kind == Kind.DATE and isinstance(value, dt.date):
         return ddmmyyyy(value)
     return str(value)

@@ -74,23 +74,71 @@ def _width(texts: Iterable[str], floor: int, ceiling: int) -> float:
     return min(max([floor, *(len(t) for t in texts)]) + 2, ceiling)
 
 
+def _text_width(rows: list[Row] | None, i: int, column: Column, is_label: bool) -> float:
+    """A text column fits its values (the label column indented by level; the flag column past the values)."""
+    texts = [
+        ("   " * r.level if is_label else "") + str((r.values[i] if i < len(r.values) else r.flag) or "")
+        for r in rows or []
+    ]
+    return _width(texts, max(len(column.label), 24 if is_label else 6), 60)
+
+
 def _widths(columns: list[Column], rows: list[Row] | None) -> list[float]:
     """Column widths from the labels and, when the rows are at hand, the displayed values."""
     out = []
     label = layout.label_index(columns)
     for i, column in enumerate(columns):
         if column.kind == Kind.TEXT:
-            texts = [
-                ("   " * r.level if i == label else "") + str((r.values[i] if i < len(r.values) else r.flag) or "")
-                for r in rows or []
-            ]
-            out.append(_width(texts, max(len(column.label), 24 if i == label else 6), 60))
+            out.append(_text_width(rows, i, column, i == label))
         elif column.kind == Kind.DATE:
             out.append(_width([column.label], 12, 16))
         else:
             # number columns: the header wraps; digits need about 10
             out.append(_width([w for w in column.label.split() if len(w) > 0], 11, 18))
     return out
+
+
+class _Prototypes:
+    """A styled prototype cell per (column, number format, bold, indent), reused for every row: write-only rows are
+    serialised as they are appended, and styling each new cell would cost most of the time of a 50,000-row list."""
+
+    def __init__(self, writer: "_Writer", ncols: int, boxed: bool):
+        self.writer, self.ncols = writer, ncols
+        self.border = BOX if boxed else None
+        self.plain, self.bold, self.flag = _font(), _font(bold=True), _font(italic=True, size=11)
+        self.cells: dict[tuple, WriteOnlyCell] = {}
+
+    def cell(self, i: int, value, fmt, strong: bool, level: int) -> WriteOnlyCell:
+        """Column i's prototype holding `value` (column ncols: the flag)."""
+        key = (i, fmt, strong, level)
+        proto = self.cells.get(key)
+        if proto is None:
+            proto = self.cells[key] = self._styled(i, fmt, strong, level)
+        proto.value = value
+        if proto.data_type == "f":  # "=…" is text here, never a formula
+            proto.data_type = "s"
+        return proto
+
+    def _styled(self, i: int, fmt, strong: bool, level: int) -> WriteOnlyCell:
+        font = self.flag if i == self.ncols else self.bold if strong else self.plain
+        proto = self.writer.cell(None, font=font, fmt=fmt, border=self.border)
+        if level:
+            proto.alignment = Alignment(indent=level)
+        return proto
+
+
+def _row_parts(row: Row | Sequence) -> tuple[Sequence, int, bool, str]:
+    """(values, level, strong, flag) of a Row, or of plain values."""
+    if isinstance(row, Row):
+        return row.values, row.level, row.strong, row.flag
+    return row, 0, False, ""
+
+
+def _number_format(fmt, value):
+    """A fraction in a column of counts (e.g. a form's average age) gets one decimal place."""
+    if fmt == NUMBER_FORMATS[Kind.INT] and isinstance(value, float) and not value.is_integer():
+        return NUMBER_FORMATS[Kind.DECIMAL]
+    return fmt
 
 
 class _Writer:
@@ -158,42 +206,25 @@ class _Writer:
         self.append([self.cell(n or None, font=italic, align=align, border=BOX) for n in padded])
 
     def data(self, columns: list[Column], rows: Iterable[Row | Sequence], *, flags: bool, boxed: bool):
-        """Rows of values; a styled prototype cell per (column, style) is reused: write-only rows are serialised as
-        they are appended, and styling each new cell would cost most of the time of a 50,000-row list."""
-        plain, bold = _font(), _font(bold=True)
-        border = BOX if boxed else None
+        """Rows of values, in cells styled once per (column, style) (_Prototypes)."""
         formats = [NUMBER_FORMATS.get(c.kind) for c in columns]
         kinds = [c.kind for c in columns]
         label = layout.label_index(columns)
-        prototypes: dict[tuple, WriteOnlyCell] = {}
-
-        def cell(i: int, value, fmt, strong: bool, level: int) -> WriteOnlyCell:
-            key = (i, fmt, strong, level)
-            proto = prototypes.get(key)
-            if proto is None:
-                font = _font(italic=True, size=11) if i == len(kinds) else bold if strong else plain
-                proto = prototypes[key] = self.cell(None, font=font, fmt=fmt, border=border)
-                if level:
-                    proto.alignment = Alignment(indent=level)
-            proto.value = value
-            if proto.data_type == "f":  # "=…" is text here, never a formula
-                proto.data_type = "s"
-            return proto
-
-        decimal = NUMBER_FORMATS[Kind.DECIMAL]
+        prototypes = _Prototypes(self, len(kinds), boxed)
         for row in rows:
-            if isinstance(row, Row):
-                values, level, strong, flag = row.values, row.level, row.strong, row.flag
-            else:
-                values, level, strong, flag = row, 0, False, ""
-            cells = []
-            for i, value in enumerate(values):
-                fmt = formats[i]
-                if fmt == "#,##0" and isinstance(value, float) and not value.is_integer():
-                    fmt = decimal  # e.g. a form's average age in a column of counts
-                cells.append(cell(i, cell_value(value, kinds[i]), fmt, strong, level if i == label else 0))
+            values, level, strong, flag = _row_parts(row)
+            cells = [
+                prototypes.cell(
+                    i,
+                    cell_value(value, kinds[i]),
+                    _number_format(formats[i], value),
+                    strong,
+                    level if i == label else 0,
+                )
+                for i, value in enumerate(values)
+            ]
             if flags:
-                cells.append(cell(len(kinds), flag or None, None, False, 0))
+                cells.append(prototypes.cell(len(kinds), flag or None, None, False, 0))
             self.append(cells)
 
     def empty_row(self, columns: list[Column], flags: bool):
@@ -253,6 +284,67 @@ def tables_xlsx(
     return _save(wb, author=author, description=description)
 
 
+class _FormBlocks:
+    """A form's two blocks side by side: the left one (organisation, compiler) over the first columns, the right one
+    (the party, the date, the head) over the rest."""
+
+    def __init__(self, writer: "_Writer", ncols: int):
+        split = 1 if ncols <= 4 else ncols // 2
+        self.w = writer
+        self.left, self.right = (1, split), (split + 1, max(ncols, split + 1))
+        self.center = Alignment(horizontal="center", vertical="center", wrap_text=False)
+
+    def pair(self, left_text, right_text, left_style=None, right_style=None):
+        cells = self.w.merged(left_text, *self.left, **(left_style or {"font": _font(), "align": self.center}))
+        cells += [None] * (self.left[1] - self.left[0])
+        cells += self.w.merged(
+            right_text, *self.right, **(right_style or {"font": _font(bold=True), "align": self.center})
+        )
+        self.w.append(cells)
+
+    def across(self, text: str, font: Font):
+        """One line centred across the whole form."""
+        self.w.append(self.w.merged(text, 1, self.right[1], font=font, align=self.center))
+
+
+def _form_heading(blocks: _FormBlocks, table: Table, meta: ReportMeta):
+    center, bold = blocks.center, _font(bold=True)
+    blocks.pair(meta.parent, layout.PARTY, right_style={"font": _font(bold=True, underline="single"), "align": center})
+    blocks.pair(meta.organization, meta.form_code, left_style={"font": bold, "align": center})
+    blocks.pair("*", "", left_style={"font": _font(), "align": center})
+    blocks.w.append([])
+    blocks.across(meta.title or table.title, _font(bold=True, size=14))
+    if meta.period:
+        blocks.across(meta.period, _font(italic=True))
+    blocks.w.append([])
+
+
+def _form_table(w: "_Writer", table: Table, columns: list[Column], numbers: list[str], flags: bool):
+    w.header(columns)
+    if numbers:
+        w.column_numbers(numbers, len(columns))
+    if table.rows:
+        w.data(columns, table.rows, flags=flags, boxed=True)
+    else:
+        w.empty_row(columns, flags)
+    if table.note:
+        w.text_line(table.note, font=_font(italic=True, size=11))
+
+
+def _form_signatures(blocks: _FormBlocks, meta: ReportMeta):
+    center, bold = blocks.center, _font(bold=True)
+    blocks.w.append([])
+    blocks.pair("", layout.date_line(meta), right_style={"font": _font(italic=True), "align": center})
+    blocks.pair(layout.COMPILER, meta.head_title, left_style={"font": bold, "align": center})
+    small_italic = {"font": _font(italic=True, size=11), "align": center}
+    blocks.pair(layout.COMPILER_HINT, layout.HEAD_HINT, left_style=small_italic, right_style=small_italic)
+    for _blank in range(3):  # room for the signatures and the stamp
+        blocks.w.append([])
+    blocks.pair(meta.compiler, meta.head, left_style={"font": bold, "align": center})
+    if meta.compiler_phone:
+        blocks.pair(layout.phone_line(meta), "", left_style={"font": _font(), "align": center})
+
+
 def form_xlsx(table: Table, meta: ReportMeta) -> bytes:
     """A statistical form as on paper (the PDF twin is stats.pdf.form_pdf):
 
@@ -266,47 +358,13 @@ def form_xlsx(table: Table, meta: ReportMeta) -> bytes:
     columns, flags = _columns(table)
     numbers = list(getattr(table, "column_numbers", None) or [])
     n = len(columns)
-    split = 1 if n <= 4 else n // 2  # the left block (organisation, compiler) over these columns
-    left, right = (1, split), (split + 1, max(n, split + 1))
     wb = Workbook(write_only=True)
     w = _Writer(wb, meta.form_code or table.title, set())
     widths = _widths(columns, table.rows)
     header_row = 5 + bool(meta.period) + 2
     w.setup(widths + ([14] if n == 1 else []), landscape=n > 6, header_row=header_row, header_rows=1 + bool(numbers))
-    center = Alignment(horizontal="center", vertical="center", wrap_text=False)
-    bold, italic = _font(bold=True), _font(italic=True)
-
-    def pair(left_text, right_text, left_style=None, right_style=None):
-        cells = w.merged(left_text, *left, **(left_style or {"font": _font(), "align": center}))
-        cells += [None] * (left[1] - left[0])
-        cells += w.merged(right_text, *right, **(right_style or {"font": bold, "align": center}))
-        w.append(cells)
-
-    pair(meta.parent, layout.PARTY, right_style={"font": _font(bold=True, underline="single"), "align": center})
-    pair(meta.organization, meta.form_code, left_style={"font": bold, "align": center})
-    pair("*", "", left_style={"font": _font(), "align": center})
-    w.append([])
-    w.append(w.merged(meta.title or table.title, 1, right[1], font=_font(bold=True, size=14), align=center))
-    if meta.period:
-        w.append(w.merged(meta.period, 1, right[1], font=italic, align=center))
-    w.append([])
-    w.header(columns)
-    if numbers:
-        w.column_numbers(numbers, n)
-    if table.rows:
-        w.data(columns, table.rows, flags=flags, boxed=True)
-    else:
-        w.empty_row(columns, flags)
-    if table.note:
-        w.text_line(table.note, font=_font(italic=True, size=11))
-    w.append([])
-    pair("", layout.date_line(meta), right_style={"font": italic, "align": center})
-    pair(layout.COMPILER, meta.head_title, left_style={"font": bold, "align": center})
-    small_italic = {"font": _font(italic=True, size=11), "align": center}
-    pair(layout.COMPILER_HINT, layout.HEAD_HINT, left_style=small_italic, right_style=small_italic)
-    for _blank in range(3):  # room for the signatures and the stamp
-        w.append([])
-    pair(meta.compiler, meta.head, left_style={"font": bold, "align": center})
-    if meta.compiler_phone:
-        pair(layout.phone_line(meta), "", left_style={"font": _font(), "align": center})
+    blocks = _FormBlocks(w, n)
+    _form_heading(blocks, table, meta)
+    _form_table(w, table, columns, numbers, flags)
+    _form_signatures(blocks, meta)
     return _save(wb)

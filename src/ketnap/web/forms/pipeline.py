@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ketnap.documents.forms import committee_name
+from ketnap.documents.committees import committee_name
 from ketnap.pipeline import domain
 from ketnap.pipeline.enums import DocumentKind, IntroducerKind
 from ketnap.pipeline.models import Candidate, CourseKind, Helper, InquiryKind

@@ -15,17 +15,9 @@ from django.utils.translation import gettext as _
 
 from ketnap.accounts.scope import scope_for
 from ketnap.documents import render as docs
-from ketnap.documents.forms import (
-    DRAFT_PARAM,
-    FORMS,
-    INTRODUCTION_PARAM,
-    LIST_CONTEXTS,
-    LISTS,
-    SECRETARY,
-    SIGNER_PARAM,
-    SIGNERS,
-    Form,
-)
+from ketnap.documents.forms import DRAFT_PARAM, FORMS, INTRODUCTION_PARAM, SIGNER_PARAM, Form
+from ketnap.documents.lists import LIST_CONTEXTS, LISTS
+from ketnap.documents.wording import SECRETARY, SIGNERS
 from ketnap.pipeline.enums import StepKind
 from ketnap.pipeline.models import Step
 from ketnap.privacy import readlog, stamps

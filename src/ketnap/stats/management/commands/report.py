@@ -25,6 +25,21 @@ def _day(raw: str | None, option: str) -> dt.date:
         raise CommandError(f"Ngày không hợp lệ cho {option}: {raw!r}; nhập theo dạng dd/mm/yyyy.") from exc
 
 
+def _footer(options: dict) -> dict:
+    """Who compiled and who signs, where and when: the form's footer (ReportMeta's fields)."""
+    footer = {
+        "compiler": options["compiler"],
+        "compiler_phone": options["phone"],
+        "head": options["head"],
+        "issued_on": _day(options["issued"], "--issued") if options["issued"] else today_(),
+    }
+    if options["head_title"]:
+        footer["head_title"] = options["head_title"]
+    if options["place"] is not None:
+        footer["place"] = options["place"]
+    return footer
+
+
 class Command(BaseCommand):
     help = "Xuất biểu thống kê (biểu 2, biểu 3) và báo cáo năm về công tác phát triển đảng viên ra tệp."
 
@@ -59,33 +74,14 @@ class Command(BaseCommand):
         org = Organization.objects.filter(code=options["org"].strip()).first()
         if org is None:
             raise CommandError(f"Không có tổ chức đảng mã {options['org']!r}.")
-        footer = {
-            "compiler": options["compiler"],
-            "compiler_phone": options["phone"],
-            "head": options["head"],
-            "issued_on": _day(options["issued"], "--issued") if options["issued"] else today_(),
-        }
-        if options["head_title"]:
-            footer["head_title"] = options["head_title"]
-        if options["place"] is not None:
-            footer["place"] = options["place"]
-        fmt = options["format"]
+        footer = _footer(options)
         try:
             if which == "bieu2":
-                start, end = _day(options["start"], "--from"), _day(options["end"], "--to")
-                if end < start:
-                    raise CommandError("Ngày kết thúc kỳ báo cáo (--to) phải sau ngày bắt đầu (--from).")
-                period = Period(start, end)
-                content = report.bieu2_file(org, period, fmt, **footer)
-                name = report.bieu2_filename(org, period, fmt)
+                content, name = self._bieu2(org, options, footer)
             elif which == "bieu3":
-                day = _day(options["date"], "--date")
-                content = report.bieu3_file(org, day, fmt, **footer)
-                name = report.bieu3_filename(org, day, fmt)
+                content, name = self._bieu3(org, options, footer)
             else:
-                year = self._year(options["year"])
-                content = report.yearly_report(org, year, today=today_(), meta=report.yearly_meta(org, year, **footer))
-                name = report.yearly_filename(org, year)
+                content, name = self._yearly(org, options, footer)
         except PdfUnavailable as exc:
             raise CommandError(str(exc)) from exc
         path = Path(options["output"] or name)
@@ -94,6 +90,26 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Không ghi được tệp {path}: {exc.strerror or exc}") from exc
         self.stdout.write(f"Đã ghi {path} ({len(content):,} byte).".replace(",", "."))
+
+    @staticmethod
+    def _bieu2(org, options: dict, footer: dict) -> tuple[bytes, str]:
+        start, end = _day(options["start"], "--from"), _day(options["end"], "--to")
+        if end < start:
+            raise CommandError("Ngày kết thúc kỳ báo cáo (--to) phải sau ngày bắt đầu (--from).")
+        period = Period(start, end)
+        fmt = options["format"]
+        return report.bieu2_file(org, period, fmt, **footer), report.bieu2_filename(org, period, fmt)
+
+    @staticmethod
+    def _bieu3(org, options: dict, footer: dict) -> tuple[bytes, str]:
+        day = _day(options["date"], "--date")
+        fmt = options["format"]
+        return report.bieu3_file(org, day, fmt, **footer), report.bieu3_filename(org, day, fmt)
+
+    def _yearly(self, org, options: dict, footer: dict) -> tuple[bytes, str]:
+        year = self._year(options["year"])
+        content = report.yearly_report(org, year, today=today_(), meta=report.yearly_meta(org, year, **footer))
+        return content, report.yearly_filename(org, year)
 
     @staticmethod
     def _year(raw: str) -> int:

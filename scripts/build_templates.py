@@ -1,11 +1,12 @@
-"""Builds the shipped .docx templates (docxtpl/Jinja fields) in ketnap/documents/templates_docx/.
+"""Builds the shipped .docx templates (docxtpl/Jinja fields) in src/ketnap/documents/templates_docx/: a build-time
+tool, not part of the installed package (tests/test_documents.py checks the committed files match it).
 
 Run after changing a layout, then commit the .docx files:
 
-    .venv/bin/python -m ketnap.documents.build_templates
+    .venv/bin/python scripts/build_templates.py
 
 The files are ordinary Word documents: an office may open one in Word or LibreOffice, change the wording
-(keeping the {{ field }} tags listed in ketnap.documents.forms), and drop it with the same file name into
+(keeping the {{ field }} tags listed in ketnap.documents.fields), and drop it with the same file name into
 KETNAP_DATA_DIR/templates_docx/; ketnap then uses it instead of the shipped one, without any code change.
 
 Layout: thể thức văn bản của Đảng (HD 36-HD/VPTW): top left the superior organisation in capitals and the
@@ -14,7 +15,7 @@ underlined, the place and date in italics; the title in bold capitals; body 14 p
 first-line indent; signature block "T/M …" on the right and "Nơi nhận" on the left. Margins: top/bottom 20 mm,
 left 30 mm, right 15 mm. LibreOffice substitutes Liberation Serif for Times New Roman (same metrics).
 The wording of each form follows 12-HD/BTCTW 2022 as quoted by the secondary sources in rules.md §2.5 (see
-forms.py for each form's source and what is assumed).
+ketnap/documents/forms.py for each form's source and what is assumed).
 """
 
 from pathlib import Path
@@ -25,7 +26,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-OUT = Path(__file__).with_name("templates_docx")
+OUT = Path(__file__).resolve().parent.parent / "src" / "ketnap" / "documents" / "templates_docx"
 FONT = "Times New Roman"
 CENTER, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
 
