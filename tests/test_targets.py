@@ -28,7 +28,7 @@ from ketnap.stats import figures, kept_counts, targets
 from ketnap.stats.models import PeriodKind, Target
 from ketnap.stats.targets import TargetPeriod
 from tests import factories as f
-from tests.conftest import restore_migrated_state
+from tests.conftest import DEMO_TODAY
 
 Y2024 = TargetPeriod.year(2024)
 TERM = TargetPeriod(PeriodKind.TERM, dt.date(2020, 1, 1), dt.date(2025, 6, 30))
@@ -577,19 +577,6 @@ def test_the_overview_reads_counts_not_rows_whatever_the_number_of_candidates(co
 
 
 # --- the demo tells the seed stories ---------------------------------------------------------------------------
-DEMO_TODAY = D(2026, 11, 24)
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    from ketnap.demo import generator
-
-    with django_db_blocker.unblock():
-        yield generator.build(seed=2026, scale=1, today=DEMO_TODAY)
-        # module-scoped data outlives the per-test transactions: remove it so other tests start clean
-        restore_migrated_state()
-
-
 @pytest.mark.django_db
 def test_demo_targets_tell_the_seed_stories(demo):
     from ketnap.registry.models import Organization
@@ -615,7 +602,7 @@ def test_demo_targets_tell_the_seed_stories(demo):
         bases = [r for r in table.rows if r.level == 1]
         assert len(bases) == 30 and all(r.values[2] is not None for r in bases)
         assert [r.flag for r in table.rows if r.flag] == []
-    assert demo["targets"] == Target.objects.count()
+    assert demo.summary["targets"] == Target.objects.count()
 
 
 def test_the_suggested_split_is_whole_admissions_that_add_up_to_the_target():
