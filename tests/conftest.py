@@ -253,12 +253,12 @@ def meeting(world, personas, cell):
     from ketnap.pipeline import domain
     from ketnap.pipeline.enums import RECOGNITION_DOCUMENTS
     from ketnap.registry.models import CodeItem
-    from tests.test_pipeline import admit_until_decision, admit_until_dossier, step
+    from tests.factories import step, walk_to_decision, walk_to_dossier
 
     D = dt.date
     office = personas.office_a
     thpt = CodeItem.objects.get(kind="general_education", code="thpt")
-    binh = admit_until_decision(
+    binh = walk_to_decision(
         world, office, cell, received_on=D(2023, 7, 25), document_number="45-QĐ/ĐU", issuer="Đảng ủy Sở Y tế"
     )
     step(binh, "ceremony", office, on=D(2023, 8, 10), mentor=cell[1])
@@ -269,7 +269,7 @@ def meeting(world, personas, cell):
         for name in ("Hà Thị Lan", "Đỗ Văn Hùng", "Vũ Thị Minh")
     }
     roads = {name: domain.create_candidate(p, actor=office, on=D(2023, 1, 5)) for name, p in people.items()}
-    admit_until_dossier(roads["Hà Thị Lan"], office, cell)
+    walk_to_dossier(roads["Hà Thị Lan"], office, cell)
     step(roads["Đỗ Văn Hùng"], "sympathise", office, on=D(2023, 2, 1), helpers=cell[:1], document_number="13")
     step(roads["Đỗ Văn Hùng"], "certificate", office, on=D(2023, 4, 1), document_number="CN-89", issuer="TTCT")
     return {"Trần Thị Bình": binh, **roads}
