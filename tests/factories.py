@@ -1,8 +1,10 @@
 """Factories over the services, so test data is made the way the product makes it (with history and audit)."""
 
 import datetime as dt
+import functools
 import itertools
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 
 from ketnap.accounts.models import Role
@@ -83,10 +85,20 @@ def admitted(person_, cell, decision: dt.date, *, readmission: bool = False):
     )
 
 
+PASSWORD = "mat-khau-thu-nghiem"  # every test user's
+
+
+@functools.cache
+def _password_hash() -> str:
+    """The product's own hasher (Argon2, slow by design: most of a second here) runs once per process, not for each
+    of the six personas of every test; each user still holds a real Argon2 hash of PASSWORD."""
+    return make_password(PASSWORD)
+
+
 def user(username: str, *roles: tuple[str, object], superuser: bool = False) -> User:
-    made = User.objects.create_user(
-        username,
-        password="mat-khau-thu-nghiem",
+    made = User.objects.create(
+        username=User.normalize_username(username),
+        password=_password_hash(),
         first_name=username,
         is_superuser=superuser,
         is_staff=superuser,

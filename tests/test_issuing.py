@@ -111,16 +111,16 @@ def test_an_account_stops_working_the_day_its_person_leaves(client, world, pipel
     assert client.get("/cua-toi/").status_code == 200
     people.update_person(Person.objects.get(pk=world.an.pk), left_on=dt.date.today() - dt.timedelta(days=1))
     assert client.get("/cua-toi/").status_code == 302  # the open session ends at its next request
-    assert not _sign_in(client, "an.member", "mat-khau-thu-nghiem")
+    assert not _sign_in(client, "an.member", f.PASSWORD)
 
 
 def test_an_archived_persons_account_cannot_sign_in(client, world):
     user = f.user("xuyen")
     Person.objects.filter(pk=world.outsider.pk).update(user=user)
     people.archive_person(Person.objects.get(pk=world.outsider.pk), reason="Chuyển công tác ra ngoài tỉnh")
-    assert not _sign_in(client, "xuyen", "mat-khau-thu-nghiem")
+    assert not _sign_in(client, "xuyen", f.PASSWORD)
     Person.objects.filter(pk=world.outsider.pk).update(archived_at=None)  # the check is the record's, nothing else
-    assert _sign_in(client, "xuyen", "mat-khau-thu-nghiem")
+    assert _sign_in(client, "xuyen", f.PASSWORD)
 
 
 def test_an_unknown_address_with_a_one_time_password_leads_to_the_password_too(client, world):

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from ketnap.accounts.models import AddressBlock
 from ketnap.audit.models import AuditEntry
+from tests.factories import PASSWORD
 
-PASSWORD = "mat-khau-thu-nghiem"
 SPRAYER = "203.0.113.9"
 BLOCKED_TITLE = "Tạm khóa đăng nhập từ địa chỉ này"
 

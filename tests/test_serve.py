@@ -21,6 +21,7 @@ import pytest
 from django.core.management.base import CommandError
 
 from ketnap.web.management.commands.serve import bind_address, choose_server, default_workers
+from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -129,7 +130,6 @@ def test_serve_answers_with_login_page_and_stylesheet(tmp_path, server, options,
 
 # --- several processes, one SQLite file ----------------------------------------------------------------------------
 CANDIDATES, USERS, CLIENTS, NOTES_EACH = 12, 4, 24, 5
-PASSWORD = "mat-khau-thu-nghiem"  # tests.factories.user
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SETUP = f"""
 import datetime as dt
