@@ -312,10 +312,13 @@ def pin_today(patch: pytest.MonkeyPatch, day: dt.date) -> None:
     patch.setattr(timezone, "localdate", localdate)
 
 
-@pytest.fixture
-def today_is(monkeypatch):
-    """`today_is(day)`: the rest of the test runs on `day` (pin_today)."""
-    return lambda day: pin_today(monkeypatch, day)
+@pytest.fixture(autouse=True)
+def _today_of_the_marker(request, monkeypatch):
+    """`@pytest.mark.today(dt.date(…))` on a test (or `pytestmark` on a module) pins its day before its fixtures make
+    any data (autouse fixtures come first)."""
+    marker = request.node.get_closest_marker("today")
+    if marker is not None:
+        pin_today(monkeypatch, *marker.args)
 
 
 # --- the demo province, built once per session (per xdist worker) --------------------------------------------------
