@@ -11,6 +11,8 @@ from ketnap.registry.enums import MembershipStatus, OrgKind
 from ketnap.registry.models import Organization, PartyMembership, Person
 from tests.conftest import DEMO_TODAY as TODAY
 
+pytestmark = pytest.mark.slow  # the demo: half a minute to build, once per session
+
 
 def _totals(code: str, day: dt.date | None = None):
     org = Organization.objects.get(code=code)

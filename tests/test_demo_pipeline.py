@@ -19,6 +19,8 @@ from ketnap.rules import deadlines, eligibility, votes
 from ketnap.rules.verdict import Severity
 from tests.conftest import DEMO_TODAY as TODAY
 
+pytestmark = pytest.mark.slow  # the demo: half a minute to build, once per session
+
 Q1_2021 = (dt.date(2021, 1, 1), dt.date(2021, 3, 31))
 ADMITTED = {Stage.PROBATION, Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE, Stage.OFFICIAL}
 

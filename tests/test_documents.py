@@ -272,6 +272,7 @@ def test_shipped_templates_use_documented_fields_only():
         assert render.undeclared(form.template) <= set(FIELDS), form.slug
 
 
+@pytest.mark.slow
 def test_shipped_templates_are_what_the_builder_makes(tmp_path):
     """The committed .docx files are reproducible from build_templates.py (no hand edits drift away)."""
     for built in build_templates.build(tmp_path):
@@ -462,6 +463,7 @@ def test_one_decision_for_several_people_gives_one_zip(client, world, personas, 
     assert client.get("/van-ban/hang-loat/").status_code == 403
 
 
+@pytest.mark.slow
 def test_libreoffice_converts_a_generated_docx_to_pdf(client, personas, official):
     if not (shutil.which("soffice") and shutil.which("pdftotext")):
         if os.environ.get("CI"):
@@ -804,6 +806,7 @@ def test_list_of_course_nominations(client, world, personas, members, pipeline_w
     assert client.get("/van-ban/danh-sach/de-nghi-hoc-lop-nhan-thuc.pdf").status_code == 404
 
 
+@pytest.mark.slow
 def test_a_list_as_pdf(client, personas, pipeline_world):
     needs_libreoffice()
     client.force_login(personas.office_a)

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import re
 
+import pytest
 from django.contrib.auth.models import User
 from pypdf import PdfReader
 
@@ -41,6 +42,7 @@ def test_usernames_follow_the_offices_habit_and_never_collide(db):
     assert all(PASSWORD.fullmatch(issuing.one_time_password()) for _ in range(50))  # nothing to misread on paper
 
 
+@pytest.mark.slow
 def test_the_office_issues_letters_and_each_password_works_once(client, world, personas, pipeline_world):
     client.force_login(personas.office_a)
     url = f"/to-chuc/{world.hospital_a.code}/tai-khoan/"

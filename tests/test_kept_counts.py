@@ -73,6 +73,7 @@ REGISTERED_MOVED_THEN_EDITED = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @settings(max_examples=20, **HISTORIES)
 @given(history=st.lists(operations, min_size=1, max_size=10))

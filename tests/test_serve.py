@@ -96,6 +96,7 @@ def test_gunicorn_where_it_runs_waitress_on_windows_or_when_asked():
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("server", "options", "header"),
     [
@@ -175,6 +176,7 @@ class Browser:
         return self.open(path, {**data, "csrfmiddlewaretoken": token.group(1)})[0]
 
 
+@pytest.mark.slow
 def test_many_people_writing_at_once_through_several_worker_processes_lose_nothing(tmp_path):
     env = _env(tmp_path, KETNAP_WORKERS="3")  # the setting, not --workers
     subprocess.run([sys.executable, "-m", "ketnap", "migrate", "-v0"], env=env, check=True)

@@ -27,6 +27,8 @@ from ketnap.stats.periods import Period
 from ketnap.stats.tables import Table
 from tests.conftest import DEMO_TODAY as TODAY
 
+pytestmark = pytest.mark.slow  # the demo: half a minute to build, once per session
+
 PAST = dt.date(2023, 6, 30)
 BEFORE_MERGE = dt.date(2025, 6, 30)
 GOLDEN = Path(__file__).parent / "data" / "stats_golden.json"

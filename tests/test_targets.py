@@ -578,6 +578,7 @@ def test_the_overview_reads_counts_not_rows_whatever_the_number_of_candidates(co
 
 
 # --- the demo tells the seed stories ---------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_demo_targets_tell_the_seed_stories(demo):
     from ketnap.registry.models import Organization
