@@ -336,7 +336,8 @@ class _DemoDatabase:
     read it run. They are collected last (pytest_collection_modifyitems below) and each runs in a transaction rolled
     back after it, so none sees another's writes. Whatever the order (-k, a plugin that shuffles), the migrated state
     is put back before a test that does not read the demo, and the demo loaded again before one that does: no test
-    sees data it did not ask for. Nothing here depends on the database's engine."""
+    sees data it did not ask for. Nothing here depends on the database's engine. A test on the demo must not be
+    transactional (django_db(transaction=True) empties the database after it)."""
 
     def __init__(self):
         self.loaded: Demo | None = None
@@ -345,6 +346,7 @@ class _DemoDatabase:
     def load(self) -> None:
         if self.loaded is None:
             with self.blocker.unblock():
+                restore_migrated_state()  # a transactional test before leaves the database empty, code lists too
                 self.loaded = _build_demo()
 
     def unload(self) -> None:
