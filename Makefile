@@ -20,7 +20,7 @@ export PYTHON VENV
 help:
 	@echo "make demo [HOST=127.0.0.1] [PORT=8000]  venv + install + migrate + demo data + serve"
 	@echo "make test [TEST_ARGS=...]               static checks + tests on SQLite and PostgreSQL (scripts/test.sh)"
-	@echo "make test-fast [TEST_ARGS=...]          the tests not marked slow or browser, on SQLite (about a minute)"
+	@echo "make test-fast [TEST_ARGS=...]          the tests not marked slow or browser, on SQLite"
 	@echo "make lint | fmt                         ruff check + format --check | ruff format + check --fix"
 	@echo "make bench [BENCH_DIR=/tmp/ketnap-bench] pages, scope, load, export (SQLite) + growth (PostgreSQL)"
 	@echo "make constraints                        re-pin requirements/constraints.txt in a fresh venv"
