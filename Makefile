@@ -1,6 +1,7 @@
 # ketnap — the two commands:
 #   make demo    set up .venv, migrate, load the demo data (empty DB only), serve on http://127.0.0.1:8000
 #   make test    everything the tests need + static checks + the suite on SQLite and PostgreSQL
+#   (make test-fast: the suite without slow and browser tests, on SQLite, while writing code)
 # Data lives in var/ (or $KETNAP_DATA_DIR). `make help` lists the other targets.
 
 SHELL := /bin/bash
@@ -14,11 +15,12 @@ BIN    := $(VENV)/bin
 LINT_PATHS = $(wildcard src tests benchmarks scripts)
 export PYTHON VENV
 
-.PHONY: help install install-dev demo prepare serve test lint fmt bench constraints clean
+.PHONY: help install install-dev demo prepare serve test test-fast lint fmt bench constraints clean
 
 help:
 	@echo "make demo [HOST=127.0.0.1] [PORT=8000]  venv + install + migrate + demo data + serve"
 	@echo "make test [TEST_ARGS=...]               static checks + tests on SQLite and PostgreSQL (scripts/test.sh)"
+	@echo "make test-fast [TEST_ARGS=...]          the tests not marked slow or browser, on SQLite"
 	@echo "make lint | fmt                         ruff check + format --check | ruff format + check --fix"
 	@echo "make bench [BENCH_DIR=/tmp/ketnap-bench] pages, scope, load, export (SQLite) + growth (PostgreSQL)"
 	@echo "make constraints                        re-pin requirements/constraints.txt in a fresh venv"
@@ -46,6 +48,11 @@ serve: prepare
 # Extra pytest arguments: make test TEST_ARGS="-k dates -x"
 test:
 	bash scripts/test.sh $(TEST_ARGS)
+
+# While writing code: the tests not marked slow (random histories, the demo, real servers, LibreOffice) nor browser,
+# on SQLite (scripts/test.sh's "fast" leg); make test still runs them all.
+test-fast:
+	KETNAP_TEST_LEGS=fast bash scripts/test.sh $(TEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check $(LINT_PATHS)

@@ -11,13 +11,14 @@
 #      Not root: a message, and the tests that need a missing piece decide (browser tests skip, unless CI=true).
 #   3. Legs: static (ruff, ketnap check, makemigrations --check, check --deploy with production settings),
 #      sqlite (-m "not browser", xdist), browser (-m browser, no xdist; "no tests collected" is a pass),
-#      postgres (-m "not browser", xdist, against a throwaway cluster started here and deleted on exit).
+#      postgres (-m "not browser", xdist, against a throwaway cluster started here and deleted on exit);
+#      and, only when asked (make test-fast), fast (-m "not slow and not browser", xdist, SQLite).
 #
 # Every leg gets its own throwaway KETNAP_DATA_DIR. KETNAP_* settings from the caller's environment
 # (other than the KETNAP_TEST_* knobs below) and DATABASE_URL are cleared so results do not depend on them.
 #
 # Knobs (environment):
-#   KETNAP_TEST_LEGS     comma list of legs to run (default: static,sqlite,browser,postgres)
+#   KETNAP_TEST_LEGS     comma list of legs to run (default: static,sqlite,browser,postgres; or fast)
 #   KETNAP_TEST_WORKERS  pytest-xdist workers (default: 2)
 #   KETNAP_TEST_GOLDEN   1 (default) runs tests/test_stats_golden.py (the statistics against recorded figures), 0 skips
 #   KETNAP_TEST_PG_PORT  port for the throwaway PostgreSQL (default: 54329 if free, else any free port)
@@ -213,6 +214,12 @@ fi
 if want_leg sqlite; then
     new_data_dir
     pytest_leg "sqlite" no KETNAP_DATA_DIR="$DATA" -- -m "not browser" -n "$WORKERS"
+fi
+
+# --- 3b'. SQLite without the slow tests (make test-fast: never a default leg) --------------------------------------
+if want_leg fast; then
+    new_data_dir
+    pytest_leg "fast" no KETNAP_DATA_DIR="$DATA" -- -m "not slow and not browser" -n "$WORKERS"
 fi
 
 # --- 3c. Browser (SQLite, one process: live_server + Chromium) ----------------------------------------

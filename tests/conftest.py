@@ -4,6 +4,7 @@ Personas (style.md, after healthchecks): an office user of hospital A, a secreta
 secretary of hospital B's cell who must see nothing of A, an overseer who must see no names, and a superuser.
 """
 
+import datetime as dt
 import logging
 import os
 import shutil
@@ -174,8 +175,6 @@ def login(client):
 def cell(world):
     """Cell A1 with enough official members to introduce, help and vote (An plus three more); Bình has finished
     upper secondary school (the education condition)."""
-    import datetime as dt
-
     from ketnap.registry.models import CodeItem
 
     members = [world.an]
@@ -192,8 +191,6 @@ def cell(world):
 def road_world(world, personas, cell):
     """For the random-history tests of the kept rows (test_kept_rows, test_due_kept): Bình and three more non-members
     in chi bộ A1/A2/B1 (persons), and their departments; Dũng (probationary in A2) can be adopted."""
-    import datetime as dt
-
     others = [
         f.person(world.dept_a1, "Đỗ Thị Hạnh", born=dt.date(1995, 1, 1)),
         f.person(world.dept_a2, "Ngô Văn Lực", born=dt.date(1994, 2, 2)),
@@ -215,8 +212,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def pipeline_world(world, settings, tmp_path) -> PipelineWorld:
-    import datetime as dt
-
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from ketnap.pipeline import domain
@@ -239,8 +234,6 @@ def pipeline_world(world, settings, tmp_path) -> PipelineWorld:
 @pytest.fixture
 def mentor(world, pipeline_world):
     """An (an official member of A1) signs in without any role, helping Bình since 01/03/2024: a mentor's own page."""
-    import datetime as dt
-
     from ketnap.pipeline.enums import HelperRole
     from ketnap.pipeline.models import Helper
     from ketnap.registry.models import Person
@@ -267,17 +260,15 @@ def candidate_user(world, pipeline_world):
 def meeting(world, personas, cell):
     """Chi bộ A1: Bình probationary since 10/08/2023 (her 12 months long over, every recognition paper in); Lan's
     dossier complete; Hùng has his certificate and nothing else; Minh is on the source list."""
-    import datetime as dt
-
     from ketnap.pipeline import domain
     from ketnap.pipeline.enums import RECOGNITION_DOCUMENTS
     from ketnap.registry.models import CodeItem
-    from tests.test_pipeline import admit_until_decision, admit_until_dossier, step
+    from tests.factories import step, walk_to_decision, walk_to_dossier
 
     D = dt.date
     office = personas.office_a
     thpt = CodeItem.objects.get(kind="general_education", code="thpt")
-    binh = admit_until_decision(
+    binh = walk_to_decision(
         world, office, cell, received_on=D(2023, 7, 25), document_number="45-QĐ/ĐU", issuer="Đảng ủy Sở Y tế"
     )
     step(binh, "ceremony", office, on=D(2023, 8, 10), mentor=cell[1])
@@ -288,7 +279,7 @@ def meeting(world, personas, cell):
         for name in ("Hà Thị Lan", "Đỗ Văn Hùng", "Vũ Thị Minh")
     }
     roads = {name: domain.create_candidate(p, actor=office, on=D(2023, 1, 5)) for name, p in people.items()}
-    admit_until_dossier(roads["Hà Thị Lan"], office, cell)
+    walk_to_dossier(roads["Hà Thị Lan"], office, cell)
     step(roads["Đỗ Văn Hùng"], "sympathise", office, on=D(2023, 2, 1), helpers=cell[:1], document_number="13")
     step(roads["Đỗ Văn Hùng"], "certificate", office, on=D(2023, 4, 1), document_number="CN-89", issuer="TTCT")
     return {"Trần Thị Bình": binh, **roads}
@@ -315,3 +306,131 @@ def restore_migrated_state() -> None:
         # the migrations' own model, as they load it: the live CodeItem would be audited, and a test counting audit
         # entries (tests/test_audit_chain.py) would find 140 it did not write, sealed with another data dir's key
         codelists.load(MigrationLoader(connection).project_state().apps.get_model("registry", "CodeItem"))
+
+
+# --- the application's "today" --------------------------------------------------------------------------------------
+def pin_today(patch: pytest.MonkeyPatch, day: dt.date) -> None:
+    """Make `day` the application's today: registry.services.dates.today() and every timezone.localdate() asked for
+    the current day. A test whose outcome depends on the day pins it, so that it passes in 2029 as it does today."""
+    from django.utils import timezone
+
+    real = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return day if value is None else real(value, timezone)  # a given instant is converted as ever
+
+    patch.setattr(timezone, "localdate", localdate)
+
+
+@pytest.fixture(autouse=True)
+def _today_of_the_marker(request, monkeypatch):
+    """`@pytest.mark.today(dt.date(…))` on a test (or `pytestmark` on a module) pins its day before its fixtures make
+    any data (autouse fixtures come first)."""
+    marker = request.node.get_closest_marker("today")
+    if marker is not None:
+        pin_today(monkeypatch, *marker.args)
+
+
+# --- the demo province, built once per session (per xdist worker) --------------------------------------------------
+DEMO_TODAY = dt.date(2026, 11, 24)
+
+
+@dataclass
+class Demo:
+    output: str  # what `ketnap demo` printed
+    summary: dict  # demo.generator.build's counts
+
+
+class _DemoDatabase:
+    """The demo takes half a minute to build: it is loaded into the test database once and kept while the tests that
+    read it run. They are collected last (pytest_collection_modifyitems below) and each runs in a transaction rolled
+    back after it, so none sees another's writes. Whatever the order (-k, a plugin that shuffles), the migrated state
+    is put back before a test that does not read the demo, and the demo loaded again before one that does: no test
+    sees data it did not ask for. Nothing here depends on the database's engine. A test on the demo must not be
+    transactional (django_db(transaction=True) empties the database after it)."""
+
+    def __init__(self):
+        self.loaded: Demo | None = None
+        self.blocker = None  # pytest-django's django_db_blocker, once the test database exists
+
+    def load(self) -> None:
+        if self.loaded is None:
+            with self.blocker.unblock():
+                restore_migrated_state()  # a transactional test before leaves the database empty, code lists too
+                self.loaded = _build_demo()
+
+    def unload(self) -> None:
+        if self.loaded is not None:
+            with self.blocker.unblock():
+                restore_migrated_state()
+            self.loaded = None
+
+
+_demo = _DemoDatabase()
+
+
+def _build_demo() -> Demo:
+    """`ketnap demo --seed 2026 --today 24/11/2026` on that day (the build reads the application's today too)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from ketnap.demo import generator
+
+    built = {}
+    real_build = generator.build
+
+    def build(**kwargs):  # the command prints the counts; the tests want them as numbers
+        built.update(real_build(**kwargs))
+        return built
+
+    out = StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        pin_today(patch, DEMO_TODAY)
+        patch.setattr(generator, "build", build)
+        call_command("demo", "--seed", "2026", "--today", DEMO_TODAY.strftime("%d/%m/%Y"), stdout=out)
+    return Demo(out.getvalue(), built)
+
+
+@pytest.fixture(scope="session")
+def _demo_database(django_db_setup, django_db_blocker):
+    _demo.blocker = django_db_blocker
+    _demo.load()  # a session fixture: set up before the first test's transaction begins
+    yield _demo
+    _demo.unload()  # a database kept with --reuse-db starts the next run empty
+
+
+@pytest.fixture
+def demo(_demo_database, monkeypatch) -> Demo:
+    """The demo province as `ketnap demo --seed 2026 --today 24/11/2026` loads it; the application's today is that
+    day."""
+    pin_today(monkeypatch, DEMO_TODAY)
+    return _demo_database.loaded
+
+
+def _reads_demo(item) -> bool:
+    return "demo" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The tests on the demo last (a stable sort after pytest-django's), so that a worker builds it once."""
+    items.sort(key=_reads_demo)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Load the demo again for a test that reads it after one that did not, before the test's fixtures begin its
+    transaction (a load inside it would be rolled back). The first load is _demo_database's."""
+    if _reads_demo(item) and _demo.blocker is not None:
+        _demo.load()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put back the migrated state, once the test's transaction is rolled back, before a test that does not read the
+    demo."""
+    result = yield
+    if nextitem is not None and not _reads_demo(nextitem):
+        _demo.unload()
+    return result

@@ -350,6 +350,7 @@ def test_openapi_document_lists_every_path(client, db):
 FUZZ_EXAMPLES = 25  # per operation and mode: the whole run stays well under 30 s
 
 
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::hypothesis.errors.NonInteractiveExampleWarning")
 def test_fuzzing_every_operation_finds_no_server_error(world, personas, pipeline_world):
     from ketnap.wsgi import application

@@ -352,6 +352,7 @@ def copy(written, tmp_path):
     return tmp_path / "d"
 
 
+@pytest.mark.slow
 def test_verify_exits_0_on_an_intact_trail_and_anchors_it(copy):
     done = _ketnap(copy, "audit", "verify")
     assert done.returncode == 0, done.stderr
@@ -360,6 +361,7 @@ def test_verify_exits_0_on_an_intact_trail_and_anchors_it(copy):
     assert oct((copy / "audit_key").stat().st_mode & 0o777) == "0o600"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("sql", "said"),
     [
@@ -376,6 +378,7 @@ def test_verify_names_an_entry_changed_in_the_database(copy, sql, said):
     assert not (copy / "audit-anchors.log").exists()  # a broken trail is not anchored
 
 
+@pytest.mark.slow
 def test_verify_tells_the_newest_entries_deleted_after_an_anchor(copy):
     assert _ketnap(copy, "audit", "anchor").returncode == 0
     _sql(copy, "DELETE FROM audit_auditentry WHERE id >= 5")
@@ -383,6 +386,7 @@ def test_verify_tells_the_newest_entries_deleted_after_an_anchor(copy):
     assert done.returncode == 1 and "mục #6 " in done.stderr and "các mục từ #6 trở về sau đã bị xóa" in done.stderr
 
 
+@pytest.mark.slow
 def test_verify_tells_a_full_rewrite_with_recomputed_hashes(copy):
     code = (
         "from tests.test_audit_chain import _rewrite_recomputing_hashes\n_rewrite_recomputing_hashes(2, 'viết lại')\n"
@@ -394,6 +398,7 @@ def test_verify_tells_a_full_rewrite_with_recomputed_hashes(copy):
     assert _ketnap(copy, "audit", "verify", "--khong-khoa").returncode == 0  # without the key it cannot be told
 
 
+@pytest.mark.slow
 def test_verify_says_when_the_key_is_lost(copy):
     (copy / "audit_key").unlink()
     done = _ketnap(copy, "audit", "verify")

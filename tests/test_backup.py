@@ -240,6 +240,7 @@ def round_trip(tmp_path: Path, source_url: str = "", target_url: str = "") -> No
     assert not (tmp_path / "dich-2" / "media").exists() and not (tmp_path / "dich-2" / "ketnap.sqlite3").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="SQLite round trip (the PostgreSQL one is below)")
 def test_sqlite_backup_restores_into_a_fresh_data_directory(tmp_path):
     round_trip(tmp_path)
@@ -261,6 +262,7 @@ def two_postgres_databases():
     admin.close()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("DATABASE_URL"), reason="PostgreSQL leg only")
 def test_postgres_backup_restores_into_an_empty_database(tmp_path, two_postgres_databases):
     round_trip(tmp_path, *two_postgres_databases)

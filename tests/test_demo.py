@@ -9,24 +9,9 @@ from django.db.models import Count, Q
 from ketnap.registry import indicators
 from ketnap.registry.enums import MembershipStatus, OrgKind
 from ketnap.registry.models import Organization, PartyMembership, Person
-from tests.conftest import restore_migrated_state
+from tests.conftest import DEMO_TODAY as TODAY
 
-TODAY = dt.date(2026, 11, 24)
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo as `ketnap demo` loads it (its output is the fixture's value)."""
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    with django_db_blocker.unblock():
-        out = StringIO()
-        call_command("demo", "--seed", "2026", "--today", TODAY.strftime("%d/%m/%Y"), stdout=out)
-        yield out.getvalue()
-        # module-scoped data outlives the per-test transactions: remove it so other tests start clean
-        restore_migrated_state()
+pytestmark = pytest.mark.slow  # the demo: half a minute to build, once per session
 
 
 def _totals(code: str, day: dt.date | None = None):
@@ -122,9 +107,9 @@ def test_the_demo_users_have_addresses_and_the_demo_shows_a_round_of_reminders(d
     addresses = dict(User.objects.filter(username__in=[u for u, _d in DEMO_USERS]).values_list("username", "email"))
     assert addresses["vp.bvdk"] == "vp.bvdk@ketnap.example" and all(addresses.values())
     # right after loading, `ketnap demo` ran `ketnap remind` once and said where the mail went
-    assert "Thư nhắc việc cho các tài khoản trình diễn (ketnap remind, chạy một lần):" in demo
-    assert "Thư đi tới:" in demo and "Đường dẫn trong thư:" in demo
-    [(sent, names)] = re.findall(r"đã (?:gửi|lưu) (\d+) thư \(\d+ việc\) cho: (.*)\.", demo)
+    assert "Thư nhắc việc cho các tài khoản trình diễn (ketnap remind, chạy một lần):" in demo.output
+    assert "Thư đi tới:" in demo.output and "Đường dẫn trong thư:" in demo.output
+    [(sent, names)] = re.findall(r"đã (?:gửi|lưu) (\d+) thư \(\d+ việc\) cho: (.*)\.", demo.output)
     assert int(sent) >= 1 and "vp.ubnd" in names.split(", ")
     out = StringIO()
     call_command("remind", "--today", TODAY.strftime("%d/%m/%Y"), stdout=out)

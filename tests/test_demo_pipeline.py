@@ -17,23 +17,12 @@ from ketnap.registry.enums import MembershipStatus, OrgKind
 from ketnap.registry.models import Organization, PartyMembership
 from ketnap.rules import deadlines, eligibility, votes
 from ketnap.rules.verdict import Severity
+from tests.conftest import DEMO_TODAY as TODAY
 
-TODAY = dt.date(2026, 11, 24)
+pytestmark = pytest.mark.slow  # the demo: half a minute to build, once per session
+
 Q1_2021 = (dt.date(2021, 1, 1), dt.date(2021, 3, 31))
 ADMITTED = {Stage.PROBATION, Stage.RECOGNITION_CELL, Stage.RECOGNITION_COMMITTEE, Stage.OFFICIAL}
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    from ketnap.demo import generator
-
-    with django_db_blocker.unblock():
-        summary = generator.build(seed=2026, scale=1, today=TODAY)
-        yield summary
-        # module-scoped data outlives the per-test transactions: remove it so other tests start clean
-        from tests.conftest import restore_migrated_state
-
-        restore_migrated_state()
 
 
 def _steps(candidate) -> list[Step]:
@@ -53,7 +42,7 @@ def test_every_stage_of_the_board_has_open_candidates(demo):
         )
     )
     assert cells.exists() and all(2 <= c.n <= 6 for c in cells), [(c.code, c.n) for c in cells if not 2 <= c.n <= 6]
-    assert demo["candidates_open"] == Candidate.objects.exclude(stage__in=Stage.terminal()).count()
+    assert demo.summary["candidates_open"] == Candidate.objects.exclude(stage__in=Stage.terminal()).count()
     # closed history besides the story: withdrawn and not admitted with a reason, one removed (xóa tên)
     for stage in (Stage.WITHDRAWN, Stage.NOT_ADMITTED, Stage.REMOVED):
         closed = Candidate.objects.filter(stage=stage)
@@ -75,7 +64,8 @@ def test_the_due_list_has_a_realistic_mix(demo):
     assert Stage.PROBATION in overdue
     assert Stage.DECIDED in overdue  # a ceremony
     assert overdue & {Stage.CELL_RESOLVED, Stage.COMMITTEE_RESOLVED}  # a decision
-    assert (mix["overdue"], mix["soon"], mix["ok"]) == (demo["due_overdue"], demo["due_soon"], demo["due_ok"])
+    counts = demo.summary
+    assert (mix["overdue"], mix["soon"], mix["ok"]) == (counts["due_overdue"], counts["due_soon"], counts["due_ok"])
 
 
 @pytest.mark.django_db
@@ -99,7 +89,7 @@ def test_dong_trieu_admitted_17_of_17_in_the_first_quarter_of_2021(demo):
     decisions = Step.objects.filter(
         kind="decision", on__range=Q1_2021, candidate__organization__parent__code="BVTT-DT"
     ).select_related("candidate__membership")
-    assert decisions.count() == 17 == demo["story_q1_2021"]
+    assert decisions.count() == 17 == demo.summary["story_q1_2021"]
     for decision in decisions:
         membership = decision.candidate.membership
         assert membership.decision_date == decision.on

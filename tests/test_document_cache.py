@@ -71,6 +71,7 @@ def unstamped(data: bytes) -> str:
     return re.sub(r"Tải bởi .*? ra ngoài\.", "", text)
 
 
+@pytest.mark.slow
 def test_a_second_pdf_comes_from_the_cache_until_the_record_changes(
     client, personas, decided, data_dir, libreoffice, monkeypatch, tmp_path
 ):
@@ -106,6 +107,7 @@ def test_a_second_pdf_comes_from_the_cache_until_the_record_changes(
     print(f"6-KNĐ PDF: first {first_seconds:.2f} s, again {again_seconds * 1000:.0f} ms")
 
 
+@pytest.mark.slow
 def test_a_batch_and_the_candidates_pages_share_the_cache(
     client, world, personas, cell, data_dir, libreoffice, monkeypatch, tmp_path
 ):
@@ -128,6 +130,7 @@ def test_a_batch_and_the_candidates_pages_share_the_cache(
         assert len(archive.namelist()) == 2 and all(archive.read(n).startswith(b"%PDF") for n in archive.namelist())
 
 
+@pytest.mark.slow
 def test_a_list_pdf_is_kept_too(client, personas, pipeline_world, data_dir, libreoffice, monkeypatch, tmp_path):
     client.force_login(personas.office_a)
     first = client.get("/van-ban/danh-sach/cam-tinh-dang.pdf")

@@ -21,12 +21,13 @@ from ketnap.documents.lists import LISTS
 from ketnap.documents.record import member_introductions
 from ketnap.documents.wording import long_date
 from ketnap.pipeline import domain
-from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, DocumentKind, IntroducerKind, Stage
+from ketnap.pipeline.enums import RECOGNITION_DOCUMENTS, DocumentKind, IntroducerKind, Stage
 from ketnap.pipeline.models import Introduction
 from ketnap.registry.models import CodeItem
 from ketnap.vietnamese import fold
 from ketnap.web.exporting import DOCX
 from tests import factories as f
+from tests.factories import step
 
 D = dt.date
 TRICKY = "Chi bộ Khoa Tai & Mũi <Họng>"  # lost characters without autoescape (engineering-notes.md)
@@ -54,34 +55,18 @@ def members(world):
     return result
 
 
-def step(candidate, name, actor, **data):
-    return domain.transition(candidate, name, actor=actor, data=data)
-
-
-def to_dossier(person, office, members):
-    """Sympathiser from 01/02/2023, course certificate of 01/04/2023: stage DOSSIER."""
+def to_dossier(person, office, members, *, papers=False):
+    """`person` (upper secondary school) on the road from 05/01/2023 to the dossier (factories.walk_to_dossier)."""
     person.general_education = CodeItem.objects.get(kind="general_education", code="thpt")
     person.save()
     candidate = domain.create_candidate(person, actor=office, on=D(2023, 1, 5))
-    step(candidate, "sympathise", office, on=D(2023, 2, 1), helpers=members[:1], document_number="12-NQ/CB")
-    step(candidate, "certificate", office, on=D(2023, 4, 1), document_number="CN-88", issuer="Trung tâm Chính trị")
-    return candidate
+    return f.walk_to_dossier(candidate, office, members, papers=papers)
 
 
 def admit(person, office, members, *, decision_number="45-QĐ/ĐU", appraisal=False):
     """Take `person` through the dossier, both resolutions and the decision of 20/07/2023 (`appraisal`: the
     đảng ủy bộ phận's step of 08/06/2023 between them, 7-KNĐ)."""
-    candidate = to_dossier(person, office, members)
-    for kind in ADMISSION_DOCUMENTS:
-        domain.receive_document(candidate, kind, actor=office, on=D(2023, 5, 10))
-    for member in members[:2]:
-        Introduction.objects.create(
-            candidate=candidate,
-            kind=IntroducerKind.MEMBER,
-            introducer=member,
-            together_since=D(2015, 1, 1),
-            introduced_on=D(2023, 5, 12),
-        )
+    candidate = to_dossier(person, office, members, papers=True)
     step(
         candidate,
         "cell_resolution",
@@ -283,6 +268,7 @@ def test_shipped_templates_use_documented_fields_only():
         assert render.undeclared(form.template) <= set(FIELDS), form.slug
 
 
+@pytest.mark.slow
 def test_shipped_templates_are_what_the_builder_makes(tmp_path):
     """The committed .docx files are reproducible from build_templates.py (no hand edits drift away)."""
     for built in build_templates.build(tmp_path):
@@ -473,6 +459,7 @@ def test_one_decision_for_several_people_gives_one_zip(client, world, personas, 
     assert client.get("/van-ban/hang-loat/").status_code == 403
 
 
+@pytest.mark.slow
 def test_libreoffice_converts_a_generated_docx_to_pdf(client, personas, official):
     if not (shutil.which("soffice") and shutil.which("pdftotext")):
         if os.environ.get("CI"):
@@ -815,6 +802,7 @@ def test_list_of_course_nominations(client, world, personas, members, pipeline_w
     assert client.get("/van-ban/danh-sach/de-nghi-hoc-lop-nhan-thuc.pdf").status_code == 404
 
 
+@pytest.mark.slow
 def test_a_list_as_pdf(client, personas, pipeline_world):
     needs_libreoffice()
     client.force_login(personas.office_a)

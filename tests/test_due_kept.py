@@ -158,6 +158,7 @@ def _a_transfer(draw, departments) -> None:
         pass
 
 
+@pytest.mark.slow
 @settings(
     max_examples=30,
     deadline=None,

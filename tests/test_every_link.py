@@ -42,6 +42,7 @@ def _links(body: str, base: str) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("persona", ["office_a", "admin_a", "secretary_a1", "overseer"])
 def test_every_link_and_download_answers_without_a_server_error(client, world, personas, pipeline_world, persona):
     client.force_login(getattr(personas, persona))

@@ -398,6 +398,7 @@ def test_report_command_errors_are_vietnamese_with_exit_code_1(world, tmp_path, 
 
 
 # --- the yearly report --------------------------------------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_yearly_report_for_office_and_overseer_without_names(world, personas, pipeline_world, login, tmp_path):
     url = "/thong-ke/BVA/bao-cao-nam/?nam=2026"

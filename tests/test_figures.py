@@ -275,6 +275,7 @@ def replay(history, tmp_path, capture, check, after_each=lambda: None) -> None:
         pass
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @settings(max_examples=40, **HISTORIES)
 @given(history=st.lists(operations, min_size=1, max_size=12))

@@ -236,6 +236,7 @@ def long_value_roster(path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_message_quoting_a_long_cell_quotes_at_most_200_characters(db, tmp_path):
     build_hospital()
     code, out, err = run("staff", long_value_roster(tmp_path / "o-dai.xlsx"), "--org", ORG)

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import re
 
+import pytest
 from django.contrib.auth.models import User
 from pypdf import PdfReader
 
@@ -41,6 +42,7 @@ def test_usernames_follow_the_offices_habit_and_never_collide(db):
     assert all(PASSWORD.fullmatch(issuing.one_time_password()) for _ in range(50))  # nothing to misread on paper
 
 
+@pytest.mark.slow
 def test_the_office_issues_letters_and_each_password_works_once(client, world, personas, pipeline_world):
     client.force_login(personas.office_a)
     url = f"/to-chuc/{world.hospital_a.code}/tai-khoan/"
@@ -111,16 +113,16 @@ def test_an_account_stops_working_the_day_its_person_leaves(client, world, pipel
     assert client.get("/cua-toi/").status_code == 200
     people.update_person(Person.objects.get(pk=world.an.pk), left_on=dt.date.today() - dt.timedelta(days=1))
     assert client.get("/cua-toi/").status_code == 302  # the open session ends at its next request
-    assert not _sign_in(client, "an.member", "mat-khau-thu-nghiem")
+    assert not _sign_in(client, "an.member", f.PASSWORD)
 
 
 def test_an_archived_persons_account_cannot_sign_in(client, world):
     user = f.user("xuyen")
     Person.objects.filter(pk=world.outsider.pk).update(user=user)
     people.archive_person(Person.objects.get(pk=world.outsider.pk), reason="Chuyển công tác ra ngoài tỉnh")
-    assert not _sign_in(client, "xuyen", "mat-khau-thu-nghiem")
+    assert not _sign_in(client, "xuyen", f.PASSWORD)
     Person.objects.filter(pk=world.outsider.pk).update(archived_at=None)  # the check is the record's, nothing else
-    assert _sign_in(client, "xuyen", "mat-khau-thu-nghiem")
+    assert _sign_in(client, "xuyen", f.PASSWORD)
 
 
 def test_an_unknown_address_with_a_one_time_password_leads_to_the_password_too(client, world):

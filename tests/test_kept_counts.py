@@ -73,6 +73,7 @@ REGISTERED_MOVED_THEN_EDITED = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @settings(max_examples=20, **HISTORIES)
 @given(history=st.lists(operations, min_size=1, max_size=10))
@@ -225,7 +226,7 @@ def test_a_step_moves_the_counts_kept_for_its_chi_bo(world, personas, cell, djan
     """Biểu 2 counts the candidates decided and waiting for their ceremony, kept per chi bộ like the admissions: a
     decision recorded after a look is counted at the next (the step moves its chi bộ's version), and so is Bình's
     birth date edited while she waits for her ceremony (a candidate's edit moves her chi bộ), as counted afresh."""
-    from tests.test_pipeline import admit_until_decision
+    from tests.factories import walk_to_decision
 
     period = Period(dt.date(2023, 1, 1), today())
 
@@ -241,7 +242,7 @@ def test_a_step_moves_the_counts_kept_for_its_chi_bo(world, personas, cell, djan
 
     before = form()
     with django_capture_on_commit_callbacks(execute=True):
-        binh = admit_until_decision(world, personas.office_a, cell, received_on=dt.date(2023, 7, 25))
+        binh = walk_to_decision(world, personas.office_a, cell, received_on=dt.date(2023, 7, 25))
     decided = form()
     assert decided != before and decided == afresh()
     assert _female_row(decided)[2] == _female_row(before)[2] + 1  # Bình, decided on 20/07/2023

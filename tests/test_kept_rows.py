@@ -140,6 +140,7 @@ def assert_the_funnel_is_the_funnel_of_the_steps(orgs) -> None:
                 assert kept_tables(org, day, period) == reference_tables(org, day, period), (org.code, day, period)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=12,
     deadline=None,

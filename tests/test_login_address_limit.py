@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from ketnap.accounts.models import AddressBlock
 from ketnap.audit.models import AuditEntry
+from tests.factories import PASSWORD
 
-PASSWORD = "mat-khau-thu-nghiem"
 SPRAYER = "203.0.113.9"
 BLOCKED_TITLE = "Tạm khóa đăng nhập từ địa chỉ này"
 
@@ -38,6 +38,7 @@ def limit(settings):
     return 6
 
 
+@pytest.mark.slow
 def test_spraying_many_usernames_from_one_address_is_refused_at_the_threshold(client, personas, settings, caplog):
     limit = settings.KETNAP_LOGIN_ADDRESS_LIMIT  # the default, 20: real accounts and made-up ones alike
     names = ["vp.a", "bithu.a1", "giamsat"] + [f"nguoi.{n}" for n in range(limit - 3)]
@@ -71,6 +72,7 @@ def test_spraying_many_usernames_from_one_address_is_refused_at_the_threshold(cl
     assert _log_in(client, "bithu.a1").status_code == 302
 
 
+@pytest.mark.slow
 def test_the_same_failures_spread_over_addresses_block_no_address(client, personas, limit):
     names = [f"nguoi.{n}" for n in range(limit)]
     for n, name in enumerate(names):
@@ -82,6 +84,7 @@ def test_the_same_failures_spread_over_addresses_block_no_address(client, person
     assert _spray(client, names) == [200] * (limit - 1) + [429]
 
 
+@pytest.mark.slow
 def test_an_account_locked_elsewhere_counts_once_and_blocks_nobody(client, personas, limit):
     # vp.a's account is locked by guesses from another address
     assert _spray(Client(), ["vp.a"] * 5, address="192.0.2.50") == [200] * 4 + [429]
@@ -99,6 +102,7 @@ def test_an_account_locked_elsewhere_counts_once_and_blocks_nobody(client, perso
     assert AddressBlock.objects.get().usernames == limit
 
 
+@pytest.mark.slow
 def test_an_administrator_lifts_an_address_block(client, personas, limit, caplog):
     caplog.set_level(logging.INFO, logger="ketnap.security")
     assert _spray(client, [f"nguoi.{n}" for n in range(limit)])[-1] == 429

@@ -4,9 +4,14 @@ two thirds it takes, and the votes of several cases typed on one page, each chec
 
 import datetime as dt
 
+import pytest
+
 from ketnap.pipeline.enums import Stage
 from ketnap.pipeline.models import Step
 from ketnap.registry.services.dates import today
+
+# the meeting is held today: pinned, or the course certificate of 01/04/2023 would expire under it in 2028 (60 months)
+pytestmark = pytest.mark.today(dt.date(2026, 11, 24))
 
 
 def test_the_agenda_names_each_case_what_it_lacks_and_the_votes_it_takes(client, world, personas, meeting):

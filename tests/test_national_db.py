@@ -11,8 +11,6 @@ from django.urls import reverse
 from ketnap.audit.models import AuditEntry
 from ketnap.documents import national_db
 from ketnap.pipeline import domain
-from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, IntroducerKind
-from ketnap.pipeline.models import Introduction
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import CodeItem, PartyMembership
 from ketnap.registry.services import people
@@ -48,22 +46,11 @@ def admitted(world, personas):
     world.binh.general_education = CodeItem.objects.get(kind="general_education", code="thpt")
     world.binh.save()
     candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
+    f.walk_to_dossier(candidate, office, introducers)
 
     def step(name, **data):
-        domain.transition(candidate, name, actor=office, data=data)
+        f.step(candidate, name, office, **data)
 
-    step("sympathise", on=D(2023, 2, 1), helpers=introducers[:1])
-    step("certificate", on=D(2023, 4, 1), document_number="CN-88", issuer="Trung tâm Chính trị")
-    for kind in ADMISSION_DOCUMENTS:
-        domain.receive_document(candidate, kind, actor=office, on=D(2023, 5, 10))
-    for member in introducers[:2]:
-        Introduction.objects.create(
-            candidate=candidate,
-            kind=IntroducerKind.MEMBER,
-            introducer=member,
-            together_since=D(2015, 1, 1),
-            introduced_on=D(2023, 5, 12),
-        )
     step("cell_resolution", on=D(2023, 6, 1), members_total=5, votes_for=4, document_number="6")
     step("committee_resolution", on=D(2023, 6, 15), members_total=7, votes_for=6, document_number="31")
     step("decision", on=D(2023, 7, 20), received_on=D(2023, 7, 25), document_number="45-QĐ/ĐU", issuer="Đảng ủy")

@@ -17,7 +17,7 @@ from ketnap.pipeline.enums import IntroducerKind, StepKind
 from ketnap.pipeline.models import Helper, Introduction
 from ketnap.registry.enums import MembershipStatus, OrgKind
 from tests import factories as f
-from tests.test_pipeline import admit_until_decision
+from tests.factories import walk_to_decision
 
 D = dt.date
 ROW = re.compile(
@@ -56,7 +56,7 @@ def candidate(world, personas):
 @pytest.fixture
 def decided(world, personas, party):
     """Bình with the admission decision of 20/07/2023: the ceremony is next."""
-    return admit_until_decision(world, personas.office_a, party["cell"])
+    return walk_to_decision(world, personas.office_a, party["cell"])
 
 
 def step_url(candidate, name="sympathise"):

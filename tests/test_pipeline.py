@@ -8,49 +8,21 @@ from django.urls import reverse
 
 from ketnap.audit.models import AuditEntry
 from ketnap.pipeline import domain, due
-from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, RECOGNITION_DOCUMENTS, DocumentKind, IntroducerKind, Stage
+from ketnap.pipeline.enums import RECOGNITION_DOCUMENTS, DocumentKind, IntroducerKind, Stage
 from ketnap.pipeline.models import Introduction
 from ketnap.pipeline.transitions import available
 from ketnap.registry.enums import Gender, MembershipStatus, OrgKind
 from ketnap.registry.models import CodeItem
 from tests import factories as f
+from tests.factories import step, walk_to_decision, walk_to_dossier
 
 D = dt.date
-
-
-def step(candidate, name, actor, **data):
-    return domain.transition(candidate, name, actor=actor, data=data)
-
-
-def admit_until_dossier(candidate, actor, members):
-    step(candidate, "sympathise", actor, on=D(2023, 2, 1), helpers=members[:1], document_number="12-NQ/CB")
-    step(candidate, "certificate", actor, on=D(2023, 4, 1), document_number="CN-88", issuer="Trung tâm Chính trị")
-    for kind in ADMISSION_DOCUMENTS:
-        domain.receive_document(candidate, kind, actor=actor, on=D(2023, 5, 10))
-    for member in members[:2]:
-        Introduction.objects.create(
-            candidate=candidate,
-            kind=IntroducerKind.MEMBER,
-            introducer=member,
-            together_since=D(2015, 1, 1),
-            introduced_on=D(2023, 5, 12),
-        )
-
-
-def admit_until_decision(world, office, cell, **decision):
-    """Bình, in cell A1, taken through the dossier, both resolutions and the decision of 20/07/2023."""
-    candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
-    admit_until_dossier(candidate, office, cell)
-    step(candidate, "cell_resolution", office, on=D(2023, 6, 1), members_total=4, votes_for=4)
-    step(candidate, "committee_resolution", office, on=D(2023, 6, 15), members_total=7, votes_for=6)
-    step(candidate, "decision", office, on=D(2023, 7, 20), **decision)
-    return candidate
 
 
 def test_the_whole_road_to_official_member(world, personas, cell):
     office = personas.office_a
     candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
-    admit_until_dossier(candidate, office, cell)
+    walk_to_dossier(candidate, office, cell)
     step(candidate, "cell_resolution", office, on=D(2023, 6, 1), members_total=4, votes_for=4, document_number="6")
     assert next(t.name for t in available(candidate)) == "committee_resolution"  # a chi bộ trực thuộc
     step(candidate, "committee_resolution", office, on=D(2023, 6, 15), members_total=7, votes_for=6)
@@ -96,7 +68,7 @@ def test_a_base_cell_skips_the_base_committee(world, personas):
     person.general_education = CodeItem.objects.get(kind="general_education", code="thpt")
     person.save()
     candidate = domain.create_candidate(person, actor=personas.superuser, on=D(2023, 1, 5))
-    admit_until_dossier(candidate, personas.superuser, members)
+    walk_to_dossier(candidate, personas.superuser, members)
     step(candidate, "cell_resolution", personas.superuser, on=D(2023, 6, 1), members_total=3, votes_for=2)
     assert [t.name for t in available(candidate)] == ["decision", "withdraw", "not_admitted", "pause"]
 
@@ -104,7 +76,7 @@ def test_a_base_cell_skips_the_base_committee(world, personas):
 def test_the_rules_refuse_with_reasons_and_sources(world, personas, cell):
     office = personas.office_a
     candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
-    admit_until_dossier(candidate, office, cell)
+    walk_to_dossier(candidate, office, cell)
     # a probationary member cannot introduce (QĐ điểm 3.2.1)
     intro = candidate.introductions.first()
     intro.introducer = world.dung
@@ -121,7 +93,7 @@ def test_the_rules_refuse_with_reasons_and_sources(world, personas, cell):
 def test_a_failed_vote_is_recorded_but_does_not_advance(world, personas, cell):
     office = personas.office_a
     candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
-    admit_until_dossier(candidate, office, cell)
+    walk_to_dossier(candidate, office, cell)
     recorded = step(candidate, "cell_resolution", office, on=D(2023, 6, 1), members_total=4, votes_for=2)
     candidate.refresh_from_db()
     assert recorded.passed is False and candidate.stage == Stage.DOSSIER  # 2 of 4 < 2/3 (Điều lệ Điều 4 khoản 3)
@@ -138,7 +110,7 @@ def test_a_failed_vote_is_recorded_but_does_not_advance(world, personas, cell):
 
 def test_a_late_ceremony_needs_the_upper_committees_consent(world, personas, cell):
     office = personas.office_a
-    candidate = admit_until_decision(world, office, cell, received_on=D(2023, 7, 25))
+    candidate = walk_to_decision(world, office, cell, received_on=D(2023, 7, 25))
     with pytest.raises(domain.TransitionRefused) as refused:  # 30 working days after 25/07/2023 → 06/09/2023
         step(candidate, "ceremony", office, on=D(2023, 10, 2), mentor=cell[1])
     assert [f.code for f in refused.value.verdict.findings] == ["ceremony.late"]
@@ -156,7 +128,7 @@ def test_a_late_ceremony_needs_the_upper_committees_consent(world, personas, cel
 
 def test_recognition_waits_for_the_twelve_months(world, personas, cell):
     office = personas.office_a
-    candidate = admit_until_decision(world, office, cell)
+    candidate = walk_to_decision(world, office, cell)
     step(candidate, "ceremony", office, on=D(2023, 8, 10), mentor=cell[1])
     for kind in RECOGNITION_DOCUMENTS:
         domain.receive_document(candidate, kind, actor=office, on=D(2024, 7, 1))
@@ -170,7 +142,7 @@ def test_recognition_waits_for_the_twelve_months(world, personas, cell):
 
 def test_removal_from_probation_ends_the_membership(world, personas, cell):
     office = personas.office_a
-    candidate = admit_until_decision(world, office, cell)
+    candidate = walk_to_decision(world, office, cell)
     step(candidate, "ceremony", office, on=D(2023, 8, 10), mentor=cell[1])
     reason = {"reason": "Không đủ tư cách đảng viên", "issuer": "Đảng ủy SYT"}
     # Điều lệ Điều 5 khoản 2: the chi bộ proposes the removal with two thirds of its official members
@@ -202,7 +174,7 @@ def test_members_cannot_become_candidates(world, personas):
 
 def test_an_overdue_recognition_is_flagged_on_every_level_above(client, world, personas, cell):
     office = personas.office_a
-    candidate = admit_until_decision(world, office, cell)
+    candidate = walk_to_decision(world, office, cell)
     step(candidate, "ceremony", office, on=D(2023, 8, 10), mentor=cell[1])  # review was due 24/09/2024
     client.force_login(personas.overseer)
     rows = {n.code: (n.overdue, n.overdue_recognitions) for n in client.get("/").context["rows"]}
@@ -227,7 +199,7 @@ def test_one_ceremony_day_for_several_each_checked_and_recorded_alone(client, wo
         if candidate.started_on != D(2023, 1, 5):
             candidate.started_on = D(2023, 1, 5)
             candidate.save()
-        admit_until_dossier(candidate, office, cell)
+        walk_to_dossier(candidate, office, cell)
         if person == second:  # youth age: the Youth Union route, as the rules require
             first = candidate.introductions.first()
             first.kind, first.introducer, first.together_since = IntroducerKind.YOUTH_UNION, None, None
@@ -275,7 +247,7 @@ def test_help_ends_with_the_road(world, personas, cell):
 
 def test_next_action_names_the_step_that_really_follows(world, personas, cell):
     candidate = domain.create_candidate(world.binh, actor=personas.office_a, on=D(2023, 1, 5))
-    admit_until_dossier(candidate, personas.office_a, cell)
+    walk_to_dossier(candidate, personas.office_a, cell)
     step(candidate, "cell_resolution", personas.office_a, on=D(2023, 6, 1), members_total=4, votes_for=4)
     item = due.next_action(candidate, D(2023, 6, 2))
     # 60 working days after Thu 01/06/2023 (no holiday between): 2/6 is the 1st, 24/08/2023 the 60th
@@ -307,7 +279,7 @@ def test_a_probationary_member_entered_in_the_register_is_tracked(client, world,
 def test_a_day_off_added_by_an_admin_moves_the_deadline(world, personas, cell):
     from ketnap.pipeline.models import CalendarOverride
 
-    candidate = admit_until_decision(world, personas.office_a, cell, received_on=D(2023, 7, 25))
+    candidate = walk_to_decision(world, personas.office_a, cell, received_on=D(2023, 7, 25))
     before = due.next_action(candidate, D(2023, 7, 26)).due  # 30 working days after 25/07/2023
     CalendarOverride.objects.create(day=D(2023, 8, 1), kind="off", reason="Nghỉ bù (ví dụ)", source="CV thử nghiệm")
     after = due.next_action(candidate, D(2023, 7, 26)).due
@@ -325,7 +297,7 @@ def test_a_day_off_saved_by_another_worker_process_reaches_this_one(
     from ketnap.pipeline.models import CalendarOverride
 
     settings.DATA_DIR = tmp_path
-    candidate = admit_until_decision(world, personas.office_a, cell, received_on=D(2023, 7, 25))
+    candidate = walk_to_decision(world, personas.office_a, cell, received_on=D(2023, 7, 25))
     stale = calendar.app_calendar()
     stale_stamp = calendar._cached_stamp
     with django_capture_on_commit_callbacks(execute=True):
@@ -338,7 +310,7 @@ def test_a_day_off_saved_by_another_worker_process_reaches_this_one(
 def test_the_candidate_page_keeps_the_first_entry_and_shows_no_invented_form_codes(login, world, personas, cell):
     """Issue #12: the road's first entry (put on the list) stays once steps exist; ketnap's own aids (minutes, the
     ceremony programme) are listed by name, not under codes that look like the 12-HD/BTCTW numbers."""
-    candidate = admit_until_decision(world, personas.office_a, cell, document_number="45-QĐ/ĐU")
+    candidate = walk_to_decision(world, personas.office_a, cell, document_number="45-QĐ/ĐU")
     step(candidate, "ceremony", personas.office_a, on=D(2023, 8, 10), mentor=cell[1])
     page = login(personas.office_a).get(reverse("candidate_detail", args=[candidate.pk])).content.decode()
     timeline = page[page.index('class="timeline"') :]
@@ -350,7 +322,7 @@ def test_the_candidate_page_keeps_the_first_entry_and_shows_no_invented_form_cod
 def test_the_decision_form_names_the_committee_not_the_organisation(login, world, personas, cell):
     """The body that issues a decision is the Đảng ủy (the committee), not the Đảng bộ (the organisation)."""
     candidate = domain.create_candidate(world.binh, actor=personas.office_a, on=D(2023, 1, 5))
-    admit_until_dossier(candidate, personas.office_a, cell)
+    walk_to_dossier(candidate, personas.office_a, cell)
     step(candidate, "cell_resolution", personas.office_a, on=D(2023, 6, 1), members_total=4, votes_for=4)
     step(candidate, "committee_resolution", personas.office_a, on=D(2023, 6, 15), members_total=7, votes_for=6)
     page = login(personas.office_a).get(reverse("candidate_step", args=[candidate.pk, "decision"])).content.decode()

@@ -341,6 +341,7 @@ def _libreoffice():
         pytest.skip("LibreOffice (soffice) or pdftotext is not installed")
 
 
+@pytest.mark.slow
 def test_a_candidate_form_pdf_shows_who_downloaded_it_on_every_page(login, world, personas, cell, named, data_dir):
     from tests.test_documents import admit
 
@@ -355,6 +356,7 @@ def test_a_candidate_form_pdf_shows_who_downloaded_it_on_every_page(login, world
     assert [e[1:] for e in _entries()] == [(ReadKind.DOWNLOAD, world.binh.pk)] * 2
 
 
+@pytest.mark.slow
 def test_a_cached_pdf_carries_the_stamp_of_each_user_who_downloads_it(
     login, world, personas, cell, named, data_dir, monkeypatch, tmp_path
 ):
@@ -394,6 +396,7 @@ def test_a_cached_pdf_carries_the_stamp_of_each_user_who_downloads_it(
     assert len(_entries()) == 3
 
 
+@pytest.mark.slow
 def test_statistics_pdfs_with_names_are_stamped_and_logged_figures_alone_are_not(login, world, personas, named):
     client = login(personas.office_a)
     try:
@@ -417,6 +420,7 @@ def test_statistics_pdfs_with_names_are_stamped_and_logged_figures_alone_are_not
     assert ReadEntry.objects.count() == 1
 
 
+@pytest.mark.slow
 def test_the_personal_data_export_pdf_is_stamped_on_every_page(login, world, personas, named):
     client = login(personas.office_a)
     response, times = _download(client, f"/nhan-su/{world.binh.pk}/du-lieu-ca-nhan.pdf")

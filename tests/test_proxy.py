@@ -18,6 +18,8 @@ import pytest
 
 from tests.test_serve import _free_port
 
+pytestmark = pytest.mark.slow  # a real gunicorn and a real waitress, each behind a real proxy
+
 PUBLIC = "ketnap.benhvien.local"
 PROXY_HEADERS = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": PUBLIC}
 PASSWORD = "mat-khau-dai-du-10"

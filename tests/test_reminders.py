@@ -290,6 +290,7 @@ def _settings(tmp_path, **env):
     return subprocess.run([sys.executable, "-c", code], env=environ, capture_output=True, text=True)
 
 
+@pytest.mark.slow
 def test_mail_goes_to_files_in_the_data_dir_unless_a_server_is_named(tmp_path):
     plain = _settings(tmp_path).stdout.split()
     assert plain[0] == "django.core.mail.backends.filebased.EmailBackend" and plain[-1] == str(tmp_path / "mail")

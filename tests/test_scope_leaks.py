@@ -80,6 +80,7 @@ def _personal_markers(person):
     return [person.full_name, person.citizen_id]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("persona_name", PERSONAS)
 def test_every_url_refuses_out_of_scope_objects(
     client, world, personas, pipeline_world, mentor, candidate_user, persona_name

@@ -12,8 +12,8 @@ from ketnap.audit.models import AuditEntry
 from ketnap.pipeline.models import DossierItem
 from ketnap.stats.models import Target
 from tests.conftest import PDF
+from tests.factories import PASSWORD
 
-PASSWORD = "mat-khau-thu-nghiem"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 

@@ -21,6 +21,7 @@ import pytest
 from django.core.management.base import CommandError
 
 from ketnap.web.management.commands.serve import bind_address, choose_server, default_workers
+from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -95,6 +96,7 @@ def test_gunicorn_where_it_runs_waitress_on_windows_or_when_asked():
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("server", "options", "header"),
     [
@@ -129,7 +131,6 @@ def test_serve_answers_with_login_page_and_stylesheet(tmp_path, server, options,
 
 # --- several processes, one SQLite file ----------------------------------------------------------------------------
 CANDIDATES, USERS, CLIENTS, NOTES_EACH = 12, 4, 24, 5
-PASSWORD = "mat-khau-thu-nghiem"  # tests.factories.user
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SETUP = f"""
 import datetime as dt
@@ -175,6 +176,7 @@ class Browser:
         return self.open(path, {**data, "csrfmiddlewaretoken": token.group(1)})[0]
 
 
+@pytest.mark.slow
 def test_many_people_writing_at_once_through_several_worker_processes_lose_nothing(tmp_path):
     env = _env(tmp_path, KETNAP_WORKERS="3")  # the setting, not --workers
     subprocess.run([sys.executable, "-m", "ketnap", "migrate", "-v0"], env=env, check=True)

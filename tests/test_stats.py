@@ -1,7 +1,7 @@
 """Statistics against a small hand-counted dataset: biểu 2 and biểu 3 row by row, the funnel, the source pool, probation
 on time, the past-date tree, and that an overseer never sees a name.
 
-The dataset (on top of conftest's world; "today" is later than every date here):
+The dataset (on top of conftest's world; "today" is pinned to TODAY, later than every date here):
 - admitted in 2025 in hospital A: Mai (A1, Tày, youth union, BS CKI, sơ cấp LLCT, 30 at decision), Hùng (A2, công
   chức, Catholic, re-admitted, ĐH, trung cấp LLCT, 36), Lan (A3 "Khoa Nhi", merged into A1 on 01/09/2025; THCS,
   trung cấp, youth union, on a fixed-term labour contract, 25) and Hạnh (A1, decided 10/11/2025, ceremony still to
@@ -37,6 +37,8 @@ from tests import factories as f
 D = dt.date
 Y2025 = Period.year(2025)
 SEEN = D(2026, 6, 30)  # the day the funnel is read on (a fixed past day: durations do not move with the clock)
+TODAY = D(2026, 11, 24)  # later than every date of the dataset; ages ("under 30") are counted on it
+pytestmark = pytest.mark.today(TODAY)
 
 
 def code(kind, value):
@@ -465,7 +467,7 @@ def test_probation_reviews_on_time(data):
 
 
 def test_source_pool_profile_and_member_share(data):
-    day = dt.date.today()
+    day = TODAY
     profile, by_profession = pool.pool_profile(data.hospital_b, day)
     # Quý (26, ĐH, youth union), Ngân (ĐD, planning), Phúc (26, BS CKII, youth union, planning)
     assert [r.values for r in profile.rows] == [
@@ -487,7 +489,7 @@ def test_source_pool_profile_and_member_share(data):
 def test_a_long_tree_leaves_the_chi_bo_inside_base_organisations_out_and_says_so(data, monkeypatch):
     """Issue 14: past MAX_ROWS rows a table lists the base organisations, not every chi bộ inside them; each row links
     to its own page, and the totals are the same."""
-    day = dt.date.today()
+    day = TODAY
     full = pool.member_share(data.upper, day, Y2025)
     full_profile, _ = pool.pool_profile(data.upper, day)
     assert any(r.level == 2 for r in full.rows) and "dài hơn" not in full.note
@@ -525,7 +527,7 @@ def test_a_long_table_shows_its_largest_rows_and_sums_the_others_in_one_row():
 def test_the_dashboard_shortens_long_tables_on_screen_and_exports_them_whole(data, personas, login, monkeypatch):
     """Issue 14: the screen shows pool.MAX_ROWS rows of a table and says so; its file keeps every row."""
     client = login(personas.overseer)
-    full = pool.member_share(data.upper, dt.date.today())
+    full = pool.member_share(data.upper, TODAY)
     hospitals = [r.values for r in full.rows if r.level == 1]
     monkeypatch.setattr(pool, "MAX_ROWS", 2)  # the upper committee, its two hospitals: one too many
     page = client.get(f"/thong-ke/{data.upper.code}/").content.decode()

@@ -9,7 +9,8 @@ chi bộ made by a split in 2022, the provincial people's committee's party comm
 dissolved in 2025; the days: today, 30/06/2025 (before the merge) and 30/06/2023 (before the move, and before some of
 them existed).
 
-It builds the demo (about half a minute), so it runs when asked: KETNAP_TEST_GOLDEN=1 (scripts/test.sh sets it).
+It reads the demo (conftest builds it once per session) and takes about twenty seconds of its own, so it runs when
+asked: KETNAP_TEST_GOLDEN=1 (scripts/test.sh sets it).
 After a deliberate change of a figure (or of the demo), write the file again and review its diff:
     KETNAP_TEST_GOLDEN=write pytest tests/test_stats_golden.py
 """
@@ -24,9 +25,10 @@ import pytest
 
 from ketnap.stats.periods import Period
 from ketnap.stats.tables import Table
-from tests.conftest import restore_migrated_state
+from tests.conftest import DEMO_TODAY as TODAY
 
-TODAY = dt.date(2026, 11, 24)
+pytestmark = pytest.mark.slow  # the demo: half a minute to build, once per session
+
 PAST = dt.date(2023, 6, 30)
 BEFORE_MERGE = dt.date(2025, 6, 30)
 GOLDEN = Path(__file__).parent / "data" / "stats_golden.json"
@@ -51,20 +53,6 @@ CASES = [
 TARGET_ORGS = ["TU", "SYT", "BVDK-T", "BVDK-T.NOI1", "BVDK-T.TN-BND", "UBND", "THU-HL"]
 REPORT_ORGS = ["TU", "BVDK-T", "BVDK-T.NOI1"]
 LONG = 60  # a longer list of people, or a table of more rows, is kept as its length and a digest
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    from django.utils import timezone
-
-    from ketnap.demo import generator
-
-    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
-        # the application's "today" (registry.services.dates.today reads timezone.localdate)
-        patch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
-        generator.build(seed=2026, scale=1, today=TODAY)
-        yield
-        restore_migrated_state()
 
 
 # --- plain values for the file ----------------------------------------------------------------------------------

@@ -161,6 +161,7 @@ def cost(client, code: str) -> dict[str, tuple[int, int]]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_a_chi_bo_pages_cost_the_same_whatever_else_the_register_holds(world, cell, personas, login):
     client = login(personas.secretary_a1)

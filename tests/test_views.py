@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -20,10 +21,11 @@ def test_login_is_required_everywhere(client, world):
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
+@pytest.mark.slow
 def test_login_throttling_locks_after_repeated_failures(client, personas):
     for _ in range(5):
         client.post(reverse("login"), {"username": "vp.a", "password": "sai"})
-    response = client.post(reverse("login"), {"username": "vp.a", "password": "mat-khau-thu-nghiem"})
+    response = client.post(reverse("login"), {"username": "vp.a", "password": f.PASSWORD})
     assert response.status_code == 429
     assert "Tạm khóa đăng nhập" in response.content.decode()
 
