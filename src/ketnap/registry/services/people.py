@@ -76,7 +76,6 @@ def create_person(*, unit: WorkUnit, on: dt.date | None = None, **fields) -> Per
 
 
 @transaction.atomic
-@transaction.atomic
 def update_person(person: Person, **fields) -> Person:
     """Edit personal data (not the work unit: see change_work_unit). A leaving date ends the work at the unit too."""
     fields.pop("work_unit", None)
