@@ -128,6 +128,11 @@ class Staff:
         return _shown(self.tree)
 
     @cached_property
+    def rows_note(self) -> str:
+        """_rows_note of the tree, said under each per-organisation table of the page."""
+        return _rows_note(self.tree, self.shown[0])
+
+    @cached_property
     def units(self) -> dict[int, int]:
         """A past day: unit -> the organisation covering it."""
         return units_covered(self.org, self.day)
@@ -364,9 +369,10 @@ def _shown(nodes: list[indicators.Node]) -> tuple[list[indicators.Node], dict[in
     return shown, row_of
 
 
-def _rows_note(nodes: list[indicators.Node]) -> str:
-    """Said under a table that leaves out the chi bộ inside base organisations (indicators.rows_within)."""
-    if len(indicators.rows_within(nodes, DEPTH, MAX_ROWS)) == len(indicators.flatten(nodes, DEPTH)):
+def _rows_note(nodes: list[indicators.Node], shown: list[indicators.Node]) -> str:
+    """Said under a table whose rows (`shown`: _shown) leave out the chi bộ inside base organisations
+    (indicators.rows_within)."""
+    if len(shown) == len(indicators.flatten(nodes, DEPTH)):
         return ""
     return " " + _(
         "Bảng không liệt kê các chi bộ trực thuộc đảng ủy cơ sở (kể cả chúng, bảng sẽ dài hơn %(n)s dòng): bấm tên "
@@ -404,7 +410,6 @@ def member_share(
     admissions of `period` and of the same period a year earlier when a period is given. `staff`: staff_on(org, day)
     when the caller has it (its tree is read once for this and the pool tables)."""
     staff = staff_on(org, day) if staff is None else staff
-    nodes = staff.tree
     shown, row_of = staff.shown
     columns = [
         Column("name", _("Tổ chức đảng")),
@@ -430,7 +435,7 @@ def member_share(
             "Nhân sự: viên chức, người lao động đang làm việc tại khoa/phòng do tổ chức phụ trách; % = nhân sự là đảng "
             "viên / nhân sự. Kết nạp: theo ngày quyết định kết nạp, vào tổ chức đã kết nạp. Cây tổ chức tại ngày xem."
         )
-        + _rows_note(nodes),
+        + staff.rows_note,
     )
     for node in shown:
         c = node.totals
@@ -600,7 +605,7 @@ def pool_profile(org: Organization, day: dt.date, link: Link = None, staff: Staf
             "hiện tại. Rà soát: lần rà soát nguồn gần nhất của chi bộ trong 12 tháng trước ngày xem (trang “Rà soát "
             "nguồn” của chi bộ); ưu tú: đánh giá của lần ấy."
         )
-        + _rows_note(staff.tree),
+        + staff.rows_note,
     )
     for node in shown:
         c = per_row.get(node.org_id, Counter())
@@ -631,7 +636,7 @@ def pool_profile(org: Organization, day: dt.date, link: Link = None, staff: Staf
         [Column("name", _("Tổ chức đảng")), Column("pool", _("Quần chúng"), Kind.INT)]
         + [Column(f"p{i}", name, Kind.INT) for i, (_key, name) in enumerate(keys)],
         subtitle=subtitle,
-        note=_("Theo ngành / chức danh nghề nghiệp ghi ở hồ sơ nhân sự (thông tin hiện tại).") + _rows_note(staff.tree),
+        note=_("Theo ngành / chức danh nghề nghiệp ghi ở hồ sơ nhân sự (thông tin hiện tại).") + staff.rows_note,
     )
     for node in shown:
         c = per_row.get(node.org_id, Counter())
