@@ -1,14 +1,22 @@
 """What a user's roles grant over the organisation tree: the paths they reach, what they may read and change there.
 
-Roles and the tree only (accounts.models, registry): the domain apps ask it (pipeline.domain: may this actor
-record a step here?) without reaching up to ketnap.accounts.scope, which reads their models (Scope extends Grants).
+Roles and the tree only (accounts.models, registry): the domain apps ask it without reaching up to
+ketnap.accounts.scope, which reads their models (Scope extends Grants).
+
+The one convention for writes: every service that changes data takes the actor (`actor=`, a user or
+audit.context.SYSTEM) and calls authorize(actor, Permission.…, org) before it writes, whoever calls it (a screen,
+an import, the CLI). Screens ask the same table through Scope.may() only to choose what to show; the service is
+where a write is refused. tests/test_authorize.py calls every write service as an outsider.
 """
 
+import enum
 from functools import cached_property
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from ketnap.accounts.models import RoleKind
+from ketnap.audit.context import SYSTEM
 from ketnap.registry.enums import OrgKind
 from ketnap.registry.models import Organization, PartyMembership, Person, WorkUnit
 
@@ -18,6 +26,15 @@ def under(paths: list[str], field: str = "path") -> Q:
     for path in paths:
         query |= Q(**{f"{field}__startswith": path})
     return query
+
+
+class Permission(enum.StrEnum):
+    """What a write needs, over which organisation (Grants.may)."""
+
+    EDIT_PEOPLE = "edit_people"  # a chi bộ's people, memberships, candidates and their road: secretary, office, admin
+    RESTRUCTURE = "restructure"  # rename, move, merge, split, dissolve, powers: admin, the office of a committee above
+    MANAGE_WITHIN = "manage_within"  # found a sub-organisation, cover a unit, classes, targets, sign-ins: office, admin
+    MANAGE_UNITS = "manage_units"  # departments (work units): office, admin
 
 
 class Grants:
@@ -122,6 +139,15 @@ class Grants:
         ).distinct()
 
     # -- checks ------------------------------------------------------------------------------------
+    def may(self, permission: Permission, org: Organization | None = None) -> bool:
+        checks = {
+            Permission.EDIT_PEOPLE: self.can_edit_people_of,
+            Permission.RESTRUCTURE: self.can_restructure,
+            Permission.MANAGE_WITHIN: self.can_manage_within,
+            Permission.MANAGE_UNITS: lambda _org: self.can_manage_units(),
+        }
+        return checks[permission](org)
+
     def can_read_people_of(self, org: Organization) -> bool:
         return self.is_superuser or any(org.path.startswith(p) for p in self.personal_paths)
 
@@ -132,16 +158,21 @@ class Grants:
             org.path.startswith(r.organization.path) for r in self.roles if r.kind in RoleKind.editing()
         )
 
-    def can_restructure(self, org: Organization) -> bool:
+    def can_restructure(self, org: Organization | None) -> bool:
         """Restructuring the tree is for admins and the office of a committee above the node."""
+        if org is None:
+            return self.is_superuser
         return self.is_superuser or any(
             org.path.startswith(r.organization.path)
             and (r.kind == RoleKind.ADMIN or (r.kind == RoleKind.OFFICE and org.pk != r.organization_id))
             for r in self.roles
         )
 
-    def can_manage_within(self, org: Organization) -> bool:
-        """Founding sub-organisations and assigning units: the committee's own office may do it too."""
+    def can_manage_within(self, org: Organization | None) -> bool:
+        """Founding sub-organisations and assigning units: the committee's own office may do it too. Above every
+        organisation (a new root): the superuser only."""
+        if org is None:
+            return self.is_superuser
         return self.is_superuser or any(
             org.path.startswith(r.organization.path) and r.kind in {RoleKind.ADMIN, RoleKind.OFFICE} for r in self.roles
         )
@@ -172,3 +203,16 @@ class Grants:
             return True
         org = person.organization
         return org is not None and any(org.path.startswith(path) for path in self.audit_paths)
+
+
+def authorize(actor, permission: Permission, *orgs: Organization | None) -> None:
+    """The check every write service makes before it writes (see the module docstring): PermissionDenied (403 on a
+    screen, a refused row in an import) unless the actor may do it over each organisation. SYSTEM passes; None is
+    refused (fail closed)."""
+    if actor is SYSTEM:
+        return
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied
+    grants = Grants(actor)
+    if not all(grants.may(permission, org) for org in orgs or (None,)):
+        raise PermissionDenied

@@ -3,6 +3,7 @@ step, and domain.transition() runs it inside the step's transaction (audited by 
 
 import datetime as dt
 
+from ketnap.audit.context import as_user
 from ketnap.pipeline.checks import first_step
 from ketnap.pipeline.enums import DocumentKind, HelperRole, StepKind
 from ketnap.pipeline.models import DossierItem, Helper
@@ -33,7 +34,7 @@ def file_certificate(candidate, step, data: dict, actor) -> None:
         kind=DocumentKind.CERTIFICATE,
         received_on=step.on,
         note=f"Số {step.document_number}, {step.issuer}".strip(", "),
-        recorded_by=actor,
+        recorded_by=as_user(actor),
     )
 
 

@@ -16,11 +16,11 @@ reason is ignored: no form or API can bypass a rule by sending it.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction as db_transaction
 
-from ketnap.accounts.grants import Grants
-from ketnap.audit.context import acting, current_actor
+from ketnap.accounts.grants import Permission, authorize
+from ketnap.audit.context import acting, as_user, current_actor
 from ketnap.pipeline import checks, due
 from ketnap.pipeline.enums import Stage, StepKind
 from ketnap.pipeline.models import Candidate, DossierItem, Step
@@ -53,8 +53,7 @@ def _findings_json(verdict: Verdict) -> list[dict]:
 
 
 def _guard(candidate: Candidate, actor) -> None:
-    if not Grants(actor).can_edit_people_of(candidate.organization):
-        raise PermissionDenied
+    authorize(actor, Permission.EDIT_PEOPLE, candidate.organization)
 
 
 FACTS = (
@@ -137,7 +136,7 @@ def adopt_probationary(membership, *, actor) -> Candidate:
             document_number=membership.decision_number,
             stage_before=Stage.COMMITTEE_RESOLVED,
             stage_after=Stage.DECIDED,
-            recorded_by=actor,
+            recorded_by=as_user(actor),
         )
         Step.objects.create(
             candidate=candidate,
@@ -146,7 +145,7 @@ def adopt_probationary(membership, *, actor) -> Candidate:
             note=note,
             stage_before=Stage.DECIDED,
             stage_after=Stage.PROBATION,
-            recorded_by=actor,
+            recorded_by=as_user(actor),
         )
     due.store(Candidate.objects.filter(pk=candidate.pk))
     candidate.refresh_from_db(fields=["due_on", "due_soon_on"])
@@ -330,7 +329,7 @@ def _new_step(
         stage_after=planned.stage_after if passed else candidate.stage,
         from_organization=candidate.organization if transfer else None,
         to_organization=data.get("to") if transfer else None,
-        recorded_by=actor,
+        recorded_by=as_user(actor),
     )
 
 
@@ -418,5 +417,5 @@ def receive_document(candidate: Candidate, kind: str, *, actor, on: dt.date, not
             note=note,
             scan=scan or "",
             scan_type=getattr(scan, "content_type", "") or "",
-            recorded_by=actor,
+            recorded_by=as_user(actor),
         )
