@@ -129,8 +129,8 @@ def test_authorize_refuses_a_missing_actor_and_lets_the_system_through(world, pe
 
 
 # --- the outsider's attempts: one per write service ------------------------------------------------------------------
-# service → (setup, attempt): setup(world, personas, cell) makes what the attempt needs, as hospital A's own users or the
-# system would; attempt(made, world, outsider) calls the service on it as the outsider.
+# service → (setup, attempt): setup(world, personas, cell) makes what the attempt needs, as hospital A's own users or
+# the system would; attempt(made, world, outsider) calls the service on it as the outsider.
 
 
 def _candidate(w, p, c):
@@ -138,7 +138,9 @@ def _candidate(w, p, c):
 
 
 def _received(w, p, c):
-    return domain.receive_document(_candidate(w, p, c), DocumentKind.APPLICATION, actor=p.office_a, on=dt.date(2023, 5, 10))
+    return domain.receive_document(
+        _candidate(w, p, c), DocumentKind.APPLICATION, actor=p.office_a, on=dt.date(2023, 5, 10)
+    )
 
 
 def _nothing(w, p, c):
