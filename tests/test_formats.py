@@ -38,3 +38,17 @@ def test_the_ddmmyyyy_filter_writes_what_the_date_filter_wrote():
     for value in (dt.date(2024, 3, 5), dt.date(999, 1, 2), late_evening_utc, None, "", "2024-03-05"):
         assert ours.render({"v": value}) == django_s.render({"v": value}), value
     assert ours.render({"v": late_evening_utc}) == "06/03/2024"
+
+
+def test_the_moment_filter_writes_the_local_day_then_the_time():
+    """|ddmmyyyy_hhmm replaced |date:"d/m/Y H:i" and |date:"H:i d/m/Y" (two orders for one thing): the day first."""
+    from django.template import engines
+
+    engine = engines["django"]
+    ours = engine.from_string('{% load ketnap_dates %}{{ v|ddmmyyyy_hhmm|default:"—" }}')
+    django_s = engine.from_string('{{ v|date:"d/m/Y H:i"|default:"—" }}')
+    late_evening_utc = dt.datetime(2024, 3, 5, 20, 30, tzinfo=dt.UTC)
+    assert ours.render({"v": late_evening_utc}) == "06/03/2024 03:30"  # Hà Nội is seven hours ahead
+    for value in (late_evening_utc, dt.datetime(999, 1, 2, 8, 5, tzinfo=dt.UTC), None, ""):
+        assert ours.render({"v": value}) == django_s.render({"v": value}), value
+    assert ours.render({"v": dt.date(2024, 3, 5)}) == "—"  # a day has no time: the day filter writes it

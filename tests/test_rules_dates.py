@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from ketnap.rules.dates import DAY_FORMAT, ddmmyyyy
+from ketnap.rules.dates import DAY_FORMAT, ddmmyyyy, ddmmyyyy_hhmm
 
 
 def test_a_day_is_written_day_month_year_with_leading_zeros():
@@ -17,3 +17,8 @@ def test_a_moment_is_written_by_its_day():
 
 def test_the_written_day_reads_back():
     assert dt.datetime.strptime(ddmmyyyy(dt.date(1990, 7, 9)), DAY_FORMAT).date() == dt.date(1990, 7, 9)
+
+
+def test_a_moment_is_written_day_first_then_the_time():
+    assert ddmmyyyy_hhmm(dt.datetime(2024, 3, 5, 7, 4, 9)) == "05/03/2024 07:04"
+    assert ddmmyyyy_hhmm(dt.datetime(2024, 3, 5, 7, 4, 9), seconds=True) == "05/03/2024 07:04:09"

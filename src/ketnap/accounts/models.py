@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ketnap.audit.recorder import write_entry
-from ketnap.rules.dates import ddmmyyyy
+from ketnap.rules.dates import ddmmyyyy, ddmmyyyy_hhmm
 
 
 class RoleKind(models.TextChoices):
@@ -117,7 +117,7 @@ class AddressBlock(models.Model):
         verbose_name_plural = gettext_lazy("khóa đăng nhập theo địa chỉ")
 
     def __str__(self) -> str:
-        return f"{self.address} — {timezone.localtime(self.started):%d/%m/%Y %H:%M}"
+        return f"{self.address} — {ddmmyyyy_hhmm(timezone.localtime(self.started))}"
 
     @property
     def ended(self):
@@ -144,7 +144,7 @@ class IssuedPassword(models.Model):
         verbose_name_plural = gettext_lazy("mật khẩu dùng một lần")
 
     def __str__(self) -> str:
-        return f"{self.user} — {timezone.localtime(self.issued_at):%d/%m/%Y %H:%M}"
+        return f"{self.user} — {ddmmyyyy_hhmm(timezone.localtime(self.issued_at))}"
 
 
 def issued_password(user) -> bool:

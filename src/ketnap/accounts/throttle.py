@@ -28,6 +28,7 @@ from django.utils import timezone
 from ketnap.accounts.models import AddressBlock
 from ketnap.audit.models import AuditEntry
 from ketnap.audit.recorder import write_entry
+from ketnap.rules.dates import ddmmyyyy_hhmm
 
 security = logging.getLogger("ketnap.security")
 
@@ -71,7 +72,7 @@ def block_if_spraying(address: str | None, now: dt.datetime | None = None) -> Ad
         "địa chỉ %s bị tạm khóa đăng nhập đến %s: đăng nhập sai với %d tên đăng nhập khác nhau trong %d phút "
         "(có thể là dò mật khẩu hàng loạt)",
         address,
-        f"{timezone.localtime(block.until):%d/%m/%Y %H:%M}",
+        ddmmyyyy_hhmm(timezone.localtime(block.until)),
         names,
         settings.KETNAP_LOGIN_ADDRESS_WINDOW_MINUTES,
     )

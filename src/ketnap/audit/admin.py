@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ketnap.audit import present
 from ketnap.audit.models import AuditEntry
+from ketnap.rules.dates import ddmmyyyy_hhmm
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -29,7 +30,7 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("Lúc"), ordering="at")
     def when(self, entry: AuditEntry) -> str:
-        return f"{timezone.localtime(entry.at):%d/%m/%Y %H:%M}"
+        return ddmmyyyy_hhmm(timezone.localtime(entry.at))
 
     @admin.display(description=_("Người thực hiện (tên đăng nhập)"), ordering="actor_name")
     def who(self, entry: AuditEntry) -> str:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from ketnap.audit import sealing
 from ketnap.audit.models import AuditEntry
 from ketnap.audit.redaction import REDACTION_MODEL, redacted_ids
+from ketnap.rules.dates import ddmmyyyy_hhmm
 
 RECHAIN_MODEL = "audit.AuditEntry"  # the re-chaining migrations' records (audit 0003, 0005)
 
@@ -98,7 +99,7 @@ def anchor(source: str, path: Path | None = None) -> Anchor | None:
 
 
 def _when(at: dt.datetime | None) -> str:
-    return f"{timezone.localtime(at):%d/%m/%Y %H:%M:%S}" if at else "?"
+    return ddmmyyyy_hhmm(timezone.localtime(at), seconds=True) if at else "?"
 
 
 class _Walk:

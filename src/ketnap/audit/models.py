@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ketnap.audit import sealing
+from ketnap.rules.dates import ddmmyyyy_hhmm
 
 # Held for the duration of one append on PostgreSQL, so that two writers never chain onto the same head.
 CHAIN_LOCK = 0x6B65746E6170
@@ -68,7 +69,8 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("nhật ký thay đổi")
 
     def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+        when = ddmmyyyy_hhmm(timezone.localtime(self.at))
+        return f"{when} {self.actor_name} {self.get_action_display()} {self.object_repr}"
 
     @property
     def redacted(self) -> bool:

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ketnap.rules.dates import ddmmyyyy_hhmm
 from ketnap.vietnamese import fold
 
 SHORTEST = 5  # shorter values (a short staff code) would match other people's rows
@@ -97,7 +98,7 @@ class ReadEntry(models.Model):
         verbose_name_plural = _("nhật ký truy cập")
 
     def __str__(self) -> str:
-        return f"{timezone.localtime(self.at):%d/%m/%Y %H:%M} {self.user_id} {self.kind} {self.person_id or self.what}"
+        return f"{ddmmyyyy_hhmm(timezone.localtime(self.at))} {self.user_id} {self.kind} {self.person_id or self.what}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

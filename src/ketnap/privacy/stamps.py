@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ketnap.accounts.models import display_name
+from ketnap.rules.dates import ddmmyyyy_hhmm
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Stamp:
         return _(
             "Tải bởi %(who)s lúc %(at)s — tài liệu có dữ liệu cá nhân, chỉ dùng cho công tác đảng, không chia sẻ "
             "ra ngoài."
-        ) % {"who": self.author, "at": f"{timezone.localtime(self.at):%d/%m/%Y %H:%M}"}
+        ) % {"who": self.author, "at": ddmmyyyy_hhmm(timezone.localtime(self.at))}
 
 
 def stamp_for(user, at: dt.datetime | None = None) -> Stamp:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from ketnap.accounts.scope import scope_for
 from ketnap.audit import present, reading
 from ketnap.audit.recorder import AUDITED
+from ketnap.rules.dates import ddmmyyyy_hhmm
 from ketnap.stats.tables import Column, Kind
 from ketnap.web.exporting import export_rows_response
 from ketnap.web.forms.audit import AuditFilterForm
@@ -66,7 +67,7 @@ def audit_list(request):
         rows=_export_rows(entries, people),
         basename=f"nhat-ky-{now:%Y-%m-%d}",
         title=_("Nhật ký thay đổi"),
-        subtitle=_("Tải lúc %(when)s") % {"when": f"{now:%d/%m/%Y %H:%M}"},
+        subtitle=_("Tải lúc %(when)s") % {"when": f"{ddmmyyyy_hhmm(now)}"},
     )
     if download is not None:
         return download

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from ketnap.accounts import throttle
 from ketnap.accounts.models import AddressBlock
+from ketnap.rules.dates import ddmmyyyy_hhmm
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         if not addresses:
             running = AddressBlock.objects.filter(lifted_at__isnull=True, until__gt=timezone.now()).order_by("until")
             for block in running:
-                self.stdout.write(f"{block.address}: khóa đến {timezone.localtime(block.until):%d/%m/%Y %H:%M}")
+                self.stdout.write(f"{block.address}: khóa đến {ddmmyyyy_hhmm(timezone.localtime(block.until))}")
             if not running:
                 self.stdout.write("Không có địa chỉ nào đang bị khóa.")
             return

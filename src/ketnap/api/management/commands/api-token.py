@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from ketnap.api.models import DEFAULT_DAYS, ApiToken
-from ketnap.rules.dates import ddmmyyyy
+from ketnap.rules.dates import ddmmyyyy, ddmmyyyy_hhmm
 
 
 class Command(BaseCommand):
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         if not no_expiry and days < 1:
             raise CommandError("--days phải từ 1 trở lên (hoặc dùng --no-expiry).")
         token, secret = ApiToken.issue(owner, name, days=None if no_expiry else days)
-        until = f"đến {timezone.localtime(token.expires):%d/%m/%Y %H:%M}" if token.expires else "đến khi thu hồi"
+        until = f"đến {ddmmyyyy_hhmm(timezone.localtime(token.expires))}" if token.expires else "đến khi thu hồi"
         self.stderr.write(
             f"Khóa API {name!r} của {user}, dùng được {until}: lưu lại ngay, khóa không hiện lại được nữa."
         )
@@ -62,7 +62,7 @@ class Command(BaseCommand):
                 state = f"đang dùng, hết hạn {ddmmyyyy(timezone.localtime(token.expires))}"
             else:
                 state = "đang dùng, không tự hết hạn"
-            used = f"{token.last_used:%d/%m/%Y %H:%M}" if token.last_used else "chưa dùng"
+            used = ddmmyyyy_hhmm(timezone.localtime(token.last_used)) if token.last_used else "chưa dùng"
             self.stdout.write(f"{token.user}\t{token.name}\t{ddmmyyyy(token.created)}\t{used}\t{state}")
 
     def _revoke(self, user, name, **_options):

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from ketnap.audit import chain
+from ketnap.rules.dates import ddmmyyyy_hhmm
 
 
 def _number(value: int) -> str:
@@ -45,7 +46,7 @@ class Command(BaseCommand):
     def _verify(self, without_key, no_anchor, **_options):
         report = chain.verify(check_key=not without_key)
         if not report.ok:
-            when = f"{timezone.localtime(report.broken_at):%d/%m/%Y %H:%M:%S}" if report.broken_at else "?"
+            when = ddmmyyyy_hhmm(timezone.localtime(report.broken_at), seconds=True) if report.broken_at else "?"
             self.stderr.write(
                 f"NHẬT KÝ KHÔNG NGUYÊN VẸN: mục #{report.first_broken} (lúc {when}): {report.reason}.\n"
                 f"Đã kiểm tra {_number(report.checked)} mục trước đó; đầu chuỗi hiện tại #{report.head_id} "

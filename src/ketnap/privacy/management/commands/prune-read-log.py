@@ -3,8 +3,10 @@ systemd timer or Windows Task Scheduler) next to `ketnap remind`."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from ketnap.privacy import readlog
+from ketnap.rules.dates import ddmmyyyy_hhmm
 
 
 class Command(BaseCommand):
@@ -14,6 +16,6 @@ class Command(BaseCommand):
         start = readlog.retention_start()
         deleted = readlog.prune()
         self.stdout.write(
-            f"Đã xóa {deleted} dòng nhật ký truy cập trước {start:%d/%m/%Y %H:%M} "
+            f"Đã xóa {deleted} dòng nhật ký truy cập trước {ddmmyyyy_hhmm(timezone.localtime(start))} "
             f"(lưu {settings.KETNAP_READ_LOG_MONTHS} tháng)."
         )
