@@ -10,7 +10,6 @@ from html import escape
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +22,7 @@ from ketnap.accounts.scope import scope_for
 from ketnap.pipeline import checks, domain, due, inquiries, meeting, review
 from ketnap.pipeline import notes as pipeline_notes
 from ketnap.pipeline.enums import DocumentKind, HelperRole, Stage, StepKind
-from ketnap.pipeline.models import Assessment, Introduction, Nomination
+from ketnap.pipeline.models import Assessment, Nomination
 from ketnap.pipeline.transitions import TRANSITIONS, NotOnTheRoad, available, plan
 from ketnap.privacy import readlog
 from ketnap.privacy.models import ReadKind
@@ -609,11 +608,10 @@ def candidate_introduction(request, candidate_pk):
     form = pipeline_forms.IntroductionForm(request.POST or None, candidate=candidate)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        from ketnap.audit.context import acting
-
-        with acting(request.user), transaction.atomic():  # the row and its audit entry, or neither
-            Introduction.objects.create(
-                candidate=candidate,
+        try:
+            domain.add_introduction(
+                candidate,
+                actor=request.user,
                 kind=d["kind"],
                 introducer=d.get("introducer"),
                 together_since=d.get("together_since"),
@@ -621,8 +619,11 @@ def candidate_introduction(request, candidate_pk):
                 replacement=d.get("replacement") or False,
                 replacement_reason=d.get("replacement_reason") or "",
             )
-        messages.success(request, _("Đã ghi nhận người giới thiệu."))
-        return redirect("candidate_detail", candidate_pk=candidate.pk)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận người giới thiệu."))
+            return redirect("candidate_detail", candidate_pk=candidate.pk)
     return render(
         request,
         "web/form.html",
