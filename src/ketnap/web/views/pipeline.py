@@ -661,7 +661,7 @@ def candidate_note(request, candidate_pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         pipeline_notes.write_note(
-            candidate, author=request.user, helper=own or data.get("helper"), on=data["on"], text=data["text"]
+            candidate, actor=request.user, helper=own or data.get("helper"), on=data["on"], text=data["text"]
         )
         messages.success(request, _("Đã lưu nhận xét."))
         return redirect("candidate_detail", candidate_pk=candidate.pk)
@@ -709,7 +709,7 @@ def cell_meeting(request, code):
         if not errors and not rows:
             errors.append(_("Chưa nhập số phiếu tán thành của trường hợp nào."))
         if not errors:
-            outcomes = meeting.record_votes(rows, actor=request.user, on=day, **shared)
+            outcomes = meeting.record_votes(org, rows, actor=request.user, on=day, **shared)
             agenda = meeting.agenda(org, day)  # the cases recorded have moved on
     context = {"org": org, "agenda": agenda, "can_record": can_record, "outcomes": outcomes, "errors": errors}
     context.update(posted=request.POST, official_count=len(agenda.voters.official))
