@@ -10,7 +10,6 @@ from django.contrib.auth.models import User
 from ketnap.accounts.models import Role
 from ketnap.pipeline import domain
 from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, IntroducerKind
-from ketnap.pipeline.models import Introduction
 from ketnap.registry.enums import Gender, MembershipEventKind, MembershipStatus, UnitKind
 from ketnap.registry.models import CodeItem
 from ketnap.registry.services import organizations, people, units
@@ -123,8 +122,9 @@ def walk_to_dossier(candidate, actor, members, *, papers: bool = True):
         for kind in ADMISSION_DOCUMENTS:
             domain.receive_document(candidate, kind, actor=actor, on=dt.date(2023, 5, 10))
         for introducer in members[:2]:
-            Introduction.objects.create(
-                candidate=candidate,
+            domain.add_introduction(
+                candidate,
+                actor=actor,
                 kind=IntroducerKind.MEMBER,
                 introducer=introducer,
                 together_since=dt.date(2015, 1, 1),

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from ketnap.audit.context import SYSTEM
 from ketnap.stats import targets
 from ketnap.stats.models import PeriodKind
 
@@ -33,7 +34,9 @@ def _log_in(page, live_server, username):
 
 def test_main_pages_load_without_csp_violations(page, live_server, world, personas):
     period = (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
-    targets.set_target(world.hospital_a, kind=PeriodKind.YEAR, starts_on=period[0], ends_on=period[1], admissions=5)
+    targets.set_target(
+        world.hospital_a, kind=PeriodKind.YEAR, starts_on=period[0], ends_on=period[1], admissions=5, actor=SYSTEM
+    )
     console = []
     page.on("console", lambda message: console.append(message.text))
     page.add_init_script(WATCH)

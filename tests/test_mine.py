@@ -5,8 +5,9 @@ walk of tests/test_scope_leaks.py covers every other page for both)."""
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
+from ketnap.accounts.models import RoleKind
 from ketnap.audit.models import AuditEntry
 from ketnap.pipeline import notes
 from ketnap.pipeline.enums import HelperRole
@@ -47,6 +48,26 @@ def test_a_mentor_writes_the_note_in_one_form_and_the_next_one_moves(client, wor
     assert item.last_note == today() and item.urgency == "ok"
     page = client.get("/cua-toi/").content.decode()
     assert f"Nhận xét gần nhất của tôi: {today():%d/%m/%Y}" in page and "Đã lưu nhận xét về Trần Thị Bình" in page
+
+
+def test_the_note_service_keeps_the_rule_the_helper_themself_or_the_chi_bos_editors(
+    world, pipeline_world, mentor, personas
+):
+    """notes.write_note, whoever calls it: a member without a role writes the notes of their own assignment in force,
+    nobody else's and not the chi bộ's own; the secretary records anyone's from paper."""
+    own = Helper.objects.get(member=world.an)
+    other = Helper.objects.create(
+        candidate=pipeline_world.bình, member=world.dung, role=HelperRole.HELPER, since=dt.date(2024, 3, 1)
+    )
+    notes.write_note(pipeline_world.bình, actor=mentor, on=today(), text="Gương mẫu.", helper=own)
+    for helper in (other, None):
+        with pytest.raises(PermissionDenied):
+            notes.write_note(pipeline_world.bình, actor=mentor, on=today(), text="Không phải của tôi.", helper=helper)
+    notes.write_note(pipeline_world.bình, actor=personas.secretary_a1, on=today(), text="Theo giấy.", helper=other)
+    assert [(n.helper, n.author) for n in MentorNote.objects.order_by("pk")] == [
+        (own, mentor),
+        (other, personas.secretary_a1),
+    ]
 
 
 def test_a_note_without_text_is_refused_in_vietnamese_and_nothing_is_written(client, pipeline_world, mentor):
@@ -94,7 +115,7 @@ def test_a_login_without_a_staff_record_is_told_what_to_ask_for(client, db):
 
 
 def test_the_chi_bo_sets_its_interval_once_for_every_helper_and_a_wrong_one_is_refused(world, pipeline_world, mentor):
-    office = f.user("vp.ke-hoach")
+    office = f.user("vp.ke-hoach", (RoleKind.OFFICE, world.hospital_a))
     notes.set_plan(world.cell_a1, 1, actor=office)
     (item,) = notes.schedule(Helper.objects.filter(member=world.an), today())
     assert item.deadline.due == dt.date(2024, 4, 1) and "1 tháng một lần" in item.deadline.rule

@@ -368,3 +368,20 @@ def test_a_note_and_its_audit_entry_are_written_together(login, world, personas)
         post_save.disconnect(sender=MentorNote, dispatch_uid="test-note-atomic")
     assert response.status_code == 302 and inside == [True]
     assert AuditEntry.objects.filter(model="pipeline.MentorNote").count() == 1
+
+
+def test_an_introducer_is_recorded_by_the_domain_and_not_before_the_day(login, world, personas):
+    """domain.add_introduction, for the screen as for the import: a date still to come is refused on its field,
+    nothing written; a past one is recorded with its audit entry, attributed to who typed it."""
+    from ketnap.registry.services.dates import today
+
+    candidate = domain.create_candidate(world.binh, actor=personas.office_a, on=D(2023, 1, 5))
+    client, url = login(personas.secretary_a1), reverse("candidate_introduction", args=[candidate.pk])
+    tomorrow = today() + dt.timedelta(days=1)
+    refused = client.post(url, {"kind": IntroducerKind.YOUTH_UNION, "introduced_on": f"{tomorrow:%d/%m/%Y}"})
+    assert refused.status_code == 200 and "chưa đến" in refused.context["form"].errors["introduced_on"][0]
+    assert not candidate.introductions.exists()
+    assert client.post(url, {"kind": IntroducerKind.YOUTH_UNION, "introduced_on": "12/05/2023"}).status_code == 302
+    (intro,) = candidate.introductions.all()
+    assert (intro.kind, intro.introduced_on) == (IntroducerKind.YOUTH_UNION, D(2023, 5, 12))
+    assert AuditEntry.objects.get(model="pipeline.Introduction").actor == personas.secretary_a1

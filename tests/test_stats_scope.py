@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import pytest
 from django.db import connection
 
+from ketnap.audit.context import SYSTEM
 from ketnap.pipeline.enums import Stage, StepKind
 from ketnap.pipeline.models import Candidate, Step
 from ketnap.registry.enums import Gender, OrgKind
@@ -121,6 +122,7 @@ def cell(world, personas):
         starts_on=D(today().year, 1, 1),
         ends_on=D(today().year, 12, 31),
         admissions=2,
+        actor=SYSTEM,
     )
     return world.cell_a1
 
@@ -134,7 +136,12 @@ def unrelated(world, n: int):
         dept = f.unit(f"UX{n}-{k}", f"Khoa X{n} số {k}", unit, covered_by=cell)
         people_of(dept, f"Hà{n}{k}", 25, members=10, cell=cell, candidates=8)
     targets.set_target(
-        hospital, kind=PeriodKind.YEAR, starts_on=D(today().year, 1, 1), ends_on=D(today().year, 12, 31), admissions=9
+        hospital,
+        kind=PeriodKind.YEAR,
+        starts_on=D(today().year, 1, 1),
+        ends_on=D(today().year, 12, 31),
+        admissions=9,
+        actor=SYSTEM,
     )
 
 

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ketnap.accounts.models import RoleKind
+from ketnap.audit.context import SYSTEM
 from ketnap.audit.models import AuditEntry
 from ketnap.pipeline.enums import Stage
 from ketnap.pipeline.models import Candidate, Step
@@ -42,7 +43,7 @@ def _admit(world, cell_dept, name: str, decided: dt.date):
 
 
 def _target(org, kind, start, end, n):
-    return targets.set_target(org, kind=kind, starts_on=start, ends_on=end, admissions=n)
+    return targets.set_target(org, kind=kind, starts_on=start, ends_on=end, admissions=n, actor=SYSTEM)
 
 
 def _decided_candidate(world, dept, name, on):
@@ -68,9 +69,9 @@ def counted(world):
     _admit(world, world.dept_b1, "Mai Thị Sáu", D(2024, 4, 1))
     _admit(world, world.dept_b1, "Mai Thị Bảy", D(2024, 6, 1))
     parent = _target(world.hospital_a, PeriodKind.YEAR, Y2024.start, Y2024.end, 5)
-    targets.split_target(parent, {world.cell_a1: 2, world.cell_a2: 2})
+    targets.split_target(parent, {world.cell_a1: 2, world.cell_a2: 2}, actor=SYSTEM)
     parent_b = _target(world.hospital_b, PeriodKind.YEAR, Y2024.start, Y2024.end, 3)
-    targets.split_target(parent_b, {world.cell_b1: 3})
+    targets.split_target(parent_b, {world.cell_b1: 3}, actor=SYSTEM)
     return world
 
 
@@ -324,10 +325,10 @@ def test_set_target_validates_in_vietnamese_naming_the_field(world):
 def test_split_writes_all_parts_or_none(world):
     parent = _target(world.hospital_a, PeriodKind.YEAR, D(2026, 1, 1), D(2026, 12, 31), 4)
     with pytest.raises(ValidationError) as caught:
-        targets.split_target(parent, {world.cell_a1: 2, world.cell_b1: 2})
+        targets.split_target(parent, {world.cell_a1: 2, world.cell_b1: 2}, actor=SYSTEM)
     assert caught.value.message_dict == {"shares": ["Chi bộ Khoa Sản không trực thuộc Đảng bộ Bệnh viện A."]}
     assert Target.objects.count() == 1
-    parts = targets.split_target(parent, {world.cell_a1: 3, world.cell_a2: None})
+    parts = targets.split_target(parent, {world.cell_a1: 3, world.cell_a2: None}, actor=SYSTEM)
     assert [(t.organization, t.admissions, t.kind, t.ends_on) for t in parts] == [
         (world.cell_a1, 3, PeriodKind.YEAR, D(2026, 12, 31))
     ]

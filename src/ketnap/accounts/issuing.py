@@ -22,8 +22,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ketnap.accounts.backends import person_has_left
+from ketnap.accounts.grants import Permission, authorize
 from ketnap.accounts.models import IssuedPassword
-from ketnap.audit.context import acting
+from ketnap.audit.context import acting, as_user
 from ketnap.audit.models import AuditEntry
 from ketnap.audit.recorder import write_entry
 from ketnap.registry.models import Person
@@ -71,7 +72,9 @@ def refusal(person: Person) -> str:
 
 @transaction.atomic
 def issue(people: list[Person], *, actor) -> list[Letter]:
-    """A letter for each person (all of them, or none if one is refused: nothing half-written)."""
+    """A letter for each person (all of them, or none if one is refused: nothing half-written), by the office of each
+    person's organisation or above."""
+    authorize(actor, Permission.MANAGE_WITHIN, *{person.organization for person in people})
     refused = [f"{p.full_name}: {why}" for p in people if (why := refusal(p))]
     if refused:
         raise ValueError("; ".join(refused))
@@ -93,7 +96,8 @@ def _issue_one(person: Person, user_model, taken: set[str], actor) -> Letter:
     if new:
         person.user = user
         person.save(update_fields=["user"])  # audited: the staff record now has a login
-    IssuedPassword.objects.update_or_create(user=user, defaults={"issued_at": timezone.now(), "issued_by": actor})
+    issued = {"issued_at": timezone.now(), "issued_by": as_user(actor)}
+    IssuedPassword.objects.update_or_create(user=user, defaults=issued)
     note = (
         f"Cấp tài khoản {user.username}, mật khẩu dùng một lần (in trong thư, không lưu)"
         if new

@@ -94,7 +94,7 @@ from ketnap.imports.layout import HEADER_SEARCH_ROWS, Classifier, Header, find_h
 from ketnap.imports.reader import ImportFileError, Roster, file_sha256
 from ketnap.pipeline import domain
 from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, DocumentKind, IntroducerKind, Stage, StepKind
-from ketnap.pipeline.models import Candidate, Introduction
+from ketnap.pipeline.models import Candidate
 from ketnap.pipeline.transitions import TRANSITIONS
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import Organization, Person
@@ -948,8 +948,7 @@ class CandidateImporter:
                 if event.kind == "doc":
                     domain.receive_document(candidate, event.payload["kind"], actor=self.user, on=event.on)
                 elif event.kind == "intro":
-                    with acting(self.user):
-                        Introduction.objects.create(candidate=candidate, introduced_on=event.on, **event.payload)
+                    domain.add_introduction(candidate, actor=self.user, introduced_on=event.on, **event.payload)
                 else:
                     accepted += self._step(number, candidate, event, row, reason)
             except (ValidationError, PermissionDenied) as exc:

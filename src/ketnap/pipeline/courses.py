@@ -17,7 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from ketnap.audit.context import acting
+from ketnap.accounts.grants import Permission, authorize
+from ketnap.audit.context import acting, as_user
 from ketnap.pipeline import domain
 from ketnap.pipeline.enums import DocumentKind, Stage, StepKind
 from ketnap.pipeline.models import Candidate, CourseClass, CourseKind, CourseResult, CourseSeat, DossierItem
@@ -37,6 +38,7 @@ def eligible(candidates, kind: str):
 
 
 def open_class(*, organization, kind: str, name: str, organizer: str, starts_on: dt.date, ends_on: dt.date, actor):
+    authorize(actor, Permission.MANAGE_WITHIN, organization)
     course = CourseClass(
         organization=organization,
         kind=kind,
@@ -44,7 +46,7 @@ def open_class(*, organization, kind: str, name: str, organizer: str, starts_on:
         organizer=organizer.strip(),
         starts_on=starts_on,
         ends_on=ends_on,
-        created_by=actor,
+        created_by=as_user(actor),
     )
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "Ngày kết thúc phải từ ngày bắt đầu trở đi."})
@@ -55,7 +57,9 @@ def open_class(*, organization, kind: str, name: str, organizer: str, starts_on:
 
 
 def nominate(course: CourseClass, candidates: list[Candidate], *, on: dt.date, actor) -> list[CourseSeat]:
-    """Seats for the chosen candidates (already eligible: the caller narrows to eligible() of its scope)."""
+    """Seats for the chosen candidates (already eligible: the caller narrows to eligible() of its scope), by who may
+    edit the people of the class's organisation and of each candidate's."""
+    authorize(actor, Permission.EDIT_PEOPLE, course.organization, *{c.organization for c in candidates})
     not_in_future(on)
     with acting(actor), transaction.atomic():
         return [CourseSeat.objects.create(course=course, candidate=c, nominated_on=on) for c in candidates]
@@ -79,7 +83,9 @@ class Outcome:
 def record_results(results: list[Result], *, actor) -> list[Outcome]:
     """Each person's result recorded alone: a passed awareness course is the candidate's "certificate" step, a passed
     new members' course their paper; a refusal (a date before their last step, a certificate already filed) comes
-    back with its reasons and leaves the others recorded."""
+    back with its reasons and leaves the others recorded. Refused as a whole, before anything is written, unless the
+    actor may edit the people of each class's organisation and of each candidate's."""
+    _authorize(results, actor)
     outcomes = []
     for r in results:
         seat, course = r.seat, r.seat.course
@@ -98,6 +104,18 @@ def record_results(results: list[Result], *, actor) -> list[Outcome]:
         else:
             outcomes.append(Outcome(seat, True, []))
     return outcomes
+
+
+def _authorize(results: list[Result], actor) -> None:
+    """Who records a result edits the people of the class's organisation and of the candidate's (a class of the đảng
+    ủy, a candidate of one of its chi bộ)."""
+    seats = [r.seat for r in results]
+    authorize(
+        actor,
+        Permission.EDIT_PEOPLE,
+        *{s.course.organization for s in seats},
+        *{s.candidate.organization for s in seats},
+    )
 
 
 def _file(candidate: Candidate, course: CourseClass, r: Result, actor) -> None:

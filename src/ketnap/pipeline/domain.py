@@ -23,7 +23,7 @@ from ketnap.accounts.grants import Permission, authorize
 from ketnap.audit.context import acting, as_user, current_actor
 from ketnap.pipeline import checks, due
 from ketnap.pipeline.enums import Stage, StepKind
-from ketnap.pipeline.models import Candidate, DossierItem, Step
+from ketnap.pipeline.models import Candidate, DossierItem, Introduction, Step
 from ketnap.pipeline.transitions import ENDINGS, NotOnTheRoad, plan
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.services.dates import not_in_future
@@ -418,4 +418,31 @@ def receive_document(candidate: Candidate, kind: str, *, actor, on: dt.date, not
             scan=scan or "",
             scan_type=getattr(scan, "content_type", "") or "",
             recorded_by=as_user(actor),
+        )
+
+
+def add_introduction(
+    candidate: Candidate,
+    *,
+    actor,
+    kind: str,
+    introduced_on: dt.date,
+    introducer=None,
+    together_since: dt.date | None = None,
+    replacement: bool = False,
+    replacement_reason: str = "",
+) -> Introduction:
+    """An introducer recorded (a member, the Youth Union or the Trade Union): judged by the rules as of the chi bộ's
+    meeting (checks.admission_conditions), not here."""
+    _guard(candidate, actor)
+    not_in_future(introduced_on, "introduced_on")
+    with acting(actor), db_transaction.atomic():  # the row and its audit entry, or neither
+        return Introduction.objects.create(
+            candidate=candidate,
+            kind=kind,
+            introducer=introducer,
+            together_since=together_since,
+            introduced_on=introduced_on,
+            replacement=replacement,
+            replacement_reason=replacement_reason,
         )

@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from ketnap.audit.context import acting
+from ketnap.accounts.grants import Permission, authorize
+from ketnap.audit.context import acting, as_user
 from ketnap.pipeline.calendar import app_calendar
 from ketnap.pipeline.models import Inquiry, InquiryKind
 from ketnap.registry.services.dates import not_in_future
@@ -39,6 +40,7 @@ def send(
     actor,
 ) -> Inquiry:
     """Record a request sent (the letter is letter_pdf's); checked, saved and audited together."""
+    authorize(actor, Permission.EDIT_PEOPLE, candidate.organization)
     inquiry = Inquiry(
         candidate=candidate,
         kind=kind,
@@ -47,7 +49,7 @@ def send(
         document_number=document_number.strip(),
         sent_on=sent_on,
         reply_by=reply_by or sent_on + dt.timedelta(days=REPLY_DAYS),
-        recorded_by=actor,
+        recorded_by=as_user(actor),
     )
     not_in_future(sent_on, "sent_on")
     if inquiry.reply_by < sent_on:
@@ -61,6 +63,7 @@ def send(
 
 
 def reply(inquiry: Inquiry, *, replied_on: dt.date, result: str, actor) -> Inquiry:
+    authorize(actor, Permission.EDIT_PEOPLE, inquiry.candidate.organization)
     not_in_future(replied_on, "replied_on")
     if replied_on < inquiry.sent_on:
         raise ValidationError({"replied_on": "Ngày nhận trả lời phải từ ngày gửi trở đi."})

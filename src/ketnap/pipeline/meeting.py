@@ -15,6 +15,7 @@ of several cases on one page.
 import datetime as dt
 from dataclasses import dataclass, field
 
+from ketnap.accounts.grants import Permission, authorize
 from ketnap.pipeline import domain, notes
 from ketnap.pipeline.calendar import app_calendar
 from ketnap.pipeline.checks import papers_for
@@ -180,9 +181,13 @@ class VoteRow:
 
 
 def record_votes(
-    rows: list[VoteRow], *, actor, on: dt.date, members_total: int, members_excused: int
+    org, rows: list[VoteRow], *, actor, on: dt.date, members_total: int, members_excused: int
 ) -> list[domain.BatchOutcome]:
-    """Each case's resolution, recorded alone (its checks, its transaction): a refused case leaves the others."""
+    """The chi bộ `org`'s votes: each case's resolution recorded alone (its checks, its transaction), a refused case
+    leaving the others; by who may edit the chi bộ's people (transition_batch asks again for each candidate)."""
+    authorize(actor, Permission.EDIT_PEOPLE, org)
+    if any(r.candidate.organization_id != org.pk for r in rows):
+        raise ValueError("a case of another chi bộ")
     shared = {"on": on, "members_total": members_total, "members_excused": members_excused}
     outcomes = []
     for step in VOTED:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max
 
-from ketnap.audit.context import acting
+from ketnap.accounts.grants import Grants, Permission, authorize
+from ketnap.audit.context import SYSTEM, acting, as_user
 from ketnap.pipeline.enums import DocumentKind, HelperRole, Stage, StepKind
 from ketnap.pipeline.models import DossierItem, Helper, MentorNote, NotePlan, Step
 from ketnap.rules import deadlines, notes
@@ -36,6 +37,7 @@ def plan_of(organization_id: int) -> int:
 
 def set_plan(organization, every_months: int, *, actor) -> NotePlan:
     """The one way a chi bộ's plan changes: validated, saved and audited together."""
+    authorize(actor, Permission.EDIT_PEOPLE, organization)
     plan = NotePlan.objects.filter(organization=organization).first() or NotePlan(organization=organization)
     plan.every_months = every_months
     plan.full_clean()
@@ -44,14 +46,25 @@ def set_plan(organization, every_months: int, *, actor) -> NotePlan:
     return plan
 
 
-def write_note(candidate, *, author, on: dt.date, text: str, helper: Helper | None) -> MentorNote:
+def write_note(candidate, *, actor, on: dt.date, text: str, helper: Helper | None) -> MentorNote:
     """A note on the person, from `helper` (one of the candidate's assignments; None: the chi bộ's own), written by
-    `author` (the helper, or the secretary or office recording it from paper): saved with its audit entry or not at
+    `actor` (the helper, or the secretary or office recording it from paper): saved with its audit entry or not at
     all."""
     if helper is not None and helper.candidate_id != candidate.pk:
         raise ValueError("the helper does not help this candidate")
-    with acting(author), transaction.atomic():
-        return MentorNote.objects.create(candidate=candidate, helper=helper, author=author, on=on, text=text)
+    if not _writes_own(helper, actor):
+        authorize(actor, Permission.EDIT_PEOPLE, candidate.organization)
+    with acting(actor), transaction.atomic():
+        return MentorNote.objects.create(candidate=candidate, helper=helper, author=as_user(actor), on=on, text=text)
+
+
+def _writes_own(helper: Helper | None, actor) -> bool:
+    """A helper writes their own notes, whatever role they hold (or none): the assignment in force is the actor's
+    (its member is the staff record linked to the login)."""
+    if helper is None or helper.until is not None or actor is SYSTEM:
+        return False
+    person = Grants(actor).person
+    return person is not None and helper.member_id == person.pk
 
 
 def current_helpers(helpers):

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ketnap.audit.context import acting
+from ketnap.accounts.grants import Permission, authorize
+from ketnap.audit.context import acting, as_user
 from ketnap.pipeline.enums import Stage
 from ketnap.pipeline.models import Assessment, Candidate, Nomination, SourceReview
 from ketnap.registry import counted
@@ -53,7 +54,7 @@ def pool(org, day: dt.date) -> list[PoolRow]:
         Person.objects.current()
         .filter(organization__path__startswith=org.path)
         .exclude(memberships__status__in=MembershipStatus.active())
-        .select_related("work_unit")
+        .select_related("work_unit", "organization")  # record() asks who may edit each one's people
         .order_by("sort_key", "pk")
     )
     ids = [p.pk for p in people]
@@ -86,20 +87,16 @@ class Entry:
 
 
 def record(entries: list[Entry], *, on: dt.date, actor) -> list[SourceReview]:
-    """The reviews of one sitting, all or none: every row is checked first, each error naming its person."""
+    """The reviews of one sitting, all or none: every row is checked first, each error naming its person; by who may
+    edit the people of each person's chi bộ."""
+    authorize(actor, Permission.EDIT_PEOPLE, *{entry.person.organization for entry in entries})
     errors = []
     try:
         not_in_future(on)
     except ValidationError as exc:
         errors += exc.messages
     for entry in entries:
-        name = entry.person.full_name
-        if entry.assessment not in Assessment.values:
-            errors.append(f"{name}: đánh giá không hợp lệ.")
-        elif entry.assessment == Assessment.NOT_ELIGIBLE and not entry.reason.strip():
-            errors.append(f"{name}: “Không đủ điều kiện” cần ghi lý do.")
-        if entry.nomination not in Nomination.values:
-            errors.append(f"{name}: đoàn thể giới thiệu không hợp lệ.")
+        errors += _entry_errors(entry)
     if errors:
         raise ValidationError(errors)
     with acting(actor), transaction.atomic():
@@ -113,7 +110,19 @@ def record(entries: list[Entry], *, on: dt.date, actor) -> list[SourceReview]:
                 assessment=entry.assessment,
                 reason=entry.reason.strip()[:300],
                 nomination=entry.nomination,
-                recorded_by=actor,
+                recorded_by=as_user(actor),
             )
             for entry in entries
         ]
+
+
+def _entry_errors(entry: Entry) -> list[str]:
+    """What is wrong with one row, naming its person."""
+    name, errors = entry.person.full_name, []
+    if entry.assessment not in Assessment.values:
+        errors.append(f"{name}: đánh giá không hợp lệ.")
+    elif entry.assessment == Assessment.NOT_ELIGIBLE and not entry.reason.strip():
+        errors.append(f"{name}: “Không đủ điều kiện” cần ghi lý do.")
+    if entry.nomination not in Nomination.values:
+        errors.append(f"{name}: đoàn thể giới thiệu không hợp lệ.")
+    return errors

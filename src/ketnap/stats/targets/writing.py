@@ -1,7 +1,6 @@
-"""Writing targets: `set_target` and `split_target` are the only entry points (validated, atomic, audited through
-the recorder's signals, attributed to the actor)."""
+"""Writing targets: `set_target` and `split_target` are the only entry points (by the office of the organisation or
+above: accounts.grants; validated, atomic, audited through the recorder's signals, attributed to the actor)."""
 
-import contextlib
 import datetime as dt
 
 from django.conf import settings
@@ -10,15 +9,11 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ketnap.audit.context import acting, current_note
+from ketnap.accounts.grants import Permission, authorize
+from ketnap.audit.context import acting, as_user
 from ketnap.registry.models import Organization
 from ketnap.rules.dates import ddmmyyyy
 from ketnap.stats.models import PeriodKind, Target, period_label
-
-
-def _acting(actor):
-    """Attribute the writes to `actor`; without one, keep whoever the caller set (web middleware, CLI, demo)."""
-    return acting(actor, current_note()) if actor is not None else contextlib.nullcontext()
 
 
 def _is_count(value) -> bool:
@@ -97,23 +92,24 @@ def set_target(
     admissions: int,
     basis: str = "",
     note: str = "",
-    actor=None,
+    actor,
     target: Target | None = None,
 ) -> Target:
     """Create the organisation's target for a period, or change `target` (its organisation stays).
 
     Raises ValidationError keyed by field (kind, starts_on, ends_on, admissions, organization), in Vietnamese.
     """
+    authorize(actor, Permission.MANAGE_WITHIN, organization)
     if target is not None and target.organization_id != organization.pk:
         raise ValidationError({"organization": _("Không thể chuyển chỉ tiêu sang tổ chức khác.")})
     errors = _validate(organization, kind, starts_on, ends_on, admissions, target)
     if errors:
         raise ValidationError(errors)
     if target is None:
-        target = Target(organization=organization, created_by=actor)
+        target = Target(organization=organization, created_by=as_user(actor))
     target.kind, target.starts_on, target.ends_on = kind, starts_on, ends_on
     target.admissions, target.basis, target.note = admissions, basis.strip(), note.strip()
-    with _acting(actor):
+    with acting(actor):
         target.save()
     return target
 
@@ -150,7 +146,7 @@ def _part(parent_target: Target, child: Organization, share: int, existing: Targ
             organization=child,
             kind=parent_target.kind,
             starts_on=parent_target.starts_on,
-            created_by=actor,
+            created_by=as_user(actor),
             basis=basis,
         )
     target.ends_on, target.admissions = parent_target.ends_on, share
@@ -159,13 +155,15 @@ def _part(parent_target: Target, child: Organization, share: int, existing: Targ
 
 
 @transaction.atomic
-def split_target(parent_target: Target, shares: dict[Organization, int | None], actor=None) -> list[Target]:
-    """Give each direct child organisation its part of `parent_target` (same kind and dates).
+def split_target(parent_target: Target, shares: dict[Organization, int | None], *, actor) -> list[Target]:
+    """Give each direct child organisation its part of `parent_target` (same kind and dates), by who manages the
+    parent's organisation (and so the children's).
 
     A share of None leaves that child's target as it is. The parts need not add up to the parent's target (a committee
     may keep a reserve or ask more of its cells); the pages show the difference. Everything is validated before
     anything is written, so an error leaves no part saved.
     """
+    authorize(actor, Permission.MANAGE_WITHIN, parent_target.organization)
     errors = [error for child, share in shares.items() for error in _share_errors(parent_target, child, share)]
     if errors:
         raise ValidationError({"shares": errors})
@@ -176,7 +174,7 @@ def split_target(parent_target: Target, shares: dict[Organization, int | None], 
         )
     }
     basis = _split_basis(parent_target)
-    with _acting(actor):
+    with acting(actor):
         return [
             _part(parent_target, child, share, existing.get(child.pk), basis, actor)
             for child, share in shares.items()

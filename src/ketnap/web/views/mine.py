@@ -45,7 +45,7 @@ def mine_note(request, candidate_pk):
     scheduled = notes.schedule(Helper.objects.filter(member=scope.person, candidate=candidate), today())
     form = pipeline_forms.MentorNoteForm(request.POST or None, initial={"on": today()})
     if request.method == "POST" and form.is_valid():
-        notes.write_note(candidate, author=request.user, helper=scheduled[0].helper, **form.cleaned_data)
+        notes.write_note(candidate, actor=request.user, helper=scheduled[0].helper, **form.cleaned_data)
         messages.success(request, _("Đã lưu nhận xét về %(name)s.") % {"name": candidate.person.full_name})
         return redirect("mine")
     return render(

@@ -10,7 +10,6 @@ from html import escape
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +22,7 @@ from ketnap.accounts.scope import scope_for
 from ketnap.pipeline import checks, domain, due, inquiries, meeting, review
 from ketnap.pipeline import notes as pipeline_notes
 from ketnap.pipeline.enums import DocumentKind, HelperRole, Stage, StepKind
-from ketnap.pipeline.models import Assessment, Introduction, Nomination
+from ketnap.pipeline.models import Assessment, Nomination
 from ketnap.pipeline.transitions import TRANSITIONS, NotOnTheRoad, available, plan
 from ketnap.privacy import readlog
 from ketnap.privacy.models import ReadKind
@@ -609,11 +608,10 @@ def candidate_introduction(request, candidate_pk):
     form = pipeline_forms.IntroductionForm(request.POST or None, candidate=candidate)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        from ketnap.audit.context import acting
-
-        with acting(request.user), transaction.atomic():  # the row and its audit entry, or neither
-            Introduction.objects.create(
-                candidate=candidate,
+        try:
+            domain.add_introduction(
+                candidate,
+                actor=request.user,
                 kind=d["kind"],
                 introducer=d.get("introducer"),
                 together_since=d.get("together_since"),
@@ -621,8 +619,11 @@ def candidate_introduction(request, candidate_pk):
                 replacement=d.get("replacement") or False,
                 replacement_reason=d.get("replacement_reason") or "",
             )
-        messages.success(request, _("Đã ghi nhận người giới thiệu."))
-        return redirect("candidate_detail", candidate_pk=candidate.pk)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận người giới thiệu."))
+            return redirect("candidate_detail", candidate_pk=candidate.pk)
     return render(
         request,
         "web/form.html",
@@ -660,7 +661,7 @@ def candidate_note(request, candidate_pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         pipeline_notes.write_note(
-            candidate, author=request.user, helper=own or data.get("helper"), on=data["on"], text=data["text"]
+            candidate, actor=request.user, helper=own or data.get("helper"), on=data["on"], text=data["text"]
         )
         messages.success(request, _("Đã lưu nhận xét."))
         return redirect("candidate_detail", candidate_pk=candidate.pk)
@@ -708,7 +709,7 @@ def cell_meeting(request, code):
         if not errors and not rows:
             errors.append(_("Chưa nhập số phiếu tán thành của trường hợp nào."))
         if not errors:
-            outcomes = meeting.record_votes(rows, actor=request.user, on=day, **shared)
+            outcomes = meeting.record_votes(org, rows, actor=request.user, on=day, **shared)
             agenda = meeting.agenda(org, day)  # the cases recorded have moved on
     context = {"org": org, "agenda": agenda, "can_record": can_record, "outcomes": outcomes, "errors": errors}
     context.update(posted=request.POST, official_count=len(agenda.voters.official))
