@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods
 
 from ketnap.accounts.scope import scope_for
 from ketnap.audit.context import acting
-from ketnap.audit.present import present as present_audit
 from ketnap.pipeline import due
 from ketnap.pipeline import notes as pipeline_notes
 from ketnap.pipeline.domain import adopt_probationary
@@ -34,6 +33,7 @@ from ketnap.registry.services import people as people_services
 from ketnap.registry.services import units as unit_services
 from ketnap.registry.services.dates import today
 from ketnap.stats import figures
+from ketnap.web.auditlog import present as present_audit
 from ketnap.web.forms import registry as forms
 from ketnap.web.views.common import apply_errors, parse_day, people_page
 from ketnap.web.views.personal_data import may_export
@@ -333,7 +333,7 @@ def person_detail(request, pk, *, citizen_id_shown: bool = False):
         "can_export_subject": may_export(scope, person),  # issue #13: a data subject's request
     }
     if scope.can_see_audit():  # of this person: none unless in an audit subtree (Scope.audit_entries_about)
-        # the newest entries, readable (ketnap.audit.present); the whole trail, filtered and downloadable, on Nhật ký
+        # the newest entries, readable (ketnap.web.auditlog); the whole trail, filtered and downloadable, on Nhật ký
         entries = list(scope.audit_entries_about(person)[: PERSON_AUDIT_ROWS + 1])
         context["audit"] = present_audit(entries[:PERSON_AUDIT_ROWS], people=scope.persons())
         context["audit_more"] = len(entries) > PERSON_AUDIT_ROWS

@@ -1,4 +1,6 @@
-"""The audit trail as a clerk reads it: entries in, readable rows out.
+"""The audit trail as a clerk reads it: entries in, readable rows out. It names every app's objects, fields and
+choices, so it sits with its readers (the screens, the admin, the subject export through a callable), above the apps
+whose log it reads: ketnap.audit records only.
 
 AuditEntry.changes holds {field attname: [before, after]} as the recorder stored it: ids, ISO dates, choice codes,
 True/False. A few writers add keys of their own: "import" (a file's counts, imports.engine.record_import) and "demo"
