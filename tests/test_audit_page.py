@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ketnap.accounts.models import RoleKind
-from ketnap.accounts.scope import Scope
 from ketnap.audit.context import acting
 from ketnap.audit.models import AuditEntry
 from ketnap.audit.recorder import AUDITED, SKIPPED_FIELDS
@@ -25,6 +24,7 @@ from ketnap.pipeline import domain
 from ketnap.pipeline.models import CalendarOverride
 from ketnap.registry.models import CodeItem, Person
 from ketnap.registry.services import organizations, people
+from ketnap.scope import Scope
 from ketnap.stats import targets
 from ketnap.web import auditlog as audit_present
 from tests import factories as f

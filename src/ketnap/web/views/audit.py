@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ketnap.accounts.scope import scope_for
 from ketnap.audit import reading
 from ketnap.audit.recorder import AUDITED
+from ketnap.scope import scope_for
 from ketnap.stats.tables import Column, Kind
 from ketnap.web import auditlog as present
 from ketnap.web.exporting import export_rows_response

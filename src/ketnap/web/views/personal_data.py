@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from ketnap.accounts.scope import Scope, scope_for
 from ketnap.privacy import stamps, subject
 from ketnap.registry.models import Person, Preferences
 from ketnap.registry.privacy_notice import notice_text
 from ketnap.registry.services.dates import today
+from ketnap.scope import Scope, scope_for
 from ketnap.stats.tables import ReportMeta
 from ketnap.web.auditlog import present as present_audit
 from ketnap.web.exporting import PDF, XLSX, file_response

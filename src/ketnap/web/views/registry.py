@@ -1,5 +1,5 @@
 """Registry screens: the home tree, organisations, people, memberships, work units. Every object is fetched through
-the request's Scope (ketnap.accounts.scope): outsiders get 404."""
+the request's Scope (ketnap.scope): outsiders get 404."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ketnap.accounts.scope import scope_for
 from ketnap.audit.context import acting
 from ketnap.pipeline import due
 from ketnap.pipeline import notes as pipeline_notes
@@ -32,6 +31,7 @@ from ketnap.registry.services import organizations as org_services
 from ketnap.registry.services import people as people_services
 from ketnap.registry.services import units as unit_services
 from ketnap.registry.services.dates import today
+from ketnap.scope import scope_for
 from ketnap.stats import figures
 from ketnap.web.auditlog import present as present_audit
 from ketnap.web.forms import registry as forms
