@@ -54,10 +54,10 @@ def main() -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    from ketnap.accounts.scope import Scope
     from ketnap.documents.forms import FORMS
     from ketnap.pipeline.enums import Stage
     from ketnap.registry.models import Organization
+    from ketnap.scope import Scope
 
     call_command("migrate", verbosity=0)
     if not Organization.objects.exists():

@@ -89,8 +89,8 @@ def run(args) -> dict:
     from django.utils import translation
 
     from ketnap.accounts.models import Role
-    from ketnap.accounts.scope import Scope
     from ketnap.documents import national_db
+    from ketnap.scope import Scope
     from ketnap.web import listxlsx
 
     call_command("migrate", verbosity=0)

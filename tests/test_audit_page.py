@@ -17,8 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ketnap.accounts.models import RoleKind
-from ketnap.accounts.scope import Scope
-from ketnap.audit import present as audit_present
 from ketnap.audit.context import acting
 from ketnap.audit.models import AuditEntry
 from ketnap.audit.recorder import AUDITED, SKIPPED_FIELDS
@@ -26,7 +24,9 @@ from ketnap.pipeline import domain
 from ketnap.pipeline.models import CalendarOverride
 from ketnap.registry.models import CodeItem, Person
 from ketnap.registry.services import organizations, people
+from ketnap.scope import Scope
 from ketnap.stats import targets
+from ketnap.web import auditlog as audit_present
 from tests import factories as f
 from tests.test_imports import ROWS, run, write_xlsx
 
@@ -181,7 +181,7 @@ def test_unknown_fields_and_kinds_fall_back_gracefully(world):
 
 def test_every_audited_field_and_kind_has_a_vietnamese_label():
     """A field added later without a verbose name would read as its English name: give it one (or a label in
-    ketnap.audit.present)."""
+    ketnap.web.auditlog)."""
     unlabelled, kinds = [], []
     for label in AUDITED:
         model = audit_present.model_for(label)

@@ -82,8 +82,8 @@ def test_people_look_real(demo):
 def test_the_national_database_hand_off_has_work_left_and_work_done(demo):
     from django.contrib.auth.models import User
 
-    from ketnap.accounts.scope import Scope
     from ketnap.documents.national_db import Filter, members
+    from ketnap.scope import Scope
 
     office = Scope(User.objects.get(username="vp.bvdk"))
     general = Organization.objects.get(code="BVDK-T")

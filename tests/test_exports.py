@@ -16,6 +16,7 @@ from django.core.management import ManagementUtility, call_command
 from django.http import Http404
 from django.test import RequestFactory
 
+from ketnap import printing
 from ketnap.stats import bieu, charts, csvfile, layout, pdf, report, xlsx
 from ketnap.stats.periods import Period
 from ketnap.stats.tables import Column, Kind, ReportMeta, Table
@@ -303,7 +304,7 @@ def test_report_pdf_prints_charts_as_text(tmp_path):
 
 def test_pdf_never_fetches_from_the_network():
     with pytest.raises(ValueError):
-        pdf._local_only("http://example.com/logo.png")
+        printing._local_only("http://example.com/logo.png")
 
 
 def test_date_line_pads_day_and_month():

@@ -199,7 +199,7 @@ def test_a_second_look_reads_the_kept_counts_and_counts_only_what_changed(world,
 
 
 def _ids_named(sql: str) -> list[int]:
-    """The ids of `organization_id IN (…)`, as stats.admissions.id_list writes them (a list, or PostgreSQL's array)."""
+    """The ids of `organization_id IN (…)`, as stats.idlist.id_list writes them (a list, or PostgreSQL's array)."""
     found = re.search(r"organization_id\" IN \(+(?:SELECT unnest\('\{)?([\d,]*)", sql)
     return [int(pk) for pk in found.group(1).split(",") if pk] if found else []
 

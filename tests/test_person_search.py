@@ -16,11 +16,11 @@ from django.urls import reverse
 
 from ketnap import vietnamese
 from ketnap.accounts.models import RoleKind
-from ketnap.accounts.scope import Scope
 from ketnap.registry import search
 from ketnap.registry.models import Person
 from ketnap.registry.search import matching
 from ketnap.registry.services import people, retention
+from ketnap.scope import Scope
 from tests import factories as f
 from tests.test_imports import ROWS, run, write_xlsx
 

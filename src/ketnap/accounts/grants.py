@@ -1,7 +1,7 @@
 """What a user's roles grant over the organisation tree: the paths they reach, what they may read and change there.
 
 Roles and the tree only (accounts.models, registry): the domain apps ask it without reaching up to
-ketnap.accounts.scope, which reads their models (Scope extends Grants).
+ketnap.scope, which reads their models (Scope extends Grants).
 
 The one convention for writes: every service that changes data takes the actor (`actor=`, a user or
 audit.context.SYSTEM) and calls authorize(actor, Permission.…, org) before it writes, whoever calls it (a screen,

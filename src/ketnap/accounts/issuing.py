@@ -110,7 +110,7 @@ def _issue_one(person: Person, user_model, taken: set[str], actor) -> Letter:
 def letters_pdf(letters: list[Letter], *, organization: str, address: str, issued_on: dt.date) -> bytes:
     """One A4 page per person: what ketnap is for them and where it is above the fold, the login and the one-time
     password below it, to fold inward and seal."""
-    from ketnap.stats.pdf import html_to_pdf
+    from ketnap.printing import html_to_pdf
 
     html = render_to_string(
         "print/letters.html",

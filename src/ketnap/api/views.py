@@ -7,7 +7,7 @@ serializer + viewset + router + a separate schema generator) for a read-only API
 Django 5.2 support, and it validates query parameters into 422 answers instead of letting bad input reach a query.
 
 Rules every endpoint follows:
-- scope only through ketnap.accounts.scope.Scope of the token's user: an object outside it answers 404, as on the
+- scope only through ketnap.scope.Scope of the token's user: an object outside it answers 404, as on the
   screens; an overseer reads organisations and statistics, while people, members, candidates and due items come from
   Scope's personal-data querysets, which are empty for an overseer;
 - token authentication only (see api.auth); 401 without a valid token;
@@ -28,7 +28,6 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.renderers import JSONRenderer
 
-from ketnap.accounts.scope import Scope
 from ketnap.api import schemas
 from ketnap.api.auth import TokenAuth
 from ketnap.pipeline import due
@@ -39,6 +38,7 @@ from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import PartyMembership
 from ketnap.registry.services.dates import today
 from ketnap.rules.dates import ddmmyyyy
+from ketnap.scope import Scope
 from ketnap.stats import bieu, figures
 from ketnap.stats.periods import Period
 

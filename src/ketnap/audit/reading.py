@@ -1,6 +1,6 @@
 """Which audit entries concern a part of the tree, and the filters of the Nhật ký page.
 
-Scope.audit_entries (ketnap.accounts.scope) decides *whose* part of the tree a user reads; this module knows how each
+Scope.audit_entries (ketnap.scope) decides *whose* part of the tree a user reads; this module knows how each
 kind of entry is tied to the tree: through the person it concerns (AuditEntry.person_id: every change of a person's
 data, membership, road to the Party and dossier), else through its object (an organisation, its history, a unit, the
 chi bộ covering a unit, a role, a target, an import anchored on an organisation). Entries that reach no part of the

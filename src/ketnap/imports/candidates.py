@@ -66,7 +66,7 @@ two-row heading — "Nghị quyết chi bộ" over "Ngày | Số | Biểu quyế
 Steps must follow the road without gaps (no decision without the resolutions before it) and their dates must not
 go backwards. Ending outcomes (withdrawn, not admitted, removed) are not imported: they have their own screen.
 
-The steps are recorded by `user`, whose permission the domain checks (accounts.scope.Scope: an office, secretary or
+The steps are recorded by `user`, whose permission the domain checks (ketnap.scope.Scope: an office, secretary or
 admin role over the chi bộ, or a superuser); without a user nothing can be recorded, so the command line names one
 (--user), as `ketnap api-token` does.
 """
@@ -85,7 +85,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from ketnap.accounts.scope import Scope
 from ketnap.audit.context import acting
 from ketnap.imports import cells
 from ketnap.imports.columns import Column, alias_table, heading_key
@@ -100,6 +99,7 @@ from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import Organization, Person
 from ketnap.registry.services.dates import today
 from ketnap.rules.dates import ddmmyyyy
+from ketnap.scope import Scope
 from ketnap.vietnamese import fold
 
 SAMPLES = 20

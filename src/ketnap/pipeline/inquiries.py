@@ -76,7 +76,7 @@ def reply(inquiry: Inquiry, *, replied_on: dt.date, result: str, actor) -> Inqui
 def letter_pdf(inquiry: Inquiry) -> bytes:
     """The request as a party letter: the chi bộ and its committee above, the number, whom it asks, about whom,
     the reply date, the secretary's signature block."""
-    from ketnap.stats.pdf import html_to_pdf
+    from ketnap.printing import html_to_pdf
 
     candidate = inquiry.candidate
     html = render_to_string(

@@ -51,7 +51,7 @@ from ketnap.registry.services.dates import today
 from ketnap.rules.dates import ddmmyyyy
 from ketnap.stats import admissions as admissions_
 from ketnap.stats import figures, kept_counts, sqldates
-from ketnap.stats.admissions import id_list
+from ketnap.stats.idlist import id_list
 from ketnap.stats.models import KeptMemberSpan
 from ketnap.stats.periods import Period
 from ketnap.stats.tables import Column, Kind, Table, percent

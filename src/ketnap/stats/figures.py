@@ -49,7 +49,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 from ketnap.pipeline.enums import Stage
 from ketnap.pipeline.models import Candidate, Step
 from ketnap.registry import counted, indicators
-from ketnap.registry.enums import MembershipStatus
+from ketnap.registry.enums import MembershipEventKind, MembershipStatus
 from ketnap.registry.models import (
     Assignment,
     MembershipEvent,
@@ -62,7 +62,7 @@ from ketnap.registry.models import (
 from ketnap.registry.services.dates import today
 from ketnap.rules.dates import ddmmyyyy
 from ketnap.stats import kept_counts
-from ketnap.stats.admissions import COUNTED_ENTRIES, id_list
+from ketnap.stats.idlist import id_list
 from ketnap.stats.models import (
     CurrentOrgFigures,
     CurrentUnitFigures,
@@ -78,6 +78,10 @@ ACTIVE = sorted(MembershipStatus.active())
 FIELDS = ("staff", "staff_members", "official", "probationary")
 STAFF, STAFF_MEMBERS, OFFICIAL, PROBATIONARY = range(4)
 BATCH = 1000
+# what KeptAdmission keeps (stats.admissions counts with it): the first event of a membership, when it is an entry
+COUNTED_ENTRIES = (MembershipEventKind.ADMITTED, MembershipEventKind.REGISTERED)
+ROAD = [s for s in Stage.board() if s != Stage.OFFICIAL]  # the open stages, in the order of the road
+RANK = {stage: i for i, stage in enumerate([*ROAD, Stage.OFFICIAL])}  # KeptStay.rank (stats.funnel reads it)
 
 
 class Figures(NamedTuple):
@@ -723,8 +727,6 @@ def _stays(m: _Models, candidate_ids: set[int] | None) -> StayRows:
     """The road of each candidate (of candidate_ids) from all its steps, as stats.funnel reads it: the start in the
     source when the first step leaves it; then a stay for each step that changes the stage (a failed vote leaves it
     as it was; a member adopted from the register enters at the decision). No step: the recorded stage."""
-    from ketnap.stats.funnel import RANK
-
     candidates = m.Candidate.objects.order_by("pk")
     steps = m.Step.objects.order_by("candidate_id", "on", "id")
     chunks: list = [None]

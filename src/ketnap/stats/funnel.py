@@ -31,12 +31,12 @@ from ketnap.rules.deadlines import recognition_review_due
 from ketnap.stats import admissions as admissions_
 from ketnap.stats import figures, kept_counts
 from ketnap.stats.bieu import subtree_on
+from ketnap.stats.figures import RANK, ROAD
+from ketnap.stats.idlist import id_list
 from ketnap.stats.models import KeptStay
 from ketnap.stats.periods import Period
 from ketnap.stats.tables import Column, Kind, Table, percent
 
-ROAD = [s for s in Stage.board() if s != Stage.OFFICIAL]  # the open stages, in the order of the road
-RANK = {stage: i for i, stage in enumerate([*ROAD, Stage.OFFICIAL])}
 EXITS = {Stage.WITHDRAWN, Stage.NOT_ADMITTED, Stage.REMOVED}
 MIN_SAMPLE = 5  # fewer finished stays than this: no stall threshold (a percentile of 2 cases says nothing)
 RECOGNITION_STEP = StepKind.RECOGNITION_CELL_RESOLUTION  # the chi bộ's review of the probation (13-KNĐ; rules.md §2.3)
@@ -342,7 +342,7 @@ def probation_on_time(
     attribution.prepare({org_id for _on, org_id in reviews.values()})
     ceremonies: dict[int, dt.date] = {}
     for candidate_id, on in (
-        Step.objects.filter(kind=StepKind.CEREMONY, passed=True, candidate_id__in=admissions_.id_list(reviews))
+        Step.objects.filter(kind=StepKind.CEREMONY, passed=True, candidate_id__in=id_list(reviews))
         .order_by("-on", "-id")
         .values_list("candidate_id", "on")
     ):

@@ -42,7 +42,7 @@ from django.db.models.functions import Coalesce
 from ketnap.pipeline.models import Candidate
 from ketnap.registry.models import Organization
 from ketnap.registry.services.dates import today
-from ketnap.stats.admissions import id_list
+from ketnap.stats.idlist import id_list
 from ketnap.stats.models import KeptAdmission, KeptCounts, KeptMemberSpan, KeptOrgVersion, KeptStay
 
 KEPT_DAYS = 60  # counts not remade for this long are removed (their day is rarely asked again)

@@ -182,7 +182,7 @@ class KeptStay(models.Model):
     started_on = models.DateField()  # the candidate's start in the source
     position = models.PositiveSmallIntegerField()
     stage = models.CharField(max_length=24)
-    rank = models.SmallIntegerField()  # stats.funnel.RANK (the order on the road; -1: left it)
+    rank = models.SmallIntegerField()  # stats.figures.RANK (the order on the road; -1: left it)
     entered_on = models.DateField()
     left_on = models.DateField(null=True)
     # no step recorded: the stage is the candidate's recorded stage today, the source on a past day

@@ -3,27 +3,21 @@
 - Fonts: "Times New Roman", "Liberation Serif", "DejaVu Serif", serif — Liberation Serif from Debian's
   fonts-liberation2 has the Vietnamese glyphs; the page-number margin boxes get the same font (they do not
   inherit the body's).
-- No external resources: the templates reference none, and the URL fetcher refuses anything but file: and data:
-  URLs, so a stray link can never make the server wait for an internet it does not have.
-- WeasyPrint is imported on first use (its import costs ~0.8 s and needs Pango); a server without Pango gets
-  PdfUnavailable, a Vietnamese message the views show instead of a traceback.
+- HTML to PDF (WeasyPrint, local resources only, PdfUnavailable without Pango) is ketnap.printing's, shared with the
+  apps below this one.
 """
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.template.loader import render_to_string
 
+from ketnap.printing import PdfUnavailable as PdfUnavailable  # what the screens catch around form_pdf, report_pdf
+from ketnap.printing import html_to_pdf
 from ketnap.stats import layout
 from ketnap.stats.tables import Kind, ReportMeta, Table, format_value
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "print"
 WIDE = 6  # columns beyond which a form is printed on a landscape page
 REPORT_WIDE = 8  # in a report, a table with more columns gets a landscape page of its own (named page "wide")
-
-
-class PdfUnavailable(RuntimeError):
-    """PDF cannot be made on this server (WeasyPrint or its Pango library is missing)."""
 
 
 @dataclass
@@ -75,29 +69,6 @@ def printable(table: Table) -> list[tuple[bool, list[PrintCell]]]:
                 cells.append(PrintCell(text, "num" if kind != Kind.TEXT else "", False))
         out.append((row.strong, cells))
     return out
-
-
-def _weasyprint():
-    try:
-        import weasyprint
-    except (OSError, ImportError) as exc:  # OSError: libpango / libgobject cannot be loaded
-        raise PdfUnavailable(
-            "Không tạo được tệp PDF: máy chủ thiếu thư viện WeasyPrint/Pango. "
-            "Hãy tải bản Excel (.xlsx), hoặc nhờ quản trị cài gói libpango-1.0-0 và libpangoft2-1.0-0."
-        ) from exc
-    return weasyprint
-
-
-def _local_only(url: str, timeout: int = 10, ssl_context=None):
-    if not url.startswith(("file:", "data:")):
-        raise ValueError(f"tài nguyên ngoài không được phép trong PDF: {url}")
-    return _weasyprint().default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
-
-
-def html_to_pdf(html: str) -> bytes:
-    weasyprint = _weasyprint()
-    document = weasyprint.HTML(string=html, base_url=str(TEMPLATES), url_fetcher=_local_only)
-    return document.write_pdf()
 
 
 def _landscape(tables: list[Table]) -> bool:

@@ -41,8 +41,8 @@ from ketnap.registry.services.dates import today
 from ketnap.rules.dates import ddmmyyyy
 from ketnap.stats import admissions as admissions_
 from ketnap.stats import figures, kept_counts
-from ketnap.stats.admissions import id_list
 from ketnap.stats.bieu import UNIVERSITY_AND_ABOVE, subtree_on
+from ketnap.stats.idlist import id_list
 from ketnap.stats.models import CurrentUnitFigures
 from ketnap.stats.periods import Period
 from ketnap.stats.sqldates import born_by

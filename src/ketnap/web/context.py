@@ -1,4 +1,4 @@
-from ketnap.accounts.scope import scope_for
+from ketnap.scope import scope_for
 
 
 def navigation(request):

@@ -3,20 +3,17 @@
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from django.db.models import Count, Max, Q
 
 from ketnap.registry import indicators
 from ketnap.registry.models import Organization, PartyMembership
 from ketnap.stats import figures, kept_counts
-from ketnap.stats.admissions import Attribution, admissions, id_list, sources
+from ketnap.stats.admissions import Attribution, admissions, sources
+from ketnap.stats.idlist import id_list
 from ketnap.stats.models import PeriodKind, Target
 from ketnap.stats.periods import Period
 from ketnap.stats.targets.periods import TargetPeriod
-
-if TYPE_CHECKING:
-    from ketnap.stats.targets.forecast import Forecast
 
 
 @dataclass(frozen=True)
@@ -43,7 +40,7 @@ class Facts:
     kind_by_key: dict = field(default_factory=dict)  # period key -> kind (of the organisation's own target first)
     _counts: dict = field(default_factory=dict)  # (start, end) -> Counter(node id -> admissions)
     _last: dict | None = None  # node id -> last decision on or before today
-    _forecast: "Forecast | None" = None
+    _forecast: object = None  # forecast.forecast_figures' Forecast, kept here (forecast imports Facts, not back)
 
     @property
     def root(self):

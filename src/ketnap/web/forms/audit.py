@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ketnap.accounts.models import display_name
 from ketnap.audit.models import AuditEntry
-from ketnap.audit.present import ACTIONS
+from ketnap.web.auditlog import ACTIONS
 from ketnap.web.forms.common import day_field
 
 

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_http_methods
 
 from ketnap.accounts import issuing
 from ketnap.accounts.models import IssuedPassword, issued_password
-from ketnap.accounts.scope import scope_for
 from ketnap.audit.models import AuditEntry
 from ketnap.audit.recorder import write_entry
 from ketnap.pipeline.enums import Stage
@@ -32,6 +31,7 @@ from ketnap.privacy.models import ReadKind
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import Person
 from ketnap.registry.services.dates import today
+from ketnap.scope import scope_for
 from ketnap.stats.pdf import PdfUnavailable
 from ketnap.web.exporting import PDF, file_response
 

@@ -1,4 +1,4 @@
-"""Nhật ký: the audit trail of the reader's part of the tree, as a clerk reads it (ketnap.audit.present), filtered by
+"""Nhật ký: the audit trail of the reader's part of the tree, as a clerk reads it (ketnap.web.auditlog), filtered by
 person, user, dates and kind, newest first, downloadable. Who reads what is Scope.audit_entries' decision: offices and
 admins their subtrees (and their own actions), nobody else (404)."""
 
@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ketnap.accounts.scope import scope_for
-from ketnap.audit import present, reading
+from ketnap.audit import reading
 from ketnap.audit.recorder import AUDITED
 from ketnap.rules.dates import ddmmyyyy_hhmm
+from ketnap.scope import scope_for
 from ketnap.stats.tables import Column, Kind
+from ketnap.web import auditlog as present
 from ketnap.web.exporting import export_rows_response
 from ketnap.web.forms.audit import AuditFilterForm
 from ketnap.web.paging import keyset_page

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ketnap.accounts.models import RoleKind
-from ketnap.accounts.scope import scope_for
 from ketnap.pipeline import courses
 from ketnap.pipeline.models import CourseClass, CourseKind, CourseResult
 from ketnap.registry.services.dates import today
+from ketnap.scope import scope_for
 from ketnap.web.forms import pipeline as pipeline_forms
 from ketnap.web.views.common import apply_errors, parse_day
 

@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from ketnap.accounts.scope import scope_for
 from ketnap.documents import render as docs
 from ketnap.documents.forms import DRAFT_PARAM, FORMS, INTRODUCTION_PARAM, SIGNER_PARAM, Form
 from ketnap.documents.lists import LIST_CONTEXTS, LISTS
@@ -24,6 +23,7 @@ from ketnap.privacy import readlog, stamps
 from ketnap.privacy.models import ReadKind
 from ketnap.registry.services.dates import today
 from ketnap.rules.dates import ddmmyyyy
+from ketnap.scope import scope_for
 from ketnap.stats.pdf import PdfUnavailable
 from ketnap.vietnamese import fold
 from ketnap.web.exporting import DOCX

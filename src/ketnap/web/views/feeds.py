@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ketnap.accounts.models import FeedToken
-from ketnap.accounts.scope import Scope, scope_for
 from ketnap.pipeline import due
 from ketnap.pipeline.due import DueItem
 from ketnap.registry.services.dates import today
+from ketnap.scope import Scope, scope_for
 
 PRODID = "-//ketnap//Viec can lam//VI"
 CALENDAR_NAME = "ketnap — việc cần làm"

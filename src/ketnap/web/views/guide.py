@@ -16,10 +16,10 @@ from django.views.decorators.http import require_safe
 
 from ketnap import siteaddress
 from ketnap.accounts.models import RoleKind
-from ketnap.accounts.scope import scope_for
 from ketnap.pipeline import reminders
 from ketnap.pipeline.enums import Stage
 from ketnap.pipeline.models import Candidate, Helper
+from ketnap.scope import scope_for
 
 SECTIONS = [
     ("office", _("Văn phòng đảng ủy")),

@@ -23,7 +23,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from ketnap.accounts.scope import scope_for
 from ketnap.imports import runner
 from ketnap.imports.columns import MEMBER_COLUMNS, STAFF_COLUMNS
 from ketnap.imports.engine import catalogues_for
@@ -34,6 +33,7 @@ from ketnap.imports.reader import max_rows
 from ketnap.imports.template import template_workbook
 from ketnap.privacy import readlog, stamps
 from ketnap.privacy.models import ReadKind
+from ketnap.scope import scope_for
 from ketnap.vietnamese import fold
 from ketnap.web.forms.imports import UploadForm
 

@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ketnap.accounts.scope import scope_for
 from ketnap.pipeline import checks, due, notes
 from ketnap.pipeline.models import Helper
 from ketnap.registry.services.dates import today
+from ketnap.scope import scope_for
 from ketnap.web.forms import pipeline as pipeline_forms
 
 

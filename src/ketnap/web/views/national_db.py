@@ -11,12 +11,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from ketnap.accounts.scope import scope_for
 from ketnap.documents import national_db
 from ketnap.documents.national_db import Filter
 from ketnap.registry.services.dates import today
 from ketnap.registry.services.people import record_national_db_entry
 from ketnap.rules.dates import ddmmyyyy
+from ketnap.scope import scope_for
 from ketnap.web.exporting import export_rows_response
 from ketnap.web.forms.registry import NationalDbEntryForm
 from ketnap.web.paging import keyset_page

@@ -10,13 +10,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from ketnap.accounts.scope import Scope, scope_for
-from ketnap.privacy import stamps
+from ketnap.privacy import stamps, subject
 from ketnap.registry.models import Person, Preferences
 from ketnap.registry.privacy_notice import notice_text
-from ketnap.registry.services import subject
 from ketnap.registry.services.dates import today
+from ketnap.scope import Scope, scope_for
 from ketnap.stats.tables import ReportMeta
+from ketnap.web.auditlog import present as present_audit
 from ketnap.web.exporting import PDF, XLSX, file_response
 
 FORMATS = {"xlsx": ".xlsx", "pdf": "PDF"}
@@ -43,7 +43,7 @@ def subject_export(request, pk, fmt):
     subject.record_export(person, FORMATS[fmt])
     tables = [
         subject.about_table(person, reader=request.user, fmt_name=FORMATS[fmt]),
-        *subject.subject_tables(person, readable_people=scope.persons()),
+        *subject.subject_tables(person, present_audit=present_audit, readable_people=scope.persons()),
     ]
     name = f"du-lieu-ca-nhan-{person.pk}-{today():%Y%m%d}"
     stamp = stamps.stamp_for(request.user)  # whose copy it is, in the file (ketnap.privacy.stamps)

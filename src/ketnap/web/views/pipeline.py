@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from ketnap.accounts.scope import scope_for
 from ketnap.pipeline import checks, domain, due, inquiries, meeting, review
 from ketnap.pipeline import notes as pipeline_notes
 from ketnap.pipeline.enums import DocumentKind, HelperRole, Stage, StepKind
@@ -31,6 +30,7 @@ from ketnap.registry.models import Organization
 from ketnap.registry.search import matching
 from ketnap.registry.services.dates import today
 from ketnap.rules.dates import ddmmyyyy
+from ketnap.scope import scope_for
 from ketnap.stats.pdf import PdfUnavailable
 from ketnap.stats.tables import Column, Kind
 from ketnap.vietnamese import sort_key

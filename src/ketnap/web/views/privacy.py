@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from ketnap.accounts.scope import scope_for
+from ketnap.scope import scope_for
 from ketnap.web.forms.privacy import ReadLogFilterForm
 from ketnap.web.paging import keyset_page
 from ketnap.web.views import registry

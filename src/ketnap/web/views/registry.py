@@ -1,5 +1,5 @@
 """Registry screens: the home tree, organisations, people, memberships, work units. Every object is fetched through
-the request's Scope (ketnap.accounts.scope): outsiders get 404."""
+the request's Scope (ketnap.scope): outsiders get 404."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,9 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ketnap.accounts.scope import scope_for
 from ketnap.audit.context import acting
-from ketnap.audit.present import present as present_audit
 from ketnap.pipeline import due
 from ketnap.pipeline import notes as pipeline_notes
 from ketnap.pipeline.domain import adopt_probationary
@@ -33,7 +31,9 @@ from ketnap.registry.services import organizations as org_services
 from ketnap.registry.services import people as people_services
 from ketnap.registry.services import units as unit_services
 from ketnap.registry.services.dates import today
+from ketnap.scope import scope_for
 from ketnap.stats import figures
+from ketnap.web.auditlog import present as present_audit
 from ketnap.web.forms import registry as forms
 from ketnap.web.views.common import apply_errors, parse_day, people_page
 from ketnap.web.views.personal_data import may_export
@@ -333,7 +333,7 @@ def person_detail(request, pk, *, citizen_id_shown: bool = False):
         "can_export_subject": may_export(scope, person),  # issue #13: a data subject's request
     }
     if scope.can_see_audit():  # of this person: none unless in an audit subtree (Scope.audit_entries_about)
-        # the newest entries, readable (ketnap.audit.present); the whole trail, filtered and downloadable, on Nhật ký
+        # the newest entries, readable (ketnap.web.auditlog); the whole trail, filtered and downloadable, on Nhật ký
         entries = list(scope.audit_entries_about(person)[: PERSON_AUDIT_ROWS + 1])
         context["audit"] = present_audit(entries[:PERSON_AUDIT_ROWS], people=scope.persons())
         context["audit_more"] = len(entries) > PERSON_AUDIT_ROWS

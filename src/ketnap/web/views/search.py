@@ -10,10 +10,10 @@ import re
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from ketnap.accounts.scope import scope_for
 from ketnap.pipeline import due
 from ketnap.registry.search import matching
 from ketnap.registry.services.dates import today
+from ketnap.scope import scope_for
 from ketnap.web.views.common import PAGE_SIZE, people_page
 
 CITIZEN_ID = re.compile(r"\d{12}")

@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ketnap.accounts.models import display_name
-from ketnap.accounts.scope import scope_for
 from ketnap.pipeline import due
 from ketnap.pipeline.enums import Stage
 from ketnap.pipeline.models import Candidate
 from ketnap.registry.models import Organization, Person
 from ketnap.registry.services.dates import today
 from ketnap.rules.dates import ddmmyyyy
+from ketnap.scope import scope_for
 from ketnap.stats import bieu, charts, funnel, pool, report
 from ketnap.stats.pdf import PdfUnavailable
 from ketnap.stats.periods import Period

@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ketnap.accounts.scope import scope_for
 from ketnap.registry import indicators
 from ketnap.registry.models import Organization
 from ketnap.registry.services.dates import today
+from ketnap.scope import scope_for
 from ketnap.stats import figures, report, targets
 from ketnap.stats.models import PeriodKind, Target
 from ketnap.stats.tables import ReportMeta

@@ -5,8 +5,9 @@ roles read names and personal data there; an overseer reads aggregated indicator
 Objects outside the scope answer 404 (healthchecks' style): views fetch with get_object_or_404 on these
 querysets, never on Model.objects.
 
-Scope reads the models of pipeline, audit and privacy, so it sits above them: the interfaces (web, API, importers,
-commands) ask it; a domain app asks accounts.grants (the roles over the tree, which Scope extends).
+Scope reads the models of pipeline, audit and privacy, so it sits above them, outside ketnap.accounts (which the
+pipeline asks): the interfaces (web, API, importers, commands) ask it; a domain app asks accounts.grants (the roles
+over the tree, which Scope extends).
 """
 
 from django.db.models import Q

@@ -5,14 +5,15 @@ sheet each (stats.xlsx.tables_xlsx) or one PDF section each (stats.pdf.report_pd
 
 Sections: identity and contact fields, work history, memberships and their events, each candidacy with its steps,
 dossier papers (a list: the scans stay on the server, where the export says), introductions, helpers, mentor notes,
-the person's audit trail (readable, ketnap.audit.present) and, when ketnap.privacy is installed, who read their data.
+the person's audit trail (readable: the caller's `present_audit`, ketnap.web.auditlog.present) and who read their data.
 A step's findings (what the rules said about the person when it was recorded) are data about them too: they come as a
 readable column, not as the stored JSON.
 
 Fields are read from the models' own definitions (every concrete field, by its Vietnamese verbose name), so a field
 added later is exported without touching this module; only keys and internals (sort and search keys) are left out.
-It sits in the registry because it is about a Person; it reads the pipeline through the person's reverse relations
-(no import of ketnap.pipeline) and the audit trail through ketnap.audit.
+It sits in ketnap.privacy (the data subject's rights, beside the read log), above the apps it reads: the registry's
+models, the pipeline through the person's reverse relations, the audit trail through ketnap.audit. The audit rows'
+wording names every app's objects and lives with its readers, so the caller passes it in.
 """
 
 import datetime as dt
@@ -25,11 +26,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from ketnap.accounts.models import display_name
-from ketnap.audit import present as audit_present
 from ketnap.audit.models import AuditEntry
 from ketnap.audit.recorder import write_entry
+from ketnap.privacy.models import ReadEntry
 from ketnap.registry.models import Person, Preferences
-from ketnap.rules.dates import ddmmyyyy
+from ketnap.rules.dates import ddmmyyyy, ddmmyyyy_hhmm
 from ketnap.stats.tables import Column, Kind, Table
 
 INTERNAL = {"id", "sort_key", "search_text", "person", "candidate", "membership", "findings", "scan_type"}
@@ -52,7 +53,7 @@ def _text(obj: models.Model, field: models.Field):
     if isinstance(value, bool):
         return YES if value else NO
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+        return ddmmyyyy_hhmm(timezone.localtime(value))
     if isinstance(field, models.FileField):
         return value.name
     return value
@@ -137,7 +138,7 @@ def _findings_text(step) -> str | None:
     return "; ".join(parts) or None
 
 
-def _audit_table(person: Person, readable_people) -> Table:
+def _audit_table(person: Person, readable_people, present_audit) -> Table:
     entries = AuditEntry.objects.filter(person_id=person.pk).order_by("id")
     table = Table(
         "nhat-ky",
@@ -153,24 +154,22 @@ def _audit_table(person: Person, readable_people) -> Table:
         ],
         note="Nhật ký chỉ ghi thêm, không sửa, không xóa được; giá trị trước và sau mỗi lần thay đổi.",
     )
-    for row in audit_present.present(entries, people=readable_people):
+    for row in present_audit(entries, people=readable_people):
         table.add(row.when, row.who, row.action, row.kind, row.subject, row.summary, row.note)
     return table
 
 
-def _read_log_table(person: Person) -> Table | None:
-    """Who read the person's data (ketnap.privacy's read log), if that app is installed."""
-    if not apps.is_installed("ketnap.privacy"):
-        return None
-    model = apps.get_model("privacy", "ReadEntry")
-    names = {f.name for f in model._meta.concrete_fields}
-    rows = model.objects.filter(person_id=person.pk).select_related("user").order_by("at", "id")
-    skip = [n for n in ("person", "query", "count") if n in names]
-    return list_table("nhat-ky-truy-cap", "Nhật ký truy cập (ai đã xem dữ liệu)", model, rows, skip=skip)
+def _read_log_table(person: Person) -> Table:
+    """Who read the person's data (the read log)."""
+    rows = ReadEntry.objects.filter(person_id=person.pk).select_related("user").order_by("at", "id")
+    return list_table(
+        "nhat-ky-truy-cap", "Nhật ký truy cập (ai đã xem dữ liệu)", ReadEntry, rows, skip=("person", "query", "count")
+    )
 
 
-def subject_tables(person: Person, *, readable_people=None) -> list[Table]:
-    """Every section of the export, in order. `readable_people`: whom the reader may name in the audit rows."""
+def subject_tables(person: Person, *, present_audit, readable_people=None) -> list[Table]:
+    """Every section of the export, in order. `present_audit(entries, people=)`: the audit rows as the reader reads
+    them (ketnap.web.auditlog.present); `readable_people`: whom the reader may name in them."""
     memberships = list(person.memberships.select_related("organization").order_by("decision_date", "pk"))
     candidacies = list(person.candidacies.select_related("organization").order_by("started_on", "pk"))
     tables = [
@@ -183,11 +182,9 @@ def subject_tables(person: Person, *, readable_people=None) -> list[Table]:
         ),
         *_membership_tables(memberships),
         *_pipeline_tables(candidacies),
-        _audit_table(person, readable_people),
+        _audit_table(person, readable_people, present_audit),
+        _read_log_table(person),
     ]
-    read_log = _read_log_table(person)
-    if read_log is not None:
-        tables.append(read_log)
     return tables
 
 
@@ -290,7 +287,7 @@ def about_table(person: Person, *, reader, fmt_name: str) -> Table:
     """The first section: what this file is, for whom, made by whom and when."""
     table = Table("ve-ban-trich-xuat", "Về bản trích xuất này", [Column("field", "Mục"), Column("value", "Nội dung")])
     table.add("Người có dữ liệu", f"{person.full_name} (mã số {person.pk})")
-    table.add("Trích xuất lúc", timezone.localtime().strftime("%d/%m/%Y %H:%M"))
+    table.add("Trích xuất lúc", ddmmyyyy_hhmm(timezone.localtime()))
     table.add("Người trích xuất", display_name(reader))
     table.add(
         "Căn cứ",
@@ -310,9 +307,8 @@ def about_table(person: Person, *, reader, fmt_name: str) -> Table:
     table.add(
         "Phạm vi",
         "Toàn bộ dữ liệu ketnap lưu về người này: nhân thân, quá trình công tác, đảng viên và biến động, phát triển "
-        "đảng viên (các bước, giấy tờ, người giới thiệu, người giúp đỡ, nhận xét), nhật ký thay đổi"
-        + (", nhật ký truy cập" if apps.is_installed("ketnap.privacy") else "")
-        + f". Định dạng: {fmt_name}.",
+        "đảng viên (các bước, giấy tờ, người giới thiệu, người giúp đỡ, nhận xét), nhật ký thay đổi, nhật ký truy cập. "
+        f"Định dạng: {fmt_name}.",
     )
     contact = Preferences.current().privacy_contact.strip() or gettext(
         "Văn phòng cấp ủy nơi anh/chị sinh hoạt hoặc công tác."

@@ -1,4 +1,6 @@
-"""The audit trail as a clerk reads it: entries in, readable rows out.
+"""The audit trail as a clerk reads it: entries in, readable rows out. It names every app's objects, fields and
+choices, so it sits with its readers (the screens, the admin, the subject export through a callable), above the apps
+whose log it reads: ketnap.audit records only.
 
 AuditEntry.changes holds {field attname: [before, after]} as the recorder stored it: ids, ISO dates, choice codes,
 True/False. A few writers add keys of their own: "import" (a file's counts, imports.engine.record_import) and "demo"
@@ -35,7 +37,7 @@ from ketnap.audit.models import AuditEntry
 from ketnap.audit.redaction import REDACTED_KEY, REDACTION_MODEL
 from ketnap.pipeline.enums import Stage, StepKind
 from ketnap.registry.models import Person
-from ketnap.rules.dates import ddmmyyyy
+from ketnap.rules.dates import ddmmyyyy, ddmmyyyy_hhmm
 from ketnap.vietnamese import fold
 
 # Kinds whose models carry no Vietnamese verbose name. They stay here rather than on the models: a Meta change is a
@@ -198,7 +200,7 @@ class ReadableEntry:
 
     @property
     def when(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M}"
+        return ddmmyyyy_hhmm(self.at)
 
     @property
     def summary(self) -> str:
@@ -324,7 +326,7 @@ def _moment(value) -> str:
         return str(value)
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
-    return f"{moment:%d/%m/%Y %H:%M}"
+    return ddmmyyyy_hhmm(moment)
 
 
 def _yes_no(value: bool) -> str:
