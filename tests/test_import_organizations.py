@@ -7,6 +7,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
+from ketnap.audit.context import SYSTEM
 from ketnap.audit.models import AuditEntry
 from ketnap.imports.organizations import OrganizationImporter, OrganizationReport, department_key, importer_within
 from ketnap.registry.enums import OrgChange, OrgKind, UnitKind
@@ -83,6 +84,7 @@ def counts():
 
 
 def run(path, **kwargs):
+    kwargs.setdefault("user", SYSTEM)  # as on the command line: the server's administrator
     return OrganizationImporter(path, **kwargs).run()
 
 
@@ -246,9 +248,9 @@ def test_a_dissolved_parent_and_a_department_of_another_cell_are_refused(world, 
     closed = f.org("BVA-CU", "Chi bộ cũ", OrgKind.CELL, world.hospital_a)
     from ketnap.registry.services import organizations
 
-    organizations.dissolve(closed, on=dt.date(2020, 1, 1))
+    organizations.dissolve(closed, on=dt.date(2020, 1, 1), actor=SYSTEM)
     old_upper = f.org("CU", "Đảng bộ Khối cũ", OrgKind.UPPER, world.province)
-    organizations.dissolve(old_upper, on=dt.date(2020, 1, 1))
+    organizations.dissolve(old_upper, on=dt.date(2020, 1, 1), actor=SYSTEM)
     rows = [
         ["BVX", "Đảng bộ Bệnh viện X", "Đảng bộ cơ sở", "CU", "", "", "", "", "", "", ""],
         ["BVA-HS", "Chi bộ Hồi sức", "Chi bộ", "BVA", "", "", "", "", "", "Khoa Nội", ""],

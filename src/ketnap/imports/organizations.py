@@ -302,7 +302,8 @@ class OrganizationImporter:
     """`OrganizationImporter(path).run()` → OrganizationReport; nothing is written unless the whole file is right.
 
     `within`: the organisation a web user manages (scope.can_manage_within); every organisation the file adds
-    must lie under it. None on the command line (the server's administrator).
+    must lie under it. None on the command line (the server's administrator). `user`: who imports, authorised by
+    each service it writes through; SYSTEM on the command line.
     """
 
     columns = COLUMNS
@@ -1269,6 +1270,7 @@ class OrganizationImporter:
             row.obj = row.existing
         else:
             row.obj = org_services.create_organization(
+                actor=self.user,
                 code=row.code,
                 name=row.name,
                 kind=row.kind,
@@ -1281,7 +1283,7 @@ class OrganizationImporter:
                 position=row.position,
             )
         for unit, on in row.covers:
-            org_services.assign_unit(self._unit(unit), row.obj, on=on)
+            org_services.assign_unit(self._unit(unit), row.obj, actor=self.user, on=on)
 
     def _unit(self, unit: "WorkUnit | PlannedUnit") -> WorkUnit:
         if isinstance(unit, WorkUnit):
@@ -1290,7 +1292,13 @@ class OrganizationImporter:
             parent = self._unit(unit.parent) if unit.parent is not None else None
             position = len(self.unit_children.get(parent.pk if parent else None, []))
             unit.obj = unit_services.create_unit(
-                code=unit.code, name=unit.name, kind=unit.kind, parent=parent, on=unit.on, position=position
+                actor=self.user,
+                code=unit.code,
+                name=unit.name,
+                kind=unit.kind,
+                parent=parent,
+                on=unit.on,
+                position=position,
             )
             self.unit_children.setdefault(parent.pk if parent else None, []).append(unit.obj)
         return unit.obj
