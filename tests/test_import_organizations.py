@@ -325,13 +325,13 @@ def test_an_existing_cell_gets_new_departments_from_the_import_day(world, tmp_pa
 
 
 @pytest.mark.django_db
-def test_within_an_organisation_nothing_outside_it_is_touched(world, tmp_path):
+def test_within_an_organisation_nothing_outside_it_is_touched(world, personas, tmp_path):
     rows = [
         ["BVA-MAT", "Chi bộ Khoa Mắt", "Chi bộ", "BVA", "", "", "", "", "", "", ""],
         ["BVB-MAT", "Chi bộ Khoa Mắt B", "Chi bộ", "BVB", "", "", "", "", "", "", ""],
     ]
     path = write_xlsx(tmp_path / "pham-vi.xlsx", rows, footer=False)
-    report = importer_within(world.hospital_a, path, name="pham-vi.xlsx", dry_run=True).run()
+    report = importer_within(world.hospital_a, path, name="pham-vi.xlsx", user=personas.office_a, dry_run=True).run()
     assert [str(e) for e in report.errors] == [
         "Dòng 7, cột 'Mã cấp trên': tổ chức mã BVB ở ngoài Đảng bộ Bệnh viện A; chỉ thêm được tổ chức thuộc "
         "Đảng bộ Bệnh viện A."

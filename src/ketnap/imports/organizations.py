@@ -39,7 +39,7 @@ from django.db import transaction
 from ketnap.audit.context import acting
 from ketnap.imports import cells, matching
 from ketnap.imports.columns import Column, heading_key
-from ketnap.imports.engine import Report, RowError, record_import
+from ketnap.imports.engine import Report, RowError, authorize_import, record_import
 from ketnap.imports.layout import HEADER_SEARCH_ROWS, Classifier, Header, find_header
 from ketnap.imports.reader import ImportFileError, Roster, file_sha256
 from ketnap.registry.enums import OrgKind, UnitKind
@@ -302,8 +302,8 @@ class OrganizationImporter:
     """`OrganizationImporter(path).run()` → OrganizationReport; nothing is written unless the whole file is right.
 
     `within`: the organisation a web user manages (scope.can_manage_within); every organisation the file adds
-    must lie under it. None on the command line (the server's administrator). `user`: who imports, authorised by
-    each service it writes through; SYSTEM on the command line.
+    must lie under it. None on the command line (the server's administrator). `user`: who imports, authorised
+    over `within` (engine.authorize_import) and by each service it writes through; SYSTEM on the command line.
     """
 
     columns = COLUMNS
@@ -338,6 +338,7 @@ class OrganizationImporter:
         started = time.monotonic()
         report = self.report
         try:
+            authorize_import(self.user, self.within)
             roster = Roster(self.path, self.name)
             report.sha256 = file_sha256(self.path)
             rows = self._read(roster)
