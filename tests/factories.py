@@ -8,6 +8,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 
 from ketnap.accounts.models import Role
+from ketnap.audit.context import SYSTEM
 from ketnap.pipeline import domain
 from ketnap.pipeline.enums import ADMISSION_DOCUMENTS, IntroducerKind
 from ketnap.registry.enums import Gender, MembershipEventKind, MembershipStatus, UnitKind
@@ -23,11 +24,14 @@ def code(kind: str, value: str) -> CodeItem:
 
 
 def org(code_: str, name: str, kind: str, parent=None, on=START, **kwargs):
-    return organizations.create_organization(code=code_, name=name, kind=kind, parent=parent, on=on, **kwargs)
+    return organizations.create_organization(
+        actor=SYSTEM, code=code_, name=name, kind=kind, parent=parent, on=on, **kwargs
+    )
 
 
 def unit(code_: str, name: str, parent=None, kind=None, on=START, covered_by=None):
     made = units.create_unit(
+        actor=SYSTEM,
         code=code_,
         name=name,
         kind=kind or (UnitKind.DEPARTMENT if parent else UnitKind.UNIT),
@@ -35,7 +39,7 @@ def unit(code_: str, name: str, parent=None, kind=None, on=START, covered_by=Non
         on=on,
     )
     if covered_by is not None:
-        organizations.assign_unit(made, covered_by, on=on)
+        organizations.assign_unit(made, covered_by, actor=SYSTEM, on=on)
     return made
 
 
@@ -46,6 +50,7 @@ def person(work_unit, full_name: str, *, born=dt.date(1990, 5, 17), gender=Gende
     n = next(_counter)
     fields.setdefault("citizen_id", f"0221{n:08d}")
     return people.create_person(
+        actor=SYSTEM,
         unit=work_unit,
         family_name=family,
         middle_name=middle,
@@ -62,6 +67,7 @@ def member(person_, cell, *, status=MembershipStatus.OFFICIAL, decision=dt.date(
     official = ceremony.replace(year=ceremony.year + 1) if status == MembershipStatus.OFFICIAL else None
     return people.register_membership(
         person_,
+        actor=SYSTEM,
         organization=cell,
         status=status,
         decision_date=decision,
@@ -74,6 +80,7 @@ def admitted(person_, cell, decision: dt.date, *, readmission: bool = False):
     """A probationary member admitted by a decision of `decision`, the ceremony nine days later (the event's day)."""
     return people.register_membership(
         person_,
+        actor=SYSTEM,
         organization=cell,
         status=MembershipStatus.PROBATIONARY,
         decision_date=decision,

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ketnap.accounts.models import RoleKind
-from ketnap.audit.context import acting
+from ketnap.audit.context import SYSTEM, acting
 from ketnap.audit.models import AuditEntry
 from ketnap.audit.recorder import AUDITED, SKIPPED_FIELDS
 from ketnap.pipeline import domain
@@ -98,13 +98,25 @@ def _everyday_work(world, personas, pipeline_world, tmp_path):
         pipeline_world.scans[pipeline_world.khoa.pk], actor=personas.office_a, reason="Ghi nhầm người"
     )
     with acting(personas.office_a):
-        people.record_national_db_entry([world.an.memberships.get()], on=dt.date(2025, 1, 3))
-        people.move_membership(world.an.memberships.get(), world.cell_a2, on=dt.date(2025, 5, 5), note="Chuyển khoa")
-        people.end_membership(
-            world.dung.memberships.get(), "transferred_out", on=dt.date(2025, 6, 6), external_party="Tỉnh khác"
+        people.record_national_db_entry([world.an.memberships.get()], on=dt.date(2025, 1, 3), actor=personas.office_a)
+        people.move_membership(
+            world.an.memberships.get(),
+            world.cell_a2,
+            on=dt.date(2025, 5, 5),
+            note="Chuyển khoa",
+            actor=personas.office_a,
         )
-        organizations.rename(world.cell_a1, "Chi bộ Khoa Nội tổng hợp", on=dt.date(2025, 7, 1), reason="NQ 12")
-        people.archive_person(world.binh, reason="Nghỉ hưu")
+        people.end_membership(
+            world.dung.memberships.get(),
+            "transferred_out",
+            on=dt.date(2025, 6, 6),
+            external_party="Tỉnh khác",
+            actor=personas.office_a,
+        )
+        organizations.rename(
+            world.cell_a1, "Chi bộ Khoa Nội tổng hợp", on=dt.date(2025, 7, 1), reason="NQ 12", actor=personas.office_a
+        )
+        people.archive_person(world.binh, reason="Nghỉ hưu", actor=personas.office_a)
         CalendarOverride.objects.create(day=dt.date(2026, 11, 24), kind="work", reason="Làm bù", source="CV 1/BNV")
     targets.set_target(
         world.hospital_a,
@@ -201,8 +213,7 @@ def test_every_audited_field_and_kind_has_a_vietnamese_label():
 def test_filters_by_person_without_diacritics_user_kind_and_action(login, world, personas, pipeline_world):
     client = login(personas.office_a)
     edit_over_http(client, world.binh, phone="0912345678", gender="F")
-    with acting(personas.admin_a):
-        people.update_person(world.an, job_title="Phó trưởng khoa")
+    people.update_person(world.an, job_title="Phó trưởng khoa", actor=personas.admin_a)
     url = reverse("audit_list")
     rows = audit_rows(client.get(url, {"q": "tran thi binh"}))
     assert rows and {r.person_id for r in rows} == {world.binh.pk}
@@ -230,7 +241,7 @@ def test_filters_by_local_dates_typed_dd_mm_yyyy(login, world, personas):
     }
     for name, moment in moments.items():
         with mock.patch("django.utils.timezone.now", return_value=moment), acting(personas.office_a):
-            people.update_person(world.binh, job_title=name)
+            people.update_person(world.binh, job_title=name, actor=personas.office_a)
     client = login(personas.office_a)
     url = reverse("audit_list")
     rows = audit_rows(client.get(url, {"tu-ngay": "11/03/2025", "den-ngay": "11/03/2025"}))
@@ -301,10 +312,10 @@ def _every_page(client, params=None) -> str:
 
 def test_an_office_reads_nothing_of_the_other_hospital(login, world, personas, pipeline_world, office_b):
     with acting(office_b):
-        people.update_person(world.outsider, job_title="Nữ hộ sinh trưởng")
+        people.update_person(world.outsider, job_title="Nữ hộ sinh trưởng", actor=office_b)
         CalendarOverride.objects.create(day=dt.date(2026, 11, 24), kind="work", reason="Làm bù B", source="CV 9")
     with acting(personas.office_a):
-        people.update_person(world.binh, job_title="Điều dưỡng")
+        people.update_person(world.binh, job_title="Điều dưỡng", actor=personas.office_a)
         CalendarOverride.objects.create(day=dt.date(2026, 12, 26), kind="work", reason="Làm bù A", source="CV 8")
     # every entry the office reads concerns a person of hospital A, or an object of A, or is its own action
     a_people = set(
@@ -332,7 +343,7 @@ def test_an_office_reads_nothing_of_the_other_hospital(login, world, personas, p
 def test_a_person_who_moves_to_the_other_hospital_takes_their_trail_along(login, world, personas, office_b):
     client = login(personas.office_a)
     edit_over_http(client, world.binh, phone="0912345678", gender="F")  # the office's own action
-    people.change_work_unit(world.binh, world.dept_b1, on=dt.date(2026, 1, 5))
+    people.change_work_unit(world.binh, world.dept_b1, on=dt.date(2026, 1, 5), actor=SYSTEM)
     assert "Trần Thị Bình" not in _every_page(client)
     assert "Điện thoại: (trống) → 0912345678" in _every_page(login(office_b))
 
@@ -348,14 +359,12 @@ def _queries(client, url, params=None) -> tuple[int, object]:
 def test_query_count_does_not_grow_with_the_rows_shown(login, world, personas):
     client = login(personas.office_a)
     religion = CodeItem.objects.filter(kind="religion").first()
-    with acting(personas.office_a):
-        people.update_person(world.binh, ethnicity=kinh(), religion=religion)
+    people.update_person(world.binh, ethnicity=kinh(), religion=religion, actor=personas.office_a)
     few, response = _queries(client, reverse("audit_list"), {"doi-tuong": "registry.Person", "q": "binh"})
     assert len(audit_rows(response)) == 2
     for i in range(30):
         person = f.person(world.dept_a1, f"Ngô Văn Tâm{'x' * i}")
-        with acting(personas.office_a):
-            people.update_person(person, ethnicity=kinh(), religion=religion, phone=f"09{i:08d}")
+        people.update_person(person, ethnicity=kinh(), religion=religion, phone=f"09{i:08d}", actor=personas.office_a)
     many, response = _queries(client, reverse("audit_list"), {"doi-tuong": "registry.Person", "q": "ngo van tam"})
     assert len(audit_rows(response)) == 50
     assert many == few <= 16
@@ -364,8 +373,7 @@ def test_query_count_does_not_grow_with_the_rows_shown(login, world, personas):
     # the person page's change log: 3 entries or 53, the same queries
     page_few, _ = _queries(client, reverse("person_detail", args=[world.an.pk]))
     for i in range(50):
-        with acting(personas.office_a):
-            people.update_person(world.an, phone=f"09{i:08d}")
+        people.update_person(world.an, phone=f"09{i:08d}", actor=personas.office_a)
     page_many, response = _queries(client, reverse("person_detail", args=[world.an.pk]))
     assert len(response.context["audit"]) == 50 and response.context["audit_more"]
     assert page_many <= page_few  # (fewer kinds of object named on the 50 newest: fewer queries)
@@ -380,10 +388,11 @@ LONG_EMAIL = "nguyen.thi.binh.dieu.duong.truong.khoa.hoi.suc.tich.cuc.chong.doc@
 def test_a_long_change_log_fits_a_phone(page, live_server, world, personas):
     from tests.test_browser_pipeline import log_in
 
-    with acting(personas.office_a):
-        for i in range(12):  # long values only the log still shows: the record now has a short address
-            people.update_person(world.binh, email=f"{i}.{LONG_EMAIL}", job_title=f"Điều dưỡng {i}")
-        people.update_person(world.binh, email="binh@bv.vn")
+    for i in range(12):  # long values only the log still shows: the record now has a short address
+        people.update_person(
+            world.binh, email=f"{i}.{LONG_EMAIL}", job_title=f"Điều dưỡng {i}", actor=personas.office_a
+        )
+    people.update_person(world.binh, email="binh@bv.vn", actor=personas.office_a)
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, live_server, "vp.a")
     page.goto(f"{live_server.url}/nhan-su/{world.binh.pk}/")

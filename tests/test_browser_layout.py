@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from ketnap.audit.context import SYSTEM
 from ketnap.registry.enums import OrgKind
 from ketnap.registry.models import CodeItem
 from ketnap.registry.services import people
@@ -52,11 +53,17 @@ def test_home_and_person_page_fit_a_phone_without_sideways_swiping(page, live_se
     quality = f.org("BVA-DD", QUALITY, OrgKind.CELL, world.hospital_a)
     quality_dept = f.unit("UA-DD", "Phòng Điều dưỡng – Quản lý chất lượng – Công tác xã hội", world.unit_a)
     # a person page with the long things a real one has: an e-mail address, a move between cells, a work history
-    people.update_person(world.an, email="nguyen.van.an.truong.khoa.noi.tong.hop@benhviendakhoatinhquangninh.vn")
-    people.move_membership(
-        world.an.memberships.get(), quality, on=dt.date(2025, 7, 1), note="Nghị quyết hợp nhất hai chi bộ khi sắp xếp"
+    people.update_person(
+        world.an, email="nguyen.van.an.truong.khoa.noi.tong.hop@benhviendakhoatinhquangninh.vn", actor=SYSTEM
     )
-    people.change_work_unit(world.an, quality_dept, on=dt.date(2025, 7, 1), job_title="Điều dưỡng trưởng")
+    people.move_membership(
+        world.an.memberships.get(),
+        quality,
+        on=dt.date(2025, 7, 1),
+        note="Nghị quyết hợp nhất hai chi bộ khi sắp xếp",
+        actor=SYSTEM,
+    )
+    people.change_work_unit(world.an, quality_dept, on=dt.date(2025, 7, 1), job_title="Điều dưỡng trưởng", actor=SYSTEM)
     pages = {"trang chủ": "/", "trang một người": f"/nhan-su/{world.an.pk}/"}
     log_in(page, live_server, "vp.a")
     swipes = {}

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from docx import Document
 from scripts import build_templates
 
+from ketnap.audit.context import SYSTEM
 from ketnap.documents import render
 from ketnap.documents.fields import FIELDS, LIST_FIELDS
 from ketnap.documents.forms import FORMS, Loaded, generated_for
@@ -913,7 +914,7 @@ def test_the_heading_names_the_province_from_the_tree(world, personas, members):
     # since 1/7/2025 the health department's committee sits under the provincial People's Committee's: a name that
     # does not say which province gets it from the tree
     ubnd = f.org("UBND", "Đảng bộ UBND tỉnh", OrgKind.UPPER, world.province)
-    organizations.move(world.upper, ubnd, on=D(2025, 7, 1))
+    organizations.move(world.upper, ubnd, on=D(2025, 7, 1), actor=SYSTEM)
     candidate.refresh_from_db()
     text = render_form("9-knd", candidate)
     assert "ĐẢNG BỘ UBND TỈNH THỬ NGHIỆM\nĐẢNG ỦY SỞ Y TẾ" in text

@@ -20,6 +20,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ketnap.audit.context import SYSTEM
 from ketnap.pipeline import domain, due
 from ketnap.pipeline.calendar import forget
 from ketnap.pipeline.enums import Stage, StepKind
@@ -153,7 +154,7 @@ def _a_transfer(draw, departments) -> None:
     since = person.assignments.filter(valid_to__isnull=True).values_list("valid_from", flat=True).first()
     on = min(since + dt.timedelta(days=draw(st.integers(1, 2000))), today())
     try:
-        people.change_work_unit(person, unit, on=on)
+        people.change_work_unit(person, unit, on=on, actor=SYSTEM)
     except ValidationError:
         pass
 
@@ -197,7 +198,7 @@ def test_a_merged_chi_bo_passes_its_candidates_on_with_their_deadlines(world, pe
     candidate = domain.adopt_probationary(membership, actor=personas.superuser)
     kept = (candidate.due_on, candidate.due_soon_on)
     assert kept[0] == deadlines.recognition_review_due(membership.ceremony_date).due
-    organizations.merge([world.cell_a2], into=world.cell_a1, on=today())
+    organizations.merge([world.cell_a2], into=world.cell_a1, on=today(), actor=SYSTEM)
     candidate.refresh_from_db()
     assert candidate.organization == world.cell_a1
     assert (candidate.due_on, candidate.due_soon_on) == kept

@@ -16,6 +16,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from ketnap.audit.context import SYSTEM
 from ketnap.registry import indicators
 from ketnap.registry.enums import MembershipEventKind, MembershipStatus, OrgKind
 from ketnap.registry.models import (
@@ -81,11 +82,11 @@ def _hire(staff, units, n, unit, on):
 
 
 def _leave(staff, units, n, person, on):
-    people.update_person(_pick(staff, person), left_on=on)
+    people.update_person(_pick(staff, person), left_on=on, actor=SYSTEM)
 
 
 def _change_unit(staff, units, n, person, unit, on):
-    people.change_work_unit(_pick(staff, person), _pick(units, unit), on=on)
+    people.change_work_unit(_pick(staff, person), _pick(units, unit), on=on, actor=SYSTEM)
 
 
 def _admit(staff, units, n, person, cell, status, on):
@@ -99,34 +100,35 @@ def _admit(staff, units, n, person, cell, status, on):
         official_date=official,
         kind=MembershipEventKind.ADMITTED,
         on=on,
+        actor=SYSTEM,
     )
 
 
 def _recognise(staff, units, n, person, on):
     if membership := _membership(_pick(staff, person)):
-        people.recognise_official(membership, official_date=on, on=on)
+        people.recognise_official(membership, official_date=on, on=on, actor=SYSTEM)
 
 
 def _move_member(staff, units, n, person, cell, on):
     if membership := _membership(_pick(staff, person)):
-        people.move_membership(membership, _pick(_cells(), cell), on=on)
+        people.move_membership(membership, _pick(_cells(), cell), on=on, actor=SYSTEM)
 
 
 def _end(staff, units, n, person, kind, on):
     if membership := _membership(_pick(staff, person)):
-        people.end_membership(membership, kind, on=on)
+        people.end_membership(membership, kind, on=on, actor=SYSTEM)
 
 
 def _cover(staff, units, n, unit, cell, on):
-    organizations.assign_unit(_pick(units, unit), _pick(_cells(), cell), on=on)
+    organizations.assign_unit(_pick(units, unit), _pick(_cells(), cell), on=on, actor=SYSTEM)
 
 
 def _archive(staff, units, n, person):
-    people.archive_person(_pick(staff, person), reason="Thử")
+    people.archive_person(_pick(staff, person), reason="Thử", actor=SYSTEM)
 
 
 def _merge(staff, units, n, source, into, on):
-    organizations.merge([_pick(_cells(), source)], into=_pick(_cells(), into), on=on)
+    organizations.merge([_pick(_cells(), source)], into=_pick(_cells(), into), on=on, actor=SYSTEM)
 
 
 def _edit(staff, units, n, person, code, born, flag):
@@ -140,6 +142,7 @@ def _edit(staff, units, n, person, code, born, flag):
         birth_date=born.replace(year=born.year - 20 - code % 25),
         youth_union_member=flag,
         in_cadre_planning=not flag,
+        actor=SYSTEM,
     )
 
 
@@ -177,7 +180,7 @@ def _split(source, on, n) -> None:
     for part in range(2):
         new = f.org(f"T{n}-{part}", f"Chi bộ Tách {n}-{part}", OrgKind.CELL, source.parent, on=on)
         parts.append((new, covered[part::2]))
-    organizations.split(source, parts, on=on)
+    organizations.split(source, parts, on=on, actor=SYSTEM)
 
 
 def _import(staff, units, args, tmp_path, n) -> None:
@@ -287,7 +290,7 @@ def test_kept_counts_equal_the_counts_from_scratch_over_random_histories(
 
 def test_the_world_is_kept_from_the_start(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        people.move_membership(world.an.memberships.get(), world.cell_a2, on=dt.date(2020, 1, 1))
+        people.move_membership(world.an.memberships.get(), world.cell_a2, on=dt.date(2020, 1, 1), actor=SYSTEM)
     assert_kept_equals_from_scratch()
     kept = figures.counts_on([world.cell_a1.pk, world.cell_a2.pk], dt.date(2020, 1, 1))
     assert (kept[world.cell_a2.pk].official, kept[world.cell_a2.pk].probationary) == (1, 1)
@@ -341,7 +344,7 @@ def test_the_home_tree_costs_the_same_queries_for_few_or_many_people(
 
 def test_the_home_tree_shows_the_kept_counts_today_and_on_a_past_day(world, personas, login):
     client = login(personas.office_a)
-    people.update_person(world.binh, left_on=dt.date(2022, 1, 1))
+    people.update_person(world.binh, left_on=dt.date(2022, 1, 1), actor=SYSTEM)
     today_rows = {row.org_id: row.totals for row in client.get(reverse("home")).context["rows"]}
     assert (today_rows[world.cell_a1.pk].staff, today_rows[world.cell_a1.pk].official) == (1, 1)  # An; Bình left
     past = {row.org_id: row.totals for row in client.get(reverse("home"), {"ngay": "01/06/2021"}).context["rows"]}

@@ -7,6 +7,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
+from ketnap.audit.context import SYSTEM
 from ketnap.audit.models import AuditEntry
 from ketnap.imports.organizations import OrganizationImporter, OrganizationReport, department_key, importer_within
 from ketnap.registry.enums import OrgChange, OrgKind, UnitKind
@@ -83,6 +84,7 @@ def counts():
 
 
 def run(path, **kwargs):
+    kwargs.setdefault("user", SYSTEM)  # as on the command line: the server's administrator
     return OrganizationImporter(path, **kwargs).run()
 
 
@@ -246,9 +248,9 @@ def test_a_dissolved_parent_and_a_department_of_another_cell_are_refused(world, 
     closed = f.org("BVA-CU", "Chi bộ cũ", OrgKind.CELL, world.hospital_a)
     from ketnap.registry.services import organizations
 
-    organizations.dissolve(closed, on=dt.date(2020, 1, 1))
+    organizations.dissolve(closed, on=dt.date(2020, 1, 1), actor=SYSTEM)
     old_upper = f.org("CU", "Đảng bộ Khối cũ", OrgKind.UPPER, world.province)
-    organizations.dissolve(old_upper, on=dt.date(2020, 1, 1))
+    organizations.dissolve(old_upper, on=dt.date(2020, 1, 1), actor=SYSTEM)
     rows = [
         ["BVX", "Đảng bộ Bệnh viện X", "Đảng bộ cơ sở", "CU", "", "", "", "", "", "", ""],
         ["BVA-HS", "Chi bộ Hồi sức", "Chi bộ", "BVA", "", "", "", "", "", "Khoa Nội", ""],
@@ -323,13 +325,13 @@ def test_an_existing_cell_gets_new_departments_from_the_import_day(world, tmp_pa
 
 
 @pytest.mark.django_db
-def test_within_an_organisation_nothing_outside_it_is_touched(world, tmp_path):
+def test_within_an_organisation_nothing_outside_it_is_touched(world, personas, tmp_path):
     rows = [
         ["BVA-MAT", "Chi bộ Khoa Mắt", "Chi bộ", "BVA", "", "", "", "", "", "", ""],
         ["BVB-MAT", "Chi bộ Khoa Mắt B", "Chi bộ", "BVB", "", "", "", "", "", "", ""],
     ]
     path = write_xlsx(tmp_path / "pham-vi.xlsx", rows, footer=False)
-    report = importer_within(world.hospital_a, path, name="pham-vi.xlsx", dry_run=True).run()
+    report = importer_within(world.hospital_a, path, name="pham-vi.xlsx", user=personas.office_a, dry_run=True).run()
     assert [str(e) for e in report.errors] == [
         "Dòng 7, cột 'Mã cấp trên': tổ chức mã BVB ở ngoài Đảng bộ Bệnh viện A; chỉ thêm được tổ chức thuộc "
         "Đảng bộ Bệnh viện A."

@@ -334,6 +334,18 @@ def test_unknown_organisation(world, roster):
     assert code == 1 and "Không có tổ chức đảng mã" in err
 
 
+def test_the_importing_user_is_authorised_as_every_write_is(world, personas, roster):
+    """--user names who imports (engine.authorize_import, the upload screen's rule): a chi bộ secretary is refused
+    before the file is read, the office of the organisation imports."""
+    before = counts()
+    code, out, err = run("staff", roster, "--org", "BVA", "--user", personas.secretary_a1.username)
+    assert code == 1 and "Tài khoản bithu.a1 không được nhập dữ liệu vào Đảng bộ Bệnh viện A." in out + err
+    assert counts() == before
+    code, out, err = run("staff", roster, "--org", "BVA", "--user", personas.office_a.username)
+    assert code == 0, err
+    assert AuditEntry.objects.filter(actor=personas.office_a).exists()
+
+
 MEMBER_HEAD = [
     "Họ và tên",
     "Ngày sinh",

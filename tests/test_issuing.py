@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from ketnap.accounts import issuing
 from ketnap.accounts.models import IssuedPassword
+from ketnap.audit.context import SYSTEM
 from ketnap.audit.models import AuditEntry
 from ketnap.privacy.models import ReadEntry
 from ketnap.registry.models import Person
@@ -111,7 +112,9 @@ def test_an_account_stops_working_the_day_its_person_leaves(client, world, pipel
     Person.objects.filter(pk=world.an.pk).update(user=user)
     client.force_login(user)
     assert client.get("/cua-toi/").status_code == 200
-    people.update_person(Person.objects.get(pk=world.an.pk), left_on=dt.date.today() - dt.timedelta(days=1))
+    people.update_person(
+        Person.objects.get(pk=world.an.pk), left_on=dt.date.today() - dt.timedelta(days=1), actor=SYSTEM
+    )
     assert client.get("/cua-toi/").status_code == 302  # the open session ends at its next request
     assert not _sign_in(client, "an.member", f.PASSWORD)
 
@@ -119,7 +122,9 @@ def test_an_account_stops_working_the_day_its_person_leaves(client, world, pipel
 def test_an_archived_persons_account_cannot_sign_in(client, world):
     user = f.user("xuyen")
     Person.objects.filter(pk=world.outsider.pk).update(user=user)
-    people.archive_person(Person.objects.get(pk=world.outsider.pk), reason="Chuyển công tác ra ngoài tỉnh")
+    people.archive_person(
+        Person.objects.get(pk=world.outsider.pk), reason="Chuyển công tác ra ngoài tỉnh", actor=SYSTEM
+    )
     assert not _sign_in(client, "xuyen", f.PASSWORD)
     Person.objects.filter(pk=world.outsider.pk).update(archived_at=None)  # the check is the record's, nothing else
     assert _sign_in(client, "xuyen", f.PASSWORD)

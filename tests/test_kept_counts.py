@@ -14,6 +14,7 @@ from django.db import transaction
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from ketnap.audit.context import SYSTEM
 from ketnap.registry.enums import CodeKind, Gender
 from ketnap.registry.models import CodeItem, PartyMembership, Person
 from ketnap.registry.services import people
@@ -105,7 +106,7 @@ def test_an_edited_person_moves_the_counts_kept_where_they_are_a_member(world, d
     kept = dict(KeptCounts.objects.filter(day=day).values_list("organization_id", "version"))
     assert kept, "the first look keeps each organisation's counts"
     with django_capture_on_commit_callbacks(execute=True):
-        people.update_person(world.an, gender=Gender.FEMALE)
+        people.update_person(world.an, gender=Gender.FEMALE, actor=SYSTEM)
     versions = dict(KeptOrgVersion.objects.values_list("organization_id", "value"))
     assert {o for o, v in versions.items() if v != kept.get(o, 0)} == {world.cell_a1.pk}  # only An's chi bộ
     after = _values(world.province, day)
@@ -119,7 +120,7 @@ def test_without_the_follower_an_edited_birth_date_leaves_biểu_3_behind(world,
     _values(world.province, day)
     monkeypatch.setattr(kept_counts, "people_moved", lambda person_ids: None)
     Person.objects.filter(pk=world.an.pk).update(birth_date=dt.date(day.year - 33, 1, 1))  # no follower either way
-    people.update_person(Person.objects.get(pk=world.dung.pk), birth_date=dt.date(day.year - 58, 1, 1))
+    people.update_person(Person.objects.get(pk=world.dung.pk), birth_date=dt.date(day.year - 58, 1, 1), actor=SYSTEM)
     assert _values(world.province, day) != _afresh(world.province, day)
 
 
@@ -156,7 +157,7 @@ def test_an_edited_code_list_counts_with_a_kind_of_its_own(world):
     kept counts, never stale ones (no person is saved: no version moves)."""
     day = today()
     level = CodeItem.objects.filter(kind=CodeKind.PROFESSIONAL_LEVEL).exclude(stat_group="").order_by("pk").first()
-    people.update_person(world.an, professional_level=level)
+    people.update_person(world.an, professional_level=level, actor=SYSTEM)
     before = _values(world.province, day)
     kinds = set(KeptCounts.objects.values_list("kind", flat=True))
     others = CodeItem.objects.filter(kind=CodeKind.PROFESSIONAL_LEVEL).exclude(stat_group__in=["", level.stat_group])
@@ -186,7 +187,7 @@ def test_a_second_look_reads_the_kept_counts_and_counts_only_what_changed(world,
     # read a row per organisation
     kept_rows = [q["sql"] for q in captured.captured_queries if 'FROM "stats_keptcounts"' in q["sql"]]
     assert len([sql for sql in kept_rows if '"organization_id" IN (' in sql]) == 3
-    people.update_person(world.an, gender=Gender.FEMALE)
+    people.update_person(world.an, gender=Gender.FEMALE, actor=SYSTEM)
     # biểu 3's two days, biểu 2's two periods and today's pool counted again for An's chi bộ, and kept, with the
     # biểu's, the pool tables' and the admissions per row's new sums, and the targets' admissions (127 queries on
     # SQLite, 128 on PostgreSQL)
@@ -216,7 +217,7 @@ def test_counts_not_remade_for_sixty_days_are_removed_at_the_next_keep(world):
     long_ago = day - dt.timedelta(days=kept_counts.KEPT_DAYS + 1)
     KeptCounts.objects.update(made_on=long_ago)
     kept_counts._pruned_on = None  # the first keep of another day in this process
-    people.update_person(world.an, gender=Gender.FEMALE)  # something to count again, and keep
+    people.update_person(world.an, gender=Gender.FEMALE, actor=SYSTEM)  # something to count again, and keep
     _values(world.province, day)
     assert KeptCounts.objects.exists()
     assert not KeptCounts.objects.filter(made_on__lt=day - dt.timedelta(days=kept_counts.KEPT_DAYS)).exists()
@@ -247,7 +248,7 @@ def test_a_step_moves_the_counts_kept_for_its_chi_bo(world, personas, cell, djan
     assert decided != before and decided == afresh()
     assert _female_row(decided)[2] == _female_row(before)[2] + 1  # Bình, decided on 20/07/2023
     with django_capture_on_commit_callbacks(execute=True):
-        people.update_person(world.binh, birth_date=dt.date(1960, 1, 1))
+        people.update_person(world.binh, birth_date=dt.date(1960, 1, 1), actor=SYSTEM)
     assert form() != decided and form() == afresh()
     assert binh.stage == "decided"
 

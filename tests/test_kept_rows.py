@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ketnap.audit.context import SYSTEM
 from ketnap.pipeline import domain
 from ketnap.pipeline.calendar import forget
 from ketnap.pipeline.enums import Stage
@@ -294,6 +295,7 @@ def test_without_the_announcement_an_admission_is_not_kept(world, monkeypatch):
         ceremony_date=D(2025, 3, 1),
         kind=MembershipEventKind.ADMITTED,
         on=D(2025, 3, 1),
+        actor=SYSTEM,
     )
     figures.catch_up()
     found = figures.differences()
@@ -311,12 +313,12 @@ def test_without_the_follower_an_edited_profession_leaves_the_pool_behind(world,
     assert_the_pool_is_the_pool_of_the_people([world.hospital_a])
     nurse = CodeItem.objects.filter(kind="profession").order_by("position").first()
     monkeypatch.setattr(figures, "_write_units", lambda m, org_ids: set())  # the follower switched off
-    people.update_person(world.binh, profession=nurse)
+    people.update_person(world.binh, profession=nurse, actor=SYSTEM)
     with pytest.raises(AssertionError):
         assert_the_pool_is_the_pool_of_the_people([world.hospital_a])
     assert any("theo khoa/phòng" in line for line in figures.differences())
     monkeypatch.undo()
-    people.update_person(world.binh, youth_union_member=not world.binh.youth_union_member)
+    people.update_person(world.binh, youth_union_member=not world.binh.youth_union_member, actor=SYSTEM)
     assert_the_pool_is_the_pool_of_the_people([world.hospital_a, world.upper])
     assert figures.differences() == []
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from ketnap.audit.context import SYSTEM
 from ketnap.registry import indicators
 from ketnap.registry.services import people
 from tests import factories as f
@@ -22,13 +23,13 @@ def staff_of_the_cell(world, day: dt.date) -> int:
 
 def test_a_leaving_date_ends_the_assignment_and_past_counts_follow(world):
     before = staff_of_the_cell(world, D(2025, 6, 1))
-    people.update_person(world.binh, left_on=D(2025, 3, 1))
+    people.update_person(world.binh, left_on=D(2025, 3, 1), actor=SYSTEM)
     assert world.binh.assignments.get().valid_to == D(2025, 3, 1)
     assert staff_of_the_cell(world, D(2025, 2, 28)) == before  # still there the day before
     assert staff_of_the_cell(world, D(2025, 6, 1)) == before - 1  # gone after
-    people.update_person(world.binh, left_on=D(2025, 4, 1))  # corrected: the same assignment moves
+    people.update_person(world.binh, left_on=D(2025, 4, 1), actor=SYSTEM)  # corrected: the same assignment moves
     assert world.binh.assignments.get().valid_to == D(2025, 4, 1)
-    people.update_person(world.binh, left_on=None)  # taken back: working again, counted again
+    people.update_person(world.binh, left_on=None, actor=SYSTEM)  # taken back: working again, counted again
     assert world.binh.assignments.get().valid_to is None
     assert staff_of_the_cell(world, D(2025, 6, 1)) == before
 
@@ -36,7 +37,7 @@ def test_a_leaving_date_ends_the_assignment_and_past_counts_follow(world):
 def test_a_leaving_date_before_the_work_began_is_refused_and_nothing_changes(world):
     began = world.binh.assignments.get().valid_from
     with pytest.raises(ValidationError) as refused:
-        people.update_person(world.binh, left_on=began)
+        people.update_person(world.binh, left_on=began, actor=SYSTEM)
     assert "Ngày thôi việc phải sau ngày bắt đầu làm việc tại Khoa Nội" in str(refused.value)
     world.binh.refresh_from_db()
     assert world.binh.left_on is None and world.binh.assignments.get().valid_to is None

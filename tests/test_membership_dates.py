@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from ketnap.audit.context import SYSTEM
 from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import PartyMembership
 from ketnap.registry.services import people
@@ -34,6 +35,7 @@ def register(person, cell, decision, ceremony, official):
         decision_date=decision,
         ceremony_date=ceremony,
         official_date=official,
+        actor=SYSTEM,
     )
 
 
@@ -67,7 +69,11 @@ def test_the_import_refuses_the_same_dates_on_the_column_to_correct(
 def test_an_official_member_needs_the_official_date_at_both_doors(world, tmp_path):
     with pytest.raises(ValidationError) as refused:
         people.register_membership(
-            world.binh, organization=world.cell_a1, status=MembershipStatus.OFFICIAL, decision_date=D(2015, 2, 3)
+            world.binh,
+            organization=world.cell_a1,
+            status=MembershipStatus.OFFICIAL,
+            decision_date=D(2015, 2, 3),
+            actor=SYSTEM,
         )
     assert refused.value.message_dict == {"official_date": ["Đảng viên chính thức cần có ngày chính thức."]}
     row = ["Trần Thị Bình", "17/05/1990", "Nữ", world.binh.citizen_id, "Khoa Nội", "BVA-NOI", "03/02/2015"]
@@ -89,7 +95,7 @@ def test_a_correction_by_import_must_agree_with_the_dates_already_stored(world, 
 def test_recognising_official_before_the_ceremony_is_refused(world):
     membership = world.dung.memberships.get()  # probationary, ceremony 11/03/2018
     with pytest.raises(ValidationError) as refused:
-        people.recognise_official(membership, official_date=D(2018, 3, 1), on=D(2019, 3, 20))
+        people.recognise_official(membership, official_date=D(2018, 3, 1), on=D(2019, 3, 20), actor=SYSTEM)
     assert list(refused.value.message_dict) == ["official_date"]
     membership.refresh_from_db()
     assert (membership.status, membership.official_date) == (MembershipStatus.PROBATIONARY, None)

@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from ketnap.audit.context import SYSTEM
 from ketnap.audit.models import AuditEntry
 from ketnap.documents import national_db
 from ketnap.pipeline import domain
@@ -114,8 +115,8 @@ def test_ticking_entered_is_audited_and_leaves_the_to_do_list(world, personas, l
 
 def test_a_change_after_entry_asks_for_an_update(world, personas, login):
     an = membership(world.an)
-    people.record_national_db_entry([an], on=D(2024, 3, 2))
-    people.move_membership(an, world.cell_a2, on=D(2024, 9, 1))
+    people.record_national_db_entry([an], on=D(2024, 3, 2), actor=SYSTEM)
+    people.move_membership(an, world.cell_a2, on=D(2024, 9, 1), actor=SYSTEM)
     response = login(personas.office_a).get(url(world.hospital_a, **{"tinh-trang": "can-cap-nhat"}))
     assert names(response) == ["Nguyễn Văn An"]
     assert "01/09/2024" in response.context["rows"][0].values["changes"]

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from ketnap.audit.context import acting
+from ketnap.audit.context import SYSTEM
 from ketnap.audit.models import AppendOnlyError, AuditEntry, verify_chain
 from ketnap.registry.enums import MembershipEventKind, MembershipStatus
 from ketnap.registry.models import Person
@@ -28,8 +28,7 @@ def test_citizen_id_is_unique_when_given_and_optional(world):
 
 
 def test_every_change_of_personal_data_is_audited_with_before_and_after(world, personas):
-    with acting(personas.office_a):
-        people.update_person(world.binh, phone="0912345678", job_title="Điều dưỡng trưởng")
+    people.update_person(world.binh, phone="0912345678", job_title="Điều dưỡng trưởng", actor=personas.office_a)
     entry = AuditEntry.objects.filter(person_id=world.binh.pk, action="update").first()
     assert entry.actor == personas.office_a
     assert entry.changes == {"phone": ["", "0912345678"], "job_title": ["", "Điều dưỡng trưởng"]}
@@ -53,18 +52,17 @@ def test_the_audit_trail_is_append_only_and_tamper_evident(world):
 
 
 def test_archive_keeps_the_person_and_records_why(world, personas):
-    with acting(personas.office_a):
-        people.archive_person(world.binh, reason="Nghỉ hưu")
+    people.archive_person(world.binh, reason="Nghỉ hưu", actor=personas.office_a)
     world.binh.refresh_from_db()
     assert world.binh.archived_at is not None
     assert Person.objects.filter(pk=world.binh.pk).exists()
     assert AuditEntry.objects.filter(person_id=world.binh.pk, action="archive").count() == 1
     with pytest.raises(ValidationError, match="lý do"):
-        people.archive_person(world.an, reason=" ")
+        people.archive_person(world.an, reason=" ", actor=personas.office_a)
 
 
 def test_work_unit_history(world):
-    people.change_work_unit(world.binh, world.dept_a2, on=dt.date(2024, 3, 1))
+    people.change_work_unit(world.binh, world.dept_a2, on=dt.date(2024, 3, 1), actor=SYSTEM)
     world.binh.refresh_from_db()
     assert world.binh.organization == world.cell_a2
     assert [(a.unit, a.valid_to) for a in world.binh.assignments.order_by("valid_from")] == [
@@ -91,9 +89,9 @@ def test_one_active_membership_per_person(world):
 
 def test_membership_history_is_kept(world):
     membership = world.dung.memberships.get()
-    people.recognise_official(membership, official_date=dt.date(2019, 3, 11), on=dt.date(2019, 3, 20))
-    people.move_membership(membership, world.cell_a1, on=dt.date(2022, 1, 1))
-    people.end_membership(membership, MembershipEventKind.DIED, on=dt.date(2024, 5, 5))
+    people.recognise_official(membership, official_date=dt.date(2019, 3, 11), on=dt.date(2019, 3, 20), actor=SYSTEM)
+    people.move_membership(membership, world.cell_a1, on=dt.date(2022, 1, 1), actor=SYSTEM)
+    people.end_membership(membership, MembershipEventKind.DIED, on=dt.date(2024, 5, 5), actor=SYSTEM)
     assert [(e.kind, e.status_after, e.organization_after.code) for e in membership.events.all()] == [
         ("registered", "probationary", "BVA-NGOAI"),
         ("recognised", "official", "BVA-NGOAI"),

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from ketnap import vietnamese
 from ketnap.accounts.models import RoleKind
+from ketnap.audit.context import SYSTEM
 from ketnap.registry import search
 from ketnap.registry.models import Person
 from ketnap.registry.search import matching
@@ -138,7 +139,7 @@ def test_wide_and_narrow_scopes_select_the_same_people(world, personas, names):
 def test_the_index_follows_create_edit_and_delete(world):
     person = f.person(world.dept_a1, "Phùng Thị Gấm")
     assert [p.pk for p in Person.objects.search("phung gam")] == [person.pk]
-    people.update_person(person, family_name="Khổng")
+    people.update_person(person, family_name="Khổng", actor=SYSTEM)
     assert list(Person.objects.search("phung gam")) == []
     assert [p.pk for p in Person.objects.search("khong gam")] == [person.pk]
     Person.objects.filter(pk=person.pk).update(given_name="Gương", search_text="khong thi guong")  # a bulk write
@@ -152,7 +153,7 @@ def test_the_index_follows_create_edit_and_delete(world):
 def test_a_purged_person_is_found_by_no_former_name_or_number(world):
     leaver = f.person(world.dept_a1, "Đỗ Văn Cũ", staff_code="NV-77")
     citizen_id = leaver.citizen_id
-    people.update_person(leaver, left_on=dt.date(2019, 6, 30))
+    people.update_person(leaver, left_on=dt.date(2019, 6, 30), actor=SYSTEM)
     retention.purge(leaver, months=60)
     for former in ("do van cu", citizen_id, "nv 77"):
         assert list(Person.objects.search(former)) == [], former
@@ -169,7 +170,7 @@ def test_after_a_purge_run_the_index_pages_no_longer_hold_the_former_words(world
             return any(word in bytes(block or b"") for (block,) in cursor.fetchall())
 
     leaver = f.person(world.dept_a1, "Đỗ Văn Xqzwtu", citizen_id="079187654321")
-    people.update_person(leaver, left_on=dt.date(2019, 6, 30))
+    people.update_person(leaver, left_on=dt.date(2019, 6, 30), actor=SYSTEM)
     assert in_index_pages(b"xqzwtu") and in_index_pages(b"079187654321")
     assert [p.person_id for p in retention.purge_expired(on=dt.date(2026, 12, 1), months=60)] == [leaver.pk]
     assert not in_index_pages(b"xqzwtu") and not in_index_pages(b"079187654321")
@@ -286,7 +287,7 @@ def test_the_pages_keep_the_filters(login, personas, world, namesakes):
     assert {p.pk for r in pages for p in r.context["page"]} == {p.pk for p in namesakes[:70]}
     # a person who leaves between two pages: the next page still starts where the last one ended
     after = pages[0].context["page"].object_list[-1]
-    people.update_person(after, left_on=dt.date(2026, 1, 31))
+    people.update_person(after, left_on=dt.date(2026, 1, 31), actor=SYSTEM)
     again = client.get(f"{reverse('person_list')}?{pages[0].context['page'].links['next']}")
     assert [p.pk for p in again.context["page"]] == [p.pk for p in pages[1].context["page"]]
     # the downloads and the search box carry the filters, not the page's place

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.http import QueryDict
 from django.urls import reverse
 
-from ketnap.audit.context import acting
+from ketnap.audit.context import SYSTEM, acting
 from ketnap.audit.models import AuditEntry
 from ketnap.audit.redaction import REDACTION_MODEL
 from ketnap.privacy import readlog
@@ -181,7 +181,7 @@ def test_export_shows_what_the_rules_said_about_a_step(world, personas, login, p
 # --- retention -----------------------------------------------------------------------------------------------------
 def _leaver(world, name, *, left, born=dt.date(1995, 6, 15), **fields):
     person = f.person(world.dept_a1, name, born=born, phone="0912345678", email="x@benhvien.vn", **fields)
-    people.update_person(person, left_on=left)  # the registry ends the assignment on that day
+    people.update_person(person, left_on=left, actor=SYSTEM)  # the registry ends the assignment on that day
     assert Assignment.objects.get(person=person).valid_to == left
     return person
 
@@ -190,10 +190,10 @@ def test_who_is_due_for_purge(world, pipeline_world):
     today = dt.date(2026, 12, 1)
     old = _leaver(world, "Đỗ Văn Cũ", left=dt.date(2019, 6, 30))
     recent = _leaver(world, "Hồ Thị Mới", left=dt.date(2022, 6, 30))  # inside 60 months
-    people.update_person(world.an, left_on=dt.date(2019, 6, 30))  # a member: never purged
-    people.update_person(world.binh, left_on=dt.date(2019, 6, 30))  # a candidate: never purged
+    people.update_person(world.an, left_on=dt.date(2019, 6, 30), actor=SYSTEM)  # a member: never purged
+    people.update_person(world.binh, left_on=dt.date(2019, 6, 30), actor=SYSTEM)  # a candidate: never purged
     archived = f.person(world.dept_a1, "Lý Thị Lưu")
-    people.archive_person(archived, reason="chuyển công tác")
+    people.archive_person(archived, reason="chuyển công tác", actor=SYSTEM)
     Person.objects.filter(pk=archived.pk).update(archived_at=dt.datetime(2020, 1, 5, tzinfo=dt.UTC))
     assert set(retention.expired(on=today, months=60)) == {old, archived}
     assert set(retention.expired(on=today, months=36)) == {old, archived, recent}
@@ -280,9 +280,8 @@ def test_after_a_purge_no_audit_or_read_log_row_holds_the_persons_values_and_the
     )
     religion = CodeItem.objects.filter(kind="religion").first()
     ethnicity = CodeItem.objects.get(kind="ethnicity", name="Kinh")
-    with acting(personas.office_a):
-        people.update_person(leaver, ethnicity=ethnicity, religion=religion, phone="0987654321")
-        people.update_person(leaver, left_on=dt.date(2019, 6, 30))
+    people.update_person(leaver, ethnicity=ethnicity, religion=religion, phone="0987654321", actor=personas.office_a)
+    people.update_person(leaver, left_on=dt.date(2019, 6, 30), actor=personas.office_a)
     client = login(personas.office_a)
     assert client.get(reverse("person_detail", args=[leaver.pk])).status_code == 200  # a read, as the page logs it
     readlog.record(personas.office_a, ReadKind.DOWNLOAD, what="Danh sách nhân sự (xlsx)", query=_query(q=name))

@@ -233,7 +233,7 @@ def test_open_candidates_follow_their_cell_through_a_merge(world, personas, cell
     from ketnap.registry.services import organizations
 
     candidate = domain.create_candidate(world.binh, actor=personas.office_a, on=D(2023, 1, 5))
-    organizations.merge([world.cell_a1], into=world.cell_a2, on=D(2025, 7, 1))
+    organizations.merge([world.cell_a1], into=world.cell_a2, on=D(2025, 7, 1), actor=personas.office_a)
     candidate.refresh_from_db()
     assert candidate.organization == world.cell_a2
 

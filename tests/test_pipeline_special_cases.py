@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from ketnap.audit.context import SYSTEM
 from ketnap.pipeline import domain
 from ketnap.pipeline.enums import DocumentKind, IntroducerKind, Stage
 from ketnap.pipeline.models import Introduction
@@ -184,7 +185,7 @@ def test_a_candidate_who_changes_khoa_takes_the_road_to_the_new_chi_bo(world, pe
     candidate = domain.create_candidate(world.binh, actor=office, on=D(2023, 1, 5))
     walk_to_dossier(candidate, office, cell)
     before = due.next_action(candidate, D(2023, 6, 1))
-    people.change_work_unit(world.binh, world.dept_a2, on=D(2023, 5, 20))
+    people.change_work_unit(world.binh, world.dept_a2, on=D(2023, 5, 20), actor=SYSTEM)
     candidate.refresh_from_db()
     assert candidate.organization == world.cell_a2 and candidate.stage == Stage.DOSSIER
     moved = candidate.steps.get(kind="transfer")
@@ -233,7 +234,7 @@ def test_a_probationary_member_who_moves_keeps_the_probation_and_its_clock(world
     candidate = walk_to_decision(world, office, cell)
     step(candidate, "ceremony", office, on=D(2023, 8, 10), mentor=cell[1])
     before = due.next_action(candidate, D(2024, 1, 2))
-    people.move_membership(world.binh.memberships.get(), world.cell_a2, on=D(2024, 1, 2))
+    people.move_membership(world.binh.memberships.get(), world.cell_a2, on=D(2024, 1, 2), actor=SYSTEM)
     candidate.refresh_from_db()
     # Điều lệ Điều 5 khoản 1: the 12 months run from the ceremony, wherever the member now belongs
     assert (candidate.organization, candidate.stage) == (world.cell_a2, Stage.PROBATION)

@@ -224,7 +224,7 @@ def test_the_chi_bo_choice_follows_a_rename_at_once(login, personas, world):
     client = login(personas.office_a)
     board, before = reverse("pipeline_board"), world.cell_a1.name
     assert f">{before}</option>" in client.get(board).content.decode().replace("\u00a0", "")
-    organizations.rename(world.cell_a1, "Chi bộ Khoa Hồi sức", on=today())
+    organizations.rename(world.cell_a1, "Chi bộ Khoa Hồi sức", on=today(), actor=personas.office_a)
     page = client.get(board).content.decode().replace("\u00a0", "")
     assert ">Chi bộ Khoa Hồi sức</option>" in page and f">{before}</option>" not in page
 

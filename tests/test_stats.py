@@ -22,6 +22,7 @@ import re
 import openpyxl
 import pytest
 
+from ketnap.audit.context import SYSTEM
 from ketnap.pipeline import domain
 from ketnap.pipeline.enums import Stage
 from ketnap.pipeline.models import Step
@@ -107,12 +108,12 @@ def data(world, personas):
         employment_type="hdld_xac_dinh",
     )
     f.admitted(lan, a3, D(2025, 7, 1))
-    organizations.merge([a3], into=a1, on=D(2025, 9, 1))
+    organizations.merge([a3], into=a1, on=D(2025, 9, 1), actor=SYSTEM)
     thu = staff(
         world.dept_a2, "Trịnh Thị Thu", born=D(1970, 2, 2), ethnicity="01", professional_level="dai_hoc", **common
     )
     thu_membership = f.admitted(thu, a2, D(2024, 3, 3))
-    people.recognise_official(thu_membership, official_date=D(2025, 3, 13), on=D(2025, 3, 20))
+    people.recognise_official(thu_membership, official_date=D(2025, 3, 13), on=D(2025, 3, 20), actor=SYSTEM)
     son = staff(
         world.dept_a1,
         "Cao Văn Sơn",
@@ -130,8 +131,8 @@ def data(world, personas):
     bao_membership = f.member(bao, a1, decision=D(2000, 1, 1))
     bao_membership.exempt_from_activities = True
     bao_membership.save()
-    people.end_membership(bao_membership, MembershipEventKind.DIED, on=D(2025, 6, 1))
-    organizations.rename(a2, "Chi bộ Ngoại tổng hợp", on=D(2026, 1, 1))
+    people.end_membership(bao_membership, MembershipEventKind.DIED, on=D(2025, 6, 1), actor=SYSTEM)
+    organizations.rename(a2, "Chi bộ Ngoại tổng hợp", on=D(2026, 1, 1), actor=SYSTEM)
 
     # the road of hospital A's candidates
     hanh = staff(

@@ -202,7 +202,7 @@ def test_a_split_chi_bo_counts_for_the_part_that_holds_the_member_now(world):
         kept[unit.pk] = f.person(unit, name, born=D(1995, 6, 1))
         f.admitted(kept[unit.pk], nhi, decided)
     parts = [f.org(f"BVA-NHI{k}", f"Chi bộ Nhi {k}", OrgKind.CELL, world.hospital_a, on=split_on) for k in (1, 2)]
-    organizations.split(nhi, [(parts[0], [u1]), (parts[1], [u2])], on=split_on)
+    organizations.split(nhi, [(parts[0], [u1]), (parts[1], [u2])], on=split_on, actor=SYSTEM)
 
     def total(table, column):
         row = next(r for r in table.rows if r.values[0] == "01")  # Tổng số

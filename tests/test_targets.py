@@ -143,7 +143,7 @@ def test_a_year_target_counts_for_the_term_holding_its_first_of_january():
 
 
 def test_a_merged_cell_hands_its_admissions_and_target_to_its_successor(counted):
-    org_services.merge([counted.cell_a2], into=counted.cell_a1, on=D(2025, 1, 10), reason="Hợp nhất")
+    org_services.merge([counted.cell_a2], into=counted.cell_a1, on=D(2025, 1, 10), reason="Hợp nhất", actor=SYSTEM)
     facts = targets.load(counted.hospital_a, D(2026, 1, 15))
     rows = _rows(targets.progress_table(facts, Y2024))
     assert list(rows) == ["Đảng bộ Bệnh viện A", "Chi bộ Khoa Nội"]

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from ketnap.audit.context import SYSTEM
 from ketnap.audit.models import AuditEntry
 from ketnap.registry.models import Person
 from tests import factories as f
@@ -69,7 +70,7 @@ def test_a_long_home_tree_leaves_the_chi_bo_inside_base_organisations_out(login,
 def test_home_as_of_a_past_date_shows_that_days_tree(login, world, personas):
     from ketnap.registry.services import organizations
 
-    organizations.rename(world.cell_a1, "Chi bộ Nội tổng hợp", on=dt.date(2025, 7, 1))
+    organizations.rename(world.cell_a1, "Chi bộ Nội tổng hợp", on=dt.date(2025, 7, 1), actor=SYSTEM)
     client = login(personas.office_a)
     old = client.get(reverse("home"), {"ngay": "30/06/2023"})
     assert [n.name for n in old.context["rows"]] == [

@@ -34,7 +34,7 @@ from django.db.models import Count, Q
 
 from ketnap.accounts.models import Role, RoleKind
 from ketnap.audit import recorder
-from ketnap.audit.context import acting
+from ketnap.audit.context import SYSTEM, acting
 from ketnap.audit.recorder import write_entry
 from ketnap.demo import bulk, data, pipeline_story
 from ketnap.demo import catalogue as cat
@@ -607,6 +607,7 @@ def _apply_history(plans: list[UnitPlan], tree: Tree, today: dt.date) -> None:
             if plan.is_general_hospital:
                 orgs.set_powers(
                     tree.base[plan.code],
+                    actor=SYSTEM,
                     on=AUTHORISED_ON,
                     authorised_to_admit=True,
                     above_base_powers=False,
@@ -620,9 +621,10 @@ def _apply_history(plans: list[UnitPlan], tree: Tree, today: dt.date) -> None:
                 (tree.cell(plan, key), [tree.depts[(plan.code, code)] for code in _cell_depts(plan, key)])
                 for key in targets
             ]
-            orgs.split(tree.cell(plan, source), parts, on=on, reason=REASON_SPLIT)
+            orgs.split(tree.cell(plan, source), parts, actor=SYSTEM, on=on, reason=REASON_SPLIT)
     if today >= PROVINCE_REFORM_ON:
         tree.ubnd = orgs.create_organization(
+            actor=SYSTEM,
             code="UBND",
             name="Đảng bộ UBND tỉnh",
             kind=OrgKind.UPPER,
@@ -631,8 +633,8 @@ def _apply_history(plans: list[UnitPlan], tree: Tree, today: dt.date) -> None:
             reason=REASON_PROVINCE,
             position=1,
         )
-        tree.syt = orgs.move(tree.syt, tree.ubnd, on=PROVINCE_REFORM_ON, reason=REASON_PROVINCE)
-        orgs.dissolve(tree.kcq, on=PROVINCE_REFORM_ON, reason=REASON_PROVINCE)
+        tree.syt = orgs.move(tree.syt, tree.ubnd, actor=SYSTEM, on=PROVINCE_REFORM_ON, reason=REASON_PROVINCE)
+        orgs.dissolve(tree.kcq, actor=SYSTEM, on=PROVINCE_REFORM_ON, reason=REASON_PROVINCE)
     if today >= DISTRICT_END_ON:
         for plan in plans:
             if plan.under_syt:
@@ -642,20 +644,19 @@ def _apply_history(plans: list[UnitPlan], tree: Tree, today: dt.date) -> None:
             if plan.kind == "district_hc":
                 reason = REASON_RENAME
                 unit_services.rename_unit(
-                    tree.units[plan.code], cat.regional_name(plan.name), on=DISTRICT_END_ON, reason=reason
+                    tree.units[plan.code], cat.regional_name(plan.name), actor=SYSTEM, on=DISTRICT_END_ON, reason=reason
                 )
-                base = orgs.rename(base, cat.regional_name(base.name), on=DISTRICT_END_ON, reason=reason)
-            tree.base[plan.code] = orgs.move(base, tree.syt, on=DISTRICT_END_ON, reason=reason)
+                base = orgs.rename(base, cat.regional_name(base.name), actor=SYSTEM, on=DISTRICT_END_ON, reason=reason)
+            tree.base[plan.code] = orgs.move(base, tree.syt, actor=SYSTEM, on=DISTRICT_END_ON, reason=reason)
             if plan.org_kind == OrgKind.BASE_CELL:
                 tree.cells[(plan.code, "")] = tree.base[plan.code]
         for committee in tree.committees.values():
-            orgs.dissolve(committee, on=DISTRICT_END_ON, reason=REASON_DISTRICT)
+            orgs.dissolve(committee, actor=SYSTEM, on=DISTRICT_END_ON, reason=REASON_DISTRICT)
         for plan in plans:
             if plan.merge:
                 on, sources, target = plan.merge
-                orgs.merge(
-                    [tree.cell(plan, key) for key in sources], into=tree.cell(plan, target), on=on, reason=REASON_MERGE
-                )
+                merged = [tree.cell(plan, key) for key in sources]
+                orgs.merge(merged, actor=SYSTEM, into=tree.cell(plan, target), on=on, reason=REASON_MERGE)
 
 
 def _cell_depts(plan: UnitPlan, key: str) -> list[str]:

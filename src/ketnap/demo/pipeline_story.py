@@ -42,6 +42,7 @@ from types import SimpleNamespace
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery
 
+from ketnap.audit.context import SYSTEM
 from ketnap.demo import bulk
 from ketnap.demo import catalogue as cat
 from ketnap.demo.plan import AUTHORISED_ON, DISTRICT_END_ON, UnitPlan
@@ -1175,6 +1176,7 @@ class Story:
         record = Person.objects.get(pk=person.pk)
         membership = people_services.register_membership(
             record,
+            actor=SYSTEM,
             organization=cell,
             status=MembershipStatus.PROBATIONARY,
             decision_date=decision,
@@ -1183,7 +1185,9 @@ class Story:
             kind=MembershipEventKind.ADMITTED,
             on=ceremony,
         )
-        people_services.end_membership(membership, MembershipEventKind.REMOVED, on=removed_on, note=REMOVE_REASON)
+        people_services.end_membership(
+            membership, MembershipEventKind.REMOVED, actor=SYSTEM, on=removed_on, note=REMOVE_REASON
+        )
         road.member = Member(
             membership.pk,
             person,

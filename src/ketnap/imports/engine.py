@@ -21,6 +21,10 @@ What the office must decide is asked once, not per row:
 Every updated person gets an audit entry of their own with the values before and after; created people are
 recorded in one entry for the batch (the file's name and sha256), as an entry per new row would take longer
 than the import itself.
+
+Who may import a roster or an organisation tree is asked of accounts.grants, as every write service asks
+(authorize_import, before the file is read): the office or admin of the organisation or of a committee above it,
+the upload screen's rule too; the command line imports as audit.context.SYSTEM.
 """
 
 import dataclasses
@@ -33,9 +37,11 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 
+from ketnap.accounts.grants import Permission, authorize
 from ketnap.audit.context import acting
 from ketnap.audit.recorder import write_entry
 from ketnap.imports import cells, matching
@@ -245,6 +251,17 @@ class Report:
         )
 
 
+def authorize_import(user, org: Organization | None) -> None:
+    """ImportFileError unless `user` may import into `org` (None: a whole tree, the superuser's): the table every
+    write asks (accounts.grants), so the upload screen, the background job and the command line agree."""
+    try:
+        authorize(user, Permission.MANAGE_WITHIN, org)
+    except PermissionDenied:
+        who = user.get_username() if user is not None else "(không có)"
+        where = org.name if org is not None else "cấp cao nhất"
+        raise ImportFileError(f"Tài khoản {who} không được nhập dữ liệu vào {where}.") from None
+
+
 def record_import(anchor, kind: str, report: "Report", *, note: str, **extra) -> None:
     """One audit entry for an import: the file (name, sha256), its counts and what else the kind adds. Each person
     changed has an entry of their own besides (the signals, or Importer._audit_updates for bulk updates)."""
@@ -422,6 +439,7 @@ class Importer:
         started = time.monotonic()
         report = self.report
         try:
+            authorize_import(self.user, self.org)
             roster = Roster(self.path, self.name, include_hidden=self.options.include_hidden)
             report.sheets = roster.visible_sheets() if roster.kind != "text" else []
             report.sha256 = file_sha256(self.path)

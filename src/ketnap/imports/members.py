@@ -8,6 +8,7 @@ recognition is a dated event with its own screen and papers, not a spreadsheet e
 
 from collections import defaultdict
 
+from ketnap.audit.context import as_user
 from ketnap.audit.recorder import write_entry
 from ketnap.imports import cells, matching
 from ketnap.imports.columns import MEMBER_COLUMNS, Column
@@ -174,7 +175,7 @@ class MemberImporter(Importer):
         made = PartyMembership.objects.bulk_create(
             [PartyMembership(person_id=pk, **values) for pk, values in registrations], batch_size=500
         )
-        actor = self.user if self.user is not None and self.user.is_authenticated else None
+        actor = as_user(self.user)
         MembershipEvent.objects.bulk_create(
             [
                 MembershipEvent(

@@ -39,7 +39,7 @@ from django.db import transaction
 from ketnap.audit.context import acting
 from ketnap.imports import cells, matching
 from ketnap.imports.columns import Column, heading_key
-from ketnap.imports.engine import Report, RowError, record_import
+from ketnap.imports.engine import Report, RowError, authorize_import, record_import
 from ketnap.imports.layout import HEADER_SEARCH_ROWS, Classifier, Header, find_header
 from ketnap.imports.reader import ImportFileError, Roster, file_sha256
 from ketnap.registry.enums import OrgKind, UnitKind
@@ -302,7 +302,8 @@ class OrganizationImporter:
     """`OrganizationImporter(path).run()` → OrganizationReport; nothing is written unless the whole file is right.
 
     `within`: the organisation a web user manages (scope.can_manage_within); every organisation the file adds
-    must lie under it. None on the command line (the server's administrator).
+    must lie under it. None on the command line (the server's administrator). `user`: who imports, authorised
+    over `within` (engine.authorize_import) and by each service it writes through; SYSTEM on the command line.
     """
 
     columns = COLUMNS
@@ -337,6 +338,7 @@ class OrganizationImporter:
         started = time.monotonic()
         report = self.report
         try:
+            authorize_import(self.user, self.within)
             roster = Roster(self.path, self.name)
             report.sha256 = file_sha256(self.path)
             rows = self._read(roster)
@@ -1269,6 +1271,7 @@ class OrganizationImporter:
             row.obj = row.existing
         else:
             row.obj = org_services.create_organization(
+                actor=self.user,
                 code=row.code,
                 name=row.name,
                 kind=row.kind,
@@ -1281,7 +1284,7 @@ class OrganizationImporter:
                 position=row.position,
             )
         for unit, on in row.covers:
-            org_services.assign_unit(self._unit(unit), row.obj, on=on)
+            org_services.assign_unit(self._unit(unit), row.obj, actor=self.user, on=on)
 
     def _unit(self, unit: "WorkUnit | PlannedUnit") -> WorkUnit:
         if isinstance(unit, WorkUnit):
@@ -1290,7 +1293,13 @@ class OrganizationImporter:
             parent = self._unit(unit.parent) if unit.parent is not None else None
             position = len(self.unit_children.get(parent.pk if parent else None, []))
             unit.obj = unit_services.create_unit(
-                code=unit.code, name=unit.name, kind=unit.kind, parent=parent, on=unit.on, position=position
+                actor=self.user,
+                code=unit.code,
+                name=unit.name,
+                kind=unit.kind,
+                parent=parent,
+                on=unit.on,
+                position=position,
             )
             self.unit_children.setdefault(parent.pk if parent else None, []).append(unit.obj)
         return unit.obj

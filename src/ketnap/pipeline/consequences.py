@@ -44,6 +44,7 @@ def admit(candidate, step, data: dict, actor) -> None:
     decision = first_step(candidate, StepKind.DECISION)
     candidate.membership = people.register_membership(
         candidate.person,
+        actor=actor,
         organization=candidate.organization,
         status=MembershipStatus.PROBATIONARY,
         decision_date=decision.on,
@@ -61,7 +62,8 @@ def admit(candidate, step, data: dict, actor) -> None:
 def recognise(candidate, step, data: dict, actor) -> None:
     ceremony = first_step(candidate, StepKind.CEREMONY)
     # QĐ 24 §4.2.2: the official date is the end of the 12 months, even if the decision came late
-    people.recognise_official(candidate.membership, official_date=deadlines.official_date(ceremony.on), on=step.on)
+    official_date = deadlines.official_date(ceremony.on)
+    people.recognise_official(candidate.membership, actor=actor, official_date=official_date, on=step.on)
     end_helpers(candidate, HelperRole.MENTOR, step.on)
 
 
@@ -72,7 +74,8 @@ def end_help(candidate, step, data: dict, actor) -> None:
 
 
 def remove(candidate, step, data: dict, actor) -> None:
-    people.end_membership(candidate.membership, MembershipEventKind.REMOVED, on=step.on, note=data.get("reason", ""))
+    note = data.get("reason", "")
+    people.end_membership(candidate.membership, MembershipEventKind.REMOVED, actor=actor, on=step.on, note=note)
     end_help(candidate, step, data, actor)
 
 

@@ -24,7 +24,7 @@ from ketnap.registry.models import (
     UnitCoverage,
     WorkUnit,
 )
-from ketnap.registry.services.organizations import tree_on
+from ketnap.registry.tree import tree_on
 
 
 @dataclass

@@ -1,4 +1,6 @@
-"""Changes to people and their party memberships."""
+"""Changes to people and their party memberships. Each change takes the actor and asks accounts.grants before it
+writes: a person's data and memberships are their chi bộ's (EDIT_PEOPLE, over every organisation the change
+touches); the tick "entered into the national database" is the office's (MANAGE_WITHIN)."""
 
 import datetime as dt
 
@@ -6,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ketnap.accounts.grants import Permission, authorize
+from ketnap.audit.context import acting, as_user
 from ketnap.audit.recorder import write_entry
 from ketnap.registry import counted
 from ketnap.registry.enums import MembershipEventKind, MembershipStatus
@@ -64,28 +68,33 @@ def refresh_organizations(*, unit_ids: list[int] | None = None, person_ids: list
 
 
 @transaction.atomic
-def create_person(*, unit: WorkUnit, on: dt.date | None = None, **fields) -> Person:
+def create_person(*, actor, unit: WorkUnit, on: dt.date | None = None, **fields) -> Person:
+    organization = covering_organization(unit)
+    authorize(actor, Permission.EDIT_PEOPLE, organization)  # the person is its people from now on
     person = Person(work_unit=unit, joined_unit_on=fields.pop("joined_unit_on", None) or on, **fields)
-    person.organization = covering_organization(unit)
+    person.organization = organization
     person.full_clean()
-    person.save()
     start = person.joined_unit_on or today()
-    Assignment.objects.create(person=person, unit=unit, job_title=person.job_title, valid_from=start)
-    counted.announce(counted.today_only([person.organization_id]), counted.coverers({unit.pk: start}))
+    with acting(actor):
+        person.save()
+        Assignment.objects.create(person=person, unit=unit, job_title=person.job_title, valid_from=start)
+        counted.announce(counted.today_only([person.organization_id]), counted.coverers({unit.pk: start}))
     return person
 
 
 @transaction.atomic
-def update_person(person: Person, **fields) -> Person:
+def update_person(person: Person, *, actor, **fields) -> Person:
     """Edit personal data (not the work unit: see change_work_unit). A leaving date ends the work at the unit too."""
+    authorize(actor, Permission.EDIT_PEOPLE, person.organization)
     fields.pop("work_unit", None)
     left_before = Person.objects.filter(pk=person.pk).values_list("left_on", flat=True).first() if person.pk else None
     for name, value in fields.items():
         setattr(person, name, value)
     person.full_clean()
-    person.save()
-    if person.pk and person.left_on != left_before:
-        _follow_leaving(person, left_before)
+    with acting(actor):
+        person.save()
+        if person.pk and person.left_on != left_before:
+            _follow_leaving(person, left_before)
     return person
 
 
@@ -110,15 +119,23 @@ def _follow_leaving(person: Person, left_before: dt.date | None) -> None:
 
 
 @transaction.atomic
-def change_work_unit(person: Person, unit: WorkUnit, *, on: dt.date, job_title: str = "") -> Person:
-    not_in_future(on)
+def change_work_unit(person: Person, unit: WorkUnit, *, actor, on: dt.date, job_title: str = "") -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
+    # from one chi bộ's people to the one covering the new unit (the screen offers the units it edits)
+    authorize(actor, Permission.EDIT_PEOPLE, person.organization, covering_organization(unit))
+    not_in_future(on)
     if unit.pk == person.work_unit_id:
         raise ValidationError({"unit": f"{person.full_name} đang làm việc tại {unit.name}."})
     current = person.assignments.filter(valid_to__isnull=True).first()
+    if current and on <= current.valid_from:
+        raise ValidationError({"on": f"Ngày chuyển phải sau {ddmmyyyy(current.valid_from)}."})
+    with acting(actor):
+        _move_to_unit(person, unit, current, on=on, job_title=job_title)
+    return person
+
+
+def _move_to_unit(person: Person, unit: WorkUnit, current: Assignment | None, *, on: dt.date, job_title: str) -> None:
     if current:
-        if on <= current.valid_from:
-            raise ValidationError({"on": f"Ngày chuyển phải sau {ddmmyyyy(current.valid_from)}."})
         current.valid_to = on
         current.save(update_fields=["valid_to"])
     Assignment.objects.create(person=person, unit=unit, job_title=job_title or person.job_title, valid_from=on)
@@ -129,34 +146,33 @@ def change_work_unit(person: Person, unit: WorkUnit, *, on: dt.date, job_title: 
     person.save()
     refresh_organizations(person_ids=[person.pk])
     person_moved.send(sender=Person, person=person, on=on)
-    return person
 
 
 @transaction.atomic
-def archive_person(person: Person, *, reason: str) -> Person:
+def archive_person(person: Person, *, actor, reason: str) -> Person:
     """Nothing is deleted through the UI: a person is archived, with the reason, and stays in history."""
+    authorize(actor, Permission.EDIT_PEOPLE, person.organization)
     if not reason.strip():
         raise ValidationError({"reason": "Cần ghi lý do lưu trữ."})
     if person.archived_at:
         raise ValidationError(f"{person.full_name} đã được lưu trữ.")
     person.archived_at = timezone.now()
     person.archived_reason = reason.strip()
-    person.save(update_fields=["archived_at", "archived_reason"])
-    write_entry("archive", person, {"archived_reason": [None, person.archived_reason]}, person.pk)
-    counted.announce(counted.today_only([person.organization_id]))
+    with acting(actor):
+        person.save(update_fields=["archived_at", "archived_reason"])
+        write_entry("archive", person, {"archived_reason": [None, person.archived_reason]}, person.pk)
+        counted.announce(counted.today_only([person.organization_id]))
     return person
 
 
-def _event(membership: PartyMembership, kind: str, on: dt.date, **extra) -> MembershipEvent:
-    from ketnap.audit.context import current_actor
-
+def _event(membership: PartyMembership, kind: str, on: dt.date, *, actor, **extra) -> MembershipEvent:
     event = MembershipEvent.objects.create(
         membership=membership,
         kind=kind,
         on=on,
         status_after=membership.status,
         organization_after=membership.organization,
-        recorded_by=current_actor(),
+        recorded_by=as_user(actor),
         **extra,
     )
     # the cells of the membership's history, and the staff-who-are-members of wherever the person works
@@ -199,6 +215,7 @@ def _check_dates(dates: MembershipDates) -> None:
 def register_membership(
     person: Person,
     *,
+    actor,
     organization: Organization,
     status: str,
     decision_date: dt.date | None,
@@ -212,22 +229,26 @@ def register_membership(
     external_party: str = "",
 ) -> PartyMembership:
     """Enter a membership into the register: an existing member (REGISTERED), one transferred in, or admitted."""
+    # the person's chi bộ (as the screen asks) and the one they become a member of
+    authorize(actor, Permission.EDIT_PEOPLE, person.organization, organization)
     _check_new_membership(person, organization, status, decision_date, ceremony_date, official_date)
-    membership = PartyMembership.objects.create(
-        person=person,
-        organization=organization,
-        status=status,
-        decision_date=decision_date,
-        decision_number=decision_number,
-        ceremony_date=ceremony_date,
-        official_date=official_date,
-        card_number=card_number,
-        is_readmission=is_readmission,
-    )
     if kind not in {MembershipEventKind.REGISTERED, MembershipEventKind.TRANSFERRED_IN, MembershipEventKind.ADMITTED}:
         raise ValidationError({"kind": "Trường hợp ghi nhận không hợp lệ."})
-    _event(membership, kind, on or ceremony_date or decision_date or today(), external_party=external_party)
-    refresh_organizations(person_ids=[person.pk])
+    with acting(actor):
+        membership = PartyMembership.objects.create(
+            person=person,
+            organization=organization,
+            status=status,
+            decision_date=decision_date,
+            decision_number=decision_number,
+            ceremony_date=ceremony_date,
+            official_date=official_date,
+            card_number=card_number,
+            is_readmission=is_readmission,
+        )
+        on = on or ceremony_date or decision_date or today()
+        _event(membership, kind, on, actor=actor, external_party=external_party)
+        refresh_organizations(person_ids=[person.pk])
     return membership
 
 
@@ -236,32 +257,38 @@ def move_membership(
     membership: PartyMembership,
     to_org: Organization,
     *,
+    actor,
     on: dt.date,
     note: str = "",
     kind: str = MembershipEventKind.MOVED,
 ) -> PartyMembership:
+    """Chuyển sinh hoạt within the register: both chi bộ are the actor's (a transfer out of it is end_membership)."""
+    authorize(actor, Permission.EDIT_PEOPLE, membership.organization, to_org)
     if membership.status not in MembershipStatus.active():
         raise ValidationError("Chỉ chuyển sinh hoạt cho đảng viên đang sinh hoạt.")
     if not to_org.is_cell or not to_org.active:
         raise ValidationError({"organization": f"{to_org.name} không phải chi bộ đang hoạt động."})
     previous = membership.organization
-    membership.organization = to_org
-    membership.save(update_fields=["organization"])
-    _event(membership, kind, on, from_organization=previous, note=note)
-    refresh_organizations(person_ids=[membership.person_id])
-    person_moved.send(sender=Person, person=membership.person, on=on)
+    with acting(actor):
+        membership.organization = to_org
+        membership.save(update_fields=["organization"])
+        _event(membership, kind, on, actor=actor, from_organization=previous, note=note)
+        refresh_organizations(person_ids=[membership.person_id])
+        person_moved.send(sender=Person, person=membership.person, on=on)
     return membership
 
 
 @transaction.atomic
-def recognise_official(membership: PartyMembership, *, official_date: dt.date, on: dt.date) -> PartyMembership:
+def recognise_official(membership: PartyMembership, *, actor, official_date: dt.date, on: dt.date) -> PartyMembership:
+    authorize(actor, Permission.EDIT_PEOPLE, membership.organization)
     if membership.status != MembershipStatus.PROBATIONARY:
         raise ValidationError("Chỉ công nhận chính thức cho đảng viên dự bị.")
     _check_dates(MembershipDates(True, membership.decision_date, membership.ceremony_date, official_date))
-    membership.status = MembershipStatus.OFFICIAL
-    membership.official_date = official_date
-    membership.save(update_fields=["status", "official_date"])
-    _event(membership, MembershipEventKind.RECOGNISED, on)
+    with acting(actor):
+        membership.status = MembershipStatus.OFFICIAL
+        membership.official_date = official_date
+        membership.save(update_fields=["status", "official_date"])
+        _event(membership, MembershipEventKind.RECOGNISED, on, actor=actor)
     return membership
 
 
@@ -276,48 +303,53 @@ ENDINGS = {
 
 @transaction.atomic
 def end_membership(
-    membership: PartyMembership, kind: str, *, on: dt.date, note: str = "", external_party: str = ""
+    membership: PartyMembership, kind: str, *, actor, on: dt.date, note: str = "", external_party: str = ""
 ) -> PartyMembership:
+    authorize(actor, Permission.EDIT_PEOPLE, membership.organization)
     if kind not in ENDINGS:
         raise ValidationError({"kind": "Loại thay đổi không hợp lệ."})
     if membership.status not in MembershipStatus.active():
         raise ValidationError("Đảng viên này không còn trong danh sách sinh hoạt.")
     not_in_future(on)
-    membership.status = ENDINGS[kind]
-    membership.ended_on = on
-    membership.save(update_fields=["status", "ended_on"])
-    _event(membership, kind, on, note=note, external_party=external_party)
-    refresh_organizations(person_ids=[membership.person_id])
+    with acting(actor):
+        membership.status = ENDINGS[kind]
+        membership.ended_on = on
+        membership.save(update_fields=["status", "ended_on"])
+        _event(membership, kind, on, actor=actor, note=note, external_party=external_party)
+        refresh_organizations(person_ids=[membership.person_id])
     return membership
 
 
 @transaction.atomic
-def record_national_db_entry(memberships, *, on: dt.date | None) -> int:
+def record_national_db_entry(memberships, *, actor, on: dt.date | None) -> int:
     """Mark memberships as entered into the national member database (CSDL đảng viên) on `on`, or clear the mark
     (`on=None`, a mistaken tick). All or nothing: a date in the future or before a member's admission decision is
     refused, naming the member. One audited save per membership (its history shows who ticked it and when)."""
-    from ketnap.audit.context import current_actor
-
     memberships = list(memberships)
+    if memberships:  # the office's hand-off, over each member's chi bộ (read in one query)
+        organizations = Organization.objects.filter(pk__in={m.organization_id for m in memberships})
+        authorize(actor, Permission.MANAGE_WITHIN, *organizations)
     if on is not None:
-        not_in_future(on, "national_db_entered_on")
-        early = [m for m in memberships if m.decision_date and on < m.decision_date]
-        if early:
-            raise ValidationError(
-                {
-                    "national_db_entered_on": [
-                        f"{m.person.full_name}: ngày nhập {ddmmyyyy(on)} trước ngày quyết định kết nạp "
-                        f"{ddmmyyyy(m.decision_date)}."
-                        for m in early
-                    ]
-                }
-            )
-    changed = 0
-    for membership in memberships:
-        if membership.national_db_entered_on == on:
-            continue
-        membership.national_db_entered_on = on
-        membership.national_db_entered_by = current_actor() if on else None
-        membership.save(update_fields=["national_db_entered_on", "national_db_entered_by"])
-        changed += 1
-    return changed
+        _check_entered_on(memberships, on)
+    changed = [m for m in memberships if m.national_db_entered_on != on]
+    entered_by = as_user(actor) if on else None
+    with acting(actor):
+        for membership in changed:
+            membership.national_db_entered_on, membership.national_db_entered_by = on, entered_by
+            membership.save(update_fields=["national_db_entered_on", "national_db_entered_by"])
+    return len(changed)
+
+
+def _check_entered_on(memberships: list[PartyMembership], on: dt.date) -> None:
+    not_in_future(on, "national_db_entered_on")
+    early = [m for m in memberships if m.decision_date and on < m.decision_date]
+    if early:
+        raise ValidationError(
+            {
+                "national_db_entered_on": [
+                    f"{m.person.full_name}: ngày nhập {ddmmyyyy(on)} trước ngày quyết định kết nạp "
+                    f"{ddmmyyyy(m.decision_date)}."
+                    for m in early
+                ]
+            }
+        )

@@ -37,7 +37,7 @@ def _mark(request, scope, org, form):
         return None
     on = None if "clear" in request.POST else form.cleaned_data["national_db_entered_on"]
     try:
-        changed = record_national_db_entry(chosen, on=on)
+        changed = record_national_db_entry(chosen, actor=request.user, on=on)
     except ValidationError as exc:
         apply_errors(form, exc)
         return None

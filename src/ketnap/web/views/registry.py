@@ -118,12 +118,13 @@ def _restructurable(request, code, *, within: bool) -> tuple:
 
 
 def _org_form_view(request, code, *, title, form_class, form_kwargs, perform, help_text="", within=False):
+    """`perform(org, cleaned_data, actor)` makes the change through a service, which authorises the actor."""
     scope, org = _restructurable(request, code, within=within)
     kwargs = form_kwargs(scope, org)
     form = form_class(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
-            result = perform(org, form.cleaned_data)
+            result = perform(org, form.cleaned_data, request.user)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -144,7 +145,7 @@ def org_rename(request, code):
         title=_("Đổi tên tổ chức đảng"),
         form_class=forms.RenameForm,
         form_kwargs=lambda scope, org: {"initial": {"name": org.name}},
-        perform=lambda org, d: org_services.rename(org, d["name"], on=d["on"], reason=d["reason"]),
+        perform=lambda org, d, actor: org_services.rename(org, d["name"], actor=actor, on=d["on"], reason=d["reason"]),
     )
 
 
@@ -156,7 +157,7 @@ def org_move(request, code):
         title=_("Chuyển tổ chức sang trực thuộc cấp ủy khác"),
         form_class=forms.MoveForm,
         form_kwargs=lambda scope, org: {"organizations": scope.organizations().exclude(path__startswith=org.path)},
-        perform=lambda org, d: org_services.move(org, d["parent"], on=d["on"], reason=d["reason"]),
+        perform=lambda org, d, actor: org_services.move(org, d["parent"], actor=actor, on=d["on"], reason=d["reason"]),
     )
 
 
@@ -175,8 +176,9 @@ def org_powers(request, code):
                 "competent_org": org.competent_org,
             },
         },
-        perform=lambda org, d: org_services.set_powers(
+        perform=lambda org, d, actor: org_services.set_powers(
             org,
+            actor=actor,
             on=d["on"],
             authorised_to_admit=d["authorised_to_admit"],
             above_base_powers=d["above_base_powers"],
@@ -198,8 +200,8 @@ def org_add_child(request, code):
         title=_("Thành lập tổ chức đảng trực thuộc"),
         form_class=forms.ChildForm,
         form_kwargs=lambda scope, org: {},
-        perform=lambda org, d: org_services.create_organization(
-            code=d["code"], name=d["name"], kind=d["kind"], parent=org, on=d["on"], reason=d["reason"]
+        perform=lambda org, d, actor: org_services.create_organization(
+            actor=actor, code=d["code"], name=d["name"], kind=d["kind"], parent=org, on=d["on"], reason=d["reason"]
         ),
         within=True,
     )
@@ -220,7 +222,9 @@ def org_merge(request, code):
         title=_("Hợp nhất vào tổ chức khác"),
         form_class=forms.MergeForm,
         form_kwargs=candidates,
-        perform=lambda org, d: org_services.merge([org], into=d["into"], on=d["on"], reason=d["reason"]),
+        perform=lambda org, d, actor: org_services.merge(
+            [org], actor=actor, into=d["into"], on=d["on"], reason=d["reason"]
+        ),
         help_text=_(
             "Đảng viên, tổ chức trực thuộc và khoa/phòng được giao chuyển sang tổ chức tiếp nhận; "
             "tổ chức này kết thúc hoạt động từ ngày hiệu lực."
@@ -241,12 +245,12 @@ def org_split(request, code):
         )
         return {"units": units, "targets": targets}
 
-    def perform(org, data):
+    def perform(org, data, actor):
         parts: dict[int, tuple] = {}
         for name, value in data.items():
             if name.startswith("unit_"):
                 parts.setdefault(value.pk, (value, []))[1].append(WorkUnit.objects.get(pk=int(name[5:])))
-        org_services.split(org, list(parts.values()), on=data["on"], reason=data["reason"])
+        org_services.split(org, list(parts.values()), actor=actor, on=data["on"], reason=data["reason"])
         return org.parent
 
     return _org_form_view(
@@ -265,13 +269,17 @@ def org_split(request, code):
 
 @require_http_methods(["GET", "POST"])
 def org_dissolve(request, code):
+    def perform(org, data, actor):
+        org_services.dissolve(org, actor=actor, on=data["on"], reason=data["reason"])
+        return org.parent or org  # back to the committee above (a root: its own page)
+
     return _org_form_view(
         request,
         code,
         title=_("Giải thể / kết thúc hoạt động"),
         form_class=forms.DatedForm,
         form_kwargs=lambda scope, org: {},
-        perform=lambda org, d: (org_services.dissolve(org, on=d["on"], reason=d["reason"]), org.parent)[1] or org,
+        perform=perform,
     )
 
 
@@ -285,7 +293,7 @@ def org_assign_unit(request, code):
         form_kwargs=lambda scope, org: {
             "units": scope.work_units() if not scope.is_superuser else WorkUnit.objects.all()
         },
-        perform=lambda org, d: org_services.assign_unit(d["unit"], org, on=d["on"]).organization,
+        perform=lambda org, d, actor: org_services.assign_unit(d["unit"], org, actor=actor, on=d["on"]).organization,
         within=True,
     )
 
@@ -366,7 +374,7 @@ def person_create(request):
         data = dict(form.cleaned_data)
         unit = data.pop("work_unit")
         try:
-            person = people_services.create_person(unit=unit, **data)
+            person = people_services.create_person(actor=request.user, unit=unit, **data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -381,7 +389,7 @@ def person_edit(request, pk):
     form = forms.PersonForm(request.POST or None, instance=person, units=_units_in_scope(scope))
     if request.method == "POST" and form.is_valid():
         try:
-            people_services.update_person(Person.objects.get(pk=person.pk), **form.cleaned_data)
+            people_services.update_person(Person.objects.get(pk=person.pk), actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -395,7 +403,7 @@ def person_archive(request, pk):
     _scope, person = _editable_person(request, pk)
     form = forms.ArchiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        people_services.archive_person(person, reason=form.cleaned_data["reason"])
+        people_services.archive_person(person, actor=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("Đã lưu trữ hồ sơ; dữ liệu và lịch sử vẫn được giữ."))
         return redirect("person_detail", pk=person.pk)
     return render(
@@ -417,7 +425,9 @@ def person_move_unit(request, pk):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            people_services.change_work_unit(person, d["unit"], on=d["on"], job_title=d["job_title"])
+            people_services.change_work_unit(
+                person, d["unit"], actor=request.user, on=d["on"], job_title=d["job_title"]
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -436,6 +446,7 @@ def membership_register(request, pk):
             with transaction.atomic():  # the member and their tracked probation, or neither
                 membership = people_services.register_membership(
                     person,
+                    actor=request.user,
                     organization=d["organization"],
                     status=d["status"],
                     decision_date=d["decision_date"],
@@ -483,12 +494,21 @@ def membership_change(request, membership_pk):
         d = form.cleaned_data
         try:
             if d["kind"] == MembershipEventKind.RECOGNISED:
-                people_services.recognise_official(membership, official_date=d["official_date"], on=d["on"])
+                people_services.recognise_official(
+                    membership, actor=request.user, official_date=d["official_date"], on=d["on"]
+                )
             elif d["kind"] == MembershipEventKind.MOVED:
-                people_services.move_membership(membership, d["to_organization"], on=d["on"], note=d["note"])
+                people_services.move_membership(
+                    membership, d["to_organization"], actor=request.user, on=d["on"], note=d["note"]
+                )
             else:
                 people_services.end_membership(
-                    membership, d["kind"], on=d["on"], note=d["note"], external_party=d["external_party"]
+                    membership,
+                    d["kind"],
+                    actor=request.user,
+                    on=d["on"],
+                    note=d["note"],
+                    external_party=d["external_party"],
                 )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -581,7 +601,7 @@ def unit_rename(request, unit_pk):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            unit_services.rename_unit(unit, d["name"], on=d["on"], reason=d["reason"])
+            unit_services.rename_unit(unit, d["name"], actor=request.user, on=d["on"], reason=d["reason"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -604,10 +624,10 @@ def unit_add_department(request, unit_pk):
         try:
             with transaction.atomic():
                 department = unit_services.create_unit(
-                    code=d["code"], name=d["name"], kind=d["kind"], parent=unit, on=d["on"]
+                    actor=request.user, code=d["code"], name=d["name"], kind=d["kind"], parent=unit, on=d["on"]
                 )
                 if d["covered_by"]:
-                    org_services.assign_unit(department, d["covered_by"], on=d["on"])
+                    org_services.assign_unit(department, d["covered_by"], actor=request.user, on=d["on"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -12,6 +12,7 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from ketnap.audit.context import SYSTEM
 from ketnap.imports import matching
 from ketnap.imports.columns import heading_key
 from ketnap.imports.engine import Options, Report, catalogues_for
@@ -178,7 +179,7 @@ class Command(BaseCommand):
             if kind == RosterKind.CANDIDATES:
                 # every step goes through the pipeline's one entry point, which records who recorded it
                 raise CommandError("Cần --user: tên đăng nhập của người ghi nhận các bước (văn phòng đảng ủy).")
-            return None
+            return SYSTEM  # the server's administrator, at the server (accounts.grants.authorize lets it through)
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"Không có người dùng {username!r} (hoặc tài khoản đã bị khóa).")
