@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 
 from ketnap.accounts import issuing
 from ketnap.accounts.grants import Permission, authorize
+from ketnap.accounts.models import RoleKind
 from ketnap.audit.context import SYSTEM
 from ketnap.audit.models import AuditEntry
 from ketnap.pipeline import courses, domain, inquiries, meeting, notes, review
@@ -292,6 +293,10 @@ CASES = {
         _nothing,
         lambda made, w, o: units.rename_unit(w.dept_a1, "Khoa Nội tổng hợp", actor=o, on=ON),
     ),
+    "ketnap.registry.services.units.set_facts": (
+        _nothing,
+        lambda made, w, o: units.set_facts(w.unit_a, actor=o, has_youth_union=False),
+    ),
     "ketnap.registry.services.people.create_person": (
         _nothing,
         lambda made, w, o: people.create_person(
@@ -440,3 +445,24 @@ def test_an_outsider_is_refused_by_every_write_service_and_nothing_is_written(se
     with pytest.raises(PermissionDenied):
         attempt(made, world, personas.secretary_b1)
     assert AuditEntry.objects.count() == entries
+
+
+def test_another_hospitals_office_manages_its_own_units_only(world, personas):
+    """MANAGE_UNITS is asked over the unit: office work, on a unit covered in the user's scope or the parent of one
+    (the units the screens show). Hospital B's office is refused hospital A's; A's own office is not."""
+    office_b = f.user("vp.b", (RoleKind.OFFICE, world.hospital_b))
+    entries = AuditEntry.objects.count()
+    for attempt in (
+        lambda actor: units.rename_unit(world.dept_a1, "Khoa Nội tổng hợp", actor=actor, on=ON),
+        lambda actor: units.set_facts(world.unit_a, actor=actor, has_trade_union=not world.unit_a.has_trade_union),
+        lambda actor: units.create_unit(
+            actor=actor, code="UA-MAT", name="Khoa Mắt", kind=UnitKind.DEPARTMENT, parent=world.unit_a, on=ON
+        ),
+    ):
+        with pytest.raises(PermissionDenied):
+            attempt(office_b)
+        assert AuditEntry.objects.count() == entries
+        attempt(personas.office_a)
+        assert AuditEntry.objects.count() > entries
+        entries = AuditEntry.objects.count()
+    units.rename_unit(world.dept_b1, "Khoa Sản – Phụ", actor=office_b, on=ON)  # its own

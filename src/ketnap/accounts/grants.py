@@ -34,7 +34,7 @@ class Permission(enum.StrEnum):
     EDIT_PEOPLE = "edit_people"  # a chi bộ's people, memberships, candidates and their road: secretary, office, admin
     RESTRUCTURE = "restructure"  # rename, move, merge, split, dissolve, powers: admin, the office of a committee above
     MANAGE_WITHIN = "manage_within"  # found a sub-organisation, cover a unit, classes, targets, sign-ins: office, admin
-    MANAGE_UNITS = "manage_units"  # departments (work units): office, admin
+    MANAGE_UNITS = "manage_units"  # a work unit and its departments (given the unit; None: a new unit): office, admin
 
 
 class Grants:
@@ -144,7 +144,7 @@ class Grants:
             Permission.EDIT_PEOPLE: self.can_edit_people_of,
             Permission.RESTRUCTURE: self.can_restructure,
             Permission.MANAGE_WITHIN: self.can_manage_within,
-            Permission.MANAGE_UNITS: lambda _org: self.can_manage_units(),
+            Permission.MANAGE_UNITS: self.can_manage_unit,
         }
         return checks[permission](org)
 
@@ -180,6 +180,16 @@ class Grants:
     def can_manage_units(self) -> bool:
         """Adding and renaming departments is office work (secretaries and overseers only read)."""
         return self.is_superuser or any(r.kind in {RoleKind.ADMIN, RoleKind.OFFICE} for r in self.roles)
+
+    def can_manage_unit(self, unit: WorkUnit | None) -> bool:
+        """Office work on a unit the user reaches: one covered in their scope, or the parent of one (the screens' units,
+        web.views.registry._visible_units). None, a unit not yet made (a new hospital of an imported tree): the office
+        work alone, as before units had owners."""
+        if not self.can_manage_units():
+            return False
+        if unit is None or self.is_superuser:
+            return True
+        return self.work_units().filter(Q(pk=unit.pk) | Q(parent_id=unit.pk)).exists()
 
     # -- the audit trail (the Nhật ký page, a person's change log) --------------------------------------
     @cached_property

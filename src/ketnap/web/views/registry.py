@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ketnap.audit.context import acting
 from ketnap.pipeline import due
 from ketnap.pipeline import notes as pipeline_notes
 from ketnap.pipeline.domain import adopt_probationary
@@ -583,8 +582,7 @@ def unit_facts(request, unit_pk):
     _scope, unit = _managed_unit(request, unit_pk)
     form = forms.UnitFactsForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
-        with acting(request.user), transaction.atomic():  # the unit and its audit entry, or neither
-            form.save()
+        unit_services.set_facts(unit, actor=request.user, **{name: form.cleaned_data[name] for name in form.fields})
         messages.success(request, _("Đã lưu."))
         return redirect("unit_detail", unit_pk=unit.pk)
     return render(
