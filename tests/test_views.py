@@ -402,3 +402,17 @@ def test_statistics_say_when_the_organisation_did_not_exist_on_the_day(world, pe
     assert "?nam=2023" in body
     today_body = client.get(f"/thong-ke/{world.province.code}/").content.decode()
     assert "chưa thành lập" not in today_body
+
+
+def test_the_office_records_a_units_youth_union_and_area_through_the_service(login, world, personas):
+    """The unit's facts (who introduces its applicants, what schooling they need) are saved by units.set_facts:
+    audited as the office user; a chi bộ secretary, who only reads units, is refused."""
+    url = reverse("unit_facts", args=[world.unit_a.pk])
+    assert login(personas.secretary_a1).post(url, {"has_trade_union": "on", "area_kind": ""}).status_code == 403
+    response = login(personas.office_a).post(url, {"has_trade_union": "on", "area_kind": ""})
+    assert response.status_code == 302
+    world.unit_a.refresh_from_db()
+    assert world.unit_a.has_youth_union is False and world.unit_a.has_trade_union is True
+    entry = AuditEntry.objects.latest("pk")
+    assert entry.object_id == str(world.unit_a.pk) and entry.actor == personas.office_a
+    assert entry.changes["has_youth_union"] == [True, False]
