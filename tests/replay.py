@@ -48,12 +48,14 @@ class Recording:
 
 
 _recordings: dict[str, list[Recording]] = {}
-REPLAYED: dict[str, object] = {}  # by name: the decorated functions (tests/test_replay.py)
+REPLAYED: dict[str, object] = {}  # the decorated functions by module.name (tests/test_replay.py)
 calls = collections.Counter()  # "recorded", "replayed", "built" (not recordable)
 
 
 def replayed(build):
     """Record `build` (called with keyword arguments only) the first time, replay it after."""
+
+    key = f"{build.__module__}.{build.__qualname__}"
 
     @functools.wraps(build)
     def replaying(**kwargs):
@@ -61,14 +63,14 @@ def replayed(build):
             return build(**kwargs)
         connection.ensure_connection()
         start = _start(kwargs)
-        for recording in _recordings.get(build.__qualname__, ()):
+        for recording in _recordings.get(key, ()):
             if recording.start == start:
                 calls["replayed"] += 1
                 return _replay(recording, kwargs)
-        return _record(build, kwargs, start)
+        return _record(key, build, kwargs, start)
 
     replaying.build = build  # the real thing, for tests/test_replay.py
-    REPLAYED[build.__name__] = replaying
+    REPLAYED[key] = replaying
     return replaying
 
 
@@ -188,7 +190,7 @@ def _absolute(relative: tuple) -> str:
 
 
 # --- recording, replaying -------------------------------------------------------------------------------------------
-def _record(build, kwargs, start):
+def _record(key, build, kwargs, start):
     counter = connection.savepoint_state
     result = build(**kwargs)
     cursor = connection.connection.cursor()
@@ -223,7 +225,7 @@ def _record(build, kwargs, start):
         waiting=copy.deepcopy(waiting),
         savepoints=made,
     )
-    _recordings.setdefault(build.__qualname__, []).append(recording)
+    _recordings.setdefault(key, []).append(recording)
     calls["recorded"] += 1
     return result
 

@@ -28,6 +28,7 @@ from ketnap.vietnamese import fold
 from ketnap.web.exporting import DOCX
 from tests import factories as f
 from tests.factories import step
+from tests.replay import replayed
 
 D = dt.date
 TRICKY = "Chi bộ Khoa Tai & Mũi <Họng>"  # lost characters without autoescape (engineering-notes.md)
@@ -43,6 +44,7 @@ def text_of(data: bytes) -> str:
 
 
 @pytest.fixture
+@replayed
 def members(world):
     """Cell A1 (renamed with & and <) with four official members to introduce, help and vote."""
     world.cell_a1.name = TRICKY
@@ -118,6 +120,7 @@ def to_recognition(candidate, office, members):
 
 
 @pytest.fixture
+@replayed
 def official(world, personas, members):
     """Trần Thị Bình, taken the whole road to official member."""
     office = personas.office_a

@@ -31,6 +31,7 @@ import pytest
 from ketnap.registry.enums import Gender, MembershipStatus, OrgKind
 from ketnap.registry.models import Person
 from tests import factories as f
+from tests.replay import replayed
 from tests.test_imports import run
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -45,6 +46,7 @@ PERSON_TEXT = ("citizen_id", "staff_code", "phone")
 MEMBERSHIP_DATES = ("decision_date", "ceremony_date", "official_date")
 
 
+@replayed
 def build_hospital():
     """The hospital of the manifest: province → upper committee → BVDKT → cells; the hospital unit and its
     departments, each covered by its cell (as tests/conftest.py's `world` does)."""

@@ -4,6 +4,8 @@ same files, the same commit callbacks waiting, the same objects."""
 
 import copy
 import datetime as dt
+import importlib
+import inspect
 import re
 
 import pytest
@@ -12,22 +14,40 @@ from django.db import connection, transaction
 from ketnap.registry import search
 from tests import replay
 
-# each replayed function of conftest, with the fixtures it is called with
-CALLED_WITH = {
-    "world": ["db"],
-    "personas": ["world"],
-    "cell": ["world"],
-    "_pipeline_world": ["world"],
-    "meeting": ["world", "personas", "cell"],
-}
+# every replayed function; its arguments are the fixtures of those names (a fixture of its module is called too)
+CHECKED = [
+    "tests.conftest.world",
+    "tests.conftest.personas",
+    "tests.conftest.cell",
+    "tests.conftest._pipeline_world",
+    "tests.conftest.meeting",
+    "tests.test_documents.members",
+    "tests.test_documents.official",
+    "tests.test_import_corpus.build_hospital",
+    "tests.test_person_search.namesakes",
+    "tests.test_stats.data",
+    "tests.test_targets.counted",
+    "tests.test_targets.history",
+]
 RANDOM = {"audit_auditentry": {"payload_salt", "payload_digest", "hash", "previous_hash", "seal"}}
 
 
-def test_every_replayed_function_of_conftest_is_checked():
-    import tests.conftest  # noqa: F401  (registers them)
+def test_every_replayed_function_is_checked():
+    import tests.conftest  # noqa: F401  (the test modules collected with this one registered theirs)
 
-    assert set(CALLED_WITH) <= set(replay.REPLAYED)
-    assert {name for name, f in replay.REPLAYED.items() if f.__module__ == "tests.conftest"} == set(CALLED_WITH)
+    assert set(replay.REPLAYED) <= set(CHECKED)
+
+
+def _arguments(request, key: str) -> dict:
+    module = key.rsplit(".", 1)[0]
+    arguments = {}
+    for name in inspect.signature(replay.REPLAYED[key].build).parameters:
+        own = f"{module}.{name}"
+        if own in replay.REPLAYED and module != "tests.conftest":
+            arguments[name] = replay.REPLAYED[own](**_arguments(request, own))
+        else:
+            arguments[name] = request.getfixturevalue(name)
+    return arguments
 
 
 NOW = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00")  # a datetime in a JSON value (audit changes)
@@ -85,11 +105,12 @@ def _build(function, kwargs, media, settings):
     return left
 
 
-@pytest.mark.parametrize("name", list(CALLED_WITH))
-def test_a_replay_leaves_what_a_real_build_leaves(db, request, settings, tmp_path, name):
+@pytest.mark.parametrize("key", CHECKED)
+def test_a_replay_leaves_what_a_real_build_leaves(db, request, settings, tmp_path, key):
+    importlib.import_module(key.rsplit(".", 1)[0])
     settings.MEDIA_ROOT = tmp_path / "fixtures"
-    kwargs = {dep: request.getfixturevalue(dep) for dep in CALLED_WITH[name]}
-    replaying = replay.REPLAYED[name]
+    kwargs = _arguments(request, key)
+    replaying = replay.REPLAYED[key]
     _build(replaying, copy.deepcopy(kwargs), tmp_path / "first", settings)  # recorded, unless it was already
     real = _build(replaying.build, copy.deepcopy(kwargs), tmp_path / "real", settings)
     replays = replay.calls["replayed"]
@@ -106,14 +127,16 @@ def _committed(function, kwargs, media, settings):
     restore_migrated_state()
     settings.MEDIA_ROOT = media
     # an argument given as a dict is the replayed function of that name called with it
-    result = function(**{k: replay.REPLAYED[k](**v) if isinstance(v, dict) else v for k, v in kwargs.items()})
+    result = function(
+        **{k: replay.REPLAYED[f"tests.conftest.{k}"](**v) if isinstance(v, dict) else v for k, v in kwargs.items()}
+    )
     return {"rows": _rows(), "files": replay._media(), "objects": _objects(result), "waiting": connection.run_on_commit}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize(("name", "kwargs"), [("world", {"db": None}), ("personas", {"world": {"db": None}})])
 def test_a_replay_in_a_transactional_test_leaves_what_a_real_build_leaves(settings, tmp_path, name, kwargs):
-    replaying = replay.REPLAYED[name]
+    replaying = replay.REPLAYED[f"tests.conftest.{name}"]
     _committed(replaying, kwargs, tmp_path / "first", settings)  # recorded, unless it was already
     real = _committed(replaying.build, kwargs, tmp_path / "real", settings)
     replays = replay.calls["replayed"]

@@ -33,6 +33,7 @@ from ketnap.stats import figures as kept_figures
 from ketnap.stats.periods import Period
 from ketnap.stats.tables import Column, Kind, Table
 from tests import factories as f
+from tests.replay import replayed
 
 D = dt.date
 Y2025 = Period.year(2025)
@@ -64,6 +65,7 @@ def walk(candidate, steps):
 
 
 @pytest.fixture
+@replayed
 def data(world, personas):
     system = personas.superuser
     a1, a2 = world.cell_a1, world.cell_a2

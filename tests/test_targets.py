@@ -29,6 +29,7 @@ from ketnap.stats.models import PeriodKind, Target
 from ketnap.stats.targets import TargetPeriod
 from tests import factories as f
 from tests.conftest import DEMO_TODAY
+from tests.replay import replayed
 
 Y2024 = TargetPeriod.year(2024)
 TERM = TargetPeriod(PeriodKind.TERM, dt.date(2020, 1, 1), dt.date(2025, 6, 30))
@@ -58,6 +59,7 @@ def _decided_candidate(world, dept, name, on):
 
 
 @pytest.fixture
+@replayed
 def counted(world):
     """The hand-counted admissions and targets of the module docstring."""
     for name, day in [("Hà Văn Một", D(2024, 2, 10)), ("Hà Văn Hai", D(2024, 5, 20)), ("Hà Văn Ba", D(2024, 9, 5))]:
@@ -219,6 +221,7 @@ def _open_candidate(dept, name, stage, since):
 
 
 @pytest.fixture
+@replayed
 def history(counted):
     """On 01/11/2024 (61 days to 31/12, horizon 60): chi bộ Sản has 13 past stays in CELL_RESOLVED.
 
