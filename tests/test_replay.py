@@ -14,20 +14,26 @@ from django.db import connection, transaction
 from ketnap.registry import search
 from tests import replay
 
-# every replayed function; its arguments are the fixtures of those names (a fixture of its module is called too)
+# every replayed function; its arguments are the fixtures of those names (a fixture of its module is called too).
+# The larger builds are compared in the whole suite only (slow): a build and two replays of each.
 CHECKED = [
     "tests.conftest.world",
     "tests.conftest.personas",
     "tests.conftest.cell",
     "tests.conftest._pipeline_world",
-    "tests.conftest.meeting",
-    "tests.test_documents.members",
-    "tests.test_documents.official",
-    "tests.test_import_corpus.build_hospital",
-    "tests.test_person_search.namesakes",
-    "tests.test_stats.data",
-    "tests.test_targets.counted",
-    "tests.test_targets.history",
+    *(
+        pytest.param(key, marks=pytest.mark.slow)
+        for key in (
+            "tests.conftest.meeting",
+            "tests.test_documents.members",
+            "tests.test_documents.official",
+            "tests.test_import_corpus.build_hospital",
+            "tests.test_person_search.namesakes",
+            "tests.test_stats.data",
+            "tests.test_targets.counted",
+            "tests.test_targets.history",
+        )
+    ),
 ]
 RANDOM = {"audit_auditentry": {"payload_salt", "payload_digest", "hash", "previous_hash", "seal"}}
 
@@ -35,7 +41,7 @@ RANDOM = {"audit_auditentry": {"payload_salt", "payload_digest", "hash", "previo
 def test_every_replayed_function_is_checked():
     import tests.conftest  # noqa: F401  (the test modules collected with this one registered theirs)
 
-    assert set(replay.REPLAYED) <= set(CHECKED)
+    assert set(replay.REPLAYED) <= {key if isinstance(key, str) else key.values[0] for key in CHECKED}
 
 
 def _arguments(request, key: str) -> dict:
@@ -133,6 +139,7 @@ def _committed(function, kwargs, media, settings):
     return {"rows": _rows(), "files": replay._media(), "objects": _objects(result), "waiting": connection.run_on_commit}
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize(("name", "kwargs"), [("world", {"db": None}), ("personas", {"world": {"db": None}})])
 def test_a_replay_in_a_transactional_test_leaves_what_a_real_build_leaves(settings, tmp_path, name, kwargs):
