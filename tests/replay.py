@@ -13,8 +13,9 @@ recorded:
 A later call that starts from the same point — the same rows in every table, files, waiting callbacks, arguments,
 day, language, settings, audit key and actor — writes those rows and files again with a few statements and returns
 deep copies: the test sees what the build would have left. Anything else builds for real (and is recorded too);
-so does every call on PostgreSQL. A replayed function must have no other effect than those: tests/test_replay.py
-compares a replay with a real build for conftest's.
+so does every call on PostgreSQL. A replayed function must have no other effect than those, and build the same from
+the same point (tests/factories.py numbers people from the database, not from a count kept in the process):
+tests/test_replay.py compares a replay with a real build for each.
 """
 
 import collections

@@ -14,6 +14,8 @@ from django.db import connection, transaction
 from ketnap.registry import search
 from tests import replay
 
+pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="tests/replay.py replays on SQLite only")
+
 # every replayed function; its arguments are the fixtures of those names (a fixture of its module is called too).
 # The larger builds are compared in the whole suite only (slow): a build and two replays of each.
 CHECKED = [
