@@ -112,15 +112,23 @@ def _circumstances() -> tuple:
     )
 
 
+_schemas: dict[tuple, dict[str, list[str]]] = {}
+
+
 def _tables(cursor) -> dict[str, list[str]]:
-    """Every table and its columns, but SQLite's own and the person search index (FTS5, kept by triggers)."""
+    """Every table and its columns, but SQLite's own and the person search index (FTS5, kept by triggers); read once
+    for each version of the schema."""
+    cursor.execute("PRAGMA schema_version")
+    version = cursor.fetchone()[0]
     cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-    tables = {}
-    for (name,) in cursor.fetchall():
-        if not name.startswith(("sqlite_", search.TABLE)):
+    names = tuple(n for (n,) in cursor.fetchall() if not n.startswith(("sqlite_", search.TABLE)))
+    if (version, names) not in _schemas:
+        tables = {}
+        for name in names:
             cursor.execute(f"PRAGMA table_info({_q(name)})")
             tables[name] = [row[1] for row in cursor.fetchall()]
-    return tables
+        _schemas[version, names] = tables
+    return _schemas[version, names]
 
 
 def _rows(cursor, tables) -> dict[str, dict[int, tuple]]:
