@@ -93,6 +93,12 @@ def _objects(value):
     return mask(signature)
 
 
+def _check_the_search_index() -> None:
+    """The person search index (FTS5, kept by triggers) holds what registry_person holds, or SQLite raises."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {search.TABLE}({search.TABLE}) VALUES ('integrity-check')")
+
+
 def _build(function, kwargs, media, settings):
     """Call `function` in a savepoint rolled back after: what it left (rows, files, waiting callbacks, objects)."""
     settings.MEDIA_ROOT = media
@@ -106,8 +112,7 @@ def _build(function, kwargs, media, settings):
             "objects": (_objects(result), _objects(kwargs)),
             "savepoints": connection.savepoint_state - counter,
         }
-        with connection.cursor() as cursor:  # the person search index (FTS5) holds what registry_person holds
-            cursor.execute(f"INSERT INTO {search.TABLE}({search.TABLE}) VALUES ('integrity-check')")
+        _check_the_search_index()
         transaction.set_rollback(True)
     connection.run_on_commit = waiting  # a build may add to a batch waiting before it (stats.figures.follow)
     return left
@@ -138,6 +143,7 @@ def _committed(function, kwargs, media, settings):
     result = function(
         **{k: replay.REPLAYED[f"tests.conftest.{k}"](**v) if isinstance(v, dict) else v for k, v in kwargs.items()}
     )
+    _check_the_search_index()
     return {"rows": _rows(), "files": replay._media(), "objects": _objects(result), "waiting": connection.run_on_commit}
 
 
