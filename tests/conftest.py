@@ -15,6 +15,7 @@ import pytest
 from ketnap.accounts.models import RoleKind
 from ketnap.registry.enums import Gender, MembershipStatus, OrgKind
 from tests import factories as f
+from tests.replay import replayed
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API with live_server
 
@@ -100,6 +101,7 @@ class World:
 
 
 @pytest.fixture
+@replayed
 def world(db) -> World:
     province = f.org("TU", "Đảng bộ tỉnh Thử Nghiệm", OrgKind.PROVINCE)
     upper = f.org("SYT", "Đảng bộ Sở Y tế", OrgKind.UPPER, province)
@@ -151,6 +153,7 @@ class Personas:
 
 
 @pytest.fixture
+@replayed
 def personas(world) -> Personas:
     return Personas(
         office_a=f.user("vp.a", (RoleKind.OFFICE, world.hospital_a)),
@@ -172,6 +175,7 @@ def login(client):
 
 
 @pytest.fixture
+@replayed
 def cell(world):
     """Cell A1 with enough official members to introduce, help and vote (An plus three more); Bình has finished
     upper secondary school (the education condition)."""
@@ -212,12 +216,18 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def pipeline_world(world, settings, tmp_path) -> PipelineWorld:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return _pipeline_world(world=world)
+
+
+@replayed
+def _pipeline_world(world) -> PipelineWorld:
+    """The candidates and their scans (written under MEDIA_ROOT, which the fixture sets: a replay writes them too)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from ketnap.pipeline import domain
     from ketnap.pipeline.enums import DocumentKind
 
-    settings.MEDIA_ROOT = tmp_path / "media"
     system = f.user("he-thong", superuser=True)
     khoa = f.person(world.dept_a2, "Đặng Văn Khoa", gender=Gender.MALE, born=dt.date(1996, 4, 2))
     yen = f.person(world.dept_b1, "Võ Thị Yến", born=dt.date(1997, 8, 9))
@@ -257,6 +267,7 @@ def candidate_user(world, pipeline_world):
 
 
 @pytest.fixture
+@replayed
 def meeting(world, personas, cell):
     """Chi bộ A1: Bình probationary since 10/08/2023 (her 12 months long over, every recognition paper in); Lan's
     dossier complete; Hùng has his certificate and nothing else; Minh is on the source list."""

@@ -260,9 +260,18 @@ def test_the_filtered_list_downloads_as_csv_and_xlsx(login, world, personas):
     edit_over_http(client, world.binh, ethnicity=kinh().pk, gender="F")
     response = client.get(reverse("audit_list"), {"q": "binh", "thao-tac": "update", "xuat": "csv"})
     table = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
-    assert table[0][:4] == ["Số thứ tự trong nhật ký", "Lúc", "Người thực hiện", "Thao tác"]
-    assert [row[2:] for row in table[1:]] == [
-        ["vp.a", "Sửa", "Nhân sự", "Trần Thị Bình", "Trần Thị Bình", "Dân tộc: (trống) → Kinh", ""]
+    header, *lines = table
+    assert header[:4] == ["Số thứ tự trong nhật ký", "Lúc", "Người thực hiện", "Thao tác"]
+    assert [{k: v for k, v in zip(header, line, strict=True) if k not in header[:2]} for line in lines] == [
+        {
+            "Người thực hiện": "vp.a",
+            "Thao tác": "Sửa",
+            "Đối tượng": "Nhân sự",
+            "Mô tả": "Trần Thị Bình",
+            "Nhân sự": "Trần Thị Bình",
+            "Nội dung": "Dân tộc: (trống) → Kinh",
+            "Ghi chú": "",
+        }
     ]
     response = client.get(reverse("audit_list"), {"xuat": "xlsx"})
     assert response.status_code == 200 and response.getvalue()[:2] == b"PK"  # sent from a temporary file

@@ -78,13 +78,27 @@ def assert_kept_is_the_truth(probe: dt.date) -> None:
 
 
 # --- the rule the kept "soon" date stands for ----------------------------------------------------------------
-@given(due_day=st.dates(D(2019, 1, 1), D(2028, 12, 31)), back=st.integers(-3, 40))
-def test_soon_from_is_the_first_day_urgency_says_soon(due_day, back):
+DUE_DAYS = st.dates(D(2019, 1, 1), D(2028, 12, 31))
+
+
+@given(due_day=DUE_DAYS, late=st.integers(1, 3))
+def test_after_the_due_day_a_deadline_is_overdue(due_day, late):
+    assert deadlines.urgency(due_day, due_day + dt.timedelta(days=late), Calendar()) == "overdue"
+
+
+@given(due_day=DUE_DAYS, data=st.data())
+def test_from_soon_from_to_the_due_day_a_deadline_is_soon(due_day, data):
     calendar = Calendar()
-    day = due_day - dt.timedelta(days=back)
     first = deadlines.soon_from(due_day, calendar)
-    expected = deadlines.urgency(due_day, day, calendar)
-    assert expected == ("overdue" if day > due_day else "soon" if day >= first else "ok")
+    day = first + dt.timedelta(days=data.draw(st.integers(0, (due_day - first).days), label="after soon_from"))
+    assert deadlines.urgency(due_day, day, calendar) == "soon"
+
+
+@given(due_day=DUE_DAYS, early=st.integers(1, 40))
+def test_before_soon_from_a_deadline_is_ok(due_day, early):
+    calendar = Calendar()
+    day = deadlines.soon_from(due_day, calendar) - dt.timedelta(days=early)
+    assert deadlines.urgency(due_day, day, calendar) == "ok"
 
 
 # --- random histories ------------------------------------------------------------------------------------------

@@ -331,23 +331,28 @@ def test_a_past_step_a_rule_faults_is_refused_without_a_reason(world, personas, 
     assert report.errors_by_row() == [(6, "Trần Thị Bình", [str(report.errors[0])])]
 
 
-@pytest.mark.parametrize("where", ["column", "file"])
-def test_with_a_reason_it_is_accepted_and_the_reason_is_kept(world, personas, road, tmp_path, where):
-    reason = "Chi bộ năm 2023 tính cả đảng viên dự bị vào tổng số; cấp ủy đã kết luận"
-    cells = {**SHORT_VOTE, "Lý do ghi nhận": reason} if where == "column" else SHORT_VOTE
+REASON = "Chi bộ năm 2023 tính cả đảng viên dự bị vào tổng số; cấp ủy đã kết luận"
+
+
+@pytest.mark.parametrize(
+    ("cells", "file_reason"),
+    [({**SHORT_VOTE, "Lý do ghi nhận": REASON}, ""), (SHORT_VOTE, REASON)],
+    ids=["column", "file"],  # the reason in the row's column, or one given for the whole file
+)
+def test_with_a_reason_it_is_accepted_and_the_reason_is_kept(world, personas, road, tmp_path, cells, file_reason):
     path = write_xlsx(tmp_path / "c.xlsx", [row(road["binh"], **cells)])
-    report = run(world, path, personas.office_a, reason=reason if where == "file" else "")
+    report = run(world, path, personas.office_a, reason=file_reason)
     assert report.ok and report.written and report.accepted == 1
-    assert report.samples["accepted"] == [(6, "Trần Thị Bình", f"Nghị quyết chi bộ ngày 12/06/2023: {reason}")]
+    assert report.samples["accepted"] == [(6, "Trần Thị Bình", f"Nghị quyết chi bộ ngày 12/06/2023: {REASON}")]
     candidate = Candidate.objects.get(person=world.binh)
     assert candidate.stage == Stage.CELL_RESOLVED
     step = candidate.steps.get(kind="cell_resolution")
-    assert step.passed and reason in step.note
+    assert step.passed and REASON in step.note
     codes = {f["code"]: f for f in step.findings}
-    assert codes["vote.chi_bo_failed"]["accepted_reason"] == reason
+    assert codes["vote.chi_bo_failed"]["accepted_reason"] == REASON
     assert "back_entry.accepted" in codes
     entry = AuditEntry.objects.get(model="pipeline.Step", object_id=str(step.pk), action="create")
-    assert reason in entry.note and entry.changes["findings"][1] == step.findings
+    assert REASON in entry.note and entry.changes["findings"][1] == step.findings
 
 
 def test_every_error_is_listed_and_nothing_is_written(world, personas, road, tmp_path):

@@ -182,9 +182,10 @@ def test_partial_import_writes_the_valid_rows_and_hands_back_the_others(world, t
     assert "bỏ lại 1 dòng có lỗi" in out
     assert set(Person.objects.filter(family_name="Hà").values_list("given_name", flat=True)) == {"Một", "Ba"}
     sheet = openpyxl.load_workbook(errors).active
-    values = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert values[0][-1] == "Lỗi (ketnap)" and len(values) == 2
-    assert values[1][1] == "Hà Văn Hai" and "'31/02/1990' không phải ngày hợp lệ" in values[1][-1]
+    header, *rejected = sheet.iter_rows(values_only=True)
+    assert header[-1] == "Lỗi (ketnap)" and len(rejected) == 1  # the reason beside the file's own columns
+    [hai] = [dict(zip(header, row, strict=True)) for row in rejected]
+    assert hai["Họ và tên"] == "Hà Văn Hai" and "'31/02/1990' không phải ngày hợp lệ" in hai["Lỗi (ketnap)"]
 
 
 # --- layout, dates, pure rules ------------------------------------------------------------------------------
@@ -315,15 +316,17 @@ def test_ui_error_file_and_partial_import(world, personas, login, tmp_path, data
     assert errors_url in preview.content.decode()
     download = client.get(errors_url)
     sheet = openpyxl.load_workbook(_bytes(download)).active
-    values = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert values[2][-1] == "Lỗi (ketnap)" and values[3][-1] is None and "tương lai" in values[4][-1]
+    _title, _blank, header, *lines = sheet.iter_rows(values_only=True)
+    assert header[-1] == "Lỗi (ketnap)"  # the whole file handed back, each row's reason beside it
+    errors = {row["Họ và tên"]: row["Lỗi (ketnap)"] for row in (dict(zip(header, line, strict=True)) for line in lines)}
+    assert errors["Lò Văn Một"] is None and "tương lai" in errors["Lò Văn Hai"]
     token = preview.context["token"]
     job2, done = _finished(client, client.post(_job_urls(job)[0], {"token": token, "partial": "1"}))
     assert "1 dòng có lỗi chưa được nhập" in done.content.decode()
     assert list(Person.objects.filter(family_name="Lò").values_list("given_name", flat=True)) == ["Một"]
     rejected = client.get(reverse("import_job_errors", kwargs={"code": "BVA", "token": job2.token}))
-    values = [list(r) for r in openpyxl.load_workbook(_bytes(rejected)).active.iter_rows(values_only=True)]
-    assert [v[1] for v in values[1:]] == ["Lò Văn Hai"]
+    header, *lines = openpyxl.load_workbook(_bytes(rejected)).active.iter_rows(values_only=True)
+    assert [dict(zip(header, line, strict=True))["Họ và tên"] for line in lines] == ["Lò Văn Hai"]
     assert ImportJob.objects.filter(pk=job2.pk, report__rejected=1).exists()
 
 

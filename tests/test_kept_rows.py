@@ -110,17 +110,26 @@ def reference_tables(org, day, period: Period | None) -> dict:
     }
 
 
+def _by_stage(table) -> dict[str, dict]:
+    """A funnel table's rows by stage, each its values by column key."""
+    return {
+        cells["stage"]: cells
+        for cells in (dict(zip([c.key for c in table.columns], r.values, strict=True)) for r in table.rows)
+    }
+
+
 def kept_tables(org, day, period: Period | None) -> dict:
     road = funnel.Funnel(org, day)
-    stages = {r.values[0]: r.values[1] for r in road.stages().rows}
-    durations = {r.values[0]: r.values for r in road.durations().rows}
-    conversion = {r.values[0]: r.values for r in road.conversion(period).rows}
+    stages = {stage: cells["count"] for stage, cells in _by_stage(road.stages()).items()}
+    durations, conversion = _by_stage(road.durations()), _by_stage(road.conversion(period))
     label = {s: str(Stage(s).label) for s in funnel.ROAD}
     return {
         "stages": {s: stages[label[s]] for s in funnel.ROAD},
-        "spans": {s: (durations[label[s]][1], durations[label[s]][2], durations[label[s]][3]) for s in funnel.ROAD},
+        "spans": {s: tuple(durations[label[s]][k] for k in ("finished", "median", "threshold")) for s in funnel.ROAD},
         "stalled": sorted((p, s) for s in funnel.ROAD for p in road.stalled_people(s)),
-        "conversion": {s: [conversion[label[s]][i] for i in (1, 2, 4, 5)] for s in funnel.ROAD},
+        "conversion": {
+            s: [conversion[label[s]][k] for k in ("entered", "went_on", "still", "left")] for s in funnel.ROAD
+        },
         "people": sorted((p, s) for s in funnel.ROAD for p in road.people_at(s)),
     }
 

@@ -23,6 +23,7 @@ from ketnap.registry.search import matching
 from ketnap.registry.services import people, retention
 from ketnap.scope import Scope
 from tests import factories as f
+from tests.replay import replayed
 from tests.test_imports import ROWS, run, write_xlsx
 
 SQLITE = connection.vendor == "sqlite"
@@ -252,6 +253,7 @@ def _follow(client, url, params=None, key="next"):
 
 
 @pytest.fixture
+@replayed
 def namesakes(world):
     """120 people with one and the same name, in the two chi bộ of hospital A: only the id orders them."""
     return [f.person(world.dept_a1 if i % 2 else world.dept_a2, "Phan Văn Ý") for i in range(120)]

@@ -130,7 +130,8 @@ def test_an_introducer_chosen_by_radio_button_is_recorded(client, world, persona
     body = client.get(url).content.decode()
     listed = rows(body, "introducer")
     assert {kind for kind, _v, _f in listed} == {"radio"}
-    assert listed[0][1] == ""  # "nobody" first (a union introduces), ticked until a member is chosen
+    _kind, first, _flag = listed[0]
+    assert first == ""  # "nobody" first (a union introduces), ticked until a member is chosen
     assert re.search(r'name="introducer" value=""[^>]* checked', body)
     # probationary members are listed, marked: the rules refuse them with their source when the chi bộ meets
     assert "Lê Văn Dũng — Khoa Ngoại — Chi bộ Khoa Ngoại (1990) · đảng viên dự bị" in labels(body)
@@ -170,7 +171,8 @@ def test_the_ceremony_mentor_is_one_radio_button_from_the_list(client, world, pe
     client.force_login(personas.secretary_a1)
     body = client.get(step_url(candidate, StepKind.CEREMONY)).content.decode()
     listed = rows(body, "mentor")
-    assert {kind for kind, _v, _f in listed} == {"radio"} and listed[0][1] == str(party["duong"].pk)
+    _kind, first, _flag = listed[0]
+    assert {kind for kind, _v, _f in listed} == {"radio"} and first == str(party["duong"].pk)
     assert str(party["anh"].pk) not in {v for _k, v, _f in listed}  # another chi bộ's member
     response = client.post(step_url(candidate, StepKind.CEREMONY), {"on": "10/08/2023", "mentor": party["do"].pk})
     assert response.status_code == 302, response.content.decode()[:3000]

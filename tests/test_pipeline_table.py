@@ -81,12 +81,17 @@ def test_available_steps_for_every_stage_and_shape(shape, stage):
     assert {t.name for t in available(candidate)} == EXPECTED[shape][stage]
 
 
-def test_a_paused_candidacy_can_only_resume_or_end():
-    for stage, steps in EXPECTED["cell"].items():
-        candidate = SimpleNamespace(stage=stage, organization=SHAPES["cell"], paused_since=dt.date(2024, 3, 1))
-        endings = steps & {K.WITHDRAW, K.REMOVE}
-        expected = endings | ({K.RESUME} if steps else set())
-        assert {t.name for t in available(candidate)} == expected, stage
+@pytest.mark.parametrize("stage", [stage for stage, steps in EXPECTED["cell"].items() if steps])
+def test_a_paused_candidacy_can_only_resume_or_end(stage):
+    candidate = SimpleNamespace(stage=stage, organization=SHAPES["cell"], paused_since=dt.date(2024, 3, 1))
+    endings = EXPECTED["cell"][stage] & {K.WITHDRAW, K.REMOVE}
+    assert {t.name for t in available(candidate)} == endings | {K.RESUME}
+
+
+@pytest.mark.parametrize("stage", [stage for stage, steps in EXPECTED["cell"].items() if not steps])
+def test_a_paused_candidacy_at_the_end_of_the_road_offers_nothing(stage):
+    candidate = SimpleNamespace(stage=stage, organization=SHAPES["cell"], paused_since=dt.date(2024, 3, 1))
+    assert {t.name for t in available(candidate)} == set()
 
 
 @pytest.mark.parametrize(
@@ -139,9 +144,7 @@ def test_transition_refuses_every_step_the_table_does_not_offer(world, shapes):
         for stage in Stage.values:
             Candidate.objects.filter(pk=candidate.pk).update(stage=stage)
             candidate.refresh_from_db()
-            for name in StepKind.values:
-                if name in EXPECTED[shape][stage]:
-                    continue
+            for name in sorted(set(StepKind.values) - EXPECTED[shape][stage]):  # the steps not offered
                 with pytest.raises(ValidationError, match="không áp dụng ở giai đoạn"):
                     domain.transition(candidate, name, actor=actor, data={"on": dt.date(2024, 2, 1)})
                 refused += 1

@@ -310,6 +310,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow  # a real `ketnap serve`
 def test_links_follow_the_port_ketnap_serve_runs_on(
     personas, pipeline_world, due_world, mailoutbox, settings, tmp_path
 ):

@@ -82,7 +82,7 @@ def _source_row(org, day, name: str) -> dict:
 
     table, _by_profession = pool.pool_profile(org, day)
     keys = [c.key for c in table.columns]
-    return next(dict(zip(keys, r.values, strict=True)) for r in table.rows if r.values[0] == name)
+    return next(row for row in (dict(zip(keys, r.values, strict=True)) for r in table.rows) if row["name"] == name)
 
 
 def test_the_reviews_feed_the_source_statistics_today_and_on_a_past_day(

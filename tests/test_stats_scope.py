@@ -205,14 +205,15 @@ def test_a_split_chi_bo_counts_for_the_part_that_holds_the_member_now(world):
     organizations.split(nhi, [(parts[0], [u1]), (parts[1], [u2])], on=split_on, actor=SYSTEM)
 
     def total(table, column):
-        row = next(r for r in table.rows if r.values[0] == "01")  # Tổng số
-        return row.values[2 if column == "now" else 3]
+        """Row 01 (Tổng số) of a form, in column "current" (kỳ này) or "previous" (cùng kỳ năm trước)."""
+        rows = [dict(zip([c.key for c in table.columns], r.values, strict=True)) for r in table.rows]
+        return next(row for row in rows if row["code"] == "01")[column]
 
     for part, person in zip(parts, kept.values(), strict=True):
         form3 = bieu.membership(part, now)
-        assert (total(form3, "now"), total(form3, "before")) == (1, 1)
+        assert (total(form3, "current"), total(form3, "previous")) == (1, 1)
         period = Period(decided - dt.timedelta(days=10), now)
-        assert total(bieu.new_members(part, period), "now") == 1
+        assert total(bieu.new_members(part, period), "current") == 1
         assert bieu.admitted_people(part, period) == [person.pk]
     whole = bieu.membership(world.hospital_a, now)  # An, Dũng, and both of them: a year back in Nhi, now in its parts
-    assert (total(whole, "now"), total(whole, "before")) == (4, 4)
+    assert (total(whole, "current"), total(whole, "previous")) == (4, 4)
