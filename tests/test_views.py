@@ -416,3 +416,21 @@ def test_the_office_records_a_units_youth_union_and_area_through_the_service(log
     entry = AuditEntry.objects.latest("pk")
     assert entry.object_id == str(world.unit_a.pk) and entry.actor == personas.office_a
     assert entry.changes["has_youth_union"] == [True, False]
+
+
+def test_the_restructuring_forms_offer_only_what_the_user_may_manage(login, world, personas):
+    """An office that also oversees the Sở Y tế reads all of it, but may move a chi bộ only under what it manages
+    (Permission.MANAGE_WITHIN, asked again by organizations.move): the form offers nothing it would refuse."""
+    from ketnap.accounts.models import Role, RoleKind
+
+    Role.objects.create(user=personas.office_a, organization=world.upper, kind=RoleKind.OVERSEER)
+    response = login(personas.office_a).get(reverse("org_move", args=[world.cell_a1.code]))
+    offered = set(response.context["form"].fields["parent"].queryset)
+    assert offered == {world.hospital_a, world.cell_a2}
+    moved = login(personas.office_a).post(
+        reverse("org_move", args=[world.cell_a1.code]),
+        {"parent": world.hospital_b.pk, "on": "01/07/2025", "reason": "thử"},
+    )
+    assert moved.status_code == 200 and "parent" in moved.context["form"].errors
+    world.cell_a1.refresh_from_db()
+    assert world.cell_a1.parent == world.hospital_a

@@ -101,6 +101,13 @@ class Grants:
                 roots.append(org)
         return roots
 
+    def managed_organizations(self) -> QuerySet[Organization]:
+        """Organisations this user may found sub-organisations in, or move, merge, split into (MANAGE_WITHIN): the
+        choices the restructuring forms offer, so that none of them is refused when sent."""
+        if self.is_superuser:
+            return Organization.objects.all()
+        return Organization.objects.filter(under(self._paths({RoleKind.ADMIN, RoleKind.OFFICE})))
+
     def personal_organizations(self) -> QuerySet[Organization]:
         """Organisations whose people this user may read (and choose, e.g. as a member's chi bộ)."""
         if self.is_superuser:

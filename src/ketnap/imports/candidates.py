@@ -66,9 +66,9 @@ two-row heading — "Nghị quyết chi bộ" over "Ngày | Số | Biểu quyế
 Steps must follow the road without gaps (no decision without the resolutions before it) and their dates must not
 go backwards. Ending outcomes (withdrawn, not admitted, removed) are not imported: they have their own screen.
 
-The steps are recorded by `user`, whose permission the domain checks (ketnap.scope.Scope: an office, secretary or
-admin role over the chi bộ, or a superuser); without a user nothing can be recorded, so the command line names one
-(--user), as `ketnap api-token` does.
+The steps are recorded by `user`, whose permission the domain checks (accounts.grants, Permission.EDIT_PEOPLE: an
+office, secretary or admin role over the chi bộ, or a superuser); without a user nothing can be recorded, so the
+command line names one (--user), as `ketnap api-token` does.
 """
 
 import dataclasses
@@ -85,6 +85,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from ketnap.accounts.grants import Grants, Permission
 from ketnap.audit.context import acting
 from ketnap.imports import cells
 from ketnap.imports.columns import Column, alias_table, heading_key
@@ -99,7 +100,6 @@ from ketnap.registry.enums import MembershipStatus
 from ketnap.registry.models import Organization, Person
 from ketnap.registry.services.dates import today
 from ketnap.rules.dates import ddmmyyyy
-from ketnap.scope import Scope
 from ketnap.vietnamese import fold
 
 SAMPLES = 20
@@ -433,7 +433,7 @@ class CandidateImporter:
                     "Nhập quá trình phát triển đảng viên cần tài khoản người nhập (dòng lệnh: --user TÊN): mỗi bước "
                     "được kiểm tra quyền và ghi tên người ghi nhận như khi làm trên màn hình."
                 )
-            if not Scope(self.user).can_edit_people_of(self.org):
+            if not Grants(self.user).may(Permission.EDIT_PEOPLE, self.org):  # as every step it records asks
                 raise ImportFileError(f"Tài khoản {self.user.get_username()} không được ghi hồ sơ của {self.org.name}.")
             roster = Roster(self.path, self.name)
             report.sha256 = file_sha256(self.path)

@@ -155,7 +155,9 @@ def org_move(request, code):
         code,
         title=_("Chuyển tổ chức sang trực thuộc cấp ủy khác"),
         form_class=forms.MoveForm,
-        form_kwargs=lambda scope, org: {"organizations": scope.organizations().exclude(path__startswith=org.path)},
+        form_kwargs=lambda scope, org: {
+            "organizations": scope.managed_organizations().exclude(path__startswith=org.path)
+        },
         perform=lambda org, d, actor: org_services.move(org, d["parent"], actor=actor, on=d["on"], reason=d["reason"]),
     )
 
@@ -210,7 +212,7 @@ def org_add_child(request, code):
 def org_merge(request, code):
     def candidates(scope, org):
         return {
-            "candidates": scope.organizations()
+            "candidates": scope.managed_organizations()
             .filter(parent_id=org.parent_id, kind=org.kind, dissolved_on__isnull=True)
             .exclude(pk=org.pk)
         }
@@ -238,7 +240,7 @@ def org_split(request, code):
             c.unit for c in UnitCoverage.objects.filter(organization=org, valid_to__isnull=True).select_related("unit")
         ]
         targets = (
-            scope.organizations()
+            scope.managed_organizations()
             .filter(parent_id=org.parent_id, kind__in=OrgKind.cell_kinds(), dissolved_on__isnull=True)
             .exclude(pk=org.pk)
         )
